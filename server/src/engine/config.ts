@@ -1,0 +1,163 @@
+// .flowguard.yml: loaded from YAML, validated with ajv against schemas/flowguard-config.schema.json.
+// A bad config is an error with a position, never a silent fallback.
+import Ajv from 'ajv';
+import picomatch from 'picomatch';
+import schema from '../../../schemas/flowguard-config.schema.json';
+import type { Severity, Span } from './types';
+import { parseYaml } from '../yaml/parse';
+import { LineIndex } from '../yaml/lines';
+import { isMap, isSeq, mapGetPair, resolveAlias, spanOf, type Node } from '../yaml/parse';
+
+export type RuleSetting = 'off' | Severity | { enabled?: boolean; severity?: Severity; options?: Record<string, unknown> };
+
+export type SecretStoreKind = 'github' | 'vault' | '1password' | 'aws' | 'gcp' | 'azure';
+
+export interface SecretStoreConfig {
+  provider: SecretStoreKind;
+  /** GitHub: repository or environment secrets. */
+  githubScope?: 'repository' | 'environment';
+  environment?: string;
+  /** Vault: server URL, auth method, role and the path template (`{name}` is replaced). */
+  vaultUrl?: string;
+  vaultMethod?: string;
+  vaultRole?: string;
+  pathTemplate?: string;
+  /** 1Password: vault name in op:// references. */
+  onePasswordVault?: string;
+  awsRoleToAssume?: string;
+  awsRegion?: string;
+  gcpWorkloadIdentityProvider?: string;
+  gcpServiceAccount?: string;
+  gcpProject?: string;
+  azureKeyVault?: string;
+  azureClientId?: string;
+  azureTenantId?: string;
+  azureSubscriptionId?: string;
+}
+
+export interface FlowguardConfig {
+  rules: Record<string, RuleSetting>;
+  ignore: string[];
+  include: string[];
+  trustedActions: string[];
+  secretStore: SecretStoreConfig;
+  minSeverity?: Severity;
+  githubApiUrl?: string;
+}
+
+export const DEFAULT_CONFIG: FlowguardConfig = {
+  rules: {},
+  ignore: [],
+  include: [],
+  trustedActions: [],
+  secretStore: { provider: 'github', githubScope: 'repository' },
+};
+
+export interface ConfigProblem {
+  message: string;
+  span: Span;
+  line: number;
+  character: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly file: string, readonly problems: ConfigProblem[]) {
+    super(`${file}: invalid Flowguard configuration:\n` + problems.map((p) => `  ${p.line + 1}:${p.character + 1} ${p.message}`).join('\n'));
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validate = ajv.compile(schema);
+
+/** Parses and validates config text. Returns the config, or the problems with positions. */
+export function parseConfig(text: string): { config?: FlowguardConfig; problems: ConfigProblem[] } {
+  const lines = new LineIndex(text);
+  const at = (span: Span, message: string): ConfigProblem => ({ message, span, ...lines.positionAt(span.start) });
+  const parsed = parseYaml(text);
+  if (parsed.problems.length) return { problems: parsed.problems.map((p) => at(p.span, p.message)) };
+  const data = parsed.doc?.toJS({ maxAliasCount: 50 }) ?? {};
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { problems: [at({ start: 0, end: Math.min(text.length, 1) }, 'The configuration must be a mapping.')] };
+  }
+  if (!validate(data)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const node = nodeAtPath(parsed.doc?.contents, path, e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty?: string }).additionalProperty) : undefined);
+      const span = spanOf(node) ?? { start: 0, end: 0 };
+      const where = e.instancePath || '(root)';
+      const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : '';
+      const allowed = e.keyword === 'enum' ? ` (allowed: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
+      return at(span, `${where}: ${e.message}${extra}${allowed}`);
+    });
+    return { problems };
+  }
+  const raw = data as Partial<FlowguardConfig>;
+  return {
+    config: {
+      ...DEFAULT_CONFIG,
+      ...raw,
+      secretStore: { ...DEFAULT_CONFIG.secretStore, ...(raw.secretStore ?? {}) },
+      rules: raw.rules ?? {},
+      ignore: raw.ignore ?? [],
+      include: raw.include ?? [],
+      trustedActions: raw.trustedActions ?? [],
+    },
+    problems: [],
+  };
+}
+
+/** The node for a JSON path inside the YAML (for error positions); for an unknown key, the key itself. */
+function nodeAtPath(root: unknown, path: string[], badKey?: string): Node | undefined {
+  let node = resolveAlias(root) ?? undefined;
+  for (const seg of path) {
+    if (isMap(node)) node = resolveAlias(mapGetPair(node, seg)?.value) ?? undefined;
+    else if (isSeq(node)) node = resolveAlias(node.items[Number(seg)]) ?? undefined;
+    else return node as Node | undefined;
+  }
+  if (badKey && isMap(node)) return (mapGetPair(node, badKey)?.key as Node) ?? node;
+  return node as Node | undefined;
+}
+
+export function loadConfigText(text: string, file: string): FlowguardConfig {
+  const { config, problems } = parseConfig(text);
+  if (!config) throw new ConfigError(file, problems);
+  return config;
+}
+
+/** Resolved per-rule state. */
+export function ruleState(config: FlowguardConfig, ids: string[], defaultSeverity: Severity): { enabled: boolean; severity?: Severity; options: Record<string, unknown> } {
+  for (const id of ids) {
+    const s = config.rules[id];
+    if (s === undefined) continue;
+    if (s === 'off') return { enabled: false, options: {} };
+    if (typeof s === 'string') return { enabled: true, severity: s, options: {} };
+    return { enabled: s.enabled !== false, severity: s.severity, options: s.options ?? {} };
+  }
+  return { enabled: true, severity: undefined, options: {} };
+}
+
+const matcherCache = new Map<string, (p: string) => boolean>();
+function matcher(globs: string[]): (p: string) => boolean {
+  const key = globs.join('\0');
+  let m = matcherCache.get(key);
+  if (!m) {
+    m = globs.length ? picomatch(globs, { dot: true }) : () => false;
+    matcherCache.set(key, m);
+  }
+  return m;
+}
+
+/** `relPath` is relative to the workspace root, with forward slashes. */
+export function isIgnored(config: FlowguardConfig, relPath: string): boolean {
+  return matcher(config.ignore)(relPath);
+}
+
+export function isIncluded(config: FlowguardConfig, relPath: string): boolean {
+  return matcher(config.include)(relPath);
+}
+
+export function isTrustedAction(config: FlowguardConfig, slug: string): boolean {
+  return matcher(config.trustedActions.map((s) => s.toLowerCase()))(slug.toLowerCase());
+}
+
+export const CONFIG_FILE_NAMES = ['.flowguard.yml', '.flowguard.yaml'];

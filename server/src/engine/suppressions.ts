@@ -1,0 +1,49 @@
+// `# flowguard: ignore[rule-id, other] reason` comments (and peers' `# zizmor: ignore[...]`).
+// A suppression covers findings that start on its own line, or on the next line when the comment stands alone.
+import type { Span } from './types';
+import type { LineIndex } from '../yaml/lines';
+
+export interface Suppression {
+  tool: string;
+  ids: string[];
+  reason: string;
+  span: Span;
+  line: number;
+  /** The comment is alone on its line, so it covers the next line too. */
+  standalone: boolean;
+  used: boolean;
+}
+
+const PATTERN = /#\s*(flowguard|zizmor)\s*:\s*ignore\[([^\]]*)\]([^\n\r]*)/g;
+
+export function findSuppressions(text: string, lines: LineIndex): Suppression[] {
+  if (!text.includes('ignore[')) return [];
+  const out: Suppression[] = [];
+  for (const m of text.matchAll(PATTERN)) {
+    const start = m.index!;
+    const pos = lines.positionAt(start);
+    const before = lines.lineText(pos.line).slice(0, pos.character);
+    // A `#` inside a quoted string is not a comment; a plain scalar comment needs whitespace before `#`.
+    if (before.length > 0 && !/\s$/.test(before)) continue;
+    if ((before.match(/"/g)?.length ?? 0) % 2 === 1 || (before.match(/'/g)?.length ?? 0) % 2 === 1) continue;
+    out.push({
+      tool: m[1].toLowerCase(),
+      ids: m[2].split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+      reason: m[3].replace(/^[\s:—–-]+/, '').trim(),
+      span: { start, end: start + m[0].length },
+      line: pos.line,
+      standalone: before.trim() === '',
+      used: false,
+    });
+  }
+  return out;
+}
+
+/** The suppression that covers a finding of `ruleNames` (id and aliases) starting on `line`, if any. */
+export function suppressionFor(suppressions: Suppression[], line: number, ruleNames: string[]): Suppression | undefined {
+  for (const s of suppressions) {
+    const covers = s.line === line || (s.standalone && s.line === line - 1);
+    if (covers && s.ids.some((id) => ruleNames.includes(id))) return s;
+  }
+  return undefined;
+}

@@ -1,0 +1,51 @@
+// Applying many fixes to one file: non-overlapping fixes are applied together, then the file is re-analysed and the
+// remaining fixes are recomputed, until nothing more applies. Every pass re-parses, so a fix never sees stale offsets.
+import { analyze, type AnalyzeInput } from '../engine/analyze';
+import type { Finding, Fix, TextEdit } from '../engine/types';
+import { applyEdits, editsOverlap } from './edits';
+
+export interface AppliedFix {
+  ruleId: string;
+  title: string;
+  secretsToCreate: string[];
+}
+
+export interface FixAllResult {
+  text: string;
+  applied: AppliedFix[];
+  /** Findings left after the last pass. */
+  remaining: Finding[];
+}
+
+export interface FixAllOptions {
+  /** Only these rules' fixes. */
+  ruleIds?: string[];
+  /** Apply only fixes marked safe. */
+  safeOnly?: boolean;
+  maxPasses?: number;
+}
+
+export function fixAll(input: AnalyzeInput, options: FixAllOptions = {}): FixAllResult {
+  let text = input.text;
+  const applied: AppliedFix[] = [];
+  const maxPasses = options.maxPasses ?? 10;
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const result = analyze({ ...input, text });
+    const chosen: Array<{ finding: Finding; fix: Fix }> = [];
+    const edits: TextEdit[] = [];
+    for (const finding of result.findings) {
+      if (options.ruleIds && !options.ruleIds.includes(finding.ruleId)) continue;
+      const fix = finding.fixes.find((f) => f.isPreferred) ?? finding.fixes[0];
+      if (!fix || (options.safeOnly && fix.safety !== 'safe') || fix.edits.length === 0) continue;
+      if (editsOverlap(edits, fix.edits)) continue;
+      chosen.push({ finding, fix });
+      edits.push(...fix.edits);
+    }
+    if (chosen.length === 0) return { text, applied, remaining: result.findings };
+    const next = applyEdits(text, edits);
+    if (next === text) return { text, applied, remaining: result.findings };
+    text = next;
+    for (const c of chosen) applied.push({ ruleId: c.finding.ruleId, title: c.fix.title, secretsToCreate: c.fix.secretsToCreate ?? [] });
+  }
+  return { text, applied, remaining: analyze({ ...input, text }).findings };
+}

@@ -1,0 +1,159 @@
+// Positioned YAML parsing on top of the `yaml` package. Parsing never throws: failures become ParseProblems.
+import { parseDocument, visit, isMap, isSeq, isScalar, isAlias, isPair, type Document, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
+import type { Span } from '../engine/types';
+import { LineIndex } from './lines';
+
+export interface ParseProblem {
+  message: string;
+  span: Span;
+  /** yaml: the YAML itself is invalid; limit: the file is beyond what Flowguard analyses. */
+  kind: 'yaml' | 'limit';
+}
+
+export interface ParsedYaml {
+  text: string;
+  lines: LineIndex;
+  /** Undefined only when the text could not be parsed at all. */
+  doc?: Document.Parsed;
+  problems: ParseProblem[];
+}
+
+export const MAX_ANALYSED_BYTES = 10 * 1024 * 1024;
+/** Deeper flow/block nesting than any real workflow; beyond it parsing could exhaust the stack. */
+export const MAX_NESTING = 400;
+
+export function parseYaml(text: string): ParsedYaml {
+  const lines = new LineIndex(text);
+  if (text.length > MAX_ANALYSED_BYTES) {
+    return { text, lines, problems: [{ kind: 'limit', message: `File is larger than ${MAX_ANALYSED_BYTES / 1024 / 1024} MB; Flowguard does not analyse it.`, span: { start: 0, end: 0 } }] };
+  }
+  const depthProblem = checkNesting(text);
+  if (depthProblem) return { text, lines, problems: [depthProblem] };
+  let doc: Document.Parsed;
+  try {
+    // uniqueKeys stays on: a duplicated key is a YAML error GitHub rejects too.
+    doc = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, strict: false }) as Document.Parsed;
+  } catch (err) {
+    return { text, lines, problems: [{ kind: 'yaml', message: `YAML could not be parsed: ${(err as Error).message}`, span: { start: 0, end: 0 } }] };
+  }
+  linkAliases(doc);
+  const problems: ParseProblem[] = doc.errors.map((e) => ({
+    kind: 'yaml' as const,
+    message: e.message.split('\n')[0],
+    span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) },
+  }));
+  return { text, lines, doc, problems };
+}
+
+/** Cheap scan for bracket/indent nesting so pathological input is refused before the recursive parser sees it. */
+function checkNesting(text: string): ParseProblem | undefined {
+  let depth = 0;
+  let maxIndent = 0;
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_NESTING) return tooDeep(i);
+    } else if (c === 93 || c === 125) {
+      if (depth > 0) depth--;
+    } else if (c === 10) {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === 32 || c === 45) {
+        indent++;
+        continue;
+      }
+      lineStart = false;
+      if (indent > maxIndent) maxIndent = indent;
+      if (indent > MAX_NESTING * 4) return tooDeep(i);
+    }
+  }
+  return undefined;
+}
+
+function tooDeep(offset: number): ParseProblem {
+  return { kind: 'limit', message: `YAML is nested more than ${MAX_NESTING} levels deep; Flowguard does not analyse it.`, span: { start: offset, end: offset + 1 } };
+}
+
+export function spanOf(node: Node | null | undefined): Span | undefined {
+  if (!node || !node.range) return undefined;
+  return { start: node.range[0], end: node.range[1] };
+}
+
+export function pairKeySpan(pair: Pair): Span | undefined {
+  return spanOf(pair.key as Node);
+}
+
+/** Span of a pair from key start to value end. */
+export function pairSpan(pair: Pair): Span | undefined {
+  const k = spanOf(pair.key as Node);
+  const v = spanOf(pair.value as Node);
+  if (!k) return v;
+  return { start: k.start, end: v ? Math.max(v.end, k.end) : k.end };
+}
+
+export function keyName(pair: Pair): string | undefined {
+  const k = pair.key;
+  if (isScalar(k)) return k.value === null || k.value === undefined ? undefined : String(k.value);
+  return undefined;
+}
+
+export function mapPairs(node: unknown): Pair<Node, Node | null>[] {
+  const n = resolveAlias(node);
+  return isMap(n) ? (n.items as Pair<Node, Node | null>[]) : [];
+}
+
+export function mapGetPair(node: unknown, key: string): Pair<Node, Node | null> | undefined {
+  for (const p of mapPairs(node)) if (keyName(p) === key) return p;
+  return undefined;
+}
+
+export function mapGet(node: unknown, key: string): Node | undefined {
+  const v = mapGetPair(node, key)?.value;
+  return (resolveAlias(v) ?? undefined) as Node | undefined;
+}
+
+export function seqItems(node: unknown): Node[] {
+  const n = resolveAlias(node);
+  return isSeq(n) ? (n.items as Node[]).map((i) => resolveAlias(i) as Node) : [];
+}
+
+const aliasTargets = new WeakMap<object, Node>();
+
+/** Records each alias's anchor target in one pass (the last anchor of that name before it, as YAML defines). */
+function linkAliases(doc: Document.Parsed): void {
+  const anchors = new Map<string, Node>();
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target) aliasTargets.set(node, target);
+    } else if (node && typeof node === 'object' && 'anchor' in node && (node as { anchor?: string }).anchor) {
+      anchors.set((node as { anchor: string }).anchor, node as Node);
+    }
+  });
+}
+
+/** Follows an alias one hop only, so alias bombs cannot make a walk explode. */
+export function resolveAlias(node: unknown): Node | null | undefined {
+  if (isAlias(node)) {
+    const target = aliasTargets.get(node as object);
+    return target && !isAlias(target) ? target : undefined;
+  }
+  return node as Node | null | undefined;
+}
+
+/** The scalar's value as a string (numbers and booleans are stringified); undefined for collections. */
+export function scalarString(node: unknown): string | undefined {
+  const n = resolveAlias(node);
+  if (!isScalar(n)) return undefined;
+  const v = (n as Scalar).value;
+  if (v === null || v === undefined) return undefined;
+  return typeof v === 'string' ? v : String(v);
+}
+
+export { isMap, isSeq, isScalar, isPair, isAlias };
+export type { Node, Pair, YAMLMap, Scalar, Document };
