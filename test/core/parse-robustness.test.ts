@@ -1,0 +1,56 @@
+// The parser and engine never throw and never hang, whatever the text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../server/src/engine/analyze';
+import { parseYaml, MAX_NESTING } from '../../server/src/yaml/parse';
+
+const wf = (text: string) => analyze({ path: '.github/workflows/x.yml', text });
+
+test('invalid YAML gives problems with positions and a partial analysis', () => {
+  const r = wf('on: push\njobs:\n  a:\n    runs-on: [ubuntu\n    steps: - run: x\n');
+  assert.ok(r.problems.length > 0);
+  assert.ok(r.problems.every((p) => p.span.start >= 0 && p.kind === 'yaml'));
+});
+
+test('empty and whitespace-only files give no findings and no problems', () => {
+  for (const t of ['', '\n\n', '# only a comment\n']) {
+    const r = wf(t);
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(r.ruleErrors, []);
+  }
+});
+
+test('binary junk is survived', () => {
+  let junk = '';
+  for (let i = 0; i < 5000; i++) junk += String.fromCharCode((i * 7919) % 256);
+  const r = wf(junk);
+  assert.deepEqual(r.ruleErrors, []);
+});
+
+test('an alias bomb neither explodes nor crashes', () => {
+  const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (let i = 1; i < 10; i++) {
+    const prev = String.fromCharCode(96 + i);
+    const cur = String.fromCharCode(97 + i);
+    lines.push(`${cur}: &${cur} [${Array(9).fill('*' + prev).join(',')}]`);
+  }
+  const text = 'on: push\n' + lines.join('\n') + '\njobs:\n  x:\n    runs-on: ubuntu-latest\n    env: *j\n    steps:\n      - run: echo\n';
+  const r = wf(text);
+  assert.deepEqual(r.ruleErrors, []);
+});
+
+test('nesting beyond the limit is refused with a clear problem, not a stack overflow', () => {
+  const deep = '['.repeat(MAX_NESTING * 30) + ']'.repeat(MAX_NESTING * 30);
+  const r = wf(deep);
+  assert.equal(r.problems[0].kind, 'limit');
+  assert.match(r.problems[0].message, /nested/);
+  const block = Array.from({ length: 3000 }, (_, i) => ' '.repeat(i) + 'k:').join('\n');
+  assert.equal(parseYaml(block).problems[0]?.kind, 'limit');
+});
+
+test('a 5 MB workflow is analysed', () => {
+  const step = '      - name: step\n        run: echo "${{ github.event.issue.title }}"\n';
+  const text = 'on: issues\npermissions: {}\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n' + step.repeat(Math.ceil((5 * 1024 * 1024) / step.length));
+  const r = wf(text);
+  assert.ok(r.findings.length > 50000);
+});
