@@ -75,7 +75,8 @@ for (const rule of ALL_RULES) {
         test(`${fx.name}: fixing every finding gives ${fx.name.replace(/\.ya?ml$/, '.fixed.yml')} byte for byte`, () => {
           const result = fixAll({ path: fx.path, text: fx.text }, { ruleIds: [id] });
           assert.equal(result.text, fx.fixed);
-          assert.deepEqual(ofRule(analyzeText(result.text, fx.path), id), []);
+          // Findings without a fix may remain; none that has one may.
+          assert.deepEqual(ofRule(analyzeText(result.text, fx.path), id).filter((f) => f.fixes.length > 0).map((f) => f.message), []);
         });
       }
     }

@@ -1,0 +1,50 @@
+// Bundles the extension client, the language server (+ its analysis worker) and the CLI into dist/*.cjs.
+//   node esbuild.mjs               development build with source maps
+//   node esbuild.mjs --production  minified, no source maps (what the .vsix ships)
+//   node esbuild.mjs --watch       rebuilds on change
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const entries = [
+  { in: 'client/src/extension.ts', out: 'client' },
+  { in: 'server/src/lsp/main.ts', out: 'server' },
+  // Large documents and workspace scans are analysed here, off the server's main thread.
+  { in: 'server/src/lsp/analysisWorker.ts', out: 'analysisWorker' },
+  { in: 'server/src/cli/main.ts', out: 'cli' },
+];
+// The CLI is written in parallel with the server; until its entry exists the rest still builds.
+const missing = entries.filter((e) => !existsSync(e.in));
+for (const e of missing) console.warn(`esbuild: ${e.in} does not exist yet, dist/${e.out}.cjs not built`);
+
+/** @type {esbuild.BuildOptions} */
+const options = {
+  entryPoints: entries.filter((e) => !missing.includes(e)),
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // The VS Code API is provided by the extension host at run time.
+  external: ['vscode'],
+  // Prefer ESM entry points (e.g. @actions/expressions is ESM-only); esbuild converts them to CJS.
+  mainFields: ['module', 'main'],
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  legalComments: production ? 'none' : 'inline',
+  logLevel: 'warning',
+};
+
+if (watch) {
+  const ctx = await esbuild.context({ ...options, logLevel: 'info' });
+  await ctx.watch();
+  console.log('esbuild: watching for changes');
+} else {
+  const started = Date.now();
+  await esbuild.build(options);
+  console.log(`esbuild: built ${options.entryPoints.length} bundles into dist/ in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+}

@@ -1,0 +1,118 @@
+// Flowguard's custom LSP messages, shared by the VS Code client and the language server.
+// Types and method names only: no runtime dependency on either side's LSP library, so the core stays importable anywhere.
+import type { Category, Confidence, RuleDocs, Severity } from './engine/types';
+
+/** LSP position: 0-based line, character in UTF-16 code units. */
+export interface LspPosition {
+  line: number;
+  character: number;
+}
+
+export interface LspRange {
+  start: LspPosition;
+  end: LspPosition;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// flowguard/rules (request, client -> server, no params): every rule the server knows, for views and docs commands.
+// ---------------------------------------------------------------------------------------------------------------
+export const RULES_METHOD = 'flowguard/rules';
+
+export interface RuleInfo {
+  id: string;
+  title: string;
+  description: string;
+  /** Default severity; `effectiveSeverity` is what the current settings make of it. */
+  severity: Severity;
+  confidence: Confidence;
+  category: Category;
+  aliases: string[];
+  appliesTo: Array<'workflow' | 'action'>;
+  fixable: boolean;
+  docs: RuleDocs;
+  docsUrl: string;
+  /** False when the settings or .flowguard.yml turn the rule off. */
+  enabled: boolean;
+  effectiveSeverity: Severity;
+}
+
+export interface RulesResult {
+  rules: RuleInfo[];
+  /** The fixed checklist, in display order, with titles. */
+  categories: Array<{ id: Category; title: string }>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// flowguard/workspaceFindings (request, client -> server): scans every workspace folder in the server process
+// (in a worker thread, so the server keeps answering), honouring .flowguard.yml `ignore`/`include` and `exclude`.
+// Progress: pass a `workDoneToken` to receive window/workDoneProgress reports (else the server creates its own
+// progress). Cancellable with $/cancelRequest: the scan stops and the request fails with RequestCancelled.
+// Open documents are reported with their unsaved editor text.
+// ---------------------------------------------------------------------------------------------------------------
+export const WORKSPACE_FINDINGS_METHOD = 'flowguard/workspaceFindings';
+
+export interface WorkspaceFindingsParams {
+  /** Glob patterns (picomatch, relative to the workspace folder) to skip, e.g. from VS Code's `files.exclude`. */
+  exclude?: string[];
+  /** Limit the scan to these folder URIs (default: every workspace folder). */
+  folders?: string[];
+  workDoneToken?: string | number;
+}
+
+/** One finding as the tree view needs it. */
+export interface FindingSummary {
+  ruleId: string;
+  category: Category;
+  severity: Severity;
+  confidence: Confidence;
+  message: string;
+  range: LspRange;
+  /** How many quick-fixes the finding offers (apply them via textDocument/codeAction on `range`). */
+  fixes: number;
+}
+
+export interface FileFindings {
+  uri: string;
+  /** workflow or action; undefined for a file with YAML errors too broken to classify. */
+  kind?: 'workflow' | 'action';
+  /** Monotonic per-URI counter: a listener ignores a notification older than what it already holds. */
+  generation: number;
+  findings: FindingSummary[];
+  /** YAML syntax / limit problems, counted (they appear as `yaml-syntax` diagnostics on open files). */
+  problems: number;
+}
+
+export interface WorkspaceFindingsResult {
+  files: FileFindings[];
+  /** Files looked at (analysed or skipped by ignore/exclude). */
+  scanned: number;
+  durationMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// flowguard/findingsChanged (notification, server -> client): a file's findings changed, after a document
+// open/change/close or a watched-file event (create/change/delete). `findings` is the full new list for that file,
+// empty when the file was deleted or is no longer analysed (`removed: true`).
+// ---------------------------------------------------------------------------------------------------------------
+export const FINDINGS_CHANGED_METHOD = 'flowguard/findingsChanged';
+
+export interface FindingsChangedParams extends FileFindings {
+  removed?: boolean;
+}
+
+/** The code action kind of "fix all Flowguard issues in this file" (editor.codeActionsOnSave can name it). */
+export const FIX_ALL_KIND = 'source.fixAll.flowguard';
+
+/** Diagnostic `code` used for YAML syntax / size problems. */
+export const YAML_SYNTAX_CODE = 'yaml-syntax';
+/** Diagnostic `code` used for problems in .flowguard.yml. */
+export const CONFIG_CODE = 'flowguard-config';
+
+/** `Diagnostic.data` of a Flowguard finding: what code actions need to find the finding again. */
+export interface FindingDiagnosticData {
+  ruleId: string;
+  /** Document version the finding was computed for. */
+  version: number;
+  /** Index of the finding in the server's result for that version. */
+  index: number;
+}

@@ -1,0 +1,60 @@
+import { defineRule } from '../../engine/types';
+import { isTrustedAction } from '../../engine/config';
+import type { UsesRef } from '../../model/uses';
+import type { AnalysisContext } from '../../engine/context';
+
+/** Owners whose actions GitHub itself publishes: a moved tag there is a GitHub compromise, not a third party's. */
+const FIRST_PARTY = new Set(['actions', 'github']);
+
+export default defineRule({
+  meta: {
+    id: 'unpinned-uses',
+    title: 'Action not pinned to a commit',
+    description: 'A third-party action or reusable workflow is referenced by a tag or branch, which its owner (or whoever takes over the repository) can move.',
+    severity: 'medium',
+    confidence: 'high',
+    category: 'supply-chain',
+    aliases: ['unpinned-uses', 'unpinned-images', 'github_action_from_unverified_creator_used'],
+    appliesTo: ['workflow', 'action'],
+    fixable: false,
+    docs: {
+      risk:
+        'Tags and branches are mutable. When an action repository is compromised, the attacker moves its tags to malicious code and every workflow that uses the tag runs it with its secrets and token (tj-actions/changed-files, March 2025: 23,000 repositories). A full commit SHA cannot be moved.',
+      remediation:
+        'Pin to the full 40-character commit SHA and keep the tag in a comment for readability and update tools: `uses: owner/action@<sha> # v4.2.1`. Docker actions: pin the image digest (`@sha256:...`). Actions your organisation controls can be listed in `trustedActions` in .flowguard.yml.',
+      vulnerableExample: 'steps:\n  - uses: tj-actions/changed-files@v45\n',
+      safeExample: 'steps:\n  - uses: tj-actions/changed-files@a284dc1814e3fd07f2e34267fc8f81227ed29fb8 # v45.0.7\n',
+      references: ['https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions'],
+    },
+  },
+  step(step, _job, _wf, ctx) {
+    if (step.uses) check(step.uses, ctx);
+  },
+  actionStep(step, _action, ctx) {
+    if (step.uses) check(step.uses, ctx);
+  },
+  job(job, _wf, ctx) {
+    if (job.uses) check(job.uses, ctx);
+  },
+});
+
+function check(uses: UsesRef, ctx: AnalysisContext): void {
+  if (uses.pinned || uses.kind === 'local' || uses.kind === 'local-reusable-workflow') return;
+  if (uses.raw.includes('${{')) return;
+  if (uses.kind === 'docker') {
+    ctx.report({ message: `Container image ${uses.image} is not pinned by digest: pin it as image@sha256:<digest>.`, span: uses.span, severity: 'low' });
+    return;
+  }
+  if (!uses.slug || isTrustedAction(ctx.config, uses.slug)) return;
+  const firstParty = FIRST_PARTY.has((uses.owner ?? '').toLowerCase());
+  const what = uses.kind === 'reusable-workflow' ? 'Reusable workflow' : 'Action';
+  ctx.report({
+    message: uses.ref
+      ? `${what} ${uses.slug} is pinned to '${uses.ref}', which can be moved. Pin the full commit SHA and keep '${uses.ref}' in a comment.`
+      : `${what} ${uses.slug} has no ref at all. Pin the full commit SHA.`,
+    span: uses.span,
+    // GitHub's own actions are lower risk: moving their tags takes a GitHub compromise.
+    severity: firstParty ? 'low' : 'medium',
+    properties: { action: uses.slug, ref: uses.ref },
+  });
+}

@@ -1,0 +1,65 @@
+import { defineRule } from '../../engine/types';
+import type { Step } from '../../model/workflow';
+import type { AnalysisContext } from '../../engine/context';
+
+/** Commands and settings that turn off TLS verification or fetch over plain HTTP. */
+const PATTERNS: Array<{ re: RegExp; message: string }> = [
+  { re: /\b(curl|wget)\b[^\n|;&]*?(\s-k\b|\s--insecure\b|\s--no-check-certificate\b)/g, message: 'TLS certificate verification is turned off for this download: anyone on the network path can serve a different file.' },
+  { re: /\b(curl|wget|Invoke-WebRequest|iwr)\b[^\n|;&]*?\bhttp:\/\/(?!localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[^\s"'`]+/g, message: 'Download over plain http://: the content can be changed in transit. Use https://.' },
+  { re: /\bgit\s+config\b[^\n]*\bhttp\.sslVerify\s+(false|0)\b/gi, message: 'git TLS verification is turned off (http.sslVerify false).' },
+  { re: /\bNODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0/g, message: 'NODE_TLS_REJECT_UNAUTHORIZED=0 turns off TLS verification for every Node.js request in this step.' },
+  { re: /\b(pip|pip3)\s+install\b[^\n]*--trusted-host\b/g, message: 'pip --trusted-host accepts an unverified or plain-HTTP package index.' },
+  { re: /\bnpm\s+config\s+set\s+strict-ssl\s+false\b/g, message: 'npm strict-ssl is turned off: packages can be replaced in transit.' },
+];
+
+export default defineRule({
+  meta: {
+    id: 'insecure-transport',
+    title: 'Unencrypted or unverified transfer',
+    description: 'A script downloads over plain HTTP or turns off TLS certificate verification.',
+    severity: 'medium',
+    confidence: 'high',
+    category: 'transport',
+    aliases: ['insecure-commands-transport'],
+    appliesTo: ['workflow', 'action'],
+    fixable: true,
+    docs: {
+      risk: 'A build that fetches code or tools without verified TLS runs whatever a network attacker (or a compromised proxy or mirror) serves it, with the job\'s secrets in reach.',
+      remediation: 'Use https:// URLs and keep certificate verification on. If a private CA is needed, install it rather than disabling verification. The quick-fix upgrades http:// to https:// where that is the whole change.',
+      vulnerableExample: 'steps:\n  - run: curl -fsSL http://get.example.com/install.sh | sh\n',
+      safeExample: 'steps:\n  - run: curl -fsSL https://get.example.com/install.sh | sh\n',
+    },
+  },
+  step(step, _job, _wf, ctx) {
+    check(step, ctx);
+  },
+  actionStep(step, _action, ctx) {
+    check(step, ctx);
+  },
+  workflow(wf, ctx) {
+    for (const e of wf.env?.entries ?? []) {
+      if (e.name === 'NODE_TLS_REJECT_UNAUTHORIZED' && e.value?.text.trim() === '0') {
+        ctx.report({ message: 'NODE_TLS_REJECT_UNAUTHORIZED=0 in workflow env turns off TLS verification for every Node.js request in every job.', span: e.span });
+      }
+    }
+  },
+});
+
+function check(step: Step, ctx: AnalysisContext): void {
+  const run = step.run;
+  if (!run) return;
+  const source = ctx.text.slice(run.span.start, run.span.end);
+  for (const { re, message } of PATTERNS) {
+    re.lastIndex = 0;
+    for (const m of source.matchAll(re)) {
+      const start = run.span.start + m.index!;
+      const span = { start, end: start + m[0].length };
+      const http = m[0].indexOf('http://');
+      const fixes =
+        http >= 0
+          ? [{ title: 'Use https://', safety: 'unsafe' as const, isPreferred: true, edits: [{ span: { start: start + http, end: start + http + 'http://'.length }, newText: 'https://' }] }]
+          : [];
+      ctx.report({ message, span, fixes });
+    }
+  }
+}
