@@ -5,6 +5,7 @@ import { mapGetPair, type Node, type Pair } from '../../yaml/parse';
 
 /** Commands that release or deploy something outside the repository. */
 const DEPLOY_COMMAND = /(^|[\s;&|(])(npm publish|yarn (npm )?publish|pnpm publish|twine upload|cargo publish|gem push|docker push|terraform apply|kubectl (apply|rollout|set image)|helm (upgrade|install)|firebase deploy|vercel (deploy )?--prod|netlify deploy --prod|aws (s3 sync|ecs update-service|lambda update-function-code|cloudformation deploy)|az (webapp|functionapp) deploy|gcloud (run|app|functions) deploy|gh release create|dotnet nuget push|mvn deploy|gradle publish)\b/;
+const DRY_RUN = /--dry-run\b|--snapshot\b|--skip[=\s]+publish|\bnpm pack\b/;
 /** Actions whose purpose is to publish or deploy. */
 const DEPLOY_ACTIONS = new Set([
   'pypa/gh-action-pypi-publish',
@@ -61,10 +62,15 @@ function deployStep(job: Job): { what: string; span: { start: number; end: numbe
     if (s.uses?.slug && DEPLOY_ACTIONS.has(s.uses.slug)) {
       // build-push-action only deploys when it pushes.
       if (s.uses.slug === 'docker/build-push-action' && !s.with?.entries.some((e) => e.name === 'push' && /^(true|\$\{\{)/.test(e.value?.text ?? ''))) continue;
+      // goreleaser in snapshot/build mode publishes nothing.
+      const args = s.with?.entries.find((e) => e.name === 'args')?.value?.text ?? '';
+      if (DRY_RUN.test(args) || /^\s*build\b/.test(args)) continue;
       return { what: s.uses.slug, span: s.uses.span };
     }
-    const m = s.run ? DEPLOY_COMMAND.exec(s.run.text) : null;
-    if (m && s.run) return { what: m[2], span: s.run.span };
+    for (const line of s.run?.text.split('\n') ?? []) {
+      const m = DEPLOY_COMMAND.exec(line);
+      if (m && s.run && !DRY_RUN.test(line)) return { what: m[2], span: s.run.span };
+    }
   }
   return undefined;
 }

@@ -5,7 +5,6 @@ import type { AnalysisContext } from '../../engine/context';
 /** Commands and settings that turn off TLS verification or fetch over plain HTTP. */
 const PATTERNS: Array<{ re: RegExp; message: string }> = [
   { re: /\b(curl|wget)\b[^\n|;&]*?(\s-k\b|\s--insecure\b|\s--no-check-certificate\b)/g, message: 'TLS certificate verification is turned off for this download: anyone on the network path can serve a different file.' },
-  { re: /\b(curl|wget|Invoke-WebRequest|iwr)\b[^\n|;&]*?\bhttp:\/\/(?!localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])[^\s"'`]+/g, message: 'Download over plain http://: the content can be changed in transit. Use https://.' },
   { re: /\bgit\s+config\b[^\n]*\bhttp\.sslVerify\s+(false|0)\b/gi, message: 'git TLS verification is turned off (http.sslVerify false).' },
   { re: /\bNODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0/g, message: 'NODE_TLS_REJECT_UNAUTHORIZED=0 turns off TLS verification for every Node.js request in this step.' },
   { re: /\b(pip|pip3)\s+install\b[^\n]*--trusted-host\b/g, message: 'pip --trusted-host accepts an unverified or plain-HTTP package index.' },
@@ -45,21 +44,37 @@ export default defineRule({
   },
 });
 
+/** A download command up to the end of its shell command (pipes, `;`, `&&` end it). */
+const DOWNLOAD_COMMAND = /\b(curl|wget|Invoke-WebRequest|iwr)\b[^\n|;&]*/g;
+const PLAIN_HTTP_URL = /(--proxy[= ]|-x |--unix-socket\s+\S+\s+[^\n]*?)?\bhttp:\/\/([^\s"'`/:]+)[^\s"'`]*/g;
+const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|host\.docker\.internal)$/;
+
+function checkPlainHttp(source: string, base: number, ctx: AnalysisContext): void {
+  for (const cmd of source.matchAll(DOWNLOAD_COMMAND)) {
+    // A unix socket or a proxy address is not where the content comes from.
+    if (/--unix-socket\b/.test(cmd[0])) continue;
+    for (const url of cmd[0].matchAll(PLAIN_HTTP_URL)) {
+      if (url[1] || LOCAL_HOST.test(url[2])) continue;
+      const start = base + cmd.index! + url.index!;
+      ctx.report({
+        message: `Download over plain http:// (${url[2]}): the content can be changed in transit. Use https://.`,
+        span: { start, end: start + url[0].length },
+        fixes: [{ title: 'Use https://', safety: 'unsafe', isPreferred: true, edits: [{ span: { start, end: start + 'http://'.length }, newText: 'https://' }] }],
+      });
+    }
+  }
+}
+
 function check(step: Step, ctx: AnalysisContext): void {
   const run = step.run;
   if (!run) return;
   const source = ctx.text.slice(run.span.start, run.span.end);
+  checkPlainHttp(source, run.span.start, ctx);
   for (const { re, message } of PATTERNS) {
     re.lastIndex = 0;
     for (const m of source.matchAll(re)) {
       const start = run.span.start + m.index!;
-      const span = { start, end: start + m[0].length };
-      const http = m[0].indexOf('http://');
-      const fixes =
-        http >= 0
-          ? [{ title: 'Use https://', safety: 'unsafe' as const, isPreferred: true, edits: [{ span: { start: start + http, end: start + http + 'http://'.length }, newText: 'https://' }] }]
-          : [];
-      ctx.report({ message, span, fixes });
+      ctx.report({ message, span: { start, end: start + m[0].length } });
     }
   }
 }

@@ -1,0 +1,89 @@
+// Who can start a workflow, and with what in reach. Rules scale severity by this: an injection any GitHub user can
+// fire with secrets and a write token is worse than one only a maintainer can start.
+import type { Severity } from '../engine/types';
+import type { Workflow } from '../model/workflow';
+
+/**
+ * - outsider-privileged: any GitHub user can trigger it and the job runs in the base repository with secrets and a
+ *   possibly writable token (pull_request_target, issue_comment, workflow_run...).
+ * - outsider: any GitHub user can trigger it, but fork runs get a read-only token and no secrets (pull_request...).
+ * - caller: a reusable workflow; reach is whatever its callers allow.
+ * - maintainer: only people with write access (push, workflow_dispatch, schedule, release...).
+ */
+export type Reach = 'outsider-privileged' | 'outsider' | 'caller' | 'maintainer';
+
+/** Events any GitHub user can cause that run with the base repository's secrets and token. */
+export const PRIVILEGED_OUTSIDER_EVENTS = new Set([
+  'pull_request_target',
+  'issue_comment',
+  'issues',
+  'discussion',
+  'discussion_comment',
+  'workflow_run',
+  'fork',
+  'watch',
+  'gollum',
+]);
+
+/** Events any GitHub user can cause whose fork runs are sandboxed (read-only token, no secrets). */
+export const OUTSIDER_EVENTS = new Set(['pull_request', 'pull_request_review', 'pull_request_review_comment']);
+
+/** Events that run in the base repository while checking out or describing code from a pull request's head. */
+export const HEAD_CODE_PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run', 'issue_comment']);
+
+const REACH_ORDER: Reach[] = ['outsider-privileged', 'outsider', 'caller', 'maintainer'];
+
+export function eventReach(event: string): Reach {
+  if (PRIVILEGED_OUTSIDER_EVENTS.has(event)) return 'outsider-privileged';
+  if (OUTSIDER_EVENTS.has(event)) return 'outsider';
+  if (event === 'workflow_call') return 'caller';
+  return 'maintainer';
+}
+
+/** The widest reach among the workflow's triggers (a workflow with no valid trigger counts as maintainer-only). */
+export function workflowReach(wf: Workflow): Reach {
+  let best = REACH_ORDER.length - 1;
+  for (const t of wf.triggers) best = Math.min(best, REACH_ORDER.indexOf(eventReach(t.event)));
+  return REACH_ORDER[best];
+}
+
+export function reachRank(reach: Reach): number {
+  return REACH_ORDER.length - REACH_ORDER.indexOf(reach);
+}
+
+export function outsiderReachable(reach: Reach): boolean {
+  return reach === 'outsider-privileged' || reach === 'outsider';
+}
+
+/** Severity of an injection-like finding for a given reach. */
+export function severityForReach(reach: Reach | 'action'): Severity {
+  switch (reach) {
+    case 'outsider-privileged':
+      return 'high';
+    case 'outsider':
+    case 'caller':
+    case 'action':
+      return 'medium';
+    default:
+      return 'low';
+  }
+}
+
+export function describeReach(reach: Reach | 'action'): string {
+  switch (reach) {
+    case 'outsider-privileged':
+      return 'any GitHub user can trigger this workflow, and it runs with secrets and the repository token';
+    case 'outsider':
+      return 'outsiders can trigger this workflow from a fork (read-only token, no secrets)';
+    case 'caller':
+      return 'this reusable workflow runs with whatever its callers pass in';
+    case 'action':
+      return 'this action runs with whatever its callers pass in';
+    default:
+      return 'only users with write access can trigger this workflow';
+  }
+}
+
+export function triggerNames(wf: Workflow): string[] {
+  return [...new Set(wf.triggers.map((t) => t.event))];
+}
