@@ -3,7 +3,6 @@
 //   node esbuild.mjs --production  minified, no source maps (what the .vsix ships)
 //   node esbuild.mjs --watch       rebuilds on change
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -15,13 +14,9 @@ const entries = [
   { in: 'server/src/lsp/analysisWorker.ts', out: 'analysisWorker' },
   { in: 'server/src/cli/main.ts', out: 'cli' },
 ];
-// The CLI is written in parallel with the server; until its entry exists the rest still builds.
-const missing = entries.filter((e) => !existsSync(e.in));
-for (const e of missing) console.warn(`esbuild: ${e.in} does not exist yet, dist/${e.out}.cjs not built`);
-
 /** @type {esbuild.BuildOptions} */
 const options = {
-  entryPoints: entries.filter((e) => !missing.includes(e)),
+  entryPoints: entries,
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   bundle: true,

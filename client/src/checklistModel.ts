@@ -2,6 +2,10 @@
 // Pure (no vscode import) so the tree view, the status bar and the review share it and it can be unit-tested.
 import { CATEGORIES, CATEGORY_TITLES, type Category, type Severity } from '../../server/src/engine/types';
 
+/** The Security Checklist's views: in Flowguard's activity-bar container and in the Explorer. */
+export const CHECKLIST_VIEW_ID = 'flowguard.checklist';
+export const CHECKLIST_EXPLORER_VIEW_ID = 'flowguard.checklistExplorer';
+
 export interface RuleSummary {
   id: string;
   title: string;

@@ -23,6 +23,9 @@ export interface ReviewDocument {
   notes: string[];
 }
 
+/** The webview lists this many findings per severity (a large workspace has thousands); exports list all. */
+const MAX_ROWS_PER_SEVERITY = 500;
+
 const STATE_LABEL: Record<CategoryNode['state'], string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail', unchecked: 'No checks yet' };
 
 export function escapeHtml(value: unknown): string {
@@ -80,10 +83,14 @@ function factsHtml(doc: ReviewDocument, file: ReviewFile): string {
     facts.triggers.map((t) => `${open(t.line, t.event)}${t.privileged ? ' <span class="state state-fail">privileged</span>' : ''} — ${escapeHtml(t.whoCanFire)}`),
     facts.kind === 'action' ? 'Actions run when a workflow uses them.' : 'No trigger found.',
   );
-  const permissions = list(
-    facts.permissions.map((p) => `<code>${escapeHtml(p.scope)}</code>: ${open(p.line, p.granted)}`),
-    'Actions get the caller\'s token.',
+  const declared = facts.permissions.map((p) => `<code>${escapeHtml(p.scope)}</code> declares ${open(p.line, p.granted)}`);
+  const perJob = (facts.jobPermissions ?? []).map(
+    (j) =>
+      `job ${open(j.line, j.job)}: granted <code>${escapeHtml(j.granted)}</code>, needs <code>${escapeHtml(j.needed)}</code>${
+        j.unexplainedSteps ? ` <span class="muted">(${j.unexplainedSteps} step(s) not understood)</span>` : ''
+      }`,
   );
+  const permissions = list([...declared, ...perJob], 'Actions get the caller\'s token.');
   const secrets = list(
     [...facts.secrets.map((s) => `<code>${escapeHtml(s)}</code>`), ...(facts.secretsInherited ? ['<strong>secrets: inherit</strong> passes every secret to a reusable workflow'] : [])],
     'No secret referenced.',
@@ -105,7 +112,7 @@ function factsHtml(doc: ReviewDocument, file: ReviewFile): string {
     facts.kind === 'action' ? 'Composite action: limits come from the calling job.' : 'No job.',
   );
   return `<section class="file"><h3>${open(0, file.label)}${facts.name ? ` <span class="muted">${escapeHtml(facts.name)}</span>` : ''}</h3>
-<div class="grid"><div><h4>Triggers and who can fire them</h4>${triggers}</div><div><h4>Permissions granted</h4>${permissions}</div>
+<div class="grid"><div><h4>Triggers and who can fire them</h4>${triggers}</div><div><h4>Permissions granted vs needed</h4>${permissions}</div>
 <div><h4>Secrets referenced</h4>${secrets}</div><div><h4>Actions and pin status</h4>${actions}</div>
 <div><h4>Environments, timeouts, concurrency</h4>${jobs}</div></div></section>`;
 }
@@ -158,8 +165,9 @@ export function renderReviewHtml(doc: ReviewDocument, nonce: string, cspSource: 
     .map(
       ([severity, list]) =>
         `<h3>${escapeHtml(severity)} (${list.length})</h3><table><tbody>${list
+          .slice(0, MAX_ROWS_PER_SEVERITY)
           .map((f) => `<tr><td>${locationLink(doc, f)}</td><td><a href="#" data-rule="${escapeHtml(f.ruleId)}">${escapeHtml(ruleTitle.get(f.ruleId) ?? f.ruleId)}</a></td><td>${escapeHtml(f.message)}</td></tr>`)
-          .join('')}</tbody></table>`,
+          .join('')}</tbody></table>${list.length > MAX_ROWS_PER_SEVERITY ? `<p class="muted">… ${list.length - MAX_ROWS_PER_SEVERITY} more: export the review for the full list.</p>` : ''}`,
     )
     .join('');
   return `<!DOCTYPE html>
@@ -216,9 +224,11 @@ export function renderReviewMarkdown(doc: ReviewDocument): string {
       out.push('Triggers:');
       for (const t of facts.triggers) out.push(`- ${escapeMarkdown(t.event)}${t.privileged ? ' (privileged)' : ''}: ${escapeMarkdown(t.whoCanFire)}`);
     }
-    if (facts.permissions.length) {
-      out.push('', 'Permissions granted:');
-      for (const p of facts.permissions) out.push(`- ${escapeMarkdown(p.scope)}: ${escapeMarkdown(p.granted)}`);
+    if (facts.permissions.length || facts.jobPermissions?.length) {
+      out.push('', 'Permissions granted vs needed:');
+      for (const p of facts.permissions) out.push(`- ${escapeMarkdown(p.scope)} declares: ${escapeMarkdown(p.granted)}`);
+      for (const j of facts.jobPermissions ?? [])
+        out.push(`- job ${escapeMarkdown(j.job)}: granted ${escapeMarkdown(j.granted)}; needs ${escapeMarkdown(j.needed)}${j.unexplainedSteps ? ` (${j.unexplainedSteps} step(s) not understood)` : ''}`);
     }
     out.push('', `Secrets referenced: ${facts.secrets.length ? facts.secrets.map(escapeMarkdown).join(', ') : 'none'}${facts.secretsInherited ? ' (and `secrets: inherit`)' : ''}`);
     if (facts.actions.length) {

@@ -14,9 +14,14 @@ export interface LspRange {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// flowguard/rules (request, client -> server, no params): every rule the server knows, for views and docs commands.
+// flowguard/rules (request, client -> server): every rule the server knows, for views and docs commands, with its
+// effective state under the settings and the .flowguard.yml of `uri`'s root (default: the first workspace folder).
 // ---------------------------------------------------------------------------------------------------------------
 export const RULES_METHOD = 'flowguard/rules';
+
+export interface RulesParams {
+  uri?: string;
+}
 
 export interface RuleInfo {
   id: string;
@@ -72,6 +77,7 @@ export interface FindingSummary {
 }
 
 export interface FileFindings {
+  /** file: URI encoded like VS Code's Uri.toString(); compare via Uri.parse(uri).toString() to be safe. */
   uri: string;
   /** workflow or action; undefined for a file with YAML errors too broken to classify. */
   kind?: 'workflow' | 'action';
@@ -115,4 +121,30 @@ export interface FindingDiagnosticData {
   version: number;
   /** Index of the finding in the server's result for that version. */
   index: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// flowguard/review (request, client -> server): the facts the Security Review shows per workflow or action
+// (triggers and who can fire them, permissions granted, secrets referenced, actions and pin status, environments,
+// timeouts, concurrency), and on request a SARIF 2.1.0 log of the same files for export.
+// ---------------------------------------------------------------------------------------------------------------
+export const REVIEW_METHOD = 'flowguard/review';
+
+export interface ReviewParams {
+  uris: string[];
+  /** Also return a SARIF log of these files. */
+  sarif?: boolean;
+  /** file: URI ending in '/': SARIF artifact URIs are made relative to it. */
+  srcRoot?: string;
+}
+
+export interface ReviewFileFacts {
+  uri: string;
+  /** Undefined when the file could not be read or is neither a workflow nor an action. */
+  facts?: import('./analysis/review').ReviewFacts;
+}
+
+export interface ReviewResult {
+  files: ReviewFileFacts[];
+  sarif?: string;
 }

@@ -43,6 +43,9 @@ test('review facts: triggers with who can fire them, permissions, secrets, actio
   assert.deepEqual(facts.triggers.map((t) => [t.event, t.privileged, t.line]), [['pull_request_target', true, 2], ['schedule', false, 3]]);
   assert.match(facts.triggers[0].whoCanFire, /fork/);
   assert.deepEqual(facts.permissions, [{ scope: 'workflow', granted: 'write-all', line: 5 }]);
+  const build = facts.jobPermissions?.find((j) => j.job === 'build');
+  assert.equal(build?.granted, 'write-all');
+  assert.match(build?.needed ?? '', /^(none|contents: read)$/, 'checkout needs at most contents: read');
   assert.deepEqual(facts.secrets, ['DEPLOY_TOKEN', 'NPM_TOKEN']);
   assert.equal(facts.secretsInherited, true);
   assert.deepEqual(
@@ -113,4 +116,5 @@ test('review Markdown lists the checklist, findings and facts with values escape
   assert.ok(md.includes('Secrets referenced: DEPLOY\\_TOKEN, NPM\\_TOKEN (and `secrets: inherit`)'));
   assert.ok(!md.includes('<script>'), 'angle brackets from the workflow are escaped');
   assert.ok(md.includes('evil/\\<script\\>@0123456789abcdef0123456789abcdef01234567: pinned, third-party'));
+  assert.match(md, /- job build: granted write-all; needs (none|contents: read)/);
 });

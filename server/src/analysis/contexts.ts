@@ -155,6 +155,10 @@ export const SAFE_CONTEXT_PATTERNS: string[] = [
   'github.event.deployment.task',
   'github.event.deployment_status.state',
   'github.event.deployment_status.environment',
+  // Labels are created by users with triage access: their names are maintainer text.
+  'github.event.label.name',
+  'github.event.pull_request.labels.*.name',
+  'github.event.issue.labels.*.name',
 ];
 
 /** Field names that are numbers, SHAs, timestamps, URLs, logins, booleans or enums wherever they appear. */
@@ -195,10 +199,5 @@ export function classifyContext(segments: string[]): ContextTrust {
   if (segments[1] !== 'event') return { kind: 'safe' };
   const leaf = segments[segments.length - 1];
   if (SAFE_LEAF.test(leaf)) return { kind: 'safe' };
-  // Labels are created by triage-level users, but their names are free text: possible, less likely.
-  return { kind: 'untrusted', confidence: segments.length <= 2 ? 'medium' : leaf === 'name' && segments.includes('labels') ? 'low' : 'medium', why: `${path} is event data not known to be safe` };
-}
-
-export function isUntrustedContext(segments: string[]): boolean {
-  return classifyContext(segments).kind === 'untrusted';
+  return { kind: 'untrusted', confidence: 'medium', why: `${path} is event data not known to be safe` };
 }

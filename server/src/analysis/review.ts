@@ -6,6 +6,7 @@ import type { Step, Workflow } from '../model/workflow';
 import type { UsesRef } from '../model/uses';
 import { findExpressions } from '../expressions/parse';
 import { LineIndex } from '../yaml/lines';
+import { computeWorkflowPermissions, sortedScopes, type ScopeMap } from './permissions/index';
 
 export interface TriggerFact {
   event: string;
@@ -22,6 +23,17 @@ export interface PermissionFact {
   /** `write-all`, `read-all`, `none`, `contents: read, issues: write`, or `default (not declared)`. */
   granted: string;
   line?: number;
+}
+
+/** A job's token: what it is granted and what its steps were found to need. */
+export interface JobPermissionFact {
+  job: string;
+  granted: string;
+  /** The least grant covering every need found, e.g. `contents: read, pull-requests: write`, or `none`. */
+  needed: string;
+  /** Steps whose token use could not be worked out (the needed grant may then be incomplete). */
+  unexplainedSteps: number;
+  line: number;
 }
 
 export interface ActionUseFact {
@@ -49,6 +61,8 @@ export interface ReviewFacts {
   name?: string;
   triggers: TriggerFact[];
   permissions: PermissionFact[];
+  /** Granted vs needed per job (undefined when the analysis could not run). */
+  jobPermissions?: JobPermissionFact[];
   /** Secret names referenced through `secrets.NAME` (never values). */
   secrets: string[];
   /** A job passes every secret to a reusable workflow. */
@@ -134,6 +148,32 @@ export function referencedSecrets(text: string): string[] {
   return [...names].sort();
 }
 
+function describeScopes(map: ScopeMap): string {
+  const scopes = sortedScopes(map);
+  return scopes.length ? scopes.map((scope) => `${scope}: ${map[scope]}`).join(', ') : 'none';
+}
+
+function describeGrant(kind: string, scopes: ScopeMap): string {
+  if (kind === 'default') return 'default (not declared)';
+  if (kind === 'write-all' || kind === 'read-all') return kind;
+  return describeScopes(scopes);
+}
+
+/** Granted vs needed per job, from the least-privilege analysis; local reusable workflows and actions count as unexplained. */
+function jobPermissionFacts(wf: Workflow, lineOf: (offset: number) => number): JobPermissionFact[] | undefined {
+  try {
+    return computeWorkflowPermissions(wf).jobs.map((j) => ({
+      job: j.job.id,
+      granted: describeGrant(j.granted.kind, j.granted.scopes),
+      needed: describeScopes(j.required),
+      unexplainedSteps: j.unknown.length,
+      line: lineOf(j.job.idSpan.start),
+    }));
+  } catch {
+    return undefined;
+  }
+}
+
 function actionFact(uses: UsesRef, lines: LineIndex): ActionUseFact {
   return {
     uses: uses.raw,
@@ -178,6 +218,7 @@ export function reviewFacts(model: Workflow | ActionMetadata): ReviewFacts {
     name: model.name?.text,
     triggers: model.triggers.map((t) => ({ event: t.event, whoCanFire: whoCanFire(t.event), privileged: PRIVILEGED_EVENTS.has(t.event), line: lineOf(t.span.start) })),
     permissions,
+    jobPermissions: jobPermissionFacts(model, lineOf),
     secrets: referencedSecrets(model.text),
     secretsInherited: model.jobs.some((job) => job.secretsInherit?.text === 'inherit'),
     actions,

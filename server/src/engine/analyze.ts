@@ -16,6 +16,8 @@ export interface AnalyzeInput {
   kind?: FileKind;
   config?: FlowguardConfig;
   rules?: readonly Rule[];
+  /** Reads another file of the repository by repository-relative path (a local reusable workflow); supplied by the adapters, which do the I/O. */
+  readFile?: (repoRelativePath: string) => string | undefined;
 }
 
 export interface AnalysisResult {
@@ -48,6 +50,7 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   result.model = model;
   const suppressions = findSuppressions(input.text, parsed.lines);
   const ctx = new AnalysisContext(input.path, input.text, parsed.lines, parsed, config, suppressions);
+  ctx.readFile = input.readFile;
 
   const active = (input.rules ?? ALL_RULES)
     .filter((r) => r.meta.appliesTo.includes(kind))

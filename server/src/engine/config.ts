@@ -1,6 +1,6 @@
 // .flowguard.yml: loaded from YAML, validated with ajv against schemas/flowguard-config.schema.json.
 // A bad config is an error with a position, never a silent fallback.
-import Ajv from 'ajv';
+import Ajv, { type ErrorObject } from 'ajv';
 import picomatch from 'picomatch';
 import schema from '../../../schemas/flowguard-config.schema.json';
 import type { Severity, Span } from './types';
@@ -69,29 +69,49 @@ export class ConfigError extends Error {
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile(schema);
 
-/** Parses and validates config text. Returns the config, or the problems with positions. */
-export function parseConfig(text: string): { config?: FlowguardConfig; problems: ConfigProblem[] } {
+/**
+ * Parses and validates config text. Returns the config, or the problems with positions.
+ * `knownRules` (ids and aliases) makes a misspelt rule name an error instead of a setting that silently does nothing.
+ */
+export function parseConfig(text: string, knownRules?: ReadonlySet<string>): { config?: FlowguardConfig; problems: ConfigProblem[] } {
   const lines = new LineIndex(text);
   const at = (span: Span, message: string): ConfigProblem => ({ message, span, ...lines.positionAt(span.start) });
   const parsed = parseYaml(text);
   if (parsed.problems.length) return { problems: parsed.problems.map((p) => at(p.span, p.message)) };
-  const data = parsed.doc?.toJS({ maxAliasCount: 50 }) ?? {};
+  let data: unknown;
+  try {
+    data = parsed.doc?.toJS({ maxAliasCount: 50 }) ?? {};
+  } catch (err) {
+    // The yaml package refuses alias bombs here; that is a bad config, not a crash.
+    return { problems: [at({ start: 0, end: Math.min(text.length, 1) }, `The configuration could not be read: ${(err as Error).message}`)] };
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [at({ start: 0, end: Math.min(text.length, 1) }, 'The configuration must be a mapping.')] };
   }
   if (!validate(data)) {
-    const problems = (validate.errors ?? []).map((e) => {
+    const problems = relevantErrors(validate.errors ?? []).map((e) => {
       const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
       const node = nodeAtPath(parsed.doc?.contents, path, e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty?: string }).additionalProperty) : undefined);
       const span = spanOf(node) ?? { start: 0, end: 0 };
       const where = e.instancePath || '(root)';
       const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : '';
       const allowed = e.keyword === 'enum' ? ` (allowed: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
-      return at(span, `${where}: ${e.message}${extra}${allowed}`);
+      // The only oneOf in the schema is a rule setting.
+      const message = e.keyword === 'oneOf' ? "must be 'off', a severity (high, medium, low, info) or a mapping of enabled/severity/options" : e.message;
+      return at(span, `${where}: ${message}${extra}${allowed}`);
     });
     return { problems };
   }
   const raw = data as Partial<FlowguardConfig>;
+  if (knownRules) {
+    const unknown = Object.keys(raw.rules ?? {}).filter((name) => !knownRules.has(name));
+    if (unknown.length) {
+      const rulesNode = nodeAtPath(parsed.doc?.contents, ['rules']);
+      return {
+        problems: unknown.map((name) => at(spanOf(nodeAtPath(rulesNode, [], name)) ?? { start: 0, end: 0 }, `/rules: unknown rule '${name}' (flowguard rules lists the rule names)`)),
+      };
+    }
+  }
   return {
     config: {
       ...DEFAULT_CONFIG,
@@ -106,6 +126,33 @@ export function parseConfig(text: string): { config?: FlowguardConfig; problems:
   };
 }
 
+/**
+ * One message per mistake. A value failing a oneOf yields errors from every branch plus the oneOf itself: drop the
+ * branches written for another type of value (a string setting vs a mapping), and keep the oneOf only when nothing
+ * more specific is left.
+ */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf');
+  const branchOf = (e: ErrorObject): { oneOf: ErrorObject; branch: string } | undefined => {
+    for (const oneOf of oneOfs) {
+      const prefix = `${oneOf.schemaPath}/`;
+      if (e.schemaPath.startsWith(prefix)) return { oneOf, branch: `${prefix}${e.schemaPath.slice(prefix.length).split('/')[0]}` };
+    }
+    return undefined;
+  };
+  const wrongType = new Set(
+    errors.flatMap((e) => {
+      const b = e.keyword === 'type' ? branchOf(e) : undefined;
+      return b && e.instancePath === b.oneOf.instancePath ? [b.branch] : [];
+    }),
+  );
+  const kept = errors.filter((e) => {
+    const b = branchOf(e);
+    return !b || !wrongType.has(b.branch);
+  });
+  return kept.filter((e) => e.keyword !== 'oneOf' || !kept.some((x) => branchOf(x)?.oneOf === e));
+}
+
 /** The node for a JSON path inside the YAML (for error positions); for an unknown key, the key itself. */
 function nodeAtPath(root: unknown, path: string[], badKey?: string): Node | undefined {
   let node = resolveAlias(root) ?? undefined;
@@ -118,8 +165,8 @@ function nodeAtPath(root: unknown, path: string[], badKey?: string): Node | unde
   return node as Node | undefined;
 }
 
-export function loadConfigText(text: string, file: string): FlowguardConfig {
-  const { config, problems } = parseConfig(text);
+export function loadConfigText(text: string, file: string, knownRules?: ReadonlySet<string>): FlowguardConfig {
+  const { config, problems } = parseConfig(text, knownRules);
   if (!config) throw new ConfigError(file, problems);
   return config;
 }

@@ -9,6 +9,8 @@ export class AnalysisContext {
   /** Set by the engine before each hook call. */
   currentRule!: Rule;
   currentOptions: Record<string, unknown> = {};
+  /** Set by the engine when the adapter can read other files of the repository (see AnalyzeInput.readFile). */
+  readFile?: (repoRelativePath: string) => string | undefined;
   readonly findings: Finding[] = [];
   /** Per-file memo shared by rules (e.g. a taint or permissions analysis computed once). */
   private readonly memo = new Map<string, unknown>();

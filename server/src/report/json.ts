@@ -26,27 +26,28 @@ export function renderJson(report: ScanReport): string {
   const findings = views.flatMap((view) =>
     view.entries.map((entry) => {
       const f = entry.finding;
-      return view.redactor.scrubValue({
+      const scrub = (text: string) => view.redactor.scrub(text);
+      return {
         path: view.file.path,
         ruleId: f.ruleId,
         title: entry.title,
         category: entry.category,
         severity: f.severity,
         confidence: f.confidence,
-        message: f.message,
+        message: scrub(f.message),
         range: range(view.lines, f.span),
         snippet: view.redactor.masked(f.span.start, f.span.end).text,
-        related: (f.related ?? []).map((r) => ({ message: r.message, range: range(view.lines, r.span) })),
+        related: (f.related ?? []).map((r) => ({ message: scrub(r.message), range: range(view.lines, r.span) })),
         fixes: f.fixes.map((fix) => ({
-          title: fix.title,
+          title: scrub(fix.title),
           safety: fix.safety,
           preferred: fix.isPreferred === true,
-          edits: fix.edits.map((e) => ({ range: range(view.lines, e.span), newText: e.newText })),
+          edits: fix.edits.map((e) => ({ range: range(view.lines, e.span), newText: scrub(e.newText) })),
           ...(fix.secretsToCreate?.length ? { secretsToCreate: fix.secretsToCreate } : {}),
         })),
-        docsUrl: f.ruleId === 'yaml-syntax' ? undefined : ruleDocsUrl(f.ruleId),
-        properties: f.properties ?? {},
-      });
+        docsUrl: ruleDocsUrl(f.ruleId),
+        properties: view.redactor.scrubValue(f.properties ?? {}),
+      };
     }),
   );
   const files = views.map((view) => ({
@@ -55,7 +56,7 @@ export function renderJson(report: ScanReport): string {
     findings: view.entries.length,
     suppressed: view.file.result.suppressed,
     ...(view.file.skipped ? { skipped: view.file.skipped } : {}),
-    ...(view.file.applied ? { fixesApplied: view.redactor.scrubValue(view.file.applied) } : {}),
+    ...(view.file.applied ? { fixesApplied: view.file.applied.map((a) => ({ ...a, title: view.redactor.scrub(a.title) })) } : {}),
     ...(view.file.result.ruleErrors.length
       ? { ruleErrors: view.file.result.ruleErrors.map((e) => ({ ruleId: e.ruleId, message: view.redactor.scrub(firstLine(e.message)) })) }
       : {}),
@@ -66,6 +67,7 @@ export function renderJson(report: ScanReport): string {
     summary: summarize(views),
     files,
     findings,
+    errors: report.errors ?? [],
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }

@@ -28,6 +28,8 @@ export interface ScanReport {
   files: FileReport[];
   /** file: URI (ending in '/') that relative artifact URIs resolve against. */
   srcRoot?: string;
+  /** Files that could not be read or fixed: the scan is incomplete, and machine-readable reports must say so. */
+  errors?: string[];
 }
 
 /** The pseudo-rule under which YAML parse problems and analysis limits are reported. */
@@ -106,9 +108,12 @@ export function viewOf(file: FileReport): FileView {
   return { file, lines, entries, redactor };
 }
 
-/** A finding whose span is a secret value: it must never be shown in clear. */
+/**
+ * A finding whose span is a secret value (rules say so by giving its masked form in `properties.masked`): that span
+ * is never shown in clear. Other secrets-category findings point at names or references, which are fine to show.
+ */
 export function isSecretFinding(f: Finding): boolean {
-  return ruleMeta(f.ruleId)?.category === 'secrets' || typeof f.properties?.masked === 'string';
+  return typeof f.properties?.masked === 'string';
 }
 
 export interface Summary {

@@ -1,5 +1,5 @@
-// Keeps secret values out of every report: the spans of secrets findings are replaced by their masked form in code
-// frames and snippets, and any other string a report prints (messages, fix texts, properties) is scrubbed of them.
+// Keeps secret values out of every report: the spans of secret-value findings are replaced by their masked form in
+// code frames and snippets, and the free text a report prints (messages, fix texts, properties) is scrubbed of them.
 import { maskSecret } from '../analysis/mask';
 import type { Finding, Span } from '../engine/types';
 
@@ -14,7 +14,8 @@ export interface MaskedText {
   indexOf(offset: number): number;
 }
 
-const MIN_SCRUBBED_LENGTH = 4;
+/** Shorter strings would be scrubbed out of ordinary words; rules already mask them in their own messages. */
+const MIN_SCRUBBED_LENGTH = 6;
 
 export class SecretRedactor {
   private readonly spans: SecretSpan[];

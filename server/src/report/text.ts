@@ -60,12 +60,12 @@ function renderEntry(entry: ReportEntry, view: FileView, p: Palette): string {
   }
   const preferred = f.fixes.find((x) => x.isPreferred) ?? f.fixes[0];
   if (preferred) lines.push(`  ${p.green('fix')}${preferred.safety === 'unsafe' ? ' (review)' : ''}: ${scrub(preferred.title)}`);
-  if (f.ruleId !== 'yaml-syntax') lines.push(`  ${p.dim(`docs: ${ruleDocsUrl(f.ruleId)}`)}`);
+  lines.push(`  ${p.dim(`docs: ${ruleDocsUrl(f.ruleId)}`)}`);
   return lines.join('\n');
 }
 
 /** The line before the finding and the finding's lines (at most MAX_SPAN_LINES), with carets under the span. */
-export function codeFrame(view: FileView, start: number, end: number, p: Palette = NO_COLORS): string[] {
+function codeFrame(view: FileView, start: number, end: number, p: Palette): string[] {
   const { lines, redactor } = view;
   const first = lines.positionAt(start).line;
   const last = Math.min(lines.positionAt(Math.max(start, end - 1)).line, first + MAX_SPAN_LINES - 1);
@@ -106,17 +106,27 @@ function printable(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
-function renderSummary(views: FileView[], p: Palette): string[] {
-  const s = summarize(views);
+/** What `--fix` changed and which secrets the user must now create (names only). */
+export function renderFixLog(report: ScanReport, options: TextOptions = {}): string[] {
+  return fixLog(report.files.map(viewOf), options.color ? COLORS : NO_COLORS);
+}
+
+function fixLog(views: FileView[], p: Palette): string[] {
   const out: string[] = [];
   for (const v of views) {
-    if (v.file.skipped) out.push(`${p.dim(`${v.file.path}: skipped (${v.file.skipped})`)}`);
     for (const a of v.file.applied ?? []) out.push(`${v.file.path}: ${p.green('fixed')} ${a.ruleId}: ${v.redactor.scrub(a.title)}`);
   }
   const secrets = [...new Set(views.flatMap((v) => (v.file.applied ?? []).flatMap((a) => a.secretsToCreate)))];
   if (secrets.length) {
     out.push(`Create ${secrets.length === 1 ? 'this secret' : 'these secrets'} in your secret store: ${secrets.join(', ')}. The values were removed from the files; rotate them if they were ever committed.`);
   }
+  return out;
+}
+
+function renderSummary(views: FileView[], p: Palette): string[] {
+  const s = summarize(views);
+  const out: string[] = views.filter((v) => v.file.skipped).map((v) => p.dim(`${v.file.path}: skipped (${v.file.skipped})`));
+  out.push(...fixLog(views, p));
   if (out.length) out.push('');
   const severities = (Object.keys(s.bySeverity) as Severity[]).filter((k) => s.bySeverity[k] > 0).map((k) => p.severity[k](`${s.bySeverity[k]} ${k}`));
   if (s.findings > 0) {

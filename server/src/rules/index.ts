@@ -4,22 +4,54 @@ import deployWithoutEnvironment from './approval/deploy-without-environment';
 import unjustifiedSuppression from './audit/unjustified-suppression';
 import botApprovesPullRequest from './change-control/bot-approves-pull-request';
 import excessivePermissions from './least-privilege/excessive-permissions';
+import missingPermissions from './least-privilege/missing-permissions';
+import selfHostedRunner from './least-privilege/self-hosted-runner';
 import missingTimeout from './runtime-safety/missing-timeout';
 import hardcodedCredential from './secrets/hardcoded-credential';
+import longLivedCloudCredentials from './secrets/long-lived-cloud-credentials';
+import overprovisionedSecrets from './secrets/overprovisioned-secrets';
+import secretEcho from './secrets/secret-echo';
+import secretsInWorkflowEnv from './secrets/secrets-in-workflow-env';
+import secretsInherit from './secrets/secrets-inherit';
 import unpinnedUses from './supply-chain/unpinned-uses';
 import insecureTransport from './transport/insecure-transport';
+import aiAgentUntrustedTrigger from './untrusted-input/ai-agent-untrusted-trigger';
+import artifactPoisoning from './untrusted-input/artifact-poisoning';
+import botConditions from './untrusted-input/bot-conditions';
+import cachePoisoning from './untrusted-input/cache-poisoning';
+import dangerousTriggers from './untrusted-input/dangerous-triggers';
+import githubEnv from './untrusted-input/github-env';
 import templateInjection from './untrusted-input/template-injection';
+import unsoundCondition from './untrusted-input/unsound-condition';
+import unsoundContains from './untrusted-input/unsound-contains';
+import untrustedCheckout from './untrusted-input/untrusted-checkout';
 
 export const ALL_RULES: readonly Rule[] = [
   deployWithoutEnvironment,
   unjustifiedSuppression,
   botApprovesPullRequest,
   excessivePermissions,
+  missingPermissions,
+  selfHostedRunner,
   missingTimeout,
   hardcodedCredential,
+  longLivedCloudCredentials,
+  overprovisionedSecrets,
+  secretEcho,
+  secretsInWorkflowEnv,
+  secretsInherit,
   unpinnedUses,
   insecureTransport,
+  aiAgentUntrustedTrigger,
+  artifactPoisoning,
+  botConditions,
+  cachePoisoning,
+  dangerousTriggers,
+  githubEnv,
   templateInjection,
+  unsoundCondition,
+  unsoundContains,
+  untrustedCheckout,
 ];
 
 /** Where each rule file lives, to check that file name, folder and metadata agree. */
@@ -28,9 +60,25 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'audit', id: 'unjustified-suppression' },
   { category: 'change-control', id: 'bot-approves-pull-request' },
   { category: 'least-privilege', id: 'excessive-permissions' },
+  { category: 'least-privilege', id: 'missing-permissions' },
+  { category: 'least-privilege', id: 'self-hosted-runner' },
   { category: 'runtime-safety', id: 'missing-timeout' },
   { category: 'secrets', id: 'hardcoded-credential' },
+  { category: 'secrets', id: 'long-lived-cloud-credentials' },
+  { category: 'secrets', id: 'overprovisioned-secrets' },
+  { category: 'secrets', id: 'secret-echo' },
+  { category: 'secrets', id: 'secrets-in-workflow-env' },
+  { category: 'secrets', id: 'secrets-inherit' },
   { category: 'supply-chain', id: 'unpinned-uses' },
   { category: 'transport', id: 'insecure-transport' },
+  { category: 'untrusted-input', id: 'ai-agent-untrusted-trigger' },
+  { category: 'untrusted-input', id: 'artifact-poisoning' },
+  { category: 'untrusted-input', id: 'bot-conditions' },
+  { category: 'untrusted-input', id: 'cache-poisoning' },
+  { category: 'untrusted-input', id: 'dangerous-triggers' },
+  { category: 'untrusted-input', id: 'github-env' },
   { category: 'untrusted-input', id: 'template-injection' },
+  { category: 'untrusted-input', id: 'unsound-condition' },
+  { category: 'untrusted-input', id: 'unsound-contains' },
+  { category: 'untrusted-input', id: 'untrusted-checkout' },
 ];

@@ -1,17 +1,17 @@
-import { defineRule, type Fix } from '../../engine/types';
-import type { Permissions } from '../../model/common';
+import { defineRule, type Fix, type Severity } from '../../engine/types';
+import type { AnalysisContext } from '../../engine/context';
+import { levelRank, workflowPermissionsFor, type JobPermissions, type TokenScope } from '../../analysis/permissions/index';
+import { isTokenScope } from '../../knowledge/actions-kb';
+import type { Permissions, PermissionScope } from '../../model/common';
 import type { Workflow } from '../../model/workflow';
-import { columnOf, indentUnit, insertBeforePair, newlineOf } from '../../fixes/edits';
-import { mapGetPair, type Node, type Pair } from '../../yaml/parse';
-
-/** Triggers that run with a write token and secrets in the base repository's context while outsiders can fire them. */
-const PRIVILEGED_TRIGGERS = new Set(['pull_request_target', 'issue_comment', 'workflow_run']);
+import { columnOf, indentUnit, newlineOf } from '../../fixes/edits';
+import { narrowPermissionsFix } from '../../fixes/permissions';
 
 export default defineRule({
   meta: {
     id: 'excessive-permissions',
     title: 'Excessive GITHUB_TOKEN permissions',
-    description: 'The workflow or a job grants the GITHUB_TOKEN more than it needs: write-all, or no permissions block on a privileged trigger.',
+    description: 'The workflow or a job grants the GITHUB_TOKEN more than its steps need: write-all, a workflow-level write scope only one job uses, or scopes no step uses.',
     severity: 'high',
     confidence: 'high',
     category: 'least-privilege',
@@ -20,47 +20,105 @@ export default defineRule({
     fixable: true,
     docs: {
       risk:
-        'Every job gets a GITHUB_TOKEN. With `write-all`, or with no `permissions:` block where the repository default is read-write, any step (and any action it runs) can push code, publish releases and packages, or approve pull requests. When a step is compromised (an injected command, a hijacked action tag) the token turns that into a repository takeover.',
+        'Every job gets a GITHUB_TOKEN. With `write-all`, or with write scopes the job never uses, any step (and any action it runs) can push code, publish releases and packages, or approve pull requests. When a step is compromised (an injected command, a hijacked action tag) the token turns that into a repository takeover. A write scope granted at the workflow level reaches every job, even when only one of them needs it.',
       remediation:
-        'Declare `permissions: {}` or `contents: read` at the workflow level, then grant each job only the scopes it uses. The quick-fix replaces `write-all` with `contents: read` (a safe start) or inserts a read-only block before `jobs:`.',
+        'Declare `permissions: {}` or `contents: read` at the workflow level, then grant each job only the scopes it uses. Flowguard computes what each job needs from its actions (a knowledge base of popular actions), its scripts (gh, git push, REST calls, github-script, OIDC, registry logins) and its reusable workflows; the "Narrow permissions" quick-fix writes those blocks with a reason per scope and keeps the grants of jobs whose steps it cannot understand.',
       vulnerableExample: 'on: pull_request_target\npermissions: write-all\njobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/labeler@v5\n',
-      safeExample: 'on: pull_request_target\npermissions:\n  contents: read\njobs:\n  label:\n    runs-on: ubuntu-latest\n    permissions:\n      pull-requests: write\n    steps:\n      - uses: actions/labeler@v5\n',
-      references: ['https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication#modifying-the-permissions-for-the-github_token'],
+      safeExample: 'on: pull_request_target\npermissions: {}\njobs:\n  label:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read  # reads the labeler configuration\n      pull-requests: write  # adds labels to the pull request\n    steps:\n      - uses: actions/labeler@v5\n',
+      references: [
+        'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication#modifying-the-permissions-for-the-github_token',
+        'https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#permissions',
+      ],
     },
   },
 
   workflow(wf, ctx) {
+    const result = workflowPermissionsFor(ctx, wf);
+    const narrow = () => narrowPermissionsFix(wf, {}, result);
     if (wf.permissions?.kind === 'write-all') {
       ctx.report({
         message: 'permissions: write-all gives every job write access to the whole repository. Grant only the scopes each job uses (start with contents: read).',
         span: wf.permissions.valueSpan,
-        fixes: [replaceWriteAll(wf.text, wf.permissions)],
+        fixes: fixesFor(wf, wf.permissions, narrow),
       });
+      return;
     }
-    const privileged = wf.triggers.filter((t) => PRIVILEGED_TRIGGERS.has(t.event));
-    const everyJobDeclares = wf.jobs.length > 0 && wf.jobs.every((j) => j.permissions);
-    if (!wf.permissions && privileged.length > 0 && !everyJobDeclares) {
-      const jobsPair = mapGetPair(wf.root, 'jobs') as Pair<Node, Node | null> | undefined;
-      const edit = jobsPair ? insertBeforePair(wf.text, jobsPair, ['permissions:', ' '.repeat(indentUnit(wf.text)) + 'contents: read', '']) : undefined;
-      ctx.report({
-        message: `No permissions: block on a workflow triggered by ${privileged.map((t) => t.event).join(', ')}: jobs run with the repository's default token, which may be read-write, while outsiders can trigger them. Declare contents: read and grant more per job.`,
-        span: privileged[0].span,
-        severity: 'medium',
-        fixes: edit ? [{ title: 'Add a read-only permissions block', safety: 'unsafe', edits: [edit], isPreferred: true }] : [],
-      });
+    if (wf.permissions?.kind !== 'map') return;
+    const inheriting = result.jobs.filter((j) => !j.job.permissions);
+    const allKnown = inheriting.every((j) => j.unknown.length === 0);
+    for (const granted of wf.permissions.scopes) {
+      if (!isTokenScope(granted.scope) || (granted.level !== 'read' && granted.level !== 'write')) continue;
+      const scope = granted.scope;
+      const users = inheriting.filter((j) => levelRank(usedLevel(j, scope)) >= levelRank(granted.level));
+      if (inheriting.length === 0) {
+        if (granted.level === 'write') report(ctx, granted, `${scope}: write at the workflow level reaches no job: every job declares its own permissions.`, 'medium', narrow);
+        continue;
+      }
+      if (!allKnown) continue;
+      // contents: read is the documented baseline for a workflow: granting it is not called excessive.
+      if (users.length === 0 && !(scope === 'contents' && granted.level === 'read')) {
+        const needed = Math.max(0, ...inheriting.map((j) => levelRank(j.required[scope])));
+        const neededText = needed === 1 ? `; at most ${scope}: read is needed` : '';
+        report(ctx, granted, `${scope}: ${granted.level} is granted to every job but no step uses it${neededText}.`, granted.level === 'write' ? 'medium' : 'low', narrow);
+      } else if (granted.level === 'write' && users.length === 1 && inheriting.length > 1) {
+        report(ctx, granted, `${scope}: write is granted to all ${inheriting.length} jobs but only job '${users[0].job.id}' needs it (${firstReason(users[0], scope)}). Grant it on that job only.`, 'medium', narrow);
+      }
     }
   },
 
   job(job, wf: Workflow, ctx) {
-    if (job.permissions?.kind === 'write-all') {
+    if (!job.permissions) return;
+    const narrow = () => narrowPermissionsFix(wf, {}, workflowPermissionsFor(ctx, wf));
+    if (job.permissions.kind === 'write-all') {
       ctx.report({
         message: `Job '${job.id}' grants permissions: write-all. Grant only the scopes this job uses.`,
         span: job.permissions.valueSpan,
-        fixes: [replaceWriteAll(wf.text, job.permissions)],
+        fixes: fixesFor(wf, job.permissions, narrow),
       });
+      return;
+    }
+    if (job.permissions.kind !== 'map') return;
+    const jp = workflowPermissionsFor(ctx, wf).jobs.find((j) => j.job === job);
+    if (!jp || jp.unknown.length > 0) return;
+    for (const granted of job.permissions.scopes) {
+      if (!isTokenScope(granted.scope) || (granted.level !== 'read' && granted.level !== 'write')) continue;
+      const need = usedLevel(jp, granted.scope);
+      if (levelRank(need) >= levelRank(granted.level) || (granted.scope === 'contents' && granted.level === 'read')) continue;
+      const message = need
+        ? `Job '${job.id}' grants ${granted.scope}: write but its steps only read (${firstReason(jp, granted.scope)}).`
+        : `Job '${job.id}' grants ${granted.scope}: ${granted.level} but no step uses it.`;
+      report(ctx, granted, message, granted.level === 'write' ? 'medium' : 'low', narrow);
     }
   },
 });
+
+function report(ctx: AnalysisContext, granted: PermissionScope, message: string, severity: Severity, narrow: () => Fix | undefined): void {
+  const fix = narrow();
+  ctx.report({ message, span: granted.span, severity, confidence: 'medium', fixes: fix ? [fix] : [], properties: { scope: granted.scope, level: granted.level } });
+}
+
+/**
+ * How far a job uses a granted scope. Comments and labels on pull requests go through the issues API, which accepts
+ * either issues or pull-requests: a job granted one while it needs the other is not over-granted.
+ */
+function usedLevel(jp: JobPermissions, scope: TokenScope): 'read' | 'write' | undefined {
+  const own = jp.required[scope];
+  const twin = scope === 'issues' ? jp.required['pull-requests'] : scope === 'pull-requests' ? jp.required.issues : undefined;
+  return levelRank(twin) > levelRank(own) && !jp.granted.scopes[scope === 'issues' ? 'pull-requests' : 'issues'] ? twin : own;
+}
+
+function firstReason(jp: JobPermissions, scope: TokenScope): string {
+  const n = jp.needs.find((x) => x.scope === scope && x.level === jp.required[scope]);
+  return n ? `${n.reason}, ${n.stepLabel}` : 'no reason recorded';
+}
+
+/** write-all: the narrowing when it rewrites this block, else (steps not understood) the replacement with contents: read. */
+function fixesFor(wf: Workflow, perms: Permissions, narrow: () => Fix | undefined): Fix[] {
+  const fix = narrow();
+  const touchesThis = fix?.edits.some((e) => e.span.start <= perms.valueSpan.end && e.span.end >= perms.keySpan.end);
+  if (fix && touchesThis) return [fix];
+  return [replaceWriteAll(wf.text, perms)];
+}
 
 function replaceWriteAll(text: string, perms: Permissions): Fix {
   const nl = newlineOf(text);

@@ -1,86 +1,120 @@
-import { defineRule, type Fix } from '../../engine/types';
-import type { Block, KeyValue } from '../../model/common';
+import { defineRule } from '../../engine/types';
 import type { AnalysisContext } from '../../engine/context';
+import type { ActionMetadata } from '../../model/action';
+import type { Step, Workflow } from '../../model/workflow';
 import { maskSecret } from '../../analysis/mask';
-import { uniqueName } from '../../fixes/env';
-
-/** Names that say "this holds a credential". */
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth)/i;
-/** Values that are clearly not a real credential. */
-const PLACEHOLDER = /^(<.*>|\$\{?[A-Za-z_][\w]*\}?|x+|\*+|changeme|change-me|password|secret|token|example|dummy|test|none|null|true|false|your[-_ ].*|\.\.\.)$/i;
-
-const PROVIDER_PATTERNS: Array<{ name: string; re: RegExp }> = [
-  { name: 'GitHub personal access token', re: /\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b/ },
-  { name: 'GitHub fine-grained token', re: /\bgithub_pat_[A-Za-z0-9_]{82}\b/ },
-  { name: 'AWS access key id', re: /\b(AKIA|ASIA)[A-Z0-9]{16}\b/ },
-];
+import { collectSecrets, type SecretCandidate } from '../../analysis/secrets/collect';
+import { uniqueSecretName } from '../../analysis/secrets/names';
+import { moveToSecretStoreFixes, STORE_TITLES } from '../../fixes/secret-store';
 
 export default defineRule({
   meta: {
     id: 'hardcoded-credential',
     title: 'Credential written in the workflow',
-    description: 'A literal password, token or key in env:, with: or container credentials.',
+    description: 'A literal password, token, key or credential-bearing URL in env:, with:, run: scripts, container or service credentials, reusable-workflow secrets or action input defaults.',
     severity: 'high',
-    confidence: 'medium',
+    confidence: 'high',
     category: 'secrets',
-    aliases: ['hardcoded-container-credentials', 'hardcoded-credentials', 'credentials'],
+    aliases: ['hardcoded-container-credentials', 'hardcoded-credentials', 'credentials', 'secrets-in-code'],
     appliesTo: ['workflow', 'action'],
     fixable: true,
     docs: {
-      risk: 'Anything in a workflow file is readable by everyone who can read the repository, forever, in git history. A credential written there is leaked the moment it is pushed.',
-      remediation: 'Store the value as an encrypted secret (or in a vault) and reference it: `${{ secrets.NAME }}`. Rotate the credential if it was ever committed. The quick-fix swaps the literal for a secret reference and tells you the secret name to create.',
-      vulnerableExample: 'jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy.sh\n        env:\n          API_TOKEN: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n',
-      safeExample: 'jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy.sh\n        env:\n          API_TOKEN: ${{ secrets.API_TOKEN }}\n',
+      risk:
+        'Anything in a workflow file is readable by everyone who can read the repository, forever, in git history and in every fork and clone. A credential written there is leaked the moment it is pushed; GitHub cannot mask it in logs either, since it is not a registered secret.',
+      remediation:
+        'Store the value in a secret store and reference it: `${{ secrets.NAME }}` for GitHub Actions secrets, or a fetch step for Vault, 1Password, AWS Secrets Manager, GCP Secret Manager or Azure Key Vault (configure `secretStore` in .flowguard.yml). In a run: script, pass the secret through env: and use "$NAME". Then rotate the credential: the committed value stays in history. The quick-fix "Move to secret store" does the replacement and offers to store the value with the Flowguard: Store Secret command.',
+      vulnerableExample: 'jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          curl -H "Authorization: Bearer a7c4e9f1b2d8306e5f4a1c9b7d2e8f36" https://api.example.com/deploy\n',
+      safeExample:
+        'jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          API_TOKEN: ${{ secrets.API_TOKEN }}\n        run: |\n          curl -H "Authorization: Bearer ${API_TOKEN}" https://api.example.com/deploy\n',
+      references: [
+        'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
+        'https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns',
+        'https://docs.zizmor.sh/audits/#hardcoded-container-credentials',
+      ],
     },
   },
 
   workflow(wf, ctx) {
-    checkBlock(wf.env, ctx);
+    report(wf, ctx);
   },
-  job(job, _wf, ctx) {
-    checkBlock(job.env, ctx);
-    checkBlock(job.container?.credentials, ctx, true);
-    for (const s of job.services) checkBlock(s.credentials, ctx, true);
-  },
-  step(step, _job, _wf, ctx) {
-    checkBlock(step.env, ctx);
-    checkBlock(step.with, ctx);
-  },
-  actionStep(step, _action, ctx) {
-    checkBlock(step.env, ctx);
-    checkBlock(step.with, ctx);
+  action(action, ctx) {
+    report(action, ctx);
   },
 });
 
-function checkBlock(block: Block | undefined, ctx: AnalysisContext, isCredentials = false): void {
-  for (const kv of block?.entries ?? []) {
-    const v = kv.value;
-    if (!v || v.expressions.length > 0) continue;
-    const value = v.text.trim();
-    const provider = PROVIDER_PATTERNS.find((p) => p.re.test(value));
-    const named = (isCredentials && kv.name === 'password') || (SECRET_NAME.test(kv.name) && !/(_|-)(file|path|dir|url|user(name)?|name|id)$/i.test(kv.name));
-    if (!provider && !(named && looksLikeSecret(value))) continue;
-    const secretName = uniqueName(kv.name, new Set());
+function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
+  const { candidates, elsewhere } = ctx.cached('secrets:collect', () => collectSecrets(model, ctx.text));
+  const names = assignNames(candidates, ctx.text);
+  const store = ctx.config.secretStore;
+  const storeTitle = STORE_TITLES[store.provider ?? 'github'];
+  // All occurrences of one credential inside one script are replaced by the same fix.
+  const byScalarAndValue = new Map<string, SecretCandidate[]>();
+  for (const c of candidates) {
+    const key = `${c.site.scalar.span.start}:${c.hit.value}`;
+    byScalarAndValue.set(key, [...(byScalarAndValue.get(key) ?? []), c]);
+  }
+  // One fetch step per job serves every secret of the job: it goes before the job's first step that has one.
+  const firstUse = new Map<unknown, Step>();
+  for (const c of candidates) {
+    if ((c.site.kind !== 'script' && c.site.kind !== 'step-value') || !c.site.job) continue;
+    const seen = firstUse.get(c.site.job);
+    if (!seen || c.site.step.index < seen.index) firstUse.set(c.site.job, c.site.step);
+  }
+  for (const group of byScalarAndValue.values()) {
+    const c = group[0];
+    const name = names.get(c)!;
+    const masked = maskSecret(c.hit.value);
+    const what = c.hit.kind === 'generic' ? `A credential-like value` : capitalise(c.hit.label);
+    const message = c.hit.throwaway
+      ? c.inService
+        ? `${what} in ${c.where} (${masked}) looks like a throw-away test credential for a service container: harmless only while the service is reachable from this job alone and the value is used nowhere else.`
+        : `${what} in ${c.where} (${masked}) looks like a throw-away test password: fine for a local test setup, never for a reachable system.`
+      : `${what} is written in ${c.where} (${masked}). Anyone who can read the repository has it: move it to ${storeTitle} and rotate it.`;
     ctx.report({
-      message: `${provider ? provider.name : 'A credential'} is written in the file (${kv.name}: ${maskSecret(value)}). Move it to a secret and reference \${{ secrets.${secretName} }}; rotate it if it was committed.`,
-      span: v.span,
-      confidence: provider ? 'high' : 'medium',
-      fixes: [moveToSecretFix(kv, secretName)],
-      properties: { masked: maskSecret(value), key: kv.name },
+      message,
+      span: c.hit.span,
+      severity: c.hit.severity,
+      confidence: c.hit.confidence,
+      fixes: c.hit.throwaway
+        ? []
+        : moveToSecretStoreFixes({ text: ctx.text, path: ctx.path, store, name, site: c.site, firstUse: 'job' in c.site && c.site.job ? firstUse.get(c.site.job) : undefined, spans: group.map((g) => g.hit.span), valueSpan: c.hit.span, masked }),
+      properties: { masked, provider: c.hit.providerId, kind: c.hit.kind, key: c.key, secretName: name, throwaway: c.hit.throwaway ?? false },
+    });
+  }
+  for (const hit of elsewhere) {
+    const masked = maskSecret(hit.value);
+    const inComment = /(^|\s)#/.test(ctx.text.slice(ctx.text.lastIndexOf('\n', hit.span.start - 1) + 1, hit.span.start));
+    ctx.report({
+      message: `${capitalise(hit.label)} is written ${inComment ? 'in a comment' : 'in the file'} (${masked}). Remove it and rotate it: anyone who can read the repository has it.`,
+      span: hit.span,
+      severity: hit.severity,
+      confidence: hit.confidence,
+      properties: { masked, provider: hit.providerId, kind: hit.kind, secretName: hit.nameHint },
     });
   }
 }
 
-function looksLikeSecret(value: string): boolean {
-  return value.length >= 8 && !PLACEHOLDER.test(value) && !/\s/.test(value);
+/** One name per distinct credential, unique in the file and not already used by an existing `secrets.X` reference. */
+function assignNames(candidates: SecretCandidate[], text: string): Map<SecretCandidate, string> {
+  const taken = new Set<string>();
+  for (const m of text.matchAll(/secrets\.([A-Za-z_][A-Za-z0-9_]*)/g)) taken.add(m[1].toUpperCase());
+  const byValue = new Map<string, string>();
+  const out = new Map<SecretCandidate, string>();
+  for (const c of candidates) {
+    let name = byValue.get(c.hit.value);
+    // A script's secret becomes a step env var: it must not collide with one the step already sets.
+    const stepEnv = c.site.kind === 'script' || (c.site.kind === 'action-value' && c.site.inRun) ? (c.site.step?.env?.entries ?? []).map((e) => e.name) : [];
+    if (name && stepEnv.includes(name)) name = undefined;
+    if (!name) {
+      name = uniqueSecretName(c.nameBase, new Set([...taken, ...stepEnv]));
+      taken.add(name);
+      byValue.set(c.hit.value, name);
+    }
+    out.set(c, name);
+  }
+  return out;
 }
 
-function moveToSecretFix(kv: KeyValue, secretName: string): Fix {
-  return {
-    title: `Move to secret store: \${{ secrets.${secretName} }}`,
-    safety: 'unsafe',
-    isPreferred: true,
-    edits: [{ span: kv.value!.span, newText: `\${{ secrets.${secretName} }}` }],
-    secretsToCreate: [secretName],
-  };
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

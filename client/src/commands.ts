@@ -1,0 +1,256 @@
+// The "Flowguard" palette commands and the checklist's item actions. Edits go through the server's own code
+// actions (the same fixes as the lightbulb), so there is one implementation of every fix.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { FIX_ALL_KIND, type RuleInfo } from '../../server/src/protocol';
+import { suppressionComment, suppressionPlacement } from './checklistModel';
+import { findingRange, type ChecklistElement, type ChecklistProvider } from './checklistView';
+import { applyCodeAction, codeActionsFor, diagnosticCode, isSuppressAction, serverCodeActions, flowguardDiagnostics, nextDiagnosticsChange, preferred, quickFixesFor, waitForDiagnostics } from './codeActions';
+import type { FindingsStore } from './findingsStore';
+import { ReviewPanel, ruleDocsHtml } from './reviewPanel';
+import { configFromSchema, SECURE_CI_WORKFLOW } from './templates';
+
+type FindingElement = Extract<ChecklistElement, { type: 'finding' }>;
+
+function asFinding(element: unknown): FindingElement | undefined {
+  const e = element as ChecklistElement | undefined;
+  return e?.type === 'finding' ? e : undefined;
+}
+
+async function fileExists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function firstFolder(): vscode.WorkspaceFolder | undefined {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  return (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
+}
+
+export class FlowguardCommands implements vscode.Disposable {
+  private docsPanel?: vscode.WebviewPanel;
+
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly store: FindingsStore,
+    private readonly checklist: ChecklistProvider,
+    readonly review: ReviewPanel,
+  ) {}
+
+  async revealFinding(element: unknown): Promise<void> {
+    const finding = asFinding(element);
+    if (!finding) return;
+    const range = findingRange(finding.finding);
+    await vscode.window.showTextDocument(vscode.Uri.parse(finding.finding.uri), { selection: range, preserveFocus: false });
+  }
+
+  /** Applies the preferred quick-fix of a finding from the checklist. Returns whether one was applied. */
+  async applyFix(element: unknown): Promise<boolean> {
+    const finding = asFinding(element);
+    if (!finding) return false;
+    const uri = vscode.Uri.parse(finding.finding.uri);
+    const range = findingRange(finding.finding);
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => diagnosticCode(d) === finding.finding.ruleId && d.range.intersection(range)));
+    const action = preferred(await quickFixesFor(this.client, uri, range, finding.finding.ruleId));
+    if (!action) {
+      void vscode.window.showInformationMessage(`Flowguard: no quick-fix for this ${finding.finding.ruleId} finding.`);
+      return false;
+    }
+    return applyCodeAction(action);
+  }
+
+  /** Inserts `# flowguard: ignore[rule] reason` for a finding; asks for the reason unless given. */
+  async suppress(element: unknown, givenReason?: string): Promise<boolean> {
+    const finding = asFinding(element);
+    if (!finding) return false;
+    const reason =
+      givenReason ??
+      (await vscode.window.showInputBox({
+        title: `Suppress ${finding.finding.ruleId}`,
+        prompt: 'Why is this finding acceptable here? The reason is kept in the comment for reviewers.',
+        validateInput: (value) => (value.trim().length < 3 ? 'Give a reason (at least 3 characters).' : undefined),
+      }));
+    if (!reason?.trim()) return false;
+    const uri = vscode.Uri.parse(finding.finding.uri);
+    const range = findingRange(finding.finding);
+    await waitForDiagnostics(uri, (ds) => ds.some((d) => diagnosticCode(d) === finding.finding.ruleId && d.range.intersection(range)), 3000);
+    // The server knows where a comment may go (never inside a run: script line); we add the reason to its edit.
+    const serverSuppression = (await codeActionsFor(this.client, uri, range, finding.finding.ruleId)).find((a) => isSuppressAction(a, finding.finding.ruleId));
+    const marker = `ignore[${finding.finding.ruleId}]`;
+    const withReason = serverSuppression?.edit?.get(uri).map((e) => new vscode.TextEdit(e.range, e.newText.replace(marker, suppressionComment(finding.finding.ruleId, reason).slice('# flowguard: '.length))));
+    if (withReason?.length && withReason.some((e) => e.newText.includes(reason.trim().split(/[\r\n]/)[0]))) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.set(uri, withReason);
+      return vscode.workspace.applyEdit(edit);
+    }
+    const document = await vscode.workspace.openTextDocument(uri);
+    const line = document.lineAt(Math.min(finding.finding.range.start.line, document.lineCount - 1));
+    const placement = suppressionPlacement(line.text, suppressionComment(finding.finding.ruleId, reason));
+    const edit = new vscode.WorkspaceEdit();
+    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+    if (placement.atEndOfLine) edit.insert(uri, line.range.end, placement.text);
+    else edit.insert(uri, line.range.start, placement.text + eol);
+    return vscode.workspace.applyEdit(edit);
+  }
+
+  private async pickRule(): Promise<RuleInfo | undefined> {
+    if (this.store.rules().length === 0) await this.store.loadRules();
+    const picked = await vscode.window.showQuickPick(
+      this.store.rules().map((rule) => ({ label: rule.title, description: rule.id, detail: rule.description, rule })),
+      { title: 'Flowguard rule documentation', matchOnDescription: true, matchOnDetail: true },
+    );
+    return picked?.rule;
+  }
+
+  /** Shows a rule's documentation; the rule comes from a tree item, a rule id, the diagnostic at the cursor, or a pick. */
+  async showRuleDocs(arg?: unknown): Promise<string | undefined> {
+    let ruleId: string | undefined;
+    const element = arg as ChecklistElement | undefined;
+    if (typeof arg === 'string') ruleId = arg;
+    else if (element?.type === 'rule') ruleId = element.node.rule.id;
+    else if (element?.type === 'finding') ruleId = element.finding.ruleId;
+    else {
+      const editor = vscode.window.activeTextEditor;
+      const atCursor = editor && flowguardDiagnostics(editor.document.uri).find((d) => d.range.contains(editor.selection.active));
+      ruleId = atCursor ? diagnosticCode(atCursor) : undefined;
+    }
+    if (this.store.rules().length === 0) await this.store.loadRules();
+    const rule = (ruleId && this.store.rule(ruleId)) || (ruleId ? undefined : await this.pickRule());
+    if (!rule) {
+      if (ruleId) void vscode.window.showWarningMessage(`Flowguard: unknown rule ${ruleId}.`);
+      return undefined;
+    }
+    if (!this.docsPanel) {
+      this.docsPanel = vscode.window.createWebviewPanel('flowguard.ruleDocs', 'Flowguard rule', vscode.ViewColumn.Beside, { enableScripts: false, localResourceRoots: [] });
+      this.docsPanel.onDidDispose(() => (this.docsPanel = undefined));
+    }
+    this.docsPanel.title = `Flowguard: ${rule.title}`;
+    this.docsPanel.webview.html = ruleDocsHtml(rule, randomBytes(16).toString('hex'), this.docsPanel.webview.cspSource);
+    this.docsPanel.reveal(undefined, true);
+    return rule.id;
+  }
+
+  /** Applies the server's "fix all safe issues" source action to the active file. Returns the fixes' count estimate. */
+  async fixAllSafe(uri = vscode.window.activeTextEditor?.document.uri): Promise<boolean> {
+    if (!uri) {
+      void vscode.window.showInformationMessage('Flowguard: open a workflow to fix.');
+      return false;
+    }
+    const document = await vscode.workspace.openTextDocument(uri);
+    await waitForDiagnostics(uri, (ds) => ds.length > 0, 3000);
+    const whole = new vscode.Range(0, 0, document.lineCount, 0);
+    const fixAll = (await serverCodeActions(this.client, uri, whole, [FIX_ALL_KIND])).find((a) => a.kind?.value === FIX_ALL_KIND && (a.edit || a.command));
+    if (!fixAll) {
+      void vscode.window.showInformationMessage('Flowguard: no safe fix to apply in this file.');
+      return false;
+    }
+    return applyCodeAction(fixAll);
+  }
+
+  /**
+   * Applies the preferred quick-fix of every finding of `category` in the file, one at a time (each fix re-analyses
+   * the file, so offsets are never stale). Returns how many were applied.
+   */
+  private async fixCategory(category: 'least-privilege' | 'secrets', uri: vscode.Uri, filter?: (d: vscode.Diagnostic) => boolean): Promise<number> {
+    if (this.store.rules().length === 0) await this.store.loadRules();
+    const inCategory = (d: vscode.Diagnostic) => this.store.rule(diagnosticCode(d) ?? '')?.category === category && (!filter || filter(d));
+    let applied = 0;
+    const tried = new Set<string>();
+    for (let round = 0; round < 20; round++) {
+      const diagnostics = (await waitForDiagnostics(uri, (ds) => ds.length > 0, 3000)).filter(inCategory);
+      let progressed = false;
+      for (const diagnostic of diagnostics) {
+        const key = `${diagnosticCode(diagnostic)}:${diagnostic.range.start.line}:${diagnostic.message}`;
+        if (tried.has(key)) continue;
+        tried.add(key);
+        const action = preferred(await quickFixesFor(this.client, uri, diagnostic.range, diagnosticCode(diagnostic) ?? ''));
+        if (!action) continue;
+        const changed = nextDiagnosticsChange(uri);
+        if (await applyCodeAction(action)) {
+          applied++;
+          progressed = true;
+          await changed;
+          break;
+        }
+      }
+      if (!progressed) break;
+    }
+    return applied;
+  }
+
+  async narrowPermissions(uri = vscode.window.activeTextEditor?.document.uri): Promise<number> {
+    if (!uri) return 0;
+    const applied = await this.fixCategory('least-privilege', uri);
+    void vscode.window.showInformationMessage(applied ? `Flowguard: narrowed permissions (${applied} fix(es) applied).` : 'Flowguard: no permission to narrow in this file.');
+    return applied;
+  }
+
+  /** Runs the secrets quick-fix for the secret at the cursor (or every one in the file); it stores the value via flowguard.storeSecret. */
+  async moveSecretToStore(uri = vscode.window.activeTextEditor?.document.uri): Promise<number> {
+    if (!uri) return 0;
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Flowguard: moving a secret to a secret store is disabled until you trust this workspace.');
+      return 0;
+    }
+    const editor = vscode.window.activeTextEditor;
+    const cursor = editor?.document.uri.toString() === uri.toString() ? editor.selection.active : undefined;
+    const atCursor = cursor ? (d: vscode.Diagnostic) => d.range.contains(cursor) : undefined;
+    const hasAtCursor = atCursor && flowguardDiagnostics(uri).some((d) => atCursor(d) && this.store.rule(diagnosticCode(d) ?? '')?.category === 'secrets');
+    const applied = await this.fixCategory('secrets', uri, hasAtCursor ? atCursor : undefined);
+    if (!applied) void vscode.window.showInformationMessage('Flowguard: no inline secret to move in this file.');
+    return applied;
+  }
+
+  /** Opens the workspace's .flowguard.yml, creating it from the schema's defaults when there is none. */
+  async openConfiguration(): Promise<vscode.Uri | undefined> {
+    const folder = firstFolder();
+    if (!folder) {
+      void vscode.window.showInformationMessage('Flowguard: open a folder first.');
+      return undefined;
+    }
+    for (const name of ['.flowguard.yml', '.flowguard.yaml']) {
+      const uri = vscode.Uri.joinPath(folder.uri, name);
+      if (await fileExists(uri)) {
+        await vscode.window.showTextDocument(uri);
+        return uri;
+      }
+    }
+    const uri = vscode.Uri.joinPath(folder.uri, '.flowguard.yml');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(configFromSchema()));
+    await vscode.window.showTextDocument(uri);
+    return uri;
+  }
+
+  /** Writes the secure starter workflow to .github/workflows/ (never over an existing file) and opens it. */
+  async createSecureWorkflow(): Promise<vscode.Uri | undefined> {
+    const folder = firstFolder();
+    if (!folder) {
+      void vscode.window.showInformationMessage('Flowguard: open a folder first.');
+      return undefined;
+    }
+    const dir = vscode.Uri.joinPath(folder.uri, '.github', 'workflows');
+    await vscode.workspace.fs.createDirectory(dir);
+    let uri = vscode.Uri.joinPath(dir, 'ci.yml');
+    for (let n = 2; await fileExists(uri); n++) uri = vscode.Uri.joinPath(dir, `ci-${n}.yml`);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(SECURE_CI_WORKFLOW));
+    await vscode.window.showTextDocument(uri);
+    return uri;
+  }
+
+  async rescan(): Promise<unknown> {
+    return this.store.scan();
+  }
+
+  toggleActiveFileOnly(value: boolean): void {
+    this.checklist.setActiveFileOnly(value);
+  }
+
+  dispose(): void {
+    this.docsPanel?.dispose();
+  }
+}

@@ -1,0 +1,60 @@
+// The VS Code extension: starts the Flowguard language server (dist/server.cjs over IPC) for workflow and action files.
+// It selects documents by path pattern and never claims the YAML language, so the Red Hat YAML and GitHub Actions
+// extensions keep working on the same files.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerFlowguardUi } from './ui';
+import { registerStoreSecretCommand } from './commands/storeSecret';
+
+/** Files Flowguard analyses by path; other YAML only when .flowguard.yml `include`s it (the server decides). */
+export const WORKFLOW_PATTERNS = ['**/.github/workflows/*.{yml,yaml}', '**/action.{yml,yaml}'];
+export const CONFIG_PATTERN = '**/.flowguard.{yml,yaml}';
+
+function documentSelector(): DocumentSelector {
+  const selector: DocumentSelector = [];
+  for (const pattern of [...WORKFLOW_PATTERNS, CONFIG_PATTERN]) {
+    // By language id (yaml from VS Code or Red Hat; github-actions-workflow from GitHub's extension) and by file scheme.
+    selector.push({ language: 'yaml', pattern }, { language: 'github-actions-workflow', pattern }, { scheme: 'file', pattern });
+  }
+  // Unsaved workflows GitHub's extension recognises.
+  selector.push({ language: 'github-actions-workflow', scheme: 'untitled' });
+  return selector;
+}
+
+/** What activate() returns: used by the extension-host tests and by other parts of the extension. */
+export interface FlowguardApi {
+  client: LanguageClient;
+}
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<FlowguardApi> {
+  const module = context.asAbsolutePath(path.join('dist', 'server.cjs'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const watchers = [...WORKFLOW_PATTERNS, CONFIG_PATTERN].map((p) => vscode.workspace.createFileSystemWatcher(p));
+  context.subscriptions.push(...watchers);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: documentSelector(),
+    synchronize: {
+      configurationSection: 'flowguard',
+      fileEvents: watchers,
+    },
+    initializationOptions: { clientWatchesFiles: true },
+    diagnosticCollectionName: 'flowguard',
+  };
+  client = new LanguageClient('flowguard', 'Flowguard', serverOptions, clientOptions);
+  // Views and commands exist before the server is up; they load rules and scan once it runs.
+  registerFlowguardUi(context, client);
+  registerStoreSecretCommand(context);
+  await client.start();
+  return { client };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

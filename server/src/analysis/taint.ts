@@ -1,0 +1,350 @@
+// Taint: which expression values may carry attacker-controlled text. Sources are the untrusted contexts of
+// contexts.ts and workflow/action inputs; taint flows through `env:` (workflow, job, step, and `$GITHUB_ENV`
+// writes), step outputs (`$GITHUB_OUTPUT` writes and actions known to echo untrusted data) and job outputs (`needs`).
+// Only values that reach the expression's result count: `github.event.issue.title == 'x'` is a boolean.
+import { FunctionCall, Logical, Binary, Unary, Grouping, IndexAccess, ContextAccess, type Expr } from '@actions/expressions/ast';
+import type { AnalysisContext } from '../engine/context';
+import type { Confidence } from '../engine/types';
+import type { ContextRef, ExpressionOccurrence } from '../expressions/parse';
+import type { ActionMetadata } from '../model/action';
+import type { Block, ScalarValue } from '../model/common';
+import type { Job, Step, Workflow } from '../model/workflow';
+import { classifyContext } from './contexts';
+import { conditionalReach, workflowReach, type Reach } from './triggers';
+
+/** Where tainted text comes from; rules scale severity by it. */
+export type TaintSource = 'event' | 'dispatch-input' | 'call-input' | 'action-input';
+
+export interface Taint {
+  confidence: Confidence;
+  source: TaintSource;
+  /** The original context, e.g. github.event.issue.title. */
+  origin: string;
+  /** How it got here, e.g. `env.TITLE` or `steps.meta.outputs.branch`; undefined when direct. */
+  via?: string;
+}
+
+export interface TaintScope {
+  /** Lower-cased env var name -> taint. */
+  env: Map<string, Taint>;
+  /** step id -> output name (or '*') -> taint. */
+  steps: Map<string, StepOutputs>;
+  /** job id -> output name -> taint. */
+  needs: Map<string, Map<string, Taint>>;
+  /** input name (or '*' for undeclared ones) -> taint; null for a declared input whose type makes it safe. */
+  inputs: Map<string, Taint | null>;
+}
+
+/** The taint of a step's output by name (undefined when the output is clean). */
+export type StepOutputs = (name: string) => Taint | undefined;
+
+export interface TaintedRef {
+  ref: ContextRef;
+  taint: Taint;
+}
+
+const CONFIDENCE_ORDER: Confidence[] = ['low', 'medium', 'high'];
+export function minConfidence(a: Confidence, b: Confidence): Confidence {
+  return CONFIDENCE_ORDER[Math.min(CONFIDENCE_ORDER.indexOf(a), CONFIDENCE_ORDER.indexOf(b))];
+}
+
+/** Functions whose result is a boolean or a hash: nothing of their arguments reaches the value. */
+const NON_FLOWING_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'success', 'always', 'failure', 'cancelled', 'hashfiles']);
+
+/** Offsets of the context references whose value can reach the expression's result. */
+function flowingStarts(e: Expr, toOffset: (p: { line: number; column: number }) => number, out: Set<number>): void {
+  if (e instanceof ContextAccess) out.add(toOffset(e.name.range.start));
+  else if (e instanceof IndexAccess) flowingStarts(e.expr, toOffset, out);
+  else if (e instanceof Logical) {
+    // `a && b` yields a only when a is falsy ('', false, 0, null), which carries no payload: only the last operand flows.
+    const flowing = e.operator.lexeme === '&&' ? e.args.slice(-1) : e.args;
+    for (const a of flowing) flowingStarts(a, toOffset, out);
+  }
+  else if (e instanceof Grouping) flowingStarts(e.group, toOffset, out);
+  else if (e instanceof FunctionCall) {
+    if (!NON_FLOWING_FUNCTIONS.has(e.functionName.lexeme.toLowerCase())) for (const a of e.args) flowingStarts(a, toOffset, out);
+  }
+  // Binary (==, !=, <, ...) and Unary (!) yield booleans; literals carry nothing.
+  else if (e instanceof Binary || e instanceof Unary) return;
+}
+
+/** The context references in `expr` whose value flows into its result. */
+export function flowingContexts(expr: ExpressionOccurrence): ContextRef[] {
+  if (!expr.ast) return expr.contexts;
+  const lineStarts = [0];
+  for (let k = 0; k < expr.inner.length; k++) if (expr.inner[k] === '\n') lineStarts.push(k + 1);
+  const base = expr.innerSpan.start;
+  const starts = new Set<number>();
+  flowingStarts(expr.ast, (p) => base + (lineStarts[p.line] ?? 0) + p.column, starts);
+  return expr.contexts.filter((c) => starts.has(c.span.start));
+}
+
+/** The taint of one context reference in a scope, or undefined when it is safe or unknown. */
+export function refTaint(ref: ContextRef, scope: TaintScope): Taint | undefined {
+  const s = ref.segments;
+  switch (s[0]) {
+    case 'github': {
+      if (s[1] === 'event' && s[2] === 'inputs') return s.length > 3 ? inputTaint(scope, s[3], ref.path) : (scope.inputs.get('*') ?? undefined);
+      if (s[1] === 'event' && s[2] === 'client_payload') return { confidence: 'medium', source: 'dispatch-input', origin: ref.path };
+      const trust = classifyContext(s);
+      return trust.kind === 'untrusted' ? { confidence: trust.confidence, source: 'event', origin: ref.path } : undefined;
+    }
+    case 'env':
+      return s[1] ? withVia(scope.env.get(s[1]), ref.path) : undefined;
+    case 'steps':
+      if (s[2] !== 'outputs' || !s[1]) return undefined;
+      return withVia(scope.steps.get(s[1])?.(s[3] ?? '*'), ref.path);
+    case 'needs':
+      if (s[2] !== 'outputs' || !s[1]) return undefined;
+      return withVia(scope.needs.get(s[1])?.get(s[3] ?? '*'), ref.path);
+    case 'inputs':
+      return s[1] ? inputTaint(scope, s[1], ref.path) : (scope.inputs.get('*') ?? undefined);
+    default:
+      return undefined;
+  }
+}
+
+function inputTaint(scope: TaintScope, name: string, path: string): Taint | undefined {
+  const t = scope.inputs.has(name) ? scope.inputs.get(name) : scope.inputs.get('*');
+  return t ? { ...t, origin: path } : undefined;
+}
+
+/** Appends a hop to the taint's path (`env.TITLE -> steps.meta.outputs.title`). */
+function withVia(t: Taint | undefined, hop: string): Taint | undefined {
+  if (!t) return undefined;
+  if (!t.via) return { ...t, via: hop };
+  return t.via === hop || t.via.endsWith(` -> ${hop}`) ? t : { ...t, via: `${t.via} -> ${hop}` };
+}
+
+/** Tainted references whose value reaches the result of `expr`. */
+export function expressionTaints(expr: ExpressionOccurrence, scope: TaintScope): TaintedRef[] {
+  const out: TaintedRef[] = [];
+  for (const ref of flowingContexts(expr)) {
+    const taint = refTaint(ref, scope);
+    if (taint) out.push({ ref, taint });
+  }
+  return out;
+}
+
+/** The strongest taint among expressions (highest confidence). */
+function strongest(taints: Taint[]): Taint | undefined {
+  let best: Taint | undefined;
+  for (const t of taints) if (!best || CONFIDENCE_ORDER.indexOf(t.confidence) > CONFIDENCE_ORDER.indexOf(best.confidence)) best = t;
+  return best;
+}
+
+function valueTaint(exprs: ExpressionOccurrence[] | undefined, scope: TaintScope): Taint | undefined {
+  if (!exprs?.length) return undefined;
+  return strongest(exprs.flatMap((e) => expressionTaints(e, scope).map((t) => t.taint)));
+}
+
+/** Env entries of a block added to a copy of `env`, tainted where their value is. */
+function extendEnv(env: Map<string, Taint>, block: Block | undefined, scope: TaintScope): Map<string, Taint> {
+  if (!block?.entries.length) return env;
+  const next = new Map(env);
+  for (const e of block.entries) {
+    const t = valueTaint(e.value?.expressions, { ...scope, env });
+    if (t) next.set(e.name.toLowerCase(), withVia(t, `env.${e.name}`)!);
+    else next.delete(e.name.toLowerCase());
+  }
+  return next;
+}
+
+const SHELL_VAR = /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|\$env:([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%|process\.env\.([A-Za-z_][A-Za-z0-9_]*)|os\.environ\[["']([A-Za-z_][A-Za-z0-9_]*)["']\]/g;
+
+/** Environment variables referenced in script text that hold tainted values. */
+export function taintedShellVars(text: string, env: Map<string, Taint>): Array<{ name: string; taint: Taint; index: number }> {
+  const out: Array<{ name: string; taint: Taint; index: number }> = [];
+  if (env.size === 0) return out;
+  for (const m of text.matchAll(SHELL_VAR)) {
+    const name = m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5];
+    const t = env.get(name.toLowerCase());
+    if (t) out.push({ name, taint: t, index: m.index! });
+  }
+  return out;
+}
+
+export interface ScriptLine {
+  /** The source text of the line (block scalar indentation included). */
+  line: string;
+  start: number;
+  end: number;
+  /** Expressions lying entirely on this line. */
+  expressions: ExpressionOccurrence[];
+}
+
+/** The source lines of a script with their expressions, in one linear pass (no per-line search over the script). */
+export function scriptLines(script: ScalarValue, text: string): ScriptLine[] {
+  const out: ScriptLine[] = [];
+  const exprs = script.expressions;
+  let next = 0;
+  let start = script.span.start;
+  for (const line of text.slice(script.span.start, script.span.end).split('\n')) {
+    const end = start + line.length;
+    while (next < exprs.length && exprs[next].span.start < start) next++;
+    const onLine: ExpressionOccurrence[] = [];
+    for (let k = next; k < exprs.length && exprs[k].span.start < end; k++) if (exprs[k].span.end <= end) onLine.push(exprs[k]);
+    out.push({ line, start, end, expressions: onLine });
+    start = end + 1;
+  }
+  return out;
+}
+
+/** Taint of one script line: its expressions, or the tainted env vars it reads. */
+export function lineTaint(line: ScriptLine, scope: TaintScope): Taint | undefined {
+  return valueTaint(line.expressions, scope) ?? strongest(taintedShellVars(line.line, scope.env).map((v) => v.taint));
+}
+
+/**
+ * Actions whose outputs repeat attacker-controlled text (branch names, file names, comment bodies, PR titles): a list
+ * of output names, '*' for all, or a pattern (file lists are tainted, `*_any_changed` booleans and counts are not).
+ */
+const FILE_LIST_OUTPUT = /files/;
+const TAINTED_OUTPUT_ACTIONS: Record<string, string[] | '*' | RegExp> = {
+  'tj-actions/branch-names': '*',
+  'tj-actions/changed-files': FILE_LIST_OUTPUT,
+  'xt0rted/pull-request-comment-branch': ['head_ref'],
+  'peter-evans/find-comment': ['comment-body'],
+  '8bitjonny/gh-get-current-pr': ['pr_title', 'pr_body', 'pr_head_ref', 'pr'],
+  'jwalton/gh-find-current-pr': ['title', 'body'],
+  'dorny/paths-filter': FILE_LIST_OUTPUT,
+  'ana06/get-changed-files': '*',
+  'trilom/file-changes-action': FILE_LIST_OUTPUT,
+  'actions-ecosystem/action-get-merged-pull-request': ['title', 'body', 'labels'],
+};
+
+const OUTPUT_LINE = /(?:GITHUB_OUTPUT|set-output)/;
+const SET_OUTPUT_NAME = /::set-output name=([\w-]+)::/;
+const OUTPUT_NAME = /(?:^|["'\s])([A-Za-z_][\w-]*)(?:=|<<)/;
+const ENV_LINE = /GITHUB_ENV/;
+
+/** Walks one job's steps in order, recording each step's scope and the taint its outputs carry. */
+function walkSteps(steps: Step[], base: TaintScope, text: string, stepScopes: Map<Step, TaintScope>): void {
+  let jobEnv = base.env;
+  for (const step of steps) {
+    const scope: TaintScope = { ...base, env: extendEnv(jobEnv, step.env, { ...base, env: jobEnv }) };
+    stepScopes.set(step, scope);
+    const outputs = new Map<string, Taint>();
+    const slug = step.uses?.slug;
+    const known = slug ? TAINTED_OUTPUT_ACTIONS[slug] : undefined;
+    const knownTaint: Taint = { confidence: 'medium', source: 'event', origin: `outputs of ${slug}` };
+    const knownPattern = known instanceof RegExp ? known : undefined;
+    if (known && !knownPattern) for (const name of known === '*' ? ['*'] : (known as string[])) outputs.set(name, knownTaint);
+    if (step.run && (OUTPUT_LINE.test(step.run.text) || ENV_LINE.test(step.run.text))) {
+      for (const scriptLine of scriptLines(step.run, text)) {
+        const line = scriptLine.line;
+        const isOutput = OUTPUT_LINE.test(line);
+        const isEnv = ENV_LINE.test(line);
+        if (!isOutput && !isEnv) continue;
+        const t = lineTaint(scriptLine, scope);
+        if (!t) continue;
+        const name = (SET_OUTPUT_NAME.exec(line) ?? OUTPUT_NAME.exec(line.replace(/^\s*(echo|printf)\s+(-\w+\s+)*/, ' ')))?.[1];
+        if (isOutput) outputs.set(name ?? '*', name ? t : { ...t, confidence: minConfidence(t.confidence, 'medium') });
+        // A tainted `NAME=value >> $GITHUB_ENV` taints env.NAME for the following steps.
+        else if (name) jobEnv = new Map(jobEnv).set(name.toLowerCase(), withVia(t, `$GITHUB_ENV ${name}`)!);
+      }
+    }
+    if (slug === 'actions/github-script') {
+      const script = step.with?.entries.find((e) => e.name === 'script')?.value;
+      const t = valueTaint(script?.expressions, scope);
+      if (t && /setOutput|return\b/.test(script!.text)) outputs.set('*', { ...t, confidence: minConfidence(t.confidence, 'medium') });
+      else if (script && /context\.payload\.(comment|issue|pull_request|review|discussion)\S*\.(body|title|ref)\b/.test(script.text) && /setOutput|return\b/.test(script.text)) {
+        outputs.set('*', { confidence: 'medium', source: 'event', origin: 'context.payload in github-script' });
+      }
+    }
+    if (step.id && (outputs.size || knownPattern)) {
+      base.steps.set(step.id.text.toLowerCase(), (name) => outputs.get(name) ?? (knownPattern?.test(name) ? knownTaint : undefined) ?? outputs.get('*'));
+    }
+  }
+}
+
+export interface WorkflowTaint {
+  reach: Reach;
+  /** The scope a step's expressions are evaluated in (env up to and including the step's own env). */
+  stepScope(step: Step): TaintScope;
+  /** The scope of job-level keys (job env, if, with of a reusable workflow call). */
+  jobScope(job: Job): TaintScope;
+  /** Who can make this job (or step) run, after its `if:` conditions. */
+  reachOf(job: Job, step?: Step): Reach;
+}
+
+const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
+
+function workflowInputs(wf: Workflow): Map<string, Taint | null> {
+  const inputs = new Map<string, Taint | null>();
+  const events = new Set(wf.triggers.map((t) => t.event));
+  for (const input of wf.inputs) {
+    const name = input.name.toLowerCase();
+    const prior = inputs.get(name);
+    if (input.type && SAFE_INPUT_TYPES.has(input.type)) {
+      if (prior === undefined) inputs.set(name, null);
+      continue;
+    }
+    // A workflow_call input is the weaker guarantee: its caller may pass event data straight through.
+    if (prior?.source === 'call-input') continue;
+    inputs.set(name, input.event === 'workflow_call' ? { confidence: 'low', source: 'call-input', origin: `inputs.${input.name}` } : { confidence: 'medium', source: 'dispatch-input', origin: `inputs.${input.name}` });
+  }
+  // Undeclared inputs (a typo, or a dispatch via the API) are strings.
+  if (events.has('workflow_call')) inputs.set('*', { confidence: 'low', source: 'call-input', origin: 'inputs' });
+  else if (events.has('workflow_dispatch')) inputs.set('*', { confidence: 'low', source: 'dispatch-input', origin: 'inputs' });
+  return inputs;
+}
+
+export function workflowTaint(wf: Workflow, ctx: AnalysisContext): WorkflowTaint {
+  return ctx.cached('untrusted-input/workflow-taint', () => computeWorkflowTaint(wf));
+}
+
+function computeWorkflowTaint(wf: Workflow): WorkflowTaint {
+  const needs = new Map<string, Map<string, Taint>>();
+  const inputs = workflowInputs(wf);
+  const root: TaintScope = { env: new Map(), steps: new Map(), needs, inputs };
+  const wfEnv = extendEnv(root.env, wf.env, root);
+  const jobScopes = new Map<Job, TaintScope>();
+  const stepScopes = new Map<Step, TaintScope>();
+  // Job outputs feed later jobs through `needs`; a few rounds settle any order the file lists jobs in.
+  const rounds = Math.min(wf.jobs.length, 4);
+  for (let round = 0; round < rounds; round++) {
+    let changed = false;
+    for (const job of wf.jobs) {
+      const base: TaintScope = { env: wfEnv, steps: new Map(), needs, inputs };
+      const jobScope: TaintScope = { ...base, env: extendEnv(wfEnv, job.env, base) };
+      jobScopes.set(job, jobScope);
+      walkSteps(job.steps, jobScope, wf.text, stepScopes);
+      const outs = new Map<string, Taint>();
+      for (const o of job.outputs?.entries ?? []) {
+        const t = valueTaint(o.value?.expressions, jobScope);
+        if (t) outs.set(o.name.toLowerCase(), t);
+      }
+      const id = job.id.toLowerCase();
+      if (outs.size !== (needs.get(id)?.size ?? 0)) changed = true;
+      needs.set(id, outs);
+    }
+    if (!changed) break;
+  }
+  const empty: TaintScope = { env: wfEnv, steps: new Map(), needs, inputs };
+  return {
+    reach: workflowReach(wf),
+    stepScope: (step) => stepScopes.get(step) ?? empty,
+    jobScope: (job) => jobScopes.get(job) ?? empty,
+    reachOf: (job, step) => conditionalReach(wf, [job.if?.text, step?.if?.text]),
+  };
+}
+
+export interface ActionTaint {
+  stepScope(step: Step): TaintScope;
+}
+
+export function actionTaint(action: ActionMetadata, ctx: AnalysisContext): ActionTaint {
+  return ctx.cached('untrusted-input/action-taint', () => {
+    const inputs = new Map<string, Taint | null>([['*', { confidence: 'low', source: 'action-input', origin: 'inputs' }]]);
+    const root: TaintScope = { env: new Map(), steps: new Map(), needs: new Map(), inputs };
+    const stepScopes = new Map<Step, TaintScope>();
+    walkSteps(action.steps, { ...root, env: extendEnv(root.env, action.env, root) }, action.text, stepScopes);
+    return { stepScope: (step: Step) => stepScopes.get(step) ?? root };
+  });
+}
+
+/** Describes a taint for a message: `github.event.issue.title (via env.TITLE)`. */
+export function describeTaint(t: Taint): string {
+  return t.via && t.via !== t.origin ? `${t.origin} (via ${t.via})` : t.origin;
+}

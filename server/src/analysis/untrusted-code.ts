@@ -1,0 +1,137 @@
+// Step-level facts the untrusted-input rules share: does a step fetch a pull request's code, does it execute code
+// from the workspace, does a condition or an earlier check gate the job to trusted people.
+import type { Span } from '../engine/types';
+import type { ScalarValue } from '../model/common';
+import type { Job, Step } from '../model/workflow';
+
+/** Context paths that name the head (attacker side) of a pull request or of a triggering run. */
+const HEAD_CONTEXT = /^(github\.head_ref|github\.event\.pull_request\.head\.(sha|ref|label|repo\.full_name|repo\.clone_url|repo\.ssh_url)|github\.event\.workflow_run\.(head_sha|head_branch|head_repository\.full_name|pull_requests\.\*\.head\.(sha|ref))|github\.event\.check_suite\.head_(sha|branch))$/;
+
+/** Step outputs whose name says they hold a pull request's head (from a PR-lookup step on comment triggers). */
+const HEAD_OUTPUT = /^steps\.[^.]+\.outputs\.(.*head.*|.*sha.*|.*ref.*|.*branch.*|pr.*)$/;
+
+export interface CheckoutOfHead {
+  step: Step;
+  span: Span;
+  what: string;
+  /** For a `run:` checkout: where the script continues after the checkout command (parsed text offset). */
+  restIndex?: number;
+}
+
+/** The head context (or `refs/pull/...` ref) a checkout input names. */
+function headContext(value: ScalarValue | undefined): string | undefined {
+  if (!value) return undefined;
+  if (/refs\/pull\//.test(value.text)) return value.text.trim();
+  for (const e of value.expressions) {
+    for (const c of e.contexts) {
+      const path = c.segments.join('.');
+      if (HEAD_CONTEXT.test(path) || HEAD_OUTPUT.test(path)) return c.path;
+    }
+  }
+  return undefined;
+}
+
+const CHECKOUT_ACTIONS = new Set(['actions/checkout']);
+const RUN_CHECKOUT = /\bgh\s+pr\s+checkout\b|\bhub\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\/(?:\$\{\{[^}]*\}\}|[^\s/]+)\/(head|merge)\b|\bgit\s+(checkout|switch|pull|fetch|reset)\b[^\n]*\$\{\{[^}]*(head_ref|head\.(sha|ref)|head_sha|head_branch)/;
+
+/** A step that fetches a pull request's (or triggering run's) code into the workspace. */
+export function checkoutOfHead(step: Step, text: string): CheckoutOfHead | undefined {
+  const slug = step.uses?.slug;
+  if (slug && CHECKOUT_ACTIONS.has(slug)) {
+    const ref = step.with?.entries.find((e) => e.name === 'ref')?.value;
+    const repo = step.with?.entries.find((e) => e.name === 'repository')?.value;
+    const fromRef = headContext(ref);
+    if (fromRef && ref) return { step, span: ref.span, what: `checks out ${fromRef}` };
+    const fromRepo = headContext(repo);
+    if (fromRepo && repo) return { step, span: repo.span, what: `checks out the head repository ${fromRepo}` };
+    return undefined;
+  }
+  if (step.run) {
+    const m = RUN_CHECKOUT.exec(step.run.text);
+    if (m) return { step, span: locate(step.run, m[0], text), what: `fetches the pull request's code (\`${m[0].trim().slice(0, 40)}\`)`, restIndex: m.index + m[0].length };
+  }
+  return undefined;
+}
+
+/** Where a fragment of a scalar's parsed text appears in the source; the whole value when it cannot be found verbatim. */
+export function locate(value: ScalarValue, fragment: string, text: string): Span {
+  const head = fragment.trim().split('\n')[0];
+  const at = head ? text.slice(value.span.start, value.span.end).indexOf(head) : -1;
+  return at === -1 ? value.span : { start: value.span.start + at, end: value.span.start + at + head.length };
+}
+
+/** Commands that run code from the workspace: build tools, package installs (with lifecycle scripts), test runners. */
+const EXECUTES_WORKSPACE =
+  /(?:^|[\s;&|(])(?:(?:npm|pnpm|yarn|bun)\s+(?:ci|install|i|run|test|build|exec|start|pack|publish)\b(?!\s+(?:-g|--global)\b)|npx\s|make\b|cmake\b|pip3?\s+install\s+(?:-e\s+)?\.|pip3?\s+install\s+-r\b|python3?\s+(?:-m\s+(?:pytest|tox|build|pip\s+install\s+\.)|setup\.py|[\w./-]+\.py)|pytest\b|tox\b|nox\b|poetry\s+(?:install|run|build)|uv\s+(?:run|sync|build|pip\s+install)|hatch\s|\.\/gradlew\b|gradle\s|\.\/mvnw\b|mvn\s|ant\s|sbt\s|cargo\s+(?:build|test|run|check|clippy|bench|install\s+--path)|go\s+(?:build|test|run|generate|vet|install)|bundle\s+(?:install|exec)|rake\b|composer\s+(?:install|update|run)|dotnet\s+(?:build|test|run|restore|pack)|docker\s+(?:build|compose)|docker-compose\s|mix\s|pre-commit\s|(?:bash|sh|zsh|source)\s+[\w./-]+\.(?:sh|bash)\b|node\s+[\w./-]+\.m?[jt]s\b|deno\s+(?:run|task)|lerna\s|nx\s|turbo\s)/m;
+/** A workspace script run as a command (`./build.sh`, `. ./env.sh`), not merely named as an argument (`cat ./NR`). */
+const RUNS_LOCAL_SCRIPT = /(?:^|[;&|(]|\bthen|\bdo|\bsudo|\bexec|\$\()\s*(?:\.\s+)?\.\/[\w.-][\w./-]*/m;
+
+/** Actions that build or run the checked-out project's code. */
+const EXECUTING_ACTIONS = new Set([
+  'docker/build-push-action',
+  'gradle/gradle-build-action',
+  'gradle/actions/setup-gradle',
+  'pre-commit/action',
+  'github/codeql-action/autobuild',
+  'borales/actions-yarn',
+  'bahmutov/npm-install',
+  'cypress-io/github-action',
+  'goreleaser/goreleaser-action',
+  'actions-rs/cargo',
+  'coactions/setup-xvfb',
+  'paambaati/codeclimate-action',
+  'sonarsource/sonarcloud-github-action',
+]);
+
+export interface Execution {
+  step: Step;
+  span: Span;
+  what: string;
+}
+
+/** A step that runs code from the workspace (after a checkout of untrusted code, that is the attacker's code). */
+export function executesWorkspace(step: Step, text: string): Execution | undefined {
+  if (step.uses?.kind === 'local') return { step, span: step.uses.span, what: `runs the local action ${step.uses.raw.trim()}` };
+  if (step.uses?.slug && EXECUTING_ACTIONS.has(step.uses.slug)) return { step, span: step.uses.span, what: `runs ${step.uses.slug}, which builds the workspace` };
+  if (step.uses?.slug === 'ruby/setup-ruby' && step.with?.entries.some((e) => e.name === 'bundler-cache' && e.value?.text === 'true')) {
+    return { step, span: step.uses.span, what: 'runs bundle install (bundler-cache: true)' };
+  }
+  if (step.run) {
+    // Echoed text and comments mention commands without running them ("please run make").
+    const commands = step.run.text
+      .split('\n')
+      .filter((l) => !/^\s*(echo|printf|#)/.test(l))
+      .join('\n');
+    const m = EXECUTES_WORKSPACE.exec(commands) ?? RUNS_LOCAL_SCRIPT.exec(commands);
+    if (m) return { step, span: locate(step.run, m[0], text), what: `runs \`${m[0].trim().slice(0, 40)}\`` };
+  }
+  return undefined;
+}
+
+/** A script that checks the actor's association or repository permission before going on. */
+const PERMISSION_CHECK = /author_association|authorAssociation|\/collaborators\/[^\s]*\/permission|getCollaboratorPermissionLevel|checkCollaborator|permission\.permission/;
+
+function checksPermission(step: Step): boolean {
+  const script = step.run?.text ?? step.with?.entries.find((e) => e.name === 'script')?.value?.text ?? '';
+  return PERMISSION_CHECK.test(script) || (!!step.uses?.slug && /permission|team-membership|check-user|actor-permission/.test(step.uses.slug));
+}
+
+/**
+ * Conditions that restrict a job to trusted people or require a human step first: labels, environments, association
+ * or permission checks in its `if:`, in an earlier step, or in a job it needs.
+ */
+export function gateOf(job: Job, step?: Step, jobs: Job[] = []): string | undefined {
+  const conds = [job.if?.text ?? '', step?.if?.text ?? ''].join(' ');
+  const earlier = step ? job.steps.slice(0, job.steps.indexOf(step)) : [];
+  const needed = jobs.filter((j) => job.needs.some((n) => n.text === j.id));
+  if (
+    /author_association|github\.event\.(comment|review|issue|pull_request)\.user\.login\s*==|permission/i.test(conds) ||
+    earlier.some(checksPermission) ||
+    needed.some((j) => j.steps.some(checksPermission) || /author_association/.test(j.if?.text ?? ''))
+  ) {
+    return 'the author\'s association or permission is checked first, but the pull request can change between that check and the checkout';
+  }
+  if (/labels|label\.name/i.test(conds)) return 'a label gates the job, but the pull request can change after the label is added';
+  if (job.environment) return 'a protected environment may require approval, but the approved run still executes code that can change after review';
+  return undefined;
+}

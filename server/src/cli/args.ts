@@ -1,0 +1,141 @@
+// Command-line parsing for `flowguard scan|rules|lsp`. Usage mistakes become CliError (exit 2, one clear line).
+import { SEVERITIES, type Severity } from '../engine/types';
+
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Ends the command with exit status 2 and this one-line message (usage, configuration or I/O problems). */
+export class CliError extends Error {}
+
+export interface ScanOptions {
+  command: 'scan';
+  paths: string[];
+  format: Format;
+  output?: string;
+  fix: boolean;
+  minSeverity?: Severity;
+  config?: string;
+  noFail: boolean;
+  color?: boolean;
+}
+
+export type Command =
+  | ScanOptions
+  | { command: 'rules' }
+  | { command: 'lsp'; transport: 'stdio' | 'node-ipc' }
+  | { command: 'help' }
+  | { command: 'version' };
+
+export const HELP = `Flowguard: finds and fixes security problems in GitHub Actions workflows and actions.
+
+Usage:
+  flowguard scan [options] PATH...   scan files and folders (folders: .github/workflows/*.yml|yaml and action.yml|yaml)
+  flowguard rules                    list the rules
+  flowguard lsp --stdio|--node-ipc   run the language server (for editors)
+
+Scan options:
+  -f, --format text|json|sarif   report format (default: text)
+  -o, --output FILE              write the report to FILE instead of standard output
+      --fix                      apply each finding's preferred fix in place (review the diff), print what
+                                 changed and the names of the secrets to create
+      --min-severity LEVEL       only report findings at or above LEVEL (high, medium, low, info)
+  -c, --config FILE              configuration file (default: .flowguard.yml or .flowguard.yaml in the current folder)
+      --no-fail                  exit 0 even when findings remain
+      --color / --no-color       force or disable coloured text output
+  -h, --help                     show this help
+  -v, --version                  show the version
+
+Exit status: 0 no findings, 1 findings remain, 2 usage, configuration or I/O error.
+Suppress a finding with a reason: # flowguard: ignore[rule-id] why this is acceptable
+`;
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`${option} must be one of ${allowed.join(', ')} (got '${value}')`);
+  return value as T;
+}
+
+export function parseArgs(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { command: 'help' };
+  if (command === '-v' || command === '--version' || command === 'version') return { command: 'version' };
+  if (command === 'rules') {
+    if (rest.length) throw new CliError(`'rules' takes no arguments (got '${rest[0]}')`);
+    return { command: 'rules' };
+  }
+  if (command === 'lsp') {
+    // Editors sometimes pass extra flags (e.g. --clientProcessId=123); only the transport matters here.
+    if (rest.includes('--node-ipc')) return { command: 'lsp', transport: 'node-ipc' };
+    if (rest.includes('--stdio') || rest.length === 0) return { command: 'lsp', transport: 'stdio' };
+    throw new CliError(`'lsp' needs --stdio or --node-ipc`);
+  }
+  if (command !== 'scan') throw new CliError(`unknown command '${command}' (expected scan, rules or lsp; see flowguard --help)`);
+  return parseScan(rest);
+}
+
+function parseScan(args: readonly string[]): Command {
+  const opts: ScanOptions = { command: 'scan', paths: [], format: 'text', fix: false, noFail: false };
+  let onlyPaths = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (onlyPaths || !arg.startsWith('-') || arg === '-') {
+      opts.paths.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      onlyPaths = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      const next = args[i + 1];
+      if (next === undefined || (next.startsWith('-') && next !== '-')) throw new CliError(`${name} needs a value`);
+      i++;
+      return next;
+    };
+    const flag = (): void => {
+      if (eq > 0) throw new CliError(`${name} takes no value`);
+    };
+    switch (name) {
+      case '-f':
+      case '--format':
+        opts.format = oneOf(value(), FORMATS, '--format');
+        break;
+      case '-o':
+      case '--output':
+        opts.output = value();
+        break;
+      case '--fix':
+        flag();
+        opts.fix = true;
+        break;
+      case '--min-severity':
+        opts.minSeverity = oneOf(value(), SEVERITIES, '--min-severity');
+        break;
+      case '-c':
+      case '--config':
+        opts.config = value();
+        break;
+      case '--no-fail':
+        flag();
+        opts.noFail = true;
+        break;
+      case '--color':
+        flag();
+        opts.color = true;
+        break;
+      case '--no-color':
+        flag();
+        opts.color = false;
+        break;
+      case '-h':
+      case '--help':
+        return { command: 'help' };
+      default:
+        throw new CliError(`unknown option '${name}' (see flowguard --help)`);
+    }
+  }
+  if (opts.paths.length === 0) throw new CliError('scan needs at least one PATH (e.g. flowguard scan .)');
+  return opts;
+}

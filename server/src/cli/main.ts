@@ -1,0 +1,13 @@
+// Entry point of the `flowguard` command (bundled to dist/cli.cjs; bin/flowguard.js loads it).
+import { runCli } from './run';
+
+runCli(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  stdoutIsTTY: process.stdout.isTTY === true,
+}).then((outcome) => {
+  // exitCode rather than exit(): a large report piped to another process is flushed before Node exits.
+  if (outcome !== 'running') process.exitCode = outcome;
+});

@@ -1,0 +1,30 @@
+// One analysis of one document text, in a form that can cross a worker_threads boundary (no YAML nodes).
+import { analyze, type AnalysisResult } from '../engine/analyze';
+import type { FlowguardConfig } from '../engine/config';
+import { codeLenses, type Lens } from '../engine/lenses';
+import type { FileKind } from '../model/detect';
+
+export interface AnalyseRequest {
+  /** Path relative to the root (forward slashes): what kind detection and config globs see. */
+  relPath: string;
+  text: string;
+  config: FlowguardConfig;
+  kind?: FileKind;
+}
+
+/** An analysis result; `model` is present only when the analysis ran on the server's main thread. */
+export interface DocumentAnalysis {
+  result: AnalysisResult;
+  lenses: Lens[];
+}
+
+export function analyseText(req: AnalyseRequest): DocumentAnalysis {
+  const result = analyze({ path: req.relPath, text: req.text, config: req.config, kind: req.kind });
+  return { result, lenses: codeLenses(result) };
+}
+
+/** Drops the YAML model (not structured-cloneable); everything editors need stays. */
+export function withoutModel(a: DocumentAnalysis): DocumentAnalysis {
+  const { model: _model, ...rest } = a.result;
+  return { result: rest, lenses: a.lenses };
+}

@@ -1,0 +1,11 @@
+// Hover: what the core's hoverInfo says about the position (findings explained, with docs links).
+import type { Hover, HoverParams } from 'vscode-languageserver/node';
+import { hoverInfo } from '../engine/hover';
+import { spanToRange } from './convert';
+import type { Snapshot } from './documents';
+
+export function hover(params: HoverParams, snapshot: Snapshot): Hover | null {
+  const info = hoverInfo(snapshot.analysis.result, snapshot.lines.offsetAt(params.position));
+  if (!info) return null;
+  return { contents: { kind: 'markdown', value: info.markdown }, range: spanToRange(snapshot.lines, info.span) };
+}

@@ -1,0 +1,28 @@
+// Findings summarised for the client's views (flowguard/workspaceFindings, flowguard/findingsChanged).
+import { ALL_RULES } from '../rules/index';
+import type { Category } from '../engine/types';
+import type { FileFindings } from '../protocol';
+import { LineIndex } from '../yaml/lines';
+import type { DocumentAnalysis } from './analysis';
+import { spanToRange } from './convert';
+
+const CATEGORY_OF = new Map<string, Category>(ALL_RULES.map((r) => [r.meta.id, r.meta.category]));
+
+export function summarise(uri: string, text: string, analysis: DocumentAnalysis, generation: number, lines = new LineIndex(text)): FileFindings {
+  const { result } = analysis;
+  return {
+    uri,
+    kind: result.kind,
+    generation,
+    problems: result.problems.length,
+    findings: result.findings.map((f) => ({
+      ruleId: f.ruleId,
+      category: CATEGORY_OF.get(f.ruleId) ?? 'audit',
+      severity: f.severity,
+      confidence: f.confidence,
+      message: f.message,
+      range: spanToRange(lines, f.span),
+      fixes: f.fixes.length,
+    })),
+  };
+}

@@ -1,0 +1,42 @@
+import { defineRule } from '../../engine/types';
+import { documentExpressions } from '../../analysis/secrets/usage';
+
+export default defineRule({
+  meta: {
+    id: 'overprovisioned-secrets',
+    title: 'Every secret handed over at once',
+    description: 'An expression passes the whole secrets context (toJSON(secrets), secrets[<computed>]) instead of the secrets the step needs.',
+    severity: 'medium',
+    confidence: 'high',
+    category: 'secrets',
+    aliases: ['overprovisioned-secrets'],
+    appliesTo: ['workflow', 'action'],
+    fixable: false,
+    docs: {
+      risk:
+        '`toJSON(secrets)` puts every secret of the repository, organisation and environment into one value; a computed index `secrets[matrix.name]` makes any of them reachable. A step that only needs one token then holds all of them, and anything it runs (a compromised action, an injected script) can take them all. GitHub also cannot know which secrets are used, so they are all loaded into the runner.',
+      remediation: 'Reference each secret the step needs by name: `${{ secrets.NPM_TOKEN }}`. For a matrix, map the entries to explicit secrets in the matrix itself or use one step per secret.',
+      vulnerableExample: 'jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./configure.sh\n        env:\n          ALL_SECRETS: ${{ toJSON(secrets) }}\n',
+      safeExample: 'jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./configure.sh\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n',
+      references: ['https://docs.zizmor.sh/audits/#overprovisioned-secrets', 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions'],
+    },
+  },
+
+  document(ctx) {
+    for (const expr of documentExpressions(ctx)) {
+      for (const ref of expr.contexts) {
+        if (ref.segments[0] !== 'secrets') continue;
+        const whole = ref.segments.length === 1;
+        const computed = ref.segments.length === 2 && ref.segments[1] === '*';
+        if (!whole && !computed) continue;
+        ctx.report({
+          message: whole
+            ? `${ref.enclosingFunctions.includes('tojson') ? 'toJSON(secrets)' : 'The whole secrets context'} hands every secret to this place: reference only the secrets it needs, by name.`
+            : `${ctx.slice(ref.span)} picks a secret by a computed name, so every secret is reachable here: reference the secrets by name.`,
+          span: ref.span,
+          properties: { expression: ctx.slice(expr.span) },
+        });
+      }
+    }
+  },
+});

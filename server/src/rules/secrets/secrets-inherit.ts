@@ -1,0 +1,76 @@
+import { defineRule, type Fix } from '../../engine/types';
+import type { AnalysisContext } from '../../engine/context';
+import type { Job } from '../../model/workflow';
+import { buildWorkflow } from '../../model/workflow';
+import { parseYaml } from '../../yaml/parse';
+import { columnOf, indentUnit, newlineOf, pairLinesSpan } from '../../fixes/edits';
+
+export default defineRule({
+  meta: {
+    id: 'secrets-inherit',
+    title: 'Reusable workflow inherits every secret',
+    description: '`secrets: inherit` passes all of the caller\'s secrets to a reusable workflow that may need one or none.',
+    severity: 'medium',
+    confidence: 'high',
+    category: 'secrets',
+    aliases: ['secrets-inherit'],
+    appliesTo: ['workflow'],
+    fixable: true,
+    docs: {
+      risk:
+        'With `secrets: inherit` the called workflow receives every repository, organisation and environment secret the caller can read, including ones added later. A bug or an injection in the called workflow (or a compromised remote one) then reaches all of them.',
+      remediation:
+        'Pass the secrets the called workflow declares under `on.workflow_call.secrets`, by name. For a workflow in the same repository the quick-fix reads its declarations and writes the explicit mapping.',
+      vulnerableExample: 'jobs:\n  release:\n    uses: ./.github/workflows/publish.yml\n    secrets: inherit\n',
+      safeExample: 'jobs:\n  release:\n    uses: ./.github/workflows/publish.yml\n    secrets:\n      NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n',
+      references: ['https://docs.zizmor.sh/audits/#secrets-inherit', 'https://docs.github.com/en/actions/sharing-automations/reusing-workflows#passing-inputs-and-secrets-to-a-reusable-workflow'],
+    },
+  },
+
+  job(job, _wf, ctx) {
+    const inherit = job.secretsInherit;
+    if (!job.uses || !inherit || inherit.text !== 'inherit') return;
+    const declared = job.uses.kind === 'local-reusable-workflow' ? declaredSecrets(ctx, job.uses.path!) : undefined;
+    const fix = declared ? explicitSecretsFix(ctx, job, declared) : undefined;
+    ctx.report({
+      message:
+        `Job ${job.id} passes every secret to ${job.uses.raw}` +
+        (declared ? `, which uses ${declared.length ? declared.join(', ') : 'none'}: pass ${declared.length ? 'only those' : 'none'}.` : ': pass only the secrets it declares (on.workflow_call.secrets), by name.'),
+      span: inherit.span,
+      fixes: fix ? [fix] : [],
+      properties: { callee: job.uses.raw, declared },
+    });
+  },
+});
+
+/** The secrets a local reusable workflow declares, when the adapter can read it. */
+function declaredSecrets(ctx: AnalysisContext, path: string): string[] | undefined {
+  const text = ctx.readFile?.(path.replace(/^\.\//, ''));
+  if (text === undefined) return undefined;
+  const parsed = parseYaml(text);
+  const wf = parsed.problems.length ? undefined : buildWorkflow(parsed, path);
+  if (!wf?.triggers.some((t) => t.event === 'workflow_call')) return undefined;
+  // With inherit, the callee may also read secrets it never declared: keep those too.
+  const used = [...text.matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]).filter((n) => n.toUpperCase() !== 'GITHUB_TOKEN');
+  return [...new Set([...wf.declaredSecrets, ...used])];
+}
+
+function explicitSecretsFix(ctx: AnalysisContext, job: Job, declared: string[]): Fix | undefined {
+  const pair = job.secretsInherit ? (job.node as { items: Array<{ key: unknown; value: unknown }> }).items.find((p) => (p.value as { range?: number[] })?.range?.[0] === job.secretsInherit!.span.start) : undefined;
+  if (declared.length === 0) {
+    const lines = pair ? pairLinesSpan(ctx.text, pair as never) : undefined;
+    return lines ? { title: 'Remove secrets: inherit (the called workflow uses no secrets)', safety: 'safe', isPreferred: true, edits: [{ span: lines, newText: '' }] } : undefined;
+  }
+  const keyStart = ctx.text.lastIndexOf('secrets', job.secretsInherit!.span.start);
+  const pad = ' '.repeat(columnOf(ctx.text, keyStart) + indentUnit(ctx.text));
+  const nl = newlineOf(ctx.text);
+  const newText = declared.map((n) => `${nl}${pad}${n}: \${{ secrets.${n} }}`).join('');
+  // Replace ` inherit` (from the colon) so no trailing space is left behind.
+  const colon = ctx.text.lastIndexOf(':', job.secretsInherit!.span.start);
+  return {
+    title: `Pass only ${declared.join(', ')}`,
+    safety: 'safe',
+    isPreferred: true,
+    edits: [{ span: { start: colon + 1, end: job.secretsInherit!.span.end }, newText }],
+  };
+}

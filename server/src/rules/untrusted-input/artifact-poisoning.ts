@@ -1,0 +1,93 @@
+import { defineRule, type Severity, type Span } from '../../engine/types';
+import type { Step } from '../../model/workflow';
+import { executesWorkspace, locate } from '../../analysis/untrusted-code';
+
+interface Download {
+  span: Span;
+  what: string;
+  /** Files land in the workspace root, where they can replace scripts, configs and lockfiles. */
+  overWorkspace: boolean;
+}
+
+const WORKSPACE_PATH = /^\s*(\.\/?|\$\{\{\s*github\.workspace\s*\}\}\/?|\$GITHUB_WORKSPACE\/?)?\s*$/;
+
+function pathInput(step: Step, ...names: string[]): string | undefined {
+  return step.with?.entries.find((e) => names.includes(e.name))?.value?.text;
+}
+
+/** A step that fetches artifacts of another (the triggering) run. */
+function downloadOf(step: Step, text: string): Download | undefined {
+  const slug = step.uses?.slug;
+  if (slug === 'actions/download-artifact' && step.with?.entries.some((e) => e.name === 'run-id')) {
+    const path = pathInput(step, 'path');
+    return { span: step.uses!.span, what: 'downloads artifacts of the triggering run', overWorkspace: path === undefined || WORKSPACE_PATH.test(path) };
+  }
+  if (slug === 'dawidd6/action-download-artifact') {
+    const path = pathInput(step, 'path');
+    return { span: step.uses!.span, what: 'downloads artifacts of another run', overWorkspace: path === undefined || WORKSPACE_PATH.test(path) };
+  }
+  if (slug === 'actions/github-script') {
+    const script = step.with?.entries.find((e) => e.name === 'script')?.value;
+    if (script && /downloadArtifact|listWorkflowRunArtifacts/.test(script.text)) return { span: step.uses!.span, what: 'downloads artifacts of the triggering run with the API', overWorkspace: /writeFileSync\(\s*[`'"]?\$\{?(process\.env\.GITHUB_WORKSPACE|github\.workspace)?/.test(script.text) };
+  }
+  if (step.run) {
+    const m = /\bgh\s+run\s+download\b[^\n]*/.exec(step.run.text);
+    if (m) return { span: locate(step.run, m[0], text), what: 'downloads artifacts with gh run download', overWorkspace: !/\s(-D|--dir)\s/.test(m[0]) };
+  }
+  return undefined;
+}
+
+/** `unzip x.zip` without `-d` extracts over the workspace. */
+const UNZIP_HERE = /\b(unzip\s+(?![^\n]*\s-d\s)[^\n]*|tar\s+(-?x[^\n]*)(?![^\n]*\s-C\s))/;
+
+export default defineRule({
+  meta: {
+    id: 'artifact-poisoning',
+    title: 'Artifacts from an untrusted run are extracted or executed',
+    description: 'A workflow_run workflow downloads the triggering run\'s artifacts (which a fork pull request controls) and extracts them over the workspace or executes code after them.',
+    severity: 'high',
+    confidence: 'medium',
+    category: 'untrusted-input',
+    aliases: ['artifact-poisoning', 'untrusted-artifact'],
+    appliesTo: ['workflow'],
+    fixable: false,
+    docs: {
+      risk:
+        'A `workflow_run` workflow runs with secrets and a write token after a workflow that fork pull requests can trigger, and that workflow\'s artifacts contain whatever the pull request put there. Extracted into the workspace they can replace scripts, `package.json`, lockfiles or config that a later step runs; read into outputs or `$GITHUB_ENV` they inject text. Downloaded into a dedicated directory and treated as data, they are safe.',
+      remediation:
+        'Download into a dedicated directory (`path: ${{ runner.temp }}/artifacts`), never into the workspace; validate what you read (e.g. that a PR number is a number); do not execute anything that came from the artifact, and do not check out and build code after extracting it.',
+      vulnerableExample:
+        'on:\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\njobs:\n  report:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/download-artifact@v4\n        with:\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n      - run: npm ci && npm run report\n',
+      safeExample:
+        'on:\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\njobs:\n  report:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@v4\n        with:\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n          path: ${{ runner.temp }}/artifacts\n      - run: jq . "$RUNNER_TEMP/artifacts/results/report.json"\n',
+      references: ['https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/', 'https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/events-that-trigger-workflows#workflow_run'],
+    },
+  },
+
+  job(job, wf, ctx) {
+    if (!wf.triggers.some((t) => t.event === 'workflow_run')) return;
+    for (let i = 0; i < job.steps.length; i++) {
+      const download = downloadOf(job.steps[i], ctx.text);
+      if (!download) continue;
+      let overWorkspace = download.overWorkspace;
+      let execution: { span: Span; what: string } | undefined;
+      for (let j = i + 1; j < job.steps.length && !execution; j++) {
+        const later = job.steps[j];
+        if (later.run && UNZIP_HERE.test(later.run.text)) overWorkspace = true;
+        execution = executesWorkspace(later, ctx.text);
+      }
+      // Downloaded to a dedicated path and never executed, artifacts are data: the documented safe pattern.
+      if (!overWorkspace && !execution) continue;
+      const severity: Severity = overWorkspace && execution ? 'high' : 'medium';
+      const where = overWorkspace ? 'extracts them into the workspace' : 'keeps them out of the workspace';
+      ctx.report({
+        message: `This step ${download.what} and ${where}${execution ? `; a later step ${execution.what}` : ''}. A fork pull request controls those files: ${overWorkspace ? 'they can replace code or config that runs here with secrets. Download to a dedicated path and treat the content as data.' : 'validate what you read and never execute it.'}`,
+        span: download.span,
+        severity,
+        confidence: overWorkspace ? 'medium' : 'low',
+        related: execution ? [{ span: execution.span, message: `runs after the artifacts were extracted: ${execution.what}` }] : undefined,
+        properties: { overWorkspace, executes: !!execution },
+      });
+    }
+  },
+});

@@ -1,0 +1,74 @@
+import { defineRule, type Fix } from '../../engine/types';
+import type { AnalysisContext } from '../../engine/context';
+import type { ScalarValue } from '../../model/common';
+import type { Workflow } from '../../model/workflow';
+import { conditionalReach, outsiderReachable } from '../../analysis/triggers';
+
+const ACTOR = String.raw`github\.(?:actor|triggering_actor)|github\.event\.sender\.login|github\[['"](?:actor|triggering_actor)['"]\]`;
+const BOT = String.raw`'[^']*(?:\[bot\]|dependabot|renovate)[^']*'`;
+/** `actor == 'x[bot]'`, `'x[bot]' == actor`, and contains/startsWith/endsWith(actor, 'bot...'). */
+const SPOOFABLE = new RegExp(
+  String.raw`(${ACTOR})\s*==\s*${BOT}|${BOT}\s*==\s*(${ACTOR})|(?:contains|startswith|endswith)\(\s*(${ACTOR})\s*,\s*${BOT}\s*\)`,
+  'gi',
+);
+
+/** For each trigger family, the login of the user who opened the thing, which a bot check should test instead. */
+const AUTHOR_FOR: Record<string, string> = {
+  pull_request: 'github.event.pull_request.user.login',
+  pull_request_target: 'github.event.pull_request.user.login',
+  pull_request_review: 'github.event.pull_request.user.login',
+  pull_request_review_comment: 'github.event.pull_request.user.login',
+};
+
+export default defineRule({
+  meta: {
+    id: 'bot-conditions',
+    title: 'Spoofable bot check',
+    description: 'A condition trusts github.actor (or triggering_actor / sender) being a bot such as dependabot[bot], which an outsider can arrange on events they cause.',
+    severity: 'high',
+    confidence: 'medium',
+    category: 'untrusted-input',
+    aliases: ['bot-conditions', 'spoofable-bot-check'],
+    appliesTo: ['workflow'],
+    fixable: true,
+    docs: {
+      risk:
+        '`github.actor` is whoever caused the latest event, not who wrote the pull request. An attacker can get a bot to act on their pull request or fork (for example by having Dependabot rebase a branch they control, or by triggering a re-run at the right moment), so `if: github.actor == \'dependabot[bot]\'` lets their code through to auto-merge, secrets or a write token.',
+      remediation:
+        'Check who authored the change, e.g. `github.event.pull_request.user.login == \'dependabot[bot]\'`, and for Dependabot also use `dependabot/fetch-metadata`. The quick-fix rewrites the check on pull request events.',
+      vulnerableExample: "on: pull_request_target\njobs:\n  automerge:\n    if: github.actor == 'dependabot[bot]'\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh pr merge --auto \"$PR\"\n",
+      safeExample: "on: pull_request_target\njobs:\n  automerge:\n    if: github.event.pull_request.user.login == 'dependabot[bot]'\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh pr merge --auto \"$PR\"\n",
+      references: ['https://docs.zizmor.sh/audits/#bot-conditions', 'https://www.synacktiv.com/publications/github-actions-exploitation-dependabot'],
+    },
+  },
+
+  job(job, wf, ctx) {
+    if (job.if) check(job.if, wf, ctx, [job.if.text]);
+  },
+  step(step, job, wf, ctx) {
+    if (step.if) check(step.if, wf, ctx, [job.if?.text, step.if.text]);
+  },
+});
+
+function check(cond: ScalarValue, wf: Workflow, ctx: AnalysisContext, conditions: Array<string | undefined>): void {
+  const reach = conditionalReach(wf, conditions);
+  if (!outsiderReachable(reach)) return;
+  const source = ctx.text.slice(cond.span.start, cond.span.end);
+  const events = [...new Set(wf.triggers.map((t) => t.event))];
+  const authors = new Set(events.map((e) => AUTHOR_FOR[e]));
+  const author = authors.size === 1 ? [...authors][0] : undefined;
+  for (const m of source.matchAll(SPOOFABLE)) {
+    const actor = m[1] ?? m[2] ?? m[3];
+    const start = cond.span.start + m.index! + m[0].indexOf(actor);
+    const span = { start, end: start + actor.length };
+    const fix: Fix | undefined = author
+      ? { title: `Check the pull request author (${author}) instead of ${actor}`, safety: 'unsafe', isPreferred: true, edits: [{ span, newText: author }] }
+      : undefined;
+    ctx.report({
+      message: `${actor} is whoever caused the latest event, not the author: an outsider can make a bot the actor on ${events.join('/')} events. Check ${author ?? 'the author of the pull request or comment'} instead.`,
+      span,
+      severity: reach === 'outsider-privileged' ? 'high' : 'medium',
+      fixes: fix ? [fix] : [],
+    });
+  }
+}

@@ -1,0 +1,26 @@
+// `gh secret set` as an alternative to the REST API: uses the GitHub CLI's own login. The value goes to gh's stdin,
+// never to its command line (which other local users could read from the process list).
+import { spawn } from 'node:child_process';
+import { checkRepo, checkSecretName, SecretStoreError, type SecretTarget } from './github-api';
+
+export async function ghAvailable(gh = 'gh'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(gh, ['--version'], { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
+}
+
+export async function ghSecretSet(target: SecretTarget, name: string, value: string, gh = 'gh'): Promise<void> {
+  checkSecretName(name);
+  checkRepo(target.repo);
+  const args = ['secret', 'set', name, '--repo', target.repo, ...(target.environment ? ['--env', target.environment] : [])];
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(gh, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (err) => reject(new SecretStoreError(`cannot run ${gh}: ${err.message}`)));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new SecretStoreError(`gh secret set failed (${code}): ${stderr.split('\n')[0].replace(value, '****')}`))));
+    child.stdin.end(value);
+  });
+}

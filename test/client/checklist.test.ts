@@ -1,0 +1,79 @@
+// The checklist's grouping and states, and the suppression comment the checklist inserts, on real engine findings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../server/src/engine/analyze';
+import { CATEGORIES } from '../../server/src/engine/types';
+import { ALL_RULES } from '../../server/src/rules/index';
+import { LineIndex } from '../../server/src/yaml/lines';
+import { buildChecklist, describeCounts, stateOf, suppressionComment, suppressionPlacement, type ChecklistFinding, type RuleSummary } from '../../client/src/checklistModel';
+
+const RULES: RuleSummary[] = ALL_RULES.map((r) => ({ ...r.meta }));
+const VULNERABLE = 'on: push\npermissions: write-all\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: curl http://example.com/x.sh | sh\n';
+
+function findingsOf(text: string, uri: string): ChecklistFinding[] {
+  const lines = new LineIndex(text);
+  return analyze({ path: '.github/workflows/a.yml', text }).findings.map((f) => ({
+    uri,
+    ruleId: f.ruleId,
+    message: f.message,
+    severity: f.severity,
+    range: { start: lines.positionAt(f.span.start), end: lines.positionAt(f.span.end) },
+  }));
+}
+
+test('every category is listed in order with its rules, and findings sit under their rule', () => {
+  const findings = findingsOf(VULNERABLE, 'file:///a.yml');
+  assert.ok(findings.some((f) => f.ruleId === 'excessive-permissions') && findings.some((f) => f.ruleId === 'insecure-transport'));
+  const checklist = buildChecklist(RULES, findings);
+  assert.deepEqual(checklist.map((c) => c.category), [...CATEGORIES]);
+  assert.equal(checklist.reduce((n, c) => n + c.rules.length, 0), RULES.length, 'each rule appears once');
+  assert.equal(checklist.reduce((n, c) => n + c.total, 0), findings.length, 'each finding appears once');
+  const leastPrivilege = checklist.find((c) => c.category === 'least-privilege')!;
+  assert.equal(leastPrivilege.state, 'fail');
+  assert.equal(leastPrivilege.rules[0].rule.id, 'excessive-permissions', 'rules with findings come first');
+  assert.equal(checklist.find((c) => c.category === 'approval')!.state, 'pass');
+});
+
+test('active-file filtering keeps only that file', () => {
+  const findings = [...findingsOf(VULNERABLE, 'file:///a.yml'), ...findingsOf(VULNERABLE, 'file:///b.yml')];
+  const onlyB = buildChecklist(RULES, findings, 'file:///b.yml');
+  const uris = new Set(onlyB.flatMap((c) => c.rules.flatMap((r) => r.findings.map((f) => f.uri))));
+  assert.deepEqual([...uris], ['file:///b.yml']);
+  assert.equal(onlyB.reduce((n, c) => n + c.total, 0), findings.length / 2);
+});
+
+test('findings of a rule the client does not know are kept', () => {
+  const checklist = buildChecklist(RULES, [{ uri: 'file:///a.yml', ruleId: 'from-a-newer-server', message: 'm', severity: 'low', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }]);
+  const audit = checklist.find((c) => c.category === 'audit')!;
+  assert.ok(audit.rules.some((r) => r.rule.id === 'from-a-newer-server' && r.findings.length === 1));
+  assert.equal(audit.state, 'warn');
+});
+
+test('states: fail on high/medium, warn on low/info, unchecked without rules', () => {
+  assert.equal(stateOf({ high: 0, medium: 1, low: 0, info: 0 }, 1), 'fail');
+  assert.equal(stateOf({ high: 0, medium: 0, low: 0, info: 2 }, 1), 'warn');
+  assert.equal(stateOf({ high: 0, medium: 0, low: 0, info: 0 }, 1), 'pass');
+  assert.equal(stateOf({ high: 0, medium: 0, low: 0, info: 0 }, 0), 'unchecked');
+  assert.equal(describeCounts({ high: 2, medium: 0, low: 1, info: 0 }), '2 high, 1 low');
+});
+
+test('a suppression with a reason silences the finding and is not itself reported', () => {
+  const lines = VULNERABLE.split('\n');
+  const placement = suppressionPlacement(lines[1], suppressionComment('excessive-permissions', 'legacy\nbot needs it'));
+  assert.deepEqual(placement, { atEndOfLine: true, text: ' # flowguard: ignore[excessive-permissions] legacy bot needs it' });
+  lines[1] += placement.text;
+  const result = analyze({ path: '.github/workflows/a.yml', text: lines.join('\n') });
+  assert.ok(!result.findings.some((f) => f.ruleId === 'excessive-permissions' || f.ruleId === 'unjustified-suppression'), result.findings.map((f) => f.ruleId).join());
+  assert.equal(result.suppressed, 1);
+});
+
+test('a line that already has a comment gets the suppression on its own line above', () => {
+  const text = 'on: push\npermissions: write-all # set by the org template\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo\n';
+  const lines = text.split('\n');
+  const placement = suppressionPlacement(lines[1], suppressionComment('excessive-permissions', 'org template'));
+  assert.equal(placement.atEndOfLine, false);
+  lines.splice(1, 0, placement.text);
+  const result = analyze({ path: '.github/workflows/a.yml', text: lines.join('\n') });
+  assert.ok(!result.findings.some((f) => f.ruleId === 'excessive-permissions'));
+  assert.equal(result.suppressed, 1);
+});

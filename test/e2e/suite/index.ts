@@ -1,0 +1,293 @@
+// Extension-host suite: runs inside a real VS Code (code-server here, desktop VS Code via @vscode/test-electron where
+// it can be downloaded) against the workspace from test/e2e/workspace.mjs, through the public `vscode` API only.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+interface RenderedItem {
+  depth: number;
+  label: string;
+  description?: string;
+  contextValue?: string;
+}
+
+interface UiState {
+  tree: RenderedItem[];
+  statusBar: string;
+  lastScan?: { files: number; scanned: number; durationMs: number; elapsedMs: number };
+  files: string[];
+  review?: { findings: unknown[]; files: Array<{ label: string; facts?: { triggers: Array<{ event: string }>; permissions: Array<{ granted: string }> } }> };
+  reviewHtml?: string;
+}
+
+const log = (message: string) => console.log(`[flowguard-e2e] ${message}`);
+
+function folder(): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'a workspace folder is open');
+  return f.uri;
+}
+
+function workflow(name: string): vscode.Uri {
+  return vscode.Uri.joinPath(folder(), '.github', 'workflows', name);
+}
+
+function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+
+function flowguardDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'flowguard');
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const uiState = () => vscode.commands.executeCommand<UiState>('flowguard.internal.uiState');
+
+async function openAndWaitForCodes(uri: vscode.Uri, codes: string[]): Promise<vscode.Diagnostic[]> {
+  await vscode.window.showTextDocument(uri);
+  return until(`diagnostics ${codes.join(', ')} on ${uri.path}`, () => {
+    const ds = flowguardDiagnostics(uri);
+    return codes.every((c) => ds.some((d) => codeOf(d) === c)) && ds;
+  });
+}
+
+const tests: Array<[string, () => Promise<void>]> = [];
+const test = (name: string, fn: () => Promise<void>) => tests.push([name, fn]);
+
+test('the extension activates and the workspace scan fills the checklist', async () => {
+  const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'flowguard');
+  assert.ok(extension, 'Flowguard is installed');
+  await extension.activate();
+  const state = await until('the first workspace scan', async () => {
+    const s = await uiState();
+    return s.lastScan && s.files.length >= 3 && s;
+  });
+  log(`first scan: ${JSON.stringify(state.lastScan)}`);
+  const categories = state.tree.filter((i) => i.depth === 0);
+  assert.deepEqual(
+    categories.map((c) => c.label),
+    ['Least privilege', 'Secrets', 'Untrusted input', 'Pinned, trusted integrations', 'Encryption in transit', 'Timeouts and concurrency', 'Human approval', 'Audit trail', 'Change control'],
+  );
+  assert.match(categories[0].description ?? '', /^fail · .*high/);
+  assert.ok(!state.files.some((f) => f.includes('/vendored/')), 'files.exclude is honoured');
+});
+
+test('diagnostics appear with rule codes on a vulnerable workflow', async () => {
+  const ds = await openAndWaitForCodes(workflow('vulnerable.yml'), ['excessive-permissions', 'insecure-transport']);
+  const permissions = ds.find((d) => codeOf(d) === 'excessive-permissions')!;
+  assert.equal(permissions.severity, vscode.DiagnosticSeverity.Error);
+  assert.equal(permissions.range.start.line, 2);
+});
+
+test('the tree shows exactly the findings of each file, under their rules', async () => {
+  const uri = workflow('vulnerable.yml');
+  await openAndWaitForCodes(uri, ['excessive-permissions', 'insecure-transport']);
+  const state = await uiState();
+  const findingRows = state.tree.filter((i) => i.depth === 2 && i.label.startsWith('vulnerable.yml:'));
+  const expected = flowguardDiagnostics(uri).map((d) => `vulnerable.yml:${d.range.start.line + 1} ${d.message.split('\n')[0]}`).sort();
+  assert.deepEqual(findingRows.map((r) => `${r.label} ${r.description}`).sort(), expected);
+  // Each finding row sits under the row of its rule.
+  const ruleRow = state.tree.findIndex((i) => i.depth === 1 && i.label === 'Excessive GITHUB_TOKEN permissions');
+  assert.ok(ruleRow >= 0, 'the rule row exists');
+  const nextRule = state.tree.findIndex((i, index) => index > ruleRow && i.depth <= 1);
+  const underRule = state.tree.slice(ruleRow + 1, nextRule === -1 ? undefined : nextRule).map((i) => i.label);
+  assert.ok(underRule.includes('vulnerable.yml:3'), underRule.join(', '));
+  assert.match(state.statusBar, /1 high 1 medium/);
+});
+
+test('active-file-only shows only the active file', async () => {
+  await vscode.window.showTextDocument(workflow('release.yml'));
+  await vscode.commands.executeCommand('flowguard.checklist.showActiveFileOnly');
+  try {
+    const state = await uiState();
+    const files = new Set(state.tree.filter((i) => i.depth === 2).map((i) => i.label.split(':')[0]));
+    assert.deepEqual([...files], ['release.yml']);
+  } finally {
+    await vscode.commands.executeCommand('flowguard.checklist.showWorkspace');
+  }
+});
+
+test('Run Security Review shows the checklist, findings and per-workflow facts, escaped', async () => {
+  const review = await vscode.commands.executeCommand<UiState['review']>('flowguard.runSecurityReview');
+  assert.ok(review);
+  const state = await uiState();
+  const html = state.reviewHtml ?? '';
+  assert.match(html, /Content-Security-Policy" content="default-src 'none';/);
+  assert.ok(!html.includes('<img src=x'), 'workflow values are escaped');
+  assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'));
+  const escaping = review.files.find((f) => f.label.endsWith('escaping.yml'));
+  assert.deepEqual(escaping?.facts?.triggers.map((t) => t.event), ['pull_request']);
+  assert.ok(review.files.some((f) => f.label.endsWith('vulnerable.yml')));
+});
+
+test('the review exports Markdown and SARIF', async () => {
+  const md = vscode.Uri.joinPath(folder(), 'review.md');
+  const sarif = vscode.Uri.joinPath(folder(), 'review.sarif');
+  await vscode.commands.executeCommand('flowguard.exportReview', 'markdown', md);
+  await vscode.commands.executeCommand('flowguard.exportReview', 'sarif', sarif);
+  const markdown = new TextDecoder().decode(await vscode.workspace.fs.readFile(md));
+  assert.match(markdown, /^# Flowguard security review/);
+  assert.match(markdown, /\| (Pass|Warn|Fail) \| Least privilege \|/);
+  const log = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(sarif)));
+  assert.equal(log.version, '2.1.0');
+  const review = (await uiState()).review!;
+  assert.ok(review.findings.length >= 3, 'the review covers the workspace findings');
+  assert.equal(log.runs[0].results.length, review.findings.length, 'SARIF has one result per finding in the review');
+  assert.ok(log.runs[0].tool.driver.rules.some((r: { id: string }) => r.id === 'excessive-permissions'));
+});
+
+test('a quick-fix code action applies and its finding goes, in the editor and in the tree', async () => {
+  const uri = workflow('vulnerable.yml');
+  const ds = await openAndWaitForCodes(uri, ['insecure-transport']);
+  const transport = ds.find((d) => codeOf(d) === 'insecure-transport')!;
+  const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, transport.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+  // What the lightbulb lists (VS Code's aggregated result carries no diagnostics, so the fix is found by its title).
+  const fix = actions.find((a) => /https:\/\//.test(a.title));
+  assert.ok(actions.some((a) => a.title === 'Suppress insecure-transport on this line'), 'the suppression is offered too');
+  assert.ok(fix?.edit, `a fix is offered (got ${actions.map((a) => a.title).join(' | ')})`);
+  assert.ok(await vscode.workspace.applyEdit(fix.edit));
+  const document = await vscode.workspace.openTextDocument(uri);
+  assert.match(document.getText(), /curl https:\/\/example\.com/);
+  await until('insecure-transport to go', () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'insecure-transport'));
+  await until('the tree to drop the finding', async () => !(await uiState()).tree.some((i) => i.depth === 2 && i.label === 'vulnerable.yml:12'));
+  await until('the Encryption in transit category to pass', async () => (await uiState()).tree.find((i) => i.label === 'Encryption in transit')?.description?.startsWith('pass'));
+  await document.save();
+});
+
+test('Apply Fix from a tree item runs the preferred fix', async () => {
+  const uri = workflow('vulnerable.yml');
+  await openAndWaitForCodes(uri, ['excessive-permissions']);
+  const finding = {
+    type: 'finding',
+    fixes: 1,
+    finding: { uri: uri.toString(), ruleId: 'excessive-permissions', message: '', severity: 'high', range: { start: { line: 2, character: 13 }, end: { line: 2, character: 22 } } },
+  };
+  assert.equal(await vscode.commands.executeCommand('flowguard.applyFix', finding), true);
+  const document = await vscode.workspace.openTextDocument(uri);
+  assert.doesNotMatch(document.getText(), /write-all/);
+  await until('no write-all finding', () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'excessive-permissions' && /write-all/.test(d.message)));
+  await document.save();
+});
+
+test('Suppress with a reason inserts the comment (outside the script text) and the finding goes', async () => {
+  const uri = vscode.Uri.joinPath(folder(), '.github', 'workflows', 'suppress.yml');
+  const text = 'on: push\npermissions:\n  contents: read\njobs:\n  fetch:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: |\n          curl http://example.com/data.json -o data.json\n';
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  const [target] = (await openAndWaitForCodes(uri, ['insecure-transport'])).filter((d) => codeOf(d) === 'insecure-transport');
+  const finding = {
+    type: 'finding',
+    fixes: 1,
+    finding: { uri: uri.toString(), ruleId: 'insecure-transport', message: target.message, severity: 'medium', range: { start: target.range.start, end: target.range.end } },
+  };
+  assert.equal(await vscode.commands.executeCommand('flowguard.suppressFinding', finding, 'internal mirror without TLS'), true);
+  const document = await vscode.workspace.openTextDocument(uri);
+  const lines = document.getText().split('\n');
+  // Inside a run: script a trailing comment would change the command line; the comment goes on its own line above.
+  assert.equal(lines[9].trim(), '# flowguard: ignore[insecure-transport] internal mirror without TLS', document.getText());
+  assert.equal(lines[10].trim(), 'curl http://example.com/data.json -o data.json');
+  await until('the suppressed finding to go', () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'insecure-transport'));
+  assert.ok(!flowguardDiagnostics(uri).some((d) => codeOf(d) === 'unjustified-suppression'), 'a suppression with a reason is justified');
+  await document.save();
+});
+
+test('Fix All Safe Issues in File applies the safe fix only', async () => {
+  const uri = workflow('release.yml');
+  await openAndWaitForCodes(uri, ['cache-poisoning']);
+  assert.equal(await vscode.commands.executeCommand('flowguard.fixAllSafe', uri), true);
+  const document = await vscode.workspace.openTextDocument(uri);
+  assert.doesNotMatch(document.getText(), /cache: npm/);
+  assert.match(document.getText(), /contents: write/, 'unsafe fixes are left alone');
+  await until('cache-poisoning to go', () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'cache-poisoning'));
+  await document.save();
+});
+
+test('Narrow Permissions applies the least-privilege fixes', async () => {
+  const uri = workflow('release.yml');
+  await openAndWaitForCodes(uri, ['excessive-permissions']);
+  const applied = await vscode.commands.executeCommand<number>('flowguard.narrowPermissions', uri);
+  assert.ok(applied >= 1, `applied ${applied}`);
+  const document = await vscode.workspace.openTextDocument(uri);
+  assert.doesNotMatch(document.getText(), /contents: write/);
+  await document.save();
+});
+
+test('Show Rule Documentation opens the rule', async () => {
+  assert.equal(await vscode.commands.executeCommand('flowguard.showRuleDocs', 'insecure-transport'), 'insecure-transport');
+});
+
+test('Open Configuration creates .flowguard.yml from the schema defaults', async () => {
+  const uri = await vscode.commands.executeCommand<vscode.Uri>('flowguard.openConfiguration');
+  assert.ok(uri?.path.endsWith('/.flowguard.yml'));
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  assert.match(text, /^secretStore:\n  provider: github/m);
+  await until('no config problem', () => vscode.languages.getDiagnostics(uri).length === 0 && true, 3000);
+});
+
+test('files created, renamed and deleted keep the checklist current', async () => {
+  const created = await vscode.commands.executeCommand<vscode.Uri>('flowguard.createSecureWorkflow');
+  assert.ok(created);
+  await until('the new workflow in the checklist', async () => (await uiState()).files.includes(created.toString()));
+  assert.deepEqual(flowguardDiagnostics(created), [], 'the secure template has no finding');
+  const copy = vscode.Uri.joinPath(folder(), '.github', 'workflows', 'copy.yml');
+  await vscode.workspace.fs.copy(workflow('escaping.yml'), copy);
+  await until('a copied workflow to be scanned', async () => (await uiState()).files.includes(copy.toString()));
+  const renamed = vscode.Uri.joinPath(folder(), '.github', 'workflows', 'renamed.yml');
+  const edit = new vscode.WorkspaceEdit();
+  edit.renameFile(copy, renamed);
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  await until('the rename to show', async () => {
+    const files = (await uiState()).files;
+    return !files.includes(copy.toString()) && files.includes(renamed.toString());
+  });
+  await vscode.workspace.fs.delete(renamed);
+  await until('the deleted workflow to go', async () => !(await uiState()).files.includes(renamed.toString()));
+});
+
+test('Rescan Workspace answers with the scan summary', async () => {
+  const summary = await vscode.commands.executeCommand<{ files: number; durationMs: number }>('flowguard.rescanWorkspace');
+  assert.ok(summary && summary.files >= 4, JSON.stringify(summary));
+});
+
+// Last: the fix's follow-up (storing the value) belongs to the secrets feature and may wait for input; the edit itself
+// must be in place either way.
+test('Move Secret to Secret Store replaces the inline credential with a secrets reference', async () => {
+  const uri = vscode.Uri.joinPath(folder(), '.github', 'workflows', 'secret.yml');
+  const text = 'on: push\npermissions: {}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    container:\n      image: registry.example.com/app:1\n      credentials:\n        username: deployer\n        password: "s3cr3t-Pa55word!"\n    steps:\n      - run: ./deploy.sh\n';
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  await openAndWaitForCodes(uri, ['hardcoded-credential']);
+  void vscode.commands.executeCommand('flowguard.moveSecretToStore', uri);
+  const document = await vscode.workspace.openTextDocument(uri);
+  await until('the credential to be replaced', () => !document.getText().includes('s3cr3t-Pa55word!') && document.getText().includes('${{ secrets.'));
+  await until('hardcoded-credential to go', () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'hardcoded-credential'));
+});
+
+export async function run(): Promise<void> {
+  const failures: string[] = [];
+  const started = Date.now();
+  for (const [name, fn] of tests) {
+    const t0 = Date.now();
+    try {
+      await fn();
+      log(`ok ${name} (${Date.now() - t0} ms)`);
+    } catch (error) {
+      failures.push(name);
+      log(`FAIL ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+  log(`${tests.length - failures.length}/${tests.length} passed in ${Date.now() - started} ms`);
+  if (failures.length) throw new Error(`${failures.length} extension-host test(s) failed: ${failures.join('; ')}`);
+}

@@ -1,0 +1,67 @@
+// The workspace both real-editor suites open: a few workflows with known findings, written fresh for every run.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** excessive-permissions (write-all, high) on line 3, insecure-transport (http://, medium) on line 12. */
+export const VULNERABLE_WORKFLOW = `name: Vulnerable
+on: push
+permissions: write-all
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          persist-credentials: false
+      - run: curl http://example.com/install.sh -o install.sh
+`;
+
+/** cache-poisoning in a release job: its fix is marked safe, so "Fix All Safe Issues" applies it. */
+export const RELEASE_WORKFLOW = `name: Release
+on:
+  release:
+    types: [published]
+permissions:
+  contents: write
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+        with:
+          persist-credentials: false
+      - uses: actions/setup-node@39370e3970a6d050c480ffad4ff0ed4d3fdee5af # v4.1.0
+        with:
+          node-version: 22
+          cache: npm
+      - run: npm ci && npm run build
+`;
+
+/** A value that is not a workflow value: shows escaping in the review. */
+export const ESCAPING_WORKFLOW = `name: "<img src=x onerror=alert(1)>"
+on: pull_request
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: echo hello
+`;
+
+export function createWorkspace(dir) {
+  const workflows = path.join(dir, '.github', 'workflows');
+  mkdirSync(workflows, { recursive: true });
+  writeFileSync(path.join(workflows, 'vulnerable.yml'), VULNERABLE_WORKFLOW);
+  writeFileSync(path.join(workflows, 'release.yml'), RELEASE_WORKFLOW);
+  writeFileSync(path.join(workflows, 'escaping.yml'), ESCAPING_WORKFLOW);
+  // Excluded by the workspace's files.exclude: must never appear in the checklist.
+  mkdirSync(path.join(dir, 'vendored', '.github', 'workflows'), { recursive: true });
+  writeFileSync(path.join(dir, 'vendored', '.github', 'workflows', 'excluded.yml'), VULNERABLE_WORKFLOW);
+  mkdirSync(path.join(dir, '.vscode'), { recursive: true });
+  writeFileSync(path.join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'files.exclude': { '**/vendored': true } }, null, 2));
+  return dir;
+}

@@ -1,0 +1,99 @@
+// Code lenses above jobs and the hover on permissions: keys, through the real engine, and the rules' findings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../server/src/engine/analyze';
+import { codeLenses, NARROW_PERMISSIONS_COMMAND } from '../../server/src/engine/lenses';
+import { hoverInfo } from '../../server/src/engine/hover';
+
+const TEXT = [
+  'on: pull_request_target',
+  'permissions:',
+  '  contents: write',
+  'jobs:',
+  '  label:',
+  '    runs-on: ubuntu-latest',
+  '    permissions:',
+  '      statuses: write',
+  '    steps:',
+  '      - uses: actions/labeler@v5',
+  '  build:',
+  '    runs-on: ubuntu-latest',
+  '    steps:',
+  '      - uses: actions/checkout@v4',
+  '      - uses: someone/mystery@v1',
+  '',
+].join('\n');
+const result = analyze({ path: '.github/workflows/x.yml', text: TEXT });
+
+test('a lens above each job says what it needs; clicking narrows', () => {
+  const lenses = codeLenses(result);
+  assert.deepEqual(lenses.map((l) => [TEXT.slice(l.span.start, l.span.end), l.title]), [
+    ['label', 'needs: contents: read, pull-requests: write'],
+    ['build', 'needs: contents: read · 1 step(s) not understood'],
+  ]);
+  assert.equal(lenses[0].command?.command, NARROW_PERMISSIONS_COMMAND);
+});
+
+test('no lenses for an action file or a file without a model', () => {
+  assert.deepEqual(codeLenses(analyze({ path: 'action.yml', text: 'name: x\nruns:\n  using: composite\n  steps: []\n' })), []);
+  assert.deepEqual(codeLenses({ ...result, model: undefined }), []);
+});
+
+test('hover on a job permissions: key shows granted vs needed with reasons', () => {
+  const at = TEXT.indexOf('permissions:', TEXT.indexOf('label:')) + 3;
+  const md = hoverInfo(result, at)!.markdown;
+  assert.match(md, /of job `label`/);
+  assert.match(md, /Granted: statuses: write/);
+  assert.match(md, /`contents: read` \*\*\(not granted\)\*\*: reads the labeler configuration/);
+  assert.match(md, /`pull-requests: write` \*\*\(not granted\)\*\*/);
+  assert.match(md, /granted but unused: `statuses: write`/);
+});
+
+test('hover on the workflow permissions: key covers the jobs that inherit it, unknown steps included', () => {
+  const md = hoverInfo(result, TEXT.indexOf('permissions:') + 1)!.markdown;
+  assert.match(md, /for every job without its own block/);
+  assert.match(md, /Job `build` needs: contents: read/);
+  assert.match(md, /not understood: someone\/mystery@v1: someone\/mystery is not in the knowledge base/);
+  assert.equal(hoverInfo(result, TEXT.indexOf('runs-on')), undefined);
+});
+
+test('excessive-permissions reports unused job scopes; workflow scopes are spared while a job is not understood', () => {
+  const found = result.findings.filter((f) => f.ruleId === 'excessive-permissions').map((f) => f.message);
+  assert.deepEqual(found, ["Job 'label' grants statuses: write but no step uses it."]);
+});
+
+test('excessive-permissions: a workflow write scope only one job needs', () => {
+  const text = 'on: push\npermissions:\n  contents: write\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n  b:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: git push\n';
+  const f = analyze({ path: '.github/workflows/x.yml', text }).findings.filter((x) => x.ruleId === 'excessive-permissions');
+  assert.equal(f.length, 1);
+  assert.match(f[0].message, /only job 'b' needs it \(git push/);
+  assert.equal(f[0].fixes[0].title, 'Narrow permissions');
+});
+
+test('missing-permissions: severity follows how reachable the trigger is', () => {
+  const sev = (on: string) => analyze({ path: '.github/workflows/x.yml', text: `on: ${on}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n` }).findings.find((f) => f.ruleId === 'missing-permissions')?.severity;
+  assert.equal(sev('pull_request_target'), 'high');
+  assert.equal(sev('issue_comment'), 'high');
+  assert.equal(sev('pull_request'), 'medium');
+  assert.equal(sev('push'), 'low');
+  assert.equal(sev('workflow_call'), undefined);
+});
+
+test('lenses are informational when there is nothing to narrow', () => {
+  const text = 'on: push\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n';
+  const lenses = codeLenses(analyze({ path: '.github/workflows/x.yml', text }));
+  assert.deepEqual(lenses.map((l) => [l.title, l.command]), [['needs: contents: read', undefined]]);
+});
+
+test('pull-requests: write is not called unused when the job comments on the pull request through the issues API', () => {
+  const text = 'on: pull_request_target\npermissions: {}\njobs:\n  c:\n    runs-on: x\n    permissions:\n      pull-requests: write\n    steps:\n      - uses: actions/github-script@v7\n        with:\n          script: await github.rest.issues.createComment({ ...context.repo, issue_number: context.issue.number, body: "hi" })\n';
+  assert.deepEqual(analyze({ path: '.github/workflows/x.yml', text }).findings.filter((f) => f.ruleId === 'excessive-permissions'), []);
+});
+
+test('an id-token grant is kept while the job runs code we cannot see', () => {
+  const text = 'on: push\npermissions: {}\njobs:\n  publish:\n    runs-on: x\n    permissions:\n      id-token: write\n    steps:\n      - run: ./tools/release/publish.ts\n';
+  const r = analyze({ path: '.github/workflows/x.yml', text });
+  assert.deepEqual(r.findings.filter((f) => f.ruleId === 'excessive-permissions'), []);
+  const noCode = text.replace('./tools/release/publish.ts', 'echo hi');
+  assert.match(analyze({ path: '.github/workflows/x.yml', text: noCode }).findings.find((f) => f.ruleId === 'excessive-permissions')!.message, /id-token: write but no step uses it/);
+});

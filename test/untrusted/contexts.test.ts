@@ -1,0 +1,40 @@
+// The documented context lists: every dangerous entry is untrusted at high confidence, every safe entry is safe,
+// the lists never overlap, and what is on neither list is judged conservatively.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { classifyContext, SAFE_CONTEXT_PATTERNS, UNTRUSTED_CONTEXT_PATTERNS } from '../../server/src/analysis/contexts';
+import { conditionalReach, eventReach, workflowReach } from '../../server/src/analysis/triggers';
+import { buildWorkflow } from '../../server/src/model/workflow';
+import { parseYaml } from '../../server/src/yaml/parse';
+
+const seg = (p: string) => p.toLowerCase().split('.');
+
+test('every documented dangerous context is untrusted at high confidence, every safe one is safe', () => {
+  for (const p of UNTRUSTED_CONTEXT_PATTERNS) assert.deepEqual(classifyContext(seg(p.replace(/\*/g, '0'))).kind, 'untrusted', p);
+  for (const p of UNTRUSTED_CONTEXT_PATTERNS) assert.equal((classifyContext(seg(p)) as { confidence?: string }).confidence, 'high', p);
+  for (const p of SAFE_CONTEXT_PATTERNS) assert.equal(classifyContext(seg(p.replace(/\*/g, 'x'))).kind, 'safe', p);
+  const overlap = UNTRUSTED_CONTEXT_PATTERNS.filter((p) => SAFE_CONTEXT_PATTERNS.includes(p));
+  assert.deepEqual(overlap, []);
+});
+
+test('fields below a dangerous context stay dangerous; unknown event fields are medium; other contexts are left to taint', () => {
+  assert.equal(classifyContext(seg('github.event.pull_request.title.x')).kind, 'untrusted');
+  assert.deepEqual(classifyContext(seg('github.event.issue.milestone.description')), { kind: 'untrusted', confidence: 'medium', why: 'github.event.issue.milestone.description is event data not known to be safe' });
+  assert.equal(classifyContext(seg('github.event.issue.milestone.number')).kind, 'safe');
+  assert.equal(classifyContext(seg('github.event.pull_request.head.repo.html_url')).kind, 'safe');
+  assert.equal(classifyContext(seg('github.run_id')).kind, 'safe');
+  assert.equal(classifyContext(seg('steps.x.outputs.y')).kind, 'other');
+});
+
+test('reach levels per event, the widest trigger wins, and conditions narrow it', () => {
+  assert.equal(eventReach('pull_request_target'), 'outsider-privileged');
+  assert.equal(eventReach('issue_comment'), 'outsider-privileged');
+  assert.equal(eventReach('pull_request'), 'outsider');
+  assert.equal(eventReach('workflow_call'), 'caller');
+  assert.equal(eventReach('push'), 'maintainer');
+  const wf = buildWorkflow(parseYaml('on: [push, pull_request, issue_comment]\njobs: {}\n'), 'x.yml')!;
+  assert.equal(workflowReach(wf), 'outsider-privileged');
+  assert.equal(conditionalReach(wf, ["github.event_name == 'pull_request'"]), 'outsider');
+  assert.equal(conditionalReach(wf, ["github.event_name == 'push' && github.ref == 'refs/heads/main'"]), 'maintainer');
+  assert.equal(conditionalReach(wf, ["github.event_name != 'push'"]), 'outsider-privileged');
+});

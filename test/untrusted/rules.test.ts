@@ -1,0 +1,221 @@
+// Focused behaviour of the untrusted-input rules beyond their fixtures: what lowers or removes a finding, and why.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fixAll } from '../../server/src/fixes/apply';
+import { analyzeText, ofRule } from '../helpers';
+
+const of = (rule: string, text: string, path = 'wf.yml') => ofRule(analyzeText(text, path), rule);
+
+const prt = (jobHead: string, steps: string) => `on: pull_request_target
+permissions: {}
+jobs:
+  t:
+    runs-on: ubuntu-latest
+${jobHead}    steps:
+${steps}`;
+
+const headCheckout = `      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event.pull_request.head.sha }}
+`;
+
+test('untrusted-checkout: checkout + build is high, points at the checkout and relates the build step', () => {
+  const text = prt('', `${headCheckout}      - run: make test\n`);
+  const [f] = of('untrusted-checkout', text);
+  assert.equal(f.severity, 'high');
+  assert.equal(text.slice(f.span.start, f.span.end), '${{ github.event.pull_request.head.sha }}');
+  assert.equal(text.slice(f.related![0].span.start, f.related![0].span.end), 'make');
+});
+
+test('untrusted-checkout: a label gate or an environment lowers to medium and says why', () => {
+  const labelled = of('untrusted-checkout', prt("    if: contains(github.event.pull_request.labels.*.name, 'safe to test')\n", `${headCheckout}      - run: npm ci\n`));
+  assert.equal(labelled[0].severity, 'medium');
+  assert.match(labelled[0].message, /Lowered: a label gates the job/);
+  const env = of('untrusted-checkout', prt('    environment: external\n', `${headCheckout}      - run: npm ci\n`));
+  assert.equal(env[0].severity, 'medium');
+  assert.match(env[0].message, /protected environment/);
+});
+
+test('untrusted-checkout: merged pull requests and same-repository-only jobs are not reported', () => {
+  assert.deepEqual(of('untrusted-checkout', prt('    if: github.event.pull_request.merged == true\n', `${headCheckout}      - run: make\n`)), []);
+  assert.deepEqual(of('untrusted-checkout', prt('    if: github.event.pull_request.head.repo.full_name == github.repository\n', `${headCheckout}      - run: make\n`)), []);
+});
+
+test('untrusted-checkout: a checkout into a sub-directory counts as executed only when a step works there', () => {
+  const sub = `      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event.pull_request.head.sha }}
+          path: pr
+`;
+  const notRun = of('untrusted-checkout', prt('', `${sub}      - run: make lint ARGS=-folder=pr\n`));
+  assert.equal(notRun[0].severity, 'medium');
+  assert.equal(notRun[0].confidence, 'low');
+  assert.equal(of('untrusted-checkout', prt('', `${sub}      - run: cd pr && npm ci\n`))[0].severity, 'high');
+  assert.equal(of('untrusted-checkout', prt('', `${sub}      - working-directory: pr\n        run: npm ci\n`))[0].severity, 'high');
+});
+
+test('untrusted-checkout: gh pr checkout / git fetch pull/N/head in a comment workflow, run in the same script', () => {
+  const text = `on: issue_comment
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          git fetch origin pull/\${{ github.event.issue.number }}/head:pr
+          git checkout pr
+          ./build.sh
+`;
+  const [f] = of('untrusted-checkout', text);
+  assert.equal(f.severity, 'high');
+  assert.match(text.slice(f.span.start, f.span.end), /^git fetch origin pull\//);
+  assert.deepEqual(of('untrusted-checkout', text.replace('on: issue_comment', 'on: pull_request')), []);
+});
+
+test('untrusted-checkout: an earlier permission check or a needed gate job lowers to medium', () => {
+  const text = `on: issue_comment
+jobs:
+  gate:
+    runs-on: ubuntu-latest
+    steps:
+      - run: gh api "repos/$R/collaborators/$U/permission" --jq .permission
+  test:
+    needs: gate
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: refs/pull/\${{ github.event.issue.number }}/head
+      - run: pytest
+`;
+  assert.equal(of('untrusted-checkout', text)[0].severity, 'medium');
+});
+
+test('github-env: multi-line sources are high on privileged triggers; single-line ones are lowered', () => {
+  const wf = (expr: string, file = 'GITHUB_ENV') => `on: issues
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          V: \${{ ${expr} }}
+        run: echo "X=$V" >> "$${file}"
+`;
+  const body = of('github-env', wf('github.event.issue.body'));
+  assert.equal(body[0].severity, 'high');
+  const title = of('github-env', wf('github.event.issue.title'));
+  assert.equal(title[0].severity, 'medium');
+  assert.equal(title[0].confidence, 'low');
+  assert.equal(of('github-env', wf('github.event.issue.title', 'GITHUB_PATH'))[0].severity, 'high');
+  assert.deepEqual(of('github-env', wf('github.event.issue.number')), []);
+});
+
+test('github-env: core.exportVariable in github-script', () => {
+  const text = `on: issue_comment
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/github-script@v7
+        with:
+          script: core.exportVariable('BODY', \`\${{ github.event.comment.body }}\`)
+`;
+  assert.equal(of('github-env', text).length, 1);
+});
+
+test('unsound-condition: status functions combine; prose around an expression gets no fix', () => {
+  const text = `on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - if: \${{ success() }} || \${{ failure() }}
+        run: echo
+`;
+  assert.match(fixAll({ path: 'wf.yml', text }, { ruleIds: ['unsound-condition'] }).text, /if: \$\{\{ \(success\(\)\) \|\| \(failure\(\)\) \}\}/);
+  const prose = of('unsound-condition', text.replace('${{ success() }} || ${{ failure() }}', 'run when ${{ success() }}'));
+  assert.equal(prose.length, 1);
+  assert.equal(prose[0].fixes.length, 0);
+});
+
+test('unsound-condition: maintainer-only workflows are medium, outsider-reachable ones high', () => {
+  const wf = (on: string) => `on: ${on}\njobs:\n  a:\n    if: \${{ true }} && \${{ false }}\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`;
+  assert.equal(of('unsound-condition', wf('push'))[0].severity, 'medium');
+  assert.equal(of('unsound-condition', wf('pull_request_target'))[0].severity, 'high');
+});
+
+test('bot-conditions: only outsider-reachable jobs, and not when the job is limited to same-repository PRs', () => {
+  const wf = (cond: string) => `on: pull_request_target\njobs:\n  a:\n    if: ${cond}\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`;
+  assert.equal(of('bot-conditions', wf("github.actor == 'dependabot[bot]'")).length, 1);
+  assert.equal(of('bot-conditions', wf("${{ 'dependabot[bot]' == github.triggering_actor }}")).length, 1);
+  assert.deepEqual(of('bot-conditions', wf("github.actor == 'dependabot[bot]' && github.event.pull_request.head.repo.full_name == github.repository")), []);
+  assert.deepEqual(of('bot-conditions', wf("github.actor != 'dependabot[bot]'")), []);
+});
+
+test('unsound-contains: an outsider-controlled context is high; a list first argument is fine', () => {
+  const wf = (cond: string) => `on: pull_request_target\njobs:\n  a:\n    if: ${cond}\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`;
+  assert.equal(of('unsound-contains', wf("contains('main release', github.head_ref)"))[0].severity, 'high');
+  assert.deepEqual(of('unsound-contains', wf("contains(fromJSON('[\"main\"]'), github.head_ref)")), []);
+  assert.deepEqual(of('unsound-contains', wf("contains('opened synchronize', github.event.action)")), []);
+});
+
+test('artifact-poisoning: unzip over the workspace after an API download counts as extraction', () => {
+  const text = `on:
+  workflow_run:
+    workflows: [CI]
+    types: [completed]
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/github-script@v7
+        with:
+          script: |
+            const a = await github.rest.actions.listWorkflowRunArtifacts({ owner: 'o', repo: 'r', run_id: 1 });
+      - run: unzip pr.zip
+      - run: cat ./NR
+`;
+  const [f] = of('artifact-poisoning', text);
+  assert.equal(f.severity, 'medium');
+  assert.match(f.message, /extracts them into the workspace/);
+  assert.equal(of('artifact-poisoning', text.replace('cat ./NR', './NR.sh'))[0].severity, 'high');
+});
+
+test('cache-poisoning: snapshot and dry-run builds do not count as publishing; setup-go caches by default since v4', () => {
+  const wf = (run: string, go = 'v5') => `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@${go}\n      - run: ${run}\n`;
+  assert.equal(of('cache-poisoning', wf('goreleaser release --clean')).length, 1);
+  assert.deepEqual(of('cache-poisoning', wf('goreleaser release --snapshot --clean')), []);
+  assert.deepEqual(of('cache-poisoning', wf('npm publish --dry-run')), []);
+  assert.deepEqual(of('cache-poisoning', wf('goreleaser release --clean', 'v3')), []);
+});
+
+test('ai-agent-untrusted-trigger: codex opened to everyone is reported; an author_association gate removes it', () => {
+  const wf = (cond: string) => `on: issue_comment
+permissions:
+  contents: read
+jobs:
+  a:
+${cond}    runs-on: ubuntu-latest
+    steps:
+      - uses: openai/codex-action@v1
+        with:
+          allow-users: "*"
+          sandbox: danger-full-access
+`;
+  const [f] = of('ai-agent-untrusted-trigger', wf(''));
+  assert.equal(f.severity, 'high');
+  assert.deepEqual(of('ai-agent-untrusted-trigger', wf("    if: github.event.comment.author_association == 'OWNER'\n")), []);
+});
+
+test('self-hosted-runner: a job limited to push events is not outsider-reachable', () => {
+  const text = `on: [push, pull_request]\njobs:\n  a:\n    if: github.event_name == 'push'\n    runs-on: [self-hosted]\n    steps:\n      - run: make\n  b:\n    runs-on: self-hosted\n    steps:\n      - run: make\n`;
+  const found = of('self-hosted-runner', text);
+  assert.equal(found.length, 1);
+  assert.match(found[0].message, /Job 'b'/);
+});
+
+test('dangerous-triggers is a note on the trigger key', () => {
+  const text = 'on:\n  workflow_run:\n    workflows: [CI]\njobs: {}\n';
+  const [f] = of('dangerous-triggers', text);
+  assert.equal(f.severity, 'info');
+  assert.equal(text.slice(f.span.start, f.span.end), 'workflow_run');
+});
