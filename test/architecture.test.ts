@@ -8,7 +8,7 @@ import { ROOT } from './helpers';
 const CORE = ['yaml', 'expressions', 'model', 'analysis', 'knowledge', 'engine', 'rules', 'fixes', 'report'];
 const FORBIDDEN = [/^vscode$/, /^vscode-languageserver/, /^vscode-languageclient/, /^(node:)?(fs|fs\/promises|child_process|net|worker_threads)$/];
 /** The adapters: the core may not reach into them either. */
-const ADAPTER_DIRS = ['lsp', 'cli'];
+const ADAPTER_DIRS = ['lsp', 'cli', 'io', 'secretstore'];
 
 function sourceFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -36,9 +36,10 @@ function tempTree(files: Record<string, string>): string {
 describe('settings and config files', () => {
   test('invalid settings are dropped with a warning; valid ones kept', () => {
     const warnings: string[] = [];
-    const s = sanitizeSettings({ enable: true, rules: { 'template-injection': 'low', x: 'loud', y: 3 }, minSeverity: 'extreme' }, (m) => warnings.push(m));
-    assert.deepEqual(s, { enable: true, rules: { 'template-injection': 'low' }, minSeverity: undefined });
-    assert.equal(warnings.length, 3);
+    const s = sanitizeSettings({ enable: true, rules: { 'template-injection': 'low', x: 'loud', y: 3 }, minSeverity: 'extreme', secretStore: 'keychain' }, (m) => warnings.push(m));
+    assert.deepEqual(s, { enable: true, rules: { 'template-injection': 'low' }, minSeverity: undefined, secretStore: undefined });
+    assert.equal(warnings.length, 4);
+    assert.equal(sanitizeSettings({ secretStore: 'vault' }, () => assert.fail()).secretStore, 'vault');
     assert.deepEqual(sanitizeSettings(null, () => assert.fail()), { enable: true, rules: {} });
     assert.equal(sanitizeSettings({ enable: false }, () => {}).enable, false);
   });
@@ -48,6 +49,9 @@ describe('settings and config files', () => {
     assert.deepEqual(merged.rules, { a: 'medium', b: 'high' });
     assert.equal(merged.minSeverity, 'low');
     assert.deepEqual(merged.ignore, ['x/**']);
+    const vaultFile = { ...DEFAULT_CONFIG, secretStore: { provider: 'vault' as const, vaultUrl: 'https://vault.example.com' } };
+    assert.deepEqual(mergeConfig(vaultFile, { enable: true, rules: {}, secretStore: 'aws' }).secretStore, { provider: 'aws', vaultUrl: 'https://vault.example.com' });
+    assert.deepEqual(mergeConfig(vaultFile, { enable: true, rules: {} }).secretStore, vaultFile.secretStore);
   });
 
   test('config file problems carry positions; unsaved editor text wins over disk and is re-read after invalidation', () => {

@@ -107,6 +107,21 @@ test('CLI (flowguard secret set ...): reads the value from stdin and uses GITHUB
   assert.match(err, /--repo OWNER\/REPO is required/);
 });
 
+test('CLI: githubApiUrl in .flowguard.yml is used when neither --api-url nor GITHUB_API_URL is given', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowguard-cfg-'));
+  try {
+    writeFileSync(join(dir, '.flowguard.yml'), `githubApiUrl: ${base}\n`);
+    let err = '';
+    const io = { cwd: dir, env: { GITHUB_TOKEN: TOKEN }, stdout: () => undefined, stderr: (s: string) => (err += s), readStdin: async () => 'value-from-config-test' };
+    const before = received.length;
+    assert.equal(await runSecretCommand(['set', 'CFG_TOKEN', '--repo', 'octo/app'], io), 0, err);
+    assert.equal(received.length, before + 1, 'the request reached the configured server');
+    assert.equal(received.at(-1)!.value, 'value-from-config-test');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('gh secret set gets the value on stdin, never as an argument', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'flowguard-gh-'));
   try {

@@ -30,7 +30,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<CliOut
         startServer(cmd.transport);
         return 'running';
       case 'scan':
-        return runScan(cmd, io, VERSION);
+        return await runScan(cmd, io, VERSION);
     }
   } catch (err) {
     if (err instanceof CliError) {

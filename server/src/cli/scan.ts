@@ -7,6 +7,8 @@ import { CONFIG_FILE_NAMES, ConfigError, loadConfigText, DEFAULT_CONFIG, type Fl
 import { fixAll, type FixAllResult } from '../fixes/apply';
 import { renderFixLog, renderReport, type FileReport, type ScanReport } from '../report/index';
 import { ALL_RULES } from '../rules/index';
+import { gitRootOf, repoFileReader, repoRootOf, type RepoFileReader } from '../io/repo-files';
+import { markLeakedSecrets } from '../secretstore/git-history';
 import { MAX_ANALYSED_BYTES } from '../yaml/parse';
 import { CliError, type ScanOptions } from './args';
 import { collectTargets, describeIoError, relativePath, type Target } from './files';
@@ -69,7 +71,15 @@ function artifactUri(cwd: string, file: string): string {
   return rel.split('/').map(encodeURIComponent).join('/');
 }
 
-function scanFile(target: Target, opts: ScanOptions, config: FlowguardConfig, cwd: string, errors: string[]): FileReport | undefined {
+/** One reader per repository root for the whole scan, so callees shared by many workflows are read once. */
+function readerFor(readers: Map<string, RepoFileReader>, file: string, cwd: string): RepoFileReader {
+  const root = repoRootOf(file, cwd);
+  let reader = readers.get(root);
+  if (!reader) readers.set(root, (reader = repoFileReader(root)));
+  return reader;
+}
+
+function scanFile(target: Target, opts: ScanOptions, config: FlowguardConfig, cwd: string, errors: string[], readFile: RepoFileReader): FileReport | undefined {
   const path = relativePath(cwd, target.file);
   const uri = artifactUri(cwd, target.file);
   let text: string;
@@ -81,20 +91,20 @@ function scanFile(target: Target, opts: ScanOptions, config: FlowguardConfig, cw
     errors.push(`cannot read ${path}: ${describeIoError(err)}`);
     return undefined;
   }
-  const result = analyze({ path, text, config });
+  const result = analyze({ path, text, config, readFile });
   const file: FileReport = { path, uri, text, result };
   if (!result.kind && result.problems.length === 0) file.skipped = 'neither a workflow nor an action';
   if (!opts.fix || !result.findings.some((f) => f.fixes.length > 0)) return file;
   let fixed: FixAllResult;
   try {
-    fixed = fixAll({ path, text, config });
+    fixed = fixAll({ path, text, config, readFile });
   } catch (err) {
     // A broken fix must not stop the scan or leave a half-written file: the file is reported unfixed.
     errors.push(`could not apply the fixes to ${path}: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
     return file;
   }
   if (fixed.text === text) return file;
-  const after = analyze({ path, text: fixed.text, config });
+  const after = analyze({ path, text: fixed.text, config, readFile });
   // Files are rewritten in place: never with text that parses worse than what the user had.
   if (after.problems.length > result.problems.length) {
     errors.push(`did not write the fixes to ${path}: the result would not be valid YAML (${after.problems[0].message})`);
@@ -109,7 +119,18 @@ function scanFile(target: Target, opts: ScanOptions, config: FlowguardConfig, cw
   return { path, uri, text: fixed.text, result: after, applied: fixed.applied };
 }
 
-export function runScan(opts: ScanOptions, io: CliIO, toolVersion: string): number {
+/** A credential the analysed text holds that git already committed is reported as leaked (rotate, not only move). */
+async function markLeaks(files: FileReport[], targets: Map<string, string>): Promise<void> {
+  await Promise.all(
+    files.map(async (f) => {
+      const file = targets.get(f.path);
+      const gitRoot = file ? gitRootOf(file) : undefined;
+      if (file && gitRoot) await markLeakedSecrets(f.result, gitRoot, f.text, file);
+    }),
+  );
+}
+
+export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string): Promise<number> {
   const { config, baseDir } = loadConfig(opts.config, io.cwd);
   if (opts.minSeverity) config.minSeverity = opts.minSeverity;
   const { targets, ignored, errors } = collectTargets(opts.paths, io.cwd, baseDir, config);
@@ -117,7 +138,9 @@ export function runScan(opts: ScanOptions, io: CliIO, toolVersion: string): numb
   const ioErrors = [...errors];
   for (const p of ignored) io.stderr(`flowguard: skipped ${p} (ignored by configuration)\n`);
 
-  const files = targets.map((t) => scanFile(t, opts, config, io.cwd, ioErrors)).filter((f): f is FileReport => f !== undefined);
+  const readers = new Map<string, RepoFileReader>();
+  const files = targets.map((t) => scanFile(t, opts, config, io.cwd, ioErrors, readerFor(readers, t.file, io.cwd))).filter((f): f is FileReport => f !== undefined);
+  await markLeaks(files, new Map(targets.map((t) => [relativePath(io.cwd, t.file), t.file])));
   const report: ScanReport = { toolVersion, files, srcRoot: pathToFileURL(io.cwd).href.replace(/\/?$/, '/'), errors: ioErrors };
   const color = opts.color ?? (opts.output === undefined && io.stdoutIsTTY && !io.env.NO_COLOR);
   const rendered = renderReport(opts.format, report, { color });

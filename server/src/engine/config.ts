@@ -10,7 +10,8 @@ import { isMap, isSeq, mapGetPair, resolveAlias, spanOf, type Node } from '../ya
 
 export type RuleSetting = 'off' | Severity | { enabled?: boolean; severity?: Severity; options?: Record<string, unknown> };
 
-export type SecretStoreKind = 'github' | 'vault' | '1password' | 'aws' | 'gcp' | 'azure';
+export const SECRET_STORES = ['github', 'vault', '1password', 'aws', 'gcp', 'azure'] as const;
+export type SecretStoreKind = (typeof SECRET_STORES)[number];
 
 export interface SecretStoreConfig {
   provider: SecretStoreKind;

@@ -3,6 +3,7 @@ import { analyze, type AnalysisResult } from '../engine/analyze';
 import type { FlowguardConfig } from '../engine/config';
 import { codeLenses, type Lens } from '../engine/lenses';
 import type { FileKind } from '../model/detect';
+import { repoFileReader, type RepoFileReader } from '../io/repo-files';
 
 export interface AnalyseRequest {
   /** Path relative to the root (forward slashes): what kind detection and config globs see. */
@@ -10,6 +11,8 @@ export interface AnalyseRequest {
   text: string;
   config: FlowguardConfig;
   kind?: FileKind;
+  /** Repository root for reading local reusable workflows and actions; absent for unsaved buffers. */
+  repoRoot?: string;
 }
 
 /** An analysis result; `model` is present only when the analysis ran on the server's main thread. */
@@ -18,8 +21,10 @@ export interface DocumentAnalysis {
   lenses: Lens[];
 }
 
-export function analyseText(req: AnalyseRequest): DocumentAnalysis {
-  const result = analyze({ path: req.relPath, text: req.text, config: req.config, kind: req.kind });
+/** `readFile` defaults to the disk under `req.repoRoot` (the worker thread has no view of unsaved editor text). */
+export function analyseText(req: AnalyseRequest, readFile?: RepoFileReader): DocumentAnalysis {
+  const reader = readFile ?? (req.repoRoot ? repoFileReader(req.repoRoot) : undefined);
+  const result = analyze({ path: req.relPath, text: req.text, config: req.config, kind: req.kind, readFile: reader });
   return { result, lenses: codeLenses(result) };
 }
 

@@ -2,6 +2,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit } from 'vscode-languageserver/node';
 import type { Finding, Span, TextEdit } from '../engine/types';
 import { fixAll } from '../fixes/apply';
+import { repoFileReader } from '../io/repo-files';
 import { FIX_ALL_KIND } from '../protocol';
 import type { LineIndex } from '../yaml/lines';
 import { visit } from 'yaml';
@@ -47,7 +48,8 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, target
 
   // Fix-all re-analyses after each pass; on a large document that would block the server, so it is offered on small ones.
   if (small && wants(FIX_ALL_KIND) && snapshot.analysis.result.findings.some((f) => f.fixes.some((x) => x.safety === 'safe'))) {
-    const fixed = fixAll({ path: target.relPath, text: snapshot.text, config: target.config, kind: target.kind }, { safeOnly: true });
+    const readFile = target.repoRoot ? repoFileReader(target.repoRoot) : undefined;
+    const fixed = fixAll({ path: target.relPath, text: snapshot.text, config: target.config, kind: target.kind, readFile }, { safeOnly: true });
     if (fixed.text !== snapshot.text) {
       actions.push({
         title: `Fix all safe Flowguard issues (${fixed.applied.length})`,

@@ -2,7 +2,7 @@
 // `flowguard.*` settings merged over it. A broken .flowguard.yml is reported on the file itself, never silently dropped.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CONFIG_FILE_NAMES, DEFAULT_CONFIG, parseConfig, type ConfigProblem, type FlowguardConfig, type RuleSetting } from '../engine/config';
+import { CONFIG_FILE_NAMES, DEFAULT_CONFIG, parseConfig, SECRET_STORES, type ConfigProblem, type FlowguardConfig, type RuleSetting, type SecretStoreKind } from '../engine/config';
 import { SEVERITIES, type Severity } from '../engine/types';
 
 /** The `flowguard` settings section the client sends through workspace/configuration. */
@@ -11,6 +11,8 @@ export interface ClientSettings {
   /** rule id or alias -> 'off' or a severity. */
   rules: Record<string, RuleSetting>;
   minSeverity?: Severity;
+  /** Where "Move to secret store" sends secrets; its details (Vault URL, ...) stay in .flowguard.yml. */
+  secretStore?: SecretStoreKind;
 }
 
 export const DEFAULT_SETTINGS: ClientSettings = { enable: true, rules: {} };
@@ -28,12 +30,15 @@ export function sanitizeSettings(raw: unknown, warn: (message: string) => void):
   }
   const minSeverity = SEVERITIES.includes(r.minSeverity as Severity) ? (r.minSeverity as Severity) : undefined;
   if (r.minSeverity !== undefined && r.minSeverity !== null && r.minSeverity !== '' && !minSeverity) warn(`flowguard.minSeverity: unknown severity ${JSON.stringify(r.minSeverity)}; ignored.`);
-  return { enable: r.enable !== false, rules, minSeverity };
+  const secretStore = SECRET_STORES.includes(r.secretStore as SecretStoreKind) ? (r.secretStore as SecretStoreKind) : undefined;
+  if (r.secretStore !== undefined && r.secretStore !== null && r.secretStore !== '' && !secretStore) warn(`flowguard.secretStore: unknown store ${JSON.stringify(r.secretStore)} (${SECRET_STORES.join(', ')}); ignored.`);
+  return { enable: r.enable !== false, rules, minSeverity, secretStore };
 }
 
 /** Settings win over the file: they are what the user chose in this editor. */
 export function mergeConfig(file: FlowguardConfig, settings: ClientSettings): FlowguardConfig {
-  return { ...file, rules: { ...file.rules, ...settings.rules }, minSeverity: settings.minSeverity ?? file.minSeverity };
+  const secretStore = settings.secretStore ? { ...file.secretStore, provider: settings.secretStore } : file.secretStore;
+  return { ...file, rules: { ...file.rules, ...settings.rules }, minSeverity: settings.minSeverity ?? file.minSeverity, secretStore };
 }
 
 export interface LoadedFileConfig {

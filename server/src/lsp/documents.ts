@@ -3,6 +3,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlowguardConfig } from '../engine/config';
 import type { FileKind } from '../model/detect';
+import type { RepoFileReader } from '../io/repo-files';
 import { LineIndex } from '../yaml/lines';
 import { analyseText, type DocumentAnalysis } from './analysis';
 import { AnalysisWorker, JobCancelled, type WorkerJob } from './workerJobs';
@@ -26,6 +27,8 @@ export interface Target {
   relPath: string;
   config: FlowguardConfig;
   kind?: FileKind;
+  /** The repository the file belongs to (local callees are read from it); absent for unsaved buffers. */
+  repoRoot?: string;
 }
 
 export interface Snapshot {
@@ -50,6 +53,8 @@ export interface AnalyzerHost {
   current(uri: string): TextDocument | undefined;
   done(doc: TextDocument, snapshot: Snapshot | undefined, stoppedReason?: string): void;
   workerScript?: string;
+  /** Reads repository files for main-thread analyses, preferring unsaved editor text. */
+  reader?(repoRoot: string): RepoFileReader;
   log(message: string): void;
 }
 
@@ -141,7 +146,7 @@ export class DocumentAnalyzer {
       return;
     }
     const entry = this.entry(uri);
-    const job = this.worker.analyse({ relPath: target.relPath, text, config: target.config, kind: target.kind });
+    const job = this.worker.analyse({ relPath: target.relPath, text, config: target.config, kind: target.kind, repoRoot: target.repoRoot });
     entry.job = job;
     try {
       const analysis = await job.promise;
@@ -161,7 +166,9 @@ export class DocumentAnalyzer {
 
   private analyseHere(doc: TextDocument, target: Target): Snapshot {
     const text = doc.getText();
-    const snapshot = { version: doc.version, text, lines: new LineIndex(text), analysis: analyseText({ relPath: target.relPath, text, config: target.config, kind: target.kind }) };
+    const readFile = target.repoRoot ? this.host.reader?.(target.repoRoot) : undefined;
+    const analysis = analyseText({ relPath: target.relPath, text, config: target.config, kind: target.kind, repoRoot: target.repoRoot }, readFile);
+    const snapshot = { version: doc.version, text, lines: new LineIndex(text), analysis };
     this.entry(doc.uri).latest = snapshot;
     return snapshot;
   }

@@ -2,12 +2,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { reviewFacts } from '../analysis/review';
 import { analyze } from '../engine/analyze';
+import { repoFileReader, repoRootOf } from '../io/repo-files';
 import type { FlowguardConfig } from '../engine/config';
 import type { FileReport } from '../report/model';
 import { renderSarif } from '../report/sarif';
 import type { ReviewParams, ReviewResult } from '../protocol';
 import { version } from '../../../package.json';
-import { uriToPath } from './paths';
+import { dirname } from 'node:path';
+import { pathToUri, uriToPath } from './paths';
 
 export interface ReviewHost {
   /** The editor's text of an open document. */
@@ -31,7 +33,8 @@ export async function handleReview(params: ReviewParams, host: ReviewHost, isCan
       result.files.push({ uri });
       continue;
     }
-    const analysis = analyze({ path, text, config: await host.configFor(uri) });
+    const readFile = repoFileReader(repoRootOf(path, dirname(path)), (p) => host.openText(pathToUri(p)));
+    const analysis = analyze({ path, text, config: await host.configFor(uri), readFile });
     result.files.push({ uri, facts: analysis.model ? reviewFacts(analysis.model) : undefined });
     if (!analysis.kind) continue;
     const relative = params.srcRoot && uri.startsWith(params.srcRoot) ? uri.slice(params.srcRoot.length) : undefined;

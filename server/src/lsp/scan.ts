@@ -6,6 +6,7 @@ import picomatch from 'picomatch';
 import { isIgnored, isIncluded, type FlowguardConfig } from '../engine/config';
 import { kindFromPath } from '../model/detect';
 import type { FileFindings } from '../protocol';
+import { repoFileReader, repoRootOf, type RepoFileReader } from '../io/repo-files';
 import { analyseText } from './analysis';
 import { pathToUri } from './paths';
 import { summarise } from './summaries';
@@ -30,6 +31,7 @@ const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 interface Candidate {
   path: string;
+  root: string;
   relPath: string;
   config: FlowguardConfig;
 }
@@ -57,7 +59,7 @@ export function findCandidates(req: ScanRequest): { candidates: Candidate[]; loo
           looked++;
           const path = join(dir, e.name);
           if (skip.has(path)) continue;
-          if (kindFromPath(rel) || isIncluded(config, rel)) candidates.push({ path, relPath: rel, config });
+          if (kindFromPath(rel) || isIncluded(config, rel)) candidates.push({ path, root, relPath: rel, config });
         }
       }
     };
@@ -69,6 +71,7 @@ export function findCandidates(req: ScanRequest): { candidates: Candidate[]; loo
 export function scan(req: ScanRequest, onProgress: (done: number, total: number) => void): { files: FileFindings[]; scanned: number } {
   const { candidates, looked } = findCandidates(req);
   const files: FileFindings[] = [];
+  const readers = new Map<string, RepoFileReader>();
   candidates.forEach((c, i) => {
     onProgress(i, candidates.length);
     let text: string;
@@ -78,7 +81,9 @@ export function scan(req: ScanRequest, onProgress: (done: number, total: number)
     } catch {
       return; // deleted or unreadable since the walk
     }
-    const analysis = analyseText({ relPath: c.relPath, text, config: c.config });
+    const repoRoot = repoRootOf(c.path, c.root);
+    if (!readers.has(repoRoot)) readers.set(repoRoot, repoFileReader(repoRoot));
+    const analysis = analyseText({ relPath: c.relPath, text, config: c.config, repoRoot }, readers.get(repoRoot));
     if (!analysis.result.kind) return;
     files.push(summarise(pathToUri(c.path), text, analysis, 0));
   });

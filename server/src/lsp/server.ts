@@ -36,6 +36,8 @@ import {
   type WorkspaceFindingsResult,
 } from '../protocol';
 import { LineIndex } from '../yaml/lines';
+import { gitRootOf, repoFileReader, repoRootOf } from '../io/repo-files';
+import { markLeakedSecrets } from '../secretstore/git-history';
 import { analyseText } from './analysis';
 import { codeActions } from './codeActions';
 import { lenses } from './codeLens';
@@ -139,7 +141,7 @@ export function startServer(kind: ServerKind): Connection {
     if (isIgnored(config, relPath)) return undefined;
     const kind = kindFromPath(path) ?? kindFromPath(relPath);
     if (!kind && !isIncluded(config, relPath)) return undefined;
-    return { root, relPath, config, kind };
+    return { root, relPath, config, kind, repoRoot: repoRootOf(path, root) };
   }
 
   function notifyFindings(uri: string, findings: FileFindings | undefined): void {
@@ -157,6 +159,7 @@ export function startServer(kind: ServerKind): Connection {
     target: (doc) => targetFor(doc.uri, doc.languageId),
     current: (uri) => documents.get(uri),
     workerScript: script,
+    reader: (repoRoot) => repoFileReader(repoRoot, openText),
     log,
     done(doc, snapshot, stoppedReason) {
       if (!snapshot) {
@@ -164,11 +167,25 @@ export function startServer(kind: ServerKind): Connection {
         if (!stoppedReason) notifyFindings(doc.uri, undefined);
         return;
       }
-      void connection.sendDiagnostics({ uri: doc.uri, version: snapshot.version, diagnostics: analysisDiagnostics(doc.uri, snapshot.lines, snapshot.analysis, snapshot.version) });
+      publish(doc.uri, snapshot);
       for (const e of snapshot.analysis.result.ruleErrors) connection.console.error(`rule ${e.ruleId} failed on ${doc.uri}: ${e.message}`);
-      notifyFindings(doc.uri, summarise(doc.uri, snapshot.text, snapshot.analysis, 0, snapshot.lines));
+      void markLeaks(doc.uri, snapshot);
     },
   });
+
+  function publish(uri: string, snapshot: Snapshot): void {
+    void connection.sendDiagnostics({ uri, version: snapshot.version, diagnostics: analysisDiagnostics(uri, snapshot.lines, snapshot.analysis, snapshot.version) });
+    notifyFindings(uri, summarise(uri, snapshot.text, snapshot.analysis, 0, snapshot.lines));
+  }
+
+  /** Credentials git already committed are reported as leaked once git answers (cached; a few ms to a second). */
+  async function markLeaks(uri: string, snapshot: Snapshot): Promise<void> {
+    const path = uriToPath(uri);
+    const gitRoot = path ? gitRootOf(path) : undefined;
+    if (!path || !gitRoot) return;
+    const marked = await markLeakedSecrets(snapshot.analysis.result, gitRoot, snapshot.text, path);
+    if (marked > 0 && analyzer.lastSnapshot(uri) === snapshot) publish(uri, snapshot);
+  }
 
   function reanalyseAll(): void {
     for (const doc of documents.all()) {
@@ -265,7 +282,7 @@ export function startServer(kind: ServerKind): Connection {
       const text = target ? safeRead(path) : '';
       // Large closed files are left to the next workspace scan rather than blocking the server here.
       if (!target || text.length >= WORKER_THRESHOLD) continue;
-      notifyFindings(change.uri, summarise(change.uri, text, analyseText({ relPath: target.relPath, text, config: target.config, kind: target.kind }), 0));
+      notifyFindings(change.uri, summarise(change.uri, text, analyseText({ relPath: target.relPath, text, config: target.config, kind: target.kind, repoRoot: target.repoRoot }), 0));
     }
   });
 

@@ -2,8 +2,11 @@
 // from stdin as a GitHub Actions secret. Token: GITHUB_TOKEN (or GH_TOKEN); without one, or with --gh, `gh secret set`.
 import { GitHubSecretsClient, SecretStoreError } from './github-api';
 import { ghAvailable, ghSecretSet } from './gh-cli';
+import { loadConfig } from '../cli/scan';
 
 export interface SecretCliIO {
+  /** Where .flowguard.yml is looked for (its githubApiUrl is the last fallback for the API URL). */
+  cwd?: string;
   env: Record<string, string | undefined>;
   stdout(s: string): void;
   stderr(s: string): void;
@@ -17,7 +20,8 @@ export const SECRET_HELP = `Usage: flowguard secret set NAME --repo OWNER/REPO [
 
 Reads the secret value from stdin and stores it as a GitHub Actions secret (repository, or environment with --env),
 encrypted with the repository's public key. Uses GITHUB_TOKEN (or GH_TOKEN); without a token, or with --gh, runs
-\`gh secret set\` with the value on its stdin. --api-url (or GITHUB_API_URL) points at GitHub Enterprise Server.
+\`gh secret set\` with the value on its stdin. --api-url (else GITHUB_API_URL, else githubApiUrl in .flowguard.yml)
+points at GitHub Enterprise Server.
 The value is never written to disk or passed on a command line.
 `;
 
@@ -49,6 +53,7 @@ export async function runSecretCommand(argv: readonly string[], io: SecretCliIO)
   }
   try {
     if (!repo) throw new SecretStoreError('--repo OWNER/REPO is required');
+    apiUrl ??= io.cwd === undefined ? undefined : loadConfig(undefined, io.cwd).config.githubApiUrl;
     const raw = await (io.readStdin ?? readProcessStdin)();
     // `echo value | flowguard secret set` adds one newline that is not part of the value.
     const value = raw.replace(/\r?\n$/, '');

@@ -69,12 +69,13 @@ function needle(text: string, f: Finding): string | undefined {
 /**
  * Marks each hardcoded credential that a committed version of the file already contains:
  * `properties.leakedInHistory = true` and a message saying it must be rotated. Never throws; no git, no marks.
- * `text` is the analysed text (needed when the result travelled without its model, e.g. from a worker thread).
+ * `text` is the analysed text (needed when the result travelled without its model, e.g. from a worker thread);
+ * `file` is the file's absolute or repository-relative path when `result.path` is relative to another folder.
  */
-export async function markLeakedSecrets(result: AnalysisResult, repoRoot: string, text = result.model?.text): Promise<number> {
+export async function markLeakedSecrets(result: AnalysisResult, repoRoot: string, text = result.model?.text, file = result.path): Promise<number> {
   const secrets = result.findings.filter((f) => typeof f.properties?.masked === 'string');
   if (!text || secrets.length === 0) return 0;
-  const relPath = (isAbsolute(result.path) ? relative(repoRoot, result.path) : result.path).split('\\').join('/');
+  const relPath = (isAbsolute(file) ? relative(repoRoot, file) : file).split('\\').join('/');
   if (relPath.startsWith('..')) return 0;
   let versions: Array<{ commit: string; text: string }>;
   try {

@@ -335,9 +335,9 @@ export type { Span };
 
 /**
  * The per-file result, computed once and shared by the rules. Local reusable workflows and composite actions are
- * followed when the adapter gave the engine a file resolver (`resolveFile` on the context); without one they are
+ * followed when the adapter gave the engine a file reader (`readFile` on the context); without one they are
  * reported as unknown.
  */
 export function workflowPermissionsFor(ctx: AnalysisContext, wf: Workflow): WorkflowPermissions {
-  return ctx.cached('permissions', () => computeWorkflowPermissions(wf, { resolve: (ctx as { resolveFile?: FileResolver }).resolveFile }));
+  return ctx.cached('permissions', () => computeWorkflowPermissions(wf, { resolve: ctx.readFile }));
 }

@@ -1,0 +1,60 @@
+// Reading other files of the repository for the analysis (local reusable workflows, local composite actions).
+// The core does no I/O: the CLI and the language server build a reader here and hand it to the engine.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+
+/** Callee files beyond this are not read: a reusable workflow or action.yml is a few KB. */
+const MAX_CALLEE_BYTES = 1024 * 1024;
+
+/**
+ * The repository a workflow or action file belongs to: the folder holding `.github/workflows/` for a workflow, else
+ * the nearest ancestor with `.git`, else `fallback` (the working directory or workspace folder).
+ */
+export function repoRootOf(file: string, fallback: string): string {
+  const normalized = file.split(sep).join('/');
+  const at = normalized.lastIndexOf('/.github/workflows/');
+  if (at >= 0) return normalized.slice(0, at).split('/').join(sep) || sep;
+  return gitRootOf(file) ?? fallback;
+}
+
+/** The nearest ancestor folder of `file` that holds `.git` (a folder, or a file in worktrees and submodules). */
+export function gitRootOf(file: string): string | undefined {
+  let dir = dirname(file);
+  for (let i = 0; i < 64; i++) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
+}
+
+export type RepoFileReader = (repoRelativePath: string) => string | undefined;
+
+/**
+ * A reader of repository-relative paths under `root`, memoised for the reader's life (one scan, one analysis).
+ * Paths that leave the root (`..`, absolute paths) read as missing: a workflow's text must not make Flowguard open
+ * files elsewhere. `overlay` supplies unsaved editor text for an absolute path before the disk is read.
+ */
+export function repoFileReader(root: string, overlay?: (absolutePath: string) => string | undefined): RepoFileReader {
+  const base = resolve(root);
+  const memo = new Map<string, string | undefined>();
+  return (repoRelativePath) => {
+    const rel = repoRelativePath.replace(/\\/g, '/').replace(/^\.\//, '');
+    if (!rel || rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return undefined;
+    const abs = resolve(base, rel);
+    if (!abs.startsWith(base.endsWith(sep) ? base : base + sep)) return undefined;
+    if (memo.has(abs)) return memo.get(abs);
+    let text = overlay?.(abs);
+    if (text === undefined) {
+      try {
+        const stat = statSync(abs);
+        text = stat.isFile() && stat.size <= MAX_CALLEE_BYTES ? readFileSync(abs, 'utf8') : undefined;
+      } catch {
+        text = undefined;
+      }
+    }
+    memo.set(abs, text);
+    return text;
+  };
+}
