@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoFileReader, repoRootOf } from '../server/src/io/repo-files';
 import { pathToUri } from '../server/src/lsp/paths';
@@ -115,6 +115,8 @@ test('repoFileReader reads inside the root only, prefers unsaved text, and reads
   assert.equal(read(join(outer, 'secret.txt')), undefined);
   assert.equal(read('.github'), undefined, 'a folder is not a file');
   assert.equal(read('missing.yml'), undefined);
+  symlinkSync(join(outer, 'secret.txt'), join(root, 'link.yml'));
+  assert.equal(read('link.yml'), undefined, 'a link out of the repository is not followed');
 });
 
 test('CLI: local callees are followed (narrowed scopes, explicit secrets) and committed credentials are marked leaked', { skip: !hasGit() && 'git is not installed' }, async (t) => {

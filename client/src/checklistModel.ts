@@ -115,14 +115,3 @@ export function suppressionComment(ruleId: string, reason: string): string {
   const oneLine = reason.replace(/[\r\n]+/g, ' ').trim();
   return `# flowguard: ignore[${ruleId}]${oneLine ? ' ' + oneLine : ''}`;
 }
-
-/**
- * Where to put a suppression for a finding on `lineText`: at the end of the line when it has no comment yet,
- * else on a new line above it with the same indentation (a standalone comment covers the next line).
- */
-export function suppressionPlacement(lineText: string, comment: string): { atEndOfLine: boolean; text: string } {
-  const hasComment = /(^|\s)#/.test(lineText);
-  if (!hasComment && lineText.trim() !== '') return { atEndOfLine: true, text: ` ${comment}` };
-  const indent = /^\s*(- )?/.exec(lineText)?.[0].replace('-', ' ') ?? '';
-  return { atEndOfLine: false, text: `${indent}${comment}` };
-}

@@ -35,9 +35,9 @@ export async function waitForDiagnostics(uri: vscode.Uri, accept: (diagnostics: 
   });
 }
 
-/** The server's "Suppress <rule> on this line" action (comment placement that keeps run: scripts intact). */
+/** The server's "Suppress <rule> on this line / in this script" action (comment placement that keeps run: scripts intact). */
 export function isSuppressAction(action: vscode.CodeAction, ruleId: string): boolean {
-  return action.title === `Suppress ${ruleId} on this line`;
+  return action.title === `Suppress ${ruleId} on this line` || action.title === `Suppress ${ruleId} in this script`;
 }
 
 /**

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { FIX_ALL_KIND, type RuleInfo } from '../../server/src/protocol';
-import { suppressionComment, suppressionPlacement } from './checklistModel';
+import { suppressionComment } from './checklistModel';
 import { findingRange, type ChecklistElement, type ChecklistProvider } from './checklistView';
 import { applyCodeAction, codeActionsFor, diagnosticCode, isSuppressAction, serverCodeActions, flowguardDiagnostics, nextDiagnosticsChange, preferred, quickFixesFor, waitForDiagnostics } from './codeActions';
 import type { FindingsStore } from './findingsStore';
@@ -88,14 +88,9 @@ export class FlowguardCommands implements vscode.Disposable {
       edit.set(uri, withReason);
       return vscode.workspace.applyEdit(edit);
     }
-    const document = await vscode.workspace.openTextDocument(uri);
-    const line = document.lineAt(Math.min(finding.finding.range.start.line, document.lineCount - 1));
-    const placement = suppressionPlacement(line.text, suppressionComment(finding.finding.ruleId, reason));
-    const edit = new vscode.WorkspaceEdit();
-    const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-    if (placement.atEndOfLine) edit.insert(uri, line.range.end, placement.text);
-    else edit.insert(uri, line.range.start, placement.text + eol);
-    return vscode.workspace.applyEdit(edit);
+    // No server answer (the document changed or the server is busy): no guess that could land inside a script.
+    void vscode.window.showWarningMessage(`Flowguard: could not place the suppression; add "${suppressionComment(finding.finding.ruleId, reason)}" above the line or script yourself.`);
+    return false;
   }
 
   private async pickRule(): Promise<RuleInfo | undefined> {
@@ -135,7 +130,7 @@ export class FlowguardCommands implements vscode.Disposable {
     return rule.id;
   }
 
-  /** Applies the server's "fix all safe issues" source action to the active file. Returns the fixes' count estimate. */
+  /** Applies the server's "fix all safe issues" source action to the active file. Returns whether it changed anything. */
   async fixAllSafe(uri = vscode.window.activeTextEditor?.document.uri): Promise<boolean> {
     if (!uri) {
       void vscode.window.showInformationMessage('Flowguard: open a workflow to fix.');
@@ -190,6 +185,34 @@ export class FlowguardCommands implements vscode.Disposable {
     return applied;
   }
 
+  /**
+   * Narrows permissions in every workflow of the workspace that has a least-privilege fix. Files that had no unsaved
+   * changes are saved, so the result is one reviewable change in source control.
+   */
+  async narrowPermissionsInWorkspace(): Promise<{ files: number; fixes: number }> {
+    if (this.store.fileCount() === 0) await this.store.scan();
+    if (this.store.rules().length === 0) await this.store.loadRules();
+    const fixable = this.store.findings().filter((f) => this.store.rule(f.ruleId)?.category === 'least-privilege' && this.store.fixCount(f.uri, f.ruleId, f.range.start.line, f.range.start.character) > 0);
+    const uris = [...new Set(fixable.map((f) => f.uri))];
+    const done = { files: 0, fixes: 0 };
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Flowguard: narrowing permissions', cancellable: true }, async (progress, token) => {
+      for (const [i, u] of uris.entries()) {
+        if (token.isCancellationRequested) break;
+        const uri = vscode.Uri.parse(u);
+        progress.report({ message: `${i + 1}/${uris.length} ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / uris.length });
+        const document = await vscode.workspace.openTextDocument(uri);
+        const hadUnsavedChanges = document.isDirty;
+        const applied = await this.fixCategory('least-privilege', uri);
+        if (!applied) continue;
+        done.files++;
+        done.fixes += applied;
+        if (!hadUnsavedChanges) await document.save();
+      }
+    });
+    void vscode.window.showInformationMessage(done.files ? `Flowguard: narrowed permissions in ${done.files} workflow(s) (${done.fixes} fix(es)).` : 'Flowguard: no permission to narrow in this workspace.');
+    return done;
+  }
+
   /** Runs the secrets quick-fix for the secret at the cursor (or every one in the file); it stores the value via flowguard.storeSecret. */
   async moveSecretToStore(uri = vscode.window.activeTextEditor?.document.uri): Promise<number> {
     if (!uri) return 0;
@@ -199,9 +222,11 @@ export class FlowguardCommands implements vscode.Disposable {
     }
     const editor = vscode.window.activeTextEditor;
     const cursor = editor?.document.uri.toString() === uri.toString() ? editor.selection.active : undefined;
-    const atCursor = cursor ? (d: vscode.Diagnostic) => d.range.contains(cursor) : undefined;
-    const hasAtCursor = atCursor && flowguardDiagnostics(uri).some((d) => atCursor(d) && this.store.rule(diagnosticCode(d) ?? '')?.category === 'secrets');
-    const applied = await this.fixCategory('secrets', uri, hasAtCursor ? atCursor : undefined);
+    // Only inline credentials: the other secrets rules' fixes (explicit secrets: lists, env scoping) move no value.
+    const isCredential = (d: vscode.Diagnostic) => diagnosticCode(d) === 'hardcoded-credential';
+    const atCursor = (d: vscode.Diagnostic) => isCredential(d) && !!cursor && d.range.contains(cursor);
+    const hasAtCursor = flowguardDiagnostics(uri).some(atCursor);
+    const applied = await this.fixCategory('secrets', uri, hasAtCursor ? atCursor : isCredential);
     if (!applied) void vscode.window.showInformationMessage('Flowguard: no inline secret to move in this file.');
     return applied;
   }

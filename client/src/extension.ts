@@ -43,13 +43,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flowgu
       configurationSection: 'flowguard',
       fileEvents: watchers,
     },
-    initializationOptions: { clientWatchesFiles: true },
+    // Evaluated at each (re)start: the server runs git on the repository only once the workspace is trusted.
+    initializationOptions: () => ({ clientWatchesFiles: true, workspaceTrusted: vscode.workspace.isTrusted }),
     diagnosticCollectionName: 'flowguard',
   };
   client = new LanguageClient('flowguard', 'Flowguard', serverOptions, clientOptions);
   // Views and commands exist before the server is up; they load rules and scan once it runs.
   registerFlowguardUi(context, client);
   registerStoreSecretCommand(context);
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()));
   await client.start();
   return { client };
 }

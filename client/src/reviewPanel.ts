@@ -75,7 +75,11 @@ export class ReviewPanel implements vscode.Disposable {
         localResourceRoots: [],
       });
       this.panel.onDidDispose(() => (this.panel = undefined), undefined, this.disposables);
-      this.panel.webview.onDidReceiveMessage((message) => this.onMessage(message), undefined, this.disposables);
+      this.panel.webview.onDidReceiveMessage(
+        (message) => this.onMessage(message).catch((err: unknown) => void vscode.window.showErrorMessage(`Flowguard: ${err instanceof Error ? err.message : String(err)}`)),
+        undefined,
+        this.disposables,
+      );
     }
     this.panel.webview.html = renderReviewHtml(this.document, nonce(), this.panel.webview.cspSource);
     this.panel.reveal();

@@ -48,6 +48,7 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
   register('flowguard.exportReview', (format: ExportFormat = 'markdown', target?: vscode.Uri) => review.export(format, target));
   register('flowguard.fixAllSafe', (uri?: vscode.Uri) => commands.fixAllSafe(uri instanceof vscode.Uri ? uri : undefined));
   register('flowguard.narrowPermissions', (uri?: vscode.Uri) => commands.narrowPermissions(uri instanceof vscode.Uri ? uri : undefined));
+  register('flowguard.narrowPermissionsInWorkspace', () => commands.narrowPermissionsInWorkspace());
   register('flowguard.moveSecretToStore', (uri?: vscode.Uri) => commands.moveSecretToStore(uri instanceof vscode.Uri ? uri : undefined));
   register('flowguard.showRuleDocs', (arg?: unknown) => commands.showRuleDocs(arg));
   register('flowguard.openConfiguration', () => commands.openConfiguration());

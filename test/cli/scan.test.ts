@@ -190,6 +190,19 @@ describe('flowguard scan', { concurrency: true }, () => {
     assert.deepEqual(again.filter((f) => fixedRules.includes(f.ruleId)), []);
   });
 
+  test('a byte order mark does not shift first-line columns, and --fix keeps it', async (t) => {
+    const root = tempDir(t);
+    const text = 'on: pull_request_target\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
+    const file = writeWorkflow(root, 'bom.yml', '\uFEFF' + text);
+    const r = await runCli(['scan', '.', '--format', 'json', '--no-fail'], { cwd: root });
+    const trigger = (JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; range: { start: { line: number; column: number } } }> }).findings.find((f) => f.ruleId === 'dangerous-triggers');
+    assert.deepEqual([trigger?.range.start.line, trigger?.range.start.column], [1, 5], 'the column a user counts, without the invisible mark');
+    await runCli(['scan', '.', '--fix', '--no-fail'], { cwd: root });
+    const fixed = readFileSync(file, 'utf8');
+    assert.ok(fixed.startsWith('\uFEFFon: pull_request_target\n'), 'the mark is kept');
+    assert.equal(fixed.slice(1), fixAll({ path: '.github/workflows/bom.yml', text }).text);
+  });
+
   test('--fix with a machine format keeps stdout parseable and logs the changes on stderr', async (t) => {
     const dir = tempDir(t);
     cpSync(join(EXAMPLES, 'vulnerable'), dir, { recursive: true });

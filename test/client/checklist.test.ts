@@ -5,7 +5,9 @@ import { analyze } from '../../server/src/engine/analyze';
 import { CATEGORIES } from '../../server/src/engine/types';
 import { ALL_RULES } from '../../server/src/rules/index';
 import { LineIndex } from '../../server/src/yaml/lines';
-import { buildChecklist, describeCounts, stateOf, suppressionComment, suppressionPlacement, type ChecklistFinding, type RuleSummary } from '../../client/src/checklistModel';
+import { buildChecklist, describeCounts, stateOf, suppressionComment, type ChecklistFinding, type RuleSummary } from '../../client/src/checklistModel';
+import { suppressionEdit } from '../../server/src/lsp/codeActions';
+import { applyEdits } from '../../server/src/fixes/edits';
 
 const RULES: RuleSummary[] = ALL_RULES.map((r) => ({ ...r.meta }));
 const VULNERABLE = 'on: push\npermissions: write-all\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: curl http://example.com/x.sh | sh\n';
@@ -57,23 +59,27 @@ test('states: fail on high/medium, warn on low/info, unchecked without rules', (
   assert.equal(describeCounts({ high: 2, medium: 0, low: 1, info: 0 }), '2 high, 1 low');
 });
 
+/** What the client does: the server's suppression edit, with the user's reason added to the comment. */
+function suppressWithReason(text: string, ruleId: string, reason: string): string {
+  const finding = analyze({ path: '.github/workflows/a.yml', text }).findings.find((f) => f.ruleId === ruleId)!;
+  const edit = suppressionEdit(text, new LineIndex(text), finding)!;
+  const withReason = edit.newText.replace(`ignore[${ruleId}]`, suppressionComment(ruleId, reason).slice('# flowguard: '.length));
+  return applyEdits(text, [{ span: edit.span, newText: withReason }]);
+}
+
 test('a suppression with a reason silences the finding and is not itself reported', () => {
-  const lines = VULNERABLE.split('\n');
-  const placement = suppressionPlacement(lines[1], suppressionComment('excessive-permissions', 'legacy\nbot needs it'));
-  assert.deepEqual(placement, { atEndOfLine: true, text: ' # flowguard: ignore[excessive-permissions] legacy bot needs it' });
-  lines[1] += placement.text;
-  const result = analyze({ path: '.github/workflows/a.yml', text: lines.join('\n') });
+  const text = suppressWithReason(VULNERABLE, 'excessive-permissions', 'legacy\nbot needs it');
+  assert.equal(text.split('\n')[1], 'permissions: write-all # flowguard: ignore[excessive-permissions] legacy bot needs it');
+  const result = analyze({ path: '.github/workflows/a.yml', text });
   assert.ok(!result.findings.some((f) => f.ruleId === 'excessive-permissions' || f.ruleId === 'unjustified-suppression'), result.findings.map((f) => f.ruleId).join());
   assert.equal(result.suppressed, 1);
 });
 
-test('a line that already has a comment gets the suppression on its own line above', () => {
-  const text = 'on: push\npermissions: write-all # set by the org template\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo\n';
-  const lines = text.split('\n');
-  const placement = suppressionPlacement(lines[1], suppressionComment('excessive-permissions', 'org template'));
-  assert.equal(placement.atEndOfLine, false);
-  lines.splice(1, 0, placement.text);
-  const result = analyze({ path: '.github/workflows/a.yml', text: lines.join('\n') });
+test('a line that already has a comment keeps it; the suppression follows it', () => {
+  const before = 'on: push\npermissions: write-all # set by the org template\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo\n';
+  const text = suppressWithReason(before, 'excessive-permissions', 'org template');
+  assert.equal(text.split('\n')[1], 'permissions: write-all # set by the org template # flowguard: ignore[excessive-permissions] org template');
+  const result = analyze({ path: '.github/workflows/a.yml', text });
   assert.ok(!result.findings.some((f) => f.ruleId === 'excessive-permissions'));
   assert.equal(result.suppressed, 1);
 });

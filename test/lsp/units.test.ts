@@ -107,7 +107,7 @@ describe('code action helpers', () => {
     assert.equal(applyEdits(before, [minimalEdit(before, before)]), before);
   });
 
-  test('suppression: a trailing comment on a YAML line, a comment line above inside a run script; both honoured', () => {
+  test('suppression: a trailing comment on a YAML line, a comment line above the key of a run script; both honoured', () => {
     const lines = new LineIndex(WORKFLOW);
     const result = analyze({ path: '.github/workflows/a.yml', text: WORKFLOW });
     for (const ruleId of ['excessive-permissions', 'template-injection']) {
@@ -116,11 +116,20 @@ describe('code action helpers', () => {
       const edit = suppressionEdit(WORKFLOW, lines, finding)!;
       const text = applyEdits(WORKFLOW, [edit]);
       if (ruleId === 'excessive-permissions') assert.match(text, /^permissions: write-all # flowguard: ignore\[excessive-permissions\]$/m);
-      else assert.match(text, /\n {10}# flowguard: ignore\[template-injection\]\n {10}echo "\$\{\{ github\.event\.issue\.title \}\}"/);
+      else assert.match(text, /\n {6}# flowguard: ignore\[template-injection\]\n {6}- run: \|\n {10}echo "\$\{\{ github\.event\.issue\.title \}\}"/);
       const after = analyze({ path: '.github/workflows/a.yml', text });
       assert.equal(after.findings.filter((f) => f.ruleId === ruleId).length, 0, `${ruleId} suppressed`);
       assert.equal(after.findings.filter((f) => f.ruleId === 'unjustified-suppression').length, 1, 'asks for a reason');
     }
+  });
+
+  test('suppression in a folded script leaves every command line intact', () => {
+    const folded = 'on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - name: Greet\n        run: >\n          ./check.sh &&\n          echo "${{ github.event.issue.title }}"\n';
+    const result = analyze({ path: '.github/workflows/a.yml', text: folded });
+    const finding = result.findings.find((f) => f.ruleId === 'template-injection')!;
+    const text = applyEdits(folded, [suppressionEdit(folded, new LineIndex(folded), finding)!]);
+    assert.equal(text, folded.replace('        run: >\n', '        # flowguard: ignore[template-injection]\n        run: >\n'));
+    assert.deepEqual(analyze({ path: '.github/workflows/a.yml', text }).findings.map((f) => f.ruleId), ['unjustified-suppression']);
   });
 
   test('hoverInfo explains findings under the offset and escapes workflow text', () => {

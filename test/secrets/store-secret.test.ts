@@ -84,6 +84,8 @@ test('errors name the problem and never contain the value', async () => {
   const value = 'Zq8#mW2!vR5xLp9-never-shown';
   const bad = new GitHubSecretsClient({ apiUrl: base, token: 'wrong' });
   await assert.rejects(bad.setSecret({ repo: 'octo/app' }, 'X_TOKEN', value), (err: SecretStoreError) => err.status === 401 && /expired|missing/.test(err.message) && !err.message.includes(value));
+  assert.throws(() => new GitHubSecretsClient({ apiUrl: 'http://ghe.example.com/api/v3', token: TOKEN }), /must use https/, 'the token never goes over plain HTTP to another host');
+  assert.throws(() => new GitHubSecretsClient({ apiUrl: 'not a url', token: TOKEN }), /is not a URL/);
   const client = new GitHubSecretsClient({ apiUrl: base, token: TOKEN });
   await assert.rejects(client.setSecret({ repo: 'octo/app' }, 'GITHUB_X', value), /reserved/);
   await assert.rejects(client.setSecret({ repo: 'not a repo' }, 'X', value), /owner\/repo/);
@@ -105,21 +107,8 @@ test('CLI (flowguard secret set ...): reads the value from stdin and uses GITHUB
   assert.ok(!out.includes('KLzdoc') && !err.includes('KLzdoc'));
   assert.equal(await runSecretCommand(['set', 'NPM_TOKEN'], io), 2);
   assert.match(err, /--repo OWNER\/REPO is required/);
-});
-
-test('CLI: githubApiUrl in .flowguard.yml is used when neither --api-url nor GITHUB_API_URL is given', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'flowguard-cfg-'));
-  try {
-    writeFileSync(join(dir, '.flowguard.yml'), `githubApiUrl: ${base}\n`);
-    let err = '';
-    const io = { cwd: dir, env: { GITHUB_TOKEN: TOKEN }, stdout: () => undefined, stderr: (s: string) => (err += s), readStdin: async () => 'value-from-config-test' };
-    const before = received.length;
-    assert.equal(await runSecretCommand(['set', 'CFG_TOKEN', '--repo', 'octo/app'], io), 0, err);
-    assert.equal(received.length, before + 1, 'the request reached the configured server');
-    assert.equal(received.at(-1)!.value, 'value-from-config-test');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  assert.equal(await runSecretCommand(['set', 'NPM_TOKEN', '--repo'], io), 2);
+  assert.match(err, /flowguard: --repo needs a value\n/);
 });
 
 test('gh secret set gets the value on stdin, never as an argument', async () => {

@@ -7,7 +7,7 @@ import { CONFIG_FILE_NAMES, ConfigError, loadConfigText, DEFAULT_CONFIG, type Fl
 import { fixAll, type FixAllResult } from '../fixes/apply';
 import { renderFixLog, renderReport, type FileReport, type ScanReport } from '../report/index';
 import { ALL_RULES } from '../rules/index';
-import { gitRootOf, repoFileReader, repoRootOf, type RepoFileReader } from '../io/repo-files';
+import { gitRootOf, repoFileReader, repoRootOf, splitBom, type RepoFileReader } from '../io/repo-files';
 import { markLeakedSecrets } from '../secretstore/git-history';
 import { MAX_ANALYSED_BYTES } from '../yaml/parse';
 import { CliError, type ScanOptions } from './args';
@@ -83,10 +83,11 @@ function scanFile(target: Target, opts: ScanOptions, config: FlowguardConfig, cw
   const path = relativePath(cwd, target.file);
   const uri = artifactUri(cwd, target.file);
   let text: string;
+  let bom: string;
   try {
     // Checked before reading: a huge file is reported, not loaded into memory.
     if (statSync(target.file).size > MAX_ANALYSED_BYTES) return { path, uri, text: '', result: tooLarge(path) };
-    text = readFileSync(target.file, 'utf8');
+    ({ bom, text } = splitBom(readFileSync(target.file, 'utf8')));
   } catch (err) {
     errors.push(`cannot read ${path}: ${describeIoError(err)}`);
     return undefined;
@@ -111,7 +112,7 @@ function scanFile(target: Target, opts: ScanOptions, config: FlowguardConfig, cw
     return file;
   }
   try {
-    writeFileSync(target.file, fixed.text, 'utf8');
+    writeFileSync(target.file, bom + fixed.text, 'utf8');
   } catch (err) {
     errors.push(`cannot write fixes to ${path}: ${describeIoError(err)}`);
     return file;

@@ -4,6 +4,7 @@ import { buildAction, type ActionMetadata } from '../model/action';
 import { kindFromContent, kindFromPath, type FileKind } from '../model/detect';
 import { buildWorkflow, type Workflow } from '../model/workflow';
 import { parseYaml, type ParseProblem } from '../yaml/parse';
+import { blockScalarKeyLine } from '../yaml/lines';
 import { DEFAULT_CONFIG, ruleState, type FlowguardConfig } from './config';
 import { AnalysisContext } from './context';
 import { findSuppressions, suppressionFor } from './suppressions';
@@ -88,7 +89,10 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     if (entry?.state.severity) f.severity = entry.state.severity;
     const names = [f.ruleId, ...(entry?.rule.meta.aliases ?? [])];
     const line = parsed.lines.positionAt(f.span.start).line;
-    const suppression = f.ruleId === 'unjustified-suppression' ? undefined : suppressionFor(suppressions, line, names);
+    // Inside a `run: |` script a comment line would be script text, so a comment above the key covers the whole block.
+    const keyLine = suppressions.length ? blockScalarKeyLine(parsed.lines, line) : undefined;
+    const suppression =
+      f.ruleId === 'unjustified-suppression' ? undefined : (suppressionFor(suppressions, line, names) ?? (keyLine === undefined ? undefined : suppressionFor(suppressions, keyLine, names)));
     if (suppression) {
       suppression.used = true;
       result.suppressed++;

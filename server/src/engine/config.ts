@@ -43,7 +43,6 @@ export interface FlowguardConfig {
   trustedActions: string[];
   secretStore: SecretStoreConfig;
   minSeverity?: Severity;
-  githubApiUrl?: string;
 }
 
 export const DEFAULT_CONFIG: FlowguardConfig = {

@@ -95,18 +95,6 @@ export function appendToMapping(text: string, map: Node, entryLines: string[]): 
   return { span: { start: at, end: at }, newText: (needsNewline ? nl : '') + entryLines.map((l) => ' '.repeat(col) + l + nl).join('') };
 }
 
-/** Inserts entry lines as the first entries of a block mapping (before its first key). */
-export function prependToMapping(text: string, map: Node, entryLines: string[]): TextEdit | undefined {
-  if (!isMap(map) || isFlow(map) || map.items.length === 0) return appendToMapping(text, map, entryLines);
-  const nl = newlineOf(text);
-  const firstKey = spanOf(map.items[0].key as Node);
-  if (!firstKey) return undefined;
-  const col = columnOf(text, firstKey.start);
-  const pad = ' '.repeat(col);
-  // The first key may share its line with a `- ` sequence marker: insert at the key itself and re-indent it.
-  return { span: { start: firstKey.start, end: firstKey.start }, newText: entryLines.map((l, i) => (i === 0 ? '' : pad) + l + nl).join('') + pad };
-}
-
 /** Inserts entry lines into a mapping just before the given pair (same indentation). */
 export function insertBeforePair(text: string, pair: Pair<Node, Node | null>, entryLines: string[]): TextEdit | undefined {
   const keySpan = spanOf(pair.key as Node);

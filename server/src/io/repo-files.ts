@@ -1,6 +1,6 @@
 // Reading other files of the repository for the analysis (local reusable workflows, local composite actions).
 // The core does no I/O: the CLI and the language server build a reader here and hand it to the engine.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 
 /** Callee files beyond this are not read: a reusable workflow or action.yml is a few KB. */
@@ -33,23 +33,28 @@ export type RepoFileReader = (repoRelativePath: string) => string | undefined;
 
 /**
  * A reader of repository-relative paths under `root`, memoised for the reader's life (one scan, one analysis).
- * Paths that leave the root (`..`, absolute paths) read as missing: a workflow's text must not make Flowguard open
- * files elsewhere. `overlay` supplies unsaved editor text for an absolute path before the disk is read.
+ * Paths that leave the root (`..`, absolute paths, symbolic links pointing outside) read as missing: a workflow's
+ * text must not make Flowguard open files elsewhere. `overlay` supplies unsaved editor text for an absolute path
+ * before the disk is read.
  */
 export function repoFileReader(root: string, overlay?: (absolutePath: string) => string | undefined): RepoFileReader {
   const base = resolve(root);
   const memo = new Map<string, string | undefined>();
+  let realBase: string | undefined;
+  const inside = (path: string, dir: string) => path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
   return (repoRelativePath) => {
     const rel = repoRelativePath.replace(/\\/g, '/').replace(/^\.\//, '');
     if (!rel || rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return undefined;
     const abs = resolve(base, rel);
-    if (!abs.startsWith(base.endsWith(sep) ? base : base + sep)) return undefined;
+    if (!inside(abs, base)) return undefined;
     if (memo.has(abs)) return memo.get(abs);
     let text = overlay?.(abs);
     if (text === undefined) {
       try {
-        const stat = statSync(abs);
-        text = stat.isFile() && stat.size <= MAX_CALLEE_BYTES ? readFileSync(abs, 'utf8') : undefined;
+        realBase ??= realpathSync(base);
+        const real = realpathSync(abs);
+        const stat = statSync(real);
+        text = inside(real, realBase) && stat.isFile() && stat.size <= MAX_CALLEE_BYTES ? readFileSync(real, 'utf8') : undefined;
       } catch {
         text = undefined;
       }
@@ -57,4 +62,12 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
     memo.set(abs, text);
     return text;
   };
+}
+
+/**
+ * Editors hide a UTF-8 byte order mark; files read from disk start with it. It is split off before analysis so
+ * columns on the first line match what the user sees, and put back when a fixed file is written.
+ */
+export function splitBom(raw: string): { bom: string; text: string } {
+  return raw.charCodeAt(0) === 0xfeff ? { bom: '\uFEFF', text: raw.slice(1) } : { bom: '', text: raw };
 }

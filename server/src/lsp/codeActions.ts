@@ -1,10 +1,10 @@
-// Code actions: one quick-fix per fix of each finding under the cursor, "suppress on this line", and fix-all.
+// Code actions: one quick-fix per fix of each finding under the cursor, a suppression comment, and fix-all.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit } from 'vscode-languageserver/node';
 import type { Finding, Span, TextEdit } from '../engine/types';
 import { fixAll } from '../fixes/apply';
 import { repoFileReader } from '../io/repo-files';
 import { FIX_ALL_KIND } from '../protocol';
-import type { LineIndex } from '../yaml/lines';
+import { blockScalarKeyLine, type LineIndex } from '../yaml/lines';
 import { visit } from 'yaml';
 import { parseYaml } from '../yaml/parse';
 import { spanToRange, rangeToSpan } from './convert';
@@ -34,10 +34,10 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, target
           command: fix.followUp ? { title: fix.title, command: fix.followUp.command, arguments: fix.followUp.args } : undefined,
         });
       }
-      const suppress = small ? suppressionEdit(snapshot.text, snapshot.lines, f) : undefined;
+      const suppress = suppressionEdit(snapshot.text, snapshot.lines, f, small);
       if (suppress) {
         actions.push({
-          title: `Suppress ${f.ruleId} on this line`,
+          title: `Suppress ${f.ruleId} ${suppress.forBlock ? 'in this script' : 'on this line'}`,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
           edit: { changes: { [uri]: toLspEdits(snapshot.lines, [suppress]) } },
@@ -46,8 +46,9 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, target
     });
   }
 
-  // Fix-all re-analyses after each pass; on a large document that would block the server, so it is offered on small ones.
-  if (small && wants(FIX_ALL_KIND) && snapshot.analysis.result.findings.some((f) => f.fixes.some((x) => x.safety === 'safe'))) {
+  // Fix-all re-analyses after each pass: only when a source action is asked for by kind (save actions, the Source
+  // Action menu), never for the lightbulb's unfiltered request on every cursor move, and only on small documents.
+  if (small && only && wants(FIX_ALL_KIND) && snapshot.analysis.result.findings.some((f) => f.fixes.some((x) => x.safety === 'safe'))) {
     const readFile = target.repoRoot ? repoFileReader(target.repoRoot) : undefined;
     const fixed = fixAll({ path: target.relPath, text: snapshot.text, config: target.config, kind: target.kind, readFile }, { safeOnly: true });
     if (fixed.text !== snapshot.text) {
@@ -79,32 +80,35 @@ export function minimalEdit(before: string, after: string): TextEdit {
  * `# flowguard: ignore[rule]` for the finding's line. Deliberately without a reason: the engine then reports
  * `unjustified-suppression` on the new comment, prompting the user to write why (a placeholder reason would satisfy the
  * audit rule without anyone having justified anything).
- * Appended to the line when that is a YAML comment; when the line is inside a multi-line scalar (a `run: |` script), a
- * trailing `#` would change the value, so the comment goes on its own line above, which the engine also honours.
+ * Appended to the line when the line can take a YAML comment. Inside a `run: |` script any `#` line would be script
+ * text (and in a folded `>` script it would comment out the next command), so the comment goes on its own line above
+ * the key that holds the script, which the engine honours for every finding in that block.
  */
-export function suppressionEdit(text: string, lines: LineIndex, f: Finding): TextEdit | undefined {
+export function suppressionEdit(text: string, lines: LineIndex, f: Finding, checkFlowScalars = true): (TextEdit & { forBlock: boolean }) | undefined {
   const line = lines.positionAt(f.span.start).line;
   const comment = `# flowguard: ignore[${f.ruleId}]`;
-  const lineEnd = lines.lineEnd(line);
-  if (!insideMultilineScalar(text, lineEnd)) return { span: { start: lineEnd, end: lineEnd }, newText: ` ${comment}` };
-  const lineStart = lines.lineStart(line);
-  const indent = /^[ \t]*/.exec(lines.lineText(line))![0];
+  const keyLine = blockScalarKeyLine(lines, line);
+  if (keyLine === undefined) {
+    const lineEnd = lines.lineEnd(line);
+    // Parsing to find multi-line quoted scalars is skipped on large documents (it would run on every cursor move).
+    if (checkFlowScalars && insideMultilineFlowScalar(text, lineEnd)) return undefined;
+    return { span: { start: lineEnd, end: lineEnd }, newText: ` ${comment}`, forBlock: false };
+  }
+  const keyStart = lines.lineStart(keyLine);
+  const indent = /^[ \t]*/.exec(lines.lineText(keyLine))![0];
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
-  return { span: { start: lineStart, end: lineStart }, newText: `${indent}${comment}${newline}` };
+  return { span: { start: keyStart, end: keyStart }, newText: `${indent}${comment}${newline}`, forBlock: true };
 }
 
-function insideMultilineScalar(text: string, offset: number): boolean {
+/** A quoted or plain scalar spanning lines: a trailing `#` there would change the value or break the YAML. */
+function insideMultilineFlowScalar(text: string, offset: number): boolean {
   const parsed = parseYaml(text);
   if (!parsed.doc) return false;
   let inside = false;
   visit(parsed.doc, {
     Scalar(_key, node) {
-      const range: Span | undefined = node.range ? { start: node.range[0], end: node.range[1] } : undefined;
-      if (!range || offset <= range.start || offset >= range.end) return;
-      // The header line of a block scalar (`run: |`) may carry a comment; its content lines may not.
-      const firstBreak = text.indexOf('\n', range.start);
-      const isBlock = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
-      if (!isBlock || (firstBreak !== -1 && offset > firstBreak)) inside = true;
+      if (!node.range || offset <= node.range[0] || offset >= node.range[1]) return;
+      inside = text.slice(node.range[0], offset).includes('\n');
       return visit.BREAK;
     },
   });

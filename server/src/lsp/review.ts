@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { reviewFacts } from '../analysis/review';
 import { analyze } from '../engine/analyze';
-import { repoFileReader, repoRootOf } from '../io/repo-files';
+import { repoFileReader, repoRootOf, splitBom } from '../io/repo-files';
 import type { FlowguardConfig } from '../engine/config';
 import type { FileReport } from '../report/model';
 import { renderSarif } from '../report/sarif';
@@ -46,7 +46,7 @@ export async function handleReview(params: ReviewParams, host: ReviewHost, isCan
 
 function readSmall(path: string): string | undefined {
   try {
-    return statSync(path).size > MAX_BYTES ? undefined : readFileSync(path, 'utf8');
+    return statSync(path).size > MAX_BYTES ? undefined : splitBom(readFileSync(path, 'utf8')).text;
   } catch {
     return undefined;
   }

@@ -6,7 +6,7 @@ import picomatch from 'picomatch';
 import { isIgnored, isIncluded, type FlowguardConfig } from '../engine/config';
 import { kindFromPath } from '../model/detect';
 import type { FileFindings } from '../protocol';
-import { repoFileReader, repoRootOf, type RepoFileReader } from '../io/repo-files';
+import { repoFileReader, repoRootOf, splitBom, type RepoFileReader } from '../io/repo-files';
 import { analyseText } from './analysis';
 import { pathToUri } from './paths';
 import { summarise } from './summaries';
@@ -77,7 +77,7 @@ export function scan(req: ScanRequest, onProgress: (done: number, total: number)
     let text: string;
     try {
       if (statSync(c.path).size > MAX_FILE_BYTES) return;
-      text = readFileSync(c.path, 'utf8');
+      text = splitBom(readFileSync(c.path, 'utf8')).text;
     } catch {
       return; // deleted or unreadable since the walk
     }

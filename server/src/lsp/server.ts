@@ -18,7 +18,7 @@ import {
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { DEFAULT_CONFIG, isIgnored, isIncluded } from '../engine/config';
 import { kindFromPath } from '../model/detect';
 import { version } from '../../../package.json';
@@ -36,7 +36,7 @@ import {
   type WorkspaceFindingsResult,
 } from '../protocol';
 import { LineIndex } from '../yaml/lines';
-import { gitRootOf, repoFileReader, repoRootOf } from '../io/repo-files';
+import { gitRootOf, repoFileReader, repoRootOf, splitBom } from '../io/repo-files';
 import { markLeakedSecrets } from '../secretstore/git-history';
 import { analyseText } from './analysis';
 import { codeActions } from './codeActions';
@@ -60,6 +60,8 @@ interface InitOptions {
   settings?: unknown;
   /** The client already sends file events for config and workflow files (VS Code's client does). */
   clientWatchesFiles?: boolean;
+  /** false in an untrusted VS Code workspace: no git is run on the repository. Editors without trust send nothing. */
+  workspaceTrusted?: boolean;
 }
 
 const SCAN_TIMEOUT_MS = 10 * 60_000;
@@ -75,6 +77,7 @@ export function startServer(kind: ServerKind): Connection {
   let folders: string[] = [];
   let pullsConfiguration = false;
   let canCreateProgress = false;
+  let workspaceTrusted = true;
   let pushedSettings: ClientSettings = DEFAULT_SETTINGS;
   const settingsByRoot = new Map<string, Promise<ClientSettings>>();
   /** Config files whose problems were published, so fixing them clears the diagnostics. */
@@ -181,10 +184,11 @@ export function startServer(kind: ServerKind): Connection {
   /** Credentials git already committed are reported as leaked once git answers (cached; a few ms to a second). */
   async function markLeaks(uri: string, snapshot: Snapshot): Promise<void> {
     const path = uriToPath(uri);
-    const gitRoot = path ? gitRootOf(path) : undefined;
+    const gitRoot = path && workspaceTrusted ? gitRootOf(path) : undefined;
     if (!path || !gitRoot) return;
     const marked = await markLeakedSecrets(snapshot.analysis.result, gitRoot, snapshot.text, path);
-    if (marked > 0 && analyzer.lastSnapshot(uri) === snapshot) publish(uri, snapshot);
+    // Only while this is still the document's current version: an edit since then has its own analysis.
+    if (marked > 0 && analyzer.lastSnapshot(uri) === snapshot && documents.get(uri)?.version === snapshot.version) publish(uri, snapshot);
   }
 
   function reanalyseAll(): void {
@@ -204,6 +208,7 @@ export function startServer(kind: ServerKind): Connection {
   connection.onInitialize((params): InitializeResult => {
     const options = (params.initializationOptions ?? {}) as InitOptions;
     pushedSettings = sanitizeSettings(options.settings, (m) => connection.console.warn(m));
+    workspaceTrusted = options.workspaceTrusted !== false;
     const wsFolders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     folders = wsFolders ?? (params.rootUri ? [uriToPath(params.rootUri)].filter((p): p is string => !!p) : params.rootPath ? [params.rootPath] : []);
     pullsConfiguration = params.capabilities.workspace?.configuration === true;
@@ -263,7 +268,19 @@ export function startServer(kind: ServerKind): Connection {
     if (path && isConfigFile(path)) return configChanged(path);
     // Closed files keep no diagnostics: the workspace view reads them from flowguard/workspaceFindings.
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    // The editor may have discarded unsaved edits: the checklist goes back to what is on disk.
+    if (path) void notifyFromDisk(document.uri, path).catch((err) => log(`re-reading ${document.uri} failed: ${err}`));
   });
+
+  /** findingsChanged for a closed file, from its text on disk (gone: removed). */
+  async function notifyFromDisk(uri: string, path: string): Promise<void> {
+    if (!existsSync(path)) return notifyFindings(uri, undefined);
+    const target = await targetFor(uri);
+    const text = target ? safeRead(path) : '';
+    // Large closed files are left to the next workspace scan rather than blocking the server here.
+    if (!target || text.length >= WORKER_THRESHOLD || documents.get(uri)) return;
+    notifyFindings(uri, summarise(uri, text, analyseText({ relPath: target.relPath, text, config: target.config, kind: target.kind, repoRoot: target.repoRoot }), 0));
+  }
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
     for (const change of changes) {
@@ -274,15 +291,8 @@ export function startServer(kind: ServerKind): Connection {
         continue;
       }
       if (documents.get(change.uri)) continue; // open documents follow the editor's text
-      if (change.type === FileChangeType.Deleted) {
-        notifyFindings(change.uri, undefined);
-        continue;
-      }
-      const target = await targetFor(change.uri);
-      const text = target ? safeRead(path) : '';
-      // Large closed files are left to the next workspace scan rather than blocking the server here.
-      if (!target || text.length >= WORKER_THRESHOLD) continue;
-      notifyFindings(change.uri, summarise(change.uri, text, analyseText({ relPath: target.relPath, text, config: target.config, kind: target.kind, repoRoot: target.repoRoot }), 0));
+      if (change.type === FileChangeType.Deleted) notifyFindings(change.uri, undefined);
+      else await notifyFromDisk(change.uri, path);
     }
   });
 
@@ -322,6 +332,7 @@ export function startServer(kind: ServerKind): Connection {
 
   connection.onRequest(WORKSPACE_FINDINGS_METHOD, async (params: WorkspaceFindingsParams | undefined, token) => {
     const started = Date.now();
+    const generationsAtStart = new Map(generations);
     const roots = (params?.folders?.map(uriToPath).filter((p): p is string => !!p) ?? folders);
     const req: ScanRequest = {
       roots: await Promise.all(roots.map(async (root) => ({ root, config: mergeConfig(fileConfig(root), await settingsFor(root)) }))),
@@ -343,12 +354,16 @@ export function startServer(kind: ServerKind): Connection {
       } else {
         out = scan(req, report); // unbundled (tests under tsx): no worker file to start
       }
-      // Open documents count with their editor text.
+      // Scanned files carry the generation from before the scan read them: a findingsChanged sent meanwhile (a file
+      // changed on disk) has a higher one, and the client keeps it over the older scanned copy.
+      for (const f of out.files) f.generation = generationsAtStart.get(f.uri) ?? 0;
+      // Open documents count with their editor text: the last analysis even if an edit is still being analysed, and
+      // that analysis is then announced whatever it finds (the client replaces its store with this answer).
       for (const doc of documents.all()) {
         const snapshot = analyzer.lastSnapshot(doc.uri);
-        if (snapshot?.version === doc.version) out.files.push(summarise(doc.uri, snapshot.text, snapshot.analysis, generations.get(doc.uri) ?? 0, snapshot.lines));
+        if (snapshot) out.files.push(summarise(doc.uri, snapshot.text, snapshot.analysis, generations.get(doc.uri) ?? 0, snapshot.lines));
+        if (snapshot?.version !== doc.version) notified.delete(doc.uri);
       }
-      for (const f of out.files) f.generation = generations.get(f.uri) ?? 0;
       const result: WorkspaceFindingsResult = { files: out.files, scanned: out.scanned + documents.all().length, durationMs: Date.now() - started };
       return result;
     } catch (err) {
@@ -369,7 +384,7 @@ export function startServer(kind: ServerKind): Connection {
 
 function safeRead(path: string): string {
   try {
-    return statSync(path).size > 10 * 1024 * 1024 ? '' : readFileSync(path, 'utf8');
+    return statSync(path).size > 10 * 1024 * 1024 ? '' : splitBom(readFileSync(path, 'utf8')).text;
   } catch {
     return '';
   }

@@ -28,8 +28,9 @@ export interface WorkerJob<T> {
   cancel(reason?: string): void;
 }
 
-/** The bundled worker sits next to the bundled server (dist/). Under tsx (unbundled) there is none. */
+/** The bundled worker sits next to the bundled server (dist/). Unbundled (ES modules under tsx) there is none. */
 export function workerScript(): string | undefined {
+  if (typeof __dirname === 'undefined') return undefined;
   const file = join(__dirname, 'analysisWorker.cjs');
   return existsSync(file) ? file : undefined;
 }

@@ -37,6 +37,15 @@ export class SecretRedactor {
       for (const v of [raw, raw.trim(), unquote(raw)]) if (v.length >= MIN_SCRUBBED_LENGTH) values.set(v, s.mask);
     }
     this.values = [...values].map(([raw, mask]) => ({ raw, mask })).sort((a, b) => b.raw.length - a.raw.length);
+    // A rule reports a value once, but the file may repeat it (a token in a URL and again in an echo): every copy is
+    // masked in code frames and snippets too.
+    for (const v of this.values) {
+      for (let at = text.indexOf(v.raw); at !== -1; at = text.indexOf(v.raw, at + v.raw.length)) {
+        const span = { start: at, end: at + v.raw.length };
+        if (!this.spans.some((s) => s.span.start < span.end && span.start < s.span.end)) this.spans.push({ span, mask: v.mask });
+      }
+    }
+    this.spans.sort((a, b) => a.span.start - b.span.start);
   }
 
   get hasSecrets(): boolean {

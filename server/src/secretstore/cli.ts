@@ -2,11 +2,8 @@
 // from stdin as a GitHub Actions secret. Token: GITHUB_TOKEN (or GH_TOKEN); without one, or with --gh, `gh secret set`.
 import { GitHubSecretsClient, SecretStoreError } from './github-api';
 import { ghAvailable, ghSecretSet } from './gh-cli';
-import { loadConfig } from '../cli/scan';
 
 export interface SecretCliIO {
-  /** Where .flowguard.yml is looked for (its githubApiUrl is the last fallback for the API URL). */
-  cwd?: string;
   env: Record<string, string | undefined>;
   stdout(s: string): void;
   stderr(s: string): void;
@@ -20,9 +17,8 @@ export const SECRET_HELP = `Usage: flowguard secret set NAME --repo OWNER/REPO [
 
 Reads the secret value from stdin and stores it as a GitHub Actions secret (repository, or environment with --env),
 encrypted with the repository's public key. Uses GITHUB_TOKEN (or GH_TOKEN); without a token, or with --gh, runs
-\`gh secret set\` with the value on its stdin. --api-url (else GITHUB_API_URL, else githubApiUrl in .flowguard.yml)
-points at GitHub Enterprise Server.
-The value is never written to disk or passed on a command line.
+\`gh secret set\` with the value on its stdin. --api-url (or GITHUB_API_URL) points at GitHub Enterprise Server;
+it must be https. The value is never written to disk or passed on a command line.
 `;
 
 export async function runSecretCommand(argv: readonly string[], io: SecretCliIO): Promise<number> {
@@ -37,14 +33,15 @@ export async function runSecretCommand(argv: readonly string[], io: SecretCliIO)
   let useGh = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    const next = () => {
-      const v = rest[++i];
-      if (v === undefined) throw new SecretStoreError(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--repo' || a === '-R') repo = next();
-    else if (a === '--env' || a === '-e') environment = next();
-    else if (a === '--api-url') apiUrl = next();
+    const takesValue = ['--repo', '-R', '--env', '-e', '--api-url'].includes(a);
+    const v = takesValue ? rest[++i] : undefined;
+    if (takesValue && (v === undefined || v.startsWith('-'))) {
+      io.stderr(`flowguard: ${a} needs a value\n`);
+      return 2;
+    }
+    if (a === '--repo' || a === '-R') repo = v;
+    else if (a === '--env' || a === '-e') environment = v;
+    else if (a === '--api-url') apiUrl = v;
     else if (a === '--gh') useGh = true;
     else {
       io.stderr(`flowguard: unknown option '${a}'\n${SECRET_HELP}`);
@@ -53,7 +50,6 @@ export async function runSecretCommand(argv: readonly string[], io: SecretCliIO)
   }
   try {
     if (!repo) throw new SecretStoreError('--repo OWNER/REPO is required');
-    apiUrl ??= io.cwd === undefined ? undefined : loadConfig(undefined, io.cwd).config.githubApiUrl;
     const raw = await (io.readStdin ?? readProcessStdin)();
     // `echo value | flowguard secret set` adds one newline that is not part of the value.
     const value = raw.replace(/\r?\n$/, '');

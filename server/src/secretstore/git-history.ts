@@ -9,9 +9,16 @@ import type { Finding } from '../engine/types';
 /** Commits of the file's history examined at most (newest first). */
 const MAX_COMMITS = 200;
 
+/**
+ * A repository's own .git/config can name programs git runs (gpg.program for log.showSignature, fsmonitor hooks):
+ * those settings are overridden, since the repository may be a stranger's. Callers also skip history in untrusted
+ * workspaces.
+ */
+const SAFE_CONFIG = ['-c', 'log.showSignature=false', '-c', 'core.fsmonitor=false', '-c', 'gpg.program=false', '-c', 'core.pager=cat'];
+
 function run(cwd: string, args: string[], input?: string): Promise<{ code: number; stdout: Buffer }> {
   return new Promise((resolve) => {
-    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('git', [...SAFE_CONFIG, ...args], { cwd, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
     child.on('error', () => resolve({ code: -1, stdout: Buffer.alloc(0) }));
@@ -23,7 +30,7 @@ function run(cwd: string, args: string[], input?: string): Promise<{ code: numbe
 
 /** The committed versions of a file (newest first), read through one `git cat-file --batch`. */
 export async function committedVersions(repoRoot: string, relPath: string): Promise<Array<{ commit: string; text: string }>> {
-  const log = await run(repoRoot, ['log', '--all', `-n${MAX_COMMITS}`, '--format=%H', '--', relPath]);
+  const log = await run(repoRoot, ['log', '--no-show-signature', '--all', `-n${MAX_COMMITS}`, '--format=%H', '--', relPath]);
   if (log.code !== 0) return [];
   const commits = log.stdout.toString('utf8').split('\n').filter((l) => /^[0-9a-f]{40}$/.test(l));
   if (commits.length === 0) return [];

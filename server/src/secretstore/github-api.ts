@@ -41,6 +41,17 @@ export class GitHubSecretsClient {
 
   constructor(private readonly options: GitHubSecretsOptions) {
     this.apiUrl = (options.apiUrl ?? 'https://api.github.com').replace(/\/+$/, '');
+    // The token goes to this host and it supplies the key the value is sealed with: never over plain HTTP, except to
+    // this machine (a local proxy, the tests).
+    let url: URL;
+    try {
+      url = new URL(this.apiUrl);
+    } catch {
+      throw new SecretStoreError(`the GitHub API URL ${JSON.stringify(this.apiUrl)} is not a URL`);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname))) {
+      throw new SecretStoreError(`the GitHub API URL must use https: ${this.apiUrl}`);
+    }
     this.fetchImpl = options.fetch ?? fetch;
   }
 

@@ -84,10 +84,6 @@ export function spanOf(node: Node | null | undefined): Span | undefined {
   return { start: node.range[0], end: node.range[1] };
 }
 
-export function pairKeySpan(pair: Pair): Span | undefined {
-  return spanOf(pair.key as Node);
-}
-
 /** Span of a pair from key start to value end. */
 export function pairSpan(pair: Pair): Span | undefined {
   const k = spanOf(pair.key as Node);

@@ -196,8 +196,9 @@ test('Suppress with a reason inserts the comment (outside the script text) and t
   assert.equal(await vscode.commands.executeCommand('flowguard.suppressFinding', finding, 'internal mirror without TLS'), true);
   const document = await vscode.workspace.openTextDocument(uri);
   const lines = document.getText().split('\n');
-  // Inside a run: script a trailing comment would change the command line; the comment goes on its own line above.
-  assert.equal(lines[9].trim(), '# flowguard: ignore[insecure-transport] internal mirror without TLS', document.getText());
+  // Inside a run: script any comment line would be script text; the comment goes above the run: key.
+  assert.equal(lines[8], '      # flowguard: ignore[insecure-transport] internal mirror without TLS', document.getText());
+  assert.equal(lines[9], '      - run: |');
   assert.equal(lines[10].trim(), 'curl http://example.com/data.json -o data.json');
   await until('the suppressed finding to go', () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'insecure-transport'));
   assert.ok(!flowguardDiagnostics(uri).some((d) => codeOf(d) === 'unjustified-suppression'), 'a suppression with a reason is justified');
@@ -260,6 +261,23 @@ test('files created, renamed and deleted keep the checklist current', async () =
 test('Rescan Workspace answers with the scan summary', async () => {
   const summary = await vscode.commands.executeCommand<{ files: number; durationMs: number }>('flowguard.rescanWorkspace');
   assert.ok(summary && summary.files >= 4, JSON.stringify(summary));
+});
+
+test('Narrow Permissions in All Workflows narrows closed workflows and saves them, comments kept', async () => {
+  const names = ['wide-a.yml', 'wide-b.yml'];
+  const text = 'on: push\npermissions: write-all\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo hi   # keep this comment\n';
+  for (const name of names) await vscode.workspace.fs.writeFile(workflow(name), new TextEncoder().encode(text));
+  await until('both workflows in the checklist', async () => {
+    const files = (await uiState()).files;
+    return names.every((name) => files.includes(workflow(name).toString()));
+  });
+  const result = await vscode.commands.executeCommand<{ files: number; fixes: number }>('flowguard.narrowPermissionsInWorkspace');
+  assert.ok(result.files >= 2, JSON.stringify(result));
+  for (const name of names) {
+    const saved = new TextDecoder().decode(await vscode.workspace.fs.readFile(workflow(name)));
+    assert.doesNotMatch(saved, /write-all/, saved);
+    assert.ok(saved.includes('      - run: echo hi   # keep this comment\n'), saved);
+  }
 });
 
 // Last: the fix's follow-up (storing the value) belongs to the secrets feature and may wait for input; the edit itself

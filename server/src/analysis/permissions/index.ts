@@ -327,10 +327,6 @@ function reusableWorkflow(job: Job, options: PermissionsOptions, visiting: Set<s
   }
 }
 
-export function isFullyExplained(job: JobPermissions): boolean {
-  return job.unknown.length === 0;
-}
-
 export type { Span };
 
 /**
