@@ -1,11 +1,13 @@
 // Robustness over ../shared/corpus (real workflows and actions): the CLI finishes, reads every file, and no rule
-// throws. Skipped when the corpus is absent; speed is measured by `npm run bench`, not here.
+// throws, and every file's fixes give valid YAML. Skipped when the corpus is absent; speed is measured by `npm run bench`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS, ROOT } from '../helpers';
 import { runCli, tempDir } from './helpers';
+import { analyze } from '../../server/src/engine/analyze';
+import { fixAll } from '../../server/src/fixes/apply';
 
 const present = existsSync(join(CORPUS, 'MANIFEST.tsv'));
 
@@ -21,4 +23,22 @@ test('flowguard scan ../shared/corpus completes without a crash or a rule error'
   const ruleErrors = doc.files.flatMap((f: { path: string; ruleErrors?: Array<{ ruleId: string; message: string }> }) => (f.ruleErrors ?? []).map((e) => `${f.path}: ${e.ruleId}: ${e.message}`));
   assert.deepEqual(ruleErrors, []);
   assert.deepEqual(doc.errors, []);
+});
+
+test('fixing every finding of every corpus file gives valid YAML and never throws', { skip: present ? false : 'corpus not found at ../shared/corpus', timeout: 10 * 60_000 }, () => {
+  const manifest = readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8').split('\n').slice(1).map((l) => l.split('\t'));
+  const broken: string[] = [];
+  let changed = 0;
+  for (const cols of manifest.filter((c) => c[4] === 'workflow' || c[4] === 'action')) {
+    const [repo, , path] = cols;
+    const text = readFileSync(join(CORPUS, repo.replace('/', '__'), path), 'utf8');
+    const before = analyze({ path, text });
+    const fixed = fixAll({ path, text });
+    if (fixed.text === text) continue;
+    changed++;
+    const after = analyze({ path, text: fixed.text });
+    if (after.problems.length > before.problems.length) broken.push(`${repo}/${path}: ${after.problems[0].message}`);
+  }
+  assert.ok(changed > 1000, `${changed} files changed by their fixes`);
+  assert.deepEqual(broken, []);
 });

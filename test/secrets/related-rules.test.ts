@@ -25,10 +25,17 @@ test('secrets-inherit: a callee that uses no secret loses the line; an unreadabl
   assert.deepEqual(ofRule(analyzeText(caller), 'secrets-inherit')[0].fixes, []);
 });
 
-test('secrets-in-workflow-env: env.NAME in a step env is rewritten to the secret; unused steps get nothing', () => {
-  const text = 'on: push\nenv:\n  TOKEN: ${{ secrets.TOKEN }}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./x.sh\n        env:\n          AUTH: ${{ env.TOKEN }}\n      - run: make\n';
+test('secrets-in-workflow-env: env.NAME in a step env is rewritten; steps that may read it get it; others nothing', () => {
+  const text = 'on: push\nenv:\n  TOKEN: ${{ secrets.TOKEN }}\n  GH_TOKEN: ${{ secrets.BOT_TOKEN }}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: curl -d x https://example.com\n        env:\n          AUTH: ${{ env.TOKEN }}\n      - run: gh issue comment 1 --body hi\n      - run: make release\n      - run: echo done\n';
   const fixed = fixAll({ path: 'w.yml', text }, { ruleIds: ['secrets-in-workflow-env'] }).text;
-  assert.equal(fixed, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./x.sh\n        env:\n          AUTH: ${{ secrets.TOKEN }}\n      - run: make\n');
+  assert.equal(
+    fixed,
+    'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: curl -d x https://example.com\n        env:\n          AUTH: ${{ secrets.TOKEN }}\n' +
+      // gh reads GH_TOKEN without naming it; make runs the repository's code, which may read either.
+      '      - env:\n          GH_TOKEN: ${{ secrets.BOT_TOKEN }}\n        run: gh issue comment 1 --body hi\n' +
+      '      - env:\n          TOKEN: ${{ secrets.TOKEN }}\n          GH_TOKEN: ${{ secrets.BOT_TOKEN }}\n        run: make release\n' +
+      '      - run: echo done\n',
+  );
 });
 
 test('secret-echo: piping into a consumer, masking, and GITHUB_ENV are not leaks; encoded printing is', () => {

@@ -92,6 +92,9 @@ export interface MoveToEnvInput {
 /** Replaces every identical occurrence of the expression in the script and adds one env entry for it. */
 export function moveExpressionToEnv(input: MoveToEnvInput): Fix | undefined {
   const { text, step, script, expr, lang } = input;
+  // In a quoted YAML scalar (`run: 'build ${{ x }}'`) the source is not the script: YAML escapes ('' and \") and the
+  // scalar's own quotes would be mistaken for the shell's, and a rewrite could break the YAML. No mechanical fix there.
+  if (text[script.span.start] === "'" || text[script.span.start] === '"') return undefined;
   const exprText = text.slice(expr.span.start, expr.span.end);
   if (lang === 'python' && !/^\s*(import os\b|from os import environ)/m.test(script.text)) return undefined;
   const existing = input.existingVar ? { name: input.existingVar } : step.env?.entries.find((e) => e.value?.text.trim() === exprText.trim());

@@ -2,7 +2,7 @@
 import type { Fix, Span, TextEdit } from '../engine/types';
 import type { KeyValue } from '../model/common';
 import type { Step, Workflow } from '../model/workflow';
-import { scriptUsesVar } from '../analysis/secrets/usage';
+import { scriptMayReadImplicitly, scriptUsesVar } from '../analysis/secrets/usage';
 import { pairLinesSpan } from './edits';
 import { addStepEnv } from './env';
 
@@ -28,8 +28,10 @@ export function stepsUsingWorkflowEnv(wf: Workflow, name: string, text: string):
       const envSpan = step.env ? { start: step.env.keySpan.start, end: Math.max(...step.env.entries.map((e) => e.span.end), step.env.keySpan.end) } : undefined;
       const rewrites = (step.env?.entries ?? []).flatMap((e) => (e.value?.expressions ?? []).flatMap((x) => x.contexts.filter((c) => c.segments[0] === 'env' && c.segments[1] === lower).map((c) => c.span)));
       const rest = envSpan ? text.slice(step.span.start, envSpan.start) + text.slice(envSpan.end, step.span.end) : text.slice(step.span.start, step.span.end);
-      const actionMayRead = !!step.uses && step.uses.kind !== 'docker' && !ENV_AGNOSTIC_ACTIONS.test(step.uses.slug ?? '');
-      const needsVar = scriptUsesVar(rest, name) || actionMayRead;
+      // Container actions (`docker://`) get the step's whole environment too.
+      const actionMayRead = !!step.uses && !ENV_AGNOSTIC_ACTIONS.test(step.uses.slug ?? '');
+      const runsTool = !!step.run && scriptMayReadImplicitly(step.run.text, name);
+      const needsVar = scriptUsesVar(rest, name) || actionMayRead || runsTool;
       if (needsVar || rewrites.length) out.push({ step, rewrites, needsVar });
     }
   }

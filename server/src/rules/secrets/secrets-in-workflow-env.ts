@@ -17,7 +17,7 @@ export default defineRule({
       risk:
         'Workflow-level env: is inherited by every job and every step, including third-party actions that have no use for the secret. Any of them, if compromised or injected into, can read it from its environment.',
       remediation:
-        'Declare the secret in the env: of the steps that use it. The quick-fix moves it to the steps whose scripts, inputs or conditions mention it and to the steps running actions that could read it from the environment; review those.',
+        'Declare the secret in the env: of the steps that use it. The quick-fix moves it to the steps whose scripts, inputs or conditions mention it, to the steps running actions that could read it from the environment, to the scripts that run the repository\'s own code (which may read any variable), and, for variables tools read on their own (GH_TOKEN for `gh`, NODE_AUTH_TOKEN for `npm`, AWS_* for the AWS CLI and Terraform, ...), to every script that runs a program. Review the result.',
       vulnerableExample: 'env:\n  NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: $NPM_TOKEN\n',
       safeExample: 'jobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n',
       references: ['https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions#using-secrets-in-a-workflow'],
@@ -31,7 +31,9 @@ export default defineRule({
       const users = stepsUsingWorkflowEnv(wf, entry.name, ctx.text);
       const fix = moveWorkflowEnvToSteps(ctx.text, wf, entry, entry.value.text);
       ctx.report({
-        message: `${entry.name} carries a secret in the workflow env:, visible to every step of every job: declare it on the ${users.length || 'no'} step${users.length === 1 ? '' : 's'} that use${users.length === 1 ? 's' : ''} it.`,
+        message: users.length
+          ? `${entry.name} carries a secret in the workflow env:, visible to every step of every job: declare it only on the ${users.length === 1 ? 'step' : `${users.length} steps`} that may read it.`
+          : `${entry.name} carries a secret in the workflow env:, visible to every step of every job, and no step reads it: remove it.`,
         span: entry.keySpan,
         fixes: fix ? [fix] : [],
         properties: { variable: entry.name, steps: users.length },
