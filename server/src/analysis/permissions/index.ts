@@ -7,9 +7,26 @@ import { lookupAction, needsOf, isTokenScope, type ActionKnowledge, type InputCo
 import type { Permissions, ScalarValue } from '../../model/common';
 import { buildAction } from '../../model/action';
 import { buildWorkflow, stepLabel, type Job, type Step, type Workflow } from '../../model/workflow';
-import { parseYaml } from '../../yaml/parse';
+import { parseYaml, type ParsedYaml } from '../../yaml/parse';
 import { analyzeGithubScript, analyzeShellScript } from './scripts';
 import { mergeNeeds, TOKEN_SCOPES, type NeedSource, type ScopeMap, type ScopeNeedFound, type UnknownStep } from './scopes';
+
+/**
+ * Local callees parsed once for many callers: a composite action in .github/actions/ is used by most workflows of its
+ * repository. Keyed by the text itself (so an edited callee is parsed again); the oldest entries go first.
+ */
+const parsedCallees = new Map<string, ParsedYaml>();
+const MAX_PARSED_CALLEES = 256;
+
+function parseCallee(text: string): ParsedYaml {
+  let parsed = parsedCallees.get(text);
+  if (!parsed) {
+    parsed = parseYaml(text);
+    if (parsedCallees.size >= MAX_PARSED_CALLEES) parsedCallees.delete(parsedCallees.keys().next().value!);
+    parsedCallees.set(text, parsed);
+  }
+  return parsed;
+}
 
 export * from './scopes';
 
@@ -263,7 +280,7 @@ function localAction(step: Step, path: string, env: Map<string, EnvVar>, outer: 
   if (outer.depth >= MAX_DEPTH) return unknown(`local action ${path} is nested too deeply`);
   const file = [`${dir}/action.yml`, `${dir}/action.yaml`].find((f) => resolve(f) !== undefined);
   if (!file || outer.visiting.has(file)) return unknown(file ? `local action ${path} calls itself` : `local action ${path} was not found`);
-  const action = buildAction(parseYaml(resolve(file)!), file);
+  const action = buildAction(parseCallee(resolve(file)!), file);
   if (!action) return unknown(`local action ${path} could not be read`);
   if (action.using?.text !== 'composite') {
     // A JavaScript or Docker action sees the GITHUB_TOKEN only through its inputs or environment.
@@ -303,7 +320,7 @@ function reusableWorkflow(job: Job, options: PermissionsOptions, visiting: Set<s
   if (visiting.has(path) || depth >= MAX_DEPTH) return unknown(`reusable workflow ${uses.path} calls itself or is nested too deeply`);
   const text = options.resolve(path);
   if (text === undefined) return unknown(`reusable workflow ${uses.path} was not found`);
-  const callee = buildWorkflow(parseYaml(text), path);
+  const callee = buildWorkflow(parseCallee(text), path);
   if (!callee) return unknown(`reusable workflow ${uses.path} could not be read`);
   const result = computeWithState(callee, options, new Set([...visiting, path]), depth + 1);
   for (const j of result.jobs) {
