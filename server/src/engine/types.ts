@@ -3,6 +3,7 @@
 import type { AnalysisContext } from './context';
 import type { Workflow, Job, Step } from '../model/workflow';
 import type { ActionMetadata } from '../model/action';
+import type { ScalarValue } from '../model/common';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 export type Confidence = 'high' | 'medium' | 'low';
@@ -135,4 +136,19 @@ export interface Rule {
 
 export function defineRule(rule: Rule): Rule {
   return rule;
+}
+
+/** Hooks calling `check` on every `if:` condition: of jobs and steps in workflows, of composite action steps. */
+export function everyCondition(check: (condition: ScalarValue, wf: Workflow | undefined, ctx: AnalysisContext) => void): Pick<Rule, 'job' | 'step' | 'actionStep'> {
+  return {
+    job(job, wf, ctx) {
+      if (job.if) check(job.if, wf, ctx);
+    },
+    step(step, _job, wf, ctx) {
+      if (step.if) check(step.if, wf, ctx);
+    },
+    actionStep(step, _action, ctx) {
+      if (step.if) check(step.if, undefined, ctx);
+    },
+  };
 }

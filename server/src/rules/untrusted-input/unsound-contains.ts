@@ -1,4 +1,4 @@
-import { defineRule, type Fix } from '../../engine/types';
+import { defineRule, everyCondition, type Fix } from '../../engine/types';
 import type { AnalysisContext } from '../../engine/context';
 import type { ScalarValue } from '../../model/common';
 import type { Workflow } from '../../model/workflow';
@@ -31,15 +31,7 @@ export default defineRule({
     },
   },
 
-  job(job, wf, ctx) {
-    if (job.if) check(job.if, wf, ctx);
-  },
-  step(step, _job, wf, ctx) {
-    if (step.if) check(step.if, wf, ctx);
-  },
-  actionStep(step, _action, ctx) {
-    if (step.if) check(step.if, undefined, ctx);
-  },
+  ...everyCondition(check),
 });
 
 function check(cond: ScalarValue, wf: Workflow | undefined, ctx: AnalysisContext): void {
