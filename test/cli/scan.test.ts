@@ -190,6 +190,19 @@ describe('flowguard scan', { concurrency: true }, () => {
     assert.deepEqual(again.filter((f) => fixedRules.includes(f.ruleId)), []);
   });
 
+  test('--fix-safe applies only the fixes marked safe', async (t) => {
+    const dir = tempDir(t);
+    cpSync(join(EXAMPLES, 'vulnerable'), dir, { recursive: true });
+    const file = join(dir, '.github', 'workflows', 'pr-greeter.yml');
+    const r = await runCli(['scan', '.', '--fix-safe', '--no-fail'], { cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const written = readFileSync(file, 'utf8');
+    const safeOnly = fixAll({ path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT }, { safeOnly: true }).text;
+    assert.equal(written, safeOnly);
+    assert.notEqual(safeOnly, VULNERABLE_TEXT, 'the example has safe fixes');
+    assert.notEqual(safeOnly, fixAll({ path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT }).text, 'and fixes to review, which are left alone');
+  });
+
   test('a byte order mark does not shift first-line columns, and --fix keeps it', async (t) => {
     const root = tempDir(t);
     const text = 'on: pull_request_target\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';

@@ -13,6 +13,8 @@ export interface ScanOptions {
   format: Format;
   output?: string;
   fix: boolean;
+  /** With --fix: only fixes marked safe (no behaviour change to review), e.g. for an unattended CI job. */
+  safeFixesOnly: boolean;
   minSeverity?: Severity;
   config?: string;
   noFail: boolean;
@@ -38,6 +40,8 @@ Scan options:
   -o, --output FILE              write the report to FILE instead of standard output
       --fix                      apply each finding's preferred fix in place (review the diff), print what
                                  changed and the names of the secrets to create
+      --fix-safe                 like --fix, but only the fixes marked safe (they remove the risk and change
+                                 nothing else the workflow does)
       --min-severity LEVEL       only report findings at or above LEVEL (high, medium, low, info)
   -c, --config FILE              configuration file (default: .flowguard.yml or .flowguard.yaml in the current folder)
       --no-fail                  exit 0 even when findings remain
@@ -73,7 +77,7 @@ export function parseArgs(argv: readonly string[]): Command {
 }
 
 function parseScan(args: readonly string[]): Command {
-  const opts: ScanOptions = { command: 'scan', paths: [], format: 'text', fix: false, noFail: false };
+  const opts: ScanOptions = { command: 'scan', paths: [], format: 'text', fix: false, safeFixesOnly: false, noFail: false };
   let onlyPaths = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -109,6 +113,11 @@ function parseScan(args: readonly string[]): Command {
       case '--fix':
         flag();
         opts.fix = true;
+        break;
+      case '--fix-safe':
+        flag();
+        opts.fix = true;
+        opts.safeFixesOnly = true;
         break;
       case '--min-severity':
         opts.minSeverity = oneOf(value(), SEVERITIES, '--min-severity');

@@ -95,10 +95,10 @@ function scanFile(target: Target, opts: ScanOptions, config: FlowguardConfig, cw
   const result = analyze({ path, text, config, readFile });
   const file: FileReport = { path, uri, text, result };
   if (!result.kind && result.problems.length === 0) file.skipped = 'neither a workflow nor an action';
-  if (!opts.fix || !result.findings.some((f) => f.fixes.length > 0)) return file;
+  if (!opts.fix || !result.findings.some((f) => f.fixes.some((x) => !opts.safeFixesOnly || x.safety === 'safe'))) return file;
   let fixed: FixAllResult;
   try {
-    fixed = fixAll({ path, text, config, readFile });
+    fixed = fixAll({ path, text, config, readFile }, { safeOnly: opts.safeFixesOnly });
   } catch (err) {
     // A broken fix must not stop the scan or leave a half-written file: the file is reported unfixed.
     errors.push(`could not apply the fixes to ${path}: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
