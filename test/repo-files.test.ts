@@ -158,6 +158,20 @@ test('language server: local callees are read, unsaved callee text wins, and com
   const next = await client.diagnostics(caller, (p) => p.version === version, 15_000, seen);
   assert.match(next.diagnostics.find((d) => d.code === 'secrets-inherit')?.message.toString() ?? '', /REGISTRY_TOKEN/);
 
+  // The callee changed on disk (not open): after the watched-file event the caller's next analysis reads it again.
+  const publish = join(root, '.github/workflows/publish.yml');
+  client.close(pathToUri(publish));
+  const seenClosed = client.published.length;
+  const closedVersion = client.change(caller, [{ text: CALLER + '\n' }]);
+  const fromSaved = await client.diagnostics(caller, (p) => p.version === closedVersion, 15_000, seenClosed);
+  assert.match(fromSaved.diagnostics.find((d) => d.code === 'secrets-inherit')?.message.toString() ?? '', /NPM_TOKEN/, 'closed unsaved: the disk text again');
+  writeFileSync(publish, PUBLISH.replace(/NPM_TOKEN/g, 'PACKAGES_TOKEN'));
+  void client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToUri(publish), type: 2 }] });
+  const seenDisk = client.published.length;
+  const diskVersion = client.change(caller, [{ text: CALLER }]);
+  const fromDisk = await client.diagnostics(caller, (p) => p.version === diskVersion, 15_000, seenDisk);
+  assert.match(fromDisk.diagnostics.find((d) => d.code === 'secrets-inherit')?.message.toString() ?? '', /PACKAGES_TOKEN/);
+
   const deploy = pathToUri(join(root, '.github/workflows/deploy.yml'));
   client.open(deploy, DEPLOY);
   const marked = await client.diagnostics(deploy, (p) => p.diagnostics.some((d) => d.code === 'hardcoded-credential' && /already in the git history/.test(String(d.message))));

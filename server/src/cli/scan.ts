@@ -8,7 +8,7 @@ import { fixAll, type FixAllResult } from '../fixes/apply';
 import { renderFixLog, renderReport, type FileReport, type ScanReport } from '../report/index';
 import { ALL_RULES } from '../rules/index';
 import { gitRootOf, repoFileReader, repoRootOf, splitBom, type RepoFileReader } from '../io/repo-files';
-import { markLeakedSecrets } from '../secretstore/git-history';
+import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
 import { MAX_ANALYSED_BYTES } from '../yaml/parse';
 import { CliError, type ScanOptions } from './args';
 import { collectTargets, describeIoError, relativePath, type Target } from './files';
@@ -125,7 +125,7 @@ async function markLeaks(files: FileReport[], targets: Map<string, string>): Pro
   await Promise.all(
     files.map(async (f) => {
       const file = targets.get(f.path);
-      const gitRoot = file ? gitRootOf(file) : undefined;
+      const gitRoot = file && secretValueFindings(f.result).length ? gitRootOf(file) : undefined;
       if (file && gitRoot) await markLeakedSecrets(f.result, gitRoot, f.text, file);
     }),
   );

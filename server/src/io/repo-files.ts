@@ -32,10 +32,10 @@ export function gitRootOf(file: string): string | undefined {
 export type RepoFileReader = (repoRelativePath: string) => string | undefined;
 
 /**
- * A reader of repository-relative paths under `root`, memoised for the reader's life (one scan, one analysis).
- * Paths that leave the root (`..`, absolute paths, symbolic links pointing outside) read as missing: a workflow's
- * text must not make Flowguard open files elsewhere. `overlay` supplies unsaved editor text for an absolute path
- * before the disk is read.
+ * A reader of repository-relative paths under `root`. Disk reads are memoised for the reader's life (a CLI scan; in
+ * the language server, until a watched file changes); `overlay`, the editor's unsaved text for an absolute path, is
+ * asked first on every read. Paths that leave the root (`..`, absolute paths, symbolic links pointing outside) read
+ * as missing: a workflow's text must not make Flowguard open files elsewhere.
  */
 export function repoFileReader(root: string, overlay?: (absolutePath: string) => string | undefined): RepoFileReader {
   const base = resolve(root);
@@ -47,17 +47,17 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
     if (!rel || rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return undefined;
     const abs = resolve(base, rel);
     if (!inside(abs, base)) return undefined;
+    const unsaved = overlay?.(abs);
+    if (unsaved !== undefined) return unsaved;
     if (memo.has(abs)) return memo.get(abs);
-    let text = overlay?.(abs);
-    if (text === undefined) {
-      try {
-        realBase ??= realpathSync(base);
-        const real = realpathSync(abs);
-        const stat = statSync(real);
-        text = inside(real, realBase) && stat.isFile() && stat.size <= MAX_CALLEE_BYTES ? readFileSync(real, 'utf8') : undefined;
-      } catch {
-        text = undefined;
-      }
+    let text: string | undefined;
+    try {
+      realBase ??= realpathSync(base);
+      const real = realpathSync(abs);
+      const stat = statSync(real);
+      text = inside(real, realBase) && stat.isFile() && stat.size <= MAX_CALLEE_BYTES ? readFileSync(real, 'utf8') : undefined;
+    } catch {
+      text = undefined;
     }
     memo.set(abs, text);
     return text;
@@ -70,4 +70,16 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
  */
 export function splitBom(raw: string): { bom: string; text: string } {
   return raw.charCodeAt(0) === 0xfeff ? { bom: '\uFEFF', text: raw.slice(1) } : { bom: '', text: raw };
+}
+
+/** Files the language server reads from disk beyond this are skipped (the parser refuses them anyway). */
+export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+
+/** A closed document's text as an editor would show it (no BOM); undefined when missing, unreadable or too large. */
+export function readDocument(path: string): string | undefined {
+  try {
+    return statSync(path).size > MAX_DOCUMENT_BYTES ? undefined : splitBom(readFileSync(path, 'utf8')).text;
+  } catch {
+    return undefined;
+  }
 }

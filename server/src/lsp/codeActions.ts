@@ -6,7 +6,7 @@ import { repoFileReader } from '../io/repo-files';
 import { FIX_ALL_KIND } from '../protocol';
 import { blockScalarKeyLine, type LineIndex } from '../yaml/lines';
 import { visit } from 'yaml';
-import { parseYaml } from '../yaml/parse';
+import type { Node } from '../yaml/parse';
 import { spanToRange, rangeToSpan } from './convert';
 import { findingDiagnostic } from './diagnostics';
 import { WORKER_THRESHOLD, type Snapshot, type Target } from './documents';
@@ -34,7 +34,7 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, target
           command: fix.followUp ? { title: fix.title, command: fix.followUp.command, arguments: fix.followUp.args } : undefined,
         });
       }
-      const suppress = suppressionEdit(snapshot.text, snapshot.lines, f, small);
+      const suppress = suppressionEdit(snapshot.text, snapshot.lines, f, snapshot.analysis.result.model?.root);
       if (suppress) {
         actions.push({
           title: `Suppress ${f.ruleId} ${suppress.forBlock ? 'in this script' : 'on this line'}`,
@@ -84,14 +84,15 @@ export function minimalEdit(before: string, after: string): TextEdit {
  * text (and in a folded `>` script it would comment out the next command), so the comment goes on its own line above
  * the key that holds the script, which the engine honours for every finding in that block.
  */
-export function suppressionEdit(text: string, lines: LineIndex, f: Finding, checkFlowScalars = true): (TextEdit & { forBlock: boolean }) | undefined {
+export function suppressionEdit(text: string, lines: LineIndex, f: Finding, root?: Node): (TextEdit & { forBlock: boolean }) | undefined {
   const line = lines.positionAt(f.span.start).line;
   const comment = `# flowguard: ignore[${f.ruleId}]`;
   const keyLine = blockScalarKeyLine(lines, line);
   if (keyLine === undefined) {
     const lineEnd = lines.lineEnd(line);
-    // Parsing to find multi-line quoted scalars is skipped on large documents (it would run on every cursor move).
-    if (checkFlowScalars && insideMultilineFlowScalar(text, lineEnd)) return undefined;
+    // The analysis' own YAML tree tells multi-line quoted scalars apart; large documents analysed in the worker come
+    // back without it, and are not parsed again here (this runs on every cursor move).
+    if (root && insideMultilineFlowScalar(root, text, lineEnd)) return undefined;
     return { span: { start: lineEnd, end: lineEnd }, newText: ` ${comment}`, forBlock: false };
   }
   const keyStart = lines.lineStart(keyLine);
@@ -101,11 +102,9 @@ export function suppressionEdit(text: string, lines: LineIndex, f: Finding, chec
 }
 
 /** A quoted or plain scalar spanning lines: a trailing `#` there would change the value or break the YAML. */
-function insideMultilineFlowScalar(text: string, offset: number): boolean {
-  const parsed = parseYaml(text);
-  if (!parsed.doc) return false;
+function insideMultilineFlowScalar(root: Node, text: string, offset: number): boolean {
   let inside = false;
-  visit(parsed.doc, {
+  visit(root, {
     Scalar(_key, node) {
       if (!node.range || offset <= node.range[0] || offset >= node.range[1]) return;
       inside = text.slice(node.range[0], offset).includes('\n');

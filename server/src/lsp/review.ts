@@ -1,8 +1,7 @@
 // flowguard/review: per-file facts for the Security Review (and its SARIF export), computed in the server.
-import { readFileSync, statSync } from 'node:fs';
 import { reviewFacts } from '../analysis/review';
 import { analyze } from '../engine/analyze';
-import { repoFileReader, repoRootOf, splitBom } from '../io/repo-files';
+import { readDocument, repoFileReader, repoRootOf } from '../io/repo-files';
 import type { FlowguardConfig } from '../engine/config';
 import type { FileReport } from '../report/model';
 import { renderSarif } from '../report/sarif';
@@ -18,8 +17,6 @@ export interface ReviewHost {
   configFor(uri: string): Promise<FlowguardConfig | undefined>;
 }
 
-const MAX_BYTES = 10 * 1024 * 1024;
-
 export async function handleReview(params: ReviewParams, host: ReviewHost, isCancelled: () => boolean): Promise<ReviewResult> {
   const result: ReviewResult = { files: [] };
   const reports: FileReport[] = [];
@@ -28,7 +25,7 @@ export async function handleReview(params: ReviewParams, host: ReviewHost, isCan
     await new Promise((resolve) => setImmediate(resolve));
     if (isCancelled()) throw new Error('review cancelled');
     const path = uriToPath(uri);
-    const text = host.openText(uri) ?? (path ? readSmall(path) : undefined);
+    const text = host.openText(uri) ?? (path ? readDocument(path) : undefined);
     if (text === undefined || !path) {
       result.files.push({ uri });
       continue;
@@ -42,12 +39,4 @@ export async function handleReview(params: ReviewParams, host: ReviewHost, isCan
   }
   if (params.sarif) result.sarif = renderSarif({ toolVersion: version, files: reports, srcRoot: params.srcRoot });
   return result;
-}
-
-function readSmall(path: string): string | undefined {
-  try {
-    return statSync(path).size > MAX_BYTES ? undefined : splitBom(readFileSync(path, 'utf8')).text;
-  } catch {
-    return undefined;
-  }
 }

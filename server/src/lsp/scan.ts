@@ -1,12 +1,12 @@
 // Workspace scan: walks roots for workflow/action files (and config-included YAML) and analyses each.
 // Runs inside the analysis worker, so the language server keeps answering while it works.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { isIgnored, isIncluded, type FlowguardConfig } from '../engine/config';
 import { kindFromPath } from '../model/detect';
 import type { FileFindings } from '../protocol';
-import { repoFileReader, repoRootOf, splitBom, type RepoFileReader } from '../io/repo-files';
+import { readDocument, repoFileReader, repoRootOf, type RepoFileReader } from '../io/repo-files';
 import { analyseText } from './analysis';
 import { pathToUri } from './paths';
 import { summarise } from './summaries';
@@ -26,8 +26,6 @@ export interface ScanRequest {
 
 /** Directories no workflow lives in and that can be huge. */
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
-/** Files beyond this are not read by the scan (the parser refuses them anyway). */
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 interface Candidate {
   path: string;
@@ -74,13 +72,8 @@ export function scan(req: ScanRequest, onProgress: (done: number, total: number)
   const readers = new Map<string, RepoFileReader>();
   candidates.forEach((c, i) => {
     onProgress(i, candidates.length);
-    let text: string;
-    try {
-      if (statSync(c.path).size > MAX_FILE_BYTES) return;
-      text = splitBom(readFileSync(c.path, 'utf8')).text;
-    } catch {
-      return; // deleted or unreadable since the walk
-    }
+    const text = readDocument(c.path);
+    if (text === undefined) return; // deleted, unreadable or too large since the walk
     const repoRoot = repoRootOf(c.path, c.root);
     if (!readers.has(repoRoot)) readers.set(repoRoot, repoFileReader(repoRoot));
     const analysis = analyseText({ relPath: c.relPath, text, config: c.config, repoRoot }, readers.get(repoRoot));

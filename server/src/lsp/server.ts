@@ -18,7 +18,7 @@ import {
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { DEFAULT_CONFIG, isIgnored, isIncluded } from '../engine/config';
 import { kindFromPath } from '../model/detect';
 import { version } from '../../../package.json';
@@ -36,8 +36,8 @@ import {
   type WorkspaceFindingsResult,
 } from '../protocol';
 import { LineIndex } from '../yaml/lines';
-import { gitRootOf, repoFileReader, repoRootOf, splitBom } from '../io/repo-files';
-import { markLeakedSecrets } from '../secretstore/git-history';
+import { gitRootOf, readDocument, repoFileReader, repoRootOf, type RepoFileReader } from '../io/repo-files';
+import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
 import { analyseText } from './analysis';
 import { codeActions } from './codeActions';
 import { lenses } from './codeLens';
@@ -91,6 +91,16 @@ export function startServer(kind: ServerKind): Connection {
   const script = workerScript();
 
   const openText = (path: string) => documents.get(pathToUri(path))?.getText();
+  /**
+   * One reader of local callees per repository, so an analysis on each keystroke does not read them from disk again.
+   * Open documents are read from the editor; the disk cache is dropped whenever a watched file changes.
+   */
+  const readers = new Map<string, RepoFileReader>();
+  const readerFor = (repoRoot: string): RepoFileReader => {
+    let reader = readers.get(repoRoot);
+    if (!reader) readers.set(repoRoot, (reader = repoFileReader(repoRoot, openText)));
+    return reader;
+  };
   const configFiles = new ConfigFiles(openText);
 
   function settingsFor(root: string): Promise<ClientSettings> {
@@ -113,7 +123,7 @@ export function startServer(kind: ServerKind): Connection {
       reported.add(loaded);
       const uri = pathToUri(loaded.file);
       if (loaded.problems.length || configReported.has(uri)) {
-        const text = openText(loaded.file) ?? safeRead(loaded.file);
+        const text = openText(loaded.file) ?? readDocument(loaded.file) ?? '';
         void connection.sendDiagnostics({ uri, diagnostics: configDiagnostics(new LineIndex(text), loaded.problems) });
         if (loaded.problems.length) configReported.add(uri);
         else configReported.delete(uri);
@@ -162,7 +172,7 @@ export function startServer(kind: ServerKind): Connection {
     target: (doc) => targetFor(doc.uri, doc.languageId),
     current: (uri) => documents.get(uri),
     workerScript: script,
-    reader: (repoRoot) => repoFileReader(repoRoot, openText),
+    reader: readerFor,
     log,
     done(doc, snapshot, stoppedReason) {
       if (!snapshot) {
@@ -183,8 +193,10 @@ export function startServer(kind: ServerKind): Connection {
 
   /** Credentials git already committed are reported as leaked once git answers (cached; a few ms to a second). */
   async function markLeaks(uri: string, snapshot: Snapshot): Promise<void> {
+    // Most analyses hold no secret value: they cost no file-system walk and no git.
+    if (!workspaceTrusted || secretValueFindings(snapshot.analysis.result).length === 0) return;
     const path = uriToPath(uri);
-    const gitRoot = path && workspaceTrusted ? gitRootOf(path) : undefined;
+    const gitRoot = path ? gitRootOf(path) : undefined;
     if (!path || !gitRoot) return;
     const marked = await markLeakedSecrets(snapshot.analysis.result, gitRoot, snapshot.text, path);
     // Only while this is still the document's current version: an edit since then has its own analysis.
@@ -264,6 +276,7 @@ export function startServer(kind: ServerKind): Connection {
   });
   documents.onDidClose(({ document }) => {
     analyzer.close(document.uri);
+    readers.clear(); // its saved text, if any, is now the disk's
     const path = uriToPath(document.uri);
     if (path && isConfigFile(path)) return configChanged(path);
     // Closed files keep no diagnostics: the workspace view reads them from flowguard/workspaceFindings.
@@ -276,13 +289,14 @@ export function startServer(kind: ServerKind): Connection {
   async function notifyFromDisk(uri: string, path: string): Promise<void> {
     if (!existsSync(path)) return notifyFindings(uri, undefined);
     const target = await targetFor(uri);
-    const text = target ? safeRead(path) : '';
+    const text = target ? (readDocument(path) ?? '') : '';
     // Large closed files are left to the next workspace scan rather than blocking the server here.
     if (!target || text.length >= WORKER_THRESHOLD || documents.get(uri)) return;
     notifyFindings(uri, summarise(uri, text, analyseText({ relPath: target.relPath, text, config: target.config, kind: target.kind, repoRoot: target.repoRoot }), 0));
   }
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    readers.clear();
     for (const change of changes) {
       const path = uriToPath(change.uri);
       if (!path) continue;
@@ -380,12 +394,4 @@ export function startServer(kind: ServerKind): Connection {
   documents.listen(connection);
   connection.listen();
   return connection;
-}
-
-function safeRead(path: string): string {
-  try {
-    return statSync(path).size > 10 * 1024 * 1024 ? '' : splitBom(readFileSync(path, 'utf8')).text;
-  } catch {
-    return '';
-  }
 }

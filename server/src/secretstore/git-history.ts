@@ -73,6 +73,11 @@ function needle(text: string, f: Finding): string | undefined {
   return value && value.length >= 8 ? value : undefined;
 }
 
+/** Findings whose span is a secret value (the ones history is searched for). */
+export function secretValueFindings(result: AnalysisResult): Finding[] {
+  return result.findings.filter((f) => typeof f.properties?.masked === 'string');
+}
+
 /**
  * Marks each hardcoded credential that a committed version of the file already contains:
  * `properties.leakedInHistory = true` and a message saying it must be rotated. Never throws; no git, no marks.
@@ -80,7 +85,7 @@ function needle(text: string, f: Finding): string | undefined {
  * `file` is the file's absolute or repository-relative path when `result.path` is relative to another folder.
  */
 export async function markLeakedSecrets(result: AnalysisResult, repoRoot: string, text = result.model?.text, file = result.path): Promise<number> {
-  const secrets = result.findings.filter((f) => typeof f.properties?.masked === 'string');
+  const secrets = secretValueFindings(result);
   if (!text || secrets.length === 0) return 0;
   const relPath = (isAbsolute(file) ? relative(repoRoot, file) : file).split('\\').join('/');
   if (relPath.startsWith('..')) return 0;
