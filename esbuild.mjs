@@ -41,5 +41,7 @@ if (watch) {
 } else {
   const started = Date.now();
   await esbuild.build(options);
-  console.log(`esbuild: built ${options.entryPoints.length} bundles into dist/ in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+  console.log(
+    `esbuild: built ${options.entryPoints.length} bundles into dist/ in ${Date.now() - started} ms${production ? ' (production)' : ''}`,
+  );
 }

@@ -50,7 +50,13 @@ export interface Stats {
 
 export function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, total: sorted.reduce((a, b) => a + b, 0), p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? NaN };
+  return {
+    n: sorted.length,
+    total: sorted.reduce((a, b) => a + b, 0),
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 export interface EngineTiming extends Stats {
@@ -60,7 +66,11 @@ export interface EngineTiming extends Stats {
 }
 
 /** Analyses every file once with `rules` (default: all) and returns per-file timings. Warm the JIT with `warmup`. */
-export function timeEngine(files: readonly CorpusFile[], rules: readonly Rule[] = ALL_RULES, warmup = true): EngineTiming {
+export function timeEngine(
+  files: readonly CorpusFile[],
+  rules: readonly Rule[] = ALL_RULES,
+  warmup = true,
+): EngineTiming {
   if (warmup) for (const f of files.slice(0, 50)) analyze({ path: f.repoPath, text: f.text, rules });
   const samples: number[] = [];
   let findings = 0;
@@ -107,5 +117,9 @@ function table(rows: Row[]): string {
   const cell = (v: string | number | undefined) => (v === undefined ? '' : String(v));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: string[]) => '| ' + vals.map((v, i) => v.padEnd(widths[i])).join(' | ') + ' |';
-  return [line(cols), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+  return [
+    line(cols),
+    '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|',
+    ...rows.map((r) => line(cols.map((c) => cell(r[c])))),
+  ].join('\n');
 }

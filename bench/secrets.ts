@@ -56,11 +56,29 @@ export function registerSecretsBench(files: readonly CorpusFile[], rounds = 5): 
     }
     const perFile = (total: number) => `${((total / files.length) * 1000).toFixed(0)} µs`;
     const rows: Row[] = [
-      { measure: `all rules (${all.length})`, 'corpus total': ms(median(totals.all)), 'per file': perFile(median(totals.all)) },
-      { measure: `all rules minus secrets (${withoutSecrets.length})`, 'corpus total': ms(median(totals.without)), 'per file': perFile(median(totals.without)) },
-      { measure: 'secrets rules, own hook time', 'corpus total': ms(median(totals.hooks)), 'per file': perFile(median(totals.hooks)), share: `${((median(totals.hooks) / median(totals.all)) * 100).toFixed(1)}% of the full scan` },
+      {
+        measure: `all rules (${all.length})`,
+        'corpus total': ms(median(totals.all)),
+        'per file': perFile(median(totals.all)),
+      },
+      {
+        measure: `all rules minus secrets (${withoutSecrets.length})`,
+        'corpus total': ms(median(totals.without)),
+        'per file': perFile(median(totals.without)),
+      },
+      {
+        measure: 'secrets rules, own hook time',
+        'corpus total': ms(median(totals.hooks)),
+        'per file': perFile(median(totals.hooks)),
+        share: `${((median(totals.hooks) / median(totals.all)) * 100).toFixed(1)}% of the full scan`,
+      },
     ];
-    for (const id of secretIds) rows.push({ measure: `  ${id}`, 'corpus total': ms(median(perRule.get(id)!)), 'per file': perFile(median(perRule.get(id)!)) });
+    for (const id of secretIds)
+      rows.push({
+        measure: `  ${id}`,
+        'corpus total': ms(median(perRule.get(id)!)),
+        'per file': perFile(median(perRule.get(id)!)),
+      });
     return rows;
   });
 }

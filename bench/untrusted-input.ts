@@ -31,7 +31,12 @@ export function registerUntrustedInputBench(files: readonly CorpusFile[]): void 
     // The foundation's template-injection is now the taint-aware one; the row without it shows what taint costs.
     const withoutInjection = foundation.filter((r) => r.meta.id !== 'template-injection');
     const [base, ours, all, noInjection] = medianTotals(files, [foundation, withIssue3, ALL_RULES, withoutInjection]);
-    const row = (set: string, rules: number, total: number): Row => ({ 'rule set': set, rules, 'CPU time (median of 5)': ms(total), 'x foundation': (total / base).toFixed(2) });
+    const row = (set: string, rules: number, total: number): Row => ({
+      'rule set': set,
+      rules,
+      'CPU time (median of 5)': ms(total),
+      'x foundation': (total / base).toFixed(2),
+    });
     return [
       row('foundation without template-injection', withoutInjection.length, noInjection),
       row('foundation (4 rules)', foundation.length, base),

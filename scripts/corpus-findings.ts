@@ -28,10 +28,14 @@ const category = arg('category');
 const confidence = arg('confidence');
 const sampleSize = process.argv.includes('--all') ? Infinity : Number(arg('sample') ?? 20);
 let seed = Number(arg('seed') ?? 1);
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
 const categoryOf = new Map(ALL_RULES.map((r) => [r.meta.id, r.meta.category]));
-const rows = readFileSync(join(corpus, 'MANIFEST.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+const rows = readFileSync(join(corpus, 'MANIFEST.tsv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.split('\t'));
 const counts = new Map<string, { high: number; medium: number; low: number }>();
 const picked: Array<{ where: string; finding: Finding; line: string }> = [];
 let files = 0;
@@ -53,10 +57,13 @@ for (const [repo, , path, , kind] of rows) {
     c[f.confidence]++;
     counts.set(f.ruleId, c);
     if (confidence && f.confidence !== confidence) continue;
-    const lineNo = text.slice(0, f.span.start).split("\n").length;
+    const lineNo = text.slice(0, f.span.start).split('\n').length;
     const lineStart = text.lastIndexOf('\n', f.span.start - 1) + 1;
     const lineEnd = text.indexOf('\n', f.span.start);
-    const line = redactor.masked(lineStart, lineEnd === -1 ? text.length : lineEnd).text.trim().slice(0, 200);
+    const line = redactor
+      .masked(lineStart, lineEnd === -1 ? text.length : lineEnd)
+      .text.trim()
+      .slice(0, 200);
     picked.push({ where: `${repo}/${path}:${lineNo}`, finding: { ...f, message: redactor.scrub(f.message) }, line });
   }
 }
@@ -66,10 +73,21 @@ console.log('rule'.padEnd(34) + 'high'.padStart(7) + 'medium'.padStart(8) + 'low
 for (const [rule, c] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) {
   console.log(rule.padEnd(34) + String(c.high).padStart(7) + String(c.medium).padStart(8) + String(c.low).padStart(7));
 }
-const sample = sampleSize >= picked.length ? picked : picked.map((p) => ({ p, k: random() })).sort((a, b) => a.k - b.k).slice(0, sampleSize).map((x) => x.p);
-if (sample.length) console.log(`\n${sample.length} of ${picked.length} findings${confidence ? ` (${confidence} confidence)` : ''}:`);
+const sample =
+  sampleSize >= picked.length
+    ? picked
+    : picked
+        .map((p) => ({ p, k: random() }))
+        .sort((a, b) => a.k - b.k)
+        .slice(0, sampleSize)
+        .map((x) => x.p);
+if (sample.length)
+  console.log(`\n${sample.length} of ${picked.length} findings${confidence ? ` (${confidence} confidence)` : ''}:`);
 const compact = process.argv.includes('--compact');
 for (const s of sample) {
   if (compact) console.log(`${s.where} [${s.finding.ruleId}] ${s.line}`);
-  else console.log(`\n${s.where} [${s.finding.ruleId} ${s.finding.severity}/${s.finding.confidence}]\n  ${s.line}\n  ${s.finding.message}`);
+  else
+    console.log(
+      `\n${s.where} [${s.finding.ruleId} ${s.finding.severity}/${s.finding.confidence}]\n  ${s.line}\n  ${s.finding.message}`,
+    );
 }

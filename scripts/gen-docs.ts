@@ -20,13 +20,15 @@ function rulePage(meta: RuleMeta): string {
     ['Quick-fix', meta.fixable ? 'yes' : 'no'],
     ['Also known as', aliases.length ? aliases.map((a) => `\`${a}\``).join(', ') : '—'],
   ];
-  return [
-    GENERATED,
-    `# ${meta.id}: ${meta.title}`,
-    '| | |\n|---|---|\n' + rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n'),
-    ruleHelpMarkdown(meta).trimEnd(),
-    ...(meta.id === YAML_SYNTAX_META.id ? [] : [suppressing(meta)]),
-  ].join('\n\n') + '\n';
+  return (
+    [
+      GENERATED,
+      `# ${meta.id}: ${meta.title}`,
+      '| | |\n|---|---|\n' + rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n'),
+      ruleHelpMarkdown(meta).trimEnd(),
+      ...(meta.id === YAML_SYNTAX_META.id ? [] : [suppressing(meta)]),
+    ].join('\n\n') + '\n'
+  );
 }
 
 function suppressing(meta: RuleMeta): string {
@@ -37,10 +39,19 @@ function indexPage(rules: readonly RuleMeta[]): string {
   const sections = CATEGORIES.map((category) => {
     const inCategory = rules.filter((r) => r.category === category);
     if (inCategory.length === 0) return undefined;
-    const rows = inCategory.map((r) => `| [${r.id}](${r.id}.md) | ${r.title} | ${r.severity} | ${r.confidence} | ${r.fixable ? 'yes' : 'no'} |`);
+    const rows = inCategory.map(
+      (r) => `| [${r.id}](${r.id}.md) | ${r.title} | ${r.severity} | ${r.confidence} | ${r.fixable ? 'yes' : 'no'} |`,
+    );
     return `## ${CATEGORY_TITLES[category]} (\`${category}\`)\n\n| Rule | Title | Severity | Confidence | Quick-fix |\n|---|---|---|---|---|\n${rows.join('\n')}`;
   }).filter((s): s is string => s !== undefined);
-  return [GENERATED, '# Flowguard rules', `${rules.length} rules, grouped by checklist category. \`flowguard rules\` prints the same list.`, ...sections].join('\n\n') + '\n';
+  return (
+    [
+      GENERATED,
+      '# Flowguard rules',
+      `${rules.length} rules, grouped by checklist category. \`flowguard rules\` prints the same list.`,
+      ...sections,
+    ].join('\n\n') + '\n'
+  );
 }
 
 const pages = new Map<string, string>(REPORT_RULES.map((m) => [`${m.id}.md`, rulePage(m)]));
@@ -48,7 +59,9 @@ pages.set('README.md', indexPage(REPORT_RULES));
 // Pages of rules that no longer exist are stale too.
 const existing = existsSync(docsDir) ? readdirSync(docsDir).filter((f) => f.endsWith('.md')) : [];
 const obsolete = existing.filter((f) => !pages.has(f) && readFileSync(join(docsDir, f), 'utf8').startsWith(GENERATED));
-const changed = [...pages].filter(([name, text]) => !existsSync(join(docsDir, name)) || readFileSync(join(docsDir, name), 'utf8') !== text);
+const changed = [...pages].filter(
+  ([name, text]) => !existsSync(join(docsDir, name)) || readFileSync(join(docsDir, name), 'utf8') !== text,
+);
 
 if (process.argv.includes('--check')) {
   if (changed.length || obsolete.length) {
@@ -59,5 +72,6 @@ if (process.argv.includes('--check')) {
   mkdirSync(docsDir, { recursive: true });
   for (const [name, text] of changed) writeFileSync(join(docsDir, name), text);
   for (const name of obsolete) unlinkSync(join(docsDir, name));
-  if (changed.length || obsolete.length) console.log(`docs/rules: ${changed.length} written, ${obsolete.length} removed`);
+  if (changed.length || obsolete.length)
+    console.log(`docs/rules: ${changed.length} written, ${obsolete.length} removed`);
 }

@@ -9,7 +9,9 @@ const CHECK = [255, 255, 255];
 
 /** Shield: flat top with rounded shoulders, sides curving to a point at the bottom. Coordinates in 0..1. */
 function inShield(x, y) {
-  const top = 0.1, bottom = 0.92, half = 0.36;
+  const top = 0.1,
+    bottom = 0.92,
+    half = 0.36;
   if (y < top || y > bottom) return false;
   const t = (y - top) / (bottom - top);
   const width = t < 0.45 ? half : half * Math.cos(((t - 0.45) / 0.55) * (Math.PI / 2));
@@ -17,7 +19,8 @@ function inShield(x, y) {
 }
 
 function distToSegment(px, py, ax, ay, bx, by) {
-  const dx = bx - ax, dy = by - ay;
+  const dx = bx - ax,
+    dy = by - ay;
   const t = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)));
   return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
 }
@@ -31,17 +34,22 @@ const raw = Buffer.alloc(SIZE * (SIZE * 4 + 1));
 for (let py = 0; py < SIZE; py++) {
   raw[py * (SIZE * 4 + 1)] = 0; // filter: none
   for (let px = 0; px < SIZE; px++) {
-    let shield = 0, check = 0;
+    let shield = 0,
+      check = 0;
     for (let sy = 0; sy < 4; sy++) {
       for (let sx = 0; sx < 4; sx++) {
-        const x = (px + (sx + 0.5) / 4) / SIZE, y = (py + (sy + 0.5) / 4) / SIZE;
+        const x = (px + (sx + 0.5) / 4) / SIZE,
+          y = (py + (sy + 0.5) / 4) / SIZE;
         if (inShield(x, y)) inCheck(x, y) ? check++ : shield++;
       }
     }
     const cover = (shield + check) / 16;
     const mix = (i) => (cover ? Math.round((SHIELD[i] * shield + CHECK[i] * check) / (shield + check)) : 0);
     const o = py * (SIZE * 4 + 1) + 1 + px * 4;
-    raw[o] = mix(0); raw[o + 1] = mix(1); raw[o + 2] = mix(2); raw[o + 3] = Math.round(cover * 255);
+    raw[o] = mix(0);
+    raw[o + 1] = mix(1);
+    raw[o + 2] = mix(2);
+    raw[o + 3] = Math.round(cover * 255);
   }
 }
 
@@ -68,6 +76,11 @@ header.writeUInt32BE(SIZE, 0);
 header.writeUInt32BE(SIZE, 4);
 header[8] = 8; // bit depth
 header[9] = 6; // RGBA
-const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+const png = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  chunk('IHDR', header),
+  chunk('IDAT', deflateSync(raw, { level: 9 })),
+  chunk('IEND', Buffer.alloc(0)),
+]);
 writeFileSync(new URL('../media/icon.png', import.meta.url), png);
 console.log(`media/icon.png: ${png.length} bytes`);

@@ -26,9 +26,14 @@ const text =
   '];\n';
 const target = join(rulesDir, 'index.ts');
 let current = '';
-try { current = readFileSync(target, 'utf8'); } catch {}
+try {
+  current = readFileSync(target, 'utf8');
+} catch {}
 if (process.argv.includes('--check')) {
-  if (current !== text) { console.error('server/src/rules/index.ts is stale: run node scripts/gen-registry.mjs'); process.exit(1); }
+  if (current !== text) {
+    console.error('server/src/rules/index.ts is stale: run node scripts/gen-registry.mjs');
+    process.exit(1);
+  }
 } else if (current !== text) {
   writeFileSync(target, text);
   console.log(`rules registry: ${entries.length} rules`);

@@ -32,7 +32,10 @@ for (const line of readFileSync(join(root, 'MANIFEST.tsv'), 'utf8').trim().split
   const parsed = parseYaml(readFileSync(file, 'utf8'));
   const model = kind === 'workflow' ? buildWorkflow(parsed, path) : buildAction(parsed, path);
   if (!model) continue;
-  const refs = model.kind === 'workflow' ? model.jobs.flatMap((j) => [j.uses, ...j.steps.map((s) => s.uses)]) : model.steps.map((s) => s.uses);
+  const refs =
+    model.kind === 'workflow'
+      ? model.jobs.flatMap((j) => [j.uses, ...j.steps.map((s) => s.uses)])
+      : model.steps.map((s) => s.uses);
   for (const ref of refs) {
     if (!ref) continue;
     if (ref.kind === 'local' || ref.kind === 'local-reusable-workflow') apart.local++;
@@ -51,10 +54,14 @@ const topKnown = ranked.slice(0, top).filter(([slug]) => lookupAction(slug)).len
 const pct = (a: number, b: number) => (b === 0 ? '100.0' : ((100 * a) / b).toFixed(1));
 
 console.log(`actions in the corpus: ${ranked.length} distinct, ${total} uses: occurrences`);
-console.log(`top-${top} coverage: ${topKnown}/${Math.min(top, ranked.length)} (${pct(topKnown, Math.min(top, ranked.length))}%)`);
+console.log(
+  `top-${top} coverage: ${topKnown}/${Math.min(top, ranked.length)} (${pct(topKnown, Math.min(top, ranked.length))}%)`,
+);
 console.log(`occurrence coverage: ${knownOccurrences}/${total} (${pct(knownOccurrences, total)}%)`);
 console.log(`distinct actions known: ${known.length}/${ranked.length}`);
-console.log(`counted apart: ${apart.local} local ./ actions or workflows, ${apart.docker} docker://, ${apart.reusableWorkflow} remote reusable workflows, ${apart.invalid} built from expressions or malformed`);
+console.log(
+  `counted apart: ${apart.local} local ./ actions or workflows, ${apart.docker} docker://, ${apart.reusableWorkflow} remote reusable workflows, ${apart.invalid} built from expressions or malformed`,
+);
 const missing = ranked.filter(([slug]) => !lookupAction(slug)).slice(0, missingShown);
 if (missing.length) {
   console.log(`top missing actions:`);

@@ -6,7 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseYaml } from '../server/src/yaml/parse';
 import { buildWorkflow } from '../server/src/model/workflow';
-import { computeWorkflowPermissions, levelRank, sortedScopes, type FileResolver } from '../server/src/analysis/permissions/index';
+import {
+  computeWorkflowPermissions,
+  levelRank,
+  sortedScopes,
+  type FileResolver,
+} from '../server/src/analysis/permissions/index';
 import { narrowPermissionsFix } from '../server/src/fixes/permissions';
 import { applyEdits } from '../server/src/fixes/edits';
 
@@ -16,7 +21,18 @@ if (!existsSync(join(root, 'MANIFEST.tsv'))) {
   process.exit(0);
 }
 
-const counts = { workflows: 0, fixed: 0, unchanged: 0, invalidAfter: 0, lostScopes: 0, errors: 0, jobs: 0, explained: 0, withUnknown: 0, keptDefault: 0 };
+const counts = {
+  workflows: 0,
+  fixed: 0,
+  unchanged: 0,
+  invalidAfter: 0,
+  lostScopes: 0,
+  errors: 0,
+  jobs: 0,
+  explained: 0,
+  withUnknown: 0,
+  keptDefault: 0,
+};
 const reasons = new Map<string, number>();
 const problems: string[] = [];
 const started = performance.now();
@@ -27,7 +43,8 @@ for (const line of readFileSync(join(root, 'MANIFEST.tsv'), 'utf8').trim().split
   const file = join(repoDir, path);
   if (!existsSync(file)) continue;
   // Local reusable workflows and composite actions are resolved inside the same repository's files.
-  const resolve: FileResolver = (p) => (existsSync(join(repoDir, p)) ? readFileSync(join(repoDir, p), 'utf8') : undefined);
+  const resolve: FileResolver = (p) =>
+    existsSync(join(repoDir, p)) ? readFileSync(join(repoDir, p), 'utf8') : undefined;
   const text = readFileSync(file, 'utf8');
   try {
     const wf = buildWorkflow(parseYaml(text), path);
@@ -40,7 +57,12 @@ for (const line of readFileSync(join(root, 'MANIFEST.tsv'), 'utf8').trim().split
       else {
         counts.withUnknown++;
         for (const u of jp.unknown) {
-          const key = u.reason.replace(/^in [^:]+: /, '').replace(/`[^`]*`/g, '`…`').replace(/^\S+ is not in the knowledge base/, '<action> is not in the knowledge base').replace(/remote reusable workflow \S+/, 'remote reusable workflow').slice(0, 90);
+          const key = u.reason
+            .replace(/^in [^:]+: /, '')
+            .replace(/`[^`]*`/g, '`…`')
+            .replace(/^\S+ is not in the knowledge base/, '<action> is not in the knowledge base')
+            .replace(/remote reusable workflow \S+/, 'remote reusable workflow')
+            .slice(0, 90);
           reasons.set(key, (reasons.get(key) ?? 0) + 1);
         }
       }
@@ -65,7 +87,9 @@ for (const line of readFileSync(join(root, 'MANIFEST.tsv'), 'utf8').trim().split
         counts.keptDefault++;
         continue;
       }
-      const missing = sortedScopes(jp.required).filter((s) => levelRank(jp.granted.scopes[s]) < levelRank(jp.required[s]));
+      const missing = sortedScopes(jp.required).filter(
+        (s) => levelRank(jp.granted.scopes[s]) < levelRank(jp.required[s]),
+      );
       if (missing.length) {
         counts.lostScopes++;
         problems.push(`${repo}/${path}: job ${jp.job.id} lost ${missing.join(', ')}`);
@@ -77,10 +101,17 @@ for (const line of readFileSync(join(root, 'MANIFEST.tsv'), 'utf8').trim().split
   }
 }
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
-console.log(`workflows: ${counts.workflows} (${counts.fixed} narrowed, ${counts.unchanged} already narrow) in ${seconds}s`);
-console.log(`after the fix: ${counts.invalidAfter} invalid YAML, ${counts.lostScopes} jobs missing a needed scope, ${counts.errors} errors`);
-console.log(`jobs: ${counts.jobs}; fully explained ${counts.explained} (${((100 * counts.explained) / counts.jobs).toFixed(1)}%), with unknown steps ${counts.withUnknown}; jobs left on the repository default (unknown steps, no block) ${counts.keptDefault}`);
+console.log(
+  `workflows: ${counts.workflows} (${counts.fixed} narrowed, ${counts.unchanged} already narrow) in ${seconds}s`,
+);
+console.log(
+  `after the fix: ${counts.invalidAfter} invalid YAML, ${counts.lostScopes} jobs missing a needed scope, ${counts.errors} errors`,
+);
+console.log(
+  `jobs: ${counts.jobs}; fully explained ${counts.explained} (${((100 * counts.explained) / counts.jobs).toFixed(1)}%), with unknown steps ${counts.withUnknown}; jobs left on the repository default (unknown steps, no block) ${counts.keptDefault}`,
+);
 console.log('commonest reasons for unknown steps:');
-for (const [r, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${String(n).padStart(5)}  ${r}`);
+for (const [r, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 12))
+  console.log(`  ${String(n).padStart(5)}  ${r}`);
 for (const p of problems.slice(0, 20)) console.log(`  ! ${p}`);
 process.exit(counts.invalidAfter + counts.lostScopes + counts.errors > 0 ? 1 : 0);

@@ -16,6 +16,11 @@ const files = [];
   }
 })(join(root, 'test'));
 const selected = filters.length ? files.filter((f) => filters.some((x) => f.includes(x))) : files;
-const reporter = process.env.CI ? 'spec' : (process.argv.find((a) => a.startsWith('--test-reporter=')) ?? '--test-reporter=spec').split('=')[1];
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-reporter=${reporter}`, ...selected], { stdio: 'inherit', cwd: root });
+const reporter = process.env.CI
+  ? 'spec'
+  : (process.argv.find((a) => a.startsWith('--test-reporter=')) ?? '--test-reporter=spec').split('=')[1];
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-reporter=${reporter}`, ...selected], {
+  stdio: 'inherit',
+  cwd: root,
+});
 process.exit(r.status ?? 1);

@@ -20,7 +20,11 @@ function aliasBomb(): string {
   for (let i = 1; i < 10; i++) {
     const prev = String.fromCharCode(96 + i);
     const cur = String.fromCharCode(97 + i);
-    lines.push(`${cur}: &${cur} [${Array(9).fill('*' + prev).join(',')}]`);
+    lines.push(
+      `${cur}: &${cur} [${Array(9)
+        .fill('*' + prev)
+        .join(',')}]`,
+    );
   }
   return `on: push\n${lines.join('\n')}\njobs:\n  x:\n    runs-on: ubuntu-latest\n    env: *j\n    steps:\n      - run: echo "\${{ github.event.issue.title }}"\n`;
 }
@@ -40,8 +44,13 @@ function binaryJunk(): Buffer {
 /** ~5 MB of harmless steps with one injection at the very end. */
 function fiveMegabytes(): string {
   const step = '      - name: step\n        run: echo "building"\n';
-  const head = 'on: issues\npermissions: {}\njobs:\n  big:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n';
-  return head + step.repeat(Math.ceil((5 * 1024 * 1024) / step.length)) + '      - run: echo "${{ github.event.issue.title }}"\n';
+  const head =
+    'on: issues\npermissions: {}\njobs:\n  big:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n';
+  return (
+    head +
+    step.repeat(Math.ceil((5 * 1024 * 1024) / step.length)) +
+    '      - run: echo "${{ github.event.issue.title }}"\n'
+  );
 }
 
 function scanAll(cwd: string, format: string, extra: string[] = []) {
@@ -58,7 +67,10 @@ function assertNoCrash(r: { status: number | null; stderr: string; timedOut: boo
 describe('bad input', { concurrency: true }, () => {
   test('invalid YAML becomes a yaml-syntax entry with a position in text, JSON and SARIF (which validates)', async (t) => {
     const dir = tempDir(t);
-    writeFileSync(join(workflowsDir(dir), 'broken.yml'), 'on: push\njobs:\n  a:\n    runs-on: [ubuntu\n    steps: - run: x\n');
+    writeFileSync(
+      join(workflowsDir(dir), 'broken.yml'),
+      'on: push\njobs:\n  a:\n    runs-on: [ubuntu\n    steps: - run: x\n',
+    );
     const text = await scanAll(dir, 'text');
     assertNoCrash(text);
     assert.equal(text.status, 1);
@@ -140,7 +152,9 @@ describe('bad input', { concurrency: true }, () => {
     const r = await scanAll(dir, 'json');
     assertNoCrash(r);
     const doc = JSON.parse(r.stdout);
-    const messages = doc.findings.map((f: { path: string; ruleId: string; message: string }) => `${f.path.split('/').pop()} ${f.ruleId}`);
+    const messages = doc.findings.map(
+      (f: { path: string; ruleId: string; message: string }) => `${f.path.split('/').pop()} ${f.ruleId}`,
+    );
     assert.deepEqual(messages.sort(), ['block.yml yaml-syntax', 'flow.yml yaml-syntax']);
     assert.ok(doc.findings.every((f: { message: string }) => /nested more than/.test(f.message)));
   });

@@ -8,13 +8,20 @@ import { parseConfig, ruleState, isIgnored, DEFAULT_CONFIG, type FlowguardConfig
 import { analyze } from '../server/src/engine/analyze';
 import { hasStackTrace, runCli, tempDir } from './cli/helpers';
 
-const problemsOf = (text: string, known?: Set<string>) => parseConfig(text, known).problems.map((p) => `${p.line + 1}:${p.character + 1} ${p.message}`);
+const problemsOf = (text: string, known?: Set<string>) =>
+  parseConfig(text, known).problems.map((p) => `${p.line + 1}:${p.character + 1} ${p.message}`);
 
 describe('parseConfig', () => {
   test('a full valid configuration is accepted with defaults filled in', () => {
-    const { config, problems } = parseConfig('rules:\n  template-injection: medium\n  missing-timeout: off\n  excessive-permissions: { severity: low }\nignore: ["vendor/**"]\ntrustedActions: [my-org/*]\nminSeverity: low\n');
+    const { config, problems } = parseConfig(
+      'rules:\n  template-injection: medium\n  missing-timeout: off\n  excessive-permissions: { severity: low }\nignore: ["vendor/**"]\ntrustedActions: [my-org/*]\nminSeverity: low\n',
+    );
     assert.deepEqual(problems, []);
-    assert.deepEqual(config!.rules, { 'template-injection': 'medium', 'missing-timeout': 'off', 'excessive-permissions': { severity: 'low' } });
+    assert.deepEqual(config!.rules, {
+      'template-injection': 'medium',
+      'missing-timeout': 'off',
+      'excessive-permissions': { severity: 'low' },
+    });
     assert.deepEqual(config!.ignore, ['vendor/**']);
     assert.deepEqual(config!.include, []);
     assert.equal(config!.secretStore.provider, 'github');
@@ -30,21 +37,38 @@ describe('parseConfig', () => {
   });
 
   test('a bad rule setting gives one message that says what is allowed, at the value', () => {
-    assert.deepEqual(problemsOf('rules:\n  template-injection: critical\n'), ['2:23 /rules/template-injection: must be equal to one of the allowed values (allowed: off, high, medium, low, info)']);
-    assert.deepEqual(problemsOf('rules:\n  a: { severity: extreme }\n'), ['2:18 /rules/a/severity: must be equal to one of the allowed values (allowed: high, medium, low, info)']);
-    assert.deepEqual(problemsOf('rules:\n  a: 5\n'), ["2:6 /rules/a: must be 'off', a severity (high, medium, low, info) or a mapping of enabled/severity/options"]);
+    assert.deepEqual(problemsOf('rules:\n  template-injection: critical\n'), [
+      '2:23 /rules/template-injection: must be equal to one of the allowed values (allowed: off, high, medium, low, info)',
+    ]);
+    assert.deepEqual(problemsOf('rules:\n  a: { severity: extreme }\n'), [
+      '2:18 /rules/a/severity: must be equal to one of the allowed values (allowed: high, medium, low, info)',
+    ]);
+    assert.deepEqual(problemsOf('rules:\n  a: 5\n'), [
+      "2:6 /rules/a: must be 'off', a severity (high, medium, low, info) or a mapping of enabled/severity/options",
+    ]);
     assert.deepEqual(problemsOf('ignore: nope\n'), ['1:9 /ignore: must be array']);
   });
 
   test('a misspelt rule name is an error when the known rules are given', () => {
     const known = new Set(['template-injection', 'expression-injection']);
-    assert.deepEqual(problemsOf('rules:\n  expression-injection: off\n  tempalte-injection: off\n', known), ["3:3 /rules: unknown rule 'tempalte-injection' (flowguard rules lists the rule names)"]);
+    assert.deepEqual(problemsOf('rules:\n  expression-injection: off\n  tempalte-injection: off\n', known), [
+      "3:3 /rules: unknown rule 'tempalte-injection' (flowguard rules lists the rule names)",
+    ]);
   });
 
   test('invalid YAML, a list, and an alias bomb are problems, not crashes', () => {
     assert.ok(problemsOf('rules: [\n').length > 0);
     assert.deepEqual(problemsOf('- a\n'), ['1:1 The configuration must be a mapping.']);
-    const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill('*' + String.fromCharCode(97 + i)).join(',')}]`)].join('\n');
+    const bomb = [
+      'a: &a [x,x,x,x,x,x,x,x,x]',
+      ...Array.from(
+        { length: 9 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill('*' + String.fromCharCode(97 + i))
+            .join(',')}]`,
+      ),
+    ].join('\n');
     assert.match(problemsOf(bomb)[0], /could not be read/);
   });
 });
@@ -53,15 +77,25 @@ describe('rule settings', () => {
   const config = (rules: FlowguardConfig['rules']): FlowguardConfig => ({ ...DEFAULT_CONFIG, rules });
 
   test('by id or by alias; off disables; a severity overrides', () => {
-    assert.deepEqual(ruleState(config({ 'expression-injection': 'off' }), ['template-injection', 'expression-injection'], 'high').enabled, false);
+    assert.deepEqual(
+      ruleState(config({ 'expression-injection': 'off' }), ['template-injection', 'expression-injection'], 'high')
+        .enabled,
+      false,
+    );
     assert.equal(ruleState(config({ 'template-injection': 'low' }), ['template-injection'], 'high').severity, 'low');
-    assert.equal(ruleState(config({ 'template-injection': { enabled: false } }), ['template-injection'], 'high').enabled, false);
+    assert.equal(
+      ruleState(config({ 'template-injection': { enabled: false } }), ['template-injection'], 'high').enabled,
+      false,
+    );
     assert.equal(ruleState(config({}), ['template-injection'], 'high').enabled, true);
   });
 
   test('the engine applies them', () => {
     const text = 'on: push\npermissions: write-all\njobs: {}\n';
-    const ids = (c: FlowguardConfig) => analyze({ path: '.github/workflows/x.yml', text, config: c }).findings.filter((f) => f.ruleId === 'excessive-permissions');
+    const ids = (c: FlowguardConfig) =>
+      analyze({ path: '.github/workflows/x.yml', text, config: c }).findings.filter(
+        (f) => f.ruleId === 'excessive-permissions',
+      );
     assert.equal(ids(config({})).length, 1);
     assert.equal(ids(config({ 'excessive-permissions': 'off' })).length, 0);
     assert.equal(ids(config({ 'excessive-permissions': 'info' }))[0].severity, 'info');
@@ -76,7 +110,8 @@ describe('rule settings', () => {
 });
 
 describe('the CLI and the configuration', { concurrency: true }, () => {
-  const WRITE_ALL = 'on: push\npermissions: write-all\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo\n';
+  const WRITE_ALL =
+    'on: push\npermissions: write-all\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo\n';
 
   function project(t: { after(fn: () => void): void }, files: Record<string, string>): string {
     const dir = tempDir(t);
@@ -93,9 +128,15 @@ describe('the CLI and the configuration', { concurrency: true }, () => {
   };
 
   test('.flowguard.yml in the working directory is found and applied', async (t) => {
-    const dir = project(t, { '.github/workflows/a.yml': WRITE_ALL, '.flowguard.yml': 'rules:\n  excessive-permissions: off\n' });
+    const dir = project(t, {
+      '.github/workflows/a.yml': WRITE_ALL,
+      '.flowguard.yml': 'rules:\n  excessive-permissions: off\n',
+    });
     const { status, doc } = await findingsOf(dir);
-    assert.deepEqual(doc.findings.map((f: { ruleId: string }) => f.ruleId), []);
+    assert.deepEqual(
+      doc.findings.map((f: { ruleId: string }) => f.ruleId),
+      [],
+    );
     assert.equal(status, 0);
   });
 
@@ -107,31 +148,58 @@ describe('the CLI and the configuration', { concurrency: true }, () => {
       'conf/flowguard.yaml': 'ignore: ["../**/skip-me.yml"]\ninclude: ["../ci/*.yml"]\n',
     });
     const { doc } = await findingsOf(dir, ['--config', 'conf/flowguard.yaml']);
-    assert.deepEqual(doc.files.map((f: { path: string }) => f.path), ['.github/workflows/a.yml', 'ci/pipeline.yml']);
+    assert.deepEqual(
+      doc.files.map((f: { path: string }) => f.path),
+      ['.github/workflows/a.yml', 'ci/pipeline.yml'],
+    );
   });
 
   test('ignore prunes whole folders and skips explicitly named files with a note', async (t) => {
-    const dir = project(t, { 'vendor/x/.github/workflows/a.yml': WRITE_ALL, '.github/workflows/b.yml': WRITE_ALL, '.flowguard.yml': 'ignore: ["vendor/**"]\n' });
+    const dir = project(t, {
+      'vendor/x/.github/workflows/a.yml': WRITE_ALL,
+      '.github/workflows/b.yml': WRITE_ALL,
+      '.flowguard.yml': 'ignore: ["vendor/**"]\n',
+    });
     const walked = await findingsOf(dir);
-    assert.deepEqual(walked.doc.files.map((f: { path: string }) => f.path), ['.github/workflows/b.yml']);
+    assert.deepEqual(
+      walked.doc.files.map((f: { path: string }) => f.path),
+      ['.github/workflows/b.yml'],
+    );
     const r = await runCli(['scan', 'vendor/x/.github/workflows/a.yml'], { cwd: dir });
     assert.match(r.stderr, /skipped vendor\/x\/\.github\/workflows\/a\.yml \(ignored by configuration\)/);
   });
 
   test('minSeverity in the config is honoured and --min-severity overrides it', async (t) => {
-    const dir = project(t, { '.github/workflows/a.yml': WRITE_ALL, '.flowguard.yml': 'rules:\n  excessive-permissions: low\nminSeverity: medium\n' });
+    const dir = project(t, {
+      '.github/workflows/a.yml': WRITE_ALL,
+      '.flowguard.yml': 'rules:\n  excessive-permissions: low\nminSeverity: medium\n',
+    });
     assert.equal((await findingsOf(dir)).doc.findings.length, 0);
-    assert.deepEqual((await findingsOf(dir, ['--min-severity', 'low'])).doc.findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId}:${f.severity}`), ['excessive-permissions:low']);
+    assert.deepEqual(
+      (await findingsOf(dir, ['--min-severity', 'low'])).doc.findings.map(
+        (f: { ruleId: string; severity: string }) => `${f.ruleId}:${f.severity}`,
+      ),
+      ['excessive-permissions:low'],
+    );
   });
 
   test('a bad configuration is exit 2 with file:line:col for each problem, never a silent fallback', async (t) => {
-    const dir = project(t, { '.github/workflows/a.yml': WRITE_ALL, '.flowguard.yml': 'rules:\n  template-injection: critical\n  tempalte-injection: off\n' });
+    const dir = project(t, {
+      '.github/workflows/a.yml': WRITE_ALL,
+      '.flowguard.yml': 'rules:\n  template-injection: critical\n  tempalte-injection: off\n',
+    });
     const r = await runCli(['scan', '.'], { cwd: dir });
     assert.equal(r.status, 2);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^flowguard: invalid configuration in \.flowguard\.yml:\n\.flowguard\.yml:2:23: \/rules\/template-injection: must be equal to one of the allowed values/);
+    assert.match(
+      r.stderr,
+      /^flowguard: invalid configuration in \.flowguard\.yml:\n\.flowguard\.yml:2:23: \/rules\/template-injection: must be equal to one of the allowed values/,
+    );
     assert.ok(!hasStackTrace(r.stderr));
-    const bad = project(t, { '.github/workflows/a.yml': WRITE_ALL, '.flowguard.yml': 'rules:\n  tempalte-injection: off\n' });
+    const bad = project(t, {
+      '.github/workflows/a.yml': WRITE_ALL,
+      '.flowguard.yml': 'rules:\n  tempalte-injection: off\n',
+    });
     const typo = await runCli(['scan', '.'], { cwd: bad });
     assert.equal(typo.status, 2);
     assert.match(typo.stderr, /\.flowguard\.yml:2:3: \/rules: unknown rule 'tempalte-injection'/);

@@ -72,7 +72,8 @@ function write(root: string, files: Record<string, string>): void {
   }
 }
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, stdio: 'pipe' });
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, stdio: 'pipe' });
 
 function hasGit(): boolean {
   try {
@@ -90,7 +91,11 @@ function repository(t: { after(fn: () => void): void }): string {
   git(root, 'init', '-q');
   git(root, 'add', '.');
   git(root, 'commit', '-q', '-m', 'deploy');
-  write(root, { '.github/workflows/ci.yml': CALLER, '.github/actions/comment/action.yml': COMMENT_ACTION, '.github/workflows/publish.yml': PUBLISH });
+  write(root, {
+    '.github/workflows/ci.yml': CALLER,
+    '.github/actions/comment/action.yml': COMMENT_ACTION,
+    '.github/workflows/publish.yml': PUBLISH,
+  });
   return root;
 }
 
@@ -119,76 +124,113 @@ test('repoFileReader reads inside the root only, prefers unsaved text, and reads
   assert.equal(read('link.yml'), undefined, 'a link out of the repository is not followed');
 });
 
-test('CLI: local callees are followed (narrowed scopes, explicit secrets) and committed credentials are marked leaked', { skip: !hasGit() && 'git is not installed' }, async (t) => {
-  const root = repository(t);
-  const r = await runCli(['scan', '.', '--format', 'json', '--no-fail'], { cwd: root });
-  assert.equal(r.status, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as { findings: Array<{ path: string; ruleId: string; message: string }> };
-  const findings = (path: string) => report.findings.filter((f) => f.path === path);
-  const inherit = findings('.github/workflows/ci.yml').find((f) => f.ruleId === 'secrets-inherit');
-  assert.match(inherit?.message ?? '', /NPM_TOKEN/, 'the callee was read: its secret is named');
-  const leaked = findings('.github/workflows/deploy.yml').find((f) => f.ruleId === 'hardcoded-credential');
-  assert.match(leaked?.message ?? '', /already in the git history \(commit [0-9a-f]{12}\)/);
-  assert.ok(!r.stdout.includes(LEAKED), 'the value is masked');
+test(
+  'CLI: local callees are followed (narrowed scopes, explicit secrets) and committed credentials are marked leaked',
+  { skip: !hasGit() && 'git is not installed' },
+  async (t) => {
+    const root = repository(t);
+    const r = await runCli(['scan', '.', '--format', 'json', '--no-fail'], { cwd: root });
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { findings: Array<{ path: string; ruleId: string; message: string }> };
+    const findings = (path: string) => report.findings.filter((f) => f.path === path);
+    const inherit = findings('.github/workflows/ci.yml').find((f) => f.ruleId === 'secrets-inherit');
+    assert.match(inherit?.message ?? '', /NPM_TOKEN/, 'the callee was read: its secret is named');
+    const leaked = findings('.github/workflows/deploy.yml').find((f) => f.ruleId === 'hardcoded-credential');
+    assert.match(leaked?.message ?? '', /already in the git history \(commit [0-9a-f]{12}\)/);
+    assert.ok(!r.stdout.includes(LEAKED), 'the value is masked');
 
-  const fixed = await runCli(['scan', '.github/workflows/ci.yml', '--fix', '--no-fail'], { cwd: root });
-  assert.equal(fixed.status, 0, fixed.stderr);
-  const text = readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8');
-  assert.match(text, /permissions: \{\}\n/);
-  assert.match(text, /\n {6}pull-requests: write {2}# gh pr comment/, 'the composite action’s gh call was seen');
-  assert.match(text, /secrets:\n {6}NPM_TOKEN: \$\{\{ secrets.NPM_TOKEN \}\}\n/);
-  assert.ok(text.includes('      - uses: ./.github/actions/comment   # posts the summary\n'), 'other lines unchanged');
-});
+    const fixed = await runCli(['scan', '.github/workflows/ci.yml', '--fix', '--no-fail'], { cwd: root });
+    assert.equal(fixed.status, 0, fixed.stderr);
+    const text = readFileSync(join(root, '.github/workflows/ci.yml'), 'utf8');
+    assert.match(text, /permissions: \{\}\n/);
+    assert.match(text, /\n {6}pull-requests: write {2}# gh pr comment/, 'the composite action’s gh call was seen');
+    assert.match(text, /secrets:\n {6}NPM_TOKEN: \$\{\{ secrets.NPM_TOKEN \}\}\n/);
+    assert.ok(
+      text.includes('      - uses: ./.github/actions/comment   # posts the summary\n'),
+      'other lines unchanged',
+    );
+  },
+);
 
-test('language server: local callees are read, unsaved callee text wins, and committed credentials are marked leaked', { skip: !hasGit() && 'git is not installed' }, async (t) => {
-  const root = repository(t);
-  const client = LspClient.start();
-  t.after(() => client.shutdown());
-  await client.initialize(pathToUri(root));
+test(
+  'language server: local callees are read, unsaved callee text wins, and committed credentials are marked leaked',
+  { skip: !hasGit() && 'git is not installed' },
+  async (t) => {
+    const root = repository(t);
+    const client = LspClient.start();
+    t.after(() => client.shutdown());
+    await client.initialize(pathToUri(root));
 
-  const caller = pathToUri(join(root, '.github/workflows/ci.yml'));
-  client.open(caller, CALLER);
-  const first = await client.diagnostics(caller);
-  assert.match(first.diagnostics.find((d) => d.code === 'secrets-inherit')?.message.toString() ?? '', /NPM_TOKEN/);
+    const caller = pathToUri(join(root, '.github/workflows/ci.yml'));
+    client.open(caller, CALLER);
+    const first = await client.diagnostics(caller);
+    assert.match(first.diagnostics.find((d) => d.code === 'secrets-inherit')?.message.toString() ?? '', /NPM_TOKEN/);
 
-  // The callee open with unsaved edits: the caller's next analysis sees them.
-  client.open(pathToUri(join(root, '.github/workflows/publish.yml')), PUBLISH.replace(/NPM_TOKEN/g, 'REGISTRY_TOKEN'));
-  const seen = client.published.length;
-  const version = client.change(caller, [{ text: CALLER + '\n' }]);
-  const next = await client.diagnostics(caller, (p) => p.version === version, 15_000, seen);
-  assert.match(next.diagnostics.find((d) => d.code === 'secrets-inherit')?.message.toString() ?? '', /REGISTRY_TOKEN/);
+    // The callee open with unsaved edits: the caller's next analysis sees them.
+    client.open(
+      pathToUri(join(root, '.github/workflows/publish.yml')),
+      PUBLISH.replace(/NPM_TOKEN/g, 'REGISTRY_TOKEN'),
+    );
+    const seen = client.published.length;
+    const version = client.change(caller, [{ text: CALLER + '\n' }]);
+    const next = await client.diagnostics(caller, (p) => p.version === version, 15_000, seen);
+    assert.match(
+      next.diagnostics.find((d) => d.code === 'secrets-inherit')?.message.toString() ?? '',
+      /REGISTRY_TOKEN/,
+    );
 
-  // The callee changed on disk (not open): after the watched-file event the caller's next analysis reads it again.
-  const publish = join(root, '.github/workflows/publish.yml');
-  client.close(pathToUri(publish));
-  const seenClosed = client.published.length;
-  const closedVersion = client.change(caller, [{ text: CALLER + '\n' }]);
-  const fromSaved = await client.diagnostics(caller, (p) => p.version === closedVersion, 15_000, seenClosed);
-  assert.match(fromSaved.diagnostics.find((d) => d.code === 'secrets-inherit')?.message.toString() ?? '', /NPM_TOKEN/, 'closed unsaved: the disk text again');
-  writeFileSync(publish, PUBLISH.replace(/NPM_TOKEN/g, 'PACKAGES_TOKEN'));
-  void client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToUri(publish), type: 2 }] });
-  const seenDisk = client.published.length;
-  const diskVersion = client.change(caller, [{ text: CALLER }]);
-  const fromDisk = await client.diagnostics(caller, (p) => p.version === diskVersion, 15_000, seenDisk);
-  assert.match(fromDisk.diagnostics.find((d) => d.code === 'secrets-inherit')?.message.toString() ?? '', /PACKAGES_TOKEN/);
+    // The callee changed on disk (not open): after the watched-file event the caller's next analysis reads it again.
+    const publish = join(root, '.github/workflows/publish.yml');
+    client.close(pathToUri(publish));
+    const seenClosed = client.published.length;
+    const closedVersion = client.change(caller, [{ text: CALLER + '\n' }]);
+    const fromSaved = await client.diagnostics(caller, (p) => p.version === closedVersion, 15_000, seenClosed);
+    assert.match(
+      fromSaved.diagnostics.find((d) => d.code === 'secrets-inherit')?.message.toString() ?? '',
+      /NPM_TOKEN/,
+      'closed unsaved: the disk text again',
+    );
+    writeFileSync(publish, PUBLISH.replace(/NPM_TOKEN/g, 'PACKAGES_TOKEN'));
+    void client.rpc.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToUri(publish), type: 2 }],
+    });
+    const seenDisk = client.published.length;
+    const diskVersion = client.change(caller, [{ text: CALLER }]);
+    const fromDisk = await client.diagnostics(caller, (p) => p.version === diskVersion, 15_000, seenDisk);
+    assert.match(
+      fromDisk.diagnostics.find((d) => d.code === 'secrets-inherit')?.message.toString() ?? '',
+      /PACKAGES_TOKEN/,
+    );
 
-  const deploy = pathToUri(join(root, '.github/workflows/deploy.yml'));
-  client.open(deploy, DEPLOY);
-  const marked = await client.diagnostics(deploy, (p) => p.diagnostics.some((d) => d.code === 'hardcoded-credential' && /already in the git history/.test(String(d.message))));
-  assert.ok(!JSON.stringify(marked).includes(LEAKED), 'the value is masked');
-});
+    const deploy = pathToUri(join(root, '.github/workflows/deploy.yml'));
+    client.open(deploy, DEPLOY);
+    const marked = await client.diagnostics(deploy, (p) =>
+      p.diagnostics.some(
+        (d) => d.code === 'hardcoded-credential' && /already in the git history/.test(String(d.message)),
+      ),
+    );
+    assert.ok(!JSON.stringify(marked).includes(LEAKED), 'the value is masked');
+  },
+);
 
-test('language server: in an untrusted workspace no git is run, so nothing is marked leaked', { skip: !hasGit() && 'git is not installed' }, async (t) => {
-  const root = repository(t);
-  const client = LspClient.start();
-  t.after(() => client.shutdown());
-  await client.initialize(pathToUri(root), {}, { workspaceTrusted: false });
-  const deploy = pathToUri(join(root, '.github/workflows/deploy.yml'));
-  client.open(deploy, DEPLOY);
-  const first = await client.diagnostics(deploy, (p) => p.diagnostics.some((d) => d.code === 'hardcoded-credential'));
-  // The trusted case above re-publishes within a few hundred ms; give it well over that.
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  const all = client.published.filter((p) => p.uri === deploy);
-  assert.ok(all.length >= 1 && all.every((p) => p.diagnostics.every((d) => !String(d.message).includes('git history'))), JSON.stringify(all.map((p) => p.diagnostics.map((d) => d.message))));
-  assert.ok(first.diagnostics.length > 0);
-});
+test(
+  'language server: in an untrusted workspace no git is run, so nothing is marked leaked',
+  { skip: !hasGit() && 'git is not installed' },
+  async (t) => {
+    const root = repository(t);
+    const client = LspClient.start();
+    t.after(() => client.shutdown());
+    await client.initialize(pathToUri(root), {}, { workspaceTrusted: false });
+    const deploy = pathToUri(join(root, '.github/workflows/deploy.yml'));
+    client.open(deploy, DEPLOY);
+    const first = await client.diagnostics(deploy, (p) => p.diagnostics.some((d) => d.code === 'hardcoded-credential'));
+    // The trusted case above re-publishes within a few hundred ms; give it well over that.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const all = client.published.filter((p) => p.uri === deploy);
+    assert.ok(
+      all.length >= 1 && all.every((p) => p.diagnostics.every((d) => !String(d.message).includes('git history'))),
+      JSON.stringify(all.map((p) => p.diagnostics.map((d) => d.message))),
+    );
+    assert.ok(first.diagnostics.length > 0);
+  },
+);

@@ -19,7 +19,11 @@ test('rule ids and aliases are unique; file, folder and metadata agree', () => {
   const seen = new Map<string, string>();
   ALL_RULES.forEach((rule, i) => {
     const m = rule.meta;
-    assert.equal(m.id, RULE_FILES[i].id, `rule in ${RULE_FILES[i].category}/${RULE_FILES[i].id}.ts declares id ${m.id}`);
+    assert.equal(
+      m.id,
+      RULE_FILES[i].id,
+      `rule in ${RULE_FILES[i].category}/${RULE_FILES[i].id}.ts declares id ${m.id}`,
+    );
     assert.equal(m.category, RULE_FILES[i].category, `${m.id} lives in folder ${RULE_FILES[i].category}`);
     assert.match(m.id, /^[a-z][a-z0-9-]*$/);
     assert.ok(CATEGORIES.includes(m.category));
@@ -40,8 +44,14 @@ for (const rule of ALL_RULES) {
   describe(`rule ${id}`, () => {
     const fixtures = fixturesFor(id);
     test('has vulnerable and safe fixtures', () => {
-      assert.ok(fixtures.some((f) => f.kind === 'vulnerable'), `test/fixtures/${id}/vulnerable*.yml`);
-      assert.ok(fixtures.some((f) => f.kind === 'safe'), `test/fixtures/${id}/safe*.yml`);
+      assert.ok(
+        fixtures.some((f) => f.kind === 'vulnerable'),
+        `test/fixtures/${id}/vulnerable*.yml`,
+      );
+      assert.ok(
+        fixtures.some((f) => f.kind === 'safe'),
+        `test/fixtures/${id}/safe*.yml`,
+      );
     });
     for (const fx of fixtures) {
       test(`${fx.name}: ${fx.kind === 'vulnerable' ? 'reported' : 'not reported'}`, () => {
@@ -49,10 +59,18 @@ for (const rule of ALL_RULES) {
         assert.deepEqual(result.ruleErrors, []);
         const found = ofRule(result, id);
         if (fx.kind === 'vulnerable') assert.ok(found.length > 0, `expected ${id} in ${fx.name}`);
-        else assert.deepEqual(found.map((f) => f.message), [], `no ${id} expected in ${fx.name}`);
+        else
+          assert.deepEqual(
+            found.map((f) => f.message),
+            [],
+            `no ${id} expected in ${fx.name}`,
+          );
         for (const f of found) {
           assert.ok(f.span.end > f.span.start, 'a finding points at a real range');
-          assert.ok(f.span.end - f.span.start < fx.text.length, 'a finding points at the offending token, not the file');
+          assert.ok(
+            f.span.end - f.span.start < fx.text.length,
+            'a finding points at the offending token, not the file',
+          );
         }
       });
       if (fx.kind !== 'vulnerable') continue;
@@ -63,11 +81,16 @@ for (const rule of ALL_RULES) {
             const after = applyEdits(fx.text, fix.edits);
             assert.deepEqual(parseYaml(after).problems, [], `'${fix.title}' leaves valid YAML`);
             const re = analyzeText(after, fx.path);
-            const stillThere = ofRule(re, id).some((f) => f.message === finding.message && after.slice(f.span.start, f.span.end) === fx.text.slice(finding.span.start, finding.span.end));
+            const stillThere = ofRule(re, id).some(
+              (f) =>
+                f.message === finding.message &&
+                after.slice(f.span.start, f.span.end) === fx.text.slice(finding.span.start, finding.span.end),
+            );
             assert.ok(!stillThere, `'${fix.title}' removes: ${finding.message}`);
             assert.ok(ofRule(re, id).length < ofRule(before, id).length, `'${fix.title}' lowers the ${id} count`);
             const was = ruleCounts(before.findings);
-            for (const [rid, n] of ruleCounts(re.findings)) assert.ok(n <= (was.get(rid) ?? 0), `'${fix.title}' adds no ${rid} finding`);
+            for (const [rid, n] of ruleCounts(re.findings))
+              assert.ok(n <= (was.get(rid) ?? 0), `'${fix.title}' adds no ${rid} finding`);
           }
         }
       });
@@ -76,7 +99,12 @@ for (const rule of ALL_RULES) {
           const result = fixAll({ path: fx.path, text: fx.text }, { ruleIds: [id] });
           assert.equal(result.text, fx.fixed);
           // Findings without a fix may remain; none that has one may.
-          assert.deepEqual(ofRule(analyzeText(result.text, fx.path), id).filter((f) => f.fixes.length > 0).map((f) => f.message), []);
+          assert.deepEqual(
+            ofRule(analyzeText(result.text, fx.path), id)
+              .filter((f) => f.fixes.length > 0)
+              .map((f) => f.message),
+            [],
+          );
         });
       }
     }

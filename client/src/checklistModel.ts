@@ -65,14 +65,22 @@ export function stateOf(counts: SeverityCounts, ruleCount: number): CheckState {
 }
 
 function compareFindings(a: ChecklistFinding, b: ChecklistFinding): number {
-  return a.uri.localeCompare(b.uri) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+  return (
+    a.uri.localeCompare(b.uri) ||
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character
+  );
 }
 
 /**
  * Groups findings under their rule and category. Findings of rules the client does not know (a newer server)
  * are kept under an "other" rule of their own so nothing disappears.
  */
-export function buildChecklist(rules: readonly RuleSummary[], findings: readonly ChecklistFinding[], onlyUri?: string): CategoryNode[] {
+export function buildChecklist(
+  rules: readonly RuleSummary[],
+  findings: readonly ChecklistFinding[],
+  onlyUri?: string,
+): CategoryNode[] {
   const byRule = new Map<string, ChecklistFinding[]>();
   for (const f of findings) {
     if (onlyUri !== undefined && f.uri !== onlyUri) continue;
@@ -84,7 +92,14 @@ export function buildChecklist(rules: readonly RuleSummary[], findings: readonly
   const unknownIds = [...byRule.keys()].filter((id) => !known.has(id));
   const allRules: RuleSummary[] = [
     ...rules,
-    ...unknownIds.map((id) => ({ id, title: id, description: '', category: 'audit' as Category, severity: 'info' as Severity, fixable: false })),
+    ...unknownIds.map((id) => ({
+      id,
+      title: id,
+      description: '',
+      category: 'audit' as Category,
+      severity: 'info' as Severity,
+      fixable: false,
+    })),
   ];
   return CATEGORIES.map((category) => {
     const ruleNodes = allRules

@@ -2,7 +2,14 @@
 // Shown in Flowguard's own activity-bar container and in the Explorer (one provider, two views).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { buildChecklist, describeCounts, type CategoryNode, type ChecklistFinding, type CheckState, type RuleNode } from './checklistModel';
+import {
+  buildChecklist,
+  describeCounts,
+  type CategoryNode,
+  type ChecklistFinding,
+  type CheckState,
+  type RuleNode,
+} from './checklistModel';
 import type { FindingsStore } from './findingsStore';
 
 export { CHECKLIST_EXPLORER_VIEW_ID, CHECKLIST_VIEW_ID } from './checklistModel';
@@ -29,7 +36,12 @@ function severityIcon(severity: ChecklistFinding['severity']): vscode.ThemeIcon 
 }
 
 export function findingRange(finding: ChecklistFinding): vscode.Range {
-  return new vscode.Range(finding.range.start.line, finding.range.start.character, finding.range.end.line, finding.range.end.character);
+  return new vscode.Range(
+    finding.range.start.line,
+    finding.range.start.character,
+    finding.range.end.line,
+    finding.range.end.character,
+  );
 }
 
 export class ChecklistProvider implements vscode.TreeDataProvider<ChecklistElement>, vscode.Disposable {
@@ -66,13 +78,21 @@ export class ChecklistProvider implements vscode.TreeDataProvider<ChecklistEleme
 
   getChildren(element?: ChecklistElement): ChecklistElement[] {
     // Nothing analysed yet (scan running, or no workflow at all): an empty tree lets the welcome content show.
-    if (!element) return this.store.rules().length === 0 || this.store.fileCount() === 0 ? [] : this.checklist().map((node) => ({ type: 'category', node }));
+    if (!element)
+      return this.store.rules().length === 0 || this.store.fileCount() === 0
+        ? []
+        : this.checklist().map((node) => ({ type: 'category', node }));
     if (element.type === 'category') return element.node.rules.map((node) => ({ type: 'rule', node }));
     if (element.type === 'rule') {
       return element.node.findings.map((finding) => ({
         type: 'finding',
         finding,
-        fixes: this.store.fixCount(finding.uri, finding.ruleId, finding.range.start.line, finding.range.start.character),
+        fixes: this.store.fixCount(
+          finding.uri,
+          finding.ruleId,
+          finding.range.start.line,
+          finding.range.start.character,
+        ),
       }));
     }
     return [];
@@ -82,7 +102,10 @@ export class ChecklistProvider implements vscode.TreeDataProvider<ChecklistEleme
     const scope = this.activeFileOnly ? 'file' : 'workspace';
     if (element.type === 'category') {
       const { node } = element;
-      const item = new vscode.TreeItem(node.title, node.total > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(
+        node.title,
+        node.total > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.id = `${scope}:category:${node.category}`;
       item.description = `${STATE_TEXT[node.state]} · ${node.total > 0 ? describeCounts(node.counts) : `${node.rules.length} check(s)`}`;
       item.iconPath = STATE_ICON[node.state];
@@ -92,8 +115,16 @@ export class ChecklistProvider implements vscode.TreeDataProvider<ChecklistEleme
     }
     if (element.type === 'rule') {
       const { node } = element;
-      const state: CheckState = node.findings.length === 0 ? 'pass' : node.findings.some((f) => f.severity === 'high' || f.severity === 'medium') ? 'fail' : 'warn';
-      const item = new vscode.TreeItem(node.rule.title, node.findings.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      const state: CheckState =
+        node.findings.length === 0
+          ? 'pass'
+          : node.findings.some((f) => f.severity === 'high' || f.severity === 'medium')
+            ? 'fail'
+            : 'warn';
+      const item = new vscode.TreeItem(
+        node.rule.title,
+        node.findings.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      );
       item.id = `${scope}:rule:${node.rule.id}`;
       item.description = node.findings.length > 0 ? `${node.findings.length} finding(s)` : 'pass';
       item.iconPath = STATE_ICON[state];
@@ -103,10 +134,15 @@ export class ChecklistProvider implements vscode.TreeDataProvider<ChecklistEleme
     }
     const { finding, fixes } = element;
     const uri = vscode.Uri.parse(finding.uri);
-    const item = new vscode.TreeItem(`${path.posix.basename(uri.path)}:${finding.range.start.line + 1}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      `${path.posix.basename(uri.path)}:${finding.range.start.line + 1}`,
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `${scope}:finding:${finding.ruleId}:${finding.uri}:${finding.range.start.line}:${finding.range.start.character}`;
     item.description = finding.message.split('\n')[0];
-    item.tooltip = new vscode.MarkdownString().appendText(`${vscode.workspace.asRelativePath(uri)}:${finding.range.start.line + 1} (${finding.severity})\n\n${finding.message}`);
+    item.tooltip = new vscode.MarkdownString().appendText(
+      `${vscode.workspace.asRelativePath(uri)}:${finding.range.start.line + 1} (${finding.severity})\n\n${finding.message}`,
+    );
     item.iconPath = severityIcon(finding.severity);
     item.contextValue = fixes > 0 ? 'flowguard.finding.fixable' : 'flowguard.finding';
     item.command = { command: 'flowguard.revealFinding', title: 'Reveal', arguments: [element] };
@@ -132,7 +168,12 @@ export async function renderTree(provider: ChecklistProvider): Promise<RenderedI
     for (const child of await provider.getChildren(element)) {
       const item = provider.getTreeItem(child);
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-      out.push({ depth, label, description: typeof item.description === 'string' ? item.description : undefined, contextValue: item.contextValue });
+      out.push({
+        depth,
+        label,
+        description: typeof item.description === 'string' ? item.description : undefined,
+        contextValue: item.contextValue,
+      });
       await walk(child, depth + 1);
     }
   };

@@ -15,7 +15,11 @@ export function flowguardDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 /** Opens the document (so the server analyses it) and waits until `accept` holds for its Flowguard diagnostics. */
-export async function waitForDiagnostics(uri: vscode.Uri, accept: (diagnostics: vscode.Diagnostic[]) => boolean, timeoutMs = 10_000): Promise<vscode.Diagnostic[]> {
+export async function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (diagnostics: vscode.Diagnostic[]) => boolean,
+  timeoutMs = 10_000,
+): Promise<vscode.Diagnostic[]> {
   await vscode.workspace.openTextDocument(uri);
   const current = flowguardDiagnostics(uri);
   if (accept(current)) return current;
@@ -44,12 +48,22 @@ export function isSuppressAction(action: vscode.CodeAction, ruleId: string): boo
  * Flowguard's own code actions for `range`, asked from the server directly: VS Code's aggregated provider result
  * drops the actions' diagnostics (needed to tell which finding a fix belongs to) and mixes in other extensions' actions.
  */
-export async function serverCodeActions(client: LanguageClient, uri: vscode.Uri, range: vscode.Range, only: string[] = [vscode.CodeActionKind.QuickFix.value]): Promise<vscode.CodeAction[]> {
+export async function serverCodeActions(
+  client: LanguageClient,
+  uri: vscode.Uri,
+  range: vscode.Range,
+  only: string[] = [vscode.CodeActionKind.QuickFix.value],
+): Promise<vscode.CodeAction[]> {
   const document = await vscode.workspace.openTextDocument(uri);
   const params: CodeActionParams = {
     textDocument: client.code2ProtocolConverter.asTextDocumentIdentifier(document),
     range: client.code2ProtocolConverter.asRange(range),
-    context: { diagnostics: await client.code2ProtocolConverter.asDiagnostics(flowguardDiagnostics(uri).filter((d) => d.range.intersection(range))), only },
+    context: {
+      diagnostics: await client.code2ProtocolConverter.asDiagnostics(
+        flowguardDiagnostics(uri).filter((d) => d.range.intersection(range)),
+      ),
+      only,
+    },
   };
   const result = await client.sendRequest(CodeActionRequest.type, params);
   const converted = await client.protocol2CodeConverter.asCodeActionResult(result ?? []);
@@ -57,12 +71,25 @@ export async function serverCodeActions(client: LanguageClient, uri: vscode.Uri,
 }
 
 /** Code actions the server offers for the finding of `ruleId` overlapping `range` (fixes and the suppression). */
-export async function codeActionsFor(client: LanguageClient, uri: vscode.Uri, range: vscode.Range, ruleId: string): Promise<vscode.CodeAction[]> {
-  return (await serverCodeActions(client, uri, range)).filter((a) => a.diagnostics?.some((d) => diagnosticCode(d) === ruleId && d.range.intersection(range)) && (a.edit || a.command));
+export async function codeActionsFor(
+  client: LanguageClient,
+  uri: vscode.Uri,
+  range: vscode.Range,
+  ruleId: string,
+): Promise<vscode.CodeAction[]> {
+  return (await serverCodeActions(client, uri, range)).filter(
+    (a) =>
+      a.diagnostics?.some((d) => diagnosticCode(d) === ruleId && d.range.intersection(range)) && (a.edit || a.command),
+  );
 }
 
 /** Quick-fixes only (not the suppression). */
-export async function quickFixesFor(client: LanguageClient, uri: vscode.Uri, range: vscode.Range, ruleId: string): Promise<vscode.CodeAction[]> {
+export async function quickFixesFor(
+  client: LanguageClient,
+  uri: vscode.Uri,
+  range: vscode.Range,
+  ruleId: string,
+): Promise<vscode.CodeAction[]> {
   return (await codeActionsFor(client, uri, range, ruleId)).filter((a) => !isSuppressAction(a, ruleId));
 }
 
@@ -78,7 +105,9 @@ export async function applyCodeAction(action: vscode.CodeAction): Promise<boolea
       await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
     } catch (error) {
       // The edit is in place; say plainly that its follow-up (e.g. storing the secret) did not happen.
-      void vscode.window.showWarningMessage(`Flowguard: "${action.title}" was applied, but its follow-up failed: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showWarningMessage(
+        `Flowguard: "${action.title}" was applied, but its follow-up failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return true;

@@ -6,7 +6,18 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { FIX_ALL_KIND, type RuleInfo } from '../../server/src/protocol';
 import { suppressionComment } from './checklistModel';
 import { findingRange, type ChecklistElement, type ChecklistProvider } from './checklistView';
-import { applyCodeAction, codeActionsFor, diagnosticCode, isSuppressAction, serverCodeActions, flowguardDiagnostics, nextDiagnosticsChange, preferred, quickFixesFor, waitForDiagnostics } from './codeActions';
+import {
+  applyCodeAction,
+  codeActionsFor,
+  diagnosticCode,
+  isSuppressAction,
+  serverCodeActions,
+  flowguardDiagnostics,
+  nextDiagnosticsChange,
+  preferred,
+  quickFixesFor,
+  waitForDiagnostics,
+} from './codeActions';
 import type { FindingsStore } from './findingsStore';
 import { ReviewPanel, ruleDocsHtml } from './reviewPanel';
 import { configFromSchema, SECURE_CI_WORKFLOW } from './templates';
@@ -46,7 +57,10 @@ export class FlowguardCommands implements vscode.Disposable {
     const finding = asFinding(element);
     if (!finding) return;
     const range = findingRange(finding.finding);
-    await vscode.window.showTextDocument(vscode.Uri.parse(finding.finding.uri), { selection: range, preserveFocus: false });
+    await vscode.window.showTextDocument(vscode.Uri.parse(finding.finding.uri), {
+      selection: range,
+      preserveFocus: false,
+    });
   }
 
   /** Applies the preferred quick-fix of a finding from the checklist. Returns whether one was applied. */
@@ -55,7 +69,9 @@ export class FlowguardCommands implements vscode.Disposable {
     if (!finding) return false;
     const uri = vscode.Uri.parse(finding.finding.uri);
     const range = findingRange(finding.finding);
-    await waitForDiagnostics(uri, (ds) => ds.some((d) => diagnosticCode(d) === finding.finding.ruleId && d.range.intersection(range)));
+    await waitForDiagnostics(uri, (ds) =>
+      ds.some((d) => diagnosticCode(d) === finding.finding.ruleId && d.range.intersection(range)),
+    );
     const action = preferred(await quickFixesFor(this.client, uri, range, finding.finding.ruleId));
     if (!action) {
       void vscode.window.showInformationMessage(`Flowguard: no quick-fix for this ${finding.finding.ruleId} finding.`);
@@ -78,18 +94,34 @@ export class FlowguardCommands implements vscode.Disposable {
     if (!reason?.trim()) return false;
     const uri = vscode.Uri.parse(finding.finding.uri);
     const range = findingRange(finding.finding);
-    await waitForDiagnostics(uri, (ds) => ds.some((d) => diagnosticCode(d) === finding.finding.ruleId && d.range.intersection(range)), 3000);
+    await waitForDiagnostics(
+      uri,
+      (ds) => ds.some((d) => diagnosticCode(d) === finding.finding.ruleId && d.range.intersection(range)),
+      3000,
+    );
     // The server knows where a comment may go (never inside a run: script line); we add the reason to its edit.
-    const serverSuppression = (await codeActionsFor(this.client, uri, range, finding.finding.ruleId)).find((a) => isSuppressAction(a, finding.finding.ruleId));
+    const serverSuppression = (await codeActionsFor(this.client, uri, range, finding.finding.ruleId)).find((a) =>
+      isSuppressAction(a, finding.finding.ruleId),
+    );
     const marker = `ignore[${finding.finding.ruleId}]`;
-    const withReason = serverSuppression?.edit?.get(uri).map((e) => new vscode.TextEdit(e.range, e.newText.replace(marker, suppressionComment(finding.finding.ruleId, reason).slice('# flowguard: '.length))));
+    const withReason = serverSuppression?.edit
+      ?.get(uri)
+      .map(
+        (e) =>
+          new vscode.TextEdit(
+            e.range,
+            e.newText.replace(marker, suppressionComment(finding.finding.ruleId, reason).slice('# flowguard: '.length)),
+          ),
+      );
     if (withReason?.length && withReason.some((e) => e.newText.includes(reason.trim().split(/[\r\n]/)[0]))) {
       const edit = new vscode.WorkspaceEdit();
       edit.set(uri, withReason);
       return vscode.workspace.applyEdit(edit);
     }
     // No server answer (the document changed or the server is busy): no guess that could land inside a script.
-    void vscode.window.showWarningMessage(`Flowguard: could not place the suppression; add "${suppressionComment(finding.finding.ruleId, reason)}" above the line or script yourself.`);
+    void vscode.window.showWarningMessage(
+      `Flowguard: could not place the suppression; add "${suppressionComment(finding.finding.ruleId, reason)}" above the line or script yourself.`,
+    );
     return false;
   }
 
@@ -111,7 +143,8 @@ export class FlowguardCommands implements vscode.Disposable {
     else if (element?.type === 'finding') ruleId = element.finding.ruleId;
     else {
       const editor = vscode.window.activeTextEditor;
-      const atCursor = editor && flowguardDiagnostics(editor.document.uri).find((d) => d.range.contains(editor.selection.active));
+      const atCursor =
+        editor && flowguardDiagnostics(editor.document.uri).find((d) => d.range.contains(editor.selection.active));
       ruleId = atCursor ? diagnosticCode(atCursor) : undefined;
     }
     if (this.store.rules().length === 0) await this.store.loadRules();
@@ -121,7 +154,12 @@ export class FlowguardCommands implements vscode.Disposable {
       return undefined;
     }
     if (!this.docsPanel) {
-      this.docsPanel = vscode.window.createWebviewPanel('flowguard.ruleDocs', 'Flowguard rule', vscode.ViewColumn.Beside, { enableScripts: false, localResourceRoots: [] });
+      this.docsPanel = vscode.window.createWebviewPanel(
+        'flowguard.ruleDocs',
+        'Flowguard rule',
+        vscode.ViewColumn.Beside,
+        { enableScripts: false, localResourceRoots: [] },
+      );
       this.docsPanel.onDidDispose(() => (this.docsPanel = undefined));
     }
     this.docsPanel.title = `Flowguard: ${rule.title}`;
@@ -139,7 +177,9 @@ export class FlowguardCommands implements vscode.Disposable {
     const document = await vscode.workspace.openTextDocument(uri);
     await waitForDiagnostics(uri, (ds) => ds.length > 0, 3000);
     const whole = new vscode.Range(0, 0, document.lineCount, 0);
-    const fixAll = (await serverCodeActions(this.client, uri, whole, [FIX_ALL_KIND])).find((a) => a.kind?.value === FIX_ALL_KIND && (a.edit || a.command));
+    const fixAll = (await serverCodeActions(this.client, uri, whole, [FIX_ALL_KIND])).find(
+      (a) => a.kind?.value === FIX_ALL_KIND && (a.edit || a.command),
+    );
     if (!fixAll) {
       void vscode.window.showInformationMessage('Flowguard: no safe fix to apply in this file.');
       return false;
@@ -151,9 +191,14 @@ export class FlowguardCommands implements vscode.Disposable {
    * Applies the preferred quick-fix of every finding of `category` in the file, one at a time (each fix re-analyses
    * the file, so offsets are never stale). Returns how many were applied.
    */
-  private async fixCategory(category: 'least-privilege' | 'secrets', uri: vscode.Uri, filter?: (d: vscode.Diagnostic) => boolean): Promise<number> {
+  private async fixCategory(
+    category: 'least-privilege' | 'secrets',
+    uri: vscode.Uri,
+    filter?: (d: vscode.Diagnostic) => boolean,
+  ): Promise<number> {
     if (this.store.rules().length === 0) await this.store.loadRules();
-    const inCategory = (d: vscode.Diagnostic) => this.store.rule(diagnosticCode(d) ?? '')?.category === category && (!filter || filter(d));
+    const inCategory = (d: vscode.Diagnostic) =>
+      this.store.rule(diagnosticCode(d) ?? '')?.category === category && (!filter || filter(d));
     let applied = 0;
     const tried = new Set<string>();
     for (let round = 0; round < 20; round++) {
@@ -163,7 +208,9 @@ export class FlowguardCommands implements vscode.Disposable {
         const key = `${diagnosticCode(diagnostic)}:${diagnostic.range.start.line}:${diagnostic.message}`;
         if (tried.has(key)) continue;
         tried.add(key);
-        const action = preferred(await quickFixesFor(this.client, uri, diagnostic.range, diagnosticCode(diagnostic) ?? ''));
+        const action = preferred(
+          await quickFixesFor(this.client, uri, diagnostic.range, diagnosticCode(diagnostic) ?? ''),
+        );
         if (!action) continue;
         const changed = nextDiagnosticsChange(uri);
         if (await applyCodeAction(action)) {
@@ -181,7 +228,11 @@ export class FlowguardCommands implements vscode.Disposable {
   async narrowPermissions(uri = vscode.window.activeTextEditor?.document.uri): Promise<number> {
     if (!uri) return 0;
     const applied = await this.fixCategory('least-privilege', uri);
-    void vscode.window.showInformationMessage(applied ? `Flowguard: narrowed permissions (${applied} fix(es) applied).` : 'Flowguard: no permission to narrow in this file.');
+    void vscode.window.showInformationMessage(
+      applied
+        ? `Flowguard: narrowed permissions (${applied} fix(es) applied).`
+        : 'Flowguard: no permission to narrow in this file.',
+    );
     return applied;
   }
 
@@ -192,24 +243,40 @@ export class FlowguardCommands implements vscode.Disposable {
   async narrowPermissionsInWorkspace(): Promise<{ files: number; fixes: number }> {
     if (this.store.fileCount() === 0) await this.store.scan();
     if (this.store.rules().length === 0) await this.store.loadRules();
-    const fixable = this.store.findings().filter((f) => this.store.rule(f.ruleId)?.category === 'least-privilege' && this.store.fixCount(f.uri, f.ruleId, f.range.start.line, f.range.start.character) > 0);
+    const fixable = this.store
+      .findings()
+      .filter(
+        (f) =>
+          this.store.rule(f.ruleId)?.category === 'least-privilege' &&
+          this.store.fixCount(f.uri, f.ruleId, f.range.start.line, f.range.start.character) > 0,
+      );
     const uris = [...new Set(fixable.map((f) => f.uri))];
     const done = { files: 0, fixes: 0 };
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Flowguard: narrowing permissions', cancellable: true }, async (progress, token) => {
-      for (const [i, u] of uris.entries()) {
-        if (token.isCancellationRequested) break;
-        const uri = vscode.Uri.parse(u);
-        progress.report({ message: `${i + 1}/${uris.length} ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / uris.length });
-        const document = await vscode.workspace.openTextDocument(uri);
-        const hadUnsavedChanges = document.isDirty;
-        const applied = await this.fixCategory('least-privilege', uri);
-        if (!applied) continue;
-        done.files++;
-        done.fixes += applied;
-        if (!hadUnsavedChanges) await document.save();
-      }
-    });
-    void vscode.window.showInformationMessage(done.files ? `Flowguard: narrowed permissions in ${done.files} workflow(s) (${done.fixes} fix(es)).` : 'Flowguard: no permission to narrow in this workspace.');
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Flowguard: narrowing permissions', cancellable: true },
+      async (progress, token) => {
+        for (const [i, u] of uris.entries()) {
+          if (token.isCancellationRequested) break;
+          const uri = vscode.Uri.parse(u);
+          progress.report({
+            message: `${i + 1}/${uris.length} ${vscode.workspace.asRelativePath(uri)}`,
+            increment: 100 / uris.length,
+          });
+          const document = await vscode.workspace.openTextDocument(uri);
+          const hadUnsavedChanges = document.isDirty;
+          const applied = await this.fixCategory('least-privilege', uri);
+          if (!applied) continue;
+          done.files++;
+          done.fixes += applied;
+          if (!hadUnsavedChanges) await document.save();
+        }
+      },
+    );
+    void vscode.window.showInformationMessage(
+      done.files
+        ? `Flowguard: narrowed permissions in ${done.files} workflow(s) (${done.fixes} fix(es)).`
+        : 'Flowguard: no permission to narrow in this workspace.',
+    );
     return done;
   }
 
@@ -217,7 +284,9 @@ export class FlowguardCommands implements vscode.Disposable {
   async moveSecretToStore(uri = vscode.window.activeTextEditor?.document.uri): Promise<number> {
     if (!uri) return 0;
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Flowguard: moving a secret to a secret store is disabled until you trust this workspace.');
+      void vscode.window.showWarningMessage(
+        'Flowguard: moving a secret to a secret store is disabled until you trust this workspace.',
+      );
       return 0;
     }
     const editor = vscode.window.activeTextEditor;

@@ -3,7 +3,13 @@
 // extensions keep working on the same files.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type DocumentSelector,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { registerFlowguardUi } from './ui';
 import { registerStoreSecretCommand } from './commands/storeSecret';
 
@@ -15,7 +21,11 @@ function documentSelector(): DocumentSelector {
   const selector: DocumentSelector = [];
   for (const pattern of [...WORKFLOW_PATTERNS, CONFIG_PATTERN]) {
     // By language id (yaml from VS Code or Red Hat; github-actions-workflow from GitHub's extension) and by file scheme.
-    selector.push({ language: 'yaml', pattern }, { language: 'github-actions-workflow', pattern }, { scheme: 'file', pattern });
+    selector.push(
+      { language: 'yaml', pattern },
+      { language: 'github-actions-workflow', pattern },
+      { scheme: 'file', pattern },
+    );
   }
   // Unsaved workflows GitHub's extension recognises.
   selector.push({ language: 'github-actions-workflow', scheme: 'untitled' });

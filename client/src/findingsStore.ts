@@ -25,7 +25,8 @@ export interface ScanSummary {
 
 /** `files.exclude` entries set to true, as globs relative to the folder (the server matches with picomatch). */
 export function excludeGlobs(): string[] {
-  const setting = vscode.workspace.getConfiguration('files').get<Record<string, boolean | { when: string }>>('exclude') ?? {};
+  const setting =
+    vscode.workspace.getConfiguration('files').get<Record<string, boolean | { when: string }>>('exclude') ?? {};
   return Object.entries(setting)
     .filter(([, value]) => value === true)
     .map(([glob]) => glob);
@@ -58,7 +59,8 @@ export class FindingsStore implements vscode.Disposable {
     for (const uri of uris) {
       const prefix = uri.toString();
       for (const key of [...this.files.keys()]) {
-        if (key === prefix || key.startsWith(prefix.endsWith('/') ? prefix : prefix + '/')) removed = this.files.delete(key) || removed;
+        if (key === prefix || key.startsWith(prefix.endsWith('/') ? prefix : prefix + '/'))
+          removed = this.files.delete(key) || removed;
       }
     }
     if (removed) this.changed.fire();
@@ -68,7 +70,14 @@ export class FindingsStore implements vscode.Disposable {
     const current = this.files.get(params.uri);
     if (current && current.generation > params.generation) return;
     if (params.removed) this.files.delete(params.uri);
-    else this.files.set(params.uri, { uri: params.uri, kind: params.kind, generation: params.generation, findings: params.findings, problems: params.problems });
+    else
+      this.files.set(params.uri, {
+        uri: params.uri,
+        kind: params.kind,
+        generation: params.generation,
+        findings: params.findings,
+        problems: params.problems,
+      });
     this.changed.fire();
   }
 
@@ -90,7 +99,14 @@ export class FindingsStore implements vscode.Disposable {
   ruleSummaries(): RuleSummary[] {
     return this.rules()
       .filter((r) => r.enabled)
-      .map((r) => ({ id: r.id, title: r.title, description: r.description, category: r.category, severity: r.effectiveSeverity, fixable: r.fixable }));
+      .map((r) => ({
+        id: r.id,
+        title: r.title,
+        description: r.description,
+        category: r.category,
+        severity: r.effectiveSeverity,
+        fixable: r.fixable,
+      }));
   }
 
   fileUris(): string[] {
@@ -105,20 +121,29 @@ export class FindingsStore implements vscode.Disposable {
     const out: ChecklistFinding[] = [];
     for (const file of this.files.values()) {
       if (onlyUri !== undefined && file.uri !== onlyUri) continue;
-      for (const f of file.findings) out.push({ uri: file.uri, ruleId: f.ruleId, message: f.message, severity: f.severity, range: f.range });
+      for (const f of file.findings)
+        out.push({ uri: file.uri, ruleId: f.ruleId, message: f.message, severity: f.severity, range: f.range });
     }
     return out;
   }
 
   fixCount(uri: string, ruleId: string, line: number, character: number): number {
-    return this.files.get(uri)?.findings.find((f) => f.ruleId === ruleId && f.range.start.line === line && f.range.start.character === character)?.fixes ?? 0;
+    return (
+      this.files
+        .get(uri)
+        ?.findings.find(
+          (f) => f.ruleId === ruleId && f.range.start.line === line && f.range.start.character === character,
+        )?.fixes ?? 0
+    );
   }
 
   /**
    * Scans the workspace in the server (a worker thread there), with cancellable progress. A new scan cancels the
    * one still running. Resolves with undefined when cancelled.
    */
-  async scan(location: vscode.ProgressLocation | { viewId: string } = vscode.ProgressLocation.Notification): Promise<ScanSummary | undefined> {
+  async scan(
+    location: vscode.ProgressLocation | { viewId: string } = vscode.ProgressLocation.Notification,
+  ): Promise<ScanSummary | undefined> {
     this.runningScan?.cancel();
     const source = new vscode.CancellationTokenSource();
     this.runningScan = source;
@@ -126,38 +151,50 @@ export class FindingsStore implements vscode.Disposable {
     this.changed.fire();
     const started = Date.now();
     try {
-      return await vscode.window.withProgress({ location, title: 'Flowguard: scanning workflows', cancellable: true }, async (progress, token) => {
-        token.onCancellationRequested(() => source.cancel());
-        // Our own progress token: the server reports into this notification instead of opening a second one.
-        const workDoneToken = `flowguard-scan-${++this.scanCount}`;
-        let reported = 0;
-        const progressListener = this.client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
-          if (value.kind !== 'report') return;
-          const percentage = value.percentage ?? reported;
-          progress.report({ message: value.message, increment: Math.max(0, percentage - reported) });
-          reported = Math.max(reported, percentage);
-        });
-        const params: WorkspaceFindingsParams = { exclude: excludeGlobs(), workDoneToken };
-        let result: WorkspaceFindingsResult;
-        try {
-          result = await this.client.sendRequest<WorkspaceFindingsResult>(WORKSPACE_FINDINGS_METHOD, params, source.token);
-        } catch (error) {
+      return await vscode.window.withProgress(
+        { location, title: 'Flowguard: scanning workflows', cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => source.cancel());
+          // Our own progress token: the server reports into this notification instead of opening a second one.
+          const workDoneToken = `flowguard-scan-${++this.scanCount}`;
+          let reported = 0;
+          const progressListener = this.client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+            if (value.kind !== 'report') return;
+            const percentage = value.percentage ?? reported;
+            progress.report({ message: value.message, increment: Math.max(0, percentage - reported) });
+            reported = Math.max(reported, percentage);
+          });
+          const params: WorkspaceFindingsParams = { exclude: excludeGlobs(), workDoneToken };
+          let result: WorkspaceFindingsResult;
+          try {
+            result = await this.client.sendRequest<WorkspaceFindingsResult>(
+              WORKSPACE_FINDINGS_METHOD,
+              params,
+              source.token,
+            );
+          } catch (error) {
+            if (source.token.isCancellationRequested) return undefined;
+            throw error;
+          } finally {
+            progressListener.dispose();
+          }
           if (source.token.isCancellationRequested) return undefined;
-          throw error;
-        } finally {
-          progressListener.dispose();
-        }
-        if (source.token.isCancellationRequested) return undefined;
-        // A notification that arrived during the scan may be newer than the scan's view of that file.
-        const previous = new Map(this.files);
-        this.files.clear();
-        for (const file of result.files) {
-          const known = previous.get(file.uri);
-          this.files.set(file.uri, known && known.generation > file.generation ? known : file);
-        }
-        this.lastScan = { files: result.files.length, scanned: result.scanned, durationMs: result.durationMs, elapsedMs: Date.now() - started };
-        return this.lastScan;
-      });
+          // A notification that arrived during the scan may be newer than the scan's view of that file.
+          const previous = new Map(this.files);
+          this.files.clear();
+          for (const file of result.files) {
+            const known = previous.get(file.uri);
+            this.files.set(file.uri, known && known.generation > file.generation ? known : file);
+          }
+          this.lastScan = {
+            files: result.files.length,
+            scanned: result.scanned,
+            durationMs: result.durationMs,
+            elapsedMs: Date.now() - started,
+          };
+          return this.lastScan;
+        },
+      );
     } finally {
       if (this.runningScan === source) {
         this.runningScan = undefined;

@@ -9,7 +9,9 @@ import type { FindingsStore } from './findingsStore';
 import { escapeHtml, renderReviewHtml, renderReviewMarkdown, type ReviewDocument } from './reviewReport';
 
 export function nonce(): string {
-  return randomBytes(16).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  return randomBytes(16)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 export type ExportFormat = 'markdown' | 'sarif';
@@ -49,18 +51,26 @@ export class ReviewPanel implements vscode.Disposable {
       notes.push(`Per-workflow facts are unavailable: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (facts.files.some((f) => f.facts?.kind === 'workflow' && !f.facts.jobPermissions)) {
-      notes.push('For some workflows only the granted permissions are shown: the permissions their jobs need could not be worked out.');
+      notes.push(
+        'For some workflows only the granted permissions are shown: the permissions their jobs need could not be worked out.',
+      );
     }
     const findings = this.store.findings(onlyUri);
     const rules = this.store.ruleSummaries();
     this.document = {
       title: 'Flowguard security review',
-      scope: onlyUri ? `File ${vscode.workspace.asRelativePath(vscode.Uri.parse(onlyUri))}` : `Workspace ${vscode.workspace.name ?? ''}`.trim(),
+      scope: onlyUri
+        ? `File ${vscode.workspace.asRelativePath(vscode.Uri.parse(onlyUri))}`
+        : `Workspace ${vscode.workspace.name ?? ''}`.trim(),
       generatedAt: new Date().toISOString(),
       checklist: buildChecklist(rules, findings, onlyUri),
       findings,
       rules,
-      files: facts.files.map((f) => ({ uri: f.uri, label: vscode.workspace.asRelativePath(vscode.Uri.parse(f.uri)), facts: f.facts })),
+      files: facts.files.map((f) => ({
+        uri: f.uri,
+        label: vscode.workspace.asRelativePath(vscode.Uri.parse(f.uri)),
+        facts: f.facts,
+      })),
       notes,
     };
     this.render();
@@ -70,13 +80,22 @@ export class ReviewPanel implements vscode.Disposable {
   private render(): void {
     if (!this.document) return;
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel(ReviewPanel.viewType, 'Flowguard Security Review', vscode.ViewColumn.Active, {
-        enableScripts: true,
-        localResourceRoots: [],
-      });
+      this.panel = vscode.window.createWebviewPanel(
+        ReviewPanel.viewType,
+        'Flowguard Security Review',
+        vscode.ViewColumn.Active,
+        {
+          enableScripts: true,
+          localResourceRoots: [],
+        },
+      );
       this.panel.onDidDispose(() => (this.panel = undefined), undefined, this.disposables);
       this.panel.webview.onDidReceiveMessage(
-        (message) => this.onMessage(message).catch((err: unknown) => void vscode.window.showErrorMessage(`Flowguard: ${err instanceof Error ? err.message : String(err)}`)),
+        (message) =>
+          this.onMessage(message).catch(
+            (err: unknown) =>
+              void vscode.window.showErrorMessage(`Flowguard: ${err instanceof Error ? err.message : String(err)}`),
+          ),
         undefined,
         this.disposables,
       );
@@ -85,10 +104,20 @@ export class ReviewPanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
-  private async onMessage(message: { type?: string; uri?: string; line?: number; character?: number; ruleId?: string; format?: string }): Promise<void> {
+  private async onMessage(message: {
+    type?: string;
+    uri?: string;
+    line?: number;
+    character?: number;
+    ruleId?: string;
+    format?: string;
+  }): Promise<void> {
     if (message.type === 'open' && typeof message.uri === 'string') {
       const position = new vscode.Position(Number(message.line) || 0, Number(message.character) || 0);
-      await vscode.window.showTextDocument(vscode.Uri.parse(message.uri), { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });
+      await vscode.window.showTextDocument(vscode.Uri.parse(message.uri), {
+        selection: new vscode.Range(position, position),
+        viewColumn: vscode.ViewColumn.One,
+      });
     } else if (message.type === 'ruleDocs' && typeof message.ruleId === 'string') {
       await this.showRuleDocs(message.ruleId);
     } else if (message.type === 'export' && (message.format === 'markdown' || message.format === 'sarif')) {
@@ -103,7 +132,9 @@ export class ReviewPanel implements vscode.Disposable {
     const destination =
       target ??
       (await vscode.window.showSaveDialog({
-        defaultUri: folder ? vscode.Uri.joinPath(folder, format === 'sarif' ? 'flowguard-review.sarif' : 'flowguard-review.md') : undefined,
+        defaultUri: folder
+          ? vscode.Uri.joinPath(folder, format === 'sarif' ? 'flowguard-review.sarif' : 'flowguard-review.md')
+          : undefined,
         filters: format === 'sarif' ? { SARIF: ['sarif', 'json'] } : { Markdown: ['md'] },
       }));
     if (!destination) return undefined;
@@ -111,11 +142,17 @@ export class ReviewPanel implements vscode.Disposable {
     if (format === 'markdown') content = renderReviewMarkdown(doc);
     else {
       const srcRoot = folder ? folder.toString().replace(/\/?$/, '/') : undefined;
-      const result = await this.client.sendRequest<ReviewResult>(REVIEW_METHOD, { uris: this.scopeUris, sarif: true, srcRoot } satisfies ReviewParams);
+      const result = await this.client.sendRequest<ReviewResult>(REVIEW_METHOD, {
+        uris: this.scopeUris,
+        sarif: true,
+        srcRoot,
+      } satisfies ReviewParams);
       content = result.sarif ?? '';
     }
     await vscode.workspace.fs.writeFile(destination, new TextEncoder().encode(content));
-    void vscode.window.showInformationMessage(`Flowguard: review exported to ${vscode.workspace.asRelativePath(destination)}`);
+    void vscode.window.showInformationMessage(
+      `Flowguard: review exported to ${vscode.workspace.asRelativePath(destination)}`,
+    );
     return destination;
   }
 
@@ -128,7 +165,8 @@ export class ReviewPanel implements vscode.Disposable {
 /** A rule's documentation in a webview: risk, remediation, examples, references. */
 export function ruleDocsHtml(rule: RuleInfo, nonceValue: string, cspSource: string): string {
   const csp = `default-src 'none'; img-src ${cspSource} data:; style-src 'nonce-${nonceValue}';`;
-  const example = (title: string, text?: string) => (text ? `<h2>${title}</h2><pre><code>${escapeHtml(text)}</code></pre>` : '');
+  const example = (title: string, text?: string) =>
+    text ? `<h2>${title}</h2><pre><code>${escapeHtml(text)}</code></pre>` : '';
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <style nonce="${nonceValue}">

@@ -26,7 +26,12 @@ export interface ReviewDocument {
 /** The webview lists this many findings per severity (a large workspace has thousands); exports list all. */
 const MAX_ROWS_PER_SEVERITY = 500;
 
-const STATE_LABEL: Record<CategoryNode['state'], string> = { pass: 'Pass', warn: 'Warn', fail: 'Fail', unchecked: 'No checks yet' };
+const STATE_LABEL: Record<CategoryNode['state'], string> = {
+  pass: 'Pass',
+  warn: 'Warn',
+  fail: 'Fail',
+  unchecked: 'No checks yet',
+};
 
 export function escapeHtml(value: unknown): string {
   return String(value ?? '')
@@ -49,13 +54,20 @@ function labelFor(doc: ReviewDocument, uri: string): string {
 }
 
 function findingsBySeverity(findings: readonly ChecklistFinding[]): Array<[Severity, ChecklistFinding[]]> {
-  return SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s)] as [Severity, ChecklistFinding[]]).filter(([, list]) => list.length > 0);
+  return SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s)] as [Severity, ChecklistFinding[]]).filter(
+    ([, list]) => list.length > 0,
+  );
 }
 
 function evidenceHtml(doc: ReviewDocument, category: CategoryNode): string {
   const rows = category.rules
     .map((node) => {
-      const state = node.findings.length === 0 ? 'pass' : node.findings.some((f) => f.severity === 'high' || f.severity === 'medium') ? 'fail' : 'warn';
+      const state =
+        node.findings.length === 0
+          ? 'pass'
+          : node.findings.some((f) => f.severity === 'high' || f.severity === 'medium')
+            ? 'fail'
+            : 'warn';
       const evidence = node.findings.length
         ? `<ul>${node.findings
             .slice(0, 20)
@@ -65,7 +77,9 @@ function evidenceHtml(doc: ReviewDocument, category: CategoryNode): string {
       return `<tr><td><span class="state state-${state}">${state}</span></td><td><a href="#" data-rule="${escapeHtml(node.rule.id)}">${escapeHtml(node.rule.title)}</a><div class="muted">${escapeHtml(node.rule.description)}</div></td><td>${evidence}</td></tr>`;
     })
     .join('');
-  return rows ? `<table><thead><tr><th>State</th><th>Check</th><th>Evidence</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="muted">No rule covers this category yet.</p>';
+  return rows
+    ? `<table><thead><tr><th>State</th><th>Check</th><th>Evidence</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p class="muted">No rule covers this category yet.</p>';
 }
 
 function locationLink(doc: ReviewDocument, f: ChecklistFinding): string {
@@ -76,23 +90,39 @@ function locationLink(doc: ReviewDocument, f: ChecklistFinding): string {
 function factsHtml(doc: ReviewDocument, file: ReviewFile): string {
   const facts = file.facts;
   const open = (line: number | undefined, text: string) =>
-    line === undefined ? escapeHtml(text) : `<a href="#" class="loc" data-uri="${escapeHtml(file.uri)}" data-line="${line}" data-character="0">${escapeHtml(text)}</a>`;
-  if (!facts) return `<section class="file"><h3>${escapeHtml(file.label)}</h3><p class="muted">Not a workflow or action, or it could not be parsed.</p></section>`;
-  const list = (items: string[], empty: string) => (items.length ? `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>` : `<p class="muted">${escapeHtml(empty)}</p>`);
+    line === undefined
+      ? escapeHtml(text)
+      : `<a href="#" class="loc" data-uri="${escapeHtml(file.uri)}" data-line="${line}" data-character="0">${escapeHtml(text)}</a>`;
+  if (!facts)
+    return `<section class="file"><h3>${escapeHtml(file.label)}</h3><p class="muted">Not a workflow or action, or it could not be parsed.</p></section>`;
+  const list = (items: string[], empty: string) =>
+    items.length
+      ? `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`
+      : `<p class="muted">${escapeHtml(empty)}</p>`;
   const triggers = list(
-    facts.triggers.map((t) => `${open(t.line, t.event)}${t.privileged ? ' <span class="state state-fail">privileged</span>' : ''} — ${escapeHtml(t.whoCanFire)}`),
+    facts.triggers.map(
+      (t) =>
+        `${open(t.line, t.event)}${t.privileged ? ' <span class="state state-fail">privileged</span>' : ''} — ${escapeHtml(t.whoCanFire)}`,
+    ),
     facts.kind === 'action' ? 'Actions run when a workflow uses them.' : 'No trigger found.',
   );
-  const declared = facts.permissions.map((p) => `<code>${escapeHtml(p.scope)}</code> declares ${open(p.line, p.granted)}`);
+  const declared = facts.permissions.map(
+    (p) => `<code>${escapeHtml(p.scope)}</code> declares ${open(p.line, p.granted)}`,
+  );
   const perJob = (facts.jobPermissions ?? []).map(
     (j) =>
       `job ${open(j.line, j.job)}: granted <code>${escapeHtml(j.granted)}</code>, needs <code>${escapeHtml(j.needed)}</code>${
         j.unexplainedSteps ? ` <span class="muted">(${j.unexplainedSteps} step(s) not understood)</span>` : ''
       }`,
   );
-  const permissions = list([...declared, ...perJob], 'Actions get the caller\'s token.');
+  const permissions = list([...declared, ...perJob], "Actions get the caller's token.");
   const secrets = list(
-    [...facts.secrets.map((s) => `<code>${escapeHtml(s)}</code>`), ...(facts.secretsInherited ? ['<strong>secrets: inherit</strong> passes every secret to a reusable workflow'] : [])],
+    [
+      ...facts.secrets.map((s) => `<code>${escapeHtml(s)}</code>`),
+      ...(facts.secretsInherited
+        ? ['<strong>secrets: inherit</strong> passes every secret to a reusable workflow']
+        : []),
+    ],
     'No secret referenced.',
   );
   const actions = list(
@@ -158,7 +188,10 @@ export function renderReviewHtml(doc: ReviewDocument, nonce: string, cspSource: 
     )
     .join('');
   const categories = doc.checklist
-    .map((c) => `<details id="cat-${c.category}" ${c.total > 0 ? 'open' : ''}><summary>${escapeHtml(c.title)} — <span class="state state-${c.state}">${STATE_LABEL[c.state]}</span></summary>${evidenceHtml(doc, c)}</details>`)
+    .map(
+      (c) =>
+        `<details id="cat-${c.category}" ${c.total > 0 ? 'open' : ''}><summary>${escapeHtml(c.title)} — <span class="state state-${c.state}">${STATE_LABEL[c.state]}</span></summary>${evidenceHtml(doc, c)}</details>`,
+    )
     .join('');
   const ruleTitle = new Map(doc.rules.map((r) => [r.id, r.title]));
   const severities = findingsBySeverity(doc.findings)
@@ -166,8 +199,13 @@ export function renderReviewHtml(doc: ReviewDocument, nonce: string, cspSource: 
       ([severity, list]) =>
         `<h3>${escapeHtml(severity)} (${list.length})</h3><table><tbody>${list
           .slice(0, MAX_ROWS_PER_SEVERITY)
-          .map((f) => `<tr><td>${locationLink(doc, f)}</td><td><a href="#" data-rule="${escapeHtml(f.ruleId)}">${escapeHtml(ruleTitle.get(f.ruleId) ?? f.ruleId)}</a></td><td>${escapeHtml(f.message)}</td></tr>`)
-          .join('')}</tbody></table>${list.length > MAX_ROWS_PER_SEVERITY ? `<p class="muted">… ${list.length - MAX_ROWS_PER_SEVERITY} more: export the review for the full list.</p>` : ''}`,
+          .map(
+            (f) =>
+              `<tr><td>${locationLink(doc, f)}</td><td><a href="#" data-rule="${escapeHtml(f.ruleId)}">${escapeHtml(ruleTitle.get(f.ruleId) ?? f.ruleId)}</a></td><td>${escapeHtml(f.message)}</td></tr>`,
+          )
+          .join(
+            '',
+          )}</tbody></table>${list.length > MAX_ROWS_PER_SEVERITY ? `<p class="muted">… ${list.length - MAX_ROWS_PER_SEVERITY} more: export the review for the full list.</p>` : ''}`,
     )
     .join('');
   return `<!DOCTYPE html>
@@ -191,17 +229,28 @@ ${doc.notes.map((n) => `<p class="muted">${escapeHtml(n)}</p>`).join('')}
 }
 
 export function renderReviewMarkdown(doc: ReviewDocument): string {
-  const out: string[] = [`# ${escapeMarkdown(doc.title)}`, '', `${escapeMarkdown(doc.scope)}: ${doc.files.length} file(s), ${doc.findings.length} finding(s). Generated ${escapeMarkdown(doc.generatedAt)}.`, ''];
+  const out: string[] = [
+    `# ${escapeMarkdown(doc.title)}`,
+    '',
+    `${escapeMarkdown(doc.scope)}: ${doc.files.length} file(s), ${doc.findings.length} finding(s). Generated ${escapeMarkdown(doc.generatedAt)}.`,
+    '',
+  ];
   for (const note of doc.notes) out.push(`> ${escapeMarkdown(note)}`, '');
   out.push('## Checklist', '', '| State | Category | Checks | Findings |', '| --- | --- | --- | --- |');
-  for (const c of doc.checklist) out.push(`| ${STATE_LABEL[c.state]} | ${escapeMarkdown(c.title)} | ${c.rules.length} | ${escapeMarkdown(describeCounts(c.counts))} |`);
+  for (const c of doc.checklist)
+    out.push(
+      `| ${STATE_LABEL[c.state]} | ${escapeMarkdown(c.title)} | ${c.rules.length} | ${escapeMarkdown(describeCounts(c.counts))} |`,
+    );
   out.push('', '## Evidence per category', '');
   for (const c of doc.checklist) {
     out.push(`### ${escapeMarkdown(c.title)}: ${STATE_LABEL[c.state]}`, '');
     if (c.rules.length === 0) out.push('No rule covers this category yet.', '');
     for (const node of c.rules) {
-      out.push(`- **${escapeMarkdown(node.rule.title)}** (\`${node.rule.id}\`): ${node.findings.length ? `${node.findings.length} finding(s)` : 'pass'}`);
-      for (const f of node.findings) out.push(`  - ${escapeMarkdown(labelFor(doc, f.uri))}:${f.range.start.line + 1} ${escapeMarkdown(f.message)}`);
+      out.push(
+        `- **${escapeMarkdown(node.rule.title)}** (\`${node.rule.id}\`): ${node.findings.length ? `${node.findings.length} finding(s)` : 'pass'}`,
+      );
+      for (const f of node.findings)
+        out.push(`  - ${escapeMarkdown(labelFor(doc, f.uri))}:${f.range.start.line + 1} ${escapeMarkdown(f.message)}`);
     }
     out.push('');
   }
@@ -209,7 +258,10 @@ export function renderReviewMarkdown(doc: ReviewDocument): string {
   const ruleTitle = new Map(doc.rules.map((r) => [r.id, r.title]));
   for (const [severity, list] of findingsBySeverity(doc.findings)) {
     out.push(`### ${severity} (${list.length})`, '', '| Location | Check | Message |', '| --- | --- | --- |');
-    for (const f of list) out.push(`| ${escapeMarkdown(labelFor(doc, f.uri))}:${f.range.start.line + 1} | ${escapeMarkdown(ruleTitle.get(f.ruleId) ?? f.ruleId)} | ${escapeMarkdown(f.message)} |`);
+    for (const f of list)
+      out.push(
+        `| ${escapeMarkdown(labelFor(doc, f.uri))}:${f.range.start.line + 1} | ${escapeMarkdown(ruleTitle.get(f.ruleId) ?? f.ruleId)} | ${escapeMarkdown(f.message)} |`,
+      );
     out.push('');
   }
   out.push('## Workflows and actions', '');
@@ -222,23 +274,35 @@ export function renderReviewMarkdown(doc: ReviewDocument): string {
     }
     if (facts.triggers.length) {
       out.push('Triggers:');
-      for (const t of facts.triggers) out.push(`- ${escapeMarkdown(t.event)}${t.privileged ? ' (privileged)' : ''}: ${escapeMarkdown(t.whoCanFire)}`);
+      for (const t of facts.triggers)
+        out.push(`- ${escapeMarkdown(t.event)}${t.privileged ? ' (privileged)' : ''}: ${escapeMarkdown(t.whoCanFire)}`);
     }
     if (facts.permissions.length || facts.jobPermissions?.length) {
       out.push('', 'Permissions granted vs needed:');
-      for (const p of facts.permissions) out.push(`- ${escapeMarkdown(p.scope)} declares: ${escapeMarkdown(p.granted)}`);
+      for (const p of facts.permissions)
+        out.push(`- ${escapeMarkdown(p.scope)} declares: ${escapeMarkdown(p.granted)}`);
       for (const j of facts.jobPermissions ?? [])
-        out.push(`- job ${escapeMarkdown(j.job)}: granted ${escapeMarkdown(j.granted)}; needs ${escapeMarkdown(j.needed)}${j.unexplainedSteps ? ` (${j.unexplainedSteps} step(s) not understood)` : ''}`);
+        out.push(
+          `- job ${escapeMarkdown(j.job)}: granted ${escapeMarkdown(j.granted)}; needs ${escapeMarkdown(j.needed)}${j.unexplainedSteps ? ` (${j.unexplainedSteps} step(s) not understood)` : ''}`,
+        );
     }
-    out.push('', `Secrets referenced: ${facts.secrets.length ? facts.secrets.map(escapeMarkdown).join(', ') : 'none'}${facts.secretsInherited ? ' (and `secrets: inherit`)' : ''}`);
+    out.push(
+      '',
+      `Secrets referenced: ${facts.secrets.length ? facts.secrets.map(escapeMarkdown).join(', ') : 'none'}${facts.secretsInherited ? ' (and `secrets: inherit`)' : ''}`,
+    );
     if (facts.actions.length) {
       out.push('', 'Actions:');
-      for (const a of facts.actions) out.push(`- ${escapeMarkdown(a.uses)}: ${a.pinned ? 'pinned' : 'not pinned'}${a.firstParty ? '' : ', third-party'}`);
+      for (const a of facts.actions)
+        out.push(
+          `- ${escapeMarkdown(a.uses)}: ${a.pinned ? 'pinned' : 'not pinned'}${a.firstParty ? '' : ', third-party'}`,
+        );
     }
     if (facts.jobs.length) {
       out.push('', 'Jobs:');
       for (const j of facts.jobs)
-        out.push(`- ${escapeMarkdown(j.id)}: environment ${j.environment ? escapeMarkdown(j.environment) : 'none'}, timeout ${j.timeoutMinutes ? escapeMarkdown(j.timeoutMinutes) + ' min' : 'default (360 min)'}, concurrency ${j.concurrency || facts.workflowConcurrency ? 'set' : 'none'}`);
+        out.push(
+          `- ${escapeMarkdown(j.id)}: environment ${j.environment ? escapeMarkdown(j.environment) : 'none'}, timeout ${j.timeoutMinutes ? escapeMarkdown(j.timeoutMinutes) + ' min' : 'default (360 min)'}, concurrency ${j.concurrency || facts.workflowConcurrency ? 'set' : 'none'}`,
+        );
     }
     out.push('');
   }

@@ -10,7 +10,10 @@ export class FindingsStatusBar implements vscode.Disposable {
   constructor(private readonly store: FindingsStore) {
     this.item.name = 'Flowguard findings';
     this.item.command = 'flowguard.openChecklist';
-    this.disposables.push(store.onDidChange(() => this.update()), vscode.window.onDidChangeActiveTextEditor(() => this.update()));
+    this.disposables.push(
+      store.onDidChange(() => this.update()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+    );
     this.update();
   }
 
@@ -29,9 +32,17 @@ export class FindingsStatusBar implements vscode.Disposable {
     }
     const counts = countBySeverity(this.store.findings(uri));
     const total = counts.high + counts.medium + counts.low + counts.info;
-    this.item.text = total === 0 ? '$(shield) Flowguard: no findings' : `$(shield) ${counts.high} high ${counts.medium} medium ${counts.low + counts.info} low`;
+    this.item.text =
+      total === 0
+        ? '$(shield) Flowguard: no findings'
+        : `$(shield) ${counts.high} high ${counts.medium} medium ${counts.low + counts.info} low`;
     this.item.tooltip = `Flowguard findings in this file: ${counts.high} high, ${counts.medium} medium, ${counts.low} low, ${counts.info} info. Click to open the Security Checklist.`;
-    this.item.backgroundColor = counts.high > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : counts.medium > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      counts.high > 0
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : counts.medium > 0
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     this.item.show();
   }
 

@@ -44,7 +44,11 @@ interface SchemaProperty {
  */
 export function configFromSchema(): string {
   const schema = configSchema as { title?: string; properties: Record<string, SchemaProperty> };
-  const lines = [`# ${schema.title ?? 'Flowguard configuration'}`, '# Every setting below is the default; edit what you need.', ''];
+  const lines = [
+    `# ${schema.title ?? 'Flowguard configuration'}`,
+    '# Every setting below is the default; edit what you need.',
+    '',
+  ];
   for (const [key, property] of Object.entries(schema.properties)) {
     if (property.description) lines.push(`# ${property.description}`);
     if (property.default === undefined) {

@@ -31,25 +31,45 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
   const review = new ReviewPanel(client, store, async (ruleId) => void (await commands.showRuleDocs(ruleId)));
   commands = new FlowguardCommands(client, store, checklist, review);
   const statusBar = new FindingsStatusBar(store);
-  const treeViews = [CHECKLIST_VIEW_ID, CHECKLIST_EXPLORER_VIEW_ID].map((id) => vscode.window.createTreeView(id, { treeDataProvider: checklist, showCollapseAll: true }));
+  const treeViews = [CHECKLIST_VIEW_ID, CHECKLIST_EXPLORER_VIEW_ID].map((id) =>
+    vscode.window.createTreeView(id, { treeDataProvider: checklist, showCollapseAll: true }),
+  );
 
   const updateViewMessages = () => {
     void vscode.commands.executeCommand('setContext', 'flowguard.scanned', store.lastScan !== undefined);
     void vscode.commands.executeCommand('setContext', 'flowguard.hasFiles', store.fileCount() > 0);
-    const message = store.scanning && store.fileCount() === 0 ? 'Scanning workflows…' : checklist.isActiveFileOnly() ? 'Showing the active file only.' : undefined;
+    const message =
+      store.scanning && store.fileCount() === 0
+        ? 'Scanning workflows…'
+        : checklist.isActiveFileOnly()
+          ? 'Showing the active file only.'
+          : undefined;
     for (const view of treeViews) view.message = message;
   };
   const rescanSoon = debounce(() => void store.scan(vscode.ProgressLocation.Window).catch(() => undefined), 500);
   const configWatcher = vscode.workspace.createFileSystemWatcher('**/.flowguard.{yml,yaml}');
 
-  const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
-  register('flowguard.runSecurityReview', (uri?: vscode.Uri) => review.show(uri instanceof vscode.Uri ? uri.toString() : undefined));
-  register('flowguard.runSecurityReviewForFile', () => review.show(vscode.window.activeTextEditor?.document.uri.toString()));
-  register('flowguard.exportReview', (format: ExportFormat = 'markdown', target?: vscode.Uri) => review.export(format, target));
-  register('flowguard.fixAllSafe', (uri?: vscode.Uri) => commands.fixAllSafe(uri instanceof vscode.Uri ? uri : undefined));
-  register('flowguard.narrowPermissions', (uri?: vscode.Uri) => commands.narrowPermissions(uri instanceof vscode.Uri ? uri : undefined));
+  const register = (id: string, fn: (...args: any[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  register('flowguard.runSecurityReview', (uri?: vscode.Uri) =>
+    review.show(uri instanceof vscode.Uri ? uri.toString() : undefined),
+  );
+  register('flowguard.runSecurityReviewForFile', () =>
+    review.show(vscode.window.activeTextEditor?.document.uri.toString()),
+  );
+  register('flowguard.exportReview', (format: ExportFormat = 'markdown', target?: vscode.Uri) =>
+    review.export(format, target),
+  );
+  register('flowguard.fixAllSafe', (uri?: vscode.Uri) =>
+    commands.fixAllSafe(uri instanceof vscode.Uri ? uri : undefined),
+  );
+  register('flowguard.narrowPermissions', (uri?: vscode.Uri) =>
+    commands.narrowPermissions(uri instanceof vscode.Uri ? uri : undefined),
+  );
   register('flowguard.narrowPermissionsInWorkspace', () => commands.narrowPermissionsInWorkspace());
-  register('flowguard.moveSecretToStore', (uri?: vscode.Uri) => commands.moveSecretToStore(uri instanceof vscode.Uri ? uri : undefined));
+  register('flowguard.moveSecretToStore', (uri?: vscode.Uri) =>
+    commands.moveSecretToStore(uri instanceof vscode.Uri ? uri : undefined),
+  );
   register('flowguard.showRuleDocs', (arg?: unknown) => commands.showRuleDocs(arg));
   register('flowguard.openConfiguration', () => commands.openConfiguration());
   register('flowguard.rescanWorkspace', () => commands.rescan());
@@ -93,7 +113,9 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
       await store.loadRules();
       await store.scan(vscode.ProgressLocation.Window);
     } catch (error) {
-      void vscode.window.showWarningMessage(`Flowguard: the workspace scan failed: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showWarningMessage(
+        `Flowguard: the workspace scan failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   };
   if (client.state === State.Running) void start();

@@ -9,14 +9,18 @@ import { runNode, tempDir } from './helpers';
 const BIN = join(ROOT, 'bin', 'flowguard.js');
 const built = existsSync(join(ROOT, 'dist', 'cli.cjs'));
 
-test('the built command scans like the source', { skip: built ? false : 'dist/cli.cjs not built: run npm run build' }, async () => {
-  const r = await runNode([BIN, 'scan', 'examples/vulnerable', '--format', 'json']);
-  assert.equal(r.status, 1, r.stderr);
-  const doc = JSON.parse(r.stdout);
-  assert.ok(doc.findings.some((f: { ruleId: string }) => f.ruleId === 'template-injection'));
-  const usage = await runNode([BIN, 'scan']);
-  assert.equal(usage.status, 2);
-});
+test(
+  'the built command scans like the source',
+  { skip: built ? false : 'dist/cli.cjs not built: run npm run build' },
+  async () => {
+    const r = await runNode([BIN, 'scan', 'examples/vulnerable', '--format', 'json']);
+    assert.equal(r.status, 1, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.ok(doc.findings.some((f: { ruleId: string }) => f.ruleId === 'template-injection'));
+    const usage = await runNode([BIN, 'scan']);
+    assert.equal(usage.status, 2);
+  },
+);
 
 test('without dist/ the launcher says to build, exit 2', async (t) => {
   const dir = tempDir(t);

@@ -9,7 +9,10 @@ import { ruleDocsUrl } from '../../server/src/engine/docs';
 import { ROOT } from '../helpers';
 
 test('the committed rule docs are up to date', () => {
-  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'gen-docs.ts'), '--check'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'gen-docs.ts'), '--check'], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
 });
 
 test('every rule has a page at the URL reports link to, with its metadata and docs', () => {

@@ -1,7 +1,17 @@
 // Runs the real CLI in a child process (from source via tsx, so the tests need no build) and validates SARIF with
 // Microsoft's SARIF Multitool.
 import { spawn } from 'node:child_process';
-import { accessSync, chmodSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers';
@@ -63,7 +73,13 @@ function newestMtime(path: string): number {
  * several times faster.
  */
 const CLI_COMMAND: string[] =
-  existsSync(DIST_CLI) && statSync(DIST_CLI).mtimeMs >= Math.max(newestMtime(join(ROOT, 'server', 'src')), newestMtime(join(ROOT, 'schemas')), newestMtime(join(ROOT, 'package.json')))
+  existsSync(DIST_CLI) &&
+  statSync(DIST_CLI).mtimeMs >=
+    Math.max(
+      newestMtime(join(ROOT, 'server', 'src')),
+      newestMtime(join(ROOT, 'schemas')),
+      newestMtime(join(ROOT, 'package.json')),
+    )
     ? [DIST_CLI]
     : ['--import', TSX_LOADER, CLI_ENTRY];
 
@@ -104,7 +120,11 @@ export interface SarifIssue {
 export async function validateSarif(file: string, outDir: string): Promise<SarifIssue[]> {
   const out = join(outDir, 'validation.sarif');
   const r = await new Promise<{ status: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(multitoolPath(), ['validate', file, '-o', out, '--log', 'ForceOverwrite', '--level', 'Error;Warning'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      multitoolPath(),
+      ['validate', file, '-o', out, '--log', 'ForceOverwrite', '--level', 'Error;Warning'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -113,9 +133,11 @@ export async function validateSarif(file: string, outDir: string): Promise<Sarif
   });
   if (r.status !== 0) throw new Error(`SARIF Multitool failed (${r.status}): ${r.output}`);
   const log = JSON.parse(readFileSync(out, 'utf8'));
-  return (log.runs?.[0]?.results ?? []).map((x: { ruleId: string; level?: string; message?: { arguments?: string[] } }) => ({
-    ruleId: x.ruleId,
-    level: x.level ?? 'warning',
-    arguments: x.message?.arguments ?? [],
-  }));
+  return (log.runs?.[0]?.results ?? []).map(
+    (x: { ruleId: string; level?: string; message?: { arguments?: string[] } }) => ({
+      ruleId: x.ruleId,
+      level: x.level ?? 'warning',
+      arguments: x.message?.arguments ?? [],
+    }),
+  );
 }

@@ -35,7 +35,9 @@ class StdioClient {
         if (headerEnd < 0) return;
         const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString())?.[1]);
         if (this.buffer.length < headerEnd + 4 + length) return;
-        const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8')) as Message;
+        const message = JSON.parse(
+          this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'),
+        ) as Message;
         this.buffer = this.buffer.subarray(headerEnd + 4 + length);
         this.dispatch(message);
       }
@@ -49,7 +51,11 @@ class StdioClient {
       return;
     }
     // Server-to-client requests (configuration, registration...) get an empty answer.
-    if (m.id !== undefined && m.method) this.send({ id: m.id, result: m.method === 'workspace/configuration' ? (m.params.items ?? []).map(() => null) : null });
+    if (m.id !== undefined && m.method)
+      this.send({
+        id: m.id,
+        result: m.method === 'workspace/configuration' ? (m.params.items ?? []).map(() => null) : null,
+      });
     const i = this.waiters.findIndex((w) => w.match(m));
     if (i >= 0) this.waiters.splice(i, 1)[0].resolve(m);
   }
@@ -82,32 +88,59 @@ class StdioClient {
 const BIN = join(ROOT, 'bin', 'flowguard.js');
 const built = existsSync(join(ROOT, 'dist', 'cli.cjs'));
 
-test('flowguard lsp --stdio publishes diagnostics with code, href and source, and offers quick-fixes', { timeout: 60_000, skip: built ? false : 'dist/cli.cjs not built: run npm run build' }, async (t) => {
-  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`))));
-  t.after(() => child.kill());
-  const client = new StdioClient(child, exited);
-  const init = await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
-  assert.ok(init.result.capabilities.codeActionProvider, 'the server offers code actions');
-  client.notify('initialized', {});
+test(
+  'flowguard lsp --stdio publishes diagnostics with code, href and source, and offers quick-fixes',
+  { timeout: 60_000, skip: built ? false : 'dist/cli.cjs not built: run npm run build' },
+  async (t) => {
+    const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<never>((_, reject) =>
+      child.on('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`))),
+    );
+    t.after(() => child.kill());
+    const client = new StdioClient(child, exited);
+    const init = await client.request('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      workspaceFolders: null,
+    });
+    assert.ok(init.result.capabilities.codeActionProvider, 'the server offers code actions');
+    client.notify('initialized', {});
 
-  const path = join(EXAMPLES, 'vulnerable', '.github', 'workflows', 'pr-greeter.yml');
-  const uri = pathToFileURL(path).href;
-  const published = client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && m.params.diagnostics.length > 0);
-  client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: readFileSync(path, 'utf8') } });
-  const diagnostics = (await published).params.diagnostics as Array<{ code: string; source: string; codeDescription: { href: string }; range: any }>;
-  const perm = diagnostics.find((d) => d.code === 'excessive-permissions');
-  assert.ok(perm, 'excessive-permissions is reported');
-  assert.equal(perm.source, 'flowguard');
-  assert.equal(perm.codeDescription.href, ruleDocsUrl('excessive-permissions'));
-  assert.deepEqual(perm.range.start, { line: 5, character: 13 });
+    const path = join(EXAMPLES, 'vulnerable', '.github', 'workflows', 'pr-greeter.yml');
+    const uri = pathToFileURL(path).href;
+    const published = client.waitFor(
+      (m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && m.params.diagnostics.length > 0,
+    );
+    client.notify('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version: 1, text: readFileSync(path, 'utf8') },
+    });
+    const diagnostics = (await published).params.diagnostics as Array<{
+      code: string;
+      source: string;
+      codeDescription: { href: string };
+      range: any;
+    }>;
+    const perm = diagnostics.find((d) => d.code === 'excessive-permissions');
+    assert.ok(perm, 'excessive-permissions is reported');
+    assert.equal(perm.source, 'flowguard');
+    assert.equal(perm.codeDescription.href, ruleDocsUrl('excessive-permissions'));
+    assert.deepEqual(perm.range.start, { line: 5, character: 13 });
 
-  const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: perm.range, context: { diagnostics: [perm] } });
-  assert.ok((actions.result as Array<{ kind: string }>).some((a) => a.kind.startsWith('quickfix')), 'a quick-fix is offered');
-  await client.request('shutdown', null);
-  const done = new Promise((resolve) => child.on('exit', resolve));
-  client.notify('exit', null);
-  await done;
-});
+    const actions = await client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: perm.range,
+      context: { diagnostics: [perm] },
+    });
+    assert.ok(
+      (actions.result as Array<{ kind: string }>).some((a) => a.kind.startsWith('quickfix')),
+      'a quick-fix is offered',
+    );
+    await client.request('shutdown', null);
+    const done = new Promise((resolve) => child.on('exit', resolve));
+    client.notify('exit', null);
+    await done;
+  },
+);

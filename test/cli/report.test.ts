@@ -31,7 +31,10 @@ jobs:
 test('a secret on a context line of another finding is masked in that frame too', () => {
   const report = reportOf('.github/workflows/triage.yml', WORKFLOW);
   const ids = report.files[0].result.findings.map((f) => f.ruleId);
-  assert.ok(ids.includes('hardcoded-credential') && ids.includes('template-injection'), `precondition: ${ids.join(', ')}`);
+  assert.ok(
+    ids.includes('hardcoded-credential') && ids.includes('template-injection'),
+    `precondition: ${ids.join(', ')}`,
+  );
   const text = renderText(report);
   assert.ok(!text.includes(SECRET), 'no report shows the raw value');
   const injectionFrame = text.split('\n\n').find((block) => block.includes('template-injection'))!;
@@ -41,7 +44,15 @@ test('a secret on a context line of another finding is masked in that frame too'
 
 test('carets stay under the finding when a masked secret earlier on the line changes its length', () => {
   const text = `A: ${SECRET} B`;
-  const secret: Finding = { ruleId: 'x', message: '', severity: 'high', confidence: 'high', span: { start: 3, end: 3 + SECRET.length }, fixes: [], properties: { masked: 'sk_live_****' } };
+  const secret: Finding = {
+    ruleId: 'x',
+    message: '',
+    severity: 'high',
+    confidence: 'high',
+    span: { start: 3, end: 3 + SECRET.length },
+    fixes: [],
+    properties: { masked: 'sk_live_****' },
+  };
   const redactor = new SecretRedactor(text, [secret]);
   const masked = redactor.masked(0, text.length);
   assert.equal(masked.text, 'A: sk_live_**** B');
@@ -75,10 +86,19 @@ test('invalid YAML appears as a yaml-syntax entry in every format', () => {
 });
 
 test('scan errors (unreadable files) mark the SARIF run unsuccessful and are listed in JSON', () => {
-  const report = { ...reportOf('.github/workflows/ok.yml', 'on: push\njobs: {}\n'), errors: ['cannot read .github/workflows/x.yml: permission denied'] };
+  const report = {
+    ...reportOf('.github/workflows/ok.yml', 'on: push\njobs: {}\n'),
+    errors: ['cannot read .github/workflows/x.yml: permission denied'],
+  };
   const run = JSON.parse(renderSarif(report)).runs[0];
   assert.equal(run.invocations[0].executionSuccessful, false);
-  assert.deepEqual(run.invocations[0].toolExecutionNotifications, [{ level: 'error', message: { text: 'cannot read .github/workflows/x.yml: permission denied' } }]);
+  assert.deepEqual(run.invocations[0].toolExecutionNotifications, [
+    { level: 'error', message: { text: 'cannot read .github/workflows/x.yml: permission denied' } },
+  ]);
   assert.deepEqual(JSON.parse(renderJson(report)).errors, report.errors);
-  assert.equal(JSON.parse(renderSarif(reportOf('.github/workflows/ok.yml', 'on: push\njobs: {}\n'))).runs[0].invocations[0].executionSuccessful, true);
+  assert.equal(
+    JSON.parse(renderSarif(reportOf('.github/workflows/ok.yml', 'on: push\njobs: {}\n'))).runs[0].invocations[0]
+      .executionSuccessful,
+    true,
+  );
 });

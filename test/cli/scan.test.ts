@@ -9,7 +9,11 @@ import { fixAll } from '../../server/src/fixes/apply';
 import { EXAMPLES, hasStackTrace, runCli, tempDir, validateSarif } from './helpers';
 
 const VULNERABLE = 'examples/vulnerable/.github/workflows/pr-greeter.yml';
-const FIXED_FILES = ['examples/fixed/.github/actions/setup-tool/action.yml', 'examples/fixed/.github/workflows/pr-greeter.yml', 'examples/fixed/.github/workflows/release.yml'];
+const FIXED_FILES = [
+  'examples/fixed/.github/actions/setup-tool/action.yml',
+  'examples/fixed/.github/workflows/pr-greeter.yml',
+  'examples/fixed/.github/workflows/release.yml',
+];
 const VULNERABLE_TEXT = readFileSync(join(EXAMPLES, 'vulnerable', '.github', 'workflows', 'pr-greeter.yml'), 'utf8');
 /** Raw secret values in the vulnerable example: no report may contain them. */
 const SECRET_VALUES = ['xoxb-2409187530-4418237461-Rk8mQwZp2vLtYb7NcXs3HdJf', 'Pq8#vLm2!sXz'];
@@ -39,7 +43,10 @@ interface JsonFinding {
   category: string;
   message: string;
   snippet: string;
-  range: { start: { line: number; column: number; offset: number }; end: { line: number; column: number; offset: number } };
+  range: {
+    start: { line: number; column: number; offset: number };
+    end: { line: number; column: number; offset: number };
+  };
   fixes: Array<{ title: string; edits: Array<{ newText: string }> }>;
 }
 
@@ -47,14 +54,28 @@ describe('flowguard scan', { concurrency: true }, () => {
   test('text: file:line:col, rule, severity, confidence, message and a caret frame under the token; exit 1', async () => {
     const r = await runCli(['scan', 'examples']);
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stdout, new RegExp(`^${VULNERABLE.replace(/\./g, '\\.')}:6:14  high  excessive-permissions  \\(confidence high, least-privilege, fixable\\)$`, 'm'));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^${VULNERABLE.replace(/\./g, '\\.')}:6:14  high  excessive-permissions  \\(confidence high, least-privilege, fixable\\)$`,
+        'm',
+      ),
+    );
     const lines = r.stdout.split('\n');
     const frame = lines.findIndex((l) => /> 6 \| permissions: write-all # too broad$/.test(l));
     assert.ok(frame > 0, 'code frame shows the offending line');
     const caretLine = lines[frame + 1];
     const underlined = caretLine.indexOf('^');
-    assert.equal(lines[frame].slice(underlined, underlined + 'write-all'.length), 'write-all', 'carets start under write-all');
-    assert.equal(caretLine.slice(underlined).trimEnd(), '^'.repeat('write-all'.length), 'carets cover exactly write-all');
+    assert.equal(
+      lines[frame].slice(underlined, underlined + 'write-all'.length),
+      'write-all',
+      'carets start under write-all',
+    );
+    assert.equal(
+      caretLine.slice(underlined).trimEnd(),
+      '^'.repeat('write-all'.length),
+      'carets cover exactly write-all',
+    );
     assert.match(r.stdout, /template-injection/);
     assert.match(r.stdout, /\d+ findings \(.*high.*\) in 3 of 6 files/);
     for (const clean of FIXED_FILES) assert.ok(r.stdout.includes(`✓ ${clean}: no findings`), clean);
@@ -87,8 +108,18 @@ describe('flowguard scan', { concurrency: true }, () => {
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.version, 1);
     assert.equal(doc.tool.name, 'flowguard');
-    assert.deepEqual(doc.files.map((f: { path: string }) => f.path).sort(), [...FIXED_FILES, ...FIXED_FILES.map((f) => f.replace('fixed', 'vulnerable'))].sort());
-    assert.deepEqual(doc.files.map((f: { path: string; kind: string }) => f.kind).sort(), ['action', 'action', 'workflow', 'workflow', 'workflow', 'workflow']);
+    assert.deepEqual(
+      doc.files.map((f: { path: string }) => f.path).sort(),
+      [...FIXED_FILES, ...FIXED_FILES.map((f) => f.replace('fixed', 'vulnerable'))].sort(),
+    );
+    assert.deepEqual(doc.files.map((f: { path: string; kind: string }) => f.kind).sort(), [
+      'action',
+      'action',
+      'workflow',
+      'workflow',
+      'workflow',
+      'workflow',
+    ]);
     const findings = doc.findings as JsonFinding[];
     const perm = findings.find((f) => f.ruleId === 'excessive-permissions' && f.path === VULNERABLE)!;
     assert.deepEqual(perm.range.start, { line: 6, column: 14, offset: VULNERABLE_TEXT.indexOf('write-all') });
@@ -97,7 +128,10 @@ describe('flowguard scan', { concurrency: true }, () => {
     assert.ok(perm.fixes.length > 0 && perm.fixes[0].edits.length > 0);
     const cred = findings.filter((f) => f.ruleId === 'hardcoded-credential');
     assert.equal(cred.length, 2);
-    assert.ok(cred.every((f) => /\*{4}/.test(f.snippet)), 'secret snippets are masked');
+    assert.ok(
+      cred.every((f) => /\*{4}/.test(f.snippet)),
+      'secret snippets are masked',
+    );
     assert.equal(doc.summary.findings, findings.length);
     for (const secret of SECRET_VALUES) assert.ok(!r.stdout.includes(secret));
   });
@@ -115,19 +149,39 @@ describe('flowguard scan', { concurrency: true }, () => {
     const log = JSON.parse(text);
     assert.equal(log.version, '2.1.0');
     const run = log.runs[0];
-    const rules = run.tool.driver.rules as Array<{ id: string; helpUri: string; defaultConfiguration: { level: string }; properties: Record<string, unknown> }>;
+    const rules = run.tool.driver.rules as Array<{
+      id: string;
+      helpUri: string;
+      defaultConfiguration: { level: string };
+      properties: Record<string, unknown>;
+    }>;
     for (const rule of ALL_RULES) {
       const sr = rules.find((x) => x.id === rule.meta.id);
       assert.ok(sr, `rule ${rule.meta.id} in tool.driver.rules`);
       assert.equal(sr.helpUri, ruleDocsUrl(rule.meta.id));
       assert.equal(sr.properties.category, rule.meta.category);
       assert.deepEqual(sr.properties.aliases, rule.meta.aliases);
-      assert.equal(sr.properties['security-severity'], { high: '8.0', medium: '5.5', low: '3.0', info: '1.0' }[rule.meta.severity]);
-      assert.equal(sr.defaultConfiguration.level, { high: 'error', medium: 'warning', low: 'note', info: 'note' }[rule.meta.severity]);
+      assert.equal(
+        sr.properties['security-severity'],
+        { high: '8.0', medium: '5.5', low: '3.0', info: '1.0' }[rule.meta.severity],
+      );
+      assert.equal(
+        sr.defaultConfiguration.level,
+        { high: 'error', medium: 'warning', low: 'note', info: 'note' }[rule.meta.severity],
+      );
     }
-    const results = run.results as Array<{ ruleId: string; ruleIndex: number; locations: any[]; fixes?: any[]; partialFingerprints: Record<string, string> }>;
+    const results = run.results as Array<{
+      ruleId: string;
+      ruleIndex: number;
+      locations: any[];
+      fixes?: any[];
+      partialFingerprints: Record<string, string>;
+    }>;
     for (const res of results) assert.equal(rules[res.ruleIndex].id, res.ruleId, 'ruleIndex points at the rule');
-    const perm = results.find((x) => x.ruleId === 'excessive-permissions' && x.locations[0].physicalLocation.artifactLocation.uri === VULNERABLE)!;
+    const perm = results.find(
+      (x) =>
+        x.ruleId === 'excessive-permissions' && x.locations[0].physicalLocation.artifactLocation.uri === VULNERABLE,
+    )!;
     const region = perm.locations[0].physicalLocation.region;
     assert.deepEqual([region.startLine, region.startColumn, region.endLine, region.endColumn], [6, 14, 6, 23]);
     assert.equal(region.charOffset, VULNERABLE_TEXT.indexOf('write-all'));
@@ -137,7 +191,10 @@ describe('flowguard scan', { concurrency: true }, () => {
     assert.equal(typeof replacement.deletedRegion.startLine, 'number');
     const cred = results.find((x) => x.ruleId === 'hardcoded-credential')!;
     assert.match(cred.locations[0].physicalLocation.region.snippet.text, /^xoxb-\*+HdJf$/);
-    assert.match(cred.fixes![0].artifactChanges[0].replacements[0].insertedContent.text, /\$\{\{ secrets\.SLACK_TOKEN \}\}/);
+    assert.match(
+      cred.fixes![0].artifactChanges[0].replacements[0].insertedContent.text,
+      /\$\{\{ secrets\.SLACK_TOKEN \}\}/,
+    );
     const fingerprints = results.map((x) => x.partialFingerprints['flowguard/v1']);
     assert.equal(new Set(fingerprints).size, fingerprints.length, 'fingerprints are distinct');
   });
@@ -148,21 +205,32 @@ describe('flowguard scan', { concurrency: true }, () => {
     const out = join(dir, 'r.sarif');
     await runCli(['scan', '.', '-f', 'sarif', '-o', out], { cwd: dir });
     assert.deepEqual(await validateSarif(out, dir), []);
-    const uri = JSON.parse(readFileSync(out, 'utf8')).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri as string;
+    const uri = JSON.parse(readFileSync(out, 'utf8')).runs[0].results[0].locations[0].physicalLocation.artifactLocation
+      .uri as string;
     assert.equal(decodeURIComponent(uri), '.github/workflows/my ci #1 – ünïcode%.yml');
   });
 
   test('the SARIF check can fail: a broken log is rejected by the Multitool', async (t) => {
     const dir = tempDir(t);
     const bad = join(dir, 'bad.sarif');
-    writeFileSync(bad, JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'a', ruleIndex: 3, message: { text: 'm' } }] }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        version: '2.1.0',
+        runs: [{ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'a', ruleIndex: 3, message: { text: 'm' } }] }],
+      }),
+    );
     const issues = await validateSarif(bad, dir);
     assert.ok(issues.some((i) => i.level === 'error'));
   });
 
   test('--min-severity drops findings below the level', async () => {
-    const all = JSON.parse((await runCli(['scan', 'examples/vulnerable', '-f', 'json'])).stdout).findings as JsonFinding[];
-    assert.ok(all.some((f) => f.severity !== 'high'), 'precondition: the example has findings below high');
+    const all = JSON.parse((await runCli(['scan', 'examples/vulnerable', '-f', 'json'])).stdout)
+      .findings as JsonFinding[];
+    assert.ok(
+      all.some((f) => f.severity !== 'high'),
+      'precondition: the example has findings below high',
+    );
     const r = await runCli(['scan', 'examples/vulnerable', '-f', 'json', '--min-severity', 'high']);
     assert.equal(r.status, 1);
     const high = JSON.parse(r.stdout).findings as JsonFinding[];
@@ -180,14 +248,21 @@ describe('flowguard scan', { concurrency: true }, () => {
     assert.equal(written, fixAll({ path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT }).text);
     assert.match(r.stdout, /fixed template-injection: /);
     assert.match(r.stdout, /fixed hardcoded-credential: /);
-    assert.match(r.stdout, /Create these secrets in your secret store: .*SLACK_TOKEN.*API_PASSWORD|Create these secrets in your secret store: .*API_PASSWORD.*SLACK_TOKEN/);
+    assert.match(
+      r.stdout,
+      /Create these secrets in your secret store: .*SLACK_TOKEN.*API_PASSWORD|Create these secrets in your secret store: .*API_PASSWORD.*SLACK_TOKEN/,
+    );
     for (const secret of SECRET_VALUES) {
       assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret));
       assert.ok(!written.includes(secret), 'the secret value left the file');
     }
-    const again = JSON.parse((await runCli(['scan', '.', '-f', 'json'], { cwd: dir })).stdout).findings as JsonFinding[];
+    const again = JSON.parse((await runCli(['scan', '.', '-f', 'json'], { cwd: dir })).stdout)
+      .findings as JsonFinding[];
     const fixedRules = ['template-injection', 'hardcoded-credential', 'excessive-permissions'];
-    assert.deepEqual(again.filter((f) => fixedRules.includes(f.ruleId)), []);
+    assert.deepEqual(
+      again.filter((f) => fixedRules.includes(f.ruleId)),
+      [],
+    );
   });
 
   test('--fix-safe applies only the fixes marked safe', async (t) => {
@@ -197,19 +272,35 @@ describe('flowguard scan', { concurrency: true }, () => {
     const r = await runCli(['scan', '.', '--fix-safe', '--no-fail'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
     const written = readFileSync(file, 'utf8');
-    const safeOnly = fixAll({ path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT }, { safeOnly: true }).text;
+    const safeOnly = fixAll(
+      { path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT },
+      { safeOnly: true },
+    ).text;
     assert.equal(written, safeOnly);
     assert.notEqual(safeOnly, VULNERABLE_TEXT, 'the example has safe fixes');
-    assert.notEqual(safeOnly, fixAll({ path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT }).text, 'and fixes to review, which are left alone');
+    assert.notEqual(
+      safeOnly,
+      fixAll({ path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT }).text,
+      'and fixes to review, which are left alone',
+    );
   });
 
   test('a byte order mark does not shift first-line columns, and --fix keeps it', async (t) => {
     const root = tempDir(t);
-    const text = 'on: pull_request_target\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
+    const text =
+      'on: pull_request_target\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
     const file = writeWorkflow(root, 'bom.yml', '\uFEFF' + text);
     const r = await runCli(['scan', '.', '--format', 'json', '--no-fail'], { cwd: root });
-    const trigger = (JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; range: { start: { line: number; column: number } } }> }).findings.find((f) => f.ruleId === 'dangerous-triggers');
-    assert.deepEqual([trigger?.range.start.line, trigger?.range.start.column], [1, 5], 'the column a user counts, without the invisible mark');
+    const trigger = (
+      JSON.parse(r.stdout) as {
+        findings: Array<{ ruleId: string; range: { start: { line: number; column: number } } }>;
+      }
+    ).findings.find((f) => f.ruleId === 'dangerous-triggers');
+    assert.deepEqual(
+      [trigger?.range.start.line, trigger?.range.start.column],
+      [1, 5],
+      'the column a user counts, without the invisible mark',
+    );
     await runCli(['scan', '.', '--fix', '--no-fail'], { cwd: root });
     const fixed = readFileSync(file, 'utf8');
     assert.ok(fixed.startsWith('\uFEFFon: pull_request_target\n'), 'the mark is kept');
@@ -228,12 +319,21 @@ describe('flowguard scan', { concurrency: true }, () => {
   test('suppression comments (flowguard and zizmor) hide a finding; one without a reason is reported', async (t) => {
     const dir = tempDir(t);
     const base = `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo\n`;
-    writeWorkflow(dir, 'a.yml', `permissions: write-all # flowguard: ignore[excessive-permissions] release job, reviewed\n${base}`);
-    writeWorkflow(dir, 'b.yml', `# zizmor: ignore[excessive-permissions] needs every scope\npermissions: write-all\n${base}`);
+    writeWorkflow(
+      dir,
+      'a.yml',
+      `permissions: write-all # flowguard: ignore[excessive-permissions] release job, reviewed\n${base}`,
+    );
+    writeWorkflow(
+      dir,
+      'b.yml',
+      `# zizmor: ignore[excessive-permissions] needs every scope\npermissions: write-all\n${base}`,
+    );
     writeWorkflow(dir, 'c.yml', `permissions: write-all # flowguard: ignore[excessive-permissions]\n${base}`);
     const r = await runCli(['scan', '.', '-f', 'json'], { cwd: dir });
     const doc = JSON.parse(r.stdout);
-    const byFile = (name: string) => (doc.findings as JsonFinding[]).filter((f) => f.path.endsWith(name)).map((f) => f.ruleId);
+    const byFile = (name: string) =>
+      (doc.findings as JsonFinding[]).filter((f) => f.path.endsWith(name)).map((f) => f.ruleId);
     assert.deepEqual(byFile('a.yml'), []);
     assert.deepEqual(byFile('b.yml'), []);
     assert.deepEqual(byFile('c.yml'), ['unjustified-suppression']);
@@ -245,9 +345,15 @@ describe('flowguard scan', { concurrency: true }, () => {
     const dir = tempDir(t);
     writeWorkflow(dir, 'ci.yml', CLEAN_WORKFLOW);
     mkdirSync(join(dir, 'setup'), { recursive: true });
-    writeFileSync(join(dir, 'setup', 'action.yml'), 'name: setup\nruns:\n  using: composite\n  steps:\n    - run: echo hi\n      shell: bash\n');
+    writeFileSync(
+      join(dir, 'setup', 'action.yml'),
+      'name: setup\nruns:\n  using: composite\n  steps:\n    - run: echo hi\n      shell: bash\n',
+    );
     mkdirSync(join(dir, 'node_modules', 'dep', '.github', 'workflows'), { recursive: true });
-    writeFileSync(join(dir, 'node_modules', 'dep', '.github', 'workflows', 'x.yml'), 'on: push\npermissions: write-all\n');
+    writeFileSync(
+      join(dir, 'node_modules', 'dep', '.github', 'workflows', 'x.yml'),
+      'on: push\npermissions: write-all\n',
+    );
     writeFileSync(join(dir, 'other.yml'), 'on: push\npermissions: write-all\njobs: {}\n');
     const doc = JSON.parse((await runCli(['scan', '.', '-f', 'json'], { cwd: dir })).stdout);
     assert.deepEqual(
@@ -258,13 +364,28 @@ describe('flowguard scan', { concurrency: true }, () => {
 
   test('a file named explicitly is analysed whatever its path, as a workflow or action by its content', async (t) => {
     const dir = tempDir(t);
-    writeFileSync(join(dir, 'pipeline.yml'), 'on: pull_request_target\npermissions: write-all\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n');
-    writeFileSync(join(dir, 'composite.yaml'), 'name: x\nruns:\n  using: composite\n  steps:\n    - run: echo "${{ github.event.issue.title }}"\n      shell: bash\n');
+    writeFileSync(
+      join(dir, 'pipeline.yml'),
+      'on: pull_request_target\npermissions: write-all\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n',
+    );
+    writeFileSync(
+      join(dir, 'composite.yaml'),
+      'name: x\nruns:\n  using: composite\n  steps:\n    - run: echo "${{ github.event.issue.title }}"\n      shell: bash\n',
+    );
     writeFileSync(join(dir, 'values.yml'), 'replicas: 3\n');
     const r = await runCli(['scan', 'pipeline.yml', 'composite.yaml', 'values.yml', '-f', 'json'], { cwd: dir });
     const doc = JSON.parse(r.stdout);
-    const kinds = Object.fromEntries(doc.files.map((f: { path: string; kind: string | null; skipped?: string }) => [f.path, f.skipped ? `skipped: ${f.skipped}` : f.kind]));
-    assert.deepEqual(kinds, { 'composite.yaml': 'action', 'pipeline.yml': 'workflow', 'values.yml': 'skipped: neither a workflow nor an action' });
+    const kinds = Object.fromEntries(
+      doc.files.map((f: { path: string; kind: string | null; skipped?: string }) => [
+        f.path,
+        f.skipped ? `skipped: ${f.skipped}` : f.kind,
+      ]),
+    );
+    assert.deepEqual(kinds, {
+      'composite.yaml': 'action',
+      'pipeline.yml': 'workflow',
+      'values.yml': 'skipped: neither a workflow nor an action',
+    });
     const rules = new Set((doc.findings as JsonFinding[]).map((f) => `${f.path}:${f.ruleId}`));
     assert.ok(rules.has('pipeline.yml:excessive-permissions'));
     assert.ok(rules.has('pipeline.yml:template-injection'));
@@ -281,7 +402,9 @@ describe('flowguard scan', { concurrency: true }, () => {
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['scan', 'does/not/exist.yml'], /cannot read does\/not\/exist\.yml: no such file or directory/],
       // A device or FIFO named on the command line could block the read forever.
-      ...(process.platform === 'win32' ? [] : [[['scan', '/dev/null'], /cannot read \/dev\/null: not a regular file or folder/] as [string[], RegExp]]),
+      ...(process.platform === 'win32'
+        ? []
+        : [[['scan', '/dev/null'], /cannot read \/dev\/null: not a regular file or folder/] as [string[], RegExp]]),
     ];
     await Promise.all(
       cases.map(async ([args, message]) => {
@@ -310,6 +433,10 @@ describe('flowguard scan', { concurrency: true }, () => {
     assert.equal(version.stdout.trim(), JSON.parse(readFileSync(join(EXAMPLES, '..', 'package.json'), 'utf8')).version);
     const rules = await runCli(['rules']);
     assert.equal(rules.status, 0);
-    for (const rule of ALL_RULES) assert.match(rules.stdout, new RegExp(`^${rule.meta.id}\\s+${rule.meta.category}\\s+${rule.meta.severity}\\s`, 'm'));
+    for (const rule of ALL_RULES)
+      assert.match(
+        rules.stdout,
+        new RegExp(`^${rule.meta.id}\\s+${rule.meta.category}\\s+${rule.meta.severity}\\s`, 'm'),
+      );
   });
 });

@@ -5,12 +5,20 @@ import { analyze } from '../../server/src/engine/analyze';
 import { CATEGORIES } from '../../server/src/engine/types';
 import { ALL_RULES } from '../../server/src/rules/index';
 import { LineIndex } from '../../server/src/yaml/lines';
-import { buildChecklist, describeCounts, stateOf, suppressionComment, type ChecklistFinding, type RuleSummary } from '../../client/src/checklistModel';
+import {
+  buildChecklist,
+  describeCounts,
+  stateOf,
+  suppressionComment,
+  type ChecklistFinding,
+  type RuleSummary,
+} from '../../client/src/checklistModel';
 import { suppressionEdit } from '../../server/src/lsp/codeActions';
 import { applyEdits } from '../../server/src/fixes/edits';
 
 const RULES: RuleSummary[] = ALL_RULES.map((r) => ({ ...r.meta }));
-const VULNERABLE = 'on: push\npermissions: write-all\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: curl http://example.com/x.sh | sh\n';
+const VULNERABLE =
+  'on: push\npermissions: write-all\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: curl http://example.com/x.sh | sh\n';
 
 function findingsOf(text: string, uri: string): ChecklistFinding[] {
   const lines = new LineIndex(text);
@@ -25,11 +33,25 @@ function findingsOf(text: string, uri: string): ChecklistFinding[] {
 
 test('every category is listed in order with its rules, and findings sit under their rule', () => {
   const findings = findingsOf(VULNERABLE, 'file:///a.yml');
-  assert.ok(findings.some((f) => f.ruleId === 'excessive-permissions') && findings.some((f) => f.ruleId === 'insecure-transport'));
+  assert.ok(
+    findings.some((f) => f.ruleId === 'excessive-permissions') &&
+      findings.some((f) => f.ruleId === 'insecure-transport'),
+  );
   const checklist = buildChecklist(RULES, findings);
-  assert.deepEqual(checklist.map((c) => c.category), [...CATEGORIES]);
-  assert.equal(checklist.reduce((n, c) => n + c.rules.length, 0), RULES.length, 'each rule appears once');
-  assert.equal(checklist.reduce((n, c) => n + c.total, 0), findings.length, 'each finding appears once');
+  assert.deepEqual(
+    checklist.map((c) => c.category),
+    [...CATEGORIES],
+  );
+  assert.equal(
+    checklist.reduce((n, c) => n + c.rules.length, 0),
+    RULES.length,
+    'each rule appears once',
+  );
+  assert.equal(
+    checklist.reduce((n, c) => n + c.total, 0),
+    findings.length,
+    'each finding appears once',
+  );
   const leastPrivilege = checklist.find((c) => c.category === 'least-privilege')!;
   assert.equal(leastPrivilege.state, 'fail');
   assert.equal(leastPrivilege.rules[0].rule.id, 'excessive-permissions', 'rules with findings come first');
@@ -41,11 +63,22 @@ test('active-file filtering keeps only that file', () => {
   const onlyB = buildChecklist(RULES, findings, 'file:///b.yml');
   const uris = new Set(onlyB.flatMap((c) => c.rules.flatMap((r) => r.findings.map((f) => f.uri))));
   assert.deepEqual([...uris], ['file:///b.yml']);
-  assert.equal(onlyB.reduce((n, c) => n + c.total, 0), findings.length / 2);
+  assert.equal(
+    onlyB.reduce((n, c) => n + c.total, 0),
+    findings.length / 2,
+  );
 });
 
 test('findings of a rule the client does not know are kept', () => {
-  const checklist = buildChecklist(RULES, [{ uri: 'file:///a.yml', ruleId: 'from-a-newer-server', message: 'm', severity: 'low', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }]);
+  const checklist = buildChecklist(RULES, [
+    {
+      uri: 'file:///a.yml',
+      ruleId: 'from-a-newer-server',
+      message: 'm',
+      severity: 'low',
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+    },
+  ]);
   const audit = checklist.find((c) => c.category === 'audit')!;
   assert.ok(audit.rules.some((r) => r.rule.id === 'from-a-newer-server' && r.findings.length === 1));
   assert.equal(audit.state, 'warn');
@@ -63,22 +96,35 @@ test('states: fail on high/medium, warn on low/info, unchecked without rules', (
 function suppressWithReason(text: string, ruleId: string, reason: string): string {
   const finding = analyze({ path: '.github/workflows/a.yml', text }).findings.find((f) => f.ruleId === ruleId)!;
   const edit = suppressionEdit(text, new LineIndex(text), finding)!;
-  const withReason = edit.newText.replace(`ignore[${ruleId}]`, suppressionComment(ruleId, reason).slice('# flowguard: '.length));
+  const withReason = edit.newText.replace(
+    `ignore[${ruleId}]`,
+    suppressionComment(ruleId, reason).slice('# flowguard: '.length),
+  );
   return applyEdits(text, [{ span: edit.span, newText: withReason }]);
 }
 
 test('a suppression with a reason silences the finding and is not itself reported', () => {
   const text = suppressWithReason(VULNERABLE, 'excessive-permissions', 'legacy\nbot needs it');
-  assert.equal(text.split('\n')[1], 'permissions: write-all # flowguard: ignore[excessive-permissions] legacy bot needs it');
+  assert.equal(
+    text.split('\n')[1],
+    'permissions: write-all # flowguard: ignore[excessive-permissions] legacy bot needs it',
+  );
   const result = analyze({ path: '.github/workflows/a.yml', text });
-  assert.ok(!result.findings.some((f) => f.ruleId === 'excessive-permissions' || f.ruleId === 'unjustified-suppression'), result.findings.map((f) => f.ruleId).join());
+  assert.ok(
+    !result.findings.some((f) => f.ruleId === 'excessive-permissions' || f.ruleId === 'unjustified-suppression'),
+    result.findings.map((f) => f.ruleId).join(),
+  );
   assert.equal(result.suppressed, 1);
 });
 
 test('a line that already has a comment keeps it; the suppression follows it', () => {
-  const before = 'on: push\npermissions: write-all # set by the org template\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo\n';
+  const before =
+    'on: push\npermissions: write-all # set by the org template\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo\n';
   const text = suppressWithReason(before, 'excessive-permissions', 'org template');
-  assert.equal(text.split('\n')[1], 'permissions: write-all # set by the org template # flowguard: ignore[excessive-permissions] org template');
+  assert.equal(
+    text.split('\n')[1],
+    'permissions: write-all # set by the org template # flowguard: ignore[excessive-permissions] org template',
+  );
   const result = analyze({ path: '.github/workflows/a.yml', text });
   assert.ok(!result.findings.some((f) => f.ruleId === 'excessive-permissions'));
   assert.equal(result.suppressed, 1);

@@ -40,7 +40,13 @@ function reviewOf(text: string) {
 test('review facts: triggers with who can fire them, permissions, secrets, actions, jobs', () => {
   const { facts } = reviewOf(WORKFLOW);
   assert.equal(facts.kind, 'workflow');
-  assert.deepEqual(facts.triggers.map((t) => [t.event, t.privileged, t.line]), [['pull_request_target', true, 2], ['schedule', false, 3]]);
+  assert.deepEqual(
+    facts.triggers.map((t) => [t.event, t.privileged, t.line]),
+    [
+      ['pull_request_target', true, 2],
+      ['schedule', false, 3],
+    ],
+  );
   assert.match(facts.triggers[0].whoCanFire, /fork/);
   assert.deepEqual(facts.permissions, [{ scope: 'workflow', granted: 'write-all', line: 5 }]);
   const build = facts.jobPermissions?.find((j) => j.job === 'build');
@@ -50,18 +56,32 @@ test('review facts: triggers with who can fire them, permissions, secrets, actio
   assert.equal(facts.secretsInherited, true);
   assert.deepEqual(
     facts.actions.map((a) => [a.uses, a.pinned, a.firstParty]),
-    [['actions/checkout@v4', false, true], ['evil/<script>@0123456789abcdef0123456789abcdef01234567', true, false], ['org/repo/.github/workflows/reusable.yml@main', false, false]],
+    [
+      ['actions/checkout@v4', false, true],
+      ['evil/<script>@0123456789abcdef0123456789abcdef01234567', true, false],
+      ['org/repo/.github/workflows/reusable.yml@main', false, false],
+    ],
   );
-  assert.deepEqual(facts.jobs.map((j) => [j.id, j.environment, j.timeoutMinutes, j.concurrency]), [['build', 'production', '15', false], ['call', undefined, undefined, false]]);
+  assert.deepEqual(
+    facts.jobs.map((j) => [j.id, j.environment, j.timeoutMinutes, j.concurrency]),
+    [
+      ['build', 'production', '15', false],
+      ['call', undefined, undefined, false],
+    ],
+  );
   assert.equal(facts.workflowConcurrency, true);
 });
 
 test('review facts of a composite action list its actions and secrets', () => {
-  const text = 'name: a\nruns:\n  using: composite\n  steps:\n    - uses: docker://alpine:3\n    - run: echo ${{ secrets.X }}\n      shell: bash\n';
+  const text =
+    'name: a\nruns:\n  using: composite\n  steps:\n    - uses: docker://alpine:3\n    - run: echo ${{ secrets.X }}\n      shell: bash\n';
   const result = analyze({ path: 'action.yml', text });
   const facts = reviewFacts(result.model!);
   assert.equal(facts.kind, 'action');
-  assert.deepEqual(facts.actions.map((a) => [a.uses, a.kind, a.pinned]), [['docker://alpine:3', 'docker', false]]);
+  assert.deepEqual(
+    facts.actions.map((a) => [a.uses, a.kind, a.pinned]),
+    [['docker://alpine:3', 'docker', false]],
+  );
   assert.deepEqual(facts.secrets, ['X']);
 });
 
@@ -104,7 +124,8 @@ test('review HTML escapes every workflow value and allows only nonce scripts and
   assert.doesNotMatch(html, /https?:\/\/(?!www\.w3)/, 'nothing remote is referenced');
   const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
   assert.deepEqual(scripts, [' nonce="N0NCE"']);
-  for (const finding of doc.findings) assert.ok(html.includes(escapeHtml(finding.message)), `finding shown: ${finding.ruleId}`);
+  for (const finding of doc.findings)
+    assert.ok(html.includes(escapeHtml(finding.message)), `finding shown: ${finding.ruleId}`);
   assert.match(html, /Least privilege<\/a><\/td><td>\d+<\/td><td>\d+ high/);
 });
 
@@ -112,7 +133,9 @@ test('review Markdown lists the checklist, findings and facts with values escape
   const md = renderReviewMarkdown(documentFor(WORKFLOW));
   assert.match(md, /^# Security review/);
   assert.match(md, /\| Fail \| Least privilege \|/);
-  assert.ok(md.includes('- pull\\_request\\_target (privileged): Anyone who can open a pull request, including from forks'));
+  assert.ok(
+    md.includes('- pull\\_request\\_target (privileged): Anyone who can open a pull request, including from forks'),
+  );
   assert.ok(md.includes('Secrets referenced: DEPLOY\\_TOKEN, NPM\\_TOKEN (and `secrets: inherit`)'));
   assert.ok(!md.includes('<script>'), 'angle brackets from the workflow are escaped');
   assert.ok(md.includes('evil/\\<script\\>@0123456789abcdef0123456789abcdef01234567: pinned, third-party'));

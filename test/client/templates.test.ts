@@ -16,7 +16,10 @@ interface Snippet {
   body: string[];
 }
 
-const snippets = JSON.parse(readFileSync(join(ROOT, 'snippets', 'github-actions.json'), 'utf8')) as Record<string, Snippet>;
+const snippets = JSON.parse(readFileSync(join(ROOT, 'snippets', 'github-actions.json'), 'utf8')) as Record<
+  string,
+  Snippet
+>;
 
 /** What the editor inserts when every placeholder keeps its default: ${1:x} -> x, $0 -> '', \$ -> $. */
 function expandSnippet(body: string[]): string {
@@ -41,14 +44,20 @@ for (const [name, snippet] of Object.entries(snippets)) {
     assert.equal(result.kind, isAction ? 'action' : 'workflow');
     assert.deepEqual(result.problems, []);
     assert.deepEqual(result.ruleErrors, []);
-    assert.deepEqual(result.findings.map((f) => `${f.ruleId}: ${f.message}`), []);
+    assert.deepEqual(
+      result.findings.map((f) => `${f.ruleId}: ${f.message}`),
+      [],
+    );
   });
 }
 
 test('the welcome button workflow has no finding', () => {
   const result = analyze({ path: '.github/workflows/ci.yml', text: SECURE_CI_WORKFLOW });
   assert.equal(result.kind, 'workflow');
-  assert.deepEqual(result.findings.map((f) => f.ruleId), []);
+  assert.deepEqual(
+    result.findings.map((f) => f.ruleId),
+    [],
+  );
 });
 
 test('the generated .flowguard.yml is valid and equals the defaults', () => {

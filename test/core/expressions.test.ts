@@ -25,20 +25,29 @@ test('bracket indexing is normalised to the dotted path and keeps its span', () 
 
 test('a computed index is a wildcard and its own contexts are collected', () => {
   const [e] = findExpressions(`${D}{{ steps.build.outputs[matrix.key] }}`);
-  assert.deepEqual(e.contexts.map((c) => c.path), ['steps.build.outputs.*', 'matrix.key']);
+  assert.deepEqual(
+    e.contexts.map((c) => c.path),
+    ['steps.build.outputs.*', 'matrix.key'],
+  );
 });
 
 test('`}}` inside a string literal does not end the expression', () => {
   const text = `${D}{{ format('{0}}}', github.head_ref) }} tail`;
   const [e] = findExpressions(text);
   assert.equal(text.slice(e.span.end), ' tail');
-  assert.deepEqual(e.contexts.map((c) => c.path), ['github.head_ref']);
+  assert.deepEqual(
+    e.contexts.map((c) => c.path),
+    ['github.head_ref'],
+  );
 });
 
 test('an expression GitHub rejects still yields its context paths', () => {
   const [e] = findExpressions(`${D}{{ github.event.issue.title ++ }}`);
   assert.ok(e.error);
-  assert.deepEqual(e.contexts.map((c) => c.path), ['github.event.issue.title']);
+  assert.deepEqual(
+    e.contexts.map((c) => c.path),
+    ['github.event.issue.title'],
+  );
 });
 
 test('multi-line expressions map positions across lines', () => {

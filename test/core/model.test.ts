@@ -7,7 +7,11 @@ import { kindFromContent, kindFromPath } from '../../server/src/model/detect';
 import { parseUses } from '../../server/src/model/uses';
 
 test('triggers in all three forms', () => {
-  const forms = ['on: push', 'on: [push, pull_request_target]', 'on:\n  issue_comment:\n    types: [created]\n  workflow_dispatch:\n'];
+  const forms = [
+    'on: push',
+    'on: [push, pull_request_target]',
+    'on:\n  issue_comment:\n    types: [created]\n  workflow_dispatch:\n',
+  ];
   const events = forms.map((f) => buildWorkflow(parseYaml(f + '\njobs: {}\n'), 'w.yml')!.triggers.map((t) => t.event));
   assert.deepEqual(events, [['push'], ['push', 'pull_request_target'], ['issue_comment', 'workflow_dispatch']]);
 });
@@ -42,9 +46,15 @@ jobs:
 `;
   const wf = buildWorkflow(parseYaml(text), 'w.yml')!;
   assert.equal(wf.permissions?.kind, 'map');
-  assert.deepEqual(wf.permissions?.scopes.map((s) => [s.scope, s.level]), [['contents', 'read']]);
+  assert.deepEqual(
+    wf.permissions?.scopes.map((s) => [s.scope, s.level]),
+    [['contents', 'read']],
+  );
   const [build, call] = wf.jobs;
-  assert.deepEqual(build.runsOn.map((r) => r.text), ['self-hosted', 'linux']);
+  assert.deepEqual(
+    build.runsOn.map((r) => r.text),
+    ['self-hosted', 'linux'],
+  );
   assert.equal(build.container?.image?.text, 'node:20');
   assert.equal(build.container?.credentials?.entries[1].value?.expressions.length, 1);
   assert.equal(build.services[0].env?.entries[0].name, 'POSTGRES_PASSWORD');
@@ -70,7 +80,8 @@ test('uses references', () => {
 });
 
 test('composite action metadata', () => {
-  const text = 'name: x\ninputs:\n  token:\n    default: ${{ github.token }}\nruns:\n  using: composite\n  steps:\n    - run: echo ${{ inputs.token }}\n      shell: bash\n';
+  const text =
+    'name: x\ninputs:\n  token:\n    default: ${{ github.token }}\nruns:\n  using: composite\n  steps:\n    - run: echo ${{ inputs.token }}\n      shell: bash\n';
   const a = buildAction(parseYaml(text), 'action.yml')!;
   assert.equal(a.using?.text, 'composite');
   assert.equal(a.inputs[0].name, 'token');

@@ -32,9 +32,16 @@ test('an alias bomb neither explodes nor crashes', () => {
   for (let i = 1; i < 10; i++) {
     const prev = String.fromCharCode(96 + i);
     const cur = String.fromCharCode(97 + i);
-    lines.push(`${cur}: &${cur} [${Array(9).fill('*' + prev).join(',')}]`);
+    lines.push(
+      `${cur}: &${cur} [${Array(9)
+        .fill('*' + prev)
+        .join(',')}]`,
+    );
   }
-  const text = 'on: push\n' + lines.join('\n') + '\njobs:\n  x:\n    runs-on: ubuntu-latest\n    env: *j\n    steps:\n      - run: echo\n';
+  const text =
+    'on: push\n' +
+    lines.join('\n') +
+    '\njobs:\n  x:\n    runs-on: ubuntu-latest\n    env: *j\n    steps:\n      - run: echo\n';
   const r = wf(text);
   assert.deepEqual(r.ruleErrors, []);
 });
@@ -50,7 +57,9 @@ test('nesting beyond the limit is refused with a clear problem, not a stack over
 
 test('a 5 MB workflow is analysed', () => {
   const step = '      - name: step\n        run: echo "${{ github.event.issue.title }}"\n';
-  const text = 'on: issues\npermissions: {}\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n' + step.repeat(Math.ceil((5 * 1024 * 1024) / step.length));
+  const text =
+    'on: issues\npermissions: {}\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n' +
+    step.repeat(Math.ceil((5 * 1024 * 1024) / step.length));
   const r = wf(text);
   assert.ok(r.findings.length > 50000);
 });

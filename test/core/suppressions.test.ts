@@ -5,10 +5,15 @@ import { analyze } from '../../server/src/engine/analyze';
 const wf = (text: string) => analyze({ path: '.github/workflows/x.yml', text });
 
 test('a reasoned suppression on the same line silences the finding', () => {
-  const r = wf('on: push\npermissions: write-all # flowguard: ignore[excessive-permissions] release needs it\njobs: {}\n');
+  const r = wf(
+    'on: push\npermissions: write-all # flowguard: ignore[excessive-permissions] release needs it\njobs: {}\n',
+  );
   assert.equal(r.findings.filter((f) => f.ruleId === 'excessive-permissions').length, 0);
   assert.equal(r.suppressed, 1);
-  assert.deepEqual(r.findings.map((f) => f.ruleId), []);
+  assert.deepEqual(
+    r.findings.map((f) => f.ruleId),
+    [],
+  );
 });
 
 test('a standalone suppression covers the next line; zizmor comments and aliases are honoured', () => {
@@ -19,13 +24,19 @@ test('a standalone suppression covers the next line; zizmor comments and aliases
 
 test('a suppression for another rule does not silence this one', () => {
   const r = wf('on: push\npermissions: write-all # flowguard: ignore[template-injection] nope\njobs: {}\n');
-  assert.deepEqual(r.findings.map((f) => f.ruleId), ['excessive-permissions']);
+  assert.deepEqual(
+    r.findings.map((f) => f.ruleId),
+    ['excessive-permissions'],
+  );
 });
 
 test('a suppression without a reason still suppresses but leaves an audit finding', () => {
   const text = 'on: push\npermissions: write-all # flowguard: ignore[excessive-permissions]\njobs: {}\n';
   const r = wf(text);
-  assert.deepEqual(r.findings.map((f) => f.ruleId), ['unjustified-suppression']);
+  assert.deepEqual(
+    r.findings.map((f) => f.ruleId),
+    ['unjustified-suppression'],
+  );
   const f = r.findings[0];
   assert.equal(text.slice(f.span.start, f.span.end), '# flowguard: ignore[excessive-permissions]');
   assert.equal(f.severity, 'low');
@@ -39,9 +50,17 @@ test('ignore text inside a quoted string is not a suppression', () => {
 test('config turns rules off and overrides severity, by id or alias', () => {
   const text = 'on: push\npermissions: write-all\njobs: {}\n';
   const base = { rules: {}, ignore: [], include: [], trustedActions: [], secretStore: { provider: 'github' as const } };
-  assert.deepEqual(analyze({ path: '.github/workflows/x.yml', text, config: { ...base, rules: { 'excessive-permissions': 'off' } } }).findings, []);
+  assert.deepEqual(
+    analyze({ path: '.github/workflows/x.yml', text, config: { ...base, rules: { 'excessive-permissions': 'off' } } })
+      .findings,
+    [],
+  );
   const low = analyze({ path: '.github/workflows/x.yml', text, config: { ...base, rules: { permissions: 'low' } } });
   assert.equal(low.findings[0].severity, 'low');
-  const min = analyze({ path: '.github/workflows/x.yml', text, config: { ...base, rules: { permissions: 'low' }, minSeverity: 'medium' } });
+  const min = analyze({
+    path: '.github/workflows/x.yml',
+    text,
+    config: { ...base, rules: { permissions: 'low' }, minSeverity: 'medium' },
+  });
   assert.deepEqual(min.findings, []);
 });

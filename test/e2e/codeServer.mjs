@@ -26,10 +26,22 @@ function codeServerEnv(home) {
 
 /** Installs a .vsix into a fresh extensions dir (0.8 s): the packaged extension, as a user gets it. */
 export function installVsix(runDir, vsix) {
-  execFileSync(node24Bin, [codeServerEntry, '--extensions-dir', path.join(runDir, 'exts'), '--user-data-dir', path.join(runDir, 'data'), '--install-extension', vsix], {
-    env: codeServerEnv(path.join(runDir, 'home')),
-    stdio: 'pipe',
-  });
+  execFileSync(
+    node24Bin,
+    [
+      codeServerEntry,
+      '--extensions-dir',
+      path.join(runDir, 'exts'),
+      '--user-data-dir',
+      path.join(runDir, 'data'),
+      '--install-extension',
+      vsix,
+    ],
+    {
+      env: codeServerEnv(path.join(runDir, 'home')),
+      stdio: 'pipe',
+    },
+  );
 }
 
 export function makeRunDir(name) {
@@ -66,16 +78,24 @@ export async function startCodeServer(runDir, { settings = {} } = {}) {
   );
   const args = [
     codeServerEntry,
-    '--config', path.join(runDir, 'config.yaml'),
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--config',
+    path.join(runDir, 'config.yaml'),
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
-    '--user-data-dir', path.join(runDir, 'data'),
-    '--extensions-dir', path.join(runDir, 'exts'),
+    '--user-data-dir',
+    path.join(runDir, 'data'),
+    '--extensions-dir',
+    path.join(runDir, 'exts'),
   ];
-  const child = spawn(node24Bin, args, { env: codeServerEnv(path.join(runDir, 'home')), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node24Bin, args, {
+    env: codeServerEnv(path.join(runDir, 'home')),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

@@ -12,15 +12,20 @@ import { createWorkspace } from './workspace.mjs';
 /** Desktop VS Code the suite runs against (the same version code-server 4.139.1 embeds). */
 export const VSCODE_VERSION = '1.139.1';
 
-const OFFLINE = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|getaddrinfo|socket hang up|Failed to get JSON|status code/i;
+const OFFLINE =
+  /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|getaddrinfo|socket hang up|Failed to get JSON|status code/i;
 
 export async function runElectronSuite() {
   let executable;
   try {
-    executable = await downloadAndUnzipVSCode({ version: VSCODE_VERSION, cachePath: path.join(repoRoot, '.e2e-cache', 'vscode-test') });
+    executable = await downloadAndUnzipVSCode({
+      version: VSCODE_VERSION,
+      cachePath: path.join(repoRoot, '.e2e-cache', 'vscode-test'),
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (OFFLINE.test(message)) return { skipped: `cannot download VS Code ${VSCODE_VERSION} here (${message.split('\n')[0]})` };
+    if (OFFLINE.test(message))
+      return { skipped: `cannot download VS Code ${VSCODE_VERSION} here (${message.split('\n')[0]})` };
     throw error;
   }
   const suite = await buildSuite();
@@ -31,7 +36,14 @@ export async function runElectronSuite() {
       vscodeExecutablePath: executable,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: suite,
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', path.join(runDir, 'data'), '--disable-gpu'],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--user-data-dir',
+        path.join(runDir, 'data'),
+        '--disable-gpu',
+      ],
     });
     return { code };
   } finally {

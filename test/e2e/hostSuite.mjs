@@ -11,12 +11,15 @@ const SUITE_TIMEOUT_MS = 240_000;
 
 /** Turns on the smoke-test driver in the workbench configuration embedded in the served HTML. */
 export function enableSmokeTestDriver(html) {
-  return html.replace(/(<meta id="vscode-workbench-web-configuration" data-settings=")([^"]*)(")/, (_match, start, encoded, end) => {
-    const json = encoded.replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-    const config = JSON.parse(json);
-    config.developmentOptions = { ...(config.developmentOptions ?? {}), enableSmokeTestDriver: true };
-    return start + JSON.stringify(config).replace(/&/g, '&amp;').replace(/"/g, '&quot;') + end;
-  });
+  return html.replace(
+    /(<meta id="vscode-workbench-web-configuration" data-settings=")([^"]*)(")/,
+    (_match, start, encoded, end) => {
+      const json = encoded.replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+      const config = JSON.parse(json);
+      config.developmentOptions = { ...(config.developmentOptions ?? {}), enableSmokeTestDriver: true };
+      return start + JSON.stringify(config).replace(/&/g, '&amp;').replace(/"/g, '&quot;') + end;
+    },
+  );
 }
 
 /** Runs test/e2e/suite/<entry>.ts in code-server on `folder` (default: a fresh test workspace). */
@@ -56,8 +59,12 @@ export async function runHostSuite({ entry = 'index', folder, keep = false } = {
     await page.goto(url);
     const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS));
     const code = await Promise.race([exitCode, timeout]);
-    if (code === 'timeout') throw new Error(`the extension-host suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`);
-    if (!lines.some((l) => /\d+\/\d+ passed/.test(l))) throw new Error(`the suite exited (${code}) without running: is the payload honoured?\n${server.log().slice(-3000)}`);
+    if (code === 'timeout')
+      throw new Error(`the extension-host suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`);
+    if (!lines.some((l) => /\d+\/\d+ passed/.test(l)))
+      throw new Error(
+        `the suite exited (${code}) without running: is the payload honoured?\n${server.log().slice(-3000)}`,
+      );
     return { code: Number(code), lines };
   } finally {
     await browser.close();
@@ -70,7 +77,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   const started = Date.now();
   runHostSuite()
     .then(({ code }) => {
-      console.log(`[e2e] extension-host suite in code-server: exit ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `[e2e] extension-host suite in code-server: exit ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       process.exit(code === 0 ? 0 : 1);
     })
     .catch((error) => {

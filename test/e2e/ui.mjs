@@ -39,7 +39,10 @@ async function openFile(page, name) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector(SELECTORS.quickInputBox, { state: 'visible', timeout: TIMEOUT });
   await page.keyboard.type(name);
-  await page.locator(SELECTORS.quickInputRow, { hasText: name }).first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  await page
+    .locator(SELECTORS.quickInputRow, { hasText: name })
+    .first()
+    .waitFor({ state: 'visible', timeout: TIMEOUT });
   await page.keyboard.press('Enter');
   await page.waitForSelector(SELECTORS.editor, { timeout: TIMEOUT });
 }
@@ -91,7 +94,9 @@ export async function runUiTest({ keep = false } = {}) {
   const runDir = makeRunDir('ui');
   const workspace = createWorkspace(path.join(runDir, 'ws'));
   installVsix(runDir, vsixPath);
-  const server = await startCodeServer(runDir, { settings: { 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' } });
+  const server = await startCodeServer(runDir, {
+    settings: { 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
+  });
   const browser = await launchBrowser(runDir);
   const shots = [];
   const shot = async (page, name) => {
@@ -114,7 +119,10 @@ export async function runUiTest({ keep = false } = {}) {
       const texts = await problemsRows(page);
       return texts.some((t) => t.includes('write-all')) && texts.some((t) => t.includes('http://')) && texts;
     });
-    assert.ok(rows.some((t) => t.includes('excessive-permissions')), `rule code shown in Problems: ${rows.join(' | ')}`);
+    assert.ok(
+      rows.some((t) => t.includes('excessive-permissions')),
+      `rule code shown in Problems: ${rows.join(' | ')}`,
+    );
     await shot(page, '01-squiggles-and-problems.png');
 
     await runCommand(page, 'Flowguard: Open Security Checklist');
@@ -148,7 +156,11 @@ export async function runUiTest({ keep = false } = {}) {
     await shot(page, '03-quick-fix-menu.png');
     await fix.click();
     // Monaco renders spaces as no-break spaces.
-    await waitFor('the editor to show https', async () => (await page.locator(SELECTORS.editorLines).innerText()).replace(/\u00a0/g, ' ').includes('curl https://example.com'));
+    await waitFor('the editor to show https', async () =>
+      (await page.locator(SELECTORS.editorLines).innerText())
+        .replace(/\u00a0/g, ' ')
+        .includes('curl https://example.com'),
+    );
     await waitFor('the http:// problem to go', async () => {
       const texts = await problemsRows(page);
       return !texts.some((t) => t.includes('http://')) && texts.some((t) => t.includes('write-all'));
@@ -159,7 +171,11 @@ export async function runUiTest({ keep = false } = {}) {
       const row = texts.find((t) => t.includes('Encryption in transit'));
       return row && /pass/.test(row) && texts;
     });
-    assert.match(after.find((t) => t.includes('Least privilege')), /fail/, 'the other finding is still there');
+    assert.match(
+      after.find((t) => t.includes('Least privilege')),
+      /fail/,
+      'the other finding is still there',
+    );
     await shot(page, '04-after-quick-fix.png');
     step('checklist updated');
 
@@ -182,16 +198,28 @@ export async function runUiTest({ keep = false } = {}) {
     await page.goto(`${server.url}/?folder=${encodeURIComponent(empty)}`);
     await page.waitForSelector(SELECTORS.workbench, { timeout: TIMEOUT });
     await runCommand(page, 'Flowguard: Open Security Checklist');
-    const create = page.locator(`${SELECTORS.checklistPane} ${SELECTORS.welcomeButton}`, { hasText: 'Create secure workflow' });
+    const create = page.locator(`${SELECTORS.checklistPane} ${SELECTORS.welcomeButton}`, {
+      hasText: 'Create secure workflow',
+    });
     await create.waitFor({ state: 'visible', timeout: TIMEOUT });
     await shot(page, '06-welcome-no-workflow.png');
     await create.click();
-    await waitFor('the new workflow in the editor', async () => (await page.locator(SELECTORS.editorLines).innerText().catch(() => '')).includes('persist-credentials'));
+    await waitFor('the new workflow in the editor', async () =>
+      (
+        await page
+          .locator(SELECTORS.editorLines)
+          .innerText()
+          .catch(() => '')
+      ).includes('persist-credentials'),
+    );
     const created = await waitFor('the checklist for the new workflow', async () => {
       const texts = await checklistRows(page);
       return texts.some((t) => t.includes('Least privilege')) && texts;
     });
-    assert.ok(created.filter((t) => /^(Least privilege|Secrets|Untrusted input)/.test(t)).every((t) => /pass/.test(t)), created.join(' | '));
+    assert.ok(
+      created.filter((t) => /^(Least privilege|Secrets|Untrusted input)/.test(t)).every((t) => /pass/.test(t)),
+      created.join(' | '),
+    );
     await shot(page, '07-secure-workflow-created.png');
     step('welcome button created a secure workflow');
     return { screenshots: shots };
@@ -209,7 +237,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   const started = Date.now();
   runUiTest()
     .then(({ screenshots }) => {
-      console.log(`[e2e] UI test passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots: ${screenshots.join(', ')}`);
+      console.log(
+        `[e2e] UI test passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots: ${screenshots.join(', ')}`,
+      );
     })
     .catch((error) => {
       console.error(`[e2e] UI test failed: ${error.stack ?? error}`);

@@ -62,6 +62,9 @@ export function createWorkspace(dir) {
   mkdirSync(path.join(dir, 'vendored', '.github', 'workflows'), { recursive: true });
   writeFileSync(path.join(dir, 'vendored', '.github', 'workflows', 'excluded.yml'), VULNERABLE_WORKFLOW);
   mkdirSync(path.join(dir, '.vscode'), { recursive: true });
-  writeFileSync(path.join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'files.exclude': { '**/vendored': true } }, null, 2));
+  writeFileSync(
+    path.join(dir, '.vscode', 'settings.json'),
+    JSON.stringify({ 'files.exclude': { '**/vendored': true } }, null, 2),
+  );
   return dir;
 }

@@ -2,8 +2,20 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, InitializeResult, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
+import {
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import type {
+  Diagnostic,
+  InitializeResult,
+  PublishDiagnosticsParams,
+  TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol';
 import { ROOT } from '../helpers';
 
 export interface Published extends PublishDiagnosticsParams {
@@ -27,7 +39,10 @@ export class LspClient {
   private waiters: Array<() => void> = [];
   private versions = new Map<string, number>();
 
-  private constructor(readonly child: ChildProcess, ipc = false) {
+  private constructor(
+    readonly child: ChildProcess,
+    ipc = false,
+  ) {
     this.rpc = ipc
       ? createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
       : createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -65,15 +80,27 @@ export class LspClient {
 
   /** Over node IPC, as VS Code's client runs dist/server.cjs. */
   static startIpc(): LspClient {
-    return new LspClient(fork(join(ROOT, 'dist', 'server.cjs'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }), true);
+    return new LspClient(
+      fork(join(ROOT, 'dist', 'server.cjs'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }),
+      true,
+    );
   }
 
-  async initialize(rootUri: string | null, capabilities: Record<string, unknown> = {}, initializationOptions?: unknown): Promise<InitializeResult> {
+  async initialize(
+    rootUri: string | null,
+    capabilities: Record<string, unknown> = {},
+    initializationOptions?: unknown,
+  ): Promise<InitializeResult> {
     const result = await this.rpc.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
-      capabilities: { workspace: { configuration: true, workspaceFolders: true }, window: { workDoneProgress: true }, textDocument: { publishDiagnostics: { versionSupport: true } }, ...capabilities },
+      capabilities: {
+        workspace: { configuration: true, workspaceFolders: true },
+        window: { workDoneProgress: true },
+        textDocument: { publishDiagnostics: { versionSupport: true } },
+        ...capabilities,
+      },
       initializationOptions,
     });
     await this.rpc.sendNotification('initialized', {});
@@ -89,7 +116,10 @@ export class LspClient {
   change(uri: string, changes: TextDocumentContentChangeEvent[]): number {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    void this.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    void this.rpc.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
     return version;
   }
 
@@ -102,8 +132,17 @@ export class LspClient {
   }
 
   /** Waits for a publishDiagnostics for `uri` matching `accept`, considering only those received after `after` entries. */
-  async diagnostics(uri: string, accept: (p: Published) => boolean = () => true, timeoutMs = 15_000, after = 0): Promise<Published> {
-    return this.waitFor(() => this.published.slice(after).find((p) => p.uri === uri && accept(p)), timeoutMs, `diagnostics for ${uri}`);
+  async diagnostics(
+    uri: string,
+    accept: (p: Published) => boolean = () => true,
+    timeoutMs = 15_000,
+    after = 0,
+  ): Promise<Published> {
+    return this.waitFor(
+      () => this.published.slice(after).find((p) => p.uri === uri && accept(p)),
+      timeoutMs,
+      `diagnostics for ${uri}`,
+    );
   }
 
   async waitFor<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
@@ -112,7 +151,8 @@ export class LspClient {
       const hit = probe();
       if (hit !== undefined) return hit;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; server stderr: ${this.stderr.join('').slice(-2000)}`);
+      if (left <= 0)
+        throw new Error(`timed out waiting for ${what}; server stderr: ${this.stderr.join('').slice(-2000)}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -127,7 +167,10 @@ export class LspClient {
     const exited = new Promise<number | null>((resolve) => this.child.once('exit', (code) => resolve(code)));
     if (this.child.exitCode !== null) return this.child.exitCode;
     try {
-      await Promise.race([this.rpc.sendRequest('shutdown'), new Promise((_, reject) => setTimeout(() => reject(new Error('shutdown timed out')), 5000))]);
+      await Promise.race([
+        this.rpc.sendRequest('shutdown'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('shutdown timed out')), 5000)),
+      ]);
       await this.rpc.sendNotification('exit');
     } catch {
       this.child.kill();

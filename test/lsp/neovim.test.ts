@@ -31,14 +31,27 @@ test('Neovim attaches, shows Flowguard diagnostics and applies a quick-fix', { s
     writeFileSync(file, WORKFLOW);
     const out = join(root, 'result.json');
     const r = spawnSync('nvim', ['--headless', '--clean', '-S', join(ROOT, 'test', 'lsp', 'neovim-client.lua'), file], {
-      env: { ...process.env, FG_CMD: JSON.stringify([process.execPath, ...serverCommand()]), FG_ROOT: root, FG_OUT: out },
+      env: {
+        ...process.env,
+        FG_CMD: JSON.stringify([process.execPath, ...serverCommand()]),
+        FG_ROOT: root,
+        FG_OUT: out,
+      },
       encoding: 'utf8',
       timeout: 50_000,
     });
     assert.equal(r.status, 0, `nvim failed: ${r.stderr}`);
-    const result = JSON.parse(readFileSync(out, 'utf8')) as { before: Array<{ code: string; source: string; line: number }>; after: Array<{ code: string }>; action: string | null; text: string };
+    const result = JSON.parse(readFileSync(out, 'utf8')) as {
+      before: Array<{ code: string; source: string; line: number }>;
+      after: Array<{ code: string }>;
+      action: string | null;
+      text: string;
+    };
     const before = result.before.filter((d) => d.code === 'template-injection');
-    assert.deepEqual(before.map((d) => [d.source, d.line]), [['flowguard', 9]]);
+    assert.deepEqual(
+      before.map((d) => [d.source, d.line]),
+      [['flowguard', 9]],
+    );
     assert.ok(result.action, 'a preferred quick-fix was offered');
     assert.equal(result.after.filter((d) => d.code === 'template-injection').length, 0);
     assert.ok(!result.text.includes('echo "${{ github.event.pull_request.title }}"'), result.text);

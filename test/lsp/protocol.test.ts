@@ -10,7 +10,12 @@ import type { CodeAction, Hover, TextEdit } from 'vscode-languageserver-protocol
 import { CORPUS } from '../helpers';
 import { LspClient, type Published } from './client';
 import { pathToUri } from '../../server/src/lsp/paths';
-import type { FindingsChangedParams, ReviewResult, RulesResult, WorkspaceFindingsResult } from '../../server/src/protocol';
+import type {
+  FindingsChangedParams,
+  ReviewResult,
+  RulesResult,
+  WorkspaceFindingsResult,
+} from '../../server/src/protocol';
 
 const VULNERABLE = `on: pull_request_target
 permissions:
@@ -38,7 +43,10 @@ function workspace(files: Record<string, string>): { root: string; uri: (rel: st
   return { root, uri: (rel) => pathToUri(join(root, rel)) };
 }
 
-function textAt(text: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }): string {
+function textAt(
+  text: string,
+  range: { start: { line: number; character: number }; end: { line: number; character: number } },
+): string {
   const doc = TextDocument.create('file:///x', 'yaml', 1, text);
   return doc.getText(range);
 }
@@ -48,14 +56,28 @@ function ofRule(p: Published, ruleId: string) {
 }
 
 /** Applies edits like an editor and returns the single incremental change that turns `text` into the result. */
-function applyAsIncrementalChange(text: string, edits: TextEdit[]): { newText: string; change: { range: TextEdit['range']; text: string } } {
+function applyAsIncrementalChange(
+  text: string,
+  edits: TextEdit[],
+): { newText: string; change: { range: TextEdit['range']; text: string } } {
   const newText = TextDocument.applyEdits(TextDocument.create('file:///x', 'yaml', 1, text), edits);
   let start = 0;
   while (start < text.length && start < newText.length && text[start] === newText[start]) start++;
   let end = 0;
-  while (end < text.length - start && end < newText.length - start && text[text.length - 1 - end] === newText[newText.length - 1 - end]) end++;
+  while (
+    end < text.length - start &&
+    end < newText.length - start &&
+    text[text.length - 1 - end] === newText[newText.length - 1 - end]
+  )
+    end++;
   const doc = TextDocument.create('file:///x', 'yaml', 1, text);
-  return { newText, change: { range: { start: doc.positionAt(start), end: doc.positionAt(text.length - end) }, text: newText.slice(start, newText.length - end) } };
+  return {
+    newText,
+    change: {
+      range: { start: doc.positionAt(start), end: doc.positionAt(text.length - end) },
+      text: newText.slice(start, newText.length - end),
+    },
+  };
 }
 
 describe('language server over stdio', () => {
@@ -90,10 +112,20 @@ describe('language server over stdio', () => {
     assert.deepEqual(injections.map((d) => textAt(VULNERABLE, d.range)).sort(), [REF_EXPR, TITLE_EXPR].sort());
     for (const d of published.diagnostics) {
       assert.equal(d.source, 'flowguard');
-      assert.equal(d.codeDescription?.href, `https://github.com/flowguard-dev/flowguard/blob/main/docs/rules/${d.code}.md`);
+      assert.equal(
+        d.codeDescription?.href,
+        `https://github.com/flowguard-dev/flowguard/blob/main/docs/rules/${d.code}.md`,
+      );
     }
     assert.equal(injections[0].severity, 1, 'high severity maps to Error');
-    const changed = await client.waitFor(() => client.notifications.find((n) => n.method === 'flowguard/findingsChanged' && (n.params as FindingsChangedParams).uri === uri), 5000, 'findingsChanged');
+    const changed = await client.waitFor(
+      () =>
+        client.notifications.find(
+          (n) => n.method === 'flowguard/findingsChanged' && (n.params as FindingsChangedParams).uri === uri,
+        ),
+      5000,
+      'findingsChanged',
+    );
     const params = changed.params as FindingsChangedParams;
     assert.equal(params.findings.filter((f) => f.ruleId === 'template-injection').length, 2);
     assert.equal(params.findings[0].category !== undefined, true);
@@ -105,8 +137,14 @@ describe('language server over stdio', () => {
     client.open(uri, VULNERABLE);
     const first = await client.diagnostics(uri, (p) => p.version === 1, 15_000, client.published.length);
     const title = ofRule(first, 'template-injection').find((d) => textAt(VULNERABLE, d.range) === TITLE_EXPR)!;
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: title.range, context: { diagnostics: [title] } });
-    const fix = actions.find((a) => a.kind === 'quickfix' && a.isPreferred && a.diagnostics?.[0]?.code === 'template-injection');
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: title.range,
+      context: { diagnostics: [title] },
+    });
+    const fix = actions.find(
+      (a) => a.kind === 'quickfix' && a.isPreferred && a.diagnostics?.[0]?.code === 'template-injection',
+    );
     assert.ok(fix, `a preferred template-injection fix among: ${actions.map((a) => a.title).join(', ')}`);
     const edits = fix.edit!.changes![uri];
     const { newText, change } = applyAsIncrementalChange(VULNERABLE, edits);
@@ -127,24 +165,52 @@ describe('language server over stdio', () => {
     const doc = TextDocument.create(uri, 'yaml', 1, VULNERABLE);
     const refLine = doc.positionAt(VULNERABLE.indexOf(REF_EXPR)).line;
     // v2 drops the ref line, v3 restores it, v4 removes the title line: only v4's findings may be the final state.
-    client.change(uri, [{ range: { start: { line: refLine, character: 0 }, end: { line: refLine + 1, character: 0 } }, text: '' }]);
-    client.change(uri, [{ range: { start: { line: refLine, character: 0 }, end: { line: refLine, character: 0 } }, text: `          echo "Ref: ${REF_EXPR}"\n` }]);
-    const last = client.change(uri, [{ range: { start: { line: refLine - 1, character: 0 }, end: { line: refLine, character: 0 } }, text: '' }]);
+    client.change(uri, [
+      { range: { start: { line: refLine, character: 0 }, end: { line: refLine + 1, character: 0 } }, text: '' },
+    ]);
+    client.change(uri, [
+      {
+        range: { start: { line: refLine, character: 0 }, end: { line: refLine, character: 0 } },
+        text: `          echo "Ref: ${REF_EXPR}"\n`,
+      },
+    ]);
+    const last = client.change(uri, [
+      { range: { start: { line: refLine - 1, character: 0 }, end: { line: refLine, character: 0 } }, text: '' },
+    ]);
     const final = await client.diagnostics(uri, (p) => p.version === last, 15_000, seen);
-    assert.deepEqual(ofRule(final, 'template-injection').map((d) => d.range.start.line), [refLine - 1]);
+    assert.deepEqual(
+      ofRule(final, 'template-injection').map((d) => d.range.start.line),
+      [refLine - 1],
+    );
     await new Promise((r) => setTimeout(r, 300)); // anything still in flight would arrive now
     const afterBurst = client.published.slice(seen).filter((p) => p.uri === uri);
     assert.ok(afterBurst.length < 3, `debounced: ${afterBurst.length} publications for 3 changes`);
     assert.equal(afterBurst.at(-1)!.version, last, 'no stale result is published after the latest one');
     const versions = afterBurst.map((p) => p.version!);
-    assert.deepEqual(versions, [...versions].sort((a, b) => a - b), 'versions only increase');
+    assert.deepEqual(
+      versions,
+      [...versions].sort((a, b) => a - b),
+      'versions only increase',
+    );
     client.close(uri);
   });
 
   test('closing a document with unsaved edits puts the checklist back to the text on disk', async () => {
     const uri = ws.uri('.github/workflows/ci.yml');
     const changedFor = (accept: (p: FindingsChangedParams) => boolean, after: number) =>
-      client.waitFor(() => client.notifications.slice(after).find((n) => n.method === 'flowguard/findingsChanged' && (n.params as FindingsChangedParams).uri === uri && accept(n.params as FindingsChangedParams)), 10_000, 'findingsChanged');
+      client.waitFor(
+        () =>
+          client.notifications
+            .slice(after)
+            .find(
+              (n) =>
+                n.method === 'flowguard/findingsChanged' &&
+                (n.params as FindingsChangedParams).uri === uri &&
+                accept(n.params as FindingsChangedParams),
+            ),
+        10_000,
+        'findingsChanged',
+      );
     const injections = (p: FindingsChangedParams) => p.findings.filter((f) => f.ruleId === 'template-injection').length;
     const seen = client.notifications.length;
     client.open(uri, VULNERABLE.replace(/\$\{\{ github\.(event\.pull_request\.title|head_ref) \}\}/g, 'fixed'));
@@ -159,12 +225,18 @@ describe('language server over stdio', () => {
     client.open(uri, VULNERABLE);
     const published = await client.diagnostics(uri, (p) => p.version === 1, 15_000, client.published.length);
     const d = ofRule(published, 'template-injection')[0];
-    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: d.range.start.line, character: d.range.start.character + 3 } });
+    const hover = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: d.range.start.line, character: d.range.start.character + 3 },
+    });
     const value = (hover.contents as { value: string }).value;
     assert.match(value, /template-injection/);
     assert.match(value, /\*\*Risk\.\*\*/);
     assert.match(value, /docs\/rules\/template-injection\.md/);
-    const nothing = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+    const nothing = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 0, character: 0 },
+    });
     assert.ok(nothing === null || !(nothing.contents as { value: string }).value.includes('template-injection'));
     client.close(uri);
   });
@@ -174,16 +246,28 @@ describe('language server over stdio', () => {
     client.open(uri, VULNERABLE);
     const published = await client.diagnostics(uri, (p) => p.version === 1, 15_000, client.published.length);
     const d = ofRule(published, 'template-injection').find((x) => textAt(VULNERABLE, x.range) === TITLE_EXPR)!;
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d], only: ['quickfix'] },
+    });
     const suppress = actions.find((a) => a.title === 'Suppress template-injection in this script');
     assert.ok(suppress, actions.map((a) => a.title).join(', '));
     const { newText, change } = applyAsIncrementalChange(VULNERABLE, suppress.edit!.changes![uri]);
-    assert.equal(newText, VULNERABLE.replace('        run: |\n', '        # flowguard: ignore[template-injection]\n        run: |\n'), 'the script text is unchanged');
+    assert.equal(
+      newText,
+      VULNERABLE.replace('        run: |\n', '        # flowguard: ignore[template-injection]\n        run: |\n'),
+      'the script text is unchanged',
+    );
     const seen = client.published.length;
     const version = client.change(uri, [change]);
     const next = await client.diagnostics(uri, (p) => p.version === version, 15_000, seen);
     assert.deepEqual(ofRule(next, 'template-injection'), [], 'the comment covers the script');
-    assert.equal(ofRule(next, 'unjustified-suppression').length, 1, 'the missing reason is flagged for the audit trail');
+    assert.equal(
+      ofRule(next, 'unjustified-suppression').length,
+      1,
+      'the missing reason is flagged for the audit trail',
+    );
     client.close(uri);
   });
 
@@ -191,15 +275,29 @@ describe('language server over stdio', () => {
     const uri = ws.uri('.github/workflows/fixall.yml');
     client.open(uri, VULNERABLE);
     await client.diagnostics(uri, (p) => p.version === 1, 15_000, client.published.length);
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll.flowguard'] } });
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll.flowguard'] },
+    });
     assert.equal(actions.length, 1);
     assert.ok(actions.every((a) => a.kind === 'source.fixAll.flowguard'));
-    const lightbulb = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 10, character: 20 }, end: { line: 10, character: 20 } }, context: { diagnostics: [] } });
-    assert.ok(!lightbulb.some((a) => a.kind === 'source.fixAll.flowguard'), 'the unfiltered request on each cursor move does not compute fix-all');
+    const lightbulb = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 10, character: 20 }, end: { line: 10, character: 20 } },
+      context: { diagnostics: [] },
+    });
+    assert.ok(
+      !lightbulb.some((a) => a.kind === 'source.fixAll.flowguard'),
+      'the unfiltered request on each cursor move does not compute fix-all',
+    );
     const edits = actions[0].edit!.changes![uri];
     assert.equal(edits.length, 1);
     const { newText, change } = applyAsIncrementalChange(VULNERABLE, edits);
-    assert.ok(newText.startsWith('on: pull_request_target\npermissions:\n  contents: read\n'), 'text before the first fix is untouched');
+    assert.ok(
+      newText.startsWith('on: pull_request_target\npermissions:\n  contents: read\n'),
+      'text before the first fix is untouched',
+    );
     const seen = client.published.length;
     const version = client.change(uri, [change]);
     const next = await client.diagnostics(uri, (p) => p.version === version, 15_000, seen);
@@ -246,11 +344,26 @@ describe('language server over stdio', () => {
 
   test('flowguard/review returns per-workflow facts and a SARIF log', async () => {
     const uri = ws.uri('.github/workflows/ci.yml');
-    const result = await client.request<ReviewResult>('flowguard/review', { uris: [uri, ws.uri('notes/other.yml')], sarif: true, srcRoot: pathToUri(ws.root) + '/' });
+    const result = await client.request<ReviewResult>('flowguard/review', {
+      uris: [uri, ws.uri('notes/other.yml')],
+      sarif: true,
+      srcRoot: pathToUri(ws.root) + '/',
+    });
     assert.equal(result.files[0].facts?.kind, 'workflow');
-    assert.deepEqual(result.files[0].facts?.triggers.map((t) => t.event), ['pull_request_target']);
+    assert.deepEqual(
+      result.files[0].facts?.triggers.map((t) => t.event),
+      ['pull_request_target'],
+    );
     assert.equal(result.files[1].facts, undefined, 'plain YAML has no workflow facts');
-    const sarif = JSON.parse(result.sarif!) as { version: string; runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+    const sarif = JSON.parse(result.sarif!) as {
+      version: string;
+      runs: Array<{
+        results: Array<{
+          ruleId: string;
+          locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }>;
+        }>;
+      }>;
+    };
     assert.equal(sarif.version, '2.1.0');
     const injections = sarif.runs[0].results.filter((r) => r.ruleId === 'template-injection');
     assert.equal(injections.length, 2);
@@ -259,29 +372,52 @@ describe('language server over stdio', () => {
 
   test('flowguard/workspaceFindings scans the folder in a worker with progress, honouring ignore and exclude', async () => {
     const before = client.notifications.length;
-    const result = await client.request<WorkspaceFindingsResult>('flowguard/workspaceFindings', { exclude: ['notes/**'] });
+    const result = await client.request<WorkspaceFindingsResult>('flowguard/workspaceFindings', {
+      exclude: ['notes/**'],
+    });
     const rels = result.files.map((f) => f.uri.slice(pathToUri(ws.root).length + 1)).sort();
     assert.deepEqual(rels, ['.github/workflows/ci.yml']);
     assert.equal(result.files[0].findings.filter((f) => f.ruleId === 'template-injection').length, 2);
-    const progress = client.notifications.slice(before).filter((n) => n.method === '$/progress').map((n) => (n.params as { value: { kind: string } }).value.kind);
+    const progress = client.notifications
+      .slice(before)
+      .filter((n) => n.method === '$/progress')
+      .map((n) => (n.params as { value: { kind: string } }).value.kind);
     assert.equal(progress[0], 'begin');
     assert.equal(progress.at(-1), 'end');
   });
 
-  test('workspace scan is cancellable', { skip: !existsSync(CORPUS) && 'corpus absent (../shared/corpus)' }, async () => {
-    const scanner = LspClient.start();
-    try {
-      await scanner.initialize(pathToUri(CORPUS));
-      const source = new CancellationTokenSource();
-      const pending = scanner.rpc.sendRequest('flowguard/workspaceFindings', { workDoneToken: 'scan-1' }, source.token);
-      await scanner.waitFor(() => scanner.notifications.find((n) => n.method === '$/progress' && (n.params as { value: { kind: string } }).value.kind === 'report'), 20_000, 'first progress report');
-      source.cancel();
-      await assert.rejects(pending, (err: { code?: number }) => err.code === -32800);
-      assert.ok(await scanner.request<RulesResult>('flowguard/rules', {}), 'still answering after the cancelled scan');
-    } finally {
-      await scanner.shutdown();
-    }
-  });
+  test(
+    'workspace scan is cancellable',
+    { skip: !existsSync(CORPUS) && 'corpus absent (../shared/corpus)' },
+    async () => {
+      const scanner = LspClient.start();
+      try {
+        await scanner.initialize(pathToUri(CORPUS));
+        const source = new CancellationTokenSource();
+        const pending = scanner.rpc.sendRequest(
+          'flowguard/workspaceFindings',
+          { workDoneToken: 'scan-1' },
+          source.token,
+        );
+        await scanner.waitFor(
+          () =>
+            scanner.notifications.find(
+              (n) => n.method === '$/progress' && (n.params as { value: { kind: string } }).value.kind === 'report',
+            ),
+          20_000,
+          'first progress report',
+        );
+        source.cancel();
+        await assert.rejects(pending, (err: { code?: number }) => err.code === -32800);
+        assert.ok(
+          await scanner.request<RulesResult>('flowguard/rules', {}),
+          'still answering after the cancelled scan',
+        );
+      } finally {
+        await scanner.shutdown();
+      }
+    },
+  );
 });
 
 describe('language server: settings without workspace/configuration', () => {
@@ -289,13 +425,22 @@ describe('language server: settings without workspace/configuration', () => {
     const ws = workspace({});
     const client = LspClient.start();
     try {
-      await client.initialize(pathToUri(ws.root), { workspace: { configuration: false } }, { settings: { minSeverity: 'high' } });
+      await client.initialize(
+        pathToUri(ws.root),
+        { workspace: { configuration: false } },
+        { settings: { minSeverity: 'high' } },
+      );
       const uri = ws.uri('.github/workflows/ci.yml');
       client.open(uri, VULNERABLE);
       const high = await client.diagnostics(uri);
       assert.ok(high.diagnostics.length > 0);
-      assert.ok(high.diagnostics.every((d) => d.severity === 1), 'only high findings (Error)');
-      await client.rpc.sendNotification('workspace/didChangeConfiguration', { settings: { flowguard: { enable: false } } });
+      assert.ok(
+        high.diagnostics.every((d) => d.severity === 1),
+        'only high findings (Error)',
+      );
+      await client.rpc.sendNotification('workspace/didChangeConfiguration', {
+        settings: { flowguard: { enable: false } },
+      });
       await client.diagnostics(uri, (p) => p.diagnostics.length === 0, 15_000, client.published.length);
     } finally {
       await client.shutdown();
@@ -324,7 +469,10 @@ describe('language server over node IPC (how VS Code runs dist/server.cjs)', () 
 
 describe('language server: configuration file and robustness', () => {
   test('a bad .flowguard.yml gets diagnostics on the config file itself', async () => {
-    const ws = workspace({ '.flowguard.yml': 'rules:\n  template-injection: bogus\nunknownKey: 1\n', '.github/workflows/ci.yml': VULNERABLE });
+    const ws = workspace({
+      '.flowguard.yml': 'rules:\n  template-injection: bogus\nunknownKey: 1\n',
+      '.github/workflows/ci.yml': VULNERABLE,
+    });
     const client = LspClient.start();
     try {
       await client.initialize(pathToUri(ws.root));
@@ -332,15 +480,27 @@ describe('language server: configuration file and robustness', () => {
       const config = await client.diagnostics(ws.uri('.flowguard.yml'));
       assert.ok(config.diagnostics.length >= 2, JSON.stringify(config.diagnostics));
       assert.ok(config.diagnostics.every((d) => d.code === 'flowguard-config' && d.severity === 1));
-      assert.ok(config.diagnostics.some((d) => d.range.start.line === 1), 'points at the bad value');
-      assert.ok(config.diagnostics.some((d) => d.range.start.line === 2 && /unknownKey/.test(String(d.message))), 'points at the unknown key');
-      const warned = await client.waitFor(() => client.notifications.find((n) => n.method === 'window/showMessageRequest'), 5000, 'a warning message');
+      assert.ok(
+        config.diagnostics.some((d) => d.range.start.line === 1),
+        'points at the bad value',
+      );
+      assert.ok(
+        config.diagnostics.some((d) => d.range.start.line === 2 && /unknownKey/.test(String(d.message))),
+        'points at the unknown key',
+      );
+      const warned = await client.waitFor(
+        () => client.notifications.find((n) => n.method === 'window/showMessageRequest'),
+        5000,
+        'a warning message',
+      );
       assert.ok(warned, 'the user is told the config is not in effect');
       // Fixing the file in the editor clears them.
       const cfgUri = ws.uri('.flowguard.yml');
       client.open(cfgUri, 'rules:\n  template-injection: low\n');
       await client.diagnostics(cfgUri, (p) => p.diagnostics.length === 0, 15_000, client.published.length);
-      const wf = await client.diagnostics(ws.uri('.github/workflows/ci.yml'), (p) => ofRule(p, 'template-injection').some((d) => d.severity === 3));
+      const wf = await client.diagnostics(ws.uri('.github/workflows/ci.yml'), (p) =>
+        ofRule(p, 'template-injection').some((d) => d.severity === 3),
+      );
       assert.ok(wf, 'the corrected config applies at once');
     } finally {
       await client.shutdown();
@@ -354,18 +514,28 @@ describe('language server: configuration file and robustness', () => {
     try {
       await client.initialize(pathToUri(ws.root));
       let big = 'on: push\npermissions: {}\njobs:\n';
-      for (let i = 0; big.length < 5 * 1024 * 1024; i++) big += `  job${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "\${{ github.event.issue.title }}"\n`;
+      for (let i = 0; big.length < 5 * 1024 * 1024; i++)
+        big += `  job${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "\${{ github.event.issue.title }}"\n`;
       const bigUri = ws.uri('.github/workflows/big.yml');
       client.open(bigUri, big);
       const small = ws.uri('.github/workflows/small.yml');
       const opened = performance.now();
       client.open(small, VULNERABLE);
       const smallDiags = await client.diagnostics(small);
-      const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: small }, position: ofRule(smallDiags, 'template-injection')[0].range.start });
+      const hover = await client.request<Hover | null>('textDocument/hover', {
+        textDocument: { uri: small },
+        position: ofRule(smallDiags, 'template-injection')[0].range.start,
+      });
       const answeredIn = performance.now() - opened;
       assert.ok(hover, 'hover answered');
-      assert.ok(!client.published.some((p) => p.uri === bigUri), 'the small document was answered before the big one finished');
-      assert.ok(answeredIn < 10_000, `other documents answered in ${answeredIn.toFixed(0)} ms (the big one takes far longer)`);
+      assert.ok(
+        !client.published.some((p) => p.uri === bigUri),
+        'the small document was answered before the big one finished',
+      );
+      assert.ok(
+        answeredIn < 10_000,
+        `other documents answered in ${answeredIn.toFixed(0)} ms (the big one takes far longer)`,
+      );
 
       const bomb = `on: push\njobs:\n  a: &a [x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n  g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n  h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n`;
       const bombUri = ws.uri('.github/workflows/bomb.yml');

@@ -36,21 +36,46 @@ function tempTree(files: Record<string, string>): string {
 describe('settings and config files', () => {
   test('invalid settings are dropped with a warning; valid ones kept', () => {
     const warnings: string[] = [];
-    const s = sanitizeSettings({ enable: true, rules: { 'template-injection': 'low', x: 'loud', y: 3 }, minSeverity: 'extreme', secretStore: 'keychain' }, (m) => warnings.push(m));
-    assert.deepEqual(s, { enable: true, rules: { 'template-injection': 'low' }, minSeverity: undefined, secretStore: undefined });
+    const s = sanitizeSettings(
+      {
+        enable: true,
+        rules: { 'template-injection': 'low', x: 'loud', y: 3 },
+        minSeverity: 'extreme',
+        secretStore: 'keychain',
+      },
+      (m) => warnings.push(m),
+    );
+    assert.deepEqual(s, {
+      enable: true,
+      rules: { 'template-injection': 'low' },
+      minSeverity: undefined,
+      secretStore: undefined,
+    });
     assert.equal(warnings.length, 4);
     assert.equal(sanitizeSettings({ secretStore: 'vault' }, () => assert.fail()).secretStore, 'vault');
-    assert.deepEqual(sanitizeSettings(null, () => assert.fail()), { enable: true, rules: {} });
+    assert.deepEqual(
+      sanitizeSettings(null, () => assert.fail()),
+      { enable: true, rules: {} },
+    );
     assert.equal(sanitizeSettings({ enable: false }, () => {}).enable, false);
   });
 
   test('editor settings win over .flowguard.yml', () => {
-    const merged = mergeConfig({ ...DEFAULT_CONFIG, rules: { a: 'off', b: 'high' }, minSeverity: 'low', ignore: ['x/**'] }, { enable: true, rules: { a: 'medium' }, minSeverity: undefined });
+    const merged = mergeConfig(
+      { ...DEFAULT_CONFIG, rules: { a: 'off', b: 'high' }, minSeverity: 'low', ignore: ['x/**'] },
+      { enable: true, rules: { a: 'medium' }, minSeverity: undefined },
+    );
     assert.deepEqual(merged.rules, { a: 'medium', b: 'high' });
     assert.equal(merged.minSeverity, 'low');
     assert.deepEqual(merged.ignore, ['x/**']);
-    const vaultFile = { ...DEFAULT_CONFIG, secretStore: { provider: 'vault' as const, vaultUrl: 'https://vault.example.com' } };
-    assert.deepEqual(mergeConfig(vaultFile, { enable: true, rules: {}, secretStore: 'aws' }).secretStore, { provider: 'aws', vaultUrl: 'https://vault.example.com' });
+    const vaultFile = {
+      ...DEFAULT_CONFIG,
+      secretStore: { provider: 'vault' as const, vaultUrl: 'https://vault.example.com' },
+    };
+    assert.deepEqual(mergeConfig(vaultFile, { enable: true, rules: {}, secretStore: 'aws' }).secretStore, {
+      provider: 'aws',
+      vaultUrl: 'https://vault.example.com',
+    });
     assert.deepEqual(mergeConfig(vaultFile, { enable: true, rules: {} }).secretStore, vaultFile.secretStore);
   });
 
@@ -76,9 +101,16 @@ describe('settings and config files', () => {
   test('rootFor: innermost workspace folder, else the nearest ancestor with .git or a config', () => {
     const root = tempTree({ 'repo/.git/HEAD': 'ref', 'repo/.github/workflows/ci.yml': WORKFLOW, 'loose/a.yml': '' });
     try {
-      assert.equal(rootFor(join(root, 'repo/.github/workflows/ci.yml'), [root, join(root, 'repo')]), join(root, 'repo'));
+      assert.equal(
+        rootFor(join(root, 'repo/.github/workflows/ci.yml'), [root, join(root, 'repo')]),
+        join(root, 'repo'),
+      );
       assert.equal(rootFor(join(root, 'repo/.github/workflows/ci.yml'), []), join(root, 'repo'));
-      assert.equal(rootFor(join(root, 'repo-other/x.yml'), [join(root, 'repo')]) !== join(root, 'repo'), true, 'a sibling with a common prefix is not inside');
+      assert.equal(
+        rootFor(join(root, 'repo-other/x.yml'), [join(root, 'repo')]) !== join(root, 'repo'),
+        true,
+        'a sibling with a common prefix is not inside',
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -115,8 +147,13 @@ describe('code action helpers', () => {
       assert.ok(finding, `${ruleId} is found`);
       const edit = suppressionEdit(WORKFLOW, lines, finding)!;
       const text = applyEdits(WORKFLOW, [edit]);
-      if (ruleId === 'excessive-permissions') assert.match(text, /^permissions: write-all # flowguard: ignore\[excessive-permissions\]$/m);
-      else assert.match(text, /\n {6}# flowguard: ignore\[template-injection\]\n {6}- run: \|\n {10}echo "\$\{\{ github\.event\.issue\.title \}\}"/);
+      if (ruleId === 'excessive-permissions')
+        assert.match(text, /^permissions: write-all # flowguard: ignore\[excessive-permissions\]$/m);
+      else
+        assert.match(
+          text,
+          /\n {6}# flowguard: ignore\[template-injection\]\n {6}- run: \|\n {10}echo "\$\{\{ github\.event\.issue\.title \}\}"/,
+        );
       const after = analyze({ path: '.github/workflows/a.yml', text });
       assert.equal(after.findings.filter((f) => f.ruleId === ruleId).length, 0, `${ruleId} suppressed`);
       assert.equal(after.findings.filter((f) => f.ruleId === 'unjustified-suppression').length, 1, 'asks for a reason');
@@ -124,12 +161,19 @@ describe('code action helpers', () => {
   });
 
   test('suppression in a folded script leaves every command line intact', () => {
-    const folded = 'on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - name: Greet\n        run: >\n          ./check.sh &&\n          echo "${{ github.event.issue.title }}"\n';
+    const folded =
+      'on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - name: Greet\n        run: >\n          ./check.sh &&\n          echo "${{ github.event.issue.title }}"\n';
     const result = analyze({ path: '.github/workflows/a.yml', text: folded });
     const finding = result.findings.find((f) => f.ruleId === 'template-injection')!;
     const text = applyEdits(folded, [suppressionEdit(folded, new LineIndex(folded), finding)!]);
-    assert.equal(text, folded.replace('        run: >\n', '        # flowguard: ignore[template-injection]\n        run: >\n'));
-    assert.deepEqual(analyze({ path: '.github/workflows/a.yml', text }).findings.map((f) => f.ruleId), ['unjustified-suppression']);
+    assert.equal(
+      text,
+      folded.replace('        run: >\n', '        # flowguard: ignore[template-injection]\n        run: >\n'),
+    );
+    assert.deepEqual(
+      analyze({ path: '.github/workflows/a.yml', text }).findings.map((f) => f.ruleId),
+      ['unjustified-suppression'],
+    );
   });
 
   test('hoverInfo explains findings under the offset and escapes workflow text', () => {
@@ -138,7 +182,11 @@ describe('code action helpers', () => {
     const info = hoverInfo(result, ti.span.start + 2)!;
     assert.match(info.markdown, /template-injection/);
     assert.match(info.markdown, /docs\/rules\/template-injection\.md/);
-    assert.ok(!/<script>/.test(hoverInfo({ ...result, findings: [{ ...ti, message: '<script>x</script>' }] }, ti.span.start)!.markdown));
+    assert.ok(
+      !/<script>/.test(
+        hoverInfo({ ...result, findings: [{ ...ti, message: '<script>x</script>' }] }, ti.span.start)!.markdown,
+      ),
+    );
     assert.equal(hoverInfo(result, 0)?.markdown.includes('template-injection') ?? false, false);
   });
 });
@@ -157,8 +205,15 @@ describe('workspace scan', () => {
     try {
       const config = { ...DEFAULT_CONFIG, ignore: ['.github/workflows/skip.yml'], include: ['ci/extra.yml'] };
       const { candidates } = findCandidates({ roots: [{ root, config }], exclude: ['build/**'], skip: [] });
-      assert.deepEqual(candidates.map((c) => c.relPath).sort(), ['.github/workflows/ci.yml', 'actions/x/action.yml', 'ci/extra.yml']);
-      const out = scan({ roots: [{ root, config }], exclude: ['build/**'], skip: [join(root, 'ci/extra.yml')] }, () => {});
+      assert.deepEqual(candidates.map((c) => c.relPath).sort(), [
+        '.github/workflows/ci.yml',
+        'actions/x/action.yml',
+        'ci/extra.yml',
+      ]);
+      const out = scan(
+        { roots: [{ root, config }], exclude: ['build/**'], skip: [join(root, 'ci/extra.yml')] },
+        () => {},
+      );
       assert.equal(out.files.length, 2);
       const ci = out.files.find((f) => f.uri.endsWith('/.github/workflows/ci.yml'))!;
       assert.equal(ci.findings.find((f) => f.ruleId === 'template-injection')?.range.start.line, 7);

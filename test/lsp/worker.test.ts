@@ -21,12 +21,14 @@ jobs:
 
 function slowWorkflow(): string {
   let text = 'on: push\njobs:\n';
-  for (let i = 0; text.length < 3 * 1024 * 1024; i++) text += `  j${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "\${{ github.event.issue.title }}"\n`;
+  for (let i = 0; text.length < 3 * 1024 * 1024; i++)
+    text += `  j${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "\${{ github.event.issue.title }}"\n`;
   return text;
 }
 
 const req = (text: string) => ({ relPath: '.github/workflows/a.yml', text, config: DEFAULT_CONFIG });
-const shape = (findings: Array<{ ruleId: string; span: { start: number; end: number }; fixes: unknown[] }>) => findings.map((f) => [f.ruleId, f.span.start, f.span.end, f.fixes.length]);
+const shape = (findings: Array<{ ruleId: string; span: { start: number; end: number }; fixes: unknown[] }>) =>
+  findings.map((f) => [f.ruleId, f.span.start, f.span.end, f.fixes.length]);
 
 describe('analysis worker', { skip }, () => {
   test('gives the same findings as the main thread, without the YAML model', async () => {
@@ -65,7 +67,10 @@ describe('analysis worker', { skip }, () => {
   test('a job over the time limit is stopped and the worker keeps serving', async () => {
     const worker = new AnalysisWorker(SCRIPT, 60_000);
     try {
-      await assert.rejects(worker.analyse(req(slowWorkflow()), 300).promise, (e) => e instanceof JobCancelled && /stopped after/.test(e.message));
+      await assert.rejects(
+        worker.analyse(req(slowWorkflow()), 300).promise,
+        (e) => e instanceof JobCancelled && /stopped after/.test(e.message),
+      );
       assert.ok((await worker.analyse(req(WORKFLOW)).promise).result.findings.length > 0);
     } finally {
       worker.dispose();

@@ -27,15 +27,21 @@ const result = analyze({ path: '.github/workflows/x.yml', text: TEXT });
 
 test('a lens above each job says what it needs; clicking narrows', () => {
   const lenses = codeLenses(result);
-  assert.deepEqual(lenses.map((l) => [TEXT.slice(l.span.start, l.span.end), l.title]), [
-    ['label', 'needs: contents: read, pull-requests: write'],
-    ['build', 'needs: contents: read · 1 step(s) not understood'],
-  ]);
+  assert.deepEqual(
+    lenses.map((l) => [TEXT.slice(l.span.start, l.span.end), l.title]),
+    [
+      ['label', 'needs: contents: read, pull-requests: write'],
+      ['build', 'needs: contents: read · 1 step(s) not understood'],
+    ],
+  );
   assert.equal(lenses[0].command?.command, NARROW_PERMISSIONS_COMMAND);
 });
 
 test('no lenses for an action file or a file without a model', () => {
-  assert.deepEqual(codeLenses(analyze({ path: 'action.yml', text: 'name: x\nruns:\n  using: composite\n  steps: []\n' })), []);
+  assert.deepEqual(
+    codeLenses(analyze({ path: 'action.yml', text: 'name: x\nruns:\n  using: composite\n  steps: []\n' })),
+    [],
+  );
   assert.deepEqual(codeLenses({ ...result, model: undefined }), []);
 });
 
@@ -63,15 +69,22 @@ test('excessive-permissions reports unused job scopes; workflow scopes are spare
 });
 
 test('excessive-permissions: a workflow write scope only one job needs', () => {
-  const text = 'on: push\npermissions:\n  contents: write\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n  b:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: git push\n';
-  const f = analyze({ path: '.github/workflows/x.yml', text }).findings.filter((x) => x.ruleId === 'excessive-permissions');
+  const text =
+    'on: push\npermissions:\n  contents: write\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n  b:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: git push\n';
+  const f = analyze({ path: '.github/workflows/x.yml', text }).findings.filter(
+    (x) => x.ruleId === 'excessive-permissions',
+  );
   assert.equal(f.length, 1);
   assert.match(f[0].message, /only job 'b' needs it \(git push/);
   assert.equal(f[0].fixes[0].title, 'Narrow permissions');
 });
 
 test('missing-permissions: severity follows how reachable the trigger is', () => {
-  const sev = (on: string) => analyze({ path: '.github/workflows/x.yml', text: `on: ${on}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n` }).findings.find((f) => f.ruleId === 'missing-permissions')?.severity;
+  const sev = (on: string) =>
+    analyze({
+      path: '.github/workflows/x.yml',
+      text: `on: ${on}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n`,
+    }).findings.find((f) => f.ruleId === 'missing-permissions')?.severity;
   assert.equal(sev('pull_request_target'), 'high');
   assert.equal(sev('issue_comment'), 'high');
   assert.equal(sev('pull_request'), 'medium');
@@ -80,20 +93,37 @@ test('missing-permissions: severity follows how reachable the trigger is', () =>
 });
 
 test('lenses are informational when there is nothing to narrow', () => {
-  const text = 'on: push\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n';
+  const text =
+    'on: push\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n';
   const lenses = codeLenses(analyze({ path: '.github/workflows/x.yml', text }));
-  assert.deepEqual(lenses.map((l) => [l.title, l.command]), [['needs: contents: read', undefined]]);
+  assert.deepEqual(
+    lenses.map((l) => [l.title, l.command]),
+    [['needs: contents: read', undefined]],
+  );
 });
 
 test('pull-requests: write is not called unused when the job comments on the pull request through the issues API', () => {
-  const text = 'on: pull_request_target\npermissions: {}\njobs:\n  c:\n    runs-on: x\n    permissions:\n      pull-requests: write\n    steps:\n      - uses: actions/github-script@v7\n        with:\n          script: await github.rest.issues.createComment({ ...context.repo, issue_number: context.issue.number, body: "hi" })\n';
-  assert.deepEqual(analyze({ path: '.github/workflows/x.yml', text }).findings.filter((f) => f.ruleId === 'excessive-permissions'), []);
+  const text =
+    'on: pull_request_target\npermissions: {}\njobs:\n  c:\n    runs-on: x\n    permissions:\n      pull-requests: write\n    steps:\n      - uses: actions/github-script@v7\n        with:\n          script: await github.rest.issues.createComment({ ...context.repo, issue_number: context.issue.number, body: "hi" })\n';
+  assert.deepEqual(
+    analyze({ path: '.github/workflows/x.yml', text }).findings.filter((f) => f.ruleId === 'excessive-permissions'),
+    [],
+  );
 });
 
 test('an id-token grant is kept while the job runs code we cannot see', () => {
-  const text = 'on: push\npermissions: {}\njobs:\n  publish:\n    runs-on: x\n    permissions:\n      id-token: write\n    steps:\n      - run: ./tools/release/publish.ts\n';
+  const text =
+    'on: push\npermissions: {}\njobs:\n  publish:\n    runs-on: x\n    permissions:\n      id-token: write\n    steps:\n      - run: ./tools/release/publish.ts\n';
   const r = analyze({ path: '.github/workflows/x.yml', text });
-  assert.deepEqual(r.findings.filter((f) => f.ruleId === 'excessive-permissions'), []);
+  assert.deepEqual(
+    r.findings.filter((f) => f.ruleId === 'excessive-permissions'),
+    [],
+  );
   const noCode = text.replace('./tools/release/publish.ts', 'echo hi');
-  assert.match(analyze({ path: '.github/workflows/x.yml', text: noCode }).findings.find((f) => f.ruleId === 'excessive-permissions')!.message, /id-token: write but no step uses it/);
+  assert.match(
+    analyze({ path: '.github/workflows/x.yml', text: noCode }).findings.find(
+      (f) => f.ruleId === 'excessive-permissions',
+    )!.message,
+    /id-token: write but no step uses it/,
+  );
 });

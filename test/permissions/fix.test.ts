@@ -16,7 +16,8 @@ function narrow(text: string): { text: string; title: string } {
 }
 
 test('without any block: a workflow block and the job blocks that need more are inserted', () => {
-  const text = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n  label:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/labeler@v5\n';
+  const text =
+    'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n  label:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/labeler@v5\n';
   assert.equal(
     narrow(text).text,
     'on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n  label:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read  # reads the labeler configuration (actions/labeler@v5)\n      pull-requests: write  # adds labels to the pull request (actions/labeler@v5)\n    steps:\n      - uses: actions/labeler@v5\n',
@@ -25,7 +26,10 @@ test('without any block: a workflow block and the job blocks that need more are 
 
 test('a job needing nothing under a workflow that needs nothing gets permissions: {}', () => {
   const text = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n';
-  assert.equal(narrow(text).text, 'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n');
+  assert.equal(
+    narrow(text).text,
+    'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n',
+  );
 });
 
 test('existing blocks are rewritten in place; comments elsewhere and four-space indentation are kept', () => {
@@ -68,7 +72,8 @@ test('existing blocks are rewritten in place; comments elsewhere and four-space 
 });
 
 test('write-all at job level becomes the needed scopes; its trailing comment stays on the key line', () => {
-  const text = 'on: push\npermissions: read-all\njobs:\n  a:\n    runs-on: x\n    permissions: write-all   # lazy\n    steps:\n      - uses: actions/stale@v9\n';
+  const text =
+    'on: push\npermissions: read-all\njobs:\n  a:\n    runs-on: x\n    permissions: write-all   # lazy\n    steps:\n      - uses: actions/stale@v9\n';
   assert.equal(
     narrow(text).text,
     'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    permissions:   # lazy\n      issues: write  # labels, comments on and closes stale issues (actions/stale@v9)\n      pull-requests: write  # labels, comments on and closes stale pull requests (actions/stale@v9)\n    steps:\n      - uses: actions/stale@v9\n',
@@ -76,7 +81,8 @@ test('write-all at job level becomes the needed scopes; its trailing comment sta
 });
 
 test('a job with a step we cannot understand keeps its grants, and the title says so', () => {
-  const text = 'on: push\npermissions:\n  contents: write\n  issues: write\njobs:\n  known:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n  opaque:\n    runs-on: x\n    steps:\n      - uses: someone/mystery@v1\n';
+  const text =
+    'on: push\npermissions:\n  contents: write\n  issues: write\njobs:\n  known:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n  opaque:\n    runs-on: x\n    steps:\n      - uses: someone/mystery@v1\n';
   const { text: out, title } = narrow(text);
   assert.match(title, /keeps the grants of 'opaque'/);
   const after = jobs(out);
@@ -86,7 +92,8 @@ test('a job with a step we cannot understand keeps its grants, and the title say
 });
 
 test('a job that relies on the repository default and cannot be understood keeps it: no workflow block is added', () => {
-  const text = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: ./deploy.sh\n        env:\n          GITHUB_TOKEN: ${{ github.token }}\n  b:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n';
+  const text =
+    'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: ./deploy.sh\n        env:\n          GITHUB_TOKEN: ${{ github.token }}\n  b:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n';
   const out = narrow(text).text;
   assert.ok(!/^permissions:/m.test(out));
   assert.equal(jobs(out).get('a')!.granted.kind, 'default');
@@ -94,10 +101,15 @@ test('a job that relies on the repository default and cannot be understood keeps
 });
 
 test('after narrowing, every job is granted at least what its known steps need, and narrowing again changes nothing', () => {
-  const text = 'on: push\npermissions: write-all\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: git push\n  b:\n    runs-on: x\n    steps:\n      - uses: github/codeql-action/init@v3\n      - uses: github/codeql-action/analyze@v3\n';
+  const text =
+    'on: push\npermissions: write-all\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - run: git push\n  b:\n    runs-on: x\n    steps:\n      - uses: github/codeql-action/init@v3\n      - uses: github/codeql-action/analyze@v3\n';
   const out = narrow(text).text;
   for (const jp of jobs(out).values()) {
-    for (const [scope, level] of Object.entries(jp.required)) assert.ok(level === 'read' ? jp.granted.scopes[scope as 'contents'] : jp.granted.scopes[scope as 'contents'] === 'write', `${jp.job.id} keeps ${scope}: ${level}`);
+    for (const [scope, level] of Object.entries(jp.required))
+      assert.ok(
+        level === 'read' ? jp.granted.scopes[scope as 'contents'] : jp.granted.scopes[scope as 'contents'] === 'write',
+        `${jp.job.id} keeps ${scope}: ${level}`,
+      );
   }
   assert.equal(narrowPermissionsFix(workflow(out)), undefined);
 });

@@ -1,7 +1,11 @@
 // Builds a workflow from YAML text and computes its per-job permission needs through the real analysis.
 import { parseYaml } from '../../server/src/yaml/parse';
 import { buildWorkflow, type Workflow } from '../../server/src/model/workflow';
-import { computeWorkflowPermissions, type FileResolver, type JobPermissions } from '../../server/src/analysis/permissions/index';
+import {
+  computeWorkflowPermissions,
+  type FileResolver,
+  type JobPermissions,
+} from '../../server/src/analysis/permissions/index';
 
 export function workflow(text: string, path = '.github/workflows/ci.yml'): Workflow {
   const wf = buildWorkflow(parseYaml(text), path);

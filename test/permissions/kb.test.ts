@@ -14,9 +14,19 @@ test('every knowledge-base file validates against the schema', () => {
 
 test('the schema rejects a malformed entry', () => {
   const validate = new Ajv().compile(schema);
-  assert.equal(validate({ actions: { 'a/b': { token: 'none', scopes: { contents: { level: 'admin', reason: 'x y' } } } } }), false);
+  assert.equal(
+    validate({ actions: { 'a/b': { token: 'none', scopes: { contents: { level: 'admin', reason: 'x y' } } } } }),
+    false,
+  );
   assert.equal(validate({ actions: { 'A/B': { token: 'none', scopes: {} } } }), false);
-  assert.equal(validate({ actions: { 'a/b': { token: 'none', scopes: { administration: { level: 'write', reason: 'not a token scope' } } } } }), false);
+  assert.equal(
+    validate({
+      actions: {
+        'a/b': { token: 'none', scopes: { administration: { level: 'write', reason: 'not a token scope' } } },
+      },
+    }),
+    false,
+  );
 });
 
 test('no action is described twice across files', () => {
@@ -34,12 +44,16 @@ test('look-ups ignore case; actions that need no token are known entries with no
   assert.deepEqual(lookupAction('Actions/Cache')?.scopes, {});
   assert.equal(lookupAction('actions/cache')?.token, 'none');
   assert.equal(lookupAction('nobody/nothing'), undefined);
-  assert.deepEqual(needsOf(lookupAction('actions/labeler')!).map((n) => `${n.scope}:${n.need.level}`), ['contents:read', 'pull-requests:write']);
+  assert.deepEqual(
+    needsOf(lookupAction('actions/labeler')!).map((n) => `${n.scope}:${n.need.level}`),
+    ['contents:read', 'pull-requests:write'],
+  );
 });
 
 test('an action whose token input defaults to github.token names that input', () => {
   for (const slug of knownActionSlugs()) {
     const e = lookupAction(slug)!;
-    if (e.token !== 'none' && e.token.default === 'github.token') assert.ok(e.token.inputs?.length, `${slug} names its token input`);
+    if (e.token !== 'none' && e.token.default === 'github.token')
+      assert.ok(e.token.inputs?.length, `${slug} names its token input`);
   }
 });

@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { analyze } from '../../server/src/engine/analyze';
 import { markLeakedSecrets } from '../../server/src/secretstore/git-history';
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, stdio: 'pipe' });
-const workflow = (token: string) => `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n        env:\n          API_TOKEN: ${token}\n`;
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, stdio: 'pipe' });
+const workflow = (token: string) =>
+  `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n        env:\n          API_TOKEN: ${token}\n`;
 
 test('a credential committed in an earlier version is marked as leaked; a new one is not', async (t) => {
   try {
@@ -36,7 +38,10 @@ test('a credential committed in an earlier version is marked as leaked; a new on
     const [newOne, oldOne] = result.findings.filter((f) => f.ruleId === 'hardcoded-credential');
     assert.equal(newOne.properties?.leakedInHistory, undefined);
     assert.equal(oldOne.properties?.leakedInHistory, true);
-    assert.match(oldOne.message, /already in the git history \(commit [0-9a-f]{12}\): it is exposed and must be rotated/);
+    assert.match(
+      oldOne.message,
+      /already in the git history \(commit [0-9a-f]{12}\): it is exposed and must be rotated/,
+    );
     assert.ok(!oldOne.message.includes(committed));
 
     // A file git does not track: nothing to mark, no error.

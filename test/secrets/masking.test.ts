@@ -30,7 +30,8 @@ before(() => {
       if (typeof f.properties?.masked !== 'string' || f.properties.throwaway) continue;
       const value = text.slice(f.span.start, f.span.end);
       // A private key is checked line by line (its body lines are what must not leak).
-      for (const part of value.split('\n').map((l) => l.trim())) if (part.length >= 12 && !/^-----/.test(part)) planted.add(part);
+      for (const part of value.split('\n').map((l) => l.trim()))
+        if (part.length >= 12 && !/^-----/.test(part)) planted.add(part);
     }
   }
   assert.ok(planted.size >= 15, `${planted.size} planted values`);
@@ -72,11 +73,21 @@ describe('language server', () => {
     for (const { rel, text } of files) {
       const uri = pathToUri(join(root, rel));
       client.open(uri, text);
-      const published = await client.diagnostics(uri, (p) => p.diagnostics.some((d: Diagnostic) => d.code === 'hardcoded-credential'));
+      const published = await client.diagnostics(uri, (p) =>
+        p.diagnostics.some((d: Diagnostic) => d.code === 'hardcoded-credential'),
+      );
       outputs.push(published);
       for (const d of published.diagnostics.filter((x: Diagnostic) => x.code === 'hardcoded-credential')) {
-        outputs.push(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: d.range.start }));
-        outputs.push(await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } }));
+        outputs.push(
+          await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: d.range.start }),
+        );
+        outputs.push(
+          await client.request<CodeAction[]>('textDocument/codeAction', {
+            textDocument: { uri },
+            range: d.range,
+            context: { diagnostics: [d] },
+          }),
+        );
       }
       client.close(uri);
     }

@@ -6,11 +6,12 @@ import { PROVIDERS } from '../../server/src/analysis/secrets/providers';
 import { analyzeText, ofRule } from '../helpers';
 
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const HEX = '0123456789abcdef';
 const UPPER_NUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const r = (n: number, alphabet = ALNUM) => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+const r = (n: number, alphabet = ALNUM) =>
+  Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
 
 /** One plausible sample per provider id. */
 const SAMPLES: Record<string, () => string> = {
@@ -18,9 +19,11 @@ const SAMPLES: Record<string, () => string> = {
   'gcp-service-account-key': () => `{"type": "service_account", "private_key_id": "${r(40, HEX)}"}`,
   'gcp-api-key': () => 'AIza' + r(35),
   'google-oauth-client-secret': () => 'GOCSPX-' + r(28),
-  'azure-storage-connection-string': () => `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${r(86)}==;EndpointSuffix=core.windows.net`,
+  'azure-storage-connection-string': () =>
+    `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${r(86)}==;EndpointSuffix=core.windows.net`,
   'azure-client-secret': () => r(3) + '8Q~' + r(34),
-  'azure-sas-token': () => `https://acct.blob.core.windows.net/c?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2030-01-01&sig=${r(44)}%3D`,
+  'azure-sas-token': () =>
+    `https://acct.blob.core.windows.net/c?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2030-01-01&sig=${r(44)}%3D`,
   'digitalocean-token': () => 'dop_v1_' + r(64, HEX),
   'heroku-api-key': () => 'HRKU-AA' + r(58),
   'flyio-token': () => 'fo1_' + r(43),
@@ -42,7 +45,8 @@ const SAMPLES: Record<string, () => string> = {
   'slack-app-token': () => `xapp-1-${r(11, UPPER_NUM)}-${r(13, '0123456789')}-${r(64, HEX)}`,
   'slack-webhook': () => `https://hooks.slack.com/services/T${r(8, UPPER_NUM)}/B${r(8, UPPER_NUM)}/${r(24)}`,
   'discord-webhook': () => `https://discord.com/api/webhooks/${r(18, '0123456789')}/${r(68)}`,
-  'teams-webhook': () => `https://acme.webhook.office.com/webhookb2/${uuid()}@${uuid()}/IncomingWebhook/${r(32, HEX)}/${uuid()}`,
+  'teams-webhook': () =>
+    `https://acme.webhook.office.com/webhookb2/${uuid()}@${uuid()}/IncomingWebhook/${r(32, HEX)}/${uuid()}`,
   'telegram-bot-token': () => `${r(10, '0123456789')}:AA${r(33)}`,
   'stripe-live-key': () => 'sk_live_' + r(32),
   'stripe-test-key': () => 'sk_test_' + r(32),
@@ -85,8 +89,14 @@ function uuid(): string {
 }
 
 test('the table covers at least 40 providers, each with a sample here', () => {
-  assert.ok(new Set(PROVIDERS.map((p) => p.provider)).size >= 40, `${new Set(PROVIDERS.map((p) => p.provider)).size} providers`);
-  assert.deepEqual(PROVIDERS.map((p) => p.id).filter((id) => !SAMPLES[id]), []);
+  assert.ok(
+    new Set(PROVIDERS.map((p) => p.provider)).size >= 40,
+    `${new Set(PROVIDERS.map((p) => p.provider)).size} providers`,
+  );
+  assert.deepEqual(
+    PROVIDERS.map((p) => p.id).filter((id) => !SAMPLES[id]),
+    [],
+  );
 });
 
 for (const provider of PROVIDERS) {
@@ -117,5 +127,8 @@ test('placeholders with a provider prefix are not credentials', () => {
     'jobs: {}',
     '',
   ].join('\n');
-  assert.deepEqual(ofRule(analyzeText(text), 'hardcoded-credential').map((f) => f.message), []);
+  assert.deepEqual(
+    ofRule(analyzeText(text), 'hardcoded-credential').map((f) => f.message),
+    [],
+  );
 });

@@ -40,14 +40,29 @@ before(async () => {
       }
       const m = /^(?:\/api\/v3)?\/repos\/[^/]+\/[^/]+\/(?:actions|environments\/[^/]+)\/secrets\/(.+)$/.exec(url);
       if (req.method === 'GET' && m && m[1] === 'public-key') {
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ key_id: 'kid-1', key: sodium.to_base64(keys.publicKey, sodium.base64_variants.ORIGINAL) }));
+        res
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end(
+            JSON.stringify({ key_id: 'kid-1', key: sodium.to_base64(keys.publicKey, sodium.base64_variants.ORIGINAL) }),
+          );
         return;
       }
       if (req.method === 'PUT' && m) {
         const { encrypted_value, key_id } = JSON.parse(body) as { encrypted_value: string; key_id: string };
-        const opened = sodium.crypto_box_seal_open(sodium.from_base64(encrypted_value, sodium.base64_variants.ORIGINAL), keys.publicKey, keys.privateKey);
+        const opened = sodium.crypto_box_seal_open(
+          sodium.from_base64(encrypted_value, sodium.base64_variants.ORIGINAL),
+          keys.publicKey,
+          keys.privateKey,
+        );
         const isNew = !received.some((r) => r.url === url);
-        received.push({ method: 'PUT', url, auth: req.headers.authorization, name: decodeURIComponent(m[1]), value: sodium.to_string(opened), keyId: key_id });
+        received.push({
+          method: 'PUT',
+          url,
+          auth: req.headers.authorization,
+          name: decodeURIComponent(m[1]),
+          value: sodium.to_string(opened),
+          keyId: key_id,
+        });
         res.writeHead(isNew ? 201 : 204).end();
         return;
       }
@@ -83,13 +98,24 @@ test('environment secret on a GitHub Enterprise Server base URL', async () => {
 test('errors name the problem and never contain the value', async () => {
   const value = 'Zq8#mW2!vR5xLp9-never-shown';
   const bad = new GitHubSecretsClient({ apiUrl: base, token: 'wrong' });
-  await assert.rejects(bad.setSecret({ repo: 'octo/app' }, 'X_TOKEN', value), (err: SecretStoreError) => err.status === 401 && /expired|missing/.test(err.message) && !err.message.includes(value));
-  assert.throws(() => new GitHubSecretsClient({ apiUrl: 'http://ghe.example.com/api/v3', token: TOKEN }), /must use https/, 'the token never goes over plain HTTP to another host');
+  await assert.rejects(
+    bad.setSecret({ repo: 'octo/app' }, 'X_TOKEN', value),
+    (err: SecretStoreError) =>
+      err.status === 401 && /expired|missing/.test(err.message) && !err.message.includes(value),
+  );
+  assert.throws(
+    () => new GitHubSecretsClient({ apiUrl: 'http://ghe.example.com/api/v3', token: TOKEN }),
+    /must use https/,
+    'the token never goes over plain HTTP to another host',
+  );
   assert.throws(() => new GitHubSecretsClient({ apiUrl: 'not a url', token: TOKEN }), /is not a URL/);
   const client = new GitHubSecretsClient({ apiUrl: base, token: TOKEN });
   await assert.rejects(client.setSecret({ repo: 'octo/app' }, 'GITHUB_X', value), /reserved/);
   await assert.rejects(client.setSecret({ repo: 'not a repo' }, 'X', value), /owner\/repo/);
-  await assert.rejects(new GitHubSecretsClient({ apiUrl: 'http://127.0.0.1:1', token: TOKEN }).setSecret({ repo: 'o/r' }, 'X', value), (err: Error) => /cannot reach/.test(err.message) && !err.message.includes(value));
+  await assert.rejects(
+    new GitHubSecretsClient({ apiUrl: 'http://127.0.0.1:1', token: TOKEN }).setSecret({ repo: 'o/r' }, 'X', value),
+    (err: Error) => /cannot reach/.test(err.message) && !err.message.includes(value),
+  );
 });
 
 test('CLI (flowguard secret set ...): reads the value from stdin and uses GITHUB_TOKEN', async () => {
@@ -103,7 +129,11 @@ test('CLI (flowguard secret set ...): reads the value from stdin and uses GITHUB
   };
   assert.equal(await runSecretCommand(['set', 'NPM_TOKEN', '--repo', 'octo/app', '--env', 'release'], io), 0, err);
   assert.match(out, /NPM_TOKEN created in octo\/app \(environment release\)/);
-  assert.equal(received.at(-1)!.value, 'npm_KLzdocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFR', 'the trailing newline of echo is not part of the value');
+  assert.equal(
+    received.at(-1)!.value,
+    'npm_KLzdocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFR',
+    'the trailing newline of echo is not part of the value',
+  );
   assert.ok(!out.includes('KLzdoc') && !err.includes('KLzdoc'));
   assert.equal(await runSecretCommand(['set', 'NPM_TOKEN'], io), 2);
   assert.match(err, /--repo OWNER\/REPO is required/);

@@ -31,11 +31,19 @@ for (const provider of ['github', 'vault', '1password', 'aws', 'gcp', 'azure'] a
 }
 
 test('store settings fill the fetch step: Vault URL, role and path template', () => {
-  const config = withStore({ provider: 'vault', vaultUrl: 'https://vault.example.com', vaultRole: 'ci-deploy', pathTemplate: 'kv/data/app/{name} token' });
+  const config = withStore({
+    provider: 'vault',
+    vaultUrl: 'https://vault.example.com',
+    vaultRole: 'ci-deploy',
+    pathTemplate: 'kv/data/app/{name} token',
+  });
   const result = fixAll({ path: 'input.yml', text: input, config }, { ruleIds: ['hardcoded-credential'] });
   assert.match(result.text, /url: https:\/\/vault\.example\.com\n/);
   assert.match(result.text, /role: ci-deploy\n/);
-  assert.match(result.text, /kv\/data\/app\/api-token token \| API_TOKEN ;\n\s+kv\/data\/app\/slack-webhook-url token \| SLACK_WEBHOOK_URL\n/);
+  assert.match(
+    result.text,
+    /kv\/data\/app\/api-token token \| API_TOKEN ;\n\s+kv\/data\/app\/slack-webhook-url token \| SLACK_WEBHOOK_URL\n/,
+  );
 });
 
 test('an existing fetch step earlier in the job is extended, not duplicated', () => {
@@ -43,15 +51,25 @@ test('an existing fetch step earlier in the job is extended, not duplicated', ()
     '      - uses: actions/checkout@v4\n',
     '      - uses: actions/checkout@v4\n      - id: op\n        uses: 1password/load-secrets-action@v2\n        env:\n          OP_SERVICE_ACCOUNT_TOKEN: ${{ secrets.OP_SERVICE_ACCOUNT_TOKEN }}\n          DB_URL: op://CI/db/url\n',
   );
-  const result = fixAll({ path: 'input.yml', text, config: withStore({ provider: '1password', onePasswordVault: 'Deploy' }) }, { ruleIds: ['hardcoded-credential'] });
+  const result = fixAll(
+    { path: 'input.yml', text, config: withStore({ provider: '1password', onePasswordVault: 'Deploy' }) },
+    { ruleIds: ['hardcoded-credential'] },
+  );
   assert.equal((result.text.match(/load-secrets-action/g) ?? []).length, 1);
-  assert.match(result.text, /DB_URL: op:\/\/CI\/db\/url\n {10}API_TOKEN: op:\/\/Deploy\/api-token\/credential\n {10}SLACK_WEBHOOK_URL: op:\/\/Deploy\/slack-webhook-url\/credential\n/);
+  assert.match(
+    result.text,
+    /DB_URL: op:\/\/CI\/db\/url\n {10}API_TOKEN: op:\/\/Deploy\/api-token\/credential\n {10}SLACK_WEBHOOK_URL: op:\/\/Deploy\/slack-webhook-url\/credential\n/,
+  );
 });
 
 test('placements that run before any step (job env) fall back to GitHub secrets and say why', () => {
-  const text = 'on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      API_TOKEN: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n    steps:\n      - run: ./deploy.sh\n';
+  const text =
+    'on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      API_TOKEN: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n    steps:\n      - run: ./deploy.sh\n';
   const [finding] = ofRule(analyzeText(text, 'w.yml', withStore({ provider: 'aws' })), 'hardcoded-credential');
-  assert.match(finding.fixes[0].title, /secrets\.API_TOKEN .*AWS Secrets Manager cannot be read before the job's steps run/);
+  assert.match(
+    finding.fixes[0].title,
+    /secrets\.API_TOKEN .*AWS Secrets Manager cannot be read before the job's steps run/,
+  );
 });
 
 test('fixes carry the secret name and a Store Secret follow-up, never the value', () => {
@@ -60,6 +78,7 @@ test('fixes carry the secret name and a Store Secret follow-up, never the value'
     assert.equal(fix.followUp?.command, 'flowguard.storeSecret');
     assert.ok(fix.secretsToCreate?.length === 1);
     const serialised = JSON.stringify(finding);
-    for (const value of PLANTED) assert.ok(!serialised.includes(value), 'the finding and its fixes do not contain the value');
+    for (const value of PLANTED)
+      assert.ok(!serialised.includes(value), 'the finding and its fixes do not contain the value');
   }
 });

@@ -10,8 +10,10 @@ import { parseYaml } from '../../server/src/yaml/parse';
 const seg = (p: string) => p.toLowerCase().split('.');
 
 test('every documented dangerous context is untrusted at high confidence, every safe one is safe', () => {
-  for (const p of UNTRUSTED_CONTEXT_PATTERNS) assert.deepEqual(classifyContext(seg(p.replace(/\*/g, '0'))).kind, 'untrusted', p);
-  for (const p of UNTRUSTED_CONTEXT_PATTERNS) assert.equal((classifyContext(seg(p)) as { confidence?: string }).confidence, 'high', p);
+  for (const p of UNTRUSTED_CONTEXT_PATTERNS)
+    assert.deepEqual(classifyContext(seg(p.replace(/\*/g, '0'))).kind, 'untrusted', p);
+  for (const p of UNTRUSTED_CONTEXT_PATTERNS)
+    assert.equal((classifyContext(seg(p)) as { confidence?: string }).confidence, 'high', p);
   for (const p of SAFE_CONTEXT_PATTERNS) assert.equal(classifyContext(seg(p.replace(/\*/g, 'x'))).kind, 'safe', p);
   const overlap = UNTRUSTED_CONTEXT_PATTERNS.filter((p) => SAFE_CONTEXT_PATTERNS.includes(p));
   assert.deepEqual(overlap, []);
@@ -19,7 +21,11 @@ test('every documented dangerous context is untrusted at high confidence, every 
 
 test('fields below a dangerous context stay dangerous; unknown event fields are medium; other contexts are left to taint', () => {
   assert.equal(classifyContext(seg('github.event.pull_request.title.x')).kind, 'untrusted');
-  assert.deepEqual(classifyContext(seg('github.event.issue.milestone.description')), { kind: 'untrusted', confidence: 'medium', why: 'github.event.issue.milestone.description is event data not known to be safe' });
+  assert.deepEqual(classifyContext(seg('github.event.issue.milestone.description')), {
+    kind: 'untrusted',
+    confidence: 'medium',
+    why: 'github.event.issue.milestone.description is event data not known to be safe',
+  });
   assert.equal(classifyContext(seg('github.event.issue.milestone.number')).kind, 'safe');
   assert.equal(classifyContext(seg('github.event.pull_request.head.repo.html_url')).kind, 'safe');
   assert.equal(classifyContext(seg('github.run_id')).kind, 'safe');

@@ -201,11 +201,18 @@ runs:
 });
 
 test('a run: script written as a quoted YAML scalar is reported without a fix (its source is not the script)', () => {
-  for (const run of [`'./build.sh \${{ github.event.issue.title }} \${{ inputs.v || '''' }}'`, `"./build.sh \\"\${{ github.event.issue.title }}\\""`]) {
+  for (const run of [
+    `'./build.sh \${{ github.event.issue.title }} \${{ inputs.v || '''' }}'`,
+    `"./build.sh \\"\${{ github.event.issue.title }}\\""`,
+  ]) {
     const text = `on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`;
     const findings = ofRule(analyzeText(text), 'template-injection');
     assert.ok(findings.length > 0, run);
-    assert.deepEqual(findings.flatMap((f) => f.fixes), [], run);
+    assert.deepEqual(
+      findings.flatMap((f) => f.fixes),
+      [],
+      run,
+    );
     assert.equal(fixAll({ path: 'wf.yml', text }, { ruleIds: ['template-injection'] }).text, text);
   }
 });

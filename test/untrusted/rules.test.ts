@@ -28,7 +28,13 @@ test('untrusted-checkout: checkout + build is high, points at the checkout and r
 });
 
 test('untrusted-checkout: a label gate or an environment lowers to medium and says why', () => {
-  const labelled = of('untrusted-checkout', prt("    if: contains(github.event.pull_request.labels.*.name, 'safe to test')\n", `${headCheckout}      - run: npm ci\n`));
+  const labelled = of(
+    'untrusted-checkout',
+    prt(
+      "    if: contains(github.event.pull_request.labels.*.name, 'safe to test')\n",
+      `${headCheckout}      - run: npm ci\n`,
+    ),
+  );
   assert.equal(labelled[0].severity, 'medium');
   assert.match(labelled[0].message, /Lowered: a label gates the job/);
   const env = of('untrusted-checkout', prt('    environment: external\n', `${headCheckout}      - run: npm ci\n`));
@@ -37,8 +43,23 @@ test('untrusted-checkout: a label gate or an environment lowers to medium and sa
 });
 
 test('untrusted-checkout: merged pull requests and same-repository-only jobs are not reported', () => {
-  assert.deepEqual(of('untrusted-checkout', prt('    if: github.event.pull_request.merged == true\n', `${headCheckout}      - run: make\n`)), []);
-  assert.deepEqual(of('untrusted-checkout', prt('    if: github.event.pull_request.head.repo.full_name == github.repository\n', `${headCheckout}      - run: make\n`)), []);
+  assert.deepEqual(
+    of(
+      'untrusted-checkout',
+      prt('    if: github.event.pull_request.merged == true\n', `${headCheckout}      - run: make\n`),
+    ),
+    [],
+  );
+  assert.deepEqual(
+    of(
+      'untrusted-checkout',
+      prt(
+        '    if: github.event.pull_request.head.repo.full_name == github.repository\n',
+        `${headCheckout}      - run: make\n`,
+      ),
+    ),
+    [],
+  );
 });
 
 test('untrusted-checkout: a checkout into a sub-directory counts as executed only when a step works there', () => {
@@ -51,7 +72,10 @@ test('untrusted-checkout: a checkout into a sub-directory counts as executed onl
   assert.equal(notRun[0].severity, 'medium');
   assert.equal(notRun[0].confidence, 'low');
   assert.equal(of('untrusted-checkout', prt('', `${sub}      - run: cd pr && npm ci\n`))[0].severity, 'high');
-  assert.equal(of('untrusted-checkout', prt('', `${sub}      - working-directory: pr\n        run: npm ci\n`))[0].severity, 'high');
+  assert.equal(
+    of('untrusted-checkout', prt('', `${sub}      - working-directory: pr\n        run: npm ci\n`))[0].severity,
+    'high',
+  );
 });
 
 test('untrusted-checkout: gh pr checkout / git fetch pull/N/head in a comment workflow, run in the same script', () => {
@@ -131,30 +155,45 @@ jobs:
       - if: \${{ success() }} || \${{ failure() }}
         run: echo
 `;
-  assert.match(fixAll({ path: 'wf.yml', text }, { ruleIds: ['unsound-condition'] }).text, /if: \$\{\{ \(success\(\)\) \|\| \(failure\(\)\) \}\}/);
-  const prose = of('unsound-condition', text.replace('${{ success() }} || ${{ failure() }}', 'run when ${{ success() }}'));
+  assert.match(
+    fixAll({ path: 'wf.yml', text }, { ruleIds: ['unsound-condition'] }).text,
+    /if: \$\{\{ \(success\(\)\) \|\| \(failure\(\)\) \}\}/,
+  );
+  const prose = of(
+    'unsound-condition',
+    text.replace('${{ success() }} || ${{ failure() }}', 'run when ${{ success() }}'),
+  );
   assert.equal(prose.length, 1);
   assert.equal(prose[0].fixes.length, 0);
 });
 
 test('unsound-condition: maintainer-only workflows are medium, outsider-reachable ones high', () => {
-  const wf = (on: string) => `on: ${on}\njobs:\n  a:\n    if: \${{ true }} && \${{ false }}\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`;
+  const wf = (on: string) =>
+    `on: ${on}\njobs:\n  a:\n    if: \${{ true }} && \${{ false }}\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`;
   assert.equal(of('unsound-condition', wf('push'))[0].severity, 'medium');
   assert.equal(of('unsound-condition', wf('pull_request_target'))[0].severity, 'high');
 });
 
 test('bot-conditions: only outsider-reachable jobs, and not when the job is limited to same-repository PRs', () => {
-  const wf = (cond: string) => `on: pull_request_target\njobs:\n  a:\n    if: ${cond}\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`;
+  const wf = (cond: string) =>
+    `on: pull_request_target\njobs:\n  a:\n    if: ${cond}\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`;
   assert.equal(of('bot-conditions', wf("github.actor == 'dependabot[bot]'")).length, 1);
   assert.equal(of('bot-conditions', wf("${{ 'dependabot[bot]' == github.triggering_actor }}")).length, 1);
-  assert.deepEqual(of('bot-conditions', wf("github.actor == 'dependabot[bot]' && github.event.pull_request.head.repo.full_name == github.repository")), []);
+  assert.deepEqual(
+    of(
+      'bot-conditions',
+      wf("github.actor == 'dependabot[bot]' && github.event.pull_request.head.repo.full_name == github.repository"),
+    ),
+    [],
+  );
   assert.deepEqual(of('bot-conditions', wf("github.actor != 'dependabot[bot]'")), []);
 });
 
 test('unsound-contains: an outsider-controlled context is high; a list first argument is fine', () => {
-  const wf = (cond: string) => `on: pull_request_target\njobs:\n  a:\n    if: ${cond}\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`;
+  const wf = (cond: string) =>
+    `on: pull_request_target\njobs:\n  a:\n    if: ${cond}\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`;
   assert.equal(of('unsound-contains', wf("contains('main release', github.head_ref)"))[0].severity, 'high');
-  assert.deepEqual(of('unsound-contains', wf("contains(fromJSON('[\"main\"]'), github.head_ref)")), []);
+  assert.deepEqual(of('unsound-contains', wf('contains(fromJSON(\'["main"]\'), github.head_ref)')), []);
   assert.deepEqual(of('unsound-contains', wf("contains('opened synchronize', github.event.action)")), []);
 });
 
@@ -181,7 +220,8 @@ jobs:
 });
 
 test('cache-poisoning: snapshot and dry-run builds do not count as publishing; setup-go caches by default since v4', () => {
-  const wf = (run: string, go = 'v5') => `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@${go}\n      - run: ${run}\n`;
+  const wf = (run: string, go = 'v5') =>
+    `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@${go}\n      - run: ${run}\n`;
   assert.equal(of('cache-poisoning', wf('goreleaser release --clean')).length, 1);
   assert.deepEqual(of('cache-poisoning', wf('goreleaser release --snapshot --clean')), []);
   assert.deepEqual(of('cache-poisoning', wf('npm publish --dry-run')), []);
@@ -203,7 +243,10 @@ ${cond}    runs-on: ubuntu-latest
 `;
   const [f] = of('ai-agent-untrusted-trigger', wf(''));
   assert.equal(f.severity, 'high');
-  assert.deepEqual(of('ai-agent-untrusted-trigger', wf("    if: github.event.comment.author_association == 'OWNER'\n")), []);
+  assert.deepEqual(
+    of('ai-agent-untrusted-trigger', wf("    if: github.event.comment.author_association == 'OWNER'\n")),
+    [],
+  );
 });
 
 test('self-hosted-runner: a job limited to push events is not outsider-reachable', () => {

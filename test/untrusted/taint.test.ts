@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { analyzeText, ofRule } from '../helpers';
 
 const injections = (text: string, path = 'wf.yml') => ofRule(analyzeText(text, path), 'template-injection');
-const flagged = (text: string, path?: string) => injections(text, path).map((f) => text.slice(f.span.start, f.span.end));
+const flagged = (text: string, path?: string) =>
+  injections(text, path).map((f) => text.slice(f.span.start, f.span.end));
 
 test('taint flows through workflow, job and step env into ${{ env.X }}', () => {
   const text = `on: pull_request_target
@@ -24,7 +25,10 @@ jobs:
           echo \${{ env.TITLE }} \${{ env.BRANCH }} \${{ env.BODY }} \${{ env.SHA }}
 `;
   const found = injections(text);
-  assert.deepEqual(found.map((f) => text.slice(f.span.start, f.span.end)), ['${{ env.TITLE }}', '${{ env.BRANCH }}', '${{ env.BODY }}']);
+  assert.deepEqual(
+    found.map((f) => text.slice(f.span.start, f.span.end)),
+    ['${{ env.TITLE }}', '${{ env.BRANCH }}', '${{ env.BODY }}'],
+  );
   assert.match(found[0].message, /github\.event\.pull_request\.title \(via env\.TITLE\)/);
   assert.ok(found.every((f) => f.severity === 'high'));
 });
@@ -59,8 +63,14 @@ jobs:
       - run: echo "\${{ steps.meta.outputs.title }}" "\${{ steps.meta.outputs.sha }}"
 `;
   const found = injections(text);
-  assert.deepEqual(found.map((f) => text.slice(f.span.start, f.span.end)), ['${{ steps.meta.outputs.title }}']);
-  assert.match(found[0].message, /github\.event\.pull_request\.title \(via env\.TITLE -> steps\.meta\.outputs\.title\)/);
+  assert.deepEqual(
+    found.map((f) => text.slice(f.span.start, f.span.end)),
+    ['${{ steps.meta.outputs.title }}'],
+  );
+  assert.match(
+    found[0].message,
+    /github\.event\.pull_request\.title \(via env\.TITLE -> steps\.meta\.outputs\.title\)/,
+  );
 });
 
 test('outputs of actions known to echo untrusted text are tainted at medium confidence', () => {
@@ -151,7 +161,10 @@ jobs:
       - run: ./release.sh \${{ inputs.tag }} \${{ inputs.dry }} \${{ github.event.inputs.level }} \${{ github.event.inputs.tag }}
 `;
   const found = injections(text);
-  assert.deepEqual(found.map((f) => text.slice(f.span.start, f.span.end)), ['${{ inputs.tag }}', '${{ github.event.inputs.tag }}']);
+  assert.deepEqual(
+    found.map((f) => text.slice(f.span.start, f.span.end)),
+    ['${{ inputs.tag }}', '${{ github.event.inputs.tag }}'],
+  );
   assert.ok(found.every((f) => f.severity === 'low'));
 });
 
@@ -243,7 +256,10 @@ jobs:
     steps:
       - run: echo "\${{ github.event.issue.milestone.title }}" "\${{ github.event.issue.title }}"
 `;
-  assert.deepEqual(injections(text).map((f) => f.confidence), ['medium', 'high']);
+  assert.deepEqual(
+    injections(text).map((f) => f.confidence),
+    ['medium', 'high'],
+  );
 });
 
 test('AI agent prompts, github-script and executing action inputs are sinks', () => {

@@ -50,12 +50,20 @@ export function registerStoreSecretCommand(context: vscode.ExtensionContext): vo
         removed = removed.filter((r) => now - r.at < KEEP_REMOVED_MS);
         // Changes of one event are expressed against the text before the event.
         for (const change of e.contentChanges) {
-          if (change.rangeLength > 0) removed.push({ uri: key, offset: change.rangeOffset, text: before.slice(change.rangeOffset, change.rangeOffset + change.rangeLength), at: now });
+          if (change.rangeLength > 0)
+            removed.push({
+              uri: key,
+              offset: change.rangeOffset,
+              text: before.slice(change.rangeOffset, change.rangeOffset + change.rangeLength),
+              at: now,
+            });
         }
       }
       remember(e.document);
     }),
-    vscode.commands.registerCommand(STORE_SECRET_COMMAND, (args?: StoreSecretArgs) => storeSecret(args, (a) => recall(removed, a))),
+    vscode.commands.registerCommand(STORE_SECRET_COMMAND, (args?: StoreSecretArgs) =>
+      storeSecret(args, (a) => recall(removed, a)),
+    ),
   );
 }
 
@@ -72,42 +80,79 @@ function recall(removed: Removed[], args: StoreSecretArgs): string | undefined {
   return undefined;
 }
 
-async function storeSecret(args: StoreSecretArgs | undefined, recallValue: (a: StoreSecretArgs) => string | undefined): Promise<boolean> {
+async function storeSecret(
+  args: StoreSecretArgs | undefined,
+  recallValue: (a: StoreSecretArgs) => string | undefined,
+): Promise<boolean> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Flowguard: storing secrets is disabled until you trust this workspace.');
     return false;
   }
-  const name = args?.name ?? (await vscode.window.showInputBox({ title: 'Flowguard: Store Secret', prompt: 'Secret name', validateInput: (v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) && !/^GITHUB_/i.test(v) ? undefined : 'Letters, digits and _; not starting with a digit or GITHUB_') }));
+  const name =
+    args?.name ??
+    (await vscode.window.showInputBox({
+      title: 'Flowguard: Store Secret',
+      prompt: 'Secret name',
+      validateInput: (v) =>
+        /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) && !/^GITHUB_/i.test(v)
+          ? undefined
+          : 'Letters, digits and _; not starting with a digit or GITHUB_',
+    }));
   if (!name) return false;
   if (args?.store && args.store !== 'github') {
-    void vscode.window.showInformationMessage(`Flowguard: create ${name} in your ${args.store} secret store (the workflow now reads it from there), then rotate the old value.`);
+    void vscode.window.showInformationMessage(
+      `Flowguard: create ${name} in your ${args.store} secret store (the workflow now reads it from there), then rotate the old value.`,
+    );
     return false;
   }
   const value =
     (args && recallValue(args)) ??
-    (await vscode.window.showInputBox({ title: `Flowguard: value of secret ${name}`, prompt: args?.masked ? `The value removed from the workflow (${args.masked})` : 'Secret value', password: true, ignoreFocusOut: true }));
+    (await vscode.window.showInputBox({
+      title: `Flowguard: value of secret ${name}`,
+      prompt: args?.masked ? `The value removed from the workflow (${args.masked})` : 'Secret value',
+      password: true,
+      ignoreFocusOut: true,
+    }));
   if (!value) return false;
 
   const settings = vscode.workspace.getConfiguration('flowguard');
   const apiUrl = settings.get<string>('githubApiUrl') || 'https://api.github.com';
-  const repo = await vscode.window.showInputBox({ title: 'Flowguard: Store Secret', prompt: 'Repository (owner/repo)', value: (await originRepo()) ?? '', validateInput: (v) => (/^[\w.-]+\/[\w.-]+$/.test(v) ? undefined : 'owner/repo') });
+  const repo = await vscode.window.showInputBox({
+    title: 'Flowguard: Store Secret',
+    prompt: 'Repository (owner/repo)',
+    value: (await originRepo()) ?? '',
+    validateInput: (v) => (/^[\w.-]+\/[\w.-]+$/.test(v) ? undefined : 'owner/repo'),
+  });
   if (!repo) return false;
   let environment = args?.environment;
-  if (args?.scope === 'environment' && !environment) environment = await vscode.window.showInputBox({ title: 'Flowguard: Store Secret', prompt: 'Environment name' });
+  if (args?.scope === 'environment' && !environment)
+    environment = await vscode.window.showInputBox({ title: 'Flowguard: Store Secret', prompt: 'Environment name' });
   const where = `${repo}${environment ? ` (environment ${environment})` : ''}`;
-  const ok = await vscode.window.showWarningMessage(`Store ${maskSecret(value)} as secret ${name} in ${where}?`, { modal: true }, 'Store');
+  const ok = await vscode.window.showWarningMessage(
+    `Store ${maskSecret(value)} as secret ${name} in ${where}?`,
+    { modal: true },
+    'Store',
+  );
   if (ok !== 'Store') return false;
 
   try {
     const session = await githubSession(apiUrl);
     if (session) {
-      const outcome = await new GitHubSecretsClient({ apiUrl, token: session.accessToken }).setSecret({ repo, environment }, name, value);
-      void vscode.window.showInformationMessage(`Flowguard: secret ${name} ${outcome} in ${where}. Rotate the old credential: it was in the file.`);
+      const outcome = await new GitHubSecretsClient({ apiUrl, token: session.accessToken }).setSecret(
+        { repo, environment },
+        name,
+        value,
+      );
+      void vscode.window.showInformationMessage(
+        `Flowguard: secret ${name} ${outcome} in ${where}. Rotate the old credential: it was in the file.`,
+      );
       return true;
     }
     if (await ghAvailable()) {
       await ghSecretSet({ repo, environment }, name, value);
-      void vscode.window.showInformationMessage(`Flowguard: secret ${name} stored in ${where} with gh. Rotate the old credential: it was in the file.`);
+      void vscode.window.showInformationMessage(
+        `Flowguard: secret ${name} stored in ${where} with gh. Rotate the old credential: it was in the file.`,
+      );
       return true;
     }
     void vscode.window.showErrorMessage('Flowguard: sign in to GitHub (or install the GitHub CLI) to store secrets.');
@@ -131,7 +176,9 @@ async function originRepo(): Promise<string | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) return undefined;
   try {
-    const config = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.git', 'config')));
+    const config = new TextDecoder().decode(
+      await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.git', 'config')),
+    );
     const url = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(config)?.[1];
     return url ? /[:/]([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(url)?.[1] : undefined;
   } catch {

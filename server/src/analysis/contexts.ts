@@ -162,7 +162,8 @@ export const SAFE_CONTEXT_PATTERNS: string[] = [
 ];
 
 /** Field names that are numbers, SHAs, timestamps, URLs, logins, booleans or enums wherever they appear. */
-const SAFE_LEAF = /^(id|node_id|number|.*_id|sha|.*_sha|.*_at|.*_url|url|size|state|draft|merged|locked|private|fork|archived|additions|deletions|changed_files|commits|comments|review_comments|login|type|author_association|action|conclusion|status|event|run_attempt|run_number|head_sha|base_sha|full_name|visibility|default|count|total_count|maintainer_can_modify|mergeable|rebaseable|mergeable_state|site_admin|active_lock_reason|ref_type|pusher_type)$/;
+const SAFE_LEAF =
+  /^(id|node_id|number|.*_id|sha|.*_sha|.*_at|.*_url|url|size|state|draft|merged|locked|private|fork|archived|additions|deletions|changed_files|commits|comments|review_comments|login|type|author_association|action|conclusion|status|event|run_attempt|run_number|head_sha|base_sha|full_name|visibility|default|count|total_count|maintainer_can_modify|mergeable|rebaseable|mergeable_state|site_admin|active_lock_reason|ref_type|pusher_type)$/;
 
 export type ContextTrust =
   | { kind: 'untrusted'; confidence: Confidence; why: string }

@@ -17,4 +17,3 @@ export function maskSecret(value: string): string {
   const tail = v.length - prefix.length >= 16 ? v.slice(-4) : '';
   return `${prefix}${stars}${tail}`;
 }
-

@@ -75,17 +75,21 @@ export interface ReviewFacts {
 /** Who can start a run, per event. Facts from GitHub's documentation of each event. */
 const WHO_CAN_FIRE: Record<string, string> = {
   push: 'Anyone who can push to a matching branch or tag (write access).',
-  pull_request: 'Anyone who can open a pull request, including from forks (fork runs get a read-only token and no secrets).',
-  pull_request_target: 'Anyone who can open a pull request, including from forks; runs in the base repository with its token and secrets.',
+  pull_request:
+    'Anyone who can open a pull request, including from forks (fork runs get a read-only token and no secrets).',
+  pull_request_target:
+    'Anyone who can open a pull request, including from forks; runs in the base repository with its token and secrets.',
   pull_request_review: 'Anyone who can review a pull request, including on forks.',
   pull_request_review_comment: 'Anyone who can comment on a pull request diff.',
-  issue_comment: 'Any user who can comment on an issue or pull request (on a public repository: anyone with an account).',
+  issue_comment:
+    'Any user who can comment on an issue or pull request (on a public repository: anyone with an account).',
   issues: 'Any user who can open or edit an issue (on a public repository: anyone with an account).',
   discussion: 'Any user who can open a discussion.',
   discussion_comment: 'Any user who can comment on a discussion.',
   workflow_dispatch: 'Users with write access, from the Actions tab or the API.',
-  workflow_call: 'Any workflow that calls this one (its permissions and secrets are the caller\'s).',
-  workflow_run: 'Whoever can start the upstream workflow, which may be a fork pull request; runs with this repository\'s token and secrets.',
+  workflow_call: "Any workflow that calls this one (its permissions and secrets are the caller's).",
+  workflow_run:
+    "Whoever can start the upstream workflow, which may be a fork pull request; runs with this repository's token and secrets.",
   repository_dispatch: 'Anyone holding a token with write access to the repository.',
   schedule: 'No one directly: GitHub runs it on the default branch at the scheduled times.',
   release: 'Users who can publish releases (write access).',
@@ -110,12 +114,22 @@ const WHO_CAN_FIRE: Record<string, string> = {
 };
 
 /** Events that run with the base repository's token and secrets although outsiders can start them. */
-const PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'pull_request_review_comment', 'fork', 'watch']);
+const PRIVILEGED_EVENTS = new Set([
+  'pull_request_target',
+  'workflow_run',
+  'issue_comment',
+  'issues',
+  'discussion',
+  'discussion_comment',
+  'pull_request_review_comment',
+  'fork',
+  'watch',
+]);
 
 const FIRST_PARTY_OWNERS = new Set(['actions', 'github']);
 
 export function whoCanFire(event: string): string {
-  return WHO_CAN_FIRE[event] ?? 'Depends on the event; see GitHub\'s documentation of events that trigger workflows.';
+  return WHO_CAN_FIRE[event] ?? "Depends on the event; see GitHub's documentation of events that trigger workflows.";
 }
 
 export function describePermissions(permissions: Permissions | undefined): string {
@@ -179,7 +193,10 @@ function actionFact(uses: UsesRef, lines: LineIndex): ActionUseFact {
     uses: uses.raw,
     kind: uses.kind,
     pinned: uses.pinned,
-    firstParty: uses.kind === 'local' || uses.kind === 'local-reusable-workflow' || FIRST_PARTY_OWNERS.has((uses.owner ?? '').toLowerCase()),
+    firstParty:
+      uses.kind === 'local' ||
+      uses.kind === 'local-reusable-workflow' ||
+      FIRST_PARTY_OWNERS.has((uses.owner ?? '').toLowerCase()),
     line: lines.positionAt(uses.span.start).line,
   };
 }
@@ -206,17 +223,33 @@ export function reviewFacts(model: Workflow | ActionMetadata): ReviewFacts {
     };
   }
   const permissions: PermissionFact[] = [
-    { scope: 'workflow', granted: describePermissions(model.permissions), line: model.permissions ? lineOf(model.permissions.keySpan.start) : undefined },
+    {
+      scope: 'workflow',
+      granted: describePermissions(model.permissions),
+      line: model.permissions ? lineOf(model.permissions.keySpan.start) : undefined,
+    },
     ...model.jobs
       .filter((job) => job.permissions)
-      .map((job) => ({ scope: job.id, granted: describePermissions(job.permissions), line: lineOf(job.permissions!.keySpan.start) })),
+      .map((job) => ({
+        scope: job.id,
+        granted: describePermissions(job.permissions),
+        line: lineOf(job.permissions!.keySpan.start),
+      })),
   ];
-  const actions = model.jobs.flatMap((job) => [...(job.uses ? [actionFact(job.uses, lines)] : []), ...stepActions(job.steps, lines)]);
+  const actions = model.jobs.flatMap((job) => [
+    ...(job.uses ? [actionFact(job.uses, lines)] : []),
+    ...stepActions(job.steps, lines),
+  ]);
   return {
     path: model.path,
     kind: 'workflow',
     name: model.name?.text,
-    triggers: model.triggers.map((t) => ({ event: t.event, whoCanFire: whoCanFire(t.event), privileged: PRIVILEGED_EVENTS.has(t.event), line: lineOf(t.span.start) })),
+    triggers: model.triggers.map((t) => ({
+      event: t.event,
+      whoCanFire: whoCanFire(t.event),
+      privileged: PRIVILEGED_EVENTS.has(t.event),
+      line: lineOf(t.span.start),
+    })),
     permissions,
     jobPermissions: jobPermissionFacts(model, lineOf),
     secrets: referencedSecrets(model.text),

@@ -2,7 +2,16 @@
 // contexts.ts and workflow/action inputs; taint flows through `env:` (workflow, job, step, and `$GITHUB_ENV`
 // writes), step outputs (`$GITHUB_OUTPUT` writes and actions known to echo untrusted data) and job outputs (`needs`).
 // Only values that reach the expression's result count: `github.event.issue.title == 'x'` is a boolean.
-import { FunctionCall, Logical, Binary, Unary, Grouping, IndexAccess, ContextAccess, type Expr } from '@actions/expressions/ast';
+import {
+  FunctionCall,
+  Logical,
+  Binary,
+  Unary,
+  Grouping,
+  IndexAccess,
+  ContextAccess,
+  type Expr,
+} from '@actions/expressions/ast';
 import type { AnalysisContext } from '../engine/context';
 import type { Confidence } from '../engine/types';
 import type { ContextRef, ExpressionOccurrence } from '../expressions/parse';
@@ -49,7 +58,16 @@ export function minConfidence(a: Confidence, b: Confidence): Confidence {
 }
 
 /** Functions whose result is a boolean or a hash: nothing of their arguments reaches the value. */
-const NON_FLOWING_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'success', 'always', 'failure', 'cancelled', 'hashfiles']);
+const NON_FLOWING_FUNCTIONS = new Set([
+  'contains',
+  'startswith',
+  'endswith',
+  'success',
+  'always',
+  'failure',
+  'cancelled',
+  'hashfiles',
+]);
 
 /** Offsets of the context references whose value can reach the expression's result. */
 function flowingStarts(e: Expr, toOffset: (p: { line: number; column: number }) => number, out: Set<number>): void {
@@ -59,10 +77,10 @@ function flowingStarts(e: Expr, toOffset: (p: { line: number; column: number }) 
     // `a && b` yields a only when a is falsy ('', false, 0, null), which carries no payload: only the last operand flows.
     const flowing = e.operator.lexeme === '&&' ? e.args.slice(-1) : e.args;
     for (const a of flowing) flowingStarts(a, toOffset, out);
-  }
-  else if (e instanceof Grouping) flowingStarts(e.group, toOffset, out);
+  } else if (e instanceof Grouping) flowingStarts(e.group, toOffset, out);
   else if (e instanceof FunctionCall) {
-    if (!NON_FLOWING_FUNCTIONS.has(e.functionName.lexeme.toLowerCase())) for (const a of e.args) flowingStarts(a, toOffset, out);
+    if (!NON_FLOWING_FUNCTIONS.has(e.functionName.lexeme.toLowerCase()))
+      for (const a of e.args) flowingStarts(a, toOffset, out);
   }
   // Binary (==, !=, <, ...) and Unary (!) yield booleans; literals carry nothing.
   else if (e instanceof Binary || e instanceof Unary) return;
@@ -84,10 +102,14 @@ export function refTaint(ref: ContextRef, scope: TaintScope): Taint | undefined 
   const s = ref.segments;
   switch (s[0]) {
     case 'github': {
-      if (s[1] === 'event' && s[2] === 'inputs') return s.length > 3 ? inputTaint(scope, s[3], ref.path) : (scope.inputs.get('*') ?? undefined);
-      if (s[1] === 'event' && s[2] === 'client_payload') return { confidence: 'medium', source: 'dispatch-input', origin: ref.path };
+      if (s[1] === 'event' && s[2] === 'inputs')
+        return s.length > 3 ? inputTaint(scope, s[3], ref.path) : (scope.inputs.get('*') ?? undefined);
+      if (s[1] === 'event' && s[2] === 'client_payload')
+        return { confidence: 'medium', source: 'dispatch-input', origin: ref.path };
       const trust = classifyContext(s);
-      return trust.kind === 'untrusted' ? { confidence: trust.confidence, source: 'event', origin: ref.path } : undefined;
+      return trust.kind === 'untrusted'
+        ? { confidence: trust.confidence, source: 'event', origin: ref.path }
+        : undefined;
     }
     case 'env':
       return s[1] ? withVia(scope.env.get(s[1]), ref.path) : undefined;
@@ -129,7 +151,8 @@ export function expressionTaints(expr: ExpressionOccurrence, scope: TaintScope):
 /** The strongest taint among expressions (highest confidence). */
 function strongest(taints: Taint[]): Taint | undefined {
   let best: Taint | undefined;
-  for (const t of taints) if (!best || CONFIDENCE_ORDER.indexOf(t.confidence) > CONFIDENCE_ORDER.indexOf(best.confidence)) best = t;
+  for (const t of taints)
+    if (!best || CONFIDENCE_ORDER.indexOf(t.confidence) > CONFIDENCE_ORDER.indexOf(best.confidence)) best = t;
   return best;
 }
 
@@ -150,10 +173,14 @@ function extendEnv(env: Map<string, Taint>, block: Block | undefined, scope: Tai
   return next;
 }
 
-const SHELL_VAR = /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|\$env:([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%|process\.env\.([A-Za-z_][A-Za-z0-9_]*)|os\.environ\[["']([A-Za-z_][A-Za-z0-9_]*)["']\]/g;
+const SHELL_VAR =
+  /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|\$env:([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%|process\.env\.([A-Za-z_][A-Za-z0-9_]*)|os\.environ\[["']([A-Za-z_][A-Za-z0-9_]*)["']\]/g;
 
 /** Environment variables referenced in script text that hold tainted values. */
-export function taintedShellVars(text: string, env: Map<string, Taint>): Array<{ name: string; taint: Taint; index: number }> {
+export function taintedShellVars(
+  text: string,
+  env: Map<string, Taint>,
+): Array<{ name: string; taint: Taint; index: number }> {
   const out: Array<{ name: string; taint: Taint; index: number }> = [];
   if (env.size === 0) return out;
   for (const m of text.matchAll(SHELL_VAR)) {
@@ -183,7 +210,8 @@ export function scriptLines(script: ScalarValue, text: string): ScriptLine[] {
     const end = start + line.length;
     while (next < exprs.length && exprs[next].span.start < start) next++;
     const onLine: ExpressionOccurrence[] = [];
-    for (let k = next; k < exprs.length && exprs[k].span.start < end; k++) if (exprs[k].span.end <= end) onLine.push(exprs[k]);
+    for (let k = next; k < exprs.length && exprs[k].span.start < end; k++)
+      if (exprs[k].span.end <= end) onLine.push(exprs[k]);
     out.push({ line, start, end, expressions: onLine });
     start = end + 1;
   }
@@ -229,7 +257,8 @@ function walkSteps(steps: Step[], base: TaintScope, text: string, stepScopes: Ma
     const known = slug ? TAINTED_OUTPUT_ACTIONS[slug] : undefined;
     const knownTaint: Taint = { confidence: 'medium', source: 'event', origin: `outputs of ${slug}` };
     const knownPattern = known instanceof RegExp ? known : undefined;
-    if (known && !knownPattern) for (const name of known === '*' ? ['*'] : (known as string[])) outputs.set(name, knownTaint);
+    if (known && !knownPattern)
+      for (const name of known === '*' ? ['*'] : (known as string[])) outputs.set(name, knownTaint);
     if (step.run && (OUTPUT_LINE.test(step.run.text) || ENV_LINE.test(step.run.text))) {
       for (const scriptLine of scriptLines(step.run, text)) {
         const line = scriptLine.line;
@@ -238,7 +267,8 @@ function walkSteps(steps: Step[], base: TaintScope, text: string, stepScopes: Ma
         if (!isOutput && !isEnv) continue;
         const t = lineTaint(scriptLine, scope);
         if (!t) continue;
-        const name = (SET_OUTPUT_NAME.exec(line) ?? OUTPUT_NAME.exec(line.replace(/^\s*(echo|printf)\s+(-\w+\s+)*/, ' ')))?.[1];
+        const name = (SET_OUTPUT_NAME.exec(line) ??
+          OUTPUT_NAME.exec(line.replace(/^\s*(echo|printf)\s+(-\w+\s+)*/, ' ')))?.[1];
         if (isOutput) outputs.set(name ?? '*', name ? t : { ...t, confidence: minConfidence(t.confidence, 'medium') });
         // A tainted `NAME=value >> $GITHUB_ENV` taints env.NAME for the following steps.
         else if (name) jobEnv = new Map(jobEnv).set(name.toLowerCase(), withVia(t, `$GITHUB_ENV ${name}`)!);
@@ -247,13 +277,21 @@ function walkSteps(steps: Step[], base: TaintScope, text: string, stepScopes: Ma
     if (slug === 'actions/github-script') {
       const script = step.with?.entries.find((e) => e.name === 'script')?.value;
       const t = valueTaint(script?.expressions, scope);
-      if (t && /setOutput|return\b/.test(script!.text)) outputs.set('*', { ...t, confidence: minConfidence(t.confidence, 'medium') });
-      else if (script && /context\.payload\.(comment|issue|pull_request|review|discussion)\S*\.(body|title|ref)\b/.test(script.text) && /setOutput|return\b/.test(script.text)) {
+      if (t && /setOutput|return\b/.test(script!.text))
+        outputs.set('*', { ...t, confidence: minConfidence(t.confidence, 'medium') });
+      else if (
+        script &&
+        /context\.payload\.(comment|issue|pull_request|review|discussion)\S*\.(body|title|ref)\b/.test(script.text) &&
+        /setOutput|return\b/.test(script.text)
+      ) {
         outputs.set('*', { confidence: 'medium', source: 'event', origin: 'context.payload in github-script' });
       }
     }
     if (step.id && (outputs.size || knownPattern)) {
-      base.steps.set(step.id.text.toLowerCase(), (name) => outputs.get(name) ?? (knownPattern?.test(name) ? knownTaint : undefined) ?? outputs.get('*'));
+      base.steps.set(
+        step.id.text.toLowerCase(),
+        (name) => outputs.get(name) ?? (knownPattern?.test(name) ? knownTaint : undefined) ?? outputs.get('*'),
+      );
     }
   }
 }
@@ -282,11 +320,17 @@ function workflowInputs(wf: Workflow): Map<string, Taint | null> {
     }
     // A workflow_call input is the weaker guarantee: its caller may pass event data straight through.
     if (prior?.source === 'call-input') continue;
-    inputs.set(name, input.event === 'workflow_call' ? { confidence: 'low', source: 'call-input', origin: `inputs.${input.name}` } : { confidence: 'medium', source: 'dispatch-input', origin: `inputs.${input.name}` });
+    inputs.set(
+      name,
+      input.event === 'workflow_call'
+        ? { confidence: 'low', source: 'call-input', origin: `inputs.${input.name}` }
+        : { confidence: 'medium', source: 'dispatch-input', origin: `inputs.${input.name}` },
+    );
   }
   // Undeclared inputs (a typo, or a dispatch via the API) are strings.
   if (events.has('workflow_call')) inputs.set('*', { confidence: 'low', source: 'call-input', origin: 'inputs' });
-  else if (events.has('workflow_dispatch')) inputs.set('*', { confidence: 'low', source: 'dispatch-input', origin: 'inputs' });
+  else if (events.has('workflow_dispatch'))
+    inputs.set('*', { confidence: 'low', source: 'dispatch-input', origin: 'inputs' });
   return inputs;
 }
 
@@ -336,7 +380,9 @@ export interface ActionTaint {
 
 export function actionTaint(action: ActionMetadata, ctx: AnalysisContext): ActionTaint {
   return ctx.cached('untrusted-input/action-taint', () => {
-    const inputs = new Map<string, Taint | null>([['*', { confidence: 'low', source: 'action-input', origin: 'inputs' }]]);
+    const inputs = new Map<string, Taint | null>([
+      ['*', { confidence: 'low', source: 'action-input', origin: 'inputs' }],
+    ]);
     const root: TaintScope = { env: new Map(), steps: new Map(), needs: new Map(), inputs };
     const stepScopes = new Map<Step, TaintScope>();
     walkSteps(action.steps, { ...root, env: extendEnv(root.env, action.env, root) }, action.text, stepScopes);

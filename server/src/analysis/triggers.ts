@@ -49,7 +49,8 @@ export function workflowReach(wf: Workflow): Reach {
 
 const EVENT_EQUALS = /github\.event_name\s*==\s*'([\w-]+)'|'([\w-]+)'\s*==\s*github\.event_name/g;
 /** Conditions that exclude forks: same-repository pull requests only. */
-const SAME_REPO = /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name|github\.event\.pull_request\.head\.repo\.full_name\s*==\s*'[\w.-]+\/[\w.-]+'|github\.event\.pull_request\.head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork\b/;
+const SAME_REPO =
+  /github\.event\.pull_request\.head\.repo\.full_name\s*==\s*github\.repository|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name|github\.event\.pull_request\.head\.repo\.full_name\s*==\s*'[\w.-]+\/[\w.-]+'|github\.event\.pull_request\.head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork\b/;
 
 /**
  * The reach of a job or step given its `if:` conditions: `github.event_name == 'push'` limits it to that event, and a
@@ -61,8 +62,10 @@ export function conditionalReach(wf: Workflow, conditions: Array<string | undefi
     if (!cond) continue;
     const named = [...cond.matchAll(EVENT_EQUALS)].map((m) => m[1] ?? m[2]);
     const rest = cond.replace(EVENT_EQUALS, '');
-    if (named.length > 0 && !/\|\|/.test(rest) && !/github\.event_name\s*!=/.test(cond)) events = events.filter((e) => named.includes(e));
-    if (SAME_REPO.test(cond) && !/\|\|/.test(cond)) events = events.filter((e) => !OUTSIDER_EVENTS.has(e) && e !== 'pull_request_target');
+    if (named.length > 0 && !/\|\|/.test(rest) && !/github\.event_name\s*!=/.test(cond))
+      events = events.filter((e) => named.includes(e));
+    if (SAME_REPO.test(cond) && !/\|\|/.test(cond))
+      events = events.filter((e) => !OUTSIDER_EVENTS.has(e) && e !== 'pull_request_target');
   }
   let best = REACH_ORDER.length - 1;
   for (const e of events) best = Math.min(best, REACH_ORDER.indexOf(eventReach(e)));

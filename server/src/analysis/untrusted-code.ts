@@ -5,7 +5,8 @@ import type { ScalarValue } from '../model/common';
 import type { Job, Step } from '../model/workflow';
 
 /** Context paths that name the head (attacker side) of a pull request or of a triggering run. */
-const HEAD_CONTEXT = /^(github\.head_ref|github\.event\.pull_request\.head\.(sha|ref|label|repo\.full_name|repo\.clone_url|repo\.ssh_url)|github\.event\.workflow_run\.(head_sha|head_branch|head_repository\.full_name|pull_requests\.\*\.head\.(sha|ref))|github\.event\.check_suite\.head_(sha|branch))$/;
+const HEAD_CONTEXT =
+  /^(github\.head_ref|github\.event\.pull_request\.head\.(sha|ref|label|repo\.full_name|repo\.clone_url|repo\.ssh_url)|github\.event\.workflow_run\.(head_sha|head_branch|head_repository\.full_name|pull_requests\.\*\.head\.(sha|ref))|github\.event\.check_suite\.head_(sha|branch))$/;
 
 /** Step outputs whose name says they hold a pull request's head (from a PR-lookup step on comment triggers). */
 const HEAD_OUTPUT = /^steps\.[^.]+\.outputs\.(.*head.*|.*sha.*|.*ref.*|.*branch.*|pr.*)$/;
@@ -32,7 +33,8 @@ function headContext(value: ScalarValue | undefined): string | undefined {
 }
 
 const CHECKOUT_ACTIONS = new Set(['actions/checkout']);
-const RUN_CHECKOUT = /\bgh\s+pr\s+checkout\b|\bhub\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\/(?:\$\{\{[^}]*\}\}|[^\s/]+)\/(head|merge)\b|\bgit\s+(checkout|switch|pull|fetch|reset)\b[^\n]*\$\{\{[^}]*(head_ref|head\.(sha|ref)|head_sha|head_branch)/;
+const RUN_CHECKOUT =
+  /\bgh\s+pr\s+checkout\b|\bhub\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\/(?:\$\{\{[^}]*\}\}|[^\s/]+)\/(head|merge)\b|\bgit\s+(checkout|switch|pull|fetch|reset)\b[^\n]*\$\{\{[^}]*(head_ref|head\.(sha|ref)|head_sha|head_branch)/;
 
 /** A step that fetches a pull request's (or triggering run's) code into the workspace. */
 export function checkoutOfHead(step: Step, text: string): CheckoutOfHead | undefined {
@@ -48,7 +50,13 @@ export function checkoutOfHead(step: Step, text: string): CheckoutOfHead | undef
   }
   if (step.run) {
     const m = RUN_CHECKOUT.exec(step.run.text);
-    if (m) return { step, span: locate(step.run, m[0], text), what: `fetches the pull request's code (\`${m[0].trim().slice(0, 40)}\`)`, restIndex: m.index + m[0].length };
+    if (m)
+      return {
+        step,
+        span: locate(step.run, m[0], text),
+        what: `fetches the pull request's code (\`${m[0].trim().slice(0, 40)}\`)`,
+        restIndex: m.index + m[0].length,
+      };
   }
   return undefined;
 }
@@ -91,9 +99,14 @@ export interface Execution {
 
 /** A step that runs code from the workspace (after a checkout of untrusted code, that is the attacker's code). */
 export function executesWorkspace(step: Step, text: string): Execution | undefined {
-  if (step.uses?.kind === 'local') return { step, span: step.uses.span, what: `runs the local action ${step.uses.raw.trim()}` };
-  if (step.uses?.slug && EXECUTING_ACTIONS.has(step.uses.slug)) return { step, span: step.uses.span, what: `runs ${step.uses.slug}, which builds the workspace` };
-  if (step.uses?.slug === 'ruby/setup-ruby' && step.with?.entries.some((e) => e.name === 'bundler-cache' && e.value?.text === 'true')) {
+  if (step.uses?.kind === 'local')
+    return { step, span: step.uses.span, what: `runs the local action ${step.uses.raw.trim()}` };
+  if (step.uses?.slug && EXECUTING_ACTIONS.has(step.uses.slug))
+    return { step, span: step.uses.span, what: `runs ${step.uses.slug}, which builds the workspace` };
+  if (
+    step.uses?.slug === 'ruby/setup-ruby' &&
+    step.with?.entries.some((e) => e.name === 'bundler-cache' && e.value?.text === 'true')
+  ) {
     return { step, span: step.uses.span, what: 'runs bundle install (bundler-cache: true)' };
   }
   if (step.run) {
@@ -109,11 +122,15 @@ export function executesWorkspace(step: Step, text: string): Execution | undefin
 }
 
 /** A script that checks the actor's association or repository permission before going on. */
-const PERMISSION_CHECK = /author_association|authorAssociation|\/collaborators\/[^\s]*\/permission|getCollaboratorPermissionLevel|checkCollaborator|permission\.permission/;
+const PERMISSION_CHECK =
+  /author_association|authorAssociation|\/collaborators\/[^\s]*\/permission|getCollaboratorPermissionLevel|checkCollaborator|permission\.permission/;
 
 function checksPermission(step: Step): boolean {
   const script = step.run?.text ?? step.with?.entries.find((e) => e.name === 'script')?.value?.text ?? '';
-  return PERMISSION_CHECK.test(script) || (!!step.uses?.slug && /permission|team-membership|check-user|actor-permission/.test(step.uses.slug));
+  return (
+    PERMISSION_CHECK.test(script) ||
+    (!!step.uses?.slug && /permission|team-membership|check-user|actor-permission/.test(step.uses.slug))
+  );
 }
 
 /**
@@ -129,9 +146,11 @@ export function gateOf(job: Job, step?: Step, jobs: Job[] = []): string | undefi
     earlier.some(checksPermission) ||
     needed.some((j) => j.steps.some(checksPermission) || /author_association/.test(j.if?.text ?? ''))
   ) {
-    return 'the author\'s association or permission is checked first, but the pull request can change between that check and the checkout';
+    return "the author's association or permission is checked first, but the pull request can change between that check and the checkout";
   }
-  if (/labels|label\.name/i.test(conds)) return 'a label gates the job, but the pull request can change after the label is added';
-  if (job.environment) return 'a protected environment may require approval, but the approved run still executes code that can change after review';
+  if (/labels|label\.name/i.test(conds))
+    return 'a label gates the job, but the pull request can change after the label is added';
+  if (job.environment)
+    return 'a protected environment may require approval, but the approved run still executes code that can change after review';
   return undefined;
 }

@@ -54,13 +54,15 @@ Suppress a finding with a reason: # flowguard: ignore[rule-id] why this is accep
 `;
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`${option} must be one of ${allowed.join(', ')} (got '${value}')`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new CliError(`${option} must be one of ${allowed.join(', ')} (got '${value}')`);
   return value as T;
 }
 
 export function parseArgs(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '-h' || command === '--help' || command === 'help') return { command: 'help' };
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help')
+    return { command: 'help' };
   if (command === '-v' || command === '--version' || command === 'version') return { command: 'version' };
   if (command === 'rules') {
     if (rest.length) throw new CliError(`'rules' takes no arguments (got '${rest[0]}')`);
@@ -72,12 +74,20 @@ export function parseArgs(argv: readonly string[]): Command {
     if (rest.includes('--stdio') || rest.length === 0) return { command: 'lsp', transport: 'stdio' };
     throw new CliError(`'lsp' needs --stdio or --node-ipc`);
   }
-  if (command !== 'scan') throw new CliError(`unknown command '${command}' (expected scan, rules or lsp; see flowguard --help)`);
+  if (command !== 'scan')
+    throw new CliError(`unknown command '${command}' (expected scan, rules or lsp; see flowguard --help)`);
   return parseScan(rest);
 }
 
 function parseScan(args: readonly string[]): Command {
-  const opts: ScanOptions = { command: 'scan', paths: [], format: 'text', fix: false, safeFixesOnly: false, noFail: false };
+  const opts: ScanOptions = {
+    command: 'scan',
+    paths: [],
+    format: 'text',
+    fix: false,
+    safeFixesOnly: false,
+    noFail: false,
+  };
   let onlyPaths = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];

@@ -30,7 +30,12 @@ export function relativePath(base: string, file: string): string {
   return relative(base, file).split(sep).join('/');
 }
 
-export function collectTargets(paths: readonly string[], cwd: string, baseDir: string, config: FlowguardConfig): Collected {
+export function collectTargets(
+  paths: readonly string[],
+  cwd: string,
+  baseDir: string,
+  config: FlowguardConfig,
+): Collected {
   const found = new Map<string, Target>();
   const ignored: string[] = [];
   const errors: string[] = [];

@@ -45,7 +45,13 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<CliOut
 }
 
 function rulesTable(): string {
-  const rows = ALL_RULES.map((r) => [r.meta.id, r.meta.category, r.meta.severity, r.meta.fixable ? 'yes' : 'no', r.meta.title]);
+  const rows = ALL_RULES.map((r) => [
+    r.meta.id,
+    r.meta.category,
+    r.meta.severity,
+    r.meta.fixable ? 'yes' : 'no',
+    r.meta.title,
+  ]);
   const header = ['RULE', 'CATEGORY', 'SEVERITY', 'FIX', 'TITLE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');

@@ -58,7 +58,13 @@ function tooLarge(path: string): AnalysisResult {
   return {
     path,
     findings: [],
-    problems: [{ kind: 'limit', message: `File is larger than ${mb} MB; Flowguard does not analyse it.`, span: { start: 0, end: 0 } }],
+    problems: [
+      {
+        kind: 'limit',
+        message: `File is larger than ${mb} MB; Flowguard does not analyse it.`,
+        span: { start: 0, end: 0 },
+      },
+    ],
     suppressed: 0,
     ruleErrors: [],
   };
@@ -79,7 +85,14 @@ function readerFor(readers: Map<string, RepoFileReader>, file: string, cwd: stri
   return reader;
 }
 
-function scanFile(target: Target, opts: ScanOptions, config: FlowguardConfig, cwd: string, errors: string[], readFile: RepoFileReader): FileReport | undefined {
+function scanFile(
+  target: Target,
+  opts: ScanOptions,
+  config: FlowguardConfig,
+  cwd: string,
+  errors: string[],
+  readFile: RepoFileReader,
+): FileReport | undefined {
   const path = relativePath(cwd, target.file);
   const uri = artifactUri(cwd, target.file);
   let text: string;
@@ -95,7 +108,8 @@ function scanFile(target: Target, opts: ScanOptions, config: FlowguardConfig, cw
   const result = analyze({ path, text, config, readFile });
   const file: FileReport = { path, uri, text, result };
   if (!result.kind && result.problems.length === 0) file.skipped = 'neither a workflow nor an action';
-  if (!opts.fix || !result.findings.some((f) => f.fixes.some((x) => !opts.safeFixesOnly || x.safety === 'safe'))) return file;
+  if (!opts.fix || !result.findings.some((f) => f.fixes.some((x) => !opts.safeFixesOnly || x.safety === 'safe')))
+    return file;
   let fixed: FixAllResult;
   try {
     fixed = fixAll({ path, text, config, readFile }, { safeOnly: opts.safeFixesOnly });
@@ -108,7 +122,9 @@ function scanFile(target: Target, opts: ScanOptions, config: FlowguardConfig, cw
   const after = analyze({ path, text: fixed.text, config, readFile });
   // Files are rewritten in place: never with text that parses worse than what the user had.
   if (after.problems.length > result.problems.length) {
-    errors.push(`did not write the fixes to ${path}: the result would not be valid YAML (${after.problems[0].message})`);
+    errors.push(
+      `did not write the fixes to ${path}: the result would not be valid YAML (${after.problems[0].message})`,
+    );
     return file;
   }
   try {
@@ -140,9 +156,16 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
   for (const p of ignored) io.stderr(`flowguard: skipped ${p} (ignored by configuration)\n`);
 
   const readers = new Map<string, RepoFileReader>();
-  const files = targets.map((t) => scanFile(t, opts, config, io.cwd, ioErrors, readerFor(readers, t.file, io.cwd))).filter((f): f is FileReport => f !== undefined);
+  const files = targets
+    .map((t) => scanFile(t, opts, config, io.cwd, ioErrors, readerFor(readers, t.file, io.cwd)))
+    .filter((f): f is FileReport => f !== undefined);
   await markLeaks(files, new Map(targets.map((t) => [relativePath(io.cwd, t.file), t.file])));
-  const report: ScanReport = { toolVersion, files, srcRoot: pathToFileURL(io.cwd).href.replace(/\/?$/, '/'), errors: ioErrors };
+  const report: ScanReport = {
+    toolVersion,
+    files,
+    srcRoot: pathToFileURL(io.cwd).href.replace(/\/?$/, '/'),
+    errors: ioErrors,
+  };
   const color = opts.color ?? (opts.output === undefined && io.stdoutIsTTY && !io.env.NO_COLOR);
   const rendered = renderReport(opts.format, report, { color });
 
@@ -158,7 +181,10 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
   // Human notes go where they cannot corrupt a machine-readable report on standard output.
   const notes = opts.format === 'text' && !opts.output ? [] : renderFixLog(report);
   const findings = files.reduce((n, f) => n + f.result.findings.length + f.result.problems.length, 0);
-  if (opts.output) notes.push(`Wrote ${opts.format} report to ${opts.output}: ${findings} finding${findings === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}.`);
+  if (opts.output)
+    notes.push(
+      `Wrote ${opts.format} report to ${opts.output}: ${findings} finding${findings === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}.`,
+    );
   const log = opts.format === 'text' || opts.output ? io.stdout : io.stderr;
   for (const n of notes) log(n + '\n');
   for (const e of ioErrors) io.stderr(`flowguard: ${e}\n`);

@@ -44,7 +44,14 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   const config = input.config ?? DEFAULT_CONFIG;
   const parsed = parseYaml(input.text);
   const kind = input.kind ?? kindFromPath(input.path) ?? kindFromContent(parsed);
-  const result: AnalysisResult = { path: input.path, kind, findings: [], problems: parsed.problems, suppressed: 0, ruleErrors: [] };
+  const result: AnalysisResult = {
+    path: input.path,
+    kind,
+    findings: [],
+    problems: parsed.problems,
+    suppressed: 0,
+    ruleErrors: [],
+  };
   if (!parsed.doc || !kind) return result;
 
   const model = kind === 'workflow' ? buildWorkflow(parsed, input.path) : buildAction(parsed, input.path);
@@ -92,7 +99,10 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     // Inside a `run: |` script a comment line would be script text, so a comment above the key covers the whole block.
     const keyLine = suppressions.length ? blockScalarKeyLine(parsed.lines, line) : undefined;
     const suppression =
-      f.ruleId === 'unjustified-suppression' ? undefined : (suppressionFor(suppressions, line, names) ?? (keyLine === undefined ? undefined : suppressionFor(suppressions, keyLine, names)));
+      f.ruleId === 'unjustified-suppression'
+        ? undefined
+        : (suppressionFor(suppressions, line, names) ??
+          (keyLine === undefined ? undefined : suppressionFor(suppressions, keyLine, names)));
     if (suppression) {
       suppression.used = true;
       result.suppressed++;

@@ -8,7 +8,8 @@ import { parseYaml } from '../yaml/parse';
 import { LineIndex } from '../yaml/lines';
 import { isMap, isSeq, mapGetPair, resolveAlias, spanOf, type Node } from '../yaml/parse';
 
-export type RuleSetting = 'off' | Severity | { enabled?: boolean; severity?: Severity; options?: Record<string, unknown> };
+export type RuleSetting =
+  'off' | Severity | { enabled?: boolean; severity?: Severity; options?: Record<string, unknown> };
 
 export const SECRET_STORES = ['github', 'vault', '1password', 'aws', 'gcp', 'azure'] as const;
 export type SecretStoreKind = (typeof SECRET_STORES)[number];
@@ -61,8 +62,14 @@ export interface ConfigProblem {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly file: string, readonly problems: ConfigProblem[]) {
-    super(`${file}: invalid Flowguard configuration:\n` + problems.map((p) => `  ${p.line + 1}:${p.character + 1} ${p.message}`).join('\n'));
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(
+      `${file}: invalid Flowguard configuration:\n` +
+        problems.map((p) => `  ${p.line + 1}:${p.character + 1} ${p.message}`).join('\n'),
+    );
   }
 }
 
@@ -73,7 +80,10 @@ const validate = ajv.compile(schema);
  * Parses and validates config text. Returns the config, or the problems with positions.
  * `knownRules` (ids and aliases) makes a misspelt rule name an error instead of a setting that silently does nothing.
  */
-export function parseConfig(text: string, knownRules?: ReadonlySet<string>): { config?: FlowguardConfig; problems: ConfigProblem[] } {
+export function parseConfig(
+  text: string,
+  knownRules?: ReadonlySet<string>,
+): { config?: FlowguardConfig; problems: ConfigProblem[] } {
   const lines = new LineIndex(text);
   const at = (span: Span, message: string): ConfigProblem => ({ message, span, ...lines.positionAt(span.start) });
   const parsed = parseYaml(text);
@@ -83,21 +93,46 @@ export function parseConfig(text: string, knownRules?: ReadonlySet<string>): { c
     data = parsed.doc?.toJS({ maxAliasCount: 50 }) ?? {};
   } catch (err) {
     // The yaml package refuses alias bombs here; that is a bad config, not a crash.
-    return { problems: [at({ start: 0, end: Math.min(text.length, 1) }, `The configuration could not be read: ${(err as Error).message}`)] };
+    return {
+      problems: [
+        at(
+          { start: 0, end: Math.min(text.length, 1) },
+          `The configuration could not be read: ${(err as Error).message}`,
+        ),
+      ],
+    };
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [at({ start: 0, end: Math.min(text.length, 1) }, 'The configuration must be a mapping.')] };
   }
   if (!validate(data)) {
     const problems = relevantErrors(validate.errors ?? []).map((e) => {
-      const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-      const node = nodeAtPath(parsed.doc?.contents, path, e.keyword === 'additionalProperties' ? String((e.params as { additionalProperty?: string }).additionalProperty) : undefined);
+      const path = e.instancePath
+        .split('/')
+        .slice(1)
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const node = nodeAtPath(
+        parsed.doc?.contents,
+        path,
+        e.keyword === 'additionalProperties'
+          ? String((e.params as { additionalProperty?: string }).additionalProperty)
+          : undefined,
+      );
       const span = spanOf(node) ?? { start: 0, end: 0 };
       const where = e.instancePath || '(root)';
-      const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : '';
-      const allowed = e.keyword === 'enum' ? ` (allowed: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'`
+          : '';
+      const allowed =
+        e.keyword === 'enum'
+          ? ` (allowed: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`
+          : '';
       // The only oneOf in the schema is a rule setting.
-      const message = e.keyword === 'oneOf' ? "must be 'off', a severity (high, medium, low, info) or a mapping of enabled/severity/options" : e.message;
+      const message =
+        e.keyword === 'oneOf'
+          ? "must be 'off', a severity (high, medium, low, info) or a mapping of enabled/severity/options"
+          : e.message;
       return at(span, `${where}: ${message}${extra}${allowed}`);
     });
     return { problems };
@@ -108,7 +143,12 @@ export function parseConfig(text: string, knownRules?: ReadonlySet<string>): { c
     if (unknown.length) {
       const rulesNode = nodeAtPath(parsed.doc?.contents, ['rules']);
       return {
-        problems: unknown.map((name) => at(spanOf(nodeAtPath(rulesNode, [], name)) ?? { start: 0, end: 0 }, `/rules: unknown rule '${name}' (flowguard rules lists the rule names)`)),
+        problems: unknown.map((name) =>
+          at(
+            spanOf(nodeAtPath(rulesNode, [], name)) ?? { start: 0, end: 0 },
+            `/rules: unknown rule '${name}' (flowguard rules lists the rule names)`,
+          ),
+        ),
       };
     }
   }
@@ -136,7 +176,8 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
   const branchOf = (e: ErrorObject): { oneOf: ErrorObject; branch: string } | undefined => {
     for (const oneOf of oneOfs) {
       const prefix = `${oneOf.schemaPath}/`;
-      if (e.schemaPath.startsWith(prefix)) return { oneOf, branch: `${prefix}${e.schemaPath.slice(prefix.length).split('/')[0]}` };
+      if (e.schemaPath.startsWith(prefix))
+        return { oneOf, branch: `${prefix}${e.schemaPath.slice(prefix.length).split('/')[0]}` };
     }
     return undefined;
   };
@@ -172,7 +213,11 @@ export function loadConfigText(text: string, file: string, knownRules?: Readonly
 }
 
 /** Resolved per-rule state. */
-export function ruleState(config: FlowguardConfig, ids: string[], defaultSeverity: Severity): { enabled: boolean; severity?: Severity; options: Record<string, unknown> } {
+export function ruleState(
+  config: FlowguardConfig,
+  ids: string[],
+  defaultSeverity: Severity,
+): { enabled: boolean; severity?: Severity; options: Record<string, unknown> } {
   for (const id of ids) {
     const s = config.rules[id];
     if (s === undefined) continue;

@@ -3,7 +3,14 @@ import { ALL_RULES } from '../rules/index';
 import type { AnalysisResult } from './analyze';
 import { ruleDocsUrl } from './docs';
 import type { Finding, Span } from './types';
-import { computeWorkflowPermissions, formatScopes, levelRank, sortedScopes, TOKEN_SCOPES, type JobPermissions } from '../analysis/permissions/index';
+import {
+  computeWorkflowPermissions,
+  formatScopes,
+  levelRank,
+  sortedScopes,
+  TOKEN_SCOPES,
+  type JobPermissions,
+} from '../analysis/permissions/index';
 import type { Workflow } from '../model/workflow';
 
 export interface HoverInfo {
@@ -31,15 +38,22 @@ export function hoverInfo(result: AnalysisResult, offset: number): HoverInfo | u
 
 /** On a `permissions:` key: what it grants against what the jobs it governs need, with a reason per scope. */
 export function permissionsHover(wf: Workflow, offset: number): HoverInfo | undefined {
-  const job = wf.jobs.find((j) => j.permissions && j.permissions.keySpan.start <= offset && offset <= j.permissions.keySpan.end);
-  const atWorkflow = !job && wf.permissions && wf.permissions.keySpan.start <= offset && offset <= wf.permissions.keySpan.end;
+  const job = wf.jobs.find(
+    (j) => j.permissions && j.permissions.keySpan.start <= offset && offset <= j.permissions.keySpan.end,
+  );
+  const atWorkflow =
+    !job && wf.permissions && wf.permissions.keySpan.start <= offset && offset <= wf.permissions.keySpan.end;
   if (!job && !atWorkflow) return undefined;
   const perms = computeWorkflowPermissions(wf);
   const governed = job ? perms.jobs.filter((j) => j.job === job) : perms.jobs.filter((j) => !j.job.permissions);
   const block = job ? job.permissions! : wf.permissions!;
   const granted = governed[0]?.granted.scopes ?? {};
-  const parts = [`**GITHUB_TOKEN permissions** ${job ? `of job \`${job.id}\`` : 'for every job without its own block'}`];
-  parts.push(`Granted: ${block.kind === 'write-all' || block.kind === 'read-all' ? block.kind : formatScopes(grantedFromBlock(block.scopes))}`);
+  const parts = [
+    `**GITHUB_TOKEN permissions** ${job ? `of job \`${job.id}\`` : 'for every job without its own block'}`,
+  ];
+  parts.push(
+    `Granted: ${block.kind === 'write-all' || block.kind === 'read-all' ? block.kind : formatScopes(grantedFromBlock(block.scopes))}`,
+  );
   if (!job && governed.length === 0) parts.push('Every job declares its own permissions: this block grants nothing.');
   for (const jp of governed) parts.push(jobSection(jp, granted));
   return { markdown: parts.join('\n\n'), span: block.keySpan };
@@ -56,18 +70,25 @@ function jobSection(jp: JobPermissions, granted: Partial<Record<string, string>>
   for (const scope of sortedScopes(jp.required)) {
     const n = jp.needs.find((x) => x.scope === scope && x.level === jp.required[scope])!;
     const short = levelRank(granted[scope]) < levelRank(jp.required[scope]) ? ' **(not granted)**' : '';
-    lines.push(`- \`${scope}: ${jp.required[scope]}\`${short}: ${escapeMarkdown(n.reason)} (${escapeMarkdown(n.stepLabel)})`);
+    lines.push(
+      `- \`${scope}: ${jp.required[scope]}\`${short}: ${escapeMarkdown(n.reason)} (${escapeMarkdown(n.stepLabel)})`,
+    );
   }
   const unused = TOKEN_SCOPES.filter((s) => granted[s] && levelRank(granted[s]) > levelRank(jp.required[s]));
-  if (unused.length && jp.unknown.length === 0) lines.push(`- granted but unused: ${unused.map((s) => `\`${s}: ${granted[s]}\``).join(', ')}`);
-  for (const u of jp.unknown) lines.push(`- not understood: ${escapeMarkdown(u.stepLabel)}: ${escapeMarkdown(u.reason)}`);
+  if (unused.length && jp.unknown.length === 0)
+    lines.push(`- granted but unused: ${unused.map((s) => `\`${s}: ${granted[s]}\``).join(', ')}`);
+  for (const u of jp.unknown)
+    lines.push(`- not understood: ${escapeMarkdown(u.stepLabel)}: ${escapeMarkdown(u.reason)}`);
   return lines.join('\n');
 }
 
 function findingMarkdown(f: Finding): string {
   const meta = RULES_BY_ID.get(f.ruleId);
   const title = meta?.title ?? f.ruleId;
-  const parts = [`**Flowguard: ${escapeMarkdown(title)}** \`${f.ruleId}\` · ${f.severity} severity · ${f.confidence} confidence`, escapeMarkdown(f.message)];
+  const parts = [
+    `**Flowguard: ${escapeMarkdown(title)}** \`${f.ruleId}\` · ${f.severity} severity · ${f.confidence} confidence`,
+    escapeMarkdown(f.message),
+  ];
   if (meta) {
     parts.push(`**Risk.** ${meta.docs.risk}`);
     parts.push(`**Fix.** ${meta.docs.remediation}`);

@@ -22,10 +22,16 @@ export function codeLenses(result: AnalysisResult, options: PermissionsOptions =
   if (!wf || wf.kind !== 'workflow') return [];
   const perms = computeWorkflowPermissions(wf, options);
   // The client's command applies the least-privilege quick-fixes, so the lens is clickable when one is on offer.
-  const canNarrow = !!narrowPermissionsFix(wf, options, perms) && result.findings.some((f) => f.fixes.some((x) => x.title.startsWith('Narrow permissions')));
+  const canNarrow =
+    !!narrowPermissionsFix(wf, options, perms) &&
+    result.findings.some((f) => f.fixes.some((x) => x.title.startsWith('Narrow permissions')));
   return perms.jobs.map((jp) => {
     const unknown = jp.unknown.length ? ` · ${jp.unknown.length} step(s) not understood` : '';
     const title = `needs: ${formatScopes(jp.required)}${unknown}`;
-    return { span: jp.job.idSpan, title, command: canNarrow ? { command: NARROW_PERMISSIONS_COMMAND, args: [] } : undefined };
+    return {
+      span: jp.job.idSpan,
+      title,
+      command: canNarrow ? { command: NARROW_PERMISSIONS_COMMAND, args: [] } : undefined,
+    };
   });
 }

@@ -28,7 +28,10 @@ export function findSuppressions(text: string, lines: LineIndex): Suppression[] 
     if ((before.match(/"/g)?.length ?? 0) % 2 === 1 || (before.match(/'/g)?.length ?? 0) % 2 === 1) continue;
     out.push({
       tool: m[1].toLowerCase(),
-      ids: m[2].split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+      ids: m[2]
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
       reason: m[3].replace(/^[\s:—–-]+/, '').trim(),
       span: { start, end: start + m[0].length },
       line: pos.line,
@@ -40,7 +43,11 @@ export function findSuppressions(text: string, lines: LineIndex): Suppression[] 
 }
 
 /** The suppression that covers a finding of `ruleNames` (id and aliases) starting on `line`, if any. */
-export function suppressionFor(suppressions: Suppression[], line: number, ruleNames: string[]): Suppression | undefined {
+export function suppressionFor(
+  suppressions: Suppression[],
+  line: number,
+  ruleNames: string[],
+): Suppression | undefined {
   for (const s of suppressions) {
     const covers = s.line === line || (s.standalone && s.line === line - 1);
     if (covers && s.ids.some((id) => ruleNames.includes(id))) return s;

@@ -139,7 +139,9 @@ export function defineRule(rule: Rule): Rule {
 }
 
 /** Hooks calling `check` on every `if:` condition: of jobs and steps in workflows, of composite action steps. */
-export function everyCondition(check: (condition: ScalarValue, wf: Workflow | undefined, ctx: AnalysisContext) => void): Pick<Rule, 'job' | 'step' | 'actionStep'> {
+export function everyCondition(
+  check: (condition: ScalarValue, wf: Workflow | undefined, ctx: AnalysisContext) => void,
+): Pick<Rule, 'job' | 'step' | 'actionStep'> {
   return {
     job(job, wf, ctx) {
       if (job.if) check(job.if, wf, ctx);

@@ -2,10 +2,32 @@
 // and parsed with GitHub's own expression parser (@actions/expressions) into a positioned AST.
 import { Lexer, Parser, type Expr } from '@actions/expressions';
 import { TokenType } from '@actions/expressions/lexer';
-import { ContextAccess, FunctionCall, IndexAccess, Literal, Logical, Binary, Unary, Grouping } from '@actions/expressions/ast';
+import {
+  ContextAccess,
+  FunctionCall,
+  IndexAccess,
+  Literal,
+  Logical,
+  Binary,
+  Unary,
+  Grouping,
+} from '@actions/expressions/ast';
 import type { Span } from '../engine/types';
 
-export const KNOWN_CONTEXTS = ['github', 'env', 'vars', 'job', 'jobs', 'steps', 'runner', 'secrets', 'strategy', 'matrix', 'needs', 'inputs'];
+export const KNOWN_CONTEXTS = [
+  'github',
+  'env',
+  'vars',
+  'job',
+  'jobs',
+  'steps',
+  'runner',
+  'secrets',
+  'strategy',
+  'matrix',
+  'needs',
+  'inputs',
+];
 
 /** A context path such as github.event.pull_request.title; `*` stands for a filter, `[expr]` for a computed index. */
 export interface ContextRef {
@@ -151,14 +173,20 @@ function accessChain(e: Expr): Chain | undefined {
   return undefined;
 }
 
-const CONTEXT_PATH = /\b(github|env|vars|job|jobs|steps|runner|secrets|strategy|matrix|needs|inputs)((?:\.[A-Za-z_*][\w-]*|\[[^\]]*\])*)/g;
+const CONTEXT_PATH =
+  /\b(github|env|vars|job|jobs|steps|runner|secrets|strategy|matrix|needs|inputs)((?:\.[A-Za-z_*][\w-]*|\[[^\]]*\])*)/g;
 
 /** For expressions GitHub's parser rejects: still find the context paths, so nothing dangerous hides behind a typo. */
 function fallbackContexts(inner: string, base: number): ContextRef[] {
   const out: ContextRef[] = [];
   for (const m of inner.matchAll(CONTEXT_PATH)) {
     const path = m[0].replace(/\[['"]?([^\]'"]*)['"]?\]/g, '.$1');
-    out.push({ path, segments: path.toLowerCase().split('.'), span: { start: base + m.index!, end: base + m.index! + m[0].length }, enclosingFunctions: [] });
+    out.push({
+      path,
+      segments: path.toLowerCase().split('.'),
+      span: { start: base + m.index!, end: base + m.index! + m[0].length },
+      enclosingFunctions: [],
+    });
   }
   return out;
 }

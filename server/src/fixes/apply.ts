@@ -45,7 +45,8 @@ export function fixAll(input: AnalyzeInput, options: FixAllOptions = {}): FixAll
     const next = applyEdits(text, edits);
     if (next === text) return { text, applied, remaining: result.findings };
     text = next;
-    for (const c of chosen) applied.push({ ruleId: c.finding.ruleId, title: c.fix.title, secretsToCreate: c.fix.secretsToCreate ?? [] });
+    for (const c of chosen)
+      applied.push({ ruleId: c.finding.ruleId, title: c.fix.title, secretsToCreate: c.fix.secretsToCreate ?? [] });
   }
   return { text, applied, remaining: analyze({ ...input, text }).findings };
 }

@@ -11,7 +11,10 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];
     const cur = sorted[i];
-    if (cur.span.start < prev.span.end || (cur.span.start === prev.span.start && prev.span.start !== prev.span.end && cur.span.start !== cur.span.end)) {
+    if (
+      cur.span.start < prev.span.end ||
+      (cur.span.start === prev.span.start && prev.span.start !== prev.span.end && cur.span.start !== cur.span.end)
+    ) {
       throw new OverlappingEditsError(`edits overlap at offset ${cur.span.start}`);
     }
   }
@@ -31,7 +34,11 @@ export function editsOverlap(a: readonly TextEdit[], b: readonly TextEdit[]): bo
 
 function spansOverlap(a: Span, b: Span): boolean {
   if (a.start === a.end && b.start === b.end) return a.start === b.start;
-  return a.start < b.end && b.start < a.end || (a.start === a.end && a.start > b.start && a.start < b.end) || (b.start === b.end && b.start > a.start && b.start < a.end);
+  return (
+    (a.start < b.end && b.start < a.end) ||
+    (a.start === a.end && a.start > b.start && a.start < b.end) ||
+    (b.start === b.end && b.start > a.start && b.start < a.end)
+  );
 }
 
 export function newlineOf(text: string): string {
@@ -84,7 +91,11 @@ export function appendToMapping(text: string, map: Node, entryLines: string[]): 
     const span = spanOf(map);
     if (!span || map.items.length > 0) return undefined;
     // `{}` becomes a block mapping on the following lines.
-    const col = columnOf(text, lineStartOf(text, span.start) === span.start ? span.start : firstNonSpace(text, lineStartOf(text, span.start))) + indentUnit(text);
+    const col =
+      columnOf(
+        text,
+        lineStartOf(text, span.start) === span.start ? span.start : firstNonSpace(text, lineStartOf(text, span.start)),
+      ) + indentUnit(text);
     return { span, newText: nl + entryLines.map((l) => ' '.repeat(col) + l).join(nl) };
   }
   const col = mappingKeyColumn(text, map);
@@ -92,16 +103,26 @@ export function appendToMapping(text: string, map: Node, entryLines: string[]): 
   const end = lastEnd(lastPair);
   if (col === undefined || end === undefined) return undefined;
   const { at, needsNewline } = afterLineOf(text, end);
-  return { span: { start: at, end: at }, newText: (needsNewline ? nl : '') + entryLines.map((l) => ' '.repeat(col) + l + nl).join('') };
+  return {
+    span: { start: at, end: at },
+    newText: (needsNewline ? nl : '') + entryLines.map((l) => ' '.repeat(col) + l + nl).join(''),
+  };
 }
 
 /** Inserts entry lines into a mapping just before the given pair (same indentation). */
-export function insertBeforePair(text: string, pair: Pair<Node, Node | null>, entryLines: string[]): TextEdit | undefined {
+export function insertBeforePair(
+  text: string,
+  pair: Pair<Node, Node | null>,
+  entryLines: string[],
+): TextEdit | undefined {
   const keySpan = spanOf(pair.key as Node);
   if (!keySpan) return undefined;
   const nl = newlineOf(text);
   const pad = ' '.repeat(columnOf(text, keySpan.start));
-  return { span: { start: keySpan.start, end: keySpan.start }, newText: entryLines.map((l, i) => (i === 0 ? '' : pad) + l + nl).join('') + pad };
+  return {
+    span: { start: keySpan.start, end: keySpan.start },
+    newText: entryLines.map((l, i) => (i === 0 ? '' : pad) + l + nl).join('') + pad,
+  };
 }
 
 /** Where a pair's text ends (its value, or its key when the value is empty). */
@@ -130,7 +151,12 @@ function firstNonSpace(text: string, from: number): number {
 
 /** Quotes a string as a YAML double-quoted scalar when needed. */
 export function yamlScalar(value: string): string {
-  if (/^[A-Za-z0-9_./@${} -]*$/.test(value) && !/^[\s-]|\s$|: |^$/.test(value) && !/^(true|false|null|yes|no|on|off|~|\d+(\.\d+)?)$/i.test(value)) return value;
+  if (
+    /^[A-Za-z0-9_./@${} -]*$/.test(value) &&
+    !/^[\s-]|\s$|: |^$/.test(value) &&
+    !/^(true|false|null|yes|no|on|off|~|\d+(\.\d+)?)$/i.test(value)
+  )
+    return value;
   return JSON.stringify(value);
 }
 

@@ -4,7 +4,11 @@ import type { Step } from '../model/workflow';
 import { isMap, mapGetPair, type Node, type Pair } from '../yaml/parse';
 import { appendToMapping, indentUnit, insertBeforePair, yamlScalar } from './edits';
 
-export function addStepEnv(text: string, step: Step, vars: Array<{ name: string; value: string }>): TextEdit | undefined {
+export function addStepEnv(
+  text: string,
+  step: Step,
+  vars: Array<{ name: string; value: string }>,
+): TextEdit | undefined {
   if (vars.length === 0) return undefined;
   const lines = vars.map((v) => `${v.name}: ${yamlScalar(v.value)}`);
   if (step.env) {
@@ -12,7 +16,8 @@ export function addStepEnv(text: string, step: Step, vars: Array<{ name: string;
     return appendToMapping(text, step.env.map, lines);
   }
   const unit = ' '.repeat(indentUnit(text));
-  const anchor = (mapGetPair(step.node, 'run') ?? mapGetPair(step.node, 'with') ?? mapGetPair(step.node, 'uses')) as Pair<Node, Node | null> | undefined;
+  const anchor = (mapGetPair(step.node, 'run') ?? mapGetPair(step.node, 'with') ?? mapGetPair(step.node, 'uses')) as
+    Pair<Node, Node | null> | undefined;
   const block = ['env:', ...lines.map((l) => unit + l)];
   return anchor ? insertBeforePair(text, anchor, block) : appendToMapping(text, step.node, block);
 }
@@ -26,7 +31,12 @@ export function envNames(...blocks: Array<{ entries: Array<{ name: string }> } |
 
 /** A name not in `taken`: NAME, NAME_2, NAME_3... */
 export function uniqueName(base: string, taken: Set<string>): string {
-  const clean = base.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '') || 'VALUE';
+  const clean =
+    base
+      .toUpperCase()
+      .replace(/[^A-Z0-9_]/g, '_')
+      .replace(/_+/g, '_')
+      .replace(/^_|_$/g, '') || 'VALUE';
   const start = /^[0-9]/.test(clean) ? `V_${clean}` : clean;
   let name = start;
   for (let i = 2; taken.has(name); i++) name = `${start}_${i}`;

@@ -2,7 +2,16 @@
 // `contents: read` or `{}`, each job that needs more (or less) gets its own block with a `# reason` per scope. Jobs
 // with steps we cannot understand keep what they were granted, and the title says so. Edits touch only the
 // permissions blocks; everything else stays byte-for-byte.
-import { computeWorkflowPermissions, formatScopes, grantOf, sortedScopes, type JobPermissions, type PermissionsOptions, type ScopeMap, type WorkflowPermissions } from '../analysis/permissions/index';
+import {
+  computeWorkflowPermissions,
+  formatScopes,
+  grantOf,
+  sortedScopes,
+  type JobPermissions,
+  type PermissionsOptions,
+  type ScopeMap,
+  type WorkflowPermissions,
+} from '../analysis/permissions/index';
 import type { Fix, TextEdit } from '../engine/types';
 import type { Permissions } from '../model/common';
 import type { Job, Workflow } from '../model/workflow';
@@ -29,32 +38,49 @@ export function planNarrowing(result: WorkflowPermissions): NarrowPlan {
   const jobs = result.jobs.map((jp) => {
     const comments: Partial<Record<string, string>> = {};
     // The reason shown is the first need at the level granted (the write, when one step writes and another reads).
-    for (const n of jp.needs) if (n.level === jp.required[n.scope]) comments[n.scope] ??= `${n.reason} (${n.stepLabel})`;
-    if (jp.unknown.length === 0) return { job: jp, target: { kind: 'map', scopes: jp.required, comments } as JobTarget };
+    for (const n of jp.needs)
+      if (n.level === jp.required[n.scope]) comments[n.scope] ??= `${n.reason} (${n.stepLabel})`;
+    if (jp.unknown.length === 0)
+      return { job: jp, target: { kind: 'map', scopes: jp.required, comments } as JobTarget };
     keptJobs.push(jp.job.id);
-    if (jp.granted.kind !== 'map' && jp.granted.kind !== 'none') return { job: jp, target: { kind: 'keep' } as JobTarget };
+    if (jp.granted.kind !== 'map' && jp.granted.kind !== 'none')
+      return { job: jp, target: { kind: 'keep' } as JobTarget };
     const scopes: ScopeMap = { ...jp.granted.scopes };
     for (const s of sortedScopes(jp.required)) if (jp.required[s] === 'write' || !scopes[s]) scopes[s] = jp.required[s];
-    for (const s of sortedScopes(scopes)) if (!jp.required[s] || jp.required[s] !== scopes[s]) comments[s] = `kept: ${jp.unknown[0].stepLabel} is not understood`;
+    for (const s of sortedScopes(scopes))
+      if (!jp.required[s] || jp.required[s] !== scopes[s])
+        comments[s] = `kept: ${jp.unknown[0].stepLabel} is not understood`;
     return { job: jp, target: { kind: 'map', scopes, comments } as JobTarget };
   });
   const keepsDefault = jobs.some((j) => j.target.kind === 'keep' && j.job.granted.kind === 'default');
   const keepsWorkflowGrant = jobs.some((j) => j.target.kind === 'keep' && j.job.granted.source === 'workflow');
   let workflow: ScopeMap | undefined;
-  if (!keepsDefault && !keepsWorkflowGrant) workflow = jobs.some((j) => j.target.kind === 'map' && sameScopes(j.target.scopes, CONTENTS_READ)) ? CONTENTS_READ : {};
+  if (!keepsDefault && !keepsWorkflowGrant)
+    workflow = jobs.some((j) => j.target.kind === 'map' && sameScopes(j.target.scopes, CONTENTS_READ))
+      ? CONTENTS_READ
+      : {};
   return { workflow, jobs, keptJobs };
 }
 
-export function narrowPermissionsFix(wf: Workflow, options: PermissionsOptions = {}, result = computeWorkflowPermissions(wf, options)): Fix | undefined {
+export function narrowPermissionsFix(
+  wf: Workflow,
+  options: PermissionsOptions = {},
+  result = computeWorkflowPermissions(wf, options),
+): Fix | undefined {
   const plan = planNarrowing(result);
   const text = wf.text;
   const edits: TextEdit[] = [];
   if (plan.workflow) {
-    const edit = wf.permissions ? replaceBlock(text, wf.permissions, plan.workflow, {}, workflowUnit(wf)) : insertWorkflowBlock(wf, plan.workflow);
+    const edit = wf.permissions
+      ? replaceBlock(text, wf.permissions, plan.workflow, {}, workflowUnit(wf))
+      : insertWorkflowBlock(wf, plan.workflow);
     if (edit) edits.push(...edit);
   }
   // What a job without its own block will inherit once the workflow level is written (or as it stands).
-  const workflowGrant = wf.permissions && (wf.permissions.kind === 'map' || wf.permissions.kind === 'none') ? grantOf(wf.permissions, 'workflow').scopes : undefined;
+  const workflowGrant =
+    wf.permissions && (wf.permissions.kind === 'map' || wf.permissions.kind === 'none')
+      ? grantOf(wf.permissions, 'workflow').scopes
+      : undefined;
   const inherited = plan.workflow ?? workflowGrant;
   for (const { job, target } of plan.jobs) {
     if (target.kind === 'keep') continue;
@@ -68,7 +94,9 @@ export function narrowPermissionsFix(wf: Workflow, options: PermissionsOptions =
     }
   }
   if (edits.length === 0) return undefined;
-  const kept = plan.keptJobs.length ? ` (keeps the grants of ${plan.keptJobs.map((j) => `'${j}'`).join(', ')}: steps not understood)` : '';
+  const kept = plan.keptJobs.length
+    ? ` (keeps the grants of ${plan.keptJobs.map((j) => `'${j}'`).join(', ')}: steps not understood)`
+    : '';
   return { title: `Narrow permissions${kept}`, safety: 'unsafe', isPreferred: true, edits };
 }
 
@@ -87,7 +115,11 @@ function scopeLines(scopes: ScopeMap, comments: Partial<Record<string, string>>)
 
 function shorten(s: string): string {
   // Expressions are left out of comments: `${{` in a comment reads like live code to people and tools.
-  const one = s.replace(/\$\{\{[^}]*\}\}/g, '…').replace(/\$\{\{/g, '…').replace(/\s+/g, ' ').trim();
+  const one = s
+    .replace(/\$\{\{[^}]*\}\}/g, '…')
+    .replace(/\$\{\{/g, '…')
+    .replace(/\s+/g, ' ')
+    .trim();
   return one.length > 90 ? one.slice(0, 89) + '…' : one;
 }
 
@@ -100,7 +132,13 @@ function alreadyEqual(perms: Permissions, target: ScopeMap): boolean {
   return perms.scopes.length === sortedScopes(current).length && sameScopes(current, target);
 }
 
-function replaceBlock(text: string, perms: Permissions, target: ScopeMap, comments: Partial<Record<string, string>>, unit: number): TextEdit[] | undefined {
+function replaceBlock(
+  text: string,
+  perms: Permissions,
+  target: ScopeMap,
+  comments: Partial<Record<string, string>>,
+  unit: number,
+): TextEdit[] | undefined {
   if (alreadyEqual(perms, target)) return undefined;
   const nl = newlineOf(text);
   const colon = text.indexOf(':', perms.keySpan.end);
@@ -110,18 +148,26 @@ function replaceBlock(text: string, perms: Permissions, target: ScopeMap, commen
     const from = lineStartOf(text, perms.valueSpan.start);
     const to = afterLineOf(text, perms.valueSpan.end);
     // `{}` goes right after the colon, so a comment on the key's line stays there.
-    if (lines.length === 0) return [{ span: { start: colon + 1, end: colon + 1 }, newText: ' {}' }, { span: { start: from, end: to.at }, newText: '' }];
+    if (lines.length === 0)
+      return [
+        { span: { start: colon + 1, end: colon + 1 }, newText: ' {}' },
+        { span: { start: from, end: to.at }, newText: '' },
+      ];
     const pad = ' '.repeat(columnOf(text, perms.valueSpan.start));
     return [{ span: { start: from, end: to.at }, newText: lines.map((l) => pad + l + nl).join('') }];
   }
   // A scalar or flow value (write-all, {}, { contents: read }): a trailing comment stays on the key's line.
-  const valueEnd = perms.kind === 'other' && perms.valueSpan.start === perms.keySpan.start ? colon + 1 : perms.valueSpan.end;
+  const valueEnd =
+    perms.kind === 'other' && perms.valueSpan.start === perms.keySpan.start ? colon + 1 : perms.valueSpan.end;
   if (lines.length === 0) return [{ span: { start: colon + 1, end: valueEnd }, newText: ' {}' }];
   const pad = ' '.repeat(columnOf(text, perms.keySpan.start) + unit);
   const after = afterLineOf(text, valueEnd);
   return [
     { span: { start: colon + 1, end: valueEnd }, newText: '' },
-    { span: { start: after.at, end: after.at }, newText: (after.needsNewline ? nl : '') + lines.map((l) => pad + l + nl).join('') },
+    {
+      span: { start: after.at, end: after.at },
+      newText: (after.needsNewline ? nl : '') + lines.map((l) => pad + l + nl).join(''),
+    },
   ];
 }
 
@@ -130,7 +176,9 @@ function insertWorkflowBlock(wf: Workflow, target: ScopeMap): TextEdit[] | undef
   const jobsPair = mapGetPair(wf.root, 'jobs') as Pair<Node, Node | null> | undefined;
   if (!jobsPair) return undefined;
   const unit = ' '.repeat(workflowUnit(wf));
-  const lines = sortedScopes(target).length ? ['permissions:', ...scopeLines(target, {}).map((l) => unit + l)] : ['permissions: {}'];
+  const lines = sortedScopes(target).length
+    ? ['permissions:', ...scopeLines(target, {}).map((l) => unit + l)]
+    : ['permissions: {}'];
   // Keep the file's rhythm: a blank line before `jobs:` stays between the new block and `jobs:`.
   const keyStart = spanOf(jobsPair.key as Node)!.start;
   const lineStart = lineStartOf(text, keyStart);
@@ -139,9 +187,16 @@ function insertWorkflowBlock(wf: Workflow, target: ScopeMap): TextEdit[] | undef
   return edit ? [edit] : undefined;
 }
 
-function insertJobBlock(text: string, job: Job, target: ScopeMap, comments: Partial<Record<string, string>>): TextEdit | undefined {
+function insertJobBlock(
+  text: string,
+  job: Job,
+  target: ScopeMap,
+  comments: Partial<Record<string, string>>,
+): TextEdit | undefined {
   const unit = ' '.repeat(jobUnit(text, job));
-  const lines = sortedScopes(target).length ? ['permissions:', ...scopeLines(target, comments).map((l) => unit + l)] : ['permissions: {}'];
+  const lines = sortedScopes(target).length
+    ? ['permissions:', ...scopeLines(target, comments).map((l) => unit + l)]
+    : ['permissions: {}'];
   const anchor = (mapGetPair(job.node, 'steps') ?? mapGetPair(job.node, 'uses')) as Pair<Node, Node | null> | undefined;
   return anchor ? insertBeforePair(text, anchor, lines) : appendToMapping(text, job.node, lines);
 }

@@ -11,7 +11,15 @@ export type ScriptLanguage = 'posix' | 'pwsh' | 'cmd' | 'python' | 'javascript';
 /** The language a `run:` is interpreted in, from the shell name GitHub documents. */
 export function languageOfShell(shell: string): ScriptLanguage | undefined {
   const s = shell.trim().toLowerCase();
-  if (s === 'bash' || s === 'sh' || s.startsWith('bash ') || s.startsWith('sh ') || s.startsWith('/bin/') || s.startsWith('/usr/bin/')) return 'posix';
+  if (
+    s === 'bash' ||
+    s === 'sh' ||
+    s.startsWith('bash ') ||
+    s.startsWith('sh ') ||
+    s.startsWith('/bin/') ||
+    s.startsWith('/usr/bin/')
+  )
+    return 'posix';
   if (s.startsWith('pwsh') || s.startsWith('powershell')) return 'pwsh';
   if (s === 'cmd' || s.startsWith('cmd ')) return 'cmd';
   if (s === 'python' || s.startsWith('python ')) return 'python';
@@ -48,18 +56,25 @@ function wholeLiteral(text: string, expr: ExpressionOccurrence, quote: string): 
  * The replacement for one occurrence, and whether the surrounding quotes are consumed.
  * undefined when no faithful rewrite exists (e.g. inside a PowerShell single-quoted string with other text).
  */
-function reference(name: string, lang: ScriptLanguage, text: string, expr: ExpressionOccurrence): { text: string; span: { start: number; end: number } } | undefined {
+function reference(
+  name: string,
+  lang: ScriptLanguage,
+  text: string,
+  expr: ExpressionOccurrence,
+): { text: string; span: { start: number; end: number } } | undefined {
   const quote = quoteAt(text, expr.span.start, lang);
   const whole = wholeLiteral(text, expr, quote);
   const widened = { start: expr.span.start - 1, end: expr.span.end + 1 };
   switch (lang) {
     case 'posix':
       if (quote === '"') return { text: `\${${name}}`, span: expr.span };
-      if (quote === "'") return whole ? { text: `"\${${name}}"`, span: widened } : { text: `'"\${${name}}"'`, span: expr.span };
+      if (quote === "'")
+        return whole ? { text: `"\${${name}}"`, span: widened } : { text: `'"\${${name}}"'`, span: expr.span };
       return { text: `"\${${name}}"`, span: expr.span };
     case 'pwsh':
       // `$env:X` would swallow a following name character or colon: brace it only then.
-      if (quote === '"') return { text: /[\w:]/.test(text[expr.span.end] ?? '') ? `\${env:${name}}` : `$env:${name}`, span: expr.span };
+      if (quote === '"')
+        return { text: /[\w:]/.test(text[expr.span.end] ?? '') ? `\${env:${name}}` : `$env:${name}`, span: expr.span };
       if (quote === "'") return whole ? { text: `$env:${name}`, span: widened } : undefined;
       return { text: `$env:${name}`, span: expr.span };
     case 'cmd':
@@ -69,8 +84,13 @@ function reference(name: string, lang: ScriptLanguage, text: string, expr: Expre
       return undefined;
     case 'javascript':
       if (quote === '`') return { text: `\${process.env.${name}}`, span: expr.span };
-      if (quote) return whole ? { text: `process.env.${name}`, span: widened } : { text: `${quote} + process.env.${name} + ${quote}`, span: expr.span };
-      return /^\s*tojson\s*\(/i.test(expr.inner) ? { text: `JSON.parse(process.env.${name})`, span: expr.span } : { text: `process.env.${name}`, span: expr.span };
+      if (quote)
+        return whole
+          ? { text: `process.env.${name}`, span: widened }
+          : { text: `${quote} + process.env.${name} + ${quote}`, span: expr.span };
+      return /^\s*tojson\s*\(/i.test(expr.inner)
+        ? { text: `JSON.parse(process.env.${name})`, span: expr.span }
+        : { text: `process.env.${name}`, span: expr.span };
   }
 }
 
@@ -97,7 +117,9 @@ export function moveExpressionToEnv(input: MoveToEnvInput): Fix | undefined {
   if (text[script.span.start] === "'" || text[script.span.start] === '"') return undefined;
   const exprText = text.slice(expr.span.start, expr.span.end);
   if (lang === 'python' && !/^\s*(import os\b|from os import environ)/m.test(script.text)) return undefined;
-  const existing = input.existingVar ? { name: input.existingVar } : step.env?.entries.find((e) => e.value?.text.trim() === exprText.trim());
+  const existing = input.existingVar
+    ? { name: input.existingVar }
+    : step.env?.entries.find((e) => e.value?.text.trim() === exprText.trim());
   const name = existing?.name ?? uniqueName(input.baseName, envNames(step.env, ...input.outerEnv));
   const edits: TextEdit[] = [];
   let unsafe = false;
@@ -105,7 +127,8 @@ export function moveExpressionToEnv(input: MoveToEnvInput): Fix | undefined {
     if (text.slice(occ.span.start, occ.span.end) !== exprText) continue;
     const ref = reference(name, lang, text, occ);
     if (!ref) return undefined;
-    if (lang === 'javascript' && !quoteAt(text, occ.span.start, lang) && !/^\s*tojson\s*\(/i.test(occ.inner)) unsafe = true;
+    if (lang === 'javascript' && !quoteAt(text, occ.span.start, lang) && !/^\s*tojson\s*\(/i.test(occ.inner))
+      unsafe = true;
     edits.push({ span: ref.span, newText: ref.text });
   }
   if (!existing) {
@@ -115,7 +138,10 @@ export function moveExpressionToEnv(input: MoveToEnvInput): Fix | undefined {
   }
   const where = lang === 'javascript' ? `process.env.${name}` : `$${name}`;
   return {
-    title: existing && input.existingVar ? `Read ${name} from the environment instead of expanding it` : `Move ${expr.inner.trim()} to env: ${name} and use ${where}`,
+    title:
+      existing && input.existingVar
+        ? `Read ${name} from the environment instead of expanding it`
+        : `Move ${expr.inner.trim()} to env: ${name} and use ${where}`,
     // Unquoted in JavaScript the expression was code, not a string: the rewrite changes meaning, so it needs review.
     safety: unsafe ? 'unsafe' : 'safe',
     isPreferred: true,

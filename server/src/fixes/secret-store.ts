@@ -9,7 +9,15 @@ import type { ActionMetadata } from '../model/action';
 import type { KeyValue, ScalarValue } from '../model/common';
 import type { Job, Step, Workflow } from '../model/workflow';
 import { mapGetPair, type Node, type Pair } from '../yaml/parse';
-import { appendToMapping, columnOf, indentUnit, insertBeforePair, lineStartOf, newlineOf, pairLinesSpan } from './edits';
+import {
+  appendToMapping,
+  columnOf,
+  indentUnit,
+  insertBeforePair,
+  lineStartOf,
+  newlineOf,
+  pairLinesSpan,
+} from './edits';
 import { addStepEnv } from './env';
 import { moveWorkflowEnvToSteps } from './workflow-env';
 
@@ -60,22 +68,49 @@ export function moveToSecretStoreFixes(req: MoveRequest): Fix[] {
     if (fetched) {
       const edits = site.kind === 'script' ? scriptEdits(req, site.step, fetched.expr) : valueEdits(req, fetched.expr);
       if (edits) {
-        return [{ title: `Move to ${STORE_TITLES[provider]}: ${fetched.where}${fetched.inserted && provider !== '1password' ? ' (the job needs permissions: id-token: write)' : ''}`, safety: 'unsafe', isPreferred: true, edits: [...edits, ...fetched.edits], secretsToCreate: [req.name], followUp: followUp(req, provider) }];
+        return [
+          {
+            title: `Move to ${STORE_TITLES[provider]}: ${fetched.where}${fetched.inserted && provider !== '1password' ? ' (the job needs permissions: id-token: write)' : ''}`,
+            safety: 'unsafe',
+            isPreferred: true,
+            edits: [...edits, ...fetched.edits],
+            secretsToCreate: [req.name],
+            followUp: followUp(req, provider),
+          },
+        ];
       }
     }
   }
   const ref = `\${{ secrets.${req.name} }}`;
-  const note = provider !== 'github' && (site.kind === 'job-level' || site.kind === 'workflow-env') ? ` (${STORE_TITLES[provider]} cannot be read before the job's steps run)` : '';
+  const note =
+    provider !== 'github' && (site.kind === 'job-level' || site.kind === 'workflow-env')
+      ? ` (${STORE_TITLES[provider]} cannot be read before the job's steps run)`
+      : '';
   if (site.kind === 'workflow-env') {
     const literals = new Set(req.spans.map((s) => req.text.slice(s.start, s.end)));
     let value = site.scalar.text;
     for (const literal of literals) value = value.split(literal.trim()).join(ref);
-    const fix = moveWorkflowEnvToSteps(req.text, site.wf, site.entry, value, `Move to secret store: \${{ secrets.${req.name} }}, declared on the steps that use ${site.entry.name}${note}`);
+    const fix = moveWorkflowEnvToSteps(
+      req.text,
+      site.wf,
+      site.entry,
+      value,
+      `Move to secret store: \${{ secrets.${req.name} }}, declared on the steps that use ${site.entry.name}${note}`,
+    );
     return fix ? [{ ...fix, secretsToCreate: [req.name], followUp: followUp(req, 'github') }] : [];
   }
   const edits = site.kind === 'script' ? scriptEdits(req, site.step, ref) : valueEdits(req, ref);
   if (!edits) return [];
-  return [{ title: `Move to secret store: \${{ secrets.${req.name} }}${note}`, safety: 'unsafe', isPreferred: true, edits, secretsToCreate: [req.name], followUp: followUp(req, 'github') }];
+  return [
+    {
+      title: `Move to secret store: \${{ secrets.${req.name} }}${note}`,
+      safety: 'unsafe',
+      isPreferred: true,
+      edits,
+      secretsToCreate: [req.name],
+      followUp: followUp(req, 'github'),
+    },
+  ];
 }
 
 export const STORE_TITLES: Record<SecretStoreKind, string> = {
@@ -90,7 +125,17 @@ export const STORE_TITLES: Record<SecretStoreKind, string> = {
 function followUp(req: MoveRequest, store: SecretStoreKind): Fix['followUp'] {
   return {
     command: STORE_SECRET_COMMAND,
-    args: [{ name: req.name, store, path: req.path, valueSpan: req.valueSpan, masked: req.masked, scope: req.store.githubScope ?? 'repository', environment: req.store.environment }],
+    args: [
+      {
+        name: req.name,
+        store,
+        path: req.path,
+        valueSpan: req.valueSpan,
+        masked: req.masked,
+        scope: req.store.githubScope ?? 'repository',
+        environment: req.store.environment,
+      },
+    ],
   };
 }
 
@@ -102,7 +147,11 @@ function valueEdits(req: MoveRequest, ref: string): TextEdit[] | undefined {
     req.spans.length === 1 &&
     (scalar.text.trim() === req.text.slice(req.spans[0].start, req.spans[0].end).trim() ||
       // A block scalar (`key: |` + an indented private key) holding nothing else.
-      (/^[|>]/.test(source) && (req.text.slice(scalar.span.start, req.spans[0].start).replace(/^[|>][^\n]*/, '') + req.text.slice(req.spans[0].end, scalar.span.end)).trim() === ''));
+      (/^[|>]/.test(source) &&
+        (
+          req.text.slice(scalar.span.start, req.spans[0].start).replace(/^[|>][^\n]*/, '') +
+          req.text.slice(req.spans[0].end, scalar.span.end)
+        ).trim() === ''));
   if (literalIsWholeValue) {
     const keepNewline = /\n$/.test(source) ? newlineOf(req.text) : '';
     return [{ span: scalar.span, newText: ref + keepNewline }];
@@ -114,7 +163,10 @@ function valueEdits(req: MoveRequest, ref: string): TextEdit[] | undefined {
 /** The value moves to the step's env: and the script reads "$NAME" (never an expression inlined into the script). */
 function scriptEdits(req: MoveRequest, step: Step, envValue: string): TextEdit[] | undefined {
   const shell = (step.shell ?? 'bash').toLowerCase();
-  const edits: TextEdit[] = req.spans.map((span) => ({ span, newText: shellReference(req.text, span.start, req.name, shell) }));
+  const edits: TextEdit[] = req.spans.map((span) => ({
+    span,
+    newText: shellReference(req.text, span.start, req.name, shell),
+  }));
   const existing = step.env?.entries.find((e) => e.name === req.name);
   if (!existing) {
     const envEdit = addStepEnv(req.text, step, [{ name: req.name, value: envValue }]);
@@ -180,7 +232,11 @@ function actionInputFix(req: MoveRequest, site: Extract<SecretSite, { kind: 'act
 
 function addActionInput(text: string, action: ActionMetadata, input: string, secretName: string): TextEdit | undefined {
   const unit = ' '.repeat(indentUnit(text));
-  const entry = [`${input}:`, `${unit}description: 'Credential; pass \${{ secrets.${secretName} }}'`, `${unit}required: true`];
+  const entry = [
+    `${input}:`,
+    `${unit}description: 'Credential; pass \${{ secrets.${secretName} }}'`,
+    `${unit}required: true`,
+  ];
   const inputsPair = mapGetPair(action.root, 'inputs');
   if (inputsPair?.value) return appendToMapping(text, inputsPair.value, entry);
   const runsPair = mapGetPair(action.root, 'runs');
@@ -249,7 +305,12 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
     uses: '1password/load-secrets-action@v2',
     listKey: 'env',
     listIn: 'env',
-    where: (name, s) => fill(s.pathTemplate ?? 'op://{vault}/{name}/credential', { vault: s.onePasswordVault ?? 'CI', name: kebab(name), NAME: name }),
+    where: (name, s) =>
+      fill(s.pathTemplate ?? 'op://{vault}/{name}/credential', {
+        vault: s.onePasswordVault ?? 'CI',
+        name: kebab(name),
+        NAME: name,
+      }),
     line: (name, where) => `${name}: ${where}`,
     expr: (name) => `\${{ steps.op.outputs.${name} }}`,
     newSteps: (first, _s, u) => [
@@ -296,7 +357,12 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
     listKey: 'secrets',
     listIn: 'with',
     loginUses: 'google-github-actions/auth',
-    where: (name, s) => fill(s.pathTemplate ?? '{project}/{name}', { project: s.gcpProject ?? '${{ vars.GCP_PROJECT }}', name: kebab(name), NAME: name }),
+    where: (name, s) =>
+      fill(s.pathTemplate ?? '{project}/{name}', {
+        project: s.gcpProject ?? '${{ vars.GCP_PROJECT }}',
+        name: kebab(name),
+        NAME: name,
+      }),
     line: (name, where) => `${name}:${where}`,
     expr: (name) => `\${{ steps.gcp-secrets.outputs.${name} }}`,
     newSteps: (first, s, u, login) => [
@@ -323,7 +389,12 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
     listKey: 'run',
     listIn: 'run',
     loginUses: 'azure/login',
-    where: (name, s) => fill(s.pathTemplate ?? '{vault}/{name}', { vault: s.azureKeyVault ?? '$KEY_VAULT', name: kebab(name), NAME: name }),
+    where: (name, s) =>
+      fill(s.pathTemplate ?? '{vault}/{name}', {
+        vault: s.azureKeyVault ?? '$KEY_VAULT',
+        name: kebab(name),
+        NAME: name,
+      }),
     line: (name, where) => {
       const [vault, secret] = where.split('/');
       const vaultArg = vault.startsWith('$') ? `"${vault}"` : `'${vault}'`;
@@ -351,7 +422,12 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
   },
 };
 
-function fetchFromStore(req: MoveRequest, provider: Exclude<SecretStoreKind, 'github'>, step: Step, job: Job): Fetched | undefined {
+function fetchFromStore(
+  req: MoveRequest,
+  provider: Exclude<SecretStoreKind, 'github'>,
+  step: Step,
+  job: Job,
+): Fetched | undefined {
   const spec = SPECS[provider];
   const where = spec.where(req.name, req.store);
   const line = spec.line(req.name, where, false);
@@ -362,7 +438,8 @@ function fetchFromStore(req: MoveRequest, provider: Exclude<SecretStoreKind, 'gi
     return edit ? { expr: spec.expr(req.name), edits: [edit], where, inserted: false } : undefined;
   }
   const before = req.firstUse && req.firstUse.index < step.index ? req.firstUse : step;
-  const needsLogin = !!spec.loginUses && !job.steps.some((s) => s.index < before.index && s.uses?.slug === spec.loginUses);
+  const needsLogin =
+    !!spec.loginUses && !job.steps.some((s) => s.index < before.index && s.uses?.slug === spec.loginUses);
   const unit = ' '.repeat(indentUnit(req.text));
   const edit = insertStepsBefore(req.text, before, spec.newSteps(line, req.store, unit, needsLogin), unit);
   return edit ? { expr: spec.expr(req.name), edits: [edit], where, inserted: true } : undefined;
@@ -376,7 +453,11 @@ function insertStepsBefore(text: string, step: Step, lines: string[], unit: stri
   const nl = newlineOf(text);
   const dashPad = ' '.repeat(dash - lineStart);
   const keyPad = ' '.repeat(columnOf(text, step.span.start));
-  const out = lines.map((l) => (l.startsWith('- ') ? dashPad + '- ' + ' '.repeat(keyPad.length - dashPad.length - 2) + l.slice(2) : keyPad + l.slice(unit.length)));
+  const out = lines.map((l) =>
+    l.startsWith('- ')
+      ? dashPad + '- ' + ' '.repeat(keyPad.length - dashPad.length - 2) + l.slice(2)
+      : keyPad + l.slice(unit.length),
+  );
   return { span: { start: lineStart, end: lineStart }, newText: out.map((l) => l + nl).join('') };
 }
 
@@ -389,9 +470,11 @@ function extendFetchStep(text: string, step: Step, spec: StoreSpec, line: string
   if (!/^[|>]/.test(source)) return undefined;
   const body = source.replace(/\s+$/, '');
   const lastLineStart = lineStartOf(text, scalar.span.start + body.length);
-  const indent = columnOf(text, lastLineStart + (text.slice(lastLineStart).length - text.slice(lastLineStart).trimStart().length));
+  const indent = columnOf(
+    text,
+    lastLineStart + (text.slice(lastLineStart).length - text.slice(lastLineStart).trimStart().length),
+  );
   const at = scalar.span.start + body.length;
   const sep = spec.separator && !body.endsWith(spec.separator.trim()) ? spec.separator : '';
   return { span: { start: at, end: at }, newText: `${sep}${newlineOf(text)}${' '.repeat(indent)}${line}` };
 }
-

@@ -7,7 +7,8 @@ import { pairLinesSpan } from './edits';
 import { addStepEnv } from './env';
 
 /** Actions known not to read arbitrary environment variables. */
-const ENV_AGNOSTIC_ACTIONS = /^actions\/(checkout|cache|setup-[a-z]+|upload-artifact|download-artifact|labeler|stale|configure-pages|upload-pages-artifact)$/;
+const ENV_AGNOSTIC_ACTIONS =
+  /^actions\/(checkout|cache|setup-[a-z]+|upload-artifact|download-artifact|labeler|stale|configure-pages|upload-pages-artifact)$/;
 
 export interface EnvUse {
   step: Step;
@@ -25,9 +26,20 @@ export function stepsUsingWorkflowEnv(wf: Workflow, name: string, text: string):
     if (job.env?.entries.some((e) => e.name === name)) continue;
     for (const step of job.steps) {
       if (step.env?.entries.some((e) => e.name === name)) continue;
-      const envSpan = step.env ? { start: step.env.keySpan.start, end: Math.max(...step.env.entries.map((e) => e.span.end), step.env.keySpan.end) } : undefined;
-      const rewrites = (step.env?.entries ?? []).flatMap((e) => (e.value?.expressions ?? []).flatMap((x) => x.contexts.filter((c) => c.segments[0] === 'env' && c.segments[1] === lower).map((c) => c.span)));
-      const rest = envSpan ? text.slice(step.span.start, envSpan.start) + text.slice(envSpan.end, step.span.end) : text.slice(step.span.start, step.span.end);
+      const envSpan = step.env
+        ? {
+            start: step.env.keySpan.start,
+            end: Math.max(...step.env.entries.map((e) => e.span.end), step.env.keySpan.end),
+          }
+        : undefined;
+      const rewrites = (step.env?.entries ?? []).flatMap((e) =>
+        (e.value?.expressions ?? []).flatMap((x) =>
+          x.contexts.filter((c) => c.segments[0] === 'env' && c.segments[1] === lower).map((c) => c.span),
+        ),
+      );
+      const rest = envSpan
+        ? text.slice(step.span.start, envSpan.start) + text.slice(envSpan.end, step.span.end)
+        : text.slice(step.span.start, step.span.end);
       // Container actions (`docker://`) get the step's whole environment too.
       const actionMayRead = !!step.uses && !ENV_AGNOSTIC_ACTIONS.test(step.uses.slug ?? '');
       const runsTool = !!step.run && scriptMayReadImplicitly(step.run.text, name);
@@ -42,7 +54,13 @@ export function stepsUsingWorkflowEnv(wf: Workflow, name: string, text: string):
  * Removes `entry` from the workflow env: and declares it, with `value` (an expression such as `${{ secrets.X }}`),
  * on each step that uses it. `env.NAME` in those steps' own env: blocks becomes the expression itself.
  */
-export function moveWorkflowEnvToSteps(text: string, wf: Workflow, entry: KeyValue, value: string, title?: string): Fix | undefined {
+export function moveWorkflowEnvToSteps(
+  text: string,
+  wf: Workflow,
+  entry: KeyValue,
+  value: string,
+  title?: string,
+): Fix | undefined {
   const entries = wf.env?.entries ?? [];
   // The last entry takes the `env:` key with it.
   const removal = entries.length === 1 ? pairLinesSpan(text, wf.env!.pair) : pairLinesSpan(text, entry.pair);
@@ -60,7 +78,11 @@ export function moveWorkflowEnvToSteps(text: string, wf: Workflow, entry: KeyVal
   }
   const n = uses.length;
   return {
-    title: title ?? (n ? `Move ${entry.name} to the ${n} step${n === 1 ? '' : 's'} that use${n === 1 ? 's' : ''} it` : `Remove ${entry.name}: no step uses it`),
+    title:
+      title ??
+      (n
+        ? `Move ${entry.name} to the ${n} step${n === 1 ? '' : 's'} that use${n === 1 ? 's' : ''} it`
+        : `Remove ${entry.name}: no step uses it`),
     safety: 'unsafe',
     isPreferred: true,
     edits,

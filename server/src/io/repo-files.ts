@@ -55,7 +55,10 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
       realBase ??= realpathSync(base);
       const real = realpathSync(abs);
       const stat = statSync(real);
-      text = inside(real, realBase) && stat.isFile() && stat.size <= MAX_CALLEE_BYTES ? readFileSync(real, 'utf8') : undefined;
+      text =
+        inside(real, realBase) && stat.isFile() && stat.size <= MAX_CALLEE_BYTES
+          ? readFileSync(real, 'utf8')
+          : undefined;
     } catch {
       text = undefined;
     }

@@ -57,7 +57,13 @@ export interface ActionKnowledge {
 }
 
 /** The JSON files, by name, for the schema test and the coverage script. */
-export const KB_FILES: Record<string, { actions: Record<string, unknown> }> = { github, toolchains, automation, publishing, community };
+export const KB_FILES: Record<string, { actions: Record<string, unknown> }> = {
+  github,
+  toolchains,
+  automation,
+  publishing,
+  community,
+};
 
 const ENTRIES = new Map<string, ActionKnowledge>();
 for (const file of Object.values(KB_FILES)) {

@@ -1,5 +1,10 @@
 // Code actions: one quick-fix per fix of each finding under the cursor, a suppression comment, and fix-all.
-import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit as LspTextEdit } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type TextEdit as LspTextEdit,
+} from 'vscode-languageserver/node';
 import type { Finding, Span, TextEdit } from '../engine/types';
 import { fixAll } from '../fixes/apply';
 import { repoFileReader } from '../io/repo-files';
@@ -31,7 +36,9 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, target
           diagnostics: [diagnostic],
           isPreferred: fix.isPreferred === true,
           edit: { changes: { [uri]: toLspEdits(snapshot.lines, fix.edits) } },
-          command: fix.followUp ? { title: fix.title, command: fix.followUp.command, arguments: fix.followUp.args } : undefined,
+          command: fix.followUp
+            ? { title: fix.title, command: fix.followUp.command, arguments: fix.followUp.args }
+            : undefined,
         });
       }
       const suppress = suppressionEdit(snapshot.text, snapshot.lines, f, snapshot.analysis.result.model?.root);
@@ -48,9 +55,17 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, target
 
   // Fix-all re-analyses after each pass: only when a source action is asked for by kind (save actions, the Source
   // Action menu), never for the lightbulb's unfiltered request on every cursor move, and only on small documents.
-  if (small && only && wants(FIX_ALL_KIND) && snapshot.analysis.result.findings.some((f) => f.fixes.some((x) => x.safety === 'safe'))) {
+  if (
+    small &&
+    only &&
+    wants(FIX_ALL_KIND) &&
+    snapshot.analysis.result.findings.some((f) => f.fixes.some((x) => x.safety === 'safe'))
+  ) {
     const readFile = target.repoRoot ? repoFileReader(target.repoRoot) : undefined;
-    const fixed = fixAll({ path: target.relPath, text: snapshot.text, config: target.config, kind: target.kind, readFile }, { safeOnly: true });
+    const fixed = fixAll(
+      { path: target.relPath, text: snapshot.text, config: target.config, kind: target.kind, readFile },
+      { safeOnly: true },
+    );
     if (fixed.text !== snapshot.text) {
       actions.push({
         title: `Fix all safe Flowguard issues (${fixed.applied.length})`,
@@ -72,7 +87,8 @@ export function minimalEdit(before: string, after: string): TextEdit {
   const max = Math.min(before.length, after.length);
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let end = 0;
-  while (end < max - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  while (end < max - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end))
+    end++;
   return { span: { start, end: before.length - end }, newText: after.slice(start, after.length - end) };
 }
 
@@ -84,7 +100,12 @@ export function minimalEdit(before: string, after: string): TextEdit {
  * text (and in a folded `>` script it would comment out the next command), so the comment goes on its own line above
  * the key that holds the script, which the engine honours for every finding in that block.
  */
-export function suppressionEdit(text: string, lines: LineIndex, f: Finding, root?: Node): (TextEdit & { forBlock: boolean }) | undefined {
+export function suppressionEdit(
+  text: string,
+  lines: LineIndex,
+  f: Finding,
+  root?: Node,
+): (TextEdit & { forBlock: boolean }) | undefined {
   const line = lines.positionAt(f.span.start).line;
   const comment = `# flowguard: ignore[${f.ruleId}]`;
   const keyLine = blockScalarKeyLine(lines, line);

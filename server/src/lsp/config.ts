@@ -2,7 +2,16 @@
 // `flowguard.*` settings merged over it. A broken .flowguard.yml is reported on the file itself, never silently dropped.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CONFIG_FILE_NAMES, DEFAULT_CONFIG, parseConfig, SECRET_STORES, type ConfigProblem, type FlowguardConfig, type RuleSetting, type SecretStoreKind } from '../engine/config';
+import {
+  CONFIG_FILE_NAMES,
+  DEFAULT_CONFIG,
+  parseConfig,
+  SECRET_STORES,
+  type ConfigProblem,
+  type FlowguardConfig,
+  type RuleSetting,
+  type SecretStoreKind,
+} from '../engine/config';
 import { SEVERITIES, type Severity } from '../engine/types';
 
 /** The `flowguard` settings section the client sends through workspace/configuration. */
@@ -25,20 +34,34 @@ export function sanitizeSettings(raw: unknown, warn: (message: string) => void):
   if (r.rules && typeof r.rules === 'object') {
     for (const [id, value] of Object.entries(r.rules as Record<string, unknown>)) {
       if (value === 'off' || SEVERITIES.includes(value as Severity)) rules[id] = value as RuleSetting;
-      else warn(`flowguard.rules.${id}: expected "off" or a severity (${SEVERITIES.join(', ')}), got ${JSON.stringify(value)}; ignored.`);
+      else
+        warn(
+          `flowguard.rules.${id}: expected "off" or a severity (${SEVERITIES.join(', ')}), got ${JSON.stringify(value)}; ignored.`,
+        );
     }
   }
   const minSeverity = SEVERITIES.includes(r.minSeverity as Severity) ? (r.minSeverity as Severity) : undefined;
-  if (r.minSeverity !== undefined && r.minSeverity !== null && r.minSeverity !== '' && !minSeverity) warn(`flowguard.minSeverity: unknown severity ${JSON.stringify(r.minSeverity)}; ignored.`);
-  const secretStore = SECRET_STORES.includes(r.secretStore as SecretStoreKind) ? (r.secretStore as SecretStoreKind) : undefined;
-  if (r.secretStore !== undefined && r.secretStore !== null && r.secretStore !== '' && !secretStore) warn(`flowguard.secretStore: unknown store ${JSON.stringify(r.secretStore)} (${SECRET_STORES.join(', ')}); ignored.`);
+  if (r.minSeverity !== undefined && r.minSeverity !== null && r.minSeverity !== '' && !minSeverity)
+    warn(`flowguard.minSeverity: unknown severity ${JSON.stringify(r.minSeverity)}; ignored.`);
+  const secretStore = SECRET_STORES.includes(r.secretStore as SecretStoreKind)
+    ? (r.secretStore as SecretStoreKind)
+    : undefined;
+  if (r.secretStore !== undefined && r.secretStore !== null && r.secretStore !== '' && !secretStore)
+    warn(
+      `flowguard.secretStore: unknown store ${JSON.stringify(r.secretStore)} (${SECRET_STORES.join(', ')}); ignored.`,
+    );
   return { enable: r.enable !== false, rules, minSeverity, secretStore };
 }
 
 /** Settings win over the file: they are what the user chose in this editor. */
 export function mergeConfig(file: FlowguardConfig, settings: ClientSettings): FlowguardConfig {
   const secretStore = settings.secretStore ? { ...file.secretStore, provider: settings.secretStore } : file.secretStore;
-  return { ...file, rules: { ...file.rules, ...settings.rules }, minSeverity: settings.minSeverity ?? file.minSeverity, secretStore };
+  return {
+    ...file,
+    rules: { ...file.rules, ...settings.rules },
+    minSeverity: settings.minSeverity ?? file.minSeverity,
+    secretStore,
+  };
 }
 
 export interface LoadedFileConfig {
@@ -81,7 +104,18 @@ export class ConfigFiles {
         try {
           text = readFileSync(file, 'utf8');
         } catch (err) {
-          return { file, config: DEFAULT_CONFIG, problems: [{ message: `Cannot read ${name}: ${(err as Error).message}`, span: { start: 0, end: 0 }, line: 0, character: 0 }] };
+          return {
+            file,
+            config: DEFAULT_CONFIG,
+            problems: [
+              {
+                message: `Cannot read ${name}: ${(err as Error).message}`,
+                span: { start: 0, end: 0 },
+                line: 0,
+                character: 0,
+              },
+            ],
+          };
         }
       }
       const { config, problems } = parseConfig(text);
@@ -102,7 +136,11 @@ export function isConfigFile(path: string): boolean {
 export function rootFor(path: string, folders: readonly string[]): string {
   let best: string | undefined;
   for (const f of folders) {
-    if ((path.startsWith(f.endsWith('/') || f.endsWith('\\') ? f : f + '/') || path.startsWith(f + '\\')) && (!best || f.length > best.length)) best = f;
+    if (
+      (path.startsWith(f.endsWith('/') || f.endsWith('\\') ? f : f + '/') || path.startsWith(f + '\\')) &&
+      (!best || f.length > best.length)
+    )
+      best = f;
   }
   if (best) return best;
   let dir = dirname(path);

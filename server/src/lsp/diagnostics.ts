@@ -17,7 +17,13 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   info: DiagnosticSeverity.Hint,
 };
 
-export function findingDiagnostic(uri: string, lines: LineIndex, f: Finding, version: number, index: number): Diagnostic {
+export function findingDiagnostic(
+  uri: string,
+  lines: LineIndex,
+  f: Finding,
+  version: number,
+  index: number,
+): Diagnostic {
   const data: FindingDiagnosticData = { ruleId: f.ruleId, version, index };
   return {
     range: spanToRange(lines, f.span),
@@ -26,12 +32,20 @@ export function findingDiagnostic(uri: string, lines: LineIndex, f: Finding, ver
     codeDescription: { href: ruleDocsUrl(f.ruleId) },
     source: SOURCE,
     message: f.message,
-    relatedInformation: f.related?.map((r) => ({ location: { uri, range: spanToRange(lines, r.span) }, message: r.message })),
+    relatedInformation: f.related?.map((r) => ({
+      location: { uri, range: spanToRange(lines, r.span) },
+      message: r.message,
+    })),
     data,
   };
 }
 
-export function analysisDiagnostics(uri: string, lines: LineIndex, analysis: DocumentAnalysis, version: number): Diagnostic[] {
+export function analysisDiagnostics(
+  uri: string,
+  lines: LineIndex,
+  analysis: DocumentAnalysis,
+  version: number,
+): Diagnostic[] {
   const { result } = analysis;
   const out: Diagnostic[] = result.problems.map((p) => ({
     range: spanToRange(lines, p.span),

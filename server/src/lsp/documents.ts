@@ -75,7 +75,9 @@ export class DocumentAnalyzer {
     entry.job = undefined;
     const run = () => {
       entry.timer = undefined;
-      void this.run(doc.uri, generation).catch((err) => this.host.log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`));
+      void this.run(doc.uri, generation).catch((err) =>
+        this.host.log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`),
+      );
     };
     if (delayMs > 0) entry.timer = setTimeout(run, delayMs);
     else run();
@@ -146,7 +148,13 @@ export class DocumentAnalyzer {
       return;
     }
     const entry = this.entry(uri);
-    const job = this.worker.analyse({ relPath: target.relPath, text, config: target.config, kind: target.kind, repoRoot: target.repoRoot });
+    const job = this.worker.analyse({
+      relPath: target.relPath,
+      text,
+      config: target.config,
+      kind: target.kind,
+      repoRoot: target.repoRoot,
+    });
     entry.job = job;
     try {
       const analysis = await job.promise;
@@ -156,7 +164,8 @@ export class DocumentAnalyzer {
       this.host.done(doc, snapshot);
     } catch (err) {
       if (this.isStale(uri, generation, version)) return;
-      const reason = err instanceof JobCancelled ? err.message : `analysis failed: ${(err as Error).message.split('\n')[0]}`;
+      const reason =
+        err instanceof JobCancelled ? err.message : `analysis failed: ${(err as Error).message.split('\n')[0]}`;
       this.host.log(`${uri}: ${reason}`);
       this.host.done(doc, undefined, reason);
     } finally {
@@ -167,7 +176,10 @@ export class DocumentAnalyzer {
   private analyseHere(doc: TextDocument, target: Target): Snapshot {
     const text = doc.getText();
     const readFile = target.repoRoot ? this.host.reader?.(target.repoRoot) : undefined;
-    const analysis = analyseText({ relPath: target.relPath, text, config: target.config, kind: target.kind, repoRoot: target.repoRoot }, readFile);
+    const analysis = analyseText(
+      { relPath: target.relPath, text, config: target.config, kind: target.kind, repoRoot: target.repoRoot },
+      readFile,
+    );
     const snapshot = { version: doc.version, text, lines: new LineIndex(text), analysis };
     this.entry(doc.uri).latest = snapshot;
     return snapshot;

@@ -13,7 +13,13 @@ export function uriToPath(uri: string): string | undefined {
 export function pathToUri(path: string): string {
   let p = path.replace(/\\/g, '/');
   if (/^[A-Za-z]:/.test(p)) p = `/${p[0].toLowerCase()}${p.slice(1)}`;
-  return 'file://' + p.split('/').map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
+  return (
+    'file://' +
+    p
+      .split('/')
+      .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+      .join('/')
+  );
 }
 
 /** `path` relative to `root` with forward slashes, or undefined when it is outside root. */

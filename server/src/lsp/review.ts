@@ -17,7 +17,11 @@ export interface ReviewHost {
   configFor(uri: string): Promise<FlowguardConfig | undefined>;
 }
 
-export async function handleReview(params: ReviewParams, host: ReviewHost, isCancelled: () => boolean): Promise<ReviewResult> {
+export async function handleReview(
+  params: ReviewParams,
+  host: ReviewHost,
+  isCancelled: () => boolean,
+): Promise<ReviewResult> {
   const result: ReviewResult = { files: [] };
   const reports: FileReport[] = [];
   for (const uri of params.uris) {
@@ -35,7 +39,12 @@ export async function handleReview(params: ReviewParams, host: ReviewHost, isCan
     result.files.push({ uri, facts: analysis.model ? reviewFacts(analysis.model) : undefined });
     if (!analysis.kind) continue;
     const relative = params.srcRoot && uri.startsWith(params.srcRoot) ? uri.slice(params.srcRoot.length) : undefined;
-    reports.push({ path: relative ? decodeURIComponent(relative) : path, uri: relative ?? uri, text, result: analysis });
+    reports.push({
+      path: relative ? decodeURIComponent(relative) : path,
+      uri: relative ?? uri,
+      text,
+      result: analysis,
+    });
   }
   if (params.sarif) result.sarif = renderSarif({ toolVersion: version, files: reports, srcRoot: params.srcRoot });
   return result;

@@ -66,7 +66,10 @@ export function findCandidates(req: ScanRequest): { candidates: Candidate[]; loo
   return { candidates, looked };
 }
 
-export function scan(req: ScanRequest, onProgress: (done: number, total: number) => void): { files: FileFindings[]; scanned: number } {
+export function scan(
+  req: ScanRequest,
+  onProgress: (done: number, total: number) => void,
+): { files: FileFindings[]; scanned: number } {
   const { candidates, looked } = findCandidates(req);
   const files: FileFindings[] = [];
   const readers = new Map<string, RepoFileReader>();

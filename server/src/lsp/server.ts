@@ -41,7 +41,15 @@ import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-histo
 import { analyseText } from './analysis';
 import { codeActions } from './codeActions';
 import { lenses } from './codeLens';
-import { ConfigFiles, DEFAULT_SETTINGS, isConfigFile, mergeConfig, rootFor, sanitizeSettings, type ClientSettings } from './config';
+import {
+  ConfigFiles,
+  DEFAULT_SETTINGS,
+  isConfigFile,
+  mergeConfig,
+  rootFor,
+  sanitizeSettings,
+  type ClientSettings,
+} from './config';
 import { analysisDiagnostics, configDiagnostics, stoppedDiagnostic } from './diagnostics';
 import { DocumentAnalyzer, WORKER_THRESHOLD, type Snapshot, type Target } from './documents';
 import { hover } from './hover';
@@ -130,7 +138,9 @@ export function startServer(kind: ServerKind): Connection {
       }
       if (loaded.problems.length && !warnedConfig.has(uri)) {
         warnedConfig.add(uri);
-        void connection.window.showWarningMessage(`Flowguard: ${basename(loaded.file)} is invalid (${loaded.problems.length} problem(s)); defaults are used until it is fixed.`);
+        void connection.window.showWarningMessage(
+          `Flowguard: ${basename(loaded.file)} is invalid (${loaded.problems.length} problem(s)); defaults are used until it is fixed.`,
+        );
       } else if (!loaded.problems.length) warnedConfig.delete(uri);
     }
     return loaded.config;
@@ -143,7 +153,14 @@ export function startServer(kind: ServerKind): Connection {
       if (languageId !== 'github-actions-workflow') return undefined;
       const root = folders[0];
       const settings = root !== undefined ? await settingsFor(root) : pushedSettings;
-      return settings.enable ? { root: root ?? '', relPath: uri, config: mergeConfig(root !== undefined ? fileConfig(root) : DEFAULT_CONFIG, settings), kind: 'workflow' } : undefined;
+      return settings.enable
+        ? {
+            root: root ?? '',
+            relPath: uri,
+            config: mergeConfig(root !== undefined ? fileConfig(root) : DEFAULT_CONFIG, settings),
+            kind: 'workflow',
+          }
+        : undefined;
     }
     if (isConfigFile(path)) return undefined;
     const root = rootFor(path, folders);
@@ -164,7 +181,9 @@ export function startServer(kind: ServerKind): Connection {
     else notified.delete(uri);
     const generation = (generations.get(uri) ?? 0) + 1;
     generations.set(uri, generation);
-    const params: FindingsChangedParams = findings ? { ...findings, generation } : { uri, generation, findings: [], problems: 0, removed: true };
+    const params: FindingsChangedParams = findings
+      ? { ...findings, generation }
+      : { uri, generation, findings: [], problems: 0, removed: true };
     void connection.sendNotification(FINDINGS_CHANGED_METHOD, params);
   }
 
@@ -176,18 +195,27 @@ export function startServer(kind: ServerKind): Connection {
     log,
     done(doc, snapshot, stoppedReason) {
       if (!snapshot) {
-        void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: stoppedReason ? [stoppedDiagnostic(stoppedReason)] : [] });
+        void connection.sendDiagnostics({
+          uri: doc.uri,
+          version: doc.version,
+          diagnostics: stoppedReason ? [stoppedDiagnostic(stoppedReason)] : [],
+        });
         if (!stoppedReason) notifyFindings(doc.uri, undefined);
         return;
       }
       publish(doc.uri, snapshot);
-      for (const e of snapshot.analysis.result.ruleErrors) connection.console.error(`rule ${e.ruleId} failed on ${doc.uri}: ${e.message}`);
+      for (const e of snapshot.analysis.result.ruleErrors)
+        connection.console.error(`rule ${e.ruleId} failed on ${doc.uri}: ${e.message}`);
       void markLeaks(doc.uri, snapshot);
     },
   });
 
   function publish(uri: string, snapshot: Snapshot): void {
-    void connection.sendDiagnostics({ uri, version: snapshot.version, diagnostics: analysisDiagnostics(uri, snapshot.lines, snapshot.analysis, snapshot.version) });
+    void connection.sendDiagnostics({
+      uri,
+      version: snapshot.version,
+      diagnostics: analysisDiagnostics(uri, snapshot.lines, snapshot.analysis, snapshot.version),
+    });
     notifyFindings(uri, summarise(uri, snapshot.text, snapshot.analysis, 0, snapshot.lines));
   }
 
@@ -200,7 +228,8 @@ export function startServer(kind: ServerKind): Connection {
     if (!path || !gitRoot) return;
     const marked = await markLeakedSecrets(snapshot.analysis.result, gitRoot, snapshot.text, path);
     // Only while this is still the document's current version: an edit since then has its own analysis.
-    if (marked > 0 && analyzer.lastSnapshot(uri) === snapshot && documents.get(uri)?.version === snapshot.version) publish(uri, snapshot);
+    if (marked > 0 && analyzer.lastSnapshot(uri) === snapshot && documents.get(uri)?.version === snapshot.version)
+      publish(uri, snapshot);
   }
 
   function reanalyseAll(): void {
@@ -222,22 +251,36 @@ export function startServer(kind: ServerKind): Connection {
     pushedSettings = sanitizeSettings(options.settings, (m) => connection.console.warn(m));
     workspaceTrusted = options.workspaceTrusted !== false;
     const wsFolders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
-    folders = wsFolders ?? (params.rootUri ? [uriToPath(params.rootUri)].filter((p): p is string => !!p) : params.rootPath ? [params.rootPath] : []);
+    folders =
+      wsFolders ??
+      (params.rootUri
+        ? [uriToPath(params.rootUri)].filter((p): p is string => !!p)
+        : params.rootPath
+          ? [params.rootPath]
+          : []);
     pullsConfiguration = params.capabilities.workspace?.configuration === true;
     canCreateProgress = params.capabilities.window?.workDoneProgress === true;
-    const watchDynamically = !options.clientWatchesFiles && params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    const configDynamically = pullsConfiguration && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    const watchDynamically =
+      !options.clientWatchesFiles && params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    const configDynamically =
+      pullsConfiguration && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     connection.onInitialized(() => {
-      if (configDynamically) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'flowguard' });
+      if (configDynamically)
+        void connection.client.register(DidChangeConfigurationNotification.type, { section: 'flowguard' });
       if (watchDynamically) {
         void connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: ['**/.flowguard.{yml,yaml}', '**/.github/workflows/*.{yml,yaml}', '**/action.{yml,yaml}'].map((globPattern) => ({ globPattern })),
+          watchers: ['**/.flowguard.{yml,yaml}', '**/.github/workflows/*.{yml,yaml}', '**/action.{yml,yaml}'].map(
+            (globPattern) => ({ globPattern }),
+          ),
         });
       }
       if (params.capabilities.workspace?.workspaceFolders) {
         connection.workspace.onDidChangeWorkspaceFolders((e) => {
           const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
-          folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p)];
+          folders = [
+            ...folders.filter((f) => !removed.has(f)),
+            ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p),
+          ];
           settingsByRoot.clear();
           configFiles.invalidate();
           reanalyseAll();
@@ -257,7 +300,10 @@ export function startServer(kind: ServerKind): Connection {
   });
 
   connection.onDidChangeConfiguration((change) => {
-    if (!pullsConfiguration) pushedSettings = sanitizeSettings((change.settings as { flowguard?: unknown } | undefined)?.flowguard, (m) => connection.console.warn(m));
+    if (!pullsConfiguration)
+      pushedSettings = sanitizeSettings((change.settings as { flowguard?: unknown } | undefined)?.flowguard, (m) =>
+        connection.console.warn(m),
+      );
     settingsByRoot.clear();
     reanalyseAll();
   });
@@ -292,7 +338,21 @@ export function startServer(kind: ServerKind): Connection {
     const text = target ? (readDocument(path) ?? '') : '';
     // Large closed files are left to the next workspace scan rather than blocking the server here.
     if (!target || text.length >= WORKER_THRESHOLD || documents.get(uri)) return;
-    notifyFindings(uri, summarise(uri, text, analyseText({ relPath: target.relPath, text, config: target.config, kind: target.kind, repoRoot: target.repoRoot }), 0));
+    notifyFindings(
+      uri,
+      summarise(
+        uri,
+        text,
+        analyseText({
+          relPath: target.relPath,
+          text,
+          config: target.config,
+          kind: target.kind,
+          repoRoot: target.repoRoot,
+        }),
+        0,
+      ),
+    );
   }
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
@@ -347,21 +407,35 @@ export function startServer(kind: ServerKind): Connection {
   connection.onRequest(WORKSPACE_FINDINGS_METHOD, async (params: WorkspaceFindingsParams | undefined, token) => {
     const started = Date.now();
     const generationsAtStart = new Map(generations);
-    const roots = (params?.folders?.map(uriToPath).filter((p): p is string => !!p) ?? folders);
+    const roots = params?.folders?.map(uriToPath).filter((p): p is string => !!p) ?? folders;
     const req: ScanRequest = {
-      roots: await Promise.all(roots.map(async (root) => ({ root, config: mergeConfig(fileConfig(root), await settingsFor(root)) }))),
+      roots: await Promise.all(
+        roots.map(async (root) => ({ root, config: mergeConfig(fileConfig(root), await settingsFor(root)) })),
+      ),
       exclude: params?.exclude ?? [],
-      skip: documents.all().map((d) => uriToPath(d.uri)).filter((p): p is string => !!p),
+      skip: documents
+        .all()
+        .map((d) => uriToPath(d.uri))
+        .filter((p): p is string => !!p),
     };
     // The client's own token when it sent one; otherwise a server-created progress, which the user can cancel too.
-    const created = params?.workDoneToken === undefined && canCreateProgress ? await connection.window.createWorkDoneProgress() : undefined;
+    const created =
+      params?.workDoneToken === undefined && canCreateProgress
+        ? await connection.window.createWorkDoneProgress()
+        : undefined;
     const progress: WorkDoneProgressReporter = created ?? connection.languages.attachWorkDoneProgress(params ?? {});
     progress.begin('Flowguard: scanning workflows', 0, undefined, true);
-    const report = (done: number, total: number) => progress.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`);
+    const report = (done: number, total: number) =>
+      progress.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`);
     try {
       let out: { files: FileFindings[]; scanned: number };
       if (script) {
-        const job = runWorkerJob<{ files: FileFindings[]; scanned: number }>(script, { type: 'scan', req }, SCAN_TIMEOUT_MS, report);
+        const job = runWorkerJob<{ files: FileFindings[]; scanned: number }>(
+          script,
+          { type: 'scan', req },
+          SCAN_TIMEOUT_MS,
+          report,
+        );
         token.onCancellationRequested(() => job.cancel());
         created?.token.onCancellationRequested(() => job.cancel());
         out = await job.promise;
@@ -375,10 +449,17 @@ export function startServer(kind: ServerKind): Connection {
       // that analysis is then announced whatever it finds (the client replaces its store with this answer).
       for (const doc of documents.all()) {
         const snapshot = analyzer.lastSnapshot(doc.uri);
-        if (snapshot) out.files.push(summarise(doc.uri, snapshot.text, snapshot.analysis, generations.get(doc.uri) ?? 0, snapshot.lines));
+        if (snapshot)
+          out.files.push(
+            summarise(doc.uri, snapshot.text, snapshot.analysis, generations.get(doc.uri) ?? 0, snapshot.lines),
+          );
         if (snapshot?.version !== doc.version) notified.delete(doc.uri);
       }
-      const result: WorkspaceFindingsResult = { files: out.files, scanned: out.scanned + documents.all().length, durationMs: Date.now() - started };
+      const result: WorkspaceFindingsResult = {
+        files: out.files,
+        scanned: out.scanned + documents.all().length,
+        durationMs: Date.now() - started,
+      };
       return result;
     } catch (err) {
       if (err instanceof JobCancelled && (token.isCancellationRequested || created?.token.isCancellationRequested)) {

@@ -8,7 +8,13 @@ import { spanToRange } from './convert';
 
 const CATEGORY_OF = new Map<string, Category>(ALL_RULES.map((r) => [r.meta.id, r.meta.category]));
 
-export function summarise(uri: string, text: string, analysis: DocumentAnalysis, generation: number, lines = new LineIndex(text)): FileFindings {
+export function summarise(
+  uri: string,
+  text: string,
+  analysis: DocumentAnalysis,
+  generation: number,
+  lines = new LineIndex(text),
+): FileFindings {
   const { result } = analysis;
   return {
     uri,

@@ -51,7 +51,10 @@ export function runWorkerJob<T>(
     clearTimeout(timer);
     void worker.terminate();
   };
-  const timer = setTimeout(() => finish(() => settle!.reject(new JobCancelled(`stopped after ${Math.round(timeoutMs / 1000)} s`))), timeoutMs);
+  const timer = setTimeout(
+    () => finish(() => settle!.reject(new JobCancelled(`stopped after ${Math.round(timeoutMs / 1000)} s`))),
+    timeoutMs,
+  );
   worker.on('message', (reply: WorkerReply) => {
     if (reply.type === 'progress') onProgress?.(reply.done, reply.total);
     else if (reply.type === 'error') finish(() => settle!.reject(new Error(reply.message)));
@@ -83,7 +86,10 @@ export class AnalysisWorker {
   private running?: QueuedAnalysis & { timer: NodeJS.Timeout; graceTimer?: NodeJS.Timeout };
   private readonly queue: QueuedAnalysis[] = [];
 
-  constructor(private readonly script: string, private readonly timeoutMs: number) {}
+  constructor(
+    private readonly script: string,
+    private readonly timeoutMs: number,
+  ) {}
 
   analyse(request: AnalyseRequest, timeoutMs = this.timeoutMs): WorkerJob<DocumentAnalysis> {
     let job!: QueuedAnalysis;
@@ -108,7 +114,11 @@ export class AnalysisWorker {
     job.reject(new JobCancelled(reason));
     const queued = this.queue.indexOf(job);
     if (queued !== -1) this.queue.splice(queued, 1);
-    else if (this.running === job) this.running.graceTimer = setTimeout(() => this.running === job && this.restart(), AnalysisWorker.ABANDON_GRACE_MS);
+    else if (this.running === job)
+      this.running.graceTimer = setTimeout(
+        () => this.running === job && this.restart(),
+        AnalysisWorker.ABANDON_GRACE_MS,
+      );
   }
 
   private next(): void {

@@ -51,7 +51,16 @@ export function buildAction(parsed: ParsedYaml, path: string): ActionMetadata | 
         const name = keyName(p);
         const keySpan = spanOf(p.key as Node);
         const node = resolveAlias(p.value) ?? undefined;
-        const input: ActionInput | undefined = name && keySpan ? { name, keySpan, node, default: scalarAt(node, 'default', text), required: scalarAt(node, 'required', text) } : undefined;
+        const input: ActionInput | undefined =
+          name && keySpan
+            ? {
+                name,
+                keySpan,
+                node,
+                default: scalarAt(node, 'default', text),
+                required: scalarAt(node, 'required', text),
+              }
+            : undefined;
         return input;
       })
       .filter((i): i is ActionInput => !!i),

@@ -1,7 +1,22 @@
 // Building blocks shared by the workflow and action models. Every value keeps its YAML node and source span.
 import type { Span } from '../engine/types';
 import { findExpressions, type ExpressionOccurrence } from '../expressions/parse';
-import { isMap, isScalar, isSeq, keyName, mapGet, mapGetPair, mapPairs, pairSpan, resolveAlias, scalarString, seqItems, spanOf, type Node, type Pair } from '../yaml/parse';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  keyName,
+  mapGet,
+  mapGetPair,
+  mapPairs,
+  pairSpan,
+  resolveAlias,
+  scalarString,
+  seqItems,
+  spanOf,
+  type Node,
+  type Pair,
+} from '../yaml/parse';
 
 /** A scalar value with its position. `text` is the parsed value; `span` covers the source (with quotes). */
 export interface ScalarValue {
@@ -130,7 +145,10 @@ export function permissions(parent: unknown, text: string): Permissions | undefi
 
 export function stringList(node: unknown, text: string): ScalarValue[] {
   const n = resolveAlias(node);
-  if (isSeq(n)) return seqItems(n).map((i) => scalarValue(i, text)).filter((v): v is ScalarValue => !!v);
+  if (isSeq(n))
+    return seqItems(n)
+      .map((i) => scalarValue(i, text))
+      .filter((v): v is ScalarValue => !!v);
   const one = scalarValue(n, text);
   return one ? [one] : [];
 }

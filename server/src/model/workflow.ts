@@ -1,8 +1,31 @@
 // Typed model of a GitHub Actions workflow. Built once per analysis; rules read it, never the raw YAML.
 import type { Span } from '../engine/types';
 import type { ParsedYaml } from '../yaml/parse';
-import { isMap, isScalar, isSeq, keyName, mapGet, mapGetPair, mapPairs, resolveAlias, seqItems, spanOf, type Node, type Pair } from '../yaml/parse';
-import { block, keySpanOf, permissions, scalarAt, scalarValue, stringList, type Block, type Permissions, type ScalarValue } from './common';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  keyName,
+  mapGet,
+  mapGetPair,
+  mapPairs,
+  resolveAlias,
+  seqItems,
+  spanOf,
+  type Node,
+  type Pair,
+} from '../yaml/parse';
+import {
+  block,
+  keySpanOf,
+  permissions,
+  scalarAt,
+  scalarValue,
+  stringList,
+  type Block,
+  type Permissions,
+  type ScalarValue,
+} from './common';
 import { parseUses, type UsesRef } from './uses';
 
 export interface Trigger {
@@ -122,14 +145,20 @@ export function buildWorkflow(parsed: ParsedYaml, path: string): Workflow | unde
     onKeySpan: keySpanOf(root, 'on'),
     permissions: permissions(root, text),
     env: block(root, 'env', text),
-    concurrency: concurrencyPair ? { keySpan: spanOf(concurrencyPair.key as Node)!, node: resolveAlias(concurrencyPair.value) ?? undefined } : undefined,
+    concurrency: concurrencyPair
+      ? { keySpan: spanOf(concurrencyPair.key as Node)!, node: resolveAlias(concurrencyPair.value) ?? undefined }
+      : undefined,
     defaultsShell,
     jobs,
     jobsKeySpan: keySpanOf(root, 'jobs'),
     inputs: buildInputs(triggers),
     declaredSecrets: triggers
       .filter((t) => t.event === 'workflow_call')
-      .flatMap((t) => mapPairs(mapGet(t.config, 'secrets')).map((p) => keyName(p)).filter((n): n is string => !!n)),
+      .flatMap((t) =>
+        mapPairs(mapGet(t.config, 'secrets'))
+          .map((p) => keyName(p))
+          .filter((n): n is string => !!n),
+      ),
   };
 }
 
@@ -218,7 +247,9 @@ function buildJob(pair: Pair<Node, Node | null>, text: string, workflowShell: st
         : { keySpan: environmentKey, name: scalarValue(envNode, text) }
       : undefined,
     timeoutMinutes: scalarAt(node, 'timeout-minutes', text),
-    concurrency: concurrencyPair ? { keySpan: spanOf(concurrencyPair.key as Node)!, node: resolveAlias(concurrencyPair.value) ?? undefined } : undefined,
+    concurrency: concurrencyPair
+      ? { keySpan: spanOf(concurrencyPair.key as Node)!, node: resolveAlias(concurrencyPair.value) ?? undefined }
+      : undefined,
     strategy: mapGet(node, 'strategy'),
     outputs: block(node, 'outputs', text),
     defaultsShell,

@@ -56,9 +56,16 @@ export function renderJson(report: ScanReport): string {
     findings: view.entries.length,
     suppressed: view.file.result.suppressed,
     ...(view.file.skipped ? { skipped: view.file.skipped } : {}),
-    ...(view.file.applied ? { fixesApplied: view.file.applied.map((a) => ({ ...a, title: view.redactor.scrub(a.title) })) } : {}),
+    ...(view.file.applied
+      ? { fixesApplied: view.file.applied.map((a) => ({ ...a, title: view.redactor.scrub(a.title) })) }
+      : {}),
     ...(view.file.result.ruleErrors.length
-      ? { ruleErrors: view.file.result.ruleErrors.map((e) => ({ ruleId: e.ruleId, message: view.redactor.scrub(firstLine(e.message)) })) }
+      ? {
+          ruleErrors: view.file.result.ruleErrors.map((e) => ({
+            ruleId: e.ruleId,
+            message: view.redactor.scrub(firstLine(e.message)),
+          })),
+        }
       : {}),
   }));
   const doc = {

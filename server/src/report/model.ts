@@ -90,8 +90,13 @@ function problemFindings(result: AnalysisResult): Finding[] {
 /** Entries of one file, in source order, with a redactor that knows the file's secret values. */
 export function viewOf(file: FileReport): FileView {
   const lines = new LineIndex(file.text);
-  const findings = [...problemFindings(file.result), ...file.result.findings].sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
-  const redactor = new SecretRedactor(file.text, findings.filter((f) => isSecretFinding(f)));
+  const findings = [...problemFindings(file.result), ...file.result.findings].sort(
+    (a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId),
+  );
+  const redactor = new SecretRedactor(
+    file.text,
+    findings.filter((f) => isSecretFinding(f)),
+  );
   const entries = findings.map((finding) => {
     const meta = ruleMeta(finding.ruleId);
     const s = lines.positionAt(finding.span.start);

@@ -22,7 +22,10 @@ export class SecretRedactor {
   /** Raw values (as written and unquoted), longest first so a value is never half-replaced by a shorter one. */
   private readonly values: Array<{ raw: string; mask: string }>;
 
-  constructor(private readonly text: string, secretFindings: readonly Finding[]) {
+  constructor(
+    private readonly text: string,
+    secretFindings: readonly Finding[],
+  ) {
     this.spans = secretFindings
       .filter((f) => f.span.end > f.span.start)
       .map((f) => {
@@ -42,7 +45,8 @@ export class SecretRedactor {
     for (const v of this.values) {
       for (let at = text.indexOf(v.raw); at !== -1; at = text.indexOf(v.raw, at + v.raw.length)) {
         const span = { start: at, end: at + v.raw.length };
-        if (!this.spans.some((s) => s.span.start < span.end && span.start < s.span.end)) this.spans.push({ span, mask: v.mask });
+        if (!this.spans.some((s) => s.span.start < span.end && span.start < s.span.end))
+          this.spans.push({ span, mask: v.mask });
       }
     }
     this.spans.sort((a, b) => a.span.start - b.span.start);

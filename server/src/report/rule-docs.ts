@@ -11,7 +11,8 @@ export function ruleHelpMarkdown(meta: RuleMeta): string {
   const parts = [`${meta.description}`, `**Risk.** ${meta.docs.risk}`, `**Remediation.** ${meta.docs.remediation}`];
   if (meta.docs.vulnerableExample) parts.push('Vulnerable:', yamlBlock(meta.docs.vulnerableExample));
   if (meta.docs.safeExample) parts.push('Safe:', yamlBlock(meta.docs.safeExample));
-  if (meta.docs.references?.length) parts.push('References:\n\n' + meta.docs.references.map((r) => `- <${r}>`).join('\n'));
+  if (meta.docs.references?.length)
+    parts.push('References:\n\n' + meta.docs.references.map((r) => `- <${r}>`).join('\n'));
   return parts.join('\n\n') + '\n';
 }
 

@@ -10,7 +10,12 @@ export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
 const INFORMATION_URI = 'https://github.com/flowguard-dev/flowguard';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { high: 'error', medium: 'warning', low: 'note', info: 'note' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
 /** GitHub code scanning reads `security-severity` (0-10) to rank alerts. */
 const SECURITY_SEVERITY: Record<Severity, string> = { high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
 const PRECISION: Record<Confidence, string> = { high: 'high', medium: 'medium', low: 'low' };
@@ -116,13 +121,20 @@ function results(view: FileView, report: ScanReport, fileIndex: number, ruleInde
                   artifactLocation: location,
                   replacements: [...fix.edits]
                     .sort((a, b) => a.span.start - b.span.start)
-                    .map((e) => ({ deletedRegion: region(view.lines, e.span), insertedContent: { text: scrub(e.newText) } })),
+                    .map((e) => ({
+                      deletedRegion: region(view.lines, e.span),
+                      insertedContent: { text: scrub(e.newText) },
+                    })),
                 },
               ],
             })),
           }
         : {}),
-      properties: { confidence: f.confidence, category: entry.category, ...view.redactor.scrubValue(f.properties ?? {}) },
+      properties: {
+        confidence: f.confidence,
+        category: entry.category,
+        ...view.redactor.scrubValue(f.properties ?? {}),
+      },
     };
   });
 }
@@ -158,7 +170,9 @@ export function renderSarif(report: ScanReport): string {
         invocations: [
           {
             executionSuccessful: scanErrors.length === 0,
-            ...(scanErrors.length + ruleFailures.length ? { toolExecutionNotifications: [...scanErrors, ...ruleFailures] } : {}),
+            ...(scanErrors.length + ruleFailures.length
+              ? { toolExecutionNotifications: [...scanErrors, ...ruleFailures] }
+              : {}),
           },
         ],
         artifacts: views.map((view, i) => {

@@ -21,7 +21,10 @@ interface Palette {
   green: Style;
 }
 
-const ansi = (code: string): Style => (s) => `\u001b[${code}m${s}\u001b[0m`;
+const ansi =
+  (code: string): Style =>
+  (s) =>
+    `\u001b[${code}m${s}\u001b[0m`;
 const plain: Style = (s) => s;
 const COLORS: Palette = {
   severity: { high: ansi('31;1'), medium: ansi('33'), low: ansi('36'), info: ansi('2') },
@@ -29,7 +32,12 @@ const COLORS: Palette = {
   bold: ansi('1'),
   green: ansi('32'),
 };
-const NO_COLORS: Palette = { severity: { high: plain, medium: plain, low: plain, info: plain }, dim: plain, bold: plain, green: plain };
+const NO_COLORS: Palette = {
+  severity: { high: plain, medium: plain, low: plain, info: plain },
+  dim: plain,
+  bold: plain,
+  green: plain,
+};
 
 export function renderText(report: ScanReport, options: TextOptions = {}): string {
   const p = options.color ? COLORS : NO_COLORS;
@@ -38,7 +46,10 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
   for (const view of views) {
     for (const entry of view.entries) out.push(renderEntry(entry, view, p), '');
     for (const err of view.file.result.ruleErrors) {
-      out.push(`${view.file.path}: ${p.severity.high('internal error')} in rule ${err.ruleId}: ${view.redactor.scrub(firstLine(err.message))}`, '');
+      out.push(
+        `${view.file.path}: ${p.severity.high('internal error')} in rule ${err.ruleId}: ${view.redactor.scrub(firstLine(err.message))}`,
+        '',
+      );
     }
   }
   out.push(...renderSummary(views, p));
@@ -59,7 +70,8 @@ function renderEntry(entry: ReportEntry, view: FileView, p: Palette): string {
     lines.push(`  ${p.dim(`related ${pos.line + 1}:${pos.character + 1}:`)} ${scrub(r.message)}`);
   }
   const preferred = f.fixes.find((x) => x.isPreferred) ?? f.fixes[0];
-  if (preferred) lines.push(`  ${p.green('fix')}${preferred.safety === 'unsafe' ? ' (review)' : ''}: ${scrub(preferred.title)}`);
+  if (preferred)
+    lines.push(`  ${p.green('fix')}${preferred.safety === 'unsafe' ? ' (review)' : ''}: ${scrub(preferred.title)}`);
   lines.push(`  ${p.dim(`docs: ${ruleDocsUrl(f.ruleId)}`)}`);
   return lines.join('\n');
 }
@@ -83,7 +95,10 @@ function codeFrame(view: FileView, start: number, end: number, p: Palette): stri
     // Long lines are cut to a window around the finding.
     if (display.length > MAX_FRAME_WIDTH) {
       const cut = Math.max(0, Math.min(caretFrom - 20, display.length - MAX_FRAME_WIDTH));
-      display = (cut > 0 ? '…' : '') + display.slice(cut, cut + MAX_FRAME_WIDTH) + (cut + MAX_FRAME_WIDTH < display.length ? '…' : '');
+      display =
+        (cut > 0 ? '…' : '') +
+        display.slice(cut, cut + MAX_FRAME_WIDTH) +
+        (cut + MAX_FRAME_WIDTH < display.length ? '…' : '');
       const shift = cut > 0 ? 1 - cut : 0;
       caretFrom = Math.max(0, caretFrom + shift);
       caretTo = Math.min(display.length, caretTo + shift);
@@ -114,21 +129,28 @@ export function renderFixLog(report: ScanReport, options: TextOptions = {}): str
 function fixLog(views: FileView[], p: Palette): string[] {
   const out: string[] = [];
   for (const v of views) {
-    for (const a of v.file.applied ?? []) out.push(`${v.file.path}: ${p.green('fixed')} ${a.ruleId}: ${v.redactor.scrub(a.title)}`);
+    for (const a of v.file.applied ?? [])
+      out.push(`${v.file.path}: ${p.green('fixed')} ${a.ruleId}: ${v.redactor.scrub(a.title)}`);
   }
   const secrets = [...new Set(views.flatMap((v) => (v.file.applied ?? []).flatMap((a) => a.secretsToCreate)))];
   if (secrets.length) {
-    out.push(`Create ${secrets.length === 1 ? 'this secret' : 'these secrets'} in your secret store: ${secrets.join(', ')}. The values were removed from the files; rotate them if they were ever committed.`);
+    out.push(
+      `Create ${secrets.length === 1 ? 'this secret' : 'these secrets'} in your secret store: ${secrets.join(', ')}. The values were removed from the files; rotate them if they were ever committed.`,
+    );
   }
   return out;
 }
 
 function renderSummary(views: FileView[], p: Palette): string[] {
   const s = summarize(views);
-  const out: string[] = views.filter((v) => v.file.skipped).map((v) => p.dim(`${v.file.path}: skipped (${v.file.skipped})`));
+  const out: string[] = views
+    .filter((v) => v.file.skipped)
+    .map((v) => p.dim(`${v.file.path}: skipped (${v.file.skipped})`));
   out.push(...fixLog(views, p));
   if (out.length) out.push('');
-  const severities = (Object.keys(s.bySeverity) as Severity[]).filter((k) => s.bySeverity[k] > 0).map((k) => p.severity[k](`${s.bySeverity[k]} ${k}`));
+  const severities = (Object.keys(s.bySeverity) as Severity[])
+    .filter((k) => s.bySeverity[k] > 0)
+    .map((k) => p.severity[k](`${s.bySeverity[k]} ${k}`));
   if (s.findings > 0) {
     out.push(
       `${p.bold(`${s.findings} finding${s.findings === 1 ? '' : 's'}`)} (${severities.join(', ')}) in ${s.filesWithFindings} of ${s.files} file${s.files === 1 ? '' : 's'}` +

@@ -57,7 +57,8 @@ export async function runSecretCommand(argv: readonly string[], io: SecretCliIO)
     const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
     const where = `${repo}${environment ? ` (environment ${environment})` : ''}`;
     if (useGh || !token) {
-      if (!(await ghAvailable(io.gh))) throw new SecretStoreError('no GITHUB_TOKEN set and the GitHub CLI (gh) is not installed');
+      if (!(await ghAvailable(io.gh)))
+        throw new SecretStoreError('no GITHUB_TOKEN set and the GitHub CLI (gh) is not installed');
       await ghSecretSet(target, name, value, io.gh);
       io.stdout(`Secret ${name} stored in ${where} with gh.\n`);
       return 0;
@@ -72,7 +73,10 @@ export async function runSecretCommand(argv: readonly string[], io: SecretCliIO)
 }
 
 async function readProcessStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new SecretStoreError('pipe the secret value on stdin (e.g. flowguard secret set NAME --repo o/r < value.txt)');
+  if (process.stdin.isTTY)
+    throw new SecretStoreError(
+      'pipe the secret value on stdin (e.g. flowguard secret set NAME --repo o/r < value.txt)',
+    );
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');

@@ -14,13 +14,26 @@ export async function ghAvailable(gh = 'gh'): Promise<boolean> {
 export async function ghSecretSet(target: SecretTarget, name: string, value: string, gh = 'gh'): Promise<void> {
   checkSecretName(name);
   checkRepo(target.repo);
-  const args = ['secret', 'set', name, '--repo', target.repo, ...(target.environment ? ['--env', target.environment] : [])];
+  const args = [
+    'secret',
+    'set',
+    name,
+    '--repo',
+    target.repo,
+    ...(target.environment ? ['--env', target.environment] : []),
+  ];
   await new Promise<void>((resolve, reject) => {
     const child = spawn(gh, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (err) => reject(new SecretStoreError(`cannot run ${gh}: ${err.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new SecretStoreError(`gh secret set failed (${code}): ${stderr.split('\n')[0].replace(value, '****')}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new SecretStoreError(`gh secret set failed (${code}): ${stderr.split('\n')[0].replace(value, '****')}`),
+          ),
+    );
     child.stdin.end(value);
   });
 }

@@ -14,11 +14,24 @@ const MAX_COMMITS = 200;
  * those settings are overridden, since the repository may be a stranger's. Callers also skip history in untrusted
  * workspaces.
  */
-const SAFE_CONFIG = ['-c', 'log.showSignature=false', '-c', 'core.fsmonitor=false', '-c', 'gpg.program=false', '-c', 'core.pager=cat'];
+const SAFE_CONFIG = [
+  '-c',
+  'log.showSignature=false',
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'gpg.program=false',
+  '-c',
+  'core.pager=cat',
+];
 
 function run(cwd: string, args: string[], input?: string): Promise<{ code: number; stdout: Buffer }> {
   return new Promise((resolve) => {
-    const child = spawn('git', [...SAFE_CONFIG, ...args], { cwd, stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    const child = spawn('git', [...SAFE_CONFIG, ...args], {
+      cwd,
+      stdio: ['pipe', 'pipe', 'ignore'],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+    });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
     child.on('error', () => resolve({ code: -1, stdout: Buffer.alloc(0) }));
@@ -29,10 +42,24 @@ function run(cwd: string, args: string[], input?: string): Promise<{ code: numbe
 }
 
 /** The committed versions of a file (newest first), read through one `git cat-file --batch`. */
-export async function committedVersions(repoRoot: string, relPath: string): Promise<Array<{ commit: string; text: string }>> {
-  const log = await run(repoRoot, ['log', '--no-show-signature', '--all', `-n${MAX_COMMITS}`, '--format=%H', '--', relPath]);
+export async function committedVersions(
+  repoRoot: string,
+  relPath: string,
+): Promise<Array<{ commit: string; text: string }>> {
+  const log = await run(repoRoot, [
+    'log',
+    '--no-show-signature',
+    '--all',
+    `-n${MAX_COMMITS}`,
+    '--format=%H',
+    '--',
+    relPath,
+  ]);
   if (log.code !== 0) return [];
-  const commits = log.stdout.toString('utf8').split('\n').filter((l) => /^[0-9a-f]{40}$/.test(l));
+  const commits = log.stdout
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => /^[0-9a-f]{40}$/.test(l));
   if (commits.length === 0) return [];
   const batch = await run(repoRoot, ['cat-file', '--batch'], commits.map((c) => `${c}:${relPath}\n`).join(''));
   const out: Array<{ commit: string; text: string }> = [];
@@ -69,7 +96,12 @@ function cachedVersions(repoRoot: string, relPath: string): Promise<Array<{ comm
 /** The part of a finding's text to look for in history (a private key's longest line; else the value itself). */
 function needle(text: string, f: Finding): string | undefined {
   const raw = text.slice(f.span.start, f.span.end);
-  const value = raw.includes('\n') ? raw.split('\n').map((l) => l.trim()).sort((a, b) => b.length - a.length)[0] : raw.trim();
+  const value = raw.includes('\n')
+    ? raw
+        .split('\n')
+        .map((l) => l.trim())
+        .sort((a, b) => b.length - a.length)[0]
+    : raw.trim();
   return value && value.length >= 8 ? value : undefined;
 }
 
@@ -84,7 +116,12 @@ export function secretValueFindings(result: AnalysisResult): Finding[] {
  * `text` is the analysed text (needed when the result travelled without its model, e.g. from a worker thread);
  * `file` is the file's absolute or repository-relative path when `result.path` is relative to another folder.
  */
-export async function markLeakedSecrets(result: AnalysisResult, repoRoot: string, text = result.model?.text, file = result.path): Promise<number> {
+export async function markLeakedSecrets(
+  result: AnalysisResult,
+  repoRoot: string,
+  text = result.model?.text,
+  file = result.path,
+): Promise<number> {
   const secrets = secretValueFindings(result);
   if (!text || secrets.length === 0) return 0;
   const relPath = (isAbsolute(file) ? relative(repoRoot, file) : file).split('\\').join('/');

@@ -18,7 +18,10 @@ export interface GitHubSecretsOptions {
 }
 
 export class SecretStoreError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -27,12 +30,17 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** GitHub's rules for secret names: letters, digits, underscores; no leading digit; no GITHUB_ prefix. */
 export function checkSecretName(name: string): void {
-  if (!NAME.test(name)) throw new SecretStoreError(`invalid secret name '${name}': use letters, digits and underscores, not starting with a digit`);
-  if (/^GITHUB_/i.test(name)) throw new SecretStoreError(`invalid secret name '${name}': names starting with GITHUB_ are reserved`);
+  if (!NAME.test(name))
+    throw new SecretStoreError(
+      `invalid secret name '${name}': use letters, digits and underscores, not starting with a digit`,
+    );
+  if (/^GITHUB_/i.test(name))
+    throw new SecretStoreError(`invalid secret name '${name}': names starting with GITHUB_ are reserved`);
 }
 
 export function checkRepo(repo: string): void {
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) throw new SecretStoreError(`invalid repository '${repo}': expected owner/repo`);
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo))
+    throw new SecretStoreError(`invalid repository '${repo}': expected owner/repo`);
 }
 
 export class GitHubSecretsClient {
@@ -49,7 +57,10 @@ export class GitHubSecretsClient {
     } catch {
       throw new SecretStoreError(`the GitHub API URL ${JSON.stringify(this.apiUrl)} is not a URL`);
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname))) {
+    if (
+      url.protocol !== 'https:' &&
+      !(url.protocol === 'http:' && /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname))
+    ) {
       throw new SecretStoreError(`the GitHub API URL must use https: ${this.apiUrl}`);
     }
     this.fetchImpl = options.fetch ?? fetch;
@@ -80,14 +91,19 @@ export class GitHubSecretsClient {
     } catch (err) {
       throw new SecretStoreError(`cannot reach ${this.apiUrl}: ${(err as Error).message}`);
     }
-    if (!res.ok) throw new SecretStoreError(`${method} ${new URL(url).pathname} failed: ${res.status} ${explain(res.status)}`, res.status);
+    if (!res.ok)
+      throw new SecretStoreError(
+        `${method} ${new URL(url).pathname} failed: ${res.status} ${explain(res.status)}`,
+        res.status,
+      );
     return res;
   }
 
   async publicKey(target: SecretTarget): Promise<{ keyId: string; key: string }> {
     const res = await this.request('GET', `${this.base(target)}/public-key`);
     const data = (await res.json()) as { key_id?: unknown; key?: unknown };
-    if (typeof data.key_id !== 'string' || typeof data.key !== 'string') throw new SecretStoreError('unexpected public-key response from GitHub');
+    if (typeof data.key_id !== 'string' || typeof data.key !== 'string')
+      throw new SecretStoreError('unexpected public-key response from GitHub');
     return { keyId: data.key_id, key: data.key };
   }
 
@@ -95,10 +111,14 @@ export class GitHubSecretsClient {
   async setSecret(target: SecretTarget, name: string, value: string): Promise<'created' | 'updated'> {
     checkSecretName(name);
     if (value.length === 0) throw new SecretStoreError('the secret value is empty');
-    if (value.length > 48 * 1024) throw new SecretStoreError('the secret value is larger than the 48 KB GitHub accepts');
+    if (value.length > 48 * 1024)
+      throw new SecretStoreError('the secret value is larger than the 48 KB GitHub accepts');
     const { keyId, key } = await this.publicKey(target);
     const encrypted = await sealSecret(value, key);
-    const res = await this.request('PUT', `${this.base(target)}/${encodeURIComponent(name)}`, { encrypted_value: encrypted, key_id: keyId });
+    const res = await this.request('PUT', `${this.base(target)}/${encodeURIComponent(name)}`, {
+      encrypted_value: encrypted,
+      key_id: keyId,
+    });
     return res.status === 201 ? 'created' : 'updated';
   }
 }

@@ -5,7 +5,8 @@ import sodium from 'libsodium-wrappers';
 export async function sealSecret(value: string, publicKeyBase64: string): Promise<string> {
   await sodium.ready;
   const key = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL);
-  if (key.length !== sodium.crypto_box_PUBLICKEYBYTES) throw new Error('the public key returned by GitHub is not a 32-byte X25519 key');
+  if (key.length !== sodium.crypto_box_PUBLICKEYBYTES)
+    throw new Error('the public key returned by GitHub is not a 32-byte X25519 key');
   const sealed = sodium.crypto_box_seal(sodium.from_string(value), key);
   return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
 }

@@ -1,5 +1,18 @@
 // Positioned YAML parsing on top of the `yaml` package. Parsing never throws: failures become ParseProblems.
-import { parseDocument, visit, isMap, isSeq, isScalar, isAlias, isPair, type Document, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
+import {
+  parseDocument,
+  visit,
+  isMap,
+  isSeq,
+  isScalar,
+  isAlias,
+  isPair,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+  type Scalar,
+} from 'yaml';
 import type { Span } from '../engine/types';
 import { LineIndex } from './lines';
 
@@ -25,7 +38,17 @@ export const MAX_NESTING = 400;
 export function parseYaml(text: string): ParsedYaml {
   const lines = new LineIndex(text);
   if (text.length > MAX_ANALYSED_BYTES) {
-    return { text, lines, problems: [{ kind: 'limit', message: `File is larger than ${MAX_ANALYSED_BYTES / 1024 / 1024} MB; Flowguard does not analyse it.`, span: { start: 0, end: 0 } }] };
+    return {
+      text,
+      lines,
+      problems: [
+        {
+          kind: 'limit',
+          message: `File is larger than ${MAX_ANALYSED_BYTES / 1024 / 1024} MB; Flowguard does not analyse it.`,
+          span: { start: 0, end: 0 },
+        },
+      ],
+    };
   }
   const depthProblem = checkNesting(text);
   if (depthProblem) return { text, lines, problems: [depthProblem] };
@@ -34,7 +57,13 @@ export function parseYaml(text: string): ParsedYaml {
     // uniqueKeys stays on: a duplicated key is a YAML error GitHub rejects too.
     doc = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, strict: false }) as Document.Parsed;
   } catch (err) {
-    return { text, lines, problems: [{ kind: 'yaml', message: `YAML could not be parsed: ${(err as Error).message}`, span: { start: 0, end: 0 } }] };
+    return {
+      text,
+      lines,
+      problems: [
+        { kind: 'yaml', message: `YAML could not be parsed: ${(err as Error).message}`, span: { start: 0, end: 0 } },
+      ],
+    };
   }
   linkAliases(doc);
   const problems: ParseProblem[] = doc.errors.map((e) => ({
@@ -76,7 +105,11 @@ function checkNesting(text: string): ParseProblem | undefined {
 }
 
 function tooDeep(offset: number): ParseProblem {
-  return { kind: 'limit', message: `YAML is nested more than ${MAX_NESTING} levels deep; Flowguard does not analyse it.`, span: { start: offset, end: offset + 1 } };
+  return {
+    kind: 'limit',
+    message: `YAML is nested more than ${MAX_NESTING} levels deep; Flowguard does not analyse it.`,
+    span: { start: offset, end: offset + 1 },
+  };
 }
 
 export function spanOf(node: Node | null | undefined): Span | undefined {

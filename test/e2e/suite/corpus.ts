@@ -31,20 +31,33 @@ export async function run(): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.ok(state?.lastScan, 'the first scan finished within 180 s');
-  log(`corpus first scan: ${state.lastScan.files} files with results of ${state.lastScan.scanned} looked at; server ${state.lastScan.durationMs} ms, client wall time ${state.lastScan.elapsedMs} ms (${Date.now() - started} ms after activation)`);
-  log(`extension host responsiveness during the scan: slowest of ${samples} command round trips ${slowestRoundTrip} ms`);
-  assert.ok(state.files.length > 1000, `the corpus has over a thousand workflows and actions (got ${state.files.length})`);
+  log(
+    `corpus first scan: ${state.lastScan.files} files with results of ${state.lastScan.scanned} looked at; server ${state.lastScan.durationMs} ms, client wall time ${state.lastScan.elapsedMs} ms (${Date.now() - started} ms after activation)`,
+  );
+  log(
+    `extension host responsiveness during the scan: slowest of ${samples} command round trips ${slowestRoundTrip} ms`,
+  );
+  assert.ok(
+    state.files.length > 1000,
+    `the corpus has over a thousand workflows and actions (got ${state.files.length})`,
+  );
   assert.equal(state.tree.filter((i) => i.depth === 0).length, 9);
   const findings = state.tree.filter((i) => i.depth === 2).length;
   log(`checklist: ${findings} finding rows over ${state.files.length} files`);
 
   const t1 = Date.now();
-  const rescan = await vscode.commands.executeCommand<{ files: number; durationMs: number }>('flowguard.rescanWorkspace');
+  const rescan = await vscode.commands.executeCommand<{ files: number; durationMs: number }>(
+    'flowguard.rescanWorkspace',
+  );
   log(`rescan: ${rescan.files} files in ${Date.now() - t1} ms (server ${rescan.durationMs} ms)`);
 
   const t2 = Date.now();
-  const review = await vscode.commands.executeCommand<{ files: Array<{ facts?: unknown }>; findings: unknown[] }>('flowguard.runSecurityReview');
-  log(`review of the corpus: ${review.files.length} files, ${review.findings.length} findings, ${review.files.filter((f) => f.facts).length} with facts, in ${Date.now() - t2} ms`);
+  const review = await vscode.commands.executeCommand<{ files: Array<{ facts?: unknown }>; findings: unknown[] }>(
+    'flowguard.runSecurityReview',
+  );
+  log(
+    `review of the corpus: ${review.files.length} files, ${review.findings.length} findings, ${review.files.filter((f) => f.facts).length} with facts, in ${Date.now() - t2} ms`,
+  );
   assert.equal(review.files.length, state.files.length);
   log('1/1 passed');
 }

@@ -15,7 +15,13 @@ interface UiState {
   statusBar: string;
   lastScan?: { files: number; scanned: number; durationMs: number; elapsedMs: number };
   files: string[];
-  review?: { findings: unknown[]; files: Array<{ label: string; facts?: { triggers: Array<{ event: string }>; permissions: Array<{ granted: string }> } }> };
+  review?: {
+    findings: unknown[];
+    files: Array<{
+      label: string;
+      facts?: { triggers: Array<{ event: string }>; permissions: Array<{ granted: string }> };
+    }>;
+  };
   reviewHtml?: string;
 }
 
@@ -39,7 +45,11 @@ function flowguardDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'flowguard');
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -50,7 +60,10 @@ async function until<T>(what: string, probe: () => T | undefined | false | Promi
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -80,7 +93,17 @@ test('the extension activates and the workspace scan fills the checklist', async
   const categories = state.tree.filter((i) => i.depth === 0);
   assert.deepEqual(
     categories.map((c) => c.label),
-    ['Least privilege', 'Secrets', 'Untrusted input', 'Pinned, trusted integrations', 'Encryption in transit', 'Timeouts and concurrency', 'Human approval', 'Audit trail', 'Change control'],
+    [
+      'Least privilege',
+      'Secrets',
+      'Untrusted input',
+      'Pinned, trusted integrations',
+      'Encryption in transit',
+      'Timeouts and concurrency',
+      'Human approval',
+      'Audit trail',
+      'Change control',
+    ],
   );
   assert.match(categories[0].description ?? '', /^fail · .*high/);
   assert.ok(!state.files.some((f) => f.includes('/vendored/')), 'files.exclude is honoured');
@@ -98,7 +121,9 @@ test('the tree shows exactly the findings of each file, under their rules', asyn
   await openAndWaitForCodes(uri, ['excessive-permissions', 'insecure-transport']);
   const state = await uiState();
   const findingRows = state.tree.filter((i) => i.depth === 2 && i.label.startsWith('vulnerable.yml:'));
-  const expected = flowguardDiagnostics(uri).map((d) => `vulnerable.yml:${d.range.start.line + 1} ${d.message.split('\n')[0]}`).sort();
+  const expected = flowguardDiagnostics(uri)
+    .map((d) => `vulnerable.yml:${d.range.start.line + 1} ${d.message.split('\n')[0]}`)
+    .sort();
   assert.deepEqual(findingRows.map((r) => `${r.label} ${r.description}`).sort(), expected);
   // Each finding row sits under the row of its rule.
   const ruleRow = state.tree.findIndex((i) => i.depth === 1 && i.label === 'Excessive GITHUB_TOKEN permissions');
@@ -130,7 +155,10 @@ test('Run Security Review shows the checklist, findings and per-workflow facts, 
   assert.ok(!html.includes('<img src=x'), 'workflow values are escaped');
   assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'));
   const escaping = review.files.find((f) => f.label.endsWith('escaping.yml'));
-  assert.deepEqual(escaping?.facts?.triggers.map((t) => t.event), ['pull_request']);
+  assert.deepEqual(
+    escaping?.facts?.triggers.map((t) => t.event),
+    ['pull_request'],
+  );
   assert.ok(review.files.some((f) => f.label.endsWith('vulnerable.yml')));
 });
 
@@ -154,17 +182,34 @@ test('a quick-fix code action applies and its finding goes, in the editor and in
   const uri = workflow('vulnerable.yml');
   const ds = await openAndWaitForCodes(uri, ['insecure-transport']);
   const transport = ds.find((d) => codeOf(d) === 'insecure-transport')!;
-  const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, transport.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+  const actions =
+    (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      transport.range,
+      vscode.CodeActionKind.QuickFix.value,
+    )) ?? [];
   // What the lightbulb lists (VS Code's aggregated result carries no diagnostics, so the fix is found by its title).
   const fix = actions.find((a) => /https:\/\//.test(a.title));
-  assert.ok(actions.some((a) => a.title === 'Suppress insecure-transport on this line'), 'the suppression is offered too');
+  assert.ok(
+    actions.some((a) => a.title === 'Suppress insecure-transport on this line'),
+    'the suppression is offered too',
+  );
   assert.ok(fix?.edit, `a fix is offered (got ${actions.map((a) => a.title).join(' | ')})`);
   assert.ok(await vscode.workspace.applyEdit(fix.edit));
   const document = await vscode.workspace.openTextDocument(uri);
   assert.match(document.getText(), /curl https:\/\/example\.com/);
-  await until('insecure-transport to go', () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'insecure-transport'));
-  await until('the tree to drop the finding', async () => !(await uiState()).tree.some((i) => i.depth === 2 && i.label === 'vulnerable.yml:12'));
-  await until('the Encryption in transit category to pass', async () => (await uiState()).tree.find((i) => i.label === 'Encryption in transit')?.description?.startsWith('pass'));
+  await until(
+    'insecure-transport to go',
+    () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'insecure-transport'),
+  );
+  await until(
+    'the tree to drop the finding',
+    async () => !(await uiState()).tree.some((i) => i.depth === 2 && i.label === 'vulnerable.yml:12'),
+  );
+  await until('the Encryption in transit category to pass', async () =>
+    (await uiState()).tree.find((i) => i.label === 'Encryption in transit')?.description?.startsWith('pass'),
+  );
   await document.save();
 });
 
@@ -174,34 +219,65 @@ test('Apply Fix from a tree item runs the preferred fix', async () => {
   const finding = {
     type: 'finding',
     fixes: 1,
-    finding: { uri: uri.toString(), ruleId: 'excessive-permissions', message: '', severity: 'high', range: { start: { line: 2, character: 13 }, end: { line: 2, character: 22 } } },
+    finding: {
+      uri: uri.toString(),
+      ruleId: 'excessive-permissions',
+      message: '',
+      severity: 'high',
+      range: { start: { line: 2, character: 13 }, end: { line: 2, character: 22 } },
+    },
   };
   assert.equal(await vscode.commands.executeCommand('flowguard.applyFix', finding), true);
   const document = await vscode.workspace.openTextDocument(uri);
   assert.doesNotMatch(document.getText(), /write-all/);
-  await until('no write-all finding', () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'excessive-permissions' && /write-all/.test(d.message)));
+  await until(
+    'no write-all finding',
+    () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'excessive-permissions' && /write-all/.test(d.message)),
+  );
   await document.save();
 });
 
 test('Suppress with a reason inserts the comment (outside the script text) and the finding goes', async () => {
   const uri = vscode.Uri.joinPath(folder(), '.github', 'workflows', 'suppress.yml');
-  const text = 'on: push\npermissions:\n  contents: read\njobs:\n  fetch:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: |\n          curl http://example.com/data.json -o data.json\n';
+  const text =
+    'on: push\npermissions:\n  contents: read\njobs:\n  fetch:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: |\n          curl http://example.com/data.json -o data.json\n';
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-  const [target] = (await openAndWaitForCodes(uri, ['insecure-transport'])).filter((d) => codeOf(d) === 'insecure-transport');
+  const [target] = (await openAndWaitForCodes(uri, ['insecure-transport'])).filter(
+    (d) => codeOf(d) === 'insecure-transport',
+  );
   const finding = {
     type: 'finding',
     fixes: 1,
-    finding: { uri: uri.toString(), ruleId: 'insecure-transport', message: target.message, severity: 'medium', range: { start: target.range.start, end: target.range.end } },
+    finding: {
+      uri: uri.toString(),
+      ruleId: 'insecure-transport',
+      message: target.message,
+      severity: 'medium',
+      range: { start: target.range.start, end: target.range.end },
+    },
   };
-  assert.equal(await vscode.commands.executeCommand('flowguard.suppressFinding', finding, 'internal mirror without TLS'), true);
+  assert.equal(
+    await vscode.commands.executeCommand('flowguard.suppressFinding', finding, 'internal mirror without TLS'),
+    true,
+  );
   const document = await vscode.workspace.openTextDocument(uri);
   const lines = document.getText().split('\n');
   // Inside a run: script any comment line would be script text; the comment goes above the run: key.
-  assert.equal(lines[8], '      # flowguard: ignore[insecure-transport] internal mirror without TLS', document.getText());
+  assert.equal(
+    lines[8],
+    '      # flowguard: ignore[insecure-transport] internal mirror without TLS',
+    document.getText(),
+  );
   assert.equal(lines[9], '      - run: |');
   assert.equal(lines[10].trim(), 'curl http://example.com/data.json -o data.json');
-  await until('the suppressed finding to go', () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'insecure-transport'));
-  assert.ok(!flowguardDiagnostics(uri).some((d) => codeOf(d) === 'unjustified-suppression'), 'a suppression with a reason is justified');
+  await until(
+    'the suppressed finding to go',
+    () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'insecure-transport'),
+  );
+  assert.ok(
+    !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'unjustified-suppression'),
+    'a suppression with a reason is justified',
+  );
   await document.save();
 });
 
@@ -227,7 +303,10 @@ test('Narrow Permissions applies the least-privilege fixes', async () => {
 });
 
 test('Show Rule Documentation opens the rule', async () => {
-  assert.equal(await vscode.commands.executeCommand('flowguard.showRuleDocs', 'insecure-transport'), 'insecure-transport');
+  assert.equal(
+    await vscode.commands.executeCommand('flowguard.showRuleDocs', 'insecure-transport'),
+    'insecure-transport',
+  );
 });
 
 test('Open Configuration creates .flowguard.yml from the schema defaults', async () => {
@@ -259,19 +338,24 @@ test('files created, renamed and deleted keep the checklist current', async () =
 });
 
 test('Rescan Workspace answers with the scan summary', async () => {
-  const summary = await vscode.commands.executeCommand<{ files: number; durationMs: number }>('flowguard.rescanWorkspace');
+  const summary = await vscode.commands.executeCommand<{ files: number; durationMs: number }>(
+    'flowguard.rescanWorkspace',
+  );
   assert.ok(summary && summary.files >= 4, JSON.stringify(summary));
 });
 
 test('Narrow Permissions in All Workflows narrows closed workflows and saves them, comments kept', async () => {
   const names = ['wide-a.yml', 'wide-b.yml'];
-  const text = 'on: push\npermissions: write-all\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo hi   # keep this comment\n';
+  const text =
+    'on: push\npermissions: write-all\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo hi   # keep this comment\n';
   for (const name of names) await vscode.workspace.fs.writeFile(workflow(name), new TextEncoder().encode(text));
   await until('both workflows in the checklist', async () => {
     const files = (await uiState()).files;
     return names.every((name) => files.includes(workflow(name).toString()));
   });
-  const result = await vscode.commands.executeCommand<{ files: number; fixes: number }>('flowguard.narrowPermissionsInWorkspace');
+  const result = await vscode.commands.executeCommand<{ files: number; fixes: number }>(
+    'flowguard.narrowPermissionsInWorkspace',
+  );
   assert.ok(result.files >= 2, JSON.stringify(result));
   for (const name of names) {
     const saved = new TextDecoder().decode(await vscode.workspace.fs.readFile(workflow(name)));
@@ -284,13 +368,20 @@ test('Narrow Permissions in All Workflows narrows closed workflows and saves the
 // must be in place either way.
 test('Move Secret to Secret Store replaces the inline credential with a secrets reference', async () => {
   const uri = vscode.Uri.joinPath(folder(), '.github', 'workflows', 'secret.yml');
-  const text = 'on: push\npermissions: {}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    container:\n      image: registry.example.com/app:1\n      credentials:\n        username: deployer\n        password: "s3cr3t-Pa55word!"\n    steps:\n      - run: ./deploy.sh\n';
+  const text =
+    'on: push\npermissions: {}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    container:\n      image: registry.example.com/app:1\n      credentials:\n        username: deployer\n        password: "s3cr3t-Pa55word!"\n    steps:\n      - run: ./deploy.sh\n';
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
   await openAndWaitForCodes(uri, ['hardcoded-credential']);
   void vscode.commands.executeCommand('flowguard.moveSecretToStore', uri);
   const document = await vscode.workspace.openTextDocument(uri);
-  await until('the credential to be replaced', () => !document.getText().includes('s3cr3t-Pa55word!') && document.getText().includes('${{ secrets.'));
-  await until('hardcoded-credential to go', () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'hardcoded-credential'));
+  await until(
+    'the credential to be replaced',
+    () => !document.getText().includes('s3cr3t-Pa55word!') && document.getText().includes('${{ secrets.'),
+  );
+  await until(
+    'hardcoded-credential to go',
+    () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'hardcoded-credential'),
+  );
 });
 
 export async function run(): Promise<void> {

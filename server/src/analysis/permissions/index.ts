@@ -3,13 +3,26 @@
 // The core does no file I/O: callers pass a resolver for local files (reusable workflows, composite actions).
 import type { AnalysisContext } from '../../engine/context';
 import type { Span } from '../../engine/types';
-import { lookupAction, needsOf, isTokenScope, type ActionKnowledge, type InputCondition } from '../../knowledge/actions-kb';
+import {
+  lookupAction,
+  needsOf,
+  isTokenScope,
+  type ActionKnowledge,
+  type InputCondition,
+} from '../../knowledge/actions-kb';
 import type { Permissions, ScalarValue } from '../../model/common';
 import { buildAction } from '../../model/action';
 import { buildWorkflow, stepLabel, type Job, type Step, type Workflow } from '../../model/workflow';
 import { parseYaml, type ParsedYaml } from '../../yaml/parse';
 import { analyzeGithubScript, analyzeShellScript } from './scripts';
-import { mergeNeeds, TOKEN_SCOPES, type NeedSource, type ScopeMap, type ScopeNeedFound, type UnknownStep } from './scopes';
+import {
+  mergeNeeds,
+  TOKEN_SCOPES,
+  type NeedSource,
+  type ScopeMap,
+  type ScopeNeedFound,
+  type UnknownStep,
+} from './scopes';
 
 /**
  * Local callees parsed once for many callers: a composite action in .github/actions/ is used by most workflows of its
@@ -65,7 +78,12 @@ export function computeWorkflowPermissions(wf: Workflow, options: PermissionsOpt
   return computeWithState(wf, options, new Set([normalizePath(wf.path)]), 0);
 }
 
-function computeWithState(wf: Workflow, options: PermissionsOptions, visiting: Set<string>, depth: number): WorkflowPermissions {
+function computeWithState(
+  wf: Workflow,
+  options: PermissionsOptions,
+  visiting: Set<string>,
+  depth: number,
+): WorkflowPermissions {
   return { workflow: wf, jobs: wf.jobs.map((job) => computeJob(wf, job, options, visiting, depth)) };
 }
 
@@ -75,13 +93,16 @@ export function grantOf(perms: Permissions | undefined, source: Grant['source'])
   if (perms.kind === 'write-all' || perms.kind === 'read-all') {
     for (const s of TOKEN_SCOPES) scopes[s] = perms.kind === 'write-all' ? 'write' : 'read';
   } else {
-    for (const s of perms.scopes) if (isTokenScope(s.scope) && (s.level === 'read' || s.level === 'write')) scopes[s.scope] = s.level;
+    for (const s of perms.scopes)
+      if (isTokenScope(s.scope) && (s.level === 'read' || s.level === 'write')) scopes[s.scope] = s.level;
   }
   return { source, kind: perms.kind, scopes, permissions: perms };
 }
 
 export function jobGrant(wf: Workflow, job: Job): Grant {
-  return job.permissions ? grantOf(job.permissions, 'job') : grantOf(wf.permissions, wf.permissions ? 'workflow' : 'default');
+  return job.permissions
+    ? grantOf(job.permissions, 'job')
+    : grantOf(wf.permissions, wf.permissions ? 'workflow' : 'default');
 }
 
 interface EnvVar {
@@ -107,39 +128,73 @@ interface Collector {
   opaqueSteps: UnknownStep[];
 }
 
-function computeJob(wf: Workflow, job: Job, options: PermissionsOptions, visiting: Set<string>, depth: number): JobPermissions {
+function computeJob(
+  wf: Workflow,
+  job: Job,
+  options: PermissionsOptions,
+  visiting: Set<string>,
+  depth: number,
+): JobPermissions {
   const out: Collector = { needs: [], unknown: [], opaqueSteps: [] };
   if (job.uses) reusableWorkflow(job, options, visiting, depth, out);
   const scope: StepScope = { env: new Map(), gitCredentials: false, tokenInputs: new Set(), options, visiting, depth };
   addEnv(scope.env, wf.env?.entries, scope.tokenInputs);
   addEnv(scope.env, job.env?.entries, scope.tokenInputs);
-  if (job.env?.expression || wf.env?.expression) out.unknown.push({ stepLabel: `job ${job.id}`, span: job.idSpan, reason: 'its env is computed by an expression' });
+  if (job.env?.expression || wf.env?.expression)
+    out.unknown.push({ stepLabel: `job ${job.id}`, span: job.idSpan, reason: 'its env is computed by an expression' });
   const password = job.container?.credentials?.entries.find((e) => e.name === 'password')?.value;
   if (password && isTokenValue(password, scope.tokenInputs)) {
-    out.needs.push({ scope: 'packages', level: 'read', reason: 'pulls the job container from ghcr.io with the token', source: 'registry', stepLabel: `job ${job.id} container`, span: job.container!.keySpan });
+    out.needs.push({
+      scope: 'packages',
+      level: 'read',
+      reason: 'pulls the job container from ghcr.io with the token',
+      source: 'registry',
+      stepLabel: `job ${job.id} container`,
+      span: job.container!.keySpan,
+    });
   }
   for (const step of job.steps) analyzeStep(step, scope, out);
   const granted = jobGrant(wf, job);
   // The OIDC token can be requested by any code once id-token: write is granted, token or not: when the job runs
   // code we cannot see, an explicit id-token grant may be in use (write-all is no sign of intent).
-  if (granted.kind === 'map' && granted.scopes['id-token'] === 'write' && !out.needs.some((n) => n.scope === 'id-token') && out.unknown.length === 0) {
+  if (
+    granted.kind === 'map' &&
+    granted.scopes['id-token'] === 'write' &&
+    !out.needs.some((n) => n.scope === 'id-token') &&
+    out.unknown.length === 0
+  ) {
     const opaque = out.opaqueSteps[0];
-    if (opaque) out.unknown.push({ ...opaque, reason: `${opaque.reason}, which may request an OIDC token (id-token: write is granted)` });
+    if (opaque)
+      out.unknown.push({
+        ...opaque,
+        reason: `${opaque.reason}, which may request an OIDC token (id-token: write is granted)`,
+      });
   }
   return { job, needs: out.needs, required: mergeNeeds(out.needs), unknown: out.unknown, granted };
 }
 
-function addEnv(env: Map<string, EnvVar>, entries: Array<{ name: string; value?: ScalarValue }> | undefined, tokenInputs: Set<string>): void {
-  for (const e of entries ?? []) env.set(e.name, { holdsToken: !!e.value && isTokenValue(e.value, tokenInputs), text: e.value?.text ?? '' });
+function addEnv(
+  env: Map<string, EnvVar>,
+  entries: Array<{ name: string; value?: ScalarValue }> | undefined,
+  tokenInputs: Set<string>,
+): void {
+  for (const e of entries ?? [])
+    env.set(e.name, { holdsToken: !!e.value && isTokenValue(e.value, tokenInputs), text: e.value?.text ?? '' });
 }
 
 /** The value names the GITHUB_TOKEN: ${{ github.token }}, ${{ secrets.GITHUB_TOKEN }} (or a composite input holding it). */
 export function isTokenValue(value: ScalarValue, tokenInputs: ReadonlySet<string> = new Set()): boolean {
-  return value.expressions.some((x) =>
-    x.contexts.some((c) => {
-      const p = c.segments.join('.');
-      return p === 'github.token' || p === 'secrets.github_token' || (c.segments[0] === 'inputs' && tokenInputs.has(c.segments[1]));
-    }) || (!x.ast && /\b(?:github\.token|secrets\.GITHUB_TOKEN)\b/i.test(x.inner)),
+  return value.expressions.some(
+    (x) =>
+      x.contexts.some((c) => {
+        const p = c.segments.join('.');
+        return (
+          p === 'github.token' ||
+          p === 'secrets.github_token' ||
+          (c.segments[0] === 'inputs' && tokenInputs.has(c.segments[1]))
+        );
+      }) ||
+      (!x.ast && /\b(?:github\.token|secrets\.GITHUB_TOKEN)\b/i.test(x.inner)),
   );
 }
 
@@ -149,22 +204,38 @@ function analyzeStep(step: Step, outer: StepScope, out: Collector): void {
   addEnv(env, step.env?.entries, outer.tokenInputs);
   const tokenVars = [...env].filter(([, v]) => v.holdsToken).map(([k]) => k);
   const need = (scope: ScopeNeedFound['scope'], level: ScopeNeedFound['level'], reason: string, source: NeedSource) =>
-    out.needs.push({ scope, level, reason, source, stepLabel: label, span: step.uses?.span ?? step.run?.span ?? step.span });
-  const unknown = (reason: string): void => void out.unknown.push({ stepLabel: label, span: step.uses?.span ?? step.run?.span ?? step.span, reason });
+    out.needs.push({
+      scope,
+      level,
+      reason,
+      source,
+      stepLabel: label,
+      span: step.uses?.span ?? step.run?.span ?? step.span,
+    });
+  const unknown = (reason: string): void =>
+    void out.unknown.push({ stepLabel: label, span: step.uses?.span ?? step.run?.span ?? step.span, reason });
   if (step.env?.expression) unknown('its env is computed by an expression');
 
   if (step.run) {
     const holdsToken = tokenVars.length > 0 || isTokenValue(step.run, outer.tokenInputs);
-    const result = analyzeShellScript(step.run.text, { holdsToken, tokenVars, gitCredentials: outer.gitCredentials, env: envTexts(env) });
+    const result = analyzeShellScript(step.run.text, {
+      holdsToken,
+      tokenVars,
+      gitCredentials: outer.gitCredentials,
+      env: envTexts(env),
+    });
     for (const n of result.needs) need(n.scope, n.level, n.reason, n.source);
     for (const r of result.unknown) unknown(r);
-    if (result.opaque?.length) out.opaqueSteps.push({ stepLabel: label, span: step.run.span, reason: `runs \`${result.opaque[0]}\`` });
+    if (result.opaque?.length)
+      out.opaqueSteps.push({ stepLabel: label, span: step.run.span, reason: `runs \`${result.opaque[0]}\`` });
     return;
   }
   const uses = step.uses;
   if (!uses) return;
   if (uses.kind === 'docker') {
-    const passes = tokenVars.length > 0 || (step.with?.entries ?? []).some((e) => e.value && isTokenValue(e.value, outer.tokenInputs));
+    const passes =
+      tokenVars.length > 0 ||
+      (step.with?.entries ?? []).some((e) => e.value && isTokenValue(e.value, outer.tokenInputs));
     if (passes) unknown(`the container ${uses.image ?? ''} gets the token`.replace(/\s+/g, ' '));
     return;
   }
@@ -181,7 +252,8 @@ function analyzeStep(step: Step, outer: StepScope, out: Collector): void {
     unknown(`${uses.slug} is not in the knowledge base`);
     return;
   }
-  if (entry.script) out.opaqueSteps.push({ stepLabel: label, span: uses.span, reason: `runs a script through ${uses.slug}` });
+  if (entry.script)
+    out.opaqueSteps.push({ stepLabel: label, span: uses.span, reason: `runs a script through ${uses.slug}` });
   const holds = actionHoldsToken(entry, step, env, outer);
   for (const { scope, need: n } of needsOf(entry)) {
     // The OIDC token is requested with the runner's own credentials: it does not depend on the GITHUB_TOKEN.
@@ -197,14 +269,24 @@ function analyzeStep(step: Step, outer: StepScope, out: Collector): void {
       const result = analyzeGithubScript(script.text);
       for (const n of result.needs) need(n.scope, n.level, n.reason, n.source);
       for (const r of result.unknown) unknown(r);
-      if (!result.calls && result.unknown.length === 0 && /\bgithub\.(?!rest\b)/.test(script.text.replace(/github\.(?:event|context)\b/g, ''))) unknown('the script uses the API client in a way we cannot follow');
+      if (
+        !result.calls &&
+        result.unknown.length === 0 &&
+        /\bgithub\.(?!rest\b)/.test(script.text.replace(/github\.(?:event|context)\b/g, ''))
+      )
+        unknown('the script uses the API client in a way we cannot follow');
     }
   }
   if (entry.script) {
     const script = step.with?.entries.find((e) => e.name === entry.script)?.value;
     if (script) {
       const holdsToken = tokenVars.length > 0 || isTokenValue(script, outer.tokenInputs);
-      const result = analyzeShellScript(script.text, { holdsToken, tokenVars, gitCredentials: outer.gitCredentials, env: envTexts(env) });
+      const result = analyzeShellScript(script.text, {
+        holdsToken,
+        tokenVars,
+        gitCredentials: outer.gitCredentials,
+        env: envTexts(env),
+      });
       for (const n of result.needs) need(n.scope, n.level, n.reason, n.source);
       for (const r of result.unknown) unknown(r);
     }
@@ -225,7 +307,12 @@ function envTexts(env: Map<string, EnvVar>): Record<string, string> {
 }
 
 /** Does the action end up with the GITHUB_TOKEN (its default, an explicit github.token, an env var)? */
-export function actionHoldsToken(entry: ActionKnowledge, step: Step, env: ReadonlyMap<string, EnvVar>, scope: Pick<StepScope, 'gitCredentials' | 'tokenInputs'>): boolean {
+export function actionHoldsToken(
+  entry: ActionKnowledge,
+  step: Step,
+  env: ReadonlyMap<string, EnvVar>,
+  scope: Pick<StepScope, 'gitCredentials' | 'tokenInputs'>,
+): boolean {
   const source = entry.token;
   if (source === 'none') return false;
   if (source.implicit) return true;
@@ -273,13 +360,21 @@ function normalizePath(p: string): string {
   return p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
 }
 
-function localAction(step: Step, path: string, env: Map<string, EnvVar>, outer: StepScope, out: Collector, unknown: (reason: string) => void): void {
+function localAction(
+  step: Step,
+  path: string,
+  env: Map<string, EnvVar>,
+  outer: StepScope,
+  out: Collector,
+  unknown: (reason: string) => void,
+): void {
   const dir = normalizePath(path).replace(/\/+$/, '');
   const resolve = outer.options.resolve;
   if (!resolve) return unknown(`local action ${path}: its files are not available to the analysis`);
   if (outer.depth >= MAX_DEPTH) return unknown(`local action ${path} is nested too deeply`);
   const file = [`${dir}/action.yml`, `${dir}/action.yaml`].find((f) => resolve(f) !== undefined);
-  if (!file || outer.visiting.has(file)) return unknown(file ? `local action ${path} calls itself` : `local action ${path} was not found`);
+  if (!file || outer.visiting.has(file))
+    return unknown(file ? `local action ${path} calls itself` : `local action ${path} was not found`);
   const action = buildAction(parseCallee(resolve(file)!), file);
   if (!action) return unknown(`local action ${path} could not be read`);
   if (action.using?.text !== 'composite') {
@@ -288,36 +383,66 @@ function localAction(step: Step, path: string, env: Map<string, EnvVar>, outer: 
       const given = step.with?.entries.find((e) => e.name === input.name)?.value;
       return given ? isTokenValue(given, outer.tokenInputs) : !!input.default && isTokenValue(input.default);
     });
-    const viaEnv = [...env.values()].some((v) => v.holdsToken) || (action.env?.entries ?? []).some((e) => e.value && isTokenValue(e.value));
-    out.opaqueSteps.push({ stepLabel: stepLabel(step), span: step.uses!.span, reason: `runs the local ${action.using?.text ?? ''} action ${path}`.replace(/\s+/g, ' ') });
-    if (viaInput || viaEnv) unknown(`local ${action.using?.text ?? ''} action ${path} receives the token; what it does with it is not known`.replace(/\s+/g, ' '));
+    const viaEnv =
+      [...env.values()].some((v) => v.holdsToken) ||
+      (action.env?.entries ?? []).some((e) => e.value && isTokenValue(e.value));
+    out.opaqueSteps.push({
+      stepLabel: stepLabel(step),
+      span: step.uses!.span,
+      reason: `runs the local ${action.using?.text ?? ''} action ${path}`.replace(/\s+/g, ' '),
+    });
+    if (viaInput || viaEnv)
+      unknown(
+        `local ${action.using?.text ?? ''} action ${path} receives the token; what it does with it is not known`.replace(
+          /\s+/g,
+          ' ',
+        ),
+      );
     return;
   }
   // Inputs that carry the token: passed github.token by the caller, or defaulting to it when the caller passes nothing.
   const tokenInputs = new Set<string>();
   for (const input of action.inputs) {
     const given = step.with?.entries.find((e) => e.name === input.name)?.value;
-    if (given ? isTokenValue(given, outer.tokenInputs) : input.default && isTokenValue(input.default)) tokenInputs.add(input.name.toLowerCase());
+    if (given ? isTokenValue(given, outer.tokenInputs) : input.default && isTokenValue(input.default))
+      tokenInputs.add(input.name.toLowerCase());
   }
-  const inner: StepScope = { ...outer, env: new Map(env), tokenInputs, visiting: new Set([...outer.visiting, file]), depth: outer.depth + 1 };
+  const inner: StepScope = {
+    ...outer,
+    env: new Map(env),
+    tokenInputs,
+    visiting: new Set([...outer.visiting, file]),
+    depth: outer.depth + 1,
+  };
   const label = stepLabel(step);
   const collected: Collector = { needs: [], unknown: [], opaqueSteps: [] };
   for (const s of action.steps) analyzeStep(s, inner, collected);
   outer.gitCredentials = inner.gitCredentials;
   const span = step.uses!.span;
-  for (const n of collected.needs) out.needs.push({ ...n, stepLabel: label, reason: `${n.reason} (in ${path}: ${n.stepLabel})`, span });
-  for (const u of collected.unknown) out.unknown.push({ stepLabel: label, span, reason: `in ${path}: ${u.stepLabel}: ${u.reason}` });
-  for (const o of collected.opaqueSteps) out.opaqueSteps.push({ stepLabel: label, span, reason: `in ${path}: ${o.reason}` });
+  for (const n of collected.needs)
+    out.needs.push({ ...n, stepLabel: label, reason: `${n.reason} (in ${path}: ${n.stepLabel})`, span });
+  for (const u of collected.unknown)
+    out.unknown.push({ stepLabel: label, span, reason: `in ${path}: ${u.stepLabel}: ${u.reason}` });
+  for (const o of collected.opaqueSteps)
+    out.opaqueSteps.push({ stepLabel: label, span, reason: `in ${path}: ${o.reason}` });
 }
 
-function reusableWorkflow(job: Job, options: PermissionsOptions, visiting: Set<string>, depth: number, out: Collector): void {
+function reusableWorkflow(
+  job: Job,
+  options: PermissionsOptions,
+  visiting: Set<string>,
+  depth: number,
+  out: Collector,
+): void {
   const uses = job.uses!;
   const label = `job ${job.id}`;
   const unknown = (reason: string): void => void out.unknown.push({ stepLabel: label, span: uses.span, reason });
-  if (uses.kind !== 'local-reusable-workflow') return unknown(`remote reusable workflow ${uses.raw}: its needs are not known`);
+  if (uses.kind !== 'local-reusable-workflow')
+    return unknown(`remote reusable workflow ${uses.raw}: its needs are not known`);
   const path = normalizePath(uses.path!);
   if (!options.resolve) return unknown(`reusable workflow ${uses.path}: its file is not available to the analysis`);
-  if (visiting.has(path) || depth >= MAX_DEPTH) return unknown(`reusable workflow ${uses.path} calls itself or is nested too deeply`);
+  if (visiting.has(path) || depth >= MAX_DEPTH)
+    return unknown(`reusable workflow ${uses.path} calls itself or is nested too deeply`);
   const text = options.resolve(path);
   if (text === undefined) return unknown(`reusable workflow ${uses.path} was not found`);
   const callee = buildWorkflow(parseCallee(text), path);
@@ -330,7 +455,14 @@ function reusableWorkflow(job: Job, options: PermissionsOptions, visiting: Set<s
     if (declared?.kind === 'map' || declared?.kind === 'none') {
       for (const s of declared.scopes) {
         if (isTokenScope(s.scope) && (s.level === 'read' || s.level === 'write')) {
-          out.needs.push({ scope: s.scope, level: s.level, reason: `declared by ${where}`, source: 'reusable-workflow', stepLabel: label, span: uses.span });
+          out.needs.push({
+            scope: s.scope,
+            level: s.level,
+            reason: `declared by ${where}`,
+            source: 'reusable-workflow',
+            stepLabel: label,
+            span: uses.span,
+          });
         }
       }
       continue;
@@ -339,7 +471,14 @@ function reusableWorkflow(job: Job, options: PermissionsOptions, visiting: Set<s
       unknown(`${where} declares permissions: ${declared.kind}`);
       continue;
     }
-    for (const n of j.needs) out.needs.push({ ...n, reason: `${n.reason} (${where}: ${n.stepLabel})`, source: 'reusable-workflow', stepLabel: label, span: uses.span });
+    for (const n of j.needs)
+      out.needs.push({
+        ...n,
+        reason: `${n.reason} (${where}: ${n.stepLabel})`,
+        source: 'reusable-workflow',
+        stepLabel: label,
+        span: uses.span,
+      });
     for (const u of j.unknown) unknown(`${where}: ${u.stepLabel}: ${u.reason}`);
   }
 }

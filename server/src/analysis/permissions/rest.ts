@@ -37,13 +37,26 @@ const RESOURCE_SCOPES: Record<string, TokenScope> = {
   packages: 'packages',
   'code-scanning': 'security-events',
   'secret-scanning': 'security-events',
-  'dependabot': 'security-events',
+  dependabot: 'security-events',
   discussions: 'discussions',
   projects: 'repository-projects',
 };
 
 /** Resources the GITHUB_TOKEN cannot be granted (administration, secrets, webhooks...). */
-const NOT_GRANTABLE = new Set(['hooks', 'keys', 'collaborators', 'invitations', 'secrets', 'variables', 'rulesets', 'autolinks', 'teams', 'topics', 'vulnerability-alerts', 'forks']);
+const NOT_GRANTABLE = new Set([
+  'hooks',
+  'keys',
+  'collaborators',
+  'invitations',
+  'secrets',
+  'variables',
+  'rulesets',
+  'autolinks',
+  'teams',
+  'topics',
+  'vulnerability-alerts',
+  'forks',
+]);
 
 export function levelForMethod(method: string): ScopeLevel {
   return /^(GET|HEAD)$/i.test(method) ? 'read' : 'write';
@@ -53,28 +66,42 @@ export function levelForMethod(method: string): ScopeLevel {
 export function scopeForRestCall(method: string, rawPath: string): RestScope {
   let path = rawPath.trim().replace(/^["']|["']$/g, '');
   // ${{ github.repository }} stands for owner/repo; other expressions are opaque segments.
-  path = path.replace(/\$\{\{[^}]*\}\}/g, (x) => (/github\.repository\s*\}\}$/.test(x) ? '$GITHUB_REPOSITORY' : (/github\.api_url/.test(x) ? '' : '_')));
-  path = path.replace(/^https?:\/\/[^/]+/, '').replace(/^\$\{?GITHUB_API_URL\}?/, '').replace(/[?#].*$/, '');
+  path = path.replace(/\$\{\{[^}]*\}\}/g, (x) =>
+    /github\.repository\s*\}\}$/.test(x) ? '$GITHUB_REPOSITORY' : /github\.api_url/.test(x) ? '' : '_',
+  );
+  path = path
+    .replace(/^https?:\/\/[^/]+/, '')
+    .replace(/^\$\{?GITHUB_API_URL\}?/, '')
+    .replace(/[?#].*$/, '');
   const segments = path.split('/').filter(Boolean);
   if (segments.length === 0) return { unknown: 'a REST call whose path could not be read' };
   if (segments[0] === 'graphql') return { unknown: 'a GraphQL query (scopes depend on the query)' };
   const level = levelForMethod(method);
   if (segments[0] === 'user' || segments[0] === 'orgs' || segments[0] === 'users') {
     if (segments.includes('packages')) return { scope: 'packages', level };
-    return level === 'read' ? { none: true } : { unknown: `${method} /${segments[0]}/... is not a repository API the GITHUB_TOKEN can write` };
+    return level === 'read'
+      ? { none: true }
+      : { unknown: `${method} /${segments[0]}/... is not a repository API the GITHUB_TOKEN can write` };
   }
-  if (['search', 'rate_limit', 'meta', 'emojis', 'licenses', 'gitignore', 'octocat', 'zen'].includes(segments[0])) return { none: true };
+  if (['search', 'rate_limit', 'meta', 'emojis', 'licenses', 'gitignore', 'octocat', 'zen'].includes(segments[0]))
+    return { none: true };
   if (segments[0] !== 'repos') return { unknown: `a call to /${segments[0]}` };
   // repos/{owner}/{repo} may be written as one variable: repos/$GITHUB_REPOSITORY/...
   const rest = /^\$\{?GITHUB_REPOSITORY\}?$/.test(segments[1] ?? '') ? segments.slice(2) : segments.slice(3);
   const resource = rest[0];
-  if (!resource) return level === 'read' ? { none: true } : { unknown: `${method} on the repository itself needs administration` };
+  if (!resource)
+    return level === 'read' ? { none: true } : { unknown: `${method} on the repository itself needs administration` };
   if (resource === 'commits' && (rest[2] === 'statuses' || rest[2] === 'status')) return { scope: 'statuses', level };
-  if (resource === 'commits' && (rest[2] === 'check-runs' || rest[2] === 'check-suites')) return { scope: 'checks', level };
+  if (resource === 'commits' && (rest[2] === 'check-runs' || rest[2] === 'check-suites'))
+    return { scope: 'checks', level };
   if (resource === 'commits' && rest[2] === 'pulls') return { scope: 'pull-requests', level };
-  if (resource === 'actions' && (rest[1] === 'secrets' || rest[1] === 'variables')) return { unknown: `actions ${rest[1]} cannot be managed with the GITHUB_TOKEN` };
+  if (resource === 'actions' && (rest[1] === 'secrets' || rest[1] === 'variables'))
+    return { unknown: `actions ${rest[1]} cannot be managed with the GITHUB_TOKEN` };
   if (resource === 'dispatches') return { scope: 'contents', level: 'write' };
-  if (NOT_GRANTABLE.has(resource)) return level === 'read' && resource !== 'secrets' ? { none: true } : { unknown: `${resource} need a permission the GITHUB_TOKEN cannot get` };
+  if (NOT_GRANTABLE.has(resource))
+    return level === 'read' && resource !== 'secrets'
+      ? { none: true }
+      : { unknown: `${resource} need a permission the GITHUB_TOKEN cannot get` };
   const scope = RESOURCE_SCOPES[resource];
   return scope ? { scope, level } : { unknown: `the /${resource} API is not mapped to a scope` };
 }
@@ -94,7 +121,18 @@ const NAMESPACE_SCOPES: Record<string, TokenScope> = {
 };
 
 /** Namespaces that need no repository scope (public data, metadata, the caller itself). */
-const NO_SCOPE_NAMESPACES = new Set(['search', 'rateLimit', 'meta', 'users', 'markdown', 'emojis', 'licenses', 'gitignore', 'activity', 'apps']);
+const NO_SCOPE_NAMESPACES = new Set([
+  'search',
+  'rateLimit',
+  'meta',
+  'users',
+  'markdown',
+  'emojis',
+  'licenses',
+  'gitignore',
+  'activity',
+  'apps',
+]);
 
 export function levelForOctokitMethod(method: string): ScopeLevel {
   return /^(get|list|check|compare|download|search|export)/.test(method) ? 'read' : 'write';
@@ -111,18 +149,27 @@ export function scopeForOctokit(namespace: string, method: string): RestScope {
     return { scope: 'issues', level };
   }
   if (namespace === 'repos') {
-    if (/CollaboratorPermissionLevel|checkCollaborator|^get$|^listLanguages|^listContributors/.test(method)) return { none: true };
+    if (/CollaboratorPermissionLevel|checkCollaborator|^get$|^listLanguages|^listContributors/.test(method))
+      return { none: true };
     if (/CommitStatus|CombinedStatus/.test(method)) return { scope: 'statuses', level };
     if (/Deployment/.test(method)) return { scope: 'deployments', level };
     if (/Pages/.test(method)) return { scope: 'pages', level };
-    if (/Webhook|Invitation|Collaborator|Protection|Autolink|Ruleset|Topics|^update$|^delete$|DeployKey|Secret/.test(method)) {
-      return level === 'read' ? { none: true } : { unknown: `repos.${method} needs administration, which the GITHUB_TOKEN cannot get` };
+    if (
+      /Webhook|Invitation|Collaborator|Protection|Autolink|Ruleset|Topics|^update$|^delete$|DeployKey|Secret/.test(
+        method,
+      )
+    ) {
+      return level === 'read'
+        ? { none: true }
+        : { unknown: `repos.${method} needs administration, which the GITHUB_TOKEN cannot get` };
     }
     if (method === 'createDispatchEvent') return { scope: 'contents', level: 'write' };
     return { scope: 'contents', level };
   }
-  if (namespace === 'actions' && /Secret|Variable/.test(method)) return { unknown: `actions.${method} cannot be done with the GITHUB_TOKEN` };
-  if (namespace === 'orgs' || namespace === 'teams') return level === 'read' ? { none: true } : { unknown: `${namespace}.${method} needs organization permissions` };
+  if (namespace === 'actions' && /Secret|Variable/.test(method))
+    return { unknown: `actions.${method} cannot be done with the GITHUB_TOKEN` };
+  if (namespace === 'orgs' || namespace === 'teams')
+    return level === 'read' ? { none: true } : { unknown: `${namespace}.${method} needs organization permissions` };
   const scope = NAMESPACE_SCOPES[namespace];
   return scope ? { scope, level } : { unknown: `github.rest.${namespace} is not mapped to a scope` };
 }

@@ -34,9 +34,21 @@ export interface ShellScriptContext {
 type Scoped = (scope: TokenScope, level: ScopeLevel, reason: string, source: NeedSource) => void;
 
 const GH_SUBCOMMANDS: Record<string, { scope: TokenScope; write: RegExp; read: RegExp }> = {
-  pr: { scope: 'pull-requests', write: /^(create|edit|merge|close|reopen|comment|review|ready|lock|unlock|update-branch)$/, read: /^(view|list|diff|checks|status|checkout)$/ },
-  issue: { scope: 'issues', write: /^(create|edit|close|reopen|comment|delete|transfer|lock|unlock|pin|unpin|develop)$/, read: /^(list|view|status)$/ },
-  release: { scope: 'contents', write: /^(create|upload|edit|delete|delete-asset)$/, read: /^(list|view|download|verify|verify-asset)$/ },
+  pr: {
+    scope: 'pull-requests',
+    write: /^(create|edit|merge|close|reopen|comment|review|ready|lock|unlock|update-branch)$/,
+    read: /^(view|list|diff|checks|status|checkout)$/,
+  },
+  issue: {
+    scope: 'issues',
+    write: /^(create|edit|close|reopen|comment|delete|transfer|lock|unlock|pin|unpin|develop)$/,
+    read: /^(list|view|status)$/,
+  },
+  release: {
+    scope: 'contents',
+    write: /^(create|upload|edit|delete|delete-asset)$/,
+    read: /^(list|view|download|verify|verify-asset)$/,
+  },
   workflow: { scope: 'actions', write: /^(run|enable|disable)$/, read: /^(list|view)$/ },
   run: { scope: 'actions', write: /^(rerun|cancel|delete)$/, read: /^(list|view|watch|download)$/ },
   label: { scope: 'issues', write: /^(create|edit|delete|clone)$/, read: /^(list)$/ },
@@ -44,18 +56,32 @@ const GH_SUBCOMMANDS: Record<string, { scope: TokenScope; write: RegExp; read: R
 };
 
 /** gh subcommands that need nothing from the token, or nothing we can grant. */
-const GH_NO_SCOPE = new Set(['auth', 'config', 'extension', 'help', 'version', 'alias', 'completion', 'search', 'status', 'browse']);
+const GH_NO_SCOPE = new Set([
+  'auth',
+  'config',
+  'extension',
+  'help',
+  'version',
+  'alias',
+  'completion',
+  'search',
+  'status',
+  'browse',
+]);
 
 /** Commands that run code we cannot see (another script, a build tool): with the token in the environment, they may use it. */
-const OPAQUE = /^(?:\.{1,2}\/\S+|(?:bash|sh|zsh|pwsh|python3?|node|ruby|perl|deno|bun|tsx|ts-node)\s+(?!-c\b|-e\b)\S+|npx\s|npm\s+(?:run|exec|run-script)\b|pnpm\s|yarn\s|make\b|just\b|cargo\s+(?:run|xtask|release|make)\b|go\s+run\b|goreleaser\b|semantic-release\b|uv\s+run\b|poetry\s+run\b|hatch\s+run\b|nox\b|tox\b|invoke\b|gradle|\.\/gradlew|mvn\b|task\b)/;
+const OPAQUE =
+  /^(?:\.{1,2}\/\S+|(?:bash|sh|zsh|pwsh|python3?|node|ruby|perl|deno|bun|tsx|ts-node)\s+(?!-c\b|-e\b)\S+|npx\s|npm\s+(?:run|exec|run-script)\b|pnpm\s|yarn\s|make\b|just\b|cargo\s+(?:run|xtask|release|make)\b|go\s+run\b|goreleaser\b|semantic-release\b|uv\s+run\b|poetry\s+run\b|hatch\s+run\b|nox\b|tox\b|invoke\b|gradle|\.\/gradlew|mvn\b|task\b)/;
 
 /** Shell built-ins and text tools that never read a GitHub token from the environment. */
 const SAFE_COMMANDS = new Set(
-  ('echo printf cd pushd popd ls cat mkdir cp mv rm rmdir touch test [ [[ ]] export set unset shift read true false exit return sleep ' +
+  (
+    'echo printf cd pushd popd ls cat mkdir cp mv rm rmdir touch test [ [[ ]] export set unset shift read true false exit return sleep ' +
     'jq yq grep egrep fgrep sed awk cut tr sort uniq head tail wc tee xargs find date basename dirname realpath readlink pwd chmod chown ln ' +
     'tar unzip zip gzip gunzip xz zstd sha256sum sha512sum shasum md5sum base64 diff cmp printenv which command type local declare readonly ' +
     'fi done esac case for in then do else elif while until if function trap wait git curl wget pip pip3 python3 python apt apt-get dpkg ' +
-    'sudo mktemp du df free uname nproc whoami id hostname ps kill ulimit umask time timeout seq stat file').split(' '),
+    'sudo mktemp du df free uname nproc whoami id hostname ps kill ulimit umask time timeout seq stat file'
+  ).split(' '),
 );
 
 /** Tools that are known to use a GitHub token from the environment and whose scopes depend on their configuration. */
@@ -72,14 +98,22 @@ export function analyzeShellScript(script: string, ctx: ShellScriptContext): Scr
 
   for (const line of logicalLines(script)) {
     for (const command of commandsOf(line)) {
-      const words = command.trim().replace(/^(?:sudo\s+|env\s+|time\s+|exec\s+|(?:if|elif|while|until)\s+|!\s*|(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+)+/, '');
+      const words = command
+        .trim()
+        .replace(
+          /^(?:sudo\s+|env\s+|time\s+|exec\s+|(?:if|elif|while|until)\s+|!\s*|(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+)+/,
+          '',
+        );
       const gh = /^gh\s+([a-z-]+)(?:\s+([a-z-]+))?/.exec(words);
       if (gh && ctx.holdsToken) {
         tokenUses++;
         ghCommand(gh[1], gh[2], words, add, unknown);
         continue;
       }
-      if (/^git\s+(?:-[cC]\s+\S+\s+)*push\b/.test(words) && (ctx.gitCredentials || tokenRef.test(command) || /x-access-token/.test(command))) {
+      if (
+        /^git\s+(?:-[cC]\s+\S+\s+)*push\b/.test(words) &&
+        (ctx.gitCredentials || tokenRef.test(command) || /x-access-token/.test(command))
+      ) {
         tokenUses++;
         const tags = /\s--tags\b|\s--follow-tags\b|refs\/tags|\s(?:tag|v\$|v\d)/.test(words);
         add('contents', 'write', tags ? 'git push of tags' : 'git push', 'git');
@@ -90,7 +124,12 @@ export function analyzeShellScript(script: string, ctx: ShellScriptContext): Scr
         add('id-token', 'write', oidc, 'oidc');
         continue;
       }
-      if (/^(?:docker|podman|buildah|nerdctl|helm\s+registry|oras|skopeo|crane(?:\s+auth)?)\s+login\b.*\bghcr\.io\b/.test(words) && (ctx.holdsToken || tokenRef.test(line))) {
+      if (
+        /^(?:docker|podman|buildah|nerdctl|helm\s+registry|oras|skopeo|crane(?:\s+auth)?)\s+login\b.*\bghcr\.io\b/.test(
+          words,
+        ) &&
+        (ctx.holdsToken || tokenRef.test(line))
+      ) {
         tokenUses++;
         add('packages', 'write', 'logs in to ghcr.io with the token to push packages', 'registry');
         continue;
@@ -107,16 +146,23 @@ export function analyzeShellScript(script: string, ctx: ShellScriptContext): Scr
         continue;
       }
       if (OPAQUE.test(words)) opaque.push(truncate(words));
-      if (ctx.holdsToken && OPAQUE.test(words)) unknown.push(`runs \`${truncate(words)}\` with the token in its environment`);
+      if (ctx.holdsToken && OPAQUE.test(words))
+        unknown.push(`runs \`${truncate(words)}\` with the token in its environment`);
       else if (ctx.holdsToken) {
         const first = words.split(/\s+/)[0];
-        if (first && !SAFE_COMMANDS.has(first) && !/^[A-Za-z_][A-Za-z0-9_]*=|\(\)$|^[#;{}()]/.test(first)) otherCommands.push(first);
+        if (first && !SAFE_COMMANDS.has(first) && !/^[A-Za-z_][A-Za-z0-9_]*=|\(\)$|^[#;{}()]/.test(first))
+          otherCommands.push(first);
       }
     }
   }
   // The token is in the environment, nothing we know uses it, and some tool we do not know runs: it may read it.
   if (ctx.holdsToken && tokenUses === 0 && unknown.length === 0 && otherCommands.length > 0) {
-    unknown.push(`runs ${[...new Set(otherCommands)].slice(0, 3).map((c) => `\`${truncate(c, 30)}\``).join(', ')} with the token in its environment`);
+    unknown.push(
+      `runs ${[...new Set(otherCommands)]
+        .slice(0, 3)
+        .map((c) => `\`${truncate(c, 30)}\``)
+        .join(', ')} with the token in its environment`,
+    );
   }
   if (ctx.holdsToken && tokenUses === 0 && unknown.length === 0 && needs.length === 0 && tokenRef.test(script)) {
     unknown.push('passes the token to a command we do not recognise');
@@ -155,7 +201,25 @@ function ghCommand(group: string, sub: string | undefined, words: string, add: S
   if (group === 'pr' && sub === 'checkout') add('contents', 'read', 'gh pr checkout', 'gh');
 }
 
-const GH_API_VALUE_FLAGS = new Set(['-X', '--method', '-H', '--header', '-f', '-F', '--field', '--raw-field', '--jq', '-q', '--input', '--template', '-t', '--cache', '-p', '--preview', '--hostname']);
+const GH_API_VALUE_FLAGS = new Set([
+  '-X',
+  '--method',
+  '-H',
+  '--header',
+  '-f',
+  '-F',
+  '--field',
+  '--raw-field',
+  '--jq',
+  '-q',
+  '--input',
+  '--template',
+  '-t',
+  '--cache',
+  '-p',
+  '--preview',
+  '--hostname',
+]);
 
 function ghApi(words: string, add: Scoped, unknown: string[]): void {
   const args = shellWords(words).slice(2);
@@ -164,7 +228,10 @@ function ghApi(words: string, add: Scoped, unknown: string[]): void {
   let path: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
     if (flag === '-X' || flag === '--method') method = inline ?? args[++i];
     else if (/^-X[A-Z]+$/.test(a)) method = a.slice(2);
     else if (['-f', '-F', '--field', '--raw-field', '--input'].includes(flag)) {
@@ -179,14 +246,27 @@ function ghApi(words: string, add: Scoped, unknown: string[]): void {
     return;
   }
   const m = (method ?? (hasBody ? 'POST' : 'GET')).toUpperCase();
-  fromRest(scopeForRestCall(m, path.startsWith('/') || path === 'graphql' ? path : '/' + path), `gh api ${m} ${truncate(path, 50)}`, 'gh', add, unknown);
+  fromRest(
+    scopeForRestCall(m, path.startsWith('/') || path === 'graphql' ? path : '/' + path),
+    `gh api ${m} ${truncate(path, 50)}`,
+    'gh',
+    add,
+    unknown,
+  );
 }
 
 function restCall(tool: string, words: string, add: Scoped, unknown: string[]): void {
-  const url = /(?:https?:\/\/api\.github\.com|\$\{?GITHUB_API_URL\}?|\$\{\{\s*github\.api_url\s*\}\})((?:\/|\$\{\{[^}]*\}\}|[^\s"'`/])*)/.exec(words);
+  const url =
+    /(?:https?:\/\/api\.github\.com|\$\{?GITHUB_API_URL\}?|\$\{\{\s*github\.api_url\s*\}\})((?:\/|\$\{\{[^}]*\}\}|[^\s"'`/])*)/.exec(
+      words,
+    );
   if (!url) return;
-  let method = /(?:-X|--request)\s*['"]?([A-Za-z]+)/.exec(words)?.[1] ?? /--method[= ]['"]?([A-Za-z]+)/.exec(words)?.[1];
-  if (!method) method = /\s(?:-d|--data\S*|--json|-F|--form|--post-data|--post-file|--upload-file|-T)\b/.test(words) ? 'POST' : 'GET';
+  let method =
+    /(?:-X|--request)\s*['"]?([A-Za-z]+)/.exec(words)?.[1] ?? /--method[= ]['"]?([A-Za-z]+)/.exec(words)?.[1];
+  if (!method)
+    method = /\s(?:-d|--data\S*|--json|-F|--form|--post-data|--post-file|--upload-file|-T)\b/.test(words)
+      ? 'POST'
+      : 'GET';
   const m = method.toUpperCase();
   const shown = (url[1] || '/').replace(/\$\{\{[^}]*\}\}/g, '{…}');
   fromRest(scopeForRestCall(m, url[1] || '/'), `${tool} ${m} ${truncate(shown, 50)}`, 'rest', add, unknown);
@@ -199,18 +279,29 @@ function fromRest(result: RestScope, reason: string, source: NeedSource, add: Sc
 
 function oidcUse(words: string, command: string, env: Record<string, string>): string | undefined {
   if (/ACTIONS_ID_TOKEN_REQUEST_(?:URL|TOKEN)/.test(command)) return 'requests an OIDC token';
-  if (/^(?:npm|pnpm|yarn(?:\s+npm)?)\s+publish\b/.test(words) && (/--provenance\b/.test(words) || /^true$/i.test(env.NPM_CONFIG_PROVENANCE ?? ''))) return `${words.split(/\s/)[0]} publish --provenance (signs with the OIDC identity)`;
-  if (/^cosign\s+(?:sign|attest|sign-blob|attest-blob)\b/.test(words) && !/--key\b/.test(words)) return 'keyless cosign signing with the OIDC identity';
+  if (
+    /^(?:npm|pnpm|yarn(?:\s+npm)?)\s+publish\b/.test(words) &&
+    (/--provenance\b/.test(words) || /^true$/i.test(env.NPM_CONFIG_PROVENANCE ?? ''))
+  )
+    return `${words.split(/\s/)[0]} publish --provenance (signs with the OIDC identity)`;
+  if (/^cosign\s+(?:sign|attest|sign-blob|attest-blob)\b/.test(words) && !/--key\b/.test(words))
+    return 'keyless cosign signing with the OIDC identity';
   const publish = PUBLISH.exec(words);
-  if (publish && !/\s--(?:token|password|username)\b|\s-[pu]\s/.test(words) && !Object.keys(env).some((k) => REGISTRY_TOKEN_ENV.test(k) && env[k].trim())) {
+  if (
+    publish &&
+    !/\s--(?:token|password|username)\b|\s-[pu]\s/.test(words) &&
+    !Object.keys(env).some((k) => REGISTRY_TOKEN_ENV.test(k) && env[k].trim())
+  ) {
     return `${publish[0].trim()} without a registry token (trusted publishing uses the OIDC token)`;
   }
   return undefined;
 }
 
 /** Publishing commands that use OIDC trusted publishing when no registry token is configured. */
-const PUBLISH = /^(?:npx\s+|pnpm\s+exec\s+)?(?:(?:npm|pnpm|yarn(?:\s+npm)?|bun|lerna|changeset)(?:\s+-\S+)*\s+publish|uv\s+publish|cargo\s+publish|gem\s+push|poetry\s+publish|hatch\s+publish)\b/;
-const REGISTRY_TOKEN_ENV = /^(?:NODE_AUTH_TOKEN|NPM_TOKEN|NPM_AUTH_TOKEN|NPM_CONFIG__AUTH(?:TOKEN)?|UV_PUBLISH_(?:TOKEN|PASSWORD)|CARGO_REGISTRY_TOKEN|GEM_HOST_API_KEY|RUBYGEMS_API_KEY|POETRY_PYPI_TOKEN_\w+|POETRY_HTTP_BASIC_\w+|HATCH_INDEX_AUTH|TWINE_PASSWORD)$/;
+const PUBLISH =
+  /^(?:npx\s+|pnpm\s+exec\s+)?(?:(?:npm|pnpm|yarn(?:\s+npm)?|bun|lerna|changeset)(?:\s+-\S+)*\s+publish|uv\s+publish|cargo\s+publish|gem\s+push|poetry\s+publish|hatch\s+publish)\b/;
+const REGISTRY_TOKEN_ENV =
+  /^(?:NODE_AUTH_TOKEN|NPM_TOKEN|NPM_AUTH_TOKEN|NPM_CONFIG__AUTH(?:TOKEN)?|UV_PUBLISH_(?:TOKEN|PASSWORD)|CARGO_REGISTRY_TOKEN|GEM_HOST_API_KEY|RUBYGEMS_API_KEY|POETRY_PYPI_TOKEN_\w+|POETRY_HTTP_BASIC_\w+|HATCH_INDEX_AUTH|TWINE_PASSWORD)$/;
 
 /** A regexp matching a use of the token in a script: one of its variables, or an expression. */
 function tokenReference(vars: string[]): RegExp {
@@ -238,7 +329,10 @@ export function logicalLines(script: string): string[] {
 
 /** Splits a line at ; && || | and $( ... so each command can be matched from its start. */
 function commandsOf(line: string): string[] {
-  return line.split(/;|&&|\|\||\||\$\(|`|\bthen\b|\bdo\b|\belse\b/).map((c) => c.replace(/^[\s({!]+/, '')).filter(Boolean);
+  return line
+    .split(/;|&&|\|\||\||\$\(|`|\bthen\b|\bdo\b|\belse\b/)
+    .map((c) => c.replace(/^[\s({!]+/, ''))
+    .filter(Boolean);
 }
 
 function shellWords(command: string): string[] {
@@ -270,13 +364,23 @@ export function analyzeGithubScript(script: string): ScriptAnalysis {
   for (let m = requests.exec(script); m; m = requests.exec(script)) {
     const method = (m[1] ?? 'GET').toUpperCase();
     recognised++;
-    fromRest(scopeForRestCall(method, m[2]), `github.request ${method} ${truncate(m[2], 50)}`, 'github-script', add, unknown);
+    fromRest(
+      scopeForRestCall(method, m[2]),
+      `github.request ${method} ${truncate(m[2], 50)}`,
+      'github-script',
+      add,
+      unknown,
+    );
   }
   if (/\b(?:github|octokit)\.graphql\b/.test(script)) unknown.push('runs a GraphQL query (scopes depend on the query)');
-  if (/\brequire\(\s*[`'"](?:\.|\/|\$\{)|\bimport\(\s*[`'"](?:\.|\/|\$\{)|\brequire\(\s*(?:path|process)\b/.test(script)) unknown.push('runs a script file we cannot see');
+  if (
+    /\brequire\(\s*[`'"](?:\.|\/|\$\{)|\bimport\(\s*[`'"](?:\.|\/|\$\{)|\brequire\(\s*(?:path|process)\b/.test(script)
+  )
+    unknown.push('runs a script file we cannot see');
   if (/\bexec\.(?:exec|getExecOutput)\b/.test(script)) unknown.push('runs commands with @actions/exec');
   // The client handed to other code (const gh = github; helper(github)) escapes the patterns above.
-  if (recognised === 0 && unknown.length === 0 && /\bgithub\s*[,)]|=\s*github\s*[;\n]/.test(script)) unknown.push('passes the API client to code we cannot follow');
+  if (recognised === 0 && unknown.length === 0 && /\bgithub\s*[,)]|=\s*github\s*[;\n]/.test(script))
+    unknown.push('passes the API client to code we cannot follow');
   return { needs, unknown: [...new Set(unknown)], calls: recognised };
 }
 

@@ -9,7 +9,14 @@ import { stepLabel } from '../../model/workflow';
 import { mapGetPair, type Node, type Pair } from '../../yaml/parse';
 import type { SecretSite } from '../../fixes/secret-store';
 import { actionShortName, isDescriptiveName } from './names';
-import { dropContained, judgeNamedValue, scanEmbeddedCredentials, scanProviders, scanScript, type SecretHit } from './scan';
+import {
+  dropContained,
+  judgeNamedValue,
+  scanEmbeddedCredentials,
+  scanProviders,
+  scanScript,
+  type SecretHit,
+} from './scan';
 
 export interface SecretCandidate {
   hit: SecretHit;
@@ -38,22 +45,64 @@ export function collectSecrets(model: Workflow | ActionMetadata, text: string): 
 
   if (model.kind === 'workflow') {
     for (const entry of model.env?.entries ?? []) {
-      if (entry.value) valueEntry(ctx, entry, { kind: 'workflow-env', scalar: entry.value, wf: model, entry }, `workflow env: ${entry.name}`, entry.name);
+      if (entry.value)
+        valueEntry(
+          ctx,
+          entry,
+          { kind: 'workflow-env', scalar: entry.value, wf: model, entry },
+          `workflow env: ${entry.name}`,
+          entry.name,
+        );
     }
     for (const job of model.jobs) collectJob(ctx, job);
   } else {
     for (const input of model.inputs) {
       const defaultPair = mapGetPair(input.node, 'default');
       if (!input.default || !defaultPair) continue;
-      const kv: KeyValue = { name: input.name, keySpan: input.keySpan, value: input.default, pair: defaultPair as Pair<Node, Node | null>, span: input.default.span };
-      valueEntry(ctx, kv, { kind: 'action-default', scalar: input.default, action: model, defaultPair: defaultPair as Pair<Node, Node | null> }, `default of input ${input.name}`, input.name);
+      const kv: KeyValue = {
+        name: input.name,
+        keySpan: input.keySpan,
+        value: input.default,
+        pair: defaultPair as Pair<Node, Node | null>,
+        span: input.default.span,
+      };
+      valueEntry(
+        ctx,
+        kv,
+        {
+          kind: 'action-default',
+          scalar: input.default,
+          action: model,
+          defaultPair: defaultPair as Pair<Node, Node | null>,
+        },
+        `default of input ${input.name}`,
+        input.name,
+      );
     }
     valueBlock(ctx, model.env, (scalar) => ({ kind: 'action-value', scalar, action: model, inRun: false }), 'runs.env');
     for (const step of model.steps) {
       const label = describeStep(step);
-      valueBlock(ctx, step.env, (scalar) => ({ kind: 'action-value', scalar, action: model, step, inRun: false }), `env of ${label}`);
-      valueBlock(ctx, step.with, (scalar) => ({ kind: 'action-value', scalar, action: model, step, inRun: false }), `with of ${label}`, withPrefix(step));
-      if (step.run) script(ctx, step.run, { kind: 'action-value', scalar: step.run, action: model, step, inRun: true }, `run script of ${label}`, new Set());
+      valueBlock(
+        ctx,
+        step.env,
+        (scalar) => ({ kind: 'action-value', scalar, action: model, step, inRun: false }),
+        `env of ${label}`,
+      );
+      valueBlock(
+        ctx,
+        step.with,
+        (scalar) => ({ kind: 'action-value', scalar, action: model, step, inRun: false }),
+        `with of ${label}`,
+        withPrefix(step),
+      );
+      if (step.run)
+        script(
+          ctx,
+          step.run,
+          { kind: 'action-value', scalar: step.run, action: model, step, inRun: true },
+          `run script of ${label}`,
+          new Set(),
+        );
     }
   }
   const elsewhere = providerHits.filter((h) => !covered.some((c) => c.start <= h.span.start && h.span.end <= c.end));
@@ -77,10 +126,18 @@ function collectJob(ctx: Ctx, job: Job): void {
     valueBlock(ctx, job.container.env, jobLevel, `container env of job ${job.id}`, undefined, serviceHosts);
   }
   for (const service of job.services) {
-    valueBlock(ctx, service.credentials, jobLevel, `credentials of service ${service.id}`, registryName(service.image?.text));
+    valueBlock(
+      ctx,
+      service.credentials,
+      jobLevel,
+      `credentials of service ${service.id}`,
+      registryName(service.image?.text),
+    );
     valueBlock(ctx, service.env, jobLevel, `env of service container ${service.id}`, service.id, serviceHosts, true);
   }
-  const callee = job.uses ? actionShortName(job.uses.owner, job.uses.path?.replace(/^.*\//, '').replace(/\.ya?ml$/, '') ?? job.uses.name) : job.id;
+  const callee = job.uses
+    ? actionShortName(job.uses.owner, job.uses.path?.replace(/^.*\//, '').replace(/\.ya?ml$/, '') ?? job.uses.name)
+    : job.id;
   valueBlock(ctx, job.with, jobLevel, `with of reusable-workflow call ${job.id}`, callee);
   valueBlock(ctx, job.secrets, jobLevel, `secrets passed by job ${job.id}`);
   for (const step of job.steps) {
@@ -88,7 +145,8 @@ function collectJob(ctx: Ctx, job: Job): void {
     const stepValue = (scalar: ScalarValue): SecretSite => ({ kind: 'step-value', scalar, step, job });
     valueBlock(ctx, step.env, stepValue, `env of ${label}`, undefined, serviceHosts);
     valueBlock(ctx, step.with, stepValue, `input of ${label}`, withPrefix(step), serviceHosts);
-    if (step.run) script(ctx, step.run, { kind: 'script', scalar: step.run, step, job }, `run script of ${label}`, serviceHosts);
+    if (step.run)
+      script(ctx, step.run, { kind: 'script', scalar: step.run, step, job }, `run script of ${label}`, serviceHosts);
   }
 }
 
@@ -111,7 +169,15 @@ function registryName(image: string | undefined): string {
   return host[0] === 'registry' || host.length < 2 ? `${host[host.length - 2] ?? host[0]}_REGISTRY` : host[0];
 }
 
-function valueBlock(ctx: Ctx, block: Block | undefined, site: (scalar: ScalarValue) => SecretSite, where: string, prefix?: string, localHosts: ReadonlySet<string> = new Set(), inService = false): void {
+function valueBlock(
+  ctx: Ctx,
+  block: Block | undefined,
+  site: (scalar: ScalarValue) => SecretSite,
+  where: string,
+  prefix?: string,
+  localHosts: ReadonlySet<string> = new Set(),
+  inService = false,
+): void {
   for (const kv of block?.entries ?? []) {
     if (!kv.value) continue;
     const generic = !isDescriptiveName(kv.name) && prefix ? `${prefix}_${kv.name}` : kv.name;
@@ -119,11 +185,21 @@ function valueBlock(ctx: Ctx, block: Block | undefined, site: (scalar: ScalarVal
   }
 }
 
-function valueEntry(ctx: Ctx, kv: KeyValue, site: SecretSite, where: string, nameBase: string, localHosts: ReadonlySet<string> = new Set(), inService = false): void {
+function valueEntry(
+  ctx: Ctx,
+  kv: KeyValue,
+  site: SecretSite,
+  where: string,
+  nameBase: string,
+  localHosts: ReadonlySet<string> = new Set(),
+  inService = false,
+): void {
   const scalar = kv.value!;
   ctx.covered.push(scalar.span);
   const inside = ctx.providerHits.filter((h) => within(h.span, scalar.span));
-  const embedded = scanEmbeddedCredentials(ctx.text, scalar.span.start, scalar.span.end, localHosts).filter((e) => !inside.some((h) => overlaps(h.span, e.span)));
+  const embedded = scanEmbeddedCredentials(ctx.text, scalar.span.start, scalar.span.end, localHosts).filter(
+    (e) => !inside.some((h) => overlaps(h.span, e.span)),
+  );
   const hits = [...inside, ...embedded];
   if (hits.length === 0 && !/^[|>]/.test(ctx.text.slice(scalar.span.start, scalar.span.end))) {
     const judged = judgeNamedValue(kv.name, scalar.text);
@@ -131,8 +207,22 @@ function valueEntry(ctx: Ctx, kv: KeyValue, site: SecretSite, where: string, nam
   }
   for (const hit of hits) {
     const partial = hit.kind === 'url-credential' || hit.kind === 'connection-string';
-    const base = partial ? `${kv.name.replace(/[-_.]?(url|uri|dsn|connection[-_]?string|conn[-_]?str|string)$/i, '') || 'DATABASE'}_PASSWORD` : hit.kind === 'provider' && !isDescriptiveName(kv.name) ? hit.nameHint ?? nameBase : nameBase;
-    ctx.candidates.push({ hit: inService && (hit.kind === 'generic' || hit.throwaway) ? { ...hit, throwaway: true, severity: 'low', confidence: 'low' } : hit, site, where, nameBase: base, key: kv.name, inService });
+    const base = partial
+      ? `${kv.name.replace(/[-_.]?(url|uri|dsn|connection[-_]?string|conn[-_]?str|string)$/i, '') || 'DATABASE'}_PASSWORD`
+      : hit.kind === 'provider' && !isDescriptiveName(kv.name)
+        ? (hit.nameHint ?? nameBase)
+        : nameBase;
+    ctx.candidates.push({
+      hit:
+        inService && (hit.kind === 'generic' || hit.throwaway)
+          ? { ...hit, throwaway: true, severity: 'low', confidence: 'low' }
+          : hit,
+      site,
+      where,
+      nameBase: base,
+      key: kv.name,
+      inService,
+    });
   }
 }
 
@@ -150,7 +240,8 @@ function script(ctx: Ctx, run: ScalarValue, site: SecretSite, where: string, loc
 function innerSpan(text: string, scalar: ScalarValue): Span {
   const source = text.slice(scalar.span.start, scalar.span.end);
   const q = source[0];
-  if ((q === '"' || q === "'") && source.endsWith(q) && source.length >= 2) return { start: scalar.span.start + 1, end: scalar.span.end - 1 };
+  if ((q === '"' || q === "'") && source.endsWith(q) && source.length >= 2)
+    return { start: scalar.span.start + 1, end: scalar.span.end - 1 };
   return scalar.span;
 }
 
@@ -161,4 +252,3 @@ function within(inner: Span, outer: Span): boolean {
 function overlaps(a: Span, b: Span): boolean {
   return a.start < b.end && b.start < a.end;
 }
-

@@ -6,7 +6,8 @@ import { NAMED_PROVIDERS, PROVIDERS, type ProviderPattern } from './providers';
 import { isSecretLikeName } from './names';
 import { genericStrength, isPlaceholder, isReference, isWeakTestValue } from './values';
 
-export type HitKind = 'provider' | 'named-provider' | 'url-credential' | 'connection-string' | 'jwt' | 'generic' | 'script';
+export type HitKind =
+  'provider' | 'named-provider' | 'url-credential' | 'connection-string' | 'jwt' | 'generic' | 'script';
 
 export interface SecretHit {
   span: Span;
@@ -55,7 +56,8 @@ export function scanProviders(text: string, start = 0, end = text.length): Secre
   // One pass finds which anchors occur; only their providers' regexes (with look-behinds, costly) run.
   const present = new Set<string>();
   ANCHOR_RE.lastIndex = 0;
-  for (let m = ANCHOR_RE.exec(region); m; m = ANCHOR_RE.exec(region)) for (const a of ANCHORS) if (m[0].startsWith(a)) present.add(a);
+  for (let m = ANCHOR_RE.exec(region); m; m = ANCHOR_RE.exec(region))
+    for (const a of ANCHORS) if (m[0].startsWith(a)) present.add(a);
   for (const { p, re, anchors } of COMPILED) {
     if (!anchors.some((a) => present.has(a))) continue;
     re.lastIndex = 0;
@@ -92,7 +94,16 @@ function scanJwts(region: string, base: number): SecretHit[] {
     const payload = decodeBase64Url(m[0].split('.')[1]);
     // Supabase / PostgREST "anon" keys are meant to be public.
     if (!payload || /"role"\s*:\s*"anon"/.test(payload)) continue;
-    hits.push({ span: { start: base + m.index, end: base + m.index + m[0].length }, value: m[0], kind: 'jwt', label: 'JSON Web Token', providerId: 'jwt', confidence: 'medium', severity: 'high', nameHint: 'JWT' });
+    hits.push({
+      span: { start: base + m.index, end: base + m.index + m[0].length },
+      value: m[0],
+      kind: 'jwt',
+      label: 'JSON Web Token',
+      providerId: 'jwt',
+      confidence: 'medium',
+      severity: 'high',
+      nameHint: 'JWT',
+    });
   }
   return hits;
 }
@@ -122,7 +133,12 @@ export function dropContained(hits: SecretHit[]): SecretHit[] {
 const LOCAL_HOST = /^(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.internal)$/i;
 
 /** The password part of `scheme://user:password@host` and of `...;Password=...;` connection strings in text[start, end). */
-export function scanEmbeddedCredentials(text: string, start: number, end: number, localHosts: ReadonlySet<string> = new Set()): SecretHit[] {
+export function scanEmbeddedCredentials(
+  text: string,
+  start: number,
+  end: number,
+  localHosts: ReadonlySet<string> = new Set(),
+): SecretHit[] {
   const region = text.slice(start, end);
   const hits: SecretHit[] = [];
   const url = /\b([a-z][a-z0-9+.-]{1,20}):\/\/([^\s:/@'"`]{1,100}):([^\s/@'"`]{1,200})@([^\s/:'"`?#]{1,253})/gi;
@@ -130,8 +146,11 @@ export function scanEmbeddedCredentials(text: string, start: number, end: number
     const [, scheme, user, password, host] = m;
     if (isReference(password) || password.includes('$') || isPlaceholder(password) || /^\*+$/.test(password)) continue;
     const offset = start + m.index + scheme.length + 3 + user.length + 1;
-    const throwaway = LOCAL_HOST.test(host) || localHosts.has(host.toLowerCase()) || isWeakTestValue(password) || password === user;
-    const isDb = /^(postgres(ql)?|mysql|mariadb|mongodb(\+srv)?|redis|rediss|amqps?|mssql|sqlserver|jdbc:.*)$/i.test(scheme);
+    const throwaway =
+      LOCAL_HOST.test(host) || localHosts.has(host.toLowerCase()) || isWeakTestValue(password) || password === user;
+    const isDb = /^(postgres(ql)?|mysql|mariadb|mongodb(\+srv)?|redis|rediss|amqps?|mssql|sqlserver|jdbc:.*)$/i.test(
+      scheme,
+    );
     hits.push({
       span: { start: offset, end: offset + password.length },
       value: password,
@@ -147,9 +166,17 @@ export function scanEmbeddedCredentials(text: string, start: number, end: number
   const conn = /(?:^|;)\s*(?:Password|Pwd)\s*=\s*([^;'"\s]{1,200})/gi;
   for (let m = conn.exec(region); m; m = conn.exec(region)) {
     const password = m[1];
-    if (!/(Server|Data Source|Host)\s*=/i.test(region) || isReference(password) || password.includes('$') || isPlaceholder(password)) continue;
+    if (
+      !/(Server|Data Source|Host)\s*=/i.test(region) ||
+      isReference(password) ||
+      password.includes('$') ||
+      isPlaceholder(password)
+    )
+      continue;
     const offset = start + m.index + m[0].length - password.length;
-    const throwaway = isWeakTestValue(password) || /(Server|Data Source|Host)\s*=\s*(tcp:)?(localhost|127\.0\.0\.1|\(local\)|\.)\b/i.test(region);
+    const throwaway =
+      isWeakTestValue(password) ||
+      /(Server|Data Source|Host)\s*=\s*(tcp:)?(localhost|127\.0\.0\.1|\(local\)|\.)\b/i.test(region);
     hits.push({
       span: { start: offset, end: offset + password.length },
       value: password,
@@ -171,7 +198,16 @@ export function judgeNamedValue(name: string, value: string): Omit<SecretHit, 's
   if (!v || isReference(v) || isPlaceholder(v)) return undefined;
   for (const np of NAMED_PROVIDERS) {
     if (np.name.test(name) && np.value.test(v)) {
-      return { value: v, kind: 'named-provider', label: np.label, providerId: np.id, confidence: 'high', severity: 'high', nameHint: name, longLived: np.longLived };
+      return {
+        value: v,
+        kind: 'named-provider',
+        label: np.label,
+        providerId: np.id,
+        confidence: 'high',
+        severity: 'high',
+        nameHint: name,
+        longLived: np.longLived,
+      };
     }
   }
   if (!isSecretLikeName(name)) return undefined;
@@ -218,20 +254,34 @@ export function scanScript(text: string, start: number, end: number): SecretHit[
     });
   };
   const header = /Authorization['"]?\s*[:=]\s*['"]?(?:Bearer|token|Basic|Bot|Token|ApiKey)\s+([A-Za-z0-9._~+/=-]{8,})/g;
-  for (let m = header.exec(region); m; m = header.exec(region)) add(m.index + m[0].length - m[1].length, m[1], 'credential in an Authorization header', 'API_TOKEN');
+  for (let m = header.exec(region); m; m = header.exec(region))
+    add(m.index + m[0].length - m[1].length, m[1], 'credential in an Authorization header', 'API_TOKEN');
   const apiKeyHeader = /(?:X-Api-Key|Api-Key|X-Auth-Token|Private-Token|X-API-Token):\s*([A-Za-z0-9._~+/=-]{8,})/gi;
-  for (let m = apiKeyHeader.exec(region); m; m = apiKeyHeader.exec(region)) add(m.index + m[0].length - m[1].length, m[1], 'API key in a request header', 'API_KEY');
+  for (let m = apiKeyHeader.exec(region); m; m = apiKeyHeader.exec(region))
+    add(m.index + m[0].length - m[1].length, m[1], 'API key in a request header', 'API_KEY');
   const userPass = /(?:^|\s)(?:-u|--user)(?:\s+|=)(['"]?)([^\s:'"$]{1,100}):([^\s'"]{1,200})\1/gm;
   for (let m = userPass.exec(region); m; m = userPass.exec(region)) {
     const password = m[3];
-    add(m.index + m[0].length - m[1].length - password.length, password, 'password on a command line', `${m[2]}_PASSWORD`);
+    add(
+      m.index + m[0].length - m[1].length - password.length,
+      password,
+      'password on a command line',
+      `${m[2]}_PASSWORD`,
+    );
   }
-  const flag = /(?:^|\s)--?(password|passwd|token|api-key|apikey|api-token|secret|auth-token|access-token|client-secret)(?:\s+|=)(['"]?)([^\s'"|;&]{6,})\2/gim;
+  const flag =
+    /(?:^|\s)--?(password|passwd|token|api-key|apikey|api-token|secret|auth-token|access-token|client-secret)(?:\s+|=)(['"]?)([^\s'"|;&]{6,})\2/gim;
   for (let m = flag.exec(region); m; m = flag.exec(region)) {
     if (m[3].startsWith('-')) continue;
-    add(m.index + m[0].length - m[2].length - m[3].length, m[3], `credential passed as --${m[1]}`, m[1].replace(/-/g, '_'));
+    add(
+      m.index + m[0].length - m[2].length - m[3].length,
+      m[3],
+      `credential passed as --${m[1]}`,
+      m[1].replace(/-/g, '_'),
+    );
   }
-  const assign = /(?:^|[\s;&|(])(?:export\s+|set\s+|\$env:)?([A-Za-z_][A-Za-z0-9_]*)\s?=\s?(['"]?)([^\s'"$`;|&()]{6,})\2(?![(\w.])/gm;
+  const assign =
+    /(?:^|[\s;&|(])(?:export\s+|set\s+|\$env:)?([A-Za-z_][A-Za-z0-9_]*)\s?=\s?(['"]?)([^\s'"$`;|&()]{6,})\2(?![(\w.])/gm;
   for (let m = assign.exec(region); m; m = assign.exec(region)) {
     if (!isSecretLikeName(m[1])) continue;
     add(m.index + m[0].length - m[2].length - m[3].length, m[3], 'credential assigned in the script', m[1], m[1]);

@@ -16,7 +16,8 @@ export function readsSecret(expr: ExpressionOccurrence): boolean {
 /** Names of the env variables (in these blocks) whose value reads a secret. */
 export function secretEnvNames(...blocks: Array<Block | undefined>): Set<string> {
   const names = new Set<string>();
-  for (const b of blocks) for (const e of b?.entries ?? []) if (e.value?.expressions.some(readsSecret)) names.add(e.name);
+  for (const b of blocks)
+    for (const e of b?.entries ?? []) if (e.value?.expressions.some(readsSecret)) names.add(e.name);
   return names;
 }
 

@@ -38,10 +38,52 @@ const PLACEHOLDER_WORDS =
 
 /** Words people use as stand-ins or throw-away test values, compared whole. */
 const WEAK_VALUES = new Set([
-  'password', 'passwd', 'secret', 'token', 'apikey', 'api_key', 'key', 'admin', 'root', 'postgres', 'mysql', 'redis', 'mongo',
-  'guest', 'user', 'test', 'testing', 'pass', 'foobar', 'foo', 'bar', 'abc123', '123456', '12345678', 'qwerty', 'letmein',
-  'secret123', 'password123', 'password1', 'p@ssw0rd', 'pa55word', 'rootpassword', 'rootpass', 'testpass', 'testpassword',
-  'sa', 'docker', 'ci', 'github', 'actions', 'travis', 'circleci', 'postgrespassword', 'anonymous', 'keycloak', 'minioadmin',
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'apikey',
+  'api_key',
+  'key',
+  'admin',
+  'root',
+  'postgres',
+  'mysql',
+  'redis',
+  'mongo',
+  'guest',
+  'user',
+  'test',
+  'testing',
+  'pass',
+  'foobar',
+  'foo',
+  'bar',
+  'abc123',
+  '123456',
+  '12345678',
+  'qwerty',
+  'letmein',
+  'secret123',
+  'password123',
+  'password1',
+  'p@ssw0rd',
+  'pa55word',
+  'rootpassword',
+  'rootpass',
+  'testpass',
+  'testpassword',
+  'sa',
+  'docker',
+  'ci',
+  'github',
+  'actions',
+  'travis',
+  'circleci',
+  'postgrespassword',
+  'anonymous',
+  'keycloak',
+  'minioadmin',
 ]);
 
 /** Obvious stand-ins: `<token>`, `changeme`, `xxx`, `your-key-here`, documented example keys, repeated characters. */
@@ -59,7 +101,11 @@ export function isPlaceholder(value: string): boolean {
 /** Test credentials that make no sense outside a throw-away setup (`postgres`, `root`, `test`...). */
 export function isWeakTestValue(value: string): boolean {
   const v = value.trim().toLowerCase();
-  return WEAK_VALUES.has(v) || /^(test|ci|dev|local)[-_]?(pass(word)?|secret|token|key|pw)\d*$/.test(v) || /^(pass(word)?|secret)\d{0,4}$/.test(v);
+  return (
+    WEAK_VALUES.has(v) ||
+    /^(test|ci|dev|local)[-_]?(pass(word)?|secret|token|key|pw)\d*$/.test(v) ||
+    /^(pass(word)?|secret)\d{0,4}$/.test(v)
+  );
 }
 
 /** Things that are clearly not a credential even under a secret-like name: paths, file names, numbers, flags, URLs. */
@@ -68,13 +114,17 @@ export function isNonSecretShape(value: string): boolean {
   if (v.length === 0) return true;
   if (/^-?\d+(\.\d+)?$/.test(v)) return true;
   if (/^(\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return true; // paths
-  if (/^[\w./-]+\.(json|ya?ml|txt|pem|key|crt|p12|pfx|gpg|asc|env|cfg|conf|ini|properties|keystore|jks|xml|sh)$/i.test(v)) return true;
+  if (
+    /^[\w./-]+\.(json|ya?ml|txt|pem|key|crt|p12|pfx|gpg|asc|env|cfg|conf|ini|properties|keystore|jks|xml|sh)$/i.test(v)
+  )
+    return true;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !/:\/\/[^/\s:@]+:[^/\s@]+@/.test(v)) return true; // URL without credentials
   if (/\s/.test(v) && !/^-----BEGIN/.test(v)) return true; // prose, commands
   if (/^[a-z]+([-_][a-z]+)*$/.test(v) && v.length <= 40) return true; // words: "read", "oidc", "duckdb-signing-validation"
   if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+(\s*,\s*[A-Z][A-Z0-9]*(_[A-Z0-9]+)*)*$/.test(v)) return true; // other variables' NAMES
   if (/[()]/.test(v) && /^[\w.]+\(/.test(v)) return true; // a function call: os.getenv(...)
-  if (/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v) && /\.(com|org|net|io|dev|cloud|local|internal)$/i.test(v)) return true; // host names
+  if (/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(v) && /\.(com|org|net|io|dev|cloud|local|internal)$/i.test(v))
+    return true; // host names
   return false;
 }
 

@@ -4,7 +4,8 @@ import { insertBeforePair } from '../../fixes/edits';
 import { mapGetPair, type Node, type Pair } from '../../yaml/parse';
 
 /** Commands that release or deploy something outside the repository. */
-const DEPLOY_COMMAND = /(^|[\s;&|(])(npm publish|yarn (npm )?publish|pnpm publish|twine upload|cargo publish|gem push|docker push|terraform apply|kubectl (apply|rollout|set image)|helm (upgrade|install)|firebase deploy|vercel (deploy )?--prod|netlify deploy --prod|aws (s3 sync|ecs update-service|lambda update-function-code|cloudformation deploy)|az (webapp|functionapp) deploy|gcloud (run|app|functions) deploy|gh release create|dotnet nuget push|mvn deploy|gradle publish)\b/;
+const DEPLOY_COMMAND =
+  /(^|[\s;&|(])(npm publish|yarn (npm )?publish|pnpm publish|twine upload|cargo publish|gem push|docker push|terraform apply|kubectl (apply|rollout|set image)|helm (upgrade|install)|firebase deploy|vercel (deploy )?--prod|netlify deploy --prod|aws (s3 sync|ecs update-service|lambda update-function-code|cloudformation deploy)|az (webapp|functionapp) deploy|gcloud (run|app|functions) deploy|gh release create|dotnet nuget push|mvn deploy|gradle publish)\b/;
 const DRY_RUN = /--dry-run\b|--snapshot\b|--skip[=\s]+publish|\bnpm pack\b/;
 /** Actions whose purpose is to publish or deploy. */
 const DEPLOY_ACTIONS = new Set([
@@ -27,7 +28,8 @@ export default defineRule({
   meta: {
     id: 'deploy-without-environment',
     title: 'Deployment without a protected environment',
-    description: 'A job publishes or deploys without an `environment:`, so no required reviewer, wait timer or branch rule can stop it.',
+    description:
+      'A job publishes or deploys without an `environment:`, so no required reviewer, wait timer or branch rule can stop it.',
     severity: 'medium',
     confidence: 'medium',
     category: 'approval',
@@ -36,23 +38,38 @@ export default defineRule({
     fixable: true,
     docs: {
       risk: 'Publishing packages, pushing images or changing production are the highest-impact things a workflow does. Without a protected environment, anyone who can push to a branch or tag that triggers the workflow (or a compromised step) releases without a human looking, and the deploy credentials sit in repository secrets reachable by every workflow.',
-      remediation: 'Run the job in an environment (`environment: production`) configured with required reviewers and deployment branch/tag rules, and move the deploy credentials into that environment\'s secrets. The quick-fix adds `environment: production`; create and protect it in the repository settings.',
-      vulnerableExample: 'on:\n  push:\n    tags: ["v*"]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm publish\n',
-      safeExample: 'on:\n  push:\n    tags: ["v*"]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    environment: npm\n    steps:\n      - run: npm publish\n',
-      references: ['https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment'],
+      remediation:
+        "Run the job in an environment (`environment: production`) configured with required reviewers and deployment branch/tag rules, and move the deploy credentials into that environment's secrets. The quick-fix adds `environment: production`; create and protect it in the repository settings.",
+      vulnerableExample:
+        'on:\n  push:\n    tags: ["v*"]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm publish\n',
+      safeExample:
+        'on:\n  push:\n    tags: ["v*"]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    environment: npm\n    steps:\n      - run: npm publish\n',
+      references: [
+        'https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment',
+      ],
     },
   },
   job(job, wf, ctx) {
     if (job.environment || job.uses) return;
     const step = deployStep(job);
     if (!step) return;
-    const anchor = (mapGetPair(job.node, 'steps') ?? mapGetPair(job.node, 'runs-on')) as Pair<Node, Node | null> | undefined;
+    const anchor = (mapGetPair(job.node, 'steps') ?? mapGetPair(job.node, 'runs-on')) as
+      Pair<Node, Node | null> | undefined;
     const edit = anchor ? insertBeforePair(wf.text, anchor, ['environment: production']) : undefined;
     ctx.report({
       message: `Job '${job.id}' deploys (${step.what}) without a protected environment: no reviewer or branch rule can stop a bad release. Add environment: and protect it.`,
       span: job.idSpan,
       related: [{ span: step.span, message: 'deploys here' }],
-      fixes: edit ? [{ title: 'Run in environment "production" (then protect it in Settings → Environments)', safety: 'unsafe', isPreferred: true, edits: [edit] }] : [],
+      fixes: edit
+        ? [
+            {
+              title: 'Run in environment "production" (then protect it in Settings → Environments)',
+              safety: 'unsafe',
+              isPreferred: true,
+              edits: [edit],
+            },
+          ]
+        : [],
     });
   },
 });
@@ -61,7 +78,11 @@ function deployStep(job: Job): { what: string; span: { start: number; end: numbe
   for (const s of job.steps) {
     if (s.uses?.slug && DEPLOY_ACTIONS.has(s.uses.slug)) {
       // build-push-action only deploys when it pushes.
-      if (s.uses.slug === 'docker/build-push-action' && !s.with?.entries.some((e) => e.name === 'push' && /^(true|\$\{\{)/.test(e.value?.text ?? ''))) continue;
+      if (
+        s.uses.slug === 'docker/build-push-action' &&
+        !s.with?.entries.some((e) => e.name === 'push' && /^(true|\$\{\{)/.test(e.value?.text ?? ''))
+      )
+        continue;
       // goreleaser in snapshot/build mode publishes nothing.
       const args = s.with?.entries.find((e) => e.name === 'args')?.value?.text ?? '';
       if (DRY_RUN.test(args) || /^\s*build\b/.test(args)) continue;

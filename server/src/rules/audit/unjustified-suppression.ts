@@ -13,9 +13,11 @@ export default defineRule({
     fixable: false,
     docs: {
       risk: 'Exceptions to a security policy must leave an audit trail: a reviewer reading the file later needs to know why the check was silenced and whether the reason still holds.',
-      remediation: 'Write the reason after the comment: `# flowguard: ignore[template-injection] value is validated by the previous step`.',
+      remediation:
+        'Write the reason after the comment: `# flowguard: ignore[template-injection] value is validated by the previous step`.',
       vulnerableExample: 'permissions: write-all # flowguard: ignore[excessive-permissions]\n',
-      safeExample: 'permissions: write-all # flowguard: ignore[excessive-permissions] release job needs every scope, reviewed 2026-11\n',
+      safeExample:
+        'permissions: write-all # flowguard: ignore[excessive-permissions] release job needs every scope, reviewed 2026-11\n',
     },
   },
 

@@ -1,6 +1,11 @@
 import { defineRule, type Fix, type Severity } from '../../engine/types';
 import type { AnalysisContext } from '../../engine/context';
-import { levelRank, workflowPermissionsFor, type JobPermissions, type TokenScope } from '../../analysis/permissions/index';
+import {
+  levelRank,
+  workflowPermissionsFor,
+  type JobPermissions,
+  type TokenScope,
+} from '../../analysis/permissions/index';
 import { isTokenScope } from '../../knowledge/actions-kb';
 import type { Permissions, PermissionScope } from '../../model/common';
 import type { Workflow } from '../../model/workflow';
@@ -11,7 +16,8 @@ export default defineRule({
   meta: {
     id: 'excessive-permissions',
     title: 'Excessive GITHUB_TOKEN permissions',
-    description: 'The workflow or a job grants the GITHUB_TOKEN more than its steps need: write-all, a workflow-level write scope only one job uses, or scopes no step uses.',
+    description:
+      'The workflow or a job grants the GITHUB_TOKEN more than its steps need: write-all, a workflow-level write scope only one job uses, or scopes no step uses.',
     severity: 'high',
     confidence: 'high',
     category: 'least-privilege',
@@ -19,12 +25,13 @@ export default defineRule({
     appliesTo: ['workflow'],
     fixable: true,
     docs: {
-      risk:
-        'Every job gets a GITHUB_TOKEN. With `write-all`, or with write scopes the job never uses, any step (and any action it runs) can push code, publish releases and packages, or approve pull requests. When a step is compromised (an injected command, a hijacked action tag) the token turns that into a repository takeover. A write scope granted at the workflow level reaches every job, even when only one of them needs it.',
+      risk: 'Every job gets a GITHUB_TOKEN. With `write-all`, or with write scopes the job never uses, any step (and any action it runs) can push code, publish releases and packages, or approve pull requests. When a step is compromised (an injected command, a hijacked action tag) the token turns that into a repository takeover. A write scope granted at the workflow level reaches every job, even when only one of them needs it.',
       remediation:
         'Declare `permissions: {}` or `contents: read` at the workflow level, then grant each job only the scopes it uses. Flowguard computes what each job needs from its actions (a knowledge base of popular actions), its scripts (gh, git push, REST calls, github-script, OIDC, registry logins) and its reusable workflows; the "Narrow permissions" quick-fix writes those blocks with a reason per scope and keeps the grants of jobs whose steps it cannot understand.',
-      vulnerableExample: 'on: pull_request_target\npermissions: write-all\njobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/labeler@v5\n',
-      safeExample: 'on: pull_request_target\npermissions: {}\njobs:\n  label:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read  # reads the labeler configuration\n      pull-requests: write  # adds labels to the pull request\n    steps:\n      - uses: actions/labeler@v5\n',
+      vulnerableExample:
+        'on: pull_request_target\npermissions: write-all\njobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/labeler@v5\n',
+      safeExample:
+        'on: pull_request_target\npermissions: {}\njobs:\n  label:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read  # reads the labeler configuration\n      pull-requests: write  # adds labels to the pull request\n    steps:\n      - uses: actions/labeler@v5\n',
       references: [
         'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication#modifying-the-permissions-for-the-github_token',
         'https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#permissions',
@@ -37,7 +44,8 @@ export default defineRule({
     const narrow = () => narrowPermissionsFix(wf, {}, result);
     if (wf.permissions?.kind === 'write-all') {
       ctx.report({
-        message: 'permissions: write-all gives every job write access to the whole repository. Grant only the scopes each job uses (start with contents: read).',
+        message:
+          'permissions: write-all gives every job write access to the whole repository. Grant only the scopes each job uses (start with contents: read).',
         span: wf.permissions.valueSpan,
         fixes: fixesFor(wf, wf.permissions, narrow),
       });
@@ -51,7 +59,14 @@ export default defineRule({
       const scope = granted.scope;
       const users = inheriting.filter((j) => levelRank(usedLevel(j, scope)) >= levelRank(granted.level));
       if (inheriting.length === 0) {
-        if (granted.level === 'write') report(ctx, granted, `${scope}: write at the workflow level reaches no job: every job declares its own permissions.`, 'medium', narrow);
+        if (granted.level === 'write')
+          report(
+            ctx,
+            granted,
+            `${scope}: write at the workflow level reaches no job: every job declares its own permissions.`,
+            'medium',
+            narrow,
+          );
         continue;
       }
       if (!allKnown) continue;
@@ -59,9 +74,21 @@ export default defineRule({
       if (users.length === 0 && !(scope === 'contents' && granted.level === 'read')) {
         const needed = Math.max(0, ...inheriting.map((j) => levelRank(j.required[scope])));
         const neededText = needed === 1 ? `; at most ${scope}: read is needed` : '';
-        report(ctx, granted, `${scope}: ${granted.level} is granted to every job but no step uses it${neededText}.`, granted.level === 'write' ? 'medium' : 'low', narrow);
+        report(
+          ctx,
+          granted,
+          `${scope}: ${granted.level} is granted to every job but no step uses it${neededText}.`,
+          granted.level === 'write' ? 'medium' : 'low',
+          narrow,
+        );
       } else if (granted.level === 'write' && users.length === 1 && inheriting.length > 1) {
-        report(ctx, granted, `${scope}: write is granted to all ${inheriting.length} jobs but only job '${users[0].job.id}' needs it (${firstReason(users[0], scope)}). Grant it on that job only.`, 'medium', narrow);
+        report(
+          ctx,
+          granted,
+          `${scope}: write is granted to all ${inheriting.length} jobs but only job '${users[0].job.id}' needs it (${firstReason(users[0], scope)}). Grant it on that job only.`,
+          'medium',
+          narrow,
+        );
       }
     }
   },
@@ -83,7 +110,8 @@ export default defineRule({
     for (const granted of job.permissions.scopes) {
       if (!isTokenScope(granted.scope) || (granted.level !== 'read' && granted.level !== 'write')) continue;
       const need = usedLevel(jp, granted.scope);
-      if (levelRank(need) >= levelRank(granted.level) || (granted.scope === 'contents' && granted.level === 'read')) continue;
+      if (levelRank(need) >= levelRank(granted.level) || (granted.scope === 'contents' && granted.level === 'read'))
+        continue;
       const message = need
         ? `Job '${job.id}' grants ${granted.scope}: write but its steps only read (${firstReason(jp, granted.scope)}).`
         : `Job '${job.id}' grants ${granted.scope}: ${granted.level} but no step uses it.`;
@@ -92,9 +120,22 @@ export default defineRule({
   },
 });
 
-function report(ctx: AnalysisContext, granted: PermissionScope, message: string, severity: Severity, narrow: () => Fix | undefined): void {
+function report(
+  ctx: AnalysisContext,
+  granted: PermissionScope,
+  message: string,
+  severity: Severity,
+  narrow: () => Fix | undefined,
+): void {
   const fix = narrow();
-  ctx.report({ message, span: granted.span, severity, confidence: 'medium', fixes: fix ? [fix] : [], properties: { scope: granted.scope, level: granted.level } });
+  ctx.report({
+    message,
+    span: granted.span,
+    severity,
+    confidence: 'medium',
+    fixes: fix ? [fix] : [],
+    properties: { scope: granted.scope, level: granted.level },
+  });
 }
 
 /**
@@ -103,8 +144,11 @@ function report(ctx: AnalysisContext, granted: PermissionScope, message: string,
  */
 function usedLevel(jp: JobPermissions, scope: TokenScope): 'read' | 'write' | undefined {
   const own = jp.required[scope];
-  const twin = scope === 'issues' ? jp.required['pull-requests'] : scope === 'pull-requests' ? jp.required.issues : undefined;
-  return levelRank(twin) > levelRank(own) && !jp.granted.scopes[scope === 'issues' ? 'pull-requests' : 'issues'] ? twin : own;
+  const twin =
+    scope === 'issues' ? jp.required['pull-requests'] : scope === 'pull-requests' ? jp.required.issues : undefined;
+  return levelRank(twin) > levelRank(own) && !jp.granted.scopes[scope === 'issues' ? 'pull-requests' : 'issues']
+    ? twin
+    : own;
 }
 
 function firstReason(jp: JobPermissions, scope: TokenScope): string {
@@ -128,6 +172,11 @@ function replaceWriteAll(text: string, perms: Permissions): Fix {
     safety: 'unsafe',
     isPreferred: true,
     // From just after the colon, so no trailing space is left behind `permissions:`.
-    edits: [{ span: { start: text.indexOf(':', perms.keySpan.end) + 1, end: perms.valueSpan.end }, newText: `${nl}${' '.repeat(col)}contents: read` }],
+    edits: [
+      {
+        span: { start: text.indexOf(':', perms.keySpan.end) + 1, end: perms.valueSpan.end },
+        newText: `${nl}${' '.repeat(col)}contents: read`,
+      },
+    ],
   };
 }

@@ -5,7 +5,14 @@ import { narrowPermissionsFix, planNarrowing } from '../../fixes/permissions';
 import { mapGetPair, type Node, type Pair } from '../../yaml/parse';
 
 /** Triggers an outsider can fire (from a fork, an issue, a comment) while the job runs in the base repository with its token. */
-const FORK_REACHABLE_PRIVILEGED = new Set(['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'discussion', 'discussion_comment']);
+const FORK_REACHABLE_PRIVILEGED = new Set([
+  'pull_request_target',
+  'workflow_run',
+  'issue_comment',
+  'issues',
+  'discussion',
+  'discussion_comment',
+]);
 /** Triggers an outsider can fire, where forks get a read-only token but same-repository branches get the default. */
 const FORK_REACHABLE = new Set(['pull_request', 'pull_request_review', 'pull_request_review_comment', 'merge_group']);
 
@@ -13,7 +20,8 @@ export default defineRule({
   meta: {
     id: 'missing-permissions',
     title: 'No permissions declared for the GITHUB_TOKEN',
-    description: 'Neither the workflow nor some of its jobs declare permissions:, so those jobs run with the repository default token, which may be read-write.',
+    description:
+      'Neither the workflow nor some of its jobs declare permissions:, so those jobs run with the repository default token, which may be read-write.',
     severity: 'medium',
     confidence: 'high',
     category: 'least-privilege',
@@ -21,12 +29,13 @@ export default defineRule({
     appliesTo: ['workflow'],
     fixable: true,
     docs: {
-      risk:
-        'Without a permissions: block a job gets the repository\'s default GITHUB_TOKEN. In many repositories (all created before February 2023, and any where an admin changed the setting) that token can write contents, packages, issues and pull requests. A compromised step then has write access it never needed. The risk is highest on triggers outsiders can fire, such as pull_request_target, issue_comment and workflow_run.',
+      risk: "Without a permissions: block a job gets the repository's default GITHUB_TOKEN. In many repositories (all created before February 2023, and any where an admin changed the setting) that token can write contents, packages, issues and pull requests. A compromised step then has write access it never needed. The risk is highest on triggers outsiders can fire, such as pull_request_target, issue_comment and workflow_run.",
       remediation:
         'Declare permissions explicitly: `permissions: {}` or `contents: read` at the workflow level and the scopes each job needs on that job. The "Narrow permissions" quick-fix computes them from the steps and writes them with a reason per scope.',
-      vulnerableExample: 'on: issue_comment\njobs:\n  respond:\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh issue comment "$NUMBER" --body thanks\n        env:\n          GH_TOKEN: ${{ github.token }}\n          NUMBER: ${{ github.event.issue.number }}\n',
-      safeExample: 'on: issue_comment\npermissions: {}\njobs:\n  respond:\n    runs-on: ubuntu-latest\n    permissions:\n      issues: write  # gh issue comment (step 1)\n    steps:\n      - run: gh issue comment "$NUMBER" --body thanks\n        env:\n          GH_TOKEN: ${{ github.token }}\n          NUMBER: ${{ github.event.issue.number }}\n',
+      vulnerableExample:
+        'on: issue_comment\njobs:\n  respond:\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh issue comment "$NUMBER" --body thanks\n        env:\n          GH_TOKEN: ${{ github.token }}\n          NUMBER: ${{ github.event.issue.number }}\n',
+      safeExample:
+        'on: issue_comment\npermissions: {}\njobs:\n  respond:\n    runs-on: ubuntu-latest\n    permissions:\n      issues: write  # gh issue comment (step 1)\n    steps:\n      - run: gh issue comment "$NUMBER" --body thanks\n        env:\n          GH_TOKEN: ${{ github.token }}\n          NUMBER: ${{ github.event.issue.number }}\n',
       references: [
         'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication#permissions-for-the-github_token',
         'https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository#setting-the-permissions-of-the-github_token-for-your-repository',
@@ -46,7 +55,10 @@ export default defineRule({
     const result = workflowPermissionsFor(ctx, wf);
     const needs = result.jobs
       .filter((j) => !j.job.permissions)
-      .map((j) => `'${j.job.id}' needs ${j.unknown.length ? `at least ${formatScopes(j.required)} (some steps not understood)` : formatScopes(j.required)}`);
+      .map(
+        (j) =>
+          `'${j.job.id}' needs ${j.unknown.length ? `at least ${formatScopes(j.required)} (some steps not understood)` : formatScopes(j.required)}`,
+      );
     const trigger = privileged[0] ?? reachable[0];
     const why = privileged.length
       ? ` Outsiders can trigger it (${privileged.map((t) => t.event).join(', ')}).`
@@ -59,8 +71,16 @@ export default defineRule({
     if (narrow) fixes.push(narrow);
     else {
       const jobsPair = mapGetPair(wf.root, 'jobs') as Pair<Node, Node | null> | undefined;
-      const edit = jobsPair ? insertBeforePair(wf.text, jobsPair, ['permissions:', ' '.repeat(indentUnit(wf.text)) + 'contents: read', '']) : undefined;
-      if (edit) fixes.push({ title: 'Add a read-only permissions block (review the jobs whose steps are not understood)', safety: 'unsafe', isPreferred: true, edits: [edit] });
+      const edit = jobsPair
+        ? insertBeforePair(wf.text, jobsPair, ['permissions:', ' '.repeat(indentUnit(wf.text)) + 'contents: read', ''])
+        : undefined;
+      if (edit)
+        fixes.push({
+          title: 'Add a read-only permissions block (review the jobs whose steps are not understood)',
+          safety: 'unsafe',
+          isPreferred: true,
+          edits: [edit],
+        });
     }
     ctx.report({
       message: `No permissions: block: ${bare.length === wf.jobs.length ? 'every job runs' : `${bare.length} job(s) run`} with the repository's default token, which may be read-write.${why} ${needs.join('; ')}.`,

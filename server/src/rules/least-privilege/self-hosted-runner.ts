@@ -8,7 +8,8 @@ export default defineRule({
   meta: {
     id: 'self-hosted-runner',
     title: 'Self-hosted runner reachable by outsiders',
-    description: 'A job runs on a self-hosted runner in a workflow that any GitHub user can trigger (fork pull requests, comments, issues...).',
+    description:
+      'A job runs on a self-hosted runner in a workflow that any GitHub user can trigger (fork pull requests, comments, issues...).',
     severity: 'high',
     confidence: 'medium',
     category: 'least-privilege',
@@ -16,13 +17,17 @@ export default defineRule({
     appliesTo: ['workflow'],
     fixable: false,
     docs: {
-      risk:
-        'Self-hosted runners are usually persistent machines inside a network. A workflow outsiders can trigger lets them run code there (a fork pull request\'s build, or an injection in a comment-triggered job): they can keep a foothold, read credentials and caches other jobs leave on the machine, and reach internal services. GitHub recommends never using self-hosted runners with public repositories.',
+      risk: "Self-hosted runners are usually persistent machines inside a network. A workflow outsiders can trigger lets them run code there (a fork pull request's build, or an injection in a comment-triggered job): they can keep a foothold, read credentials and caches other jobs leave on the machine, and reach internal services. GitHub recommends never using self-hosted runners with public repositories.",
       remediation:
         'Use GitHub-hosted runners for workflows outsiders can trigger; if a self-hosted runner is required, make it ephemeral (one job per fresh VM), require approval for fork pull requests, and restrict the runner group to specific workflows.',
-      vulnerableExample: 'on: pull_request\njobs:\n  test:\n    runs-on: [self-hosted, linux]\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n',
-      safeExample: 'on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n',
-      references: ['https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#self-hosted-runner-security', 'https://docs.zizmor.sh/audits/#self-hosted-runner'],
+      vulnerableExample:
+        'on: pull_request\njobs:\n  test:\n    runs-on: [self-hosted, linux]\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n',
+      safeExample:
+        'on: pull_request\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n',
+      references: [
+        'https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#self-hosted-runner-security',
+        'https://docs.zizmor.sh/audits/#self-hosted-runner',
+      ],
     },
   },
 

@@ -6,7 +6,8 @@ export default defineRule({
   meta: {
     id: 'missing-timeout',
     title: 'Job without a timeout',
-    description: 'A job has no timeout-minutes, so a hung or abused run keeps its runner, token and secrets for up to 6 hours (self-hosted: up to 5 days).',
+    description:
+      'A job has no timeout-minutes, so a hung or abused run keeps its runner, token and secrets for up to 6 hours (self-hosted: up to 5 days).',
     severity: 'low',
     confidence: 'high',
     category: 'runtime-safety',
@@ -14,10 +15,12 @@ export default defineRule({
     appliesTo: ['workflow'],
     fixable: true,
     docs: {
-      risk: 'Without a timeout a stuck job, a cryptominer planted through an injection, or a deadlocked deploy runs for GitHub\'s default of 360 minutes, holding a runner, a live GITHUB_TOKEN and any cloud session it opened. A timeout is the cheapest kill switch.',
-      remediation: 'Set `timeout-minutes` on every job to a little more than its normal duration. The quick-fix inserts `timeout-minutes: 30` (edit the number) next to `runs-on`.',
+      risk: "Without a timeout a stuck job, a cryptominer planted through an injection, or a deadlocked deploy runs for GitHub's default of 360 minutes, holding a runner, a live GITHUB_TOKEN and any cloud session it opened. A timeout is the cheapest kill switch.",
+      remediation:
+        'Set `timeout-minutes` on every job to a little more than its normal duration. The quick-fix inserts `timeout-minutes: 30` (edit the number) next to `runs-on`.',
       vulnerableExample: 'jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
-      safeExample: 'jobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n    steps:\n      - run: make\n',
+      safeExample:
+        'jobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n    steps:\n      - run: make\n',
     },
   },
   job(job, wf, ctx) {

@@ -11,7 +11,8 @@ export default defineRule({
   meta: {
     id: 'hardcoded-credential',
     title: 'Credential written in the workflow',
-    description: 'A literal password, token, key or credential-bearing URL in env:, with:, run: scripts, container or service credentials, reusable-workflow secrets or action input defaults.',
+    description:
+      'A literal password, token, key or credential-bearing URL in env:, with:, run: scripts, container or service credentials, reusable-workflow secrets or action input defaults.',
     severity: 'high',
     confidence: 'high',
     category: 'secrets',
@@ -19,11 +20,11 @@ export default defineRule({
     appliesTo: ['workflow', 'action'],
     fixable: true,
     docs: {
-      risk:
-        'Anything in a workflow file is readable by everyone who can read the repository, forever, in git history and in every fork and clone. A credential written there is leaked the moment it is pushed; GitHub cannot mask it in logs either, since it is not a registered secret.',
+      risk: 'Anything in a workflow file is readable by everyone who can read the repository, forever, in git history and in every fork and clone. A credential written there is leaked the moment it is pushed; GitHub cannot mask it in logs either, since it is not a registered secret.',
       remediation:
         'Store the value in a secret store and reference it: `${{ secrets.NAME }}` for GitHub Actions secrets, or a fetch step for Vault, 1Password, AWS Secrets Manager, GCP Secret Manager or Azure Key Vault (configure `secretStore` in .flowguard.yml). In a run: script, pass the secret through env: and use "$NAME". Then rotate the credential: the committed value stays in history. The quick-fix "Move to secret store" does the replacement and offers to store the value with the Flowguard: Store Secret command.',
-      vulnerableExample: 'jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          curl -H "Authorization: Bearer a7c4e9f1b2d8306e5f4a1c9b7d2e8f36" https://api.example.com/deploy\n',
+      vulnerableExample:
+        'jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          curl -H "Authorization: Bearer a7c4e9f1b2d8306e5f4a1c9b7d2e8f36" https://api.example.com/deploy\n',
       safeExample:
         'jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          API_TOKEN: ${{ secrets.API_TOKEN }}\n        run: |\n          curl -H "Authorization: Bearer ${API_TOKEN}" https://api.example.com/deploy\n',
       references: [
@@ -77,13 +78,32 @@ function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
       confidence: c.hit.confidence,
       fixes: c.hit.throwaway
         ? []
-        : moveToSecretStoreFixes({ text: ctx.text, path: ctx.path, store, name, site: c.site, firstUse: 'job' in c.site && c.site.job ? firstUse.get(c.site.job) : undefined, spans: group.map((g) => g.hit.span), valueSpan: c.hit.span, masked }),
-      properties: { masked, provider: c.hit.providerId, kind: c.hit.kind, key: c.key, secretName: name, throwaway: c.hit.throwaway ?? false },
+        : moveToSecretStoreFixes({
+            text: ctx.text,
+            path: ctx.path,
+            store,
+            name,
+            site: c.site,
+            firstUse: 'job' in c.site && c.site.job ? firstUse.get(c.site.job) : undefined,
+            spans: group.map((g) => g.hit.span),
+            valueSpan: c.hit.span,
+            masked,
+          }),
+      properties: {
+        masked,
+        provider: c.hit.providerId,
+        kind: c.hit.kind,
+        key: c.key,
+        secretName: name,
+        throwaway: c.hit.throwaway ?? false,
+      },
     });
   }
   for (const hit of elsewhere) {
     const masked = maskSecret(hit.value);
-    const inComment = /(^|\s)#/.test(ctx.text.slice(ctx.text.lastIndexOf('\n', hit.span.start - 1) + 1, hit.span.start));
+    const inComment = /(^|\s)#/.test(
+      ctx.text.slice(ctx.text.lastIndexOf('\n', hit.span.start - 1) + 1, hit.span.start),
+    );
     ctx.report({
       message: `${capitalise(hit.label)} is written ${inComment ? 'in a comment' : 'in the file'} (${masked}). Remove it and rotate it: anyone who can read the repository has it.`,
       span: hit.span,
@@ -103,7 +123,10 @@ function assignNames(candidates: SecretCandidate[], text: string): Map<SecretCan
   for (const c of candidates) {
     let name = byValue.get(c.hit.value);
     // A script's secret becomes a step env var: it must not collide with one the step already sets.
-    const stepEnv = c.site.kind === 'script' || (c.site.kind === 'action-value' && c.site.inRun) ? (c.site.step?.env?.entries ?? []).map((e) => e.name) : [];
+    const stepEnv =
+      c.site.kind === 'script' || (c.site.kind === 'action-value' && c.site.inRun)
+        ? (c.site.step?.env?.entries ?? []).map((e) => e.name)
+        : [];
     if (name && stepEnv.includes(name)) name = undefined;
     if (!name) {
       name = uniqueSecretName(c.nameBase, new Set([...taken, ...stepEnv]));

@@ -11,21 +11,59 @@ interface ShortLived {
   instead: string;
 }
 
-const AWS: ShortLived = { what: 'a static AWS access key', instead: 'OIDC: aws-actions/configure-aws-credentials with role-to-assume (and permissions: id-token: write)' };
-const GCP: ShortLived = { what: 'a Google Cloud service-account key', instead: 'Workload Identity Federation: google-github-actions/auth with workload_identity_provider' };
-const AZURE: ShortLived = { what: 'an Azure service-principal secret', instead: 'OIDC: azure/login with client-id, tenant-id and subscription-id (federated credential)' };
-const PYPI: ShortLived = { what: 'a PyPI API token', instead: 'PyPI trusted publishing (pypa/gh-action-pypi-publish without password, permissions: id-token: write)' };
-const NPM: ShortLived = { what: 'an npm token', instead: 'npm trusted publishing (OIDC; npm publish from a workflow registered on npmjs.com, permissions: id-token: write)' };
-const RUBYGEMS: ShortLived = { what: 'a RubyGems API key', instead: 'RubyGems trusted publishing (rubygems/release-gem or rubygems/configure-rubygems-credentials)' };
-const CRATES: ShortLived = { what: 'a crates.io token', instead: 'crates.io trusted publishing (rust-lang/crates-io-auth-action)' };
+const AWS: ShortLived = {
+  what: 'a static AWS access key',
+  instead: 'OIDC: aws-actions/configure-aws-credentials with role-to-assume (and permissions: id-token: write)',
+};
+const GCP: ShortLived = {
+  what: 'a Google Cloud service-account key',
+  instead: 'Workload Identity Federation: google-github-actions/auth with workload_identity_provider',
+};
+const AZURE: ShortLived = {
+  what: 'an Azure service-principal secret',
+  instead: 'OIDC: azure/login with client-id, tenant-id and subscription-id (federated credential)',
+};
+const PYPI: ShortLived = {
+  what: 'a PyPI API token',
+  instead: 'PyPI trusted publishing (pypa/gh-action-pypi-publish without password, permissions: id-token: write)',
+};
+const NPM: ShortLived = {
+  what: 'an npm token',
+  instead:
+    'npm trusted publishing (OIDC; npm publish from a workflow registered on npmjs.com, permissions: id-token: write)',
+};
+const RUBYGEMS: ShortLived = {
+  what: 'a RubyGems API key',
+  instead: 'RubyGems trusted publishing (rubygems/release-gem or rubygems/configure-rubygems-credentials)',
+};
+const CRATES: ShortLived = {
+  what: 'a crates.io token',
+  instead: 'crates.io trusted publishing (rust-lang/crates-io-auth-action)',
+};
 const NUGET: ShortLived = { what: 'a NuGet API key', instead: 'NuGet trusted publishing (NuGet/login)' };
 
-const DOCKER: ShortLived = { what: 'a Docker Hub access token', instead: 'a registry with OIDC login (GHCR with GITHUB_TOKEN, ECR, GAR or ACR through the cloud\'s OIDC login)' };
-const LONG_LIVED_KINDS: Record<string, ShortLived> = { aws: AWS, gcp: GCP, azure: AZURE, pypi: PYPI, npm: NPM, rubygems: RUBYGEMS, nuget: NUGET, docker: DOCKER };
+const DOCKER: ShortLived = {
+  what: 'a Docker Hub access token',
+  instead: "a registry with OIDC login (GHCR with GITHUB_TOKEN, ECR, GAR or ACR through the cloud's OIDC login)",
+};
+const LONG_LIVED_KINDS: Record<string, ShortLived> = {
+  aws: AWS,
+  gcp: GCP,
+  azure: AZURE,
+  pypi: PYPI,
+  npm: NPM,
+  rubygems: RUBYGEMS,
+  nuget: NUGET,
+  docker: DOCKER,
+};
 
 /** Action inputs that take a long-lived credential where the same action accepts a short-lived one. */
 const ACTION_INPUTS: Array<{ action: string; inputs: string[]; kind: ShortLived }> = [
-  { action: 'aws-actions/configure-aws-credentials', inputs: ['aws-access-key-id', 'aws-secret-access-key'], kind: AWS },
+  {
+    action: 'aws-actions/configure-aws-credentials',
+    inputs: ['aws-access-key-id', 'aws-secret-access-key'],
+    kind: AWS,
+  },
   { action: 'google-github-actions/auth', inputs: ['credentials_json'], kind: GCP },
   { action: 'google-github-actions/setup-gcloud', inputs: ['service_account_key'], kind: GCP },
   { action: 'azure/login', inputs: ['creds'], kind: AZURE },
@@ -37,7 +75,11 @@ const ENV_VARS: Array<{ name: RegExp; kind: ShortLived; when?: RegExp }> = [
   { name: /^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY)$/, kind: AWS },
   { name: /^(GOOGLE_APPLICATION_CREDENTIALS_JSON|GCP_SA_KEY|GCLOUD_SERVICE_KEY|GOOGLE_CREDENTIALS)$/, kind: GCP },
   { name: /^(AZURE_CLIENT_SECRET|ARM_CLIENT_SECRET|AZURE_CREDENTIALS)$/, kind: AZURE },
-  { name: /^(TWINE_PASSWORD|PYPI_TOKEN|PYPI_API_TOKEN|UV_PUBLISH_TOKEN|POETRY_PYPI_TOKEN_PYPI)$/, kind: PYPI, when: /\b(twine upload|uv publish|poetry publish|flit publish|hatch publish)\b/ },
+  {
+    name: /^(TWINE_PASSWORD|PYPI_TOKEN|PYPI_API_TOKEN|UV_PUBLISH_TOKEN|POETRY_PYPI_TOKEN_PYPI)$/,
+    kind: PYPI,
+    when: /\b(twine upload|uv publish|poetry publish|flit publish|hatch publish)\b/,
+  },
   { name: /^(NODE_AUTH_TOKEN|NPM_TOKEN)$/, kind: NPM, when: /\b(npm|pnpm|yarn)\s+(publish|npm publish)\b/ },
   { name: /^(GEM_HOST_API_KEY|RUBYGEMS_API_KEY)$/, kind: RUBYGEMS, when: /\bgem push\b/ },
   { name: /^CARGO_REGISTRY_TOKEN$/, kind: CRATES, when: /\bcargo publish\b/ },
@@ -48,7 +90,8 @@ export default defineRule({
   meta: {
     id: 'long-lived-cloud-credentials',
     title: 'Long-lived cloud or registry credential',
-    description: 'A static cloud key or package-registry token is used where the provider offers short-lived credentials through OIDC or trusted publishing.',
+    description:
+      'A static cloud key or package-registry token is used where the provider offers short-lived credentials through OIDC or trusted publishing.',
     severity: 'medium',
     confidence: 'high',
     category: 'secrets',
@@ -56,12 +99,13 @@ export default defineRule({
     appliesTo: ['workflow', 'action'],
     fixable: false,
     docs: {
-      risk:
-        'A static key works from anywhere until someone remembers to rotate it. Leaked from a log, a compromised action or a fork, it gives lasting access to the cloud account or the package. OIDC and trusted publishing give the job a token that lives for minutes and is bound to this repository and workflow.',
+      risk: 'A static key works from anywhere until someone remembers to rotate it. Leaked from a log, a compromised action or a fork, it gives lasting access to the cloud account or the package. OIDC and trusted publishing give the job a token that lives for minutes and is bound to this repository and workflow.',
       remediation:
-        'Configure the cloud or registry to trust GitHub\'s OIDC issuer for this repository, grant the job `permissions: id-token: write`, switch the step to the short-lived method named in the message, then delete the static secret and revoke the key.',
-      vulnerableExample: 'steps:\n  - uses: aws-actions/configure-aws-credentials@v4\n    with:\n      aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n      aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}\n      aws-region: eu-west-1\n',
-      safeExample: 'permissions:\n  id-token: write\n  contents: read\nsteps:\n  - uses: aws-actions/configure-aws-credentials@v4\n    with:\n      role-to-assume: arn:aws:iam::123456789012:role/deploy\n      aws-region: eu-west-1\n',
+        "Configure the cloud or registry to trust GitHub's OIDC issuer for this repository, grant the job `permissions: id-token: write`, switch the step to the short-lived method named in the message, then delete the static secret and revoke the key.",
+      vulnerableExample:
+        'steps:\n  - uses: aws-actions/configure-aws-credentials@v4\n    with:\n      aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n      aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}\n      aws-region: eu-west-1\n',
+      safeExample:
+        'permissions:\n  id-token: write\n  contents: read\nsteps:\n  - uses: aws-actions/configure-aws-credentials@v4\n    with:\n      role-to-assume: arn:aws:iam::123456789012:role/deploy\n      aws-region: eu-west-1\n',
       references: [
         'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect',
         'https://docs.pypi.org/trusted-publishers/',
@@ -88,8 +132,15 @@ function checkStep(step: Step, ctx: AnalysisContext): void {
   const slug = step.uses?.slug;
   const known = slug ? ACTION_INPUTS.find((a) => a.action === slug) : undefined;
   if (known) {
-    const used = step.with?.entries.filter((e) => known.inputs.includes(e.name) && e.value && e.value.text.trim() !== '') ?? [];
-    if (used.length) report(ctx, used[0].keySpan, known.kind, `${slug} is given ${known.kind.what} (${used.map((u) => u.name).join(', ')})`);
+    const used =
+      step.with?.entries.filter((e) => known.inputs.includes(e.name) && e.value && e.value.text.trim() !== '') ?? [];
+    if (used.length)
+      report(
+        ctx,
+        used[0].keySpan,
+        known.kind,
+        `${slug} is given ${known.kind.what} (${used.map((u) => u.name).join(', ')})`,
+      );
   }
   reportEnv(ctx, step.env, step.run?.text ?? '');
   // A registry or cloud credential written into the script itself.
@@ -110,12 +161,23 @@ function reportEnv(ctx: AnalysisContext, env: Block | undefined, scripts: string
     // Only stored credentials count: a literal is a test stand-in (or a hardcoded-credential finding),
     // a step output (crates-io-auth-action, an OIDC exchange) is already short-lived.
     if (!entry.value) continue;
-    const stored = entry.value.expressions.some((e) => e.contexts.some((c) => c.segments[0] === 'secrets' || c.segments[0] === 'vars'));
-    const realLiteral = entry.value.expressions.length === 0 && (scanProviders(entry.value.text).length > 0 || judgeNamedValue(entry.name, entry.value.text)?.kind === 'named-provider');
+    const stored = entry.value.expressions.some((e) =>
+      e.contexts.some((c) => c.segments[0] === 'secrets' || c.segments[0] === 'vars'),
+    );
+    const realLiteral =
+      entry.value.expressions.length === 0 &&
+      (scanProviders(entry.value.text).length > 0 ||
+        judgeNamedValue(entry.name, entry.value.text)?.kind === 'named-provider');
     if (!stored && !realLiteral) continue;
     const match = ENV_VARS.find((v) => v.name.test(entry.name) && (!v.when || v.when.test(scripts)));
     if (!match) continue;
-    if (match.kind === AWS && (NOT_AWS.test(entry.value.text.replace(/_/g, ' ')) || entries.some((e) => /ENDPOINT/i.test(e.name)) || NOT_AWS.test(scripts.match(/--endpoint-url\S*|\S*r2\.cloudflarestorage\S*/)?.[0] ?? ''))) continue;
+    if (
+      match.kind === AWS &&
+      (NOT_AWS.test(entry.value.text.replace(/_/g, ' ')) ||
+        entries.some((e) => /ENDPOINT/i.test(e.name)) ||
+        NOT_AWS.test(scripts.match(/--endpoint-url\S*|\S*r2\.cloudflarestorage\S*/)?.[0] ?? ''))
+    )
+      continue;
     // Pairs are reported once: on the key id, on NODE_AUTH_TOKEN.
     if (entry.name === 'AWS_SECRET_ACCESS_KEY' && entries.some((e) => e.name === 'AWS_ACCESS_KEY_ID')) continue;
     if (entry.name === 'NPM_TOKEN' && entries.some((e) => e.name === 'NODE_AUTH_TOKEN')) continue;
@@ -124,5 +186,9 @@ function reportEnv(ctx: AnalysisContext, env: Block | undefined, scripts: string
 }
 
 function report(ctx: AnalysisContext, span: Span, kind: ShortLived, what: string): void {
-  ctx.report({ message: `${what}, which stays valid until revoked. Prefer ${kind.instead}.`, span, properties: { alternative: kind.instead } });
+  ctx.report({
+    message: `${what}, which stays valid until revoked. Prefer ${kind.instead}.`,
+    span,
+    properties: { alternative: kind.instead },
+  });
 }

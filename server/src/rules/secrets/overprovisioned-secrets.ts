@@ -5,7 +5,8 @@ export default defineRule({
   meta: {
     id: 'overprovisioned-secrets',
     title: 'Every secret handed over at once',
-    description: 'An expression passes the whole secrets context (toJSON(secrets), secrets[<computed>]) instead of the secrets the step needs.',
+    description:
+      'An expression passes the whole secrets context (toJSON(secrets), secrets[<computed>]) instead of the secrets the step needs.',
     severity: 'medium',
     confidence: 'high',
     category: 'secrets',
@@ -13,12 +14,17 @@ export default defineRule({
     appliesTo: ['workflow', 'action'],
     fixable: false,
     docs: {
-      risk:
-        '`toJSON(secrets)` puts every secret of the repository, organisation and environment into one value; a computed index `secrets[matrix.name]` makes any of them reachable. A step that only needs one token then holds all of them, and anything it runs (a compromised action, an injected script) can take them all. GitHub also cannot know which secrets are used, so they are all loaded into the runner.',
-      remediation: 'Reference each secret the step needs by name: `${{ secrets.NPM_TOKEN }}`. For a matrix, map the entries to explicit secrets in the matrix itself or use one step per secret.',
-      vulnerableExample: 'jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./configure.sh\n        env:\n          ALL_SECRETS: ${{ toJSON(secrets) }}\n',
-      safeExample: 'jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./configure.sh\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n',
-      references: ['https://docs.zizmor.sh/audits/#overprovisioned-secrets', 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions'],
+      risk: '`toJSON(secrets)` puts every secret of the repository, organisation and environment into one value; a computed index `secrets[matrix.name]` makes any of them reachable. A step that only needs one token then holds all of them, and anything it runs (a compromised action, an injected script) can take them all. GitHub also cannot know which secrets are used, so they are all loaded into the runner.',
+      remediation:
+        'Reference each secret the step needs by name: `${{ secrets.NPM_TOKEN }}`. For a matrix, map the entries to explicit secrets in the matrix itself or use one step per secret.',
+      vulnerableExample:
+        'jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./configure.sh\n        env:\n          ALL_SECRETS: ${{ toJSON(secrets) }}\n',
+      safeExample:
+        'jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./configure.sh\n        env:\n          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n',
+      references: [
+        'https://docs.zizmor.sh/audits/#overprovisioned-secrets',
+        'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
+      ],
     },
   },
 

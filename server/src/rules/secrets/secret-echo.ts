@@ -8,7 +8,8 @@ export default defineRule({
   meta: {
     id: 'secret-echo',
     title: 'Secret printed or written out',
-    description: 'A run: script prints a secret (encoded forms escape log masking), writes it to a file, or turns on shell tracing (set -x) in a step that holds secrets.',
+    description:
+      'A run: script prints a secret (encoded forms escape log masking), writes it to a file, or turns on shell tracing (set -x) in a step that holds secrets.',
     severity: 'medium',
     confidence: 'medium',
     category: 'secrets',
@@ -16,13 +17,15 @@ export default defineRule({
     appliesTo: ['workflow', 'action'],
     fixable: false,
     docs: {
-      risk:
-        'The runner masks a secret in logs only when it appears verbatim. Printed base64-encoded, reversed, split or as part of a JSON blob, it is readable by everyone who can see the run logs (for a public repository: everyone). Written to a file, it leaves with any artifact or cache that includes the file. `set -x` prints every command with its expanded arguments.',
+      risk: 'The runner masks a secret in logs only when it appears verbatim. Printed base64-encoded, reversed, split or as part of a JSON blob, it is readable by everyone who can see the run logs (for a public repository: everyone). Written to a file, it leaves with any artifact or cache that includes the file. `set -x` prints every command with its expanded arguments.',
       remediation:
         'Never print secrets, even "to debug". Pipe them straight into the program that needs them (`echo "$TOKEN" | docker login --password-stdin`), keep files holding them out of artifacts and caches and delete them at the end of the job, and do not enable shell tracing in steps that have secrets. Register derived values with `echo "::add-mask::$VALUE"` before printing anything that contains them.',
-      vulnerableExample: 'steps:\n  - run: echo "$DEPLOY_KEY" | base64\n    env:\n      DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n',
+      vulnerableExample:
+        'steps:\n  - run: echo "$DEPLOY_KEY" | base64\n    env:\n      DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n',
       safeExample: 'steps:\n  - run: ./deploy.sh\n    env:\n      DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n',
-      references: ['https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions#using-secrets-in-a-workflow'],
+      references: [
+        'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions#using-secrets-in-a-workflow',
+      ],
     },
   },
 
@@ -36,9 +39,11 @@ export default defineRule({
 
 const PRINT = /^\s*(?:echo|printf|print|cat|Write-Host|Write-Output|console\.log|puts)\b/;
 const ENCODE = /\|\s*(?:base64|xxd|od|hexdump|rev|sed|tr|awk|cut|openssl\s+(?:enc|base64)|gzip|python3?|jq)\b/;
-const SAFE_SINK = /\|\s*(?:docker|podman|helm|gh|npm|buildah|skopeo|crane|oras|cosign|gpg|ssh-add|kubectl|aws|az|gcloud|op|vault|sha256sum|shasum|md5sum|wc)\b|--password-stdin|>>?\s*"?\$\{?(?:GITHUB_ENV|GITHUB_OUTPUT|GITHUB_STEP_SUMMARY|GITHUB_PATH)\b|::add-mask::/;
+const SAFE_SINK =
+  /\|\s*(?:docker|podman|helm|gh|npm|buildah|skopeo|crane|oras|cosign|gpg|ssh-add|kubectl|aws|az|gcloud|op|vault|sha256sum|shasum|md5sum|wc)\b|--password-stdin|>>?\s*"?\$\{?(?:GITHUB_ENV|GITHUB_OUTPUT|GITHUB_STEP_SUMMARY|GITHUB_PATH)\b|::add-mask::/;
 // Files outside the workspace (home directory, runner temp) are not swept into artifacts or caches: not reported.
-const FILE_WRITE = /(?:^|[^>&|0-9])>>?\s*(?!&|\/dev\/null|["']?\$\{?GITHUB_|["']?(?:~\/|\$\{?HOME\b|\$\{?RUNNER_TEMP\b|\$\{\{\s*runner\.temp))(["']?[\w./~${}-]+)|\|\s*tee\s+(?!-a\s+"?\$\{?GITHUB_)|\|[^|]*\s(?:-o|--output|-out)(?:\s|=)/;
+const FILE_WRITE =
+  /(?:^|[^>&|0-9])>>?\s*(?!&|\/dev\/null|["']?\$\{?GITHUB_|["']?(?:~\/|\$\{?HOME\b|\$\{?RUNNER_TEMP\b|\$\{\{\s*runner\.temp))(["']?[\w./~${}-]+)|\|\s*tee\s+(?!-a\s+"?\$\{?GITHUB_)|\|[^|]*\s(?:-o|--output|-out)(?:\s|=)/;
 
 function check(step: Step, ctx: AnalysisContext, envBlocks: Array<Block | undefined>): void {
   const run = step.run;
@@ -53,20 +58,45 @@ function check(step: Step, ctx: AnalysisContext, envBlocks: Array<Block | undefi
     offset += line.length + 1;
     const code = line.replace(/(^|\s)#.*$/, '');
     if (/^\s*set\s+(-[a-wyz]*x|-o\s+xtrace)\b|^\s*(bash|sh)\s+-[a-z]*x\b|^\s*Set-PSDebug\s+-Trace\s+[12]/.test(code)) {
-      ctx.report({ message: 'Shell tracing (set -x) prints every command with its arguments expanded, secrets included, in a step that has secrets: remove it or turn it off (set +x) around commands that use them.', span, severity: 'medium', confidence: 'medium', properties: { kind: 'xtrace' } });
+      ctx.report({
+        message:
+          'Shell tracing (set -x) prints every command with its arguments expanded, secrets included, in a step that has secrets: remove it or turn it off (set +x) around commands that use them.',
+        span,
+        severity: 'medium',
+        confidence: 'medium',
+        properties: { kind: 'xtrace' },
+      });
       continue;
     }
     const secret = mentionedSecret(code, secretVars);
     if (!secret || SAFE_SINK.test(code)) continue;
     if (!PRINT.test(code)) continue;
     if (FILE_WRITE.test(code)) {
-      ctx.report({ message: `${secret} is written to a file: make sure no artifact, cache or later step publishes it, and delete it when the job ends.`, span, severity: 'low', confidence: 'medium', properties: { kind: 'file', secret } });
+      ctx.report({
+        message: `${secret} is written to a file: make sure no artifact, cache or later step publishes it, and delete it when the job ends.`,
+        span,
+        severity: 'low',
+        confidence: 'medium',
+        properties: { kind: 'file', secret },
+      });
     } else if (/(^|[^0-9&])>/.test(code)) {
       continue; // written to a file outside the workspace (home, runner temp): not printed
     } else if (ENCODE.test(code)) {
-      ctx.report({ message: `${secret} is printed in a transformed form the log masking does not recognise: anyone who can read the run logs gets it.`, span, severity: 'high', confidence: 'high', properties: { kind: 'encoded', secret } });
+      ctx.report({
+        message: `${secret} is printed in a transformed form the log masking does not recognise: anyone who can read the run logs gets it.`,
+        span,
+        severity: 'high',
+        confidence: 'high',
+        properties: { kind: 'encoded', secret },
+      });
     } else if (!/\|/.test(code)) {
-      ctx.report({ message: `${secret} is printed to the log: masking hides it only while it appears verbatim; do not print secrets.`, span, severity: 'medium', confidence: 'medium', properties: { kind: 'print', secret } });
+      ctx.report({
+        message: `${secret} is printed to the log: masking hides it only while it appears verbatim; do not print secrets.`,
+        span,
+        severity: 'medium',
+        confidence: 'medium',
+        properties: { kind: 'print', secret },
+      });
     }
   }
 }

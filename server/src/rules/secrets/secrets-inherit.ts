@@ -9,7 +9,8 @@ export default defineRule({
   meta: {
     id: 'secrets-inherit',
     title: 'Reusable workflow inherits every secret',
-    description: '`secrets: inherit` passes all of the caller\'s secrets to a reusable workflow that may need one or none.',
+    description:
+      "`secrets: inherit` passes all of the caller's secrets to a reusable workflow that may need one or none.",
     severity: 'medium',
     confidence: 'high',
     category: 'secrets',
@@ -17,13 +18,16 @@ export default defineRule({
     appliesTo: ['workflow'],
     fixable: true,
     docs: {
-      risk:
-        'With `secrets: inherit` the called workflow receives every repository, organisation and environment secret the caller can read, including ones added later. A bug or an injection in the called workflow (or a compromised remote one) then reaches all of them.',
+      risk: 'With `secrets: inherit` the called workflow receives every repository, organisation and environment secret the caller can read, including ones added later. A bug or an injection in the called workflow (or a compromised remote one) then reaches all of them.',
       remediation:
         'Pass the secrets the called workflow declares under `on.workflow_call.secrets`, by name. For a workflow in the same repository the quick-fix reads its declarations and writes the explicit mapping.',
       vulnerableExample: 'jobs:\n  release:\n    uses: ./.github/workflows/publish.yml\n    secrets: inherit\n',
-      safeExample: 'jobs:\n  release:\n    uses: ./.github/workflows/publish.yml\n    secrets:\n      NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n',
-      references: ['https://docs.zizmor.sh/audits/#secrets-inherit', 'https://docs.github.com/en/actions/sharing-automations/reusing-workflows#passing-inputs-and-secrets-to-a-reusable-workflow'],
+      safeExample:
+        'jobs:\n  release:\n    uses: ./.github/workflows/publish.yml\n    secrets:\n      NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n',
+      references: [
+        'https://docs.zizmor.sh/audits/#secrets-inherit',
+        'https://docs.github.com/en/actions/sharing-automations/reusing-workflows#passing-inputs-and-secrets-to-a-reusable-workflow',
+      ],
     },
   },
 
@@ -35,7 +39,9 @@ export default defineRule({
     ctx.report({
       message:
         `Job ${job.id} passes every secret to ${job.uses.raw}` +
-        (declared ? `, which uses ${declared.length ? declared.join(', ') : 'none'}: pass ${declared.length ? 'only those' : 'none'}.` : ': pass only the secrets it declares (on.workflow_call.secrets), by name.'),
+        (declared
+          ? `, which uses ${declared.length ? declared.join(', ') : 'none'}: pass ${declared.length ? 'only those' : 'none'}.`
+          : ': pass only the secrets it declares (on.workflow_call.secrets), by name.'),
       span: inherit.span,
       fixes: fix ? [fix] : [],
       properties: { callee: job.uses.raw, declared },
@@ -51,15 +57,28 @@ function declaredSecrets(ctx: AnalysisContext, path: string): string[] | undefin
   const wf = parsed.problems.length ? undefined : buildWorkflow(parsed, path);
   if (!wf?.triggers.some((t) => t.event === 'workflow_call')) return undefined;
   // With inherit, the callee may also read secrets it never declared: keep those too.
-  const used = [...text.matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]).filter((n) => n.toUpperCase() !== 'GITHUB_TOKEN');
+  const used = [...text.matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)]
+    .map((m) => m[1])
+    .filter((n) => n.toUpperCase() !== 'GITHUB_TOKEN');
   return [...new Set([...wf.declaredSecrets, ...used])];
 }
 
 function explicitSecretsFix(ctx: AnalysisContext, job: Job, declared: string[]): Fix | undefined {
-  const pair = job.secretsInherit ? (job.node as { items: Array<{ key: unknown; value: unknown }> }).items.find((p) => (p.value as { range?: number[] })?.range?.[0] === job.secretsInherit!.span.start) : undefined;
+  const pair = job.secretsInherit
+    ? (job.node as { items: Array<{ key: unknown; value: unknown }> }).items.find(
+        (p) => (p.value as { range?: number[] })?.range?.[0] === job.secretsInherit!.span.start,
+      )
+    : undefined;
   if (declared.length === 0) {
     const lines = pair ? pairLinesSpan(ctx.text, pair as never) : undefined;
-    return lines ? { title: 'Remove secrets: inherit (the called workflow uses no secrets)', safety: 'safe', isPreferred: true, edits: [{ span: lines, newText: '' }] } : undefined;
+    return lines
+      ? {
+          title: 'Remove secrets: inherit (the called workflow uses no secrets)',
+          safety: 'safe',
+          isPreferred: true,
+          edits: [{ span: lines, newText: '' }],
+        }
+      : undefined;
   }
   const keyStart = ctx.text.lastIndexOf('secrets', job.secretsInherit!.span.start);
   const pad = ' '.repeat(columnOf(ctx.text, keyStart) + indentUnit(ctx.text));

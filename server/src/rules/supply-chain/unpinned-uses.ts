@@ -10,7 +10,8 @@ export default defineRule({
   meta: {
     id: 'unpinned-uses',
     title: 'Action not pinned to a commit',
-    description: 'A third-party action or reusable workflow is referenced by a tag or branch, which its owner (or whoever takes over the repository) can move.',
+    description:
+      'A third-party action or reusable workflow is referenced by a tag or branch, which its owner (or whoever takes over the repository) can move.',
     severity: 'medium',
     confidence: 'high',
     category: 'supply-chain',
@@ -18,13 +19,14 @@ export default defineRule({
     appliesTo: ['workflow', 'action'],
     fixable: false,
     docs: {
-      risk:
-        'Tags and branches are mutable. When an action repository is compromised, the attacker moves its tags to malicious code and every workflow that uses the tag runs it with its secrets and token (tj-actions/changed-files, March 2025: 23,000 repositories). A full commit SHA cannot be moved.',
+      risk: 'Tags and branches are mutable. When an action repository is compromised, the attacker moves its tags to malicious code and every workflow that uses the tag runs it with its secrets and token (tj-actions/changed-files, March 2025: 23,000 repositories). A full commit SHA cannot be moved.',
       remediation:
         'Pin to the full 40-character commit SHA and keep the tag in a comment for readability and update tools: `uses: owner/action@<sha> # v4.2.1`. Docker actions: pin the image digest (`@sha256:...`). Actions your organisation controls can be listed in `trustedActions` in .flowguard.yml.',
       vulnerableExample: 'steps:\n  - uses: tj-actions/changed-files@v45\n',
       safeExample: 'steps:\n  - uses: tj-actions/changed-files@a284dc1814e3fd07f2e34267fc8f81227ed29fb8 # v45.0.7\n',
-      references: ['https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions'],
+      references: [
+        'https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions',
+      ],
     },
   },
   step(step, _job, _wf, ctx) {
@@ -42,7 +44,11 @@ function check(uses: UsesRef, ctx: AnalysisContext): void {
   if (uses.pinned || uses.kind === 'local' || uses.kind === 'local-reusable-workflow') return;
   if (uses.raw.includes('${{')) return;
   if (uses.kind === 'docker') {
-    ctx.report({ message: `Container image ${uses.image} is not pinned by digest: pin it as image@sha256:<digest>.`, span: uses.span, severity: 'low' });
+    ctx.report({
+      message: `Container image ${uses.image} is not pinned by digest: pin it as image@sha256:<digest>.`,
+      span: uses.span,
+      severity: 'low',
+    });
     return;
   }
   if (!uses.slug || isTrustedAction(ctx.config, uses.slug)) return;

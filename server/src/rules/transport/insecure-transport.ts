@@ -4,11 +4,27 @@ import type { AnalysisContext } from '../../engine/context';
 
 /** Commands and settings that turn off TLS verification or fetch over plain HTTP. */
 const PATTERNS: Array<{ re: RegExp; message: string }> = [
-  { re: /\b(curl|wget)\b[^\n|;&]*?(\s-k\b|\s--insecure\b|\s--no-check-certificate\b)/g, message: 'TLS certificate verification is turned off for this download: anyone on the network path can serve a different file.' },
-  { re: /\bgit\s+config\b[^\n]*\bhttp\.sslVerify\s+(false|0)\b/gi, message: 'git TLS verification is turned off (http.sslVerify false).' },
-  { re: /\bNODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0/g, message: 'NODE_TLS_REJECT_UNAUTHORIZED=0 turns off TLS verification for every Node.js request in this step.' },
-  { re: /\b(pip|pip3)\s+install\b[^\n]*--trusted-host\b/g, message: 'pip --trusted-host accepts an unverified or plain-HTTP package index.' },
-  { re: /\bnpm\s+config\s+set\s+strict-ssl\s+false\b/g, message: 'npm strict-ssl is turned off: packages can be replaced in transit.' },
+  {
+    re: /\b(curl|wget)\b[^\n|;&]*?(\s-k\b|\s--insecure\b|\s--no-check-certificate\b)/g,
+    message:
+      'TLS certificate verification is turned off for this download: anyone on the network path can serve a different file.',
+  },
+  {
+    re: /\bgit\s+config\b[^\n]*\bhttp\.sslVerify\s+(false|0)\b/gi,
+    message: 'git TLS verification is turned off (http.sslVerify false).',
+  },
+  {
+    re: /\bNODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['"]?0/g,
+    message: 'NODE_TLS_REJECT_UNAUTHORIZED=0 turns off TLS verification for every Node.js request in this step.',
+  },
+  {
+    re: /\b(pip|pip3)\s+install\b[^\n]*--trusted-host\b/g,
+    message: 'pip --trusted-host accepts an unverified or plain-HTTP package index.',
+  },
+  {
+    re: /\bnpm\s+config\s+set\s+strict-ssl\s+false\b/g,
+    message: 'npm strict-ssl is turned off: packages can be replaced in transit.',
+  },
 ];
 
 export default defineRule({
@@ -23,8 +39,9 @@ export default defineRule({
     appliesTo: ['workflow', 'action'],
     fixable: true,
     docs: {
-      risk: 'A build that fetches code or tools without verified TLS runs whatever a network attacker (or a compromised proxy or mirror) serves it, with the job\'s secrets in reach.',
-      remediation: 'Use https:// URLs and keep certificate verification on. If a private CA is needed, install it rather than disabling verification. The quick-fix upgrades http:// to https:// where that is the whole change.',
+      risk: "A build that fetches code or tools without verified TLS runs whatever a network attacker (or a compromised proxy or mirror) serves it, with the job's secrets in reach.",
+      remediation:
+        'Use https:// URLs and keep certificate verification on. If a private CA is needed, install it rather than disabling verification. The quick-fix upgrades http:// to https:// where that is the whole change.',
       vulnerableExample: 'steps:\n  - run: curl -fsSL http://get.example.com/install.sh | sh\n',
       safeExample: 'steps:\n  - run: curl -fsSL https://get.example.com/install.sh | sh\n',
     },
@@ -38,7 +55,11 @@ export default defineRule({
   workflow(wf, ctx) {
     for (const e of wf.env?.entries ?? []) {
       if (e.name === 'NODE_TLS_REJECT_UNAUTHORIZED' && e.value?.text.trim() === '0') {
-        ctx.report({ message: 'NODE_TLS_REJECT_UNAUTHORIZED=0 in workflow env turns off TLS verification for every Node.js request in every job.', span: e.span });
+        ctx.report({
+          message:
+            'NODE_TLS_REJECT_UNAUTHORIZED=0 in workflow env turns off TLS verification for every Node.js request in every job.',
+          span: e.span,
+        });
       }
     }
   },
@@ -59,7 +80,14 @@ function checkPlainHttp(source: string, base: number, ctx: AnalysisContext): voi
       ctx.report({
         message: `Download over plain http:// (${url[2]}): the content can be changed in transit. Use https://.`,
         span: { start, end: start + url[0].length },
-        fixes: [{ title: 'Use https://', safety: 'unsafe', isPreferred: true, edits: [{ span: { start, end: start + 'http://'.length }, newText: 'https://' }] }],
+        fixes: [
+          {
+            title: 'Use https://',
+            safety: 'unsafe',
+            isPreferred: true,
+            edits: [{ span: { start, end: start + 'http://'.length }, newText: 'https://' }],
+          },
+        ],
       });
     }
   }

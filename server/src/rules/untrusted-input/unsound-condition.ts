@@ -9,7 +9,8 @@ export default defineRule({
   meta: {
     id: 'unsound-condition',
     title: 'Condition that is always true',
-    description: 'An if: mixes ${{ }} with other text (or a block scalar adds a newline), so GitHub sees a non-empty string and the condition is always true.',
+    description:
+      'An if: mixes ${{ }} with other text (or a block scalar adds a newline), so GitHub sees a non-empty string and the condition is always true.',
     severity: 'high',
     confidence: 'high',
     category: 'untrusted-input',
@@ -17,13 +18,17 @@ export default defineRule({
     appliesTo: ['workflow', 'action'],
     fixable: true,
     docs: {
-      risk:
-        'GitHub evaluates `if:` as an expression only when the whole value is one `${{ }}` (or has none). `if: ${{ a }} && ${{ b }}` is interpolated into the string `false && false`, and `if: |` followed by `${{ x }}` keeps a trailing newline: both are non-empty strings, which are truthy, so the guarded job or step always runs. When the condition was meant to keep outsiders, forks or the wrong event away from secrets or a write token, that protection is silently gone.',
+      risk: 'GitHub evaluates `if:` as an expression only when the whole value is one `${{ }}` (or has none). `if: ${{ a }} && ${{ b }}` is interpolated into the string `false && false`, and `if: |` followed by `${{ x }}` keeps a trailing newline: both are non-empty strings, which are truthy, so the guarded job or step always runs. When the condition was meant to keep outsiders, forks or the wrong event away from secrets or a write token, that protection is silently gone.',
       remediation:
-        'Write the condition as one expression: `if: ${{ a && b }}` or `if: a && b`, and use `|-` / `>-` (or a plain scalar) instead of `|` / `>`. The quick-fix does that when the rewrite is mechanical (the text around the expressions is operators and literals, or the only problem is the block scalar\'s trailing newline).',
-      vulnerableExample: "on: pull_request_target\njobs:\n  deploy:\n    if: ${{ github.event.pull_request.head.repo.fork }} == false\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy.sh\n",
-      safeExample: "on: pull_request_target\njobs:\n  deploy:\n    if: ${{ github.event.pull_request.head.repo.fork == false }}\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy.sh\n",
-      references: ['https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/evaluate-expressions-in-workflows-and-actions#about-expressions', 'https://github.com/actions/runner/issues/1173'],
+        "Write the condition as one expression: `if: ${{ a && b }}` or `if: a && b`, and use `|-` / `>-` (or a plain scalar) instead of `|` / `>`. The quick-fix does that when the rewrite is mechanical (the text around the expressions is operators and literals, or the only problem is the block scalar's trailing newline).",
+      vulnerableExample:
+        'on: pull_request_target\njobs:\n  deploy:\n    if: ${{ github.event.pull_request.head.repo.fork }} == false\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy.sh\n',
+      safeExample:
+        'on: pull_request_target\njobs:\n  deploy:\n    if: ${{ github.event.pull_request.head.repo.fork == false }}\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy.sh\n',
+      references: [
+        'https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/evaluate-expressions-in-workflows-and-actions#about-expressions',
+        'https://github.com/actions/runner/issues/1173',
+      ],
     },
   },
 
@@ -36,9 +41,10 @@ function check(cond: ScalarValue, wf: Workflow | undefined, ctx: AnalysisContext
   const exprs = findExpressions(value);
   if (exprs.length === 1 && exprs[0].span.start === 0 && exprs[0].span.end === value.length) return;
   const blockHeader = /^[|>]/.test(ctx.text.slice(cond.span.start, cond.span.end));
-  const why = blockHeader && exprs.length === 1 && value.trim() === value.slice(exprs[0].span.start, exprs[0].span.end)
-    ? 'the block scalar keeps a trailing newline after the expression'
-    : 'text outside ${{ }} turns the condition into a string';
+  const why =
+    blockHeader && exprs.length === 1 && value.trim() === value.slice(exprs[0].span.start, exprs[0].span.end)
+      ? 'the block scalar keeps a trailing newline after the expression'
+      : 'text outside ${{ }} turns the condition into a string';
   const severity = !wf || outsiderReachable(workflowReach(wf)) ? 'high' : 'medium';
   const fix = blockHeader ? chompFix(cond, exprs.length, value, ctx.text) : combineFix(cond, value, exprs);
   ctx.report({
@@ -59,7 +65,9 @@ function chompFix(cond: ScalarValue, count: number, value: string, text: string)
     title: `Strip the trailing newline (${header[1]}-)`,
     safety: 'unsafe',
     isPreferred: true,
-    edits: [{ span: { start: cond.span.start, end: cond.span.start + header[0].length }, newText: `${header[1]}-${indent}` }],
+    edits: [
+      { span: { start: cond.span.start, end: cond.span.start + header[0].length }, newText: `${header[1]}-${indent}` },
+    ],
   };
 }
 
@@ -77,9 +85,15 @@ function combineFix(cond: ScalarValue, value: string, exprs: ReturnType<typeof f
   if (!combined || combined.includes('${{') || combined.includes('}}')) return undefined;
   // The shared parser knows no status functions (success(), failure()...), which are valid in if: conditions.
   const parsed = parseExpression(combined, 0);
-  if (parsed.error && !/^Unrecognized function: '(success|failure|always|cancelled)'/i.test(parsed.error)) return undefined;
+  if (parsed.error && !/^Unrecognized function: '(success|failure|always|cancelled)'/i.test(parsed.error))
+    return undefined;
   const newValue = `\${{ ${combined} }}`;
   // A plain scalar cannot hold `: ` or ` #`; double quotes can hold anything JSON escapes.
   const scalar = /: | #|^[!&*%@`]/.test(newValue) || /[\n"]/.test(newValue) ? JSON.stringify(newValue) : newValue;
-  return { title: `Rewrite as one expression: ${newValue}`, safety: 'unsafe', isPreferred: true, edits: [{ span: cond.span, newText: scalar }] };
+  return {
+    title: `Rewrite as one expression: ${newValue}`,
+    safety: 'unsafe',
+    isPreferred: true,
+    edits: [{ span: cond.span, newText: scalar }],
+  };
 }

@@ -6,9 +6,9 @@ import { checkoutOfHead, executesWorkspace, gateOf, type Execution } from '../..
 export default defineRule({
   meta: {
     id: 'untrusted-checkout',
-    title: 'Privileged workflow runs a pull request\'s code',
+    title: "Privileged workflow runs a pull request's code",
     description:
-      'A pull_request_target, workflow_run or issue_comment workflow checks out the pull request\'s head (or the triggering run\'s branch) and then builds, installs, tests or runs it, with the base repository\'s secrets and token in reach.',
+      "A pull_request_target, workflow_run or issue_comment workflow checks out the pull request's head (or the triggering run's branch) and then builds, installs, tests or runs it, with the base repository's secrets and token in reach.",
     severity: 'high',
     confidence: 'high',
     category: 'untrusted-input',
@@ -16,14 +16,17 @@ export default defineRule({
     appliesTo: ['workflow'],
     fixable: false,
     docs: {
-      risk:
-        'These triggers run in the base repository: the job can read its secrets and its token may write. Checking out the pull request\'s head (`github.event.pull_request.head.sha`, `github.head_ref`, `refs/pull/N/merge`, `gh pr checkout`, the triggering run\'s `head_sha`/`head_branch`) and then running `npm install`, `make`, tests, a local action or any workspace script executes the pull request author\'s code with those privileges (the "pwn request"). Package installs count: lifecycle scripts run on install. A label gate, an author-association check or a protected environment narrows who can start it, but the code can change after approval, so the finding is lowered, not removed.',
+      risk: "These triggers run in the base repository: the job can read its secrets and its token may write. Checking out the pull request's head (`github.event.pull_request.head.sha`, `github.head_ref`, `refs/pull/N/merge`, `gh pr checkout`, the triggering run's `head_sha`/`head_branch`) and then running `npm install`, `make`, tests, a local action or any workspace script executes the pull request author's code with those privileges (the \"pwn request\"). Package installs count: lifecycle scripts run on install. A label gate, an author-association check or a protected environment narrows who can start it, but the code can change after approval, so the finding is lowered, not removed.",
       remediation:
         'Run untrusted code in a `pull_request` workflow (no secrets, read-only token). If results need privileges, upload them as an artifact and process them as data in a separate `workflow_run` workflow. If the privileged job only needs to read files, check them out into a sub-directory, never execute anything from it, and set `persist-credentials: false` and minimal `permissions:`.',
       vulnerableExample:
         'on: pull_request_target\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm test\n',
-      safeExample: 'on: pull_request\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci && npm test\n',
-      references: ['https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/', 'https://github.com/boostsecurityio/poutine/blob/main/docs/content/en/rules/untrusted_checkout_exec.md'],
+      safeExample:
+        'on: pull_request\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci && npm test\n',
+      references: [
+        'https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/',
+        'https://github.com/boostsecurityio/poutine/blob/main/docs/content/en/rules/untrusted_checkout_exec.md',
+      ],
     },
   },
 
@@ -36,13 +39,22 @@ export default defineRule({
       const step = job.steps[i];
       // Narrowed to events outsiders cannot cause, or to merged pull requests (their code is the base branch now).
       if (conditionalReach(wf, [job.if?.text, step.if?.text]) !== 'outsider-privileged') continue;
-      if (/pull_request\.merged\s*(==\s*true)?(\s|\)|$|&)/.test(`${job.if?.text ?? ''} ${step.if?.text ?? ''}`)) continue;
+      if (/pull_request\.merged\s*(==\s*true)?(\s|\)|$|&)/.test(`${job.if?.text ?? ''} ${step.if?.text ?? ''}`))
+        continue;
       const dir = checkoutDir(step);
       const runsCheckedOut = (e: Execution | undefined) => (e && (!dir || referencesDir(e.step, dir)) ? e : undefined);
       // A script that fetches the code may run it a few lines later.
       let execution: Execution | undefined =
-        step.run && checkout.restIndex !== undefined ? runsCheckedOut(executesWorkspace({ ...step, run: { ...step.run, text: step.run.text.slice(checkout.restIndex) } }, ctx.text)) : undefined;
-      for (let j = i + 1; j < job.steps.length && !execution; j++) execution = runsCheckedOut(executesWorkspace(job.steps[j], ctx.text));
+        step.run && checkout.restIndex !== undefined
+          ? runsCheckedOut(
+              executesWorkspace(
+                { ...step, run: { ...step.run, text: step.run.text.slice(checkout.restIndex) } },
+                ctx.text,
+              ),
+            )
+          : undefined;
+      for (let j = i + 1; j < job.steps.length && !execution; j++)
+        execution = runsCheckedOut(executesWorkspace(job.steps[j], ctx.text));
       const gate = gateOf(job, step, wf.jobs);
       const trigger = privileged.join('/');
       if (execution) {
@@ -68,14 +80,26 @@ export default defineRule({
 
 /** The sub-directory a checkout writes to, when not the workspace root. */
 function checkoutDir(step: Step): string | undefined {
-  const path = step.with?.entries.find((e) => e.name === 'path')?.value?.text.trim().replace(/^\.\//, '').replace(/\/$/, '');
+  const path = step.with?.entries
+    .find((e) => e.name === 'path')
+    ?.value?.text.trim()
+    .replace(/^\.\//, '')
+    .replace(/\/$/, '');
   return path && path !== '.' && !path.includes('${{') ? path : undefined;
 }
 
 /** Whether a step runs code in the directory: `working-directory: pr`, `cd pr`, `make -C pr`, `pr/build.sh`, `uses: ./pr/...`. */
 function referencesDir(step: Step, dir: string): boolean {
   const esc = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const inDir = new RegExp(`(?:\\bcd|\\bmake(?:\\s+-[\\w-]+)*\\s+-C|--prefix|--cwd|--dir|--directory|\\bpushd)\\s+["']?(?:\\./)?${esc}(?:/|\\s|$|["'])|(?:^|[;&|(]\\s*|\\s)(?:\\./)?${esc}/[\\w./-]+`, 'm');
+  const inDir = new RegExp(
+    `(?:\\bcd|\\bmake(?:\\s+-[\\w-]+)*\\s+-C|--prefix|--cwd|--dir|--directory|\\bpushd)\\s+["']?(?:\\./)?${esc}(?:/|\\s|$|["'])|(?:^|[;&|(]\\s*|\\s)(?:\\./)?${esc}/[\\w./-]+`,
+    'm',
+  );
   const wd = step.workingDirectory?.text.trim().replace(/^\.\//, '') ?? '';
-  return wd === dir || wd.startsWith(`${dir}/`) || inDir.test(step.run?.text ?? '') || (step.uses?.kind === 'local' && step.uses.raw.includes(`${dir}/`));
+  return (
+    wd === dir ||
+    wd.startsWith(`${dir}/`) ||
+    inDir.test(step.run?.text ?? '') ||
+    (step.uses?.kind === 'local' && step.uses.raw.includes(`${dir}/`))
+  );
 }
