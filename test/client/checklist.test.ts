@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/engine/analyze';
 import { CATEGORIES } from '../../server/src/engine/types';
 import { ALL_RULES } from '../../server/src/rules/index';
-import { LineIndex } from '../../server/src/yaml/lines';
+import { LineIndex } from '../../server/src/text/lines';
 import {
   buildChecklist,
   describeCounts,

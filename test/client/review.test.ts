@@ -7,7 +7,7 @@ import { ALL_RULES } from '../../server/src/rules/index';
 import { reviewFacts, referencedSecrets } from '../../server/src/analysis/review';
 import { buildChecklist, type ChecklistFinding, type RuleSummary } from '../../client/src/checklistModel';
 import { escapeHtml, renderReviewHtml, renderReviewMarkdown, type ReviewDocument } from '../../client/src/reviewReport';
-import { LineIndex } from '../../server/src/yaml/lines';
+import { LineIndex } from '../../server/src/text/lines';
 
 const WORKFLOW = `name: "<img src=x onerror=alert(1)>"
 on:

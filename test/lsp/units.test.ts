@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyze } from '../../server/src/engine/analyze';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config';
-import { hoverInfo } from '../../server/src/engine/hover';
+import { hoverInfo } from '../../server/src/editor/hover';
 import { applyEdits } from '../../server/src/fixes/edits';
 import { minimalEdit, suppressionEdit } from '../../server/src/lsp/codeActions';
 import { ConfigFiles, mergeConfig, rootFor, sanitizeSettings } from '../../server/src/lsp/config';
 import { pathToUri, relativeTo, uriToPath } from '../../server/src/lsp/paths';
 import { findCandidates, scan } from '../../server/src/lsp/scan';
-import { LineIndex } from '../../server/src/yaml/lines';
+import { LineIndex } from '../../server/src/text/lines';
 
 const WORKFLOW = `on: push
 permissions: write-all

@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/engine/analyze';
-import { codeLenses, NARROW_PERMISSIONS_COMMAND } from '../../server/src/engine/lenses';
-import { hoverInfo } from '../../server/src/engine/hover';
+import { codeLenses, NARROW_PERMISSIONS_COMMAND } from '../../server/src/editor/lenses';
+import { hoverInfo } from '../../server/src/editor/hover';
 
 const TEXT = [
   'on: pull_request_target',

@@ -5,7 +5,7 @@ import type { Permissions } from '../model/common';
 import type { Step, Workflow } from '../model/workflow';
 import type { UsesRef } from '../model/uses';
 import { findExpressions } from '../expressions/parse';
-import { LineIndex } from '../yaml/lines';
+import { LineIndex } from '../text/lines';
 import { computeWorkflowPermissions, sortedScopes, type ScopeMap } from './permissions/index';
 
 export interface TriggerFact {

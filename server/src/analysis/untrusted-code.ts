@@ -1,6 +1,6 @@
 // Step-level facts the untrusted-input rules share: does a step fetch a pull request's code, does it execute code
 // from the workspace, does a condition or an earlier check gate the job to trusted people.
-import type { Span } from '../engine/types';
+import type { Span } from '../text/span';
 import type { ScalarValue } from '../model/common';
 import type { Job, Step } from '../model/workflow';
 

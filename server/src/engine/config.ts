@@ -3,9 +3,10 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import picomatch from 'picomatch';
 import schema from '../../../schemas/flowguard-config.schema.json';
-import type { Severity, Span } from './types';
+import type { Severity } from './types';
+import type { Span } from '../text/span';
 import { parseYaml } from '../yaml/parse';
-import { LineIndex } from '../yaml/lines';
+import { LineIndex } from '../text/lines';
 import { isMap, isSeq, mapGetPair, resolveAlias, spanOf, type Node } from '../yaml/parse';
 
 export type RuleSetting =

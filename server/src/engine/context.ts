@@ -1,7 +1,8 @@
 // What a rule sees while the engine walks a file: the text, positions, config, and a way to report.
 import type { FlowguardConfig } from './config';
-import type { Finding, FindingInput, Rule, Span } from './types';
-import type { LineIndex } from '../yaml/lines';
+import type { Finding, FindingInput, Rule } from './types';
+import type { Span } from '../text/span';
+import type { LineIndex } from '../text/lines';
 import type { ParsedYaml } from '../yaml/parse';
 import type { Suppression } from './suppressions';
 

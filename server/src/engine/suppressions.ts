@@ -1,7 +1,7 @@
 // `# flowguard: ignore[rule-id, other] reason` comments (and peers' `# zizmor: ignore[...]`).
 // A suppression covers findings that start on its own line, or on the next line when the comment stands alone.
-import type { Span } from './types';
-import type { LineIndex } from '../yaml/lines';
+import type { Span } from '../text/span';
+import type { LineIndex } from '../text/lines';
 
 export interface Suppression {
   tool: string;

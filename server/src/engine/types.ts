@@ -4,6 +4,7 @@ import type { AnalysisContext } from './context';
 import type { Workflow, Job, Step } from '../model/workflow';
 import type { ActionMetadata } from '../model/action';
 import type { ScalarValue } from '../model/common';
+import type { Span, TextEdit } from '../text/span';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 export type Confidence = 'high' | 'medium' | 'low';
@@ -36,17 +37,6 @@ export const CATEGORY_TITLES: Record<Category, string> = {
   audit: 'Audit trail',
   'change-control': 'Change control',
 };
-
-/** Half-open [start, end) range of UTF-16 offsets in the document text. */
-export interface Span {
-  start: number;
-  end: number;
-}
-
-export interface TextEdit {
-  span: Span;
-  newText: string;
-}
 
 export interface Fix {
   title: string;

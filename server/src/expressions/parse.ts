@@ -12,7 +12,7 @@ import {
   Unary,
   Grouping,
 } from '@actions/expressions/ast';
-import type { Span } from '../engine/types';
+import type { Span } from '../text/span';
 
 export const KNOWN_CONTEXTS = [
   'github',

@@ -1,7 +1,8 @@
 // Applying many fixes to one file: non-overlapping fixes are applied together, then the file is re-analysed and the
 // remaining fixes are recomputed, until nothing more applies. Every pass re-parses, so a fix never sees stale offsets.
 import { analyze, type AnalyzeInput } from '../engine/analyze';
-import type { Finding, Fix, TextEdit } from '../engine/types';
+import type { Finding, Fix } from '../engine/types';
+import type { TextEdit } from '../text/span';
 import { applyEdits, editsOverlap } from './edits';
 
 export interface AppliedFix {

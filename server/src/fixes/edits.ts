@@ -1,6 +1,6 @@
 // Minimal text edits on YAML source. Fixes are data (title + edits); these helpers compute the edits so that
 // comments, quoting, ordering and indentation outside the edited range stay byte-for-byte.
-import type { Span, TextEdit } from '../engine/types';
+import type { Span, TextEdit } from '../text/span';
 import { isMap, isScalar, isSeq, spanOf, type Node, type Pair } from '../yaml/parse';
 
 export class OverlappingEditsError extends Error {}

@@ -1,5 +1,5 @@
 // Adding variables to a step's `env:` (creating the block when missing), as one minimal edit.
-import type { TextEdit } from '../engine/types';
+import type { TextEdit } from '../text/span';
 import type { Step } from '../model/workflow';
 import { isMap, mapGetPair, type Node, type Pair } from '../yaml/parse';
 import { appendToMapping, indentUnit, insertBeforePair, yamlScalar } from './edits';

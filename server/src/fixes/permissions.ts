@@ -12,7 +12,8 @@ import {
   type ScopeMap,
   type WorkflowPermissions,
 } from '../analysis/permissions/index';
-import type { Fix, TextEdit } from '../engine/types';
+import type { Fix } from '../engine/types';
+import type { TextEdit } from '../text/span';
 import type { Permissions } from '../model/common';
 import type { Job, Workflow } from '../model/workflow';
 import { mapGetPair, spanOf, type Node, type Pair } from '../yaml/parse';

@@ -1,6 +1,7 @@
 // Moving a `${{ }}` expression out of script text into the step's `env:` and referencing it the way the script's
 // language reads environment variables (bash/sh, pwsh, cmd, python, github-script JavaScript), as one minimal edit.
-import type { Fix, TextEdit } from '../engine/types';
+import type { Fix } from '../engine/types';
+import type { TextEdit } from '../text/span';
 import type { ExpressionOccurrence } from '../expressions/parse';
 import type { ScalarValue } from '../model/common';
 import type { Step } from '../model/workflow';

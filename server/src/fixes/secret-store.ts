@@ -4,11 +4,12 @@
 // fetch step earlier in the job is extended), and the value is read from that step's output or env.
 // Every edit is minimal; the value itself never appears in a fix.
 import type { SecretStoreConfig, SecretStoreKind } from '../engine/config';
-import type { Fix, Span, TextEdit } from '../engine/types';
+import type { Fix } from '../engine/types';
+import type { Span, TextEdit } from '../text/span';
+import type { SecretSite } from '../analysis/secrets/collect';
 import type { ActionMetadata } from '../model/action';
-import type { KeyValue, ScalarValue } from '../model/common';
-import type { Job, Step, Workflow } from '../model/workflow';
-import { mapGetPair, type Node, type Pair } from '../yaml/parse';
+import type { Job, Step } from '../model/workflow';
+import { mapGetPair } from '../yaml/parse';
 import {
   appendToMapping,
   columnOf,
@@ -22,21 +23,6 @@ import { addStepEnv } from './env';
 import { moveWorkflowEnvToSteps } from './workflow-env';
 
 export const STORE_SECRET_COMMAND = 'flowguard.storeSecret';
-
-/** Where the literal sits, as far as fixing is concerned. */
-export type SecretSite =
-  /** A value the workflow evaluates expressions in before steps run (workflow/job env, container, services, reusable `with`/`secrets`). */
-  | { kind: 'job-level'; scalar: ScalarValue }
-  /** A workflow-level env: value: visible to every step, so the secret goes to the steps that use it. */
-  | { kind: 'workflow-env'; scalar: ScalarValue; wf: Workflow; entry: KeyValue }
-  /** A step's env: or with: value. */
-  | { kind: 'step-value'; scalar: ScalarValue; step: Step; job?: Job }
-  /** Inside a step's run: script. */
-  | { kind: 'script'; scalar: ScalarValue; step: Step; job?: Job }
-  /** Inside a composite action (where the secrets context does not exist). */
-  | { kind: 'action-value'; scalar: ScalarValue; action: ActionMetadata; step?: Step; inRun: boolean }
-  /** An action input's `default:`. */
-  | { kind: 'action-default'; scalar: ScalarValue; action: ActionMetadata; defaultPair: Pair<Node, Node | null> };
 
 export interface MoveRequest {
   text: string;

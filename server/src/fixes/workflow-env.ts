@@ -1,5 +1,6 @@
 // Moving a workflow-level env: variable to the steps that use it (secrets should not be visible to every step).
-import type { Fix, Span, TextEdit } from '../engine/types';
+import type { Fix } from '../engine/types';
+import type { Span, TextEdit } from '../text/span';
 import type { KeyValue } from '../model/common';
 import type { Step, Workflow } from '../model/workflow';
 import { scriptMayReadImplicitly, scriptUsesVar } from '../analysis/secrets/usage';

@@ -1,7 +1,7 @@
 // One analysis of one document text, in a form that can cross a worker_threads boundary (no YAML nodes).
 import { analyze, type AnalysisResult } from '../engine/analyze';
 import type { FlowguardConfig } from '../engine/config';
-import { codeLenses, type Lens } from '../engine/lenses';
+import { codeLenses, type Lens } from '../editor/lenses';
 import type { FileKind } from '../model/detect';
 import { repoFileReader, type RepoFileReader } from '../io/repo-files';
 

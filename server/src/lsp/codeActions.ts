@@ -5,11 +5,13 @@ import {
   type CodeActionParams,
   type TextEdit as LspTextEdit,
 } from 'vscode-languageserver/node';
-import type { Finding, Span, TextEdit } from '../engine/types';
+import type { Finding } from '../engine/types';
+import type { Span, TextEdit } from '../text/span';
 import { fixAll } from '../fixes/apply';
 import { repoFileReader } from '../io/repo-files';
 import { FIX_ALL_KIND } from '../protocol';
-import { blockScalarKeyLine, type LineIndex } from '../yaml/lines';
+import { blockScalarKeyLine } from '../yaml/lines';
+import { type LineIndex } from '../text/lines';
 import { visit } from 'yaml';
 import type { Node } from '../yaml/parse';
 import { spanToRange, rangeToSpan } from './convert';

@@ -1,7 +1,7 @@
 // Core UTF-16 offsets <-> LSP line/character ranges.
-import type { Span } from '../engine/types';
+import type { Span } from '../text/span';
 import type { LspRange } from '../protocol';
-import type { LineIndex } from '../yaml/lines';
+import type { LineIndex } from '../text/lines';
 
 export function spanToRange(lines: LineIndex, span: Span): LspRange {
   return { start: lines.positionAt(span.start), end: lines.positionAt(span.end) };

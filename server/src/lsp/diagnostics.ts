@@ -4,7 +4,7 @@ import type { ConfigProblem } from '../engine/config';
 import { ruleDocsUrl } from '../engine/docs';
 import type { Finding, Severity } from '../engine/types';
 import { CONFIG_CODE, YAML_SYNTAX_CODE, type FindingDiagnosticData } from '../protocol';
-import type { LineIndex } from '../yaml/lines';
+import type { LineIndex } from '../text/lines';
 import type { DocumentAnalysis } from './analysis';
 import { spanToRange } from './convert';
 

@@ -4,7 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlowguardConfig } from '../engine/config';
 import type { FileKind } from '../model/detect';
 import type { RepoFileReader } from '../io/repo-files';
-import { LineIndex } from '../yaml/lines';
+import { LineIndex } from '../text/lines';
 import { analyseText, type DocumentAnalysis } from './analysis';
 import { AnalysisWorker, JobCancelled, type WorkerJob } from './workerJobs';
 

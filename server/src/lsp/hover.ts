@@ -1,6 +1,6 @@
 // Hover: what the core's hoverInfo says about the position (findings explained, with docs links).
 import type { Hover, HoverParams } from 'vscode-languageserver/node';
-import { hoverInfo } from '../engine/hover';
+import { hoverInfo } from '../editor/hover';
 import { spanToRange } from './convert';
 import type { Snapshot } from './documents';
 

@@ -35,7 +35,7 @@ import {
   type WorkspaceFindingsParams,
   type WorkspaceFindingsResult,
 } from '../protocol';
-import { LineIndex } from '../yaml/lines';
+import { LineIndex } from '../text/lines';
 import { gitRootOf, readDocument, repoFileReader, repoRootOf, type RepoFileReader } from '../io/repo-files';
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
 import { analyseText } from './analysis';

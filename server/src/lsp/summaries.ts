@@ -2,7 +2,7 @@
 import { ALL_RULES } from '../rules/index';
 import type { Category } from '../engine/types';
 import type { FileFindings } from '../protocol';
-import { LineIndex } from '../yaml/lines';
+import { LineIndex } from '../text/lines';
 import type { DocumentAnalysis } from './analysis';
 import { spanToRange } from './convert';
 

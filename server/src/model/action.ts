@@ -1,5 +1,5 @@
 // Typed model of an action metadata file (action.yml / action.yaml): composite, docker or JavaScript.
-import type { Span } from '../engine/types';
+import type { Span } from '../text/span';
 import type { ParsedYaml } from '../yaml/parse';
 import { isMap, keyName, mapGet, mapPairs, resolveAlias, seqItems, spanOf, type Node } from '../yaml/parse';
 import { block, scalarAt, type Block, type ScalarValue } from './common';

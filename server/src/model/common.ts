@@ -1,5 +1,5 @@
 // Building blocks shared by the workflow and action models. Every value keeps its YAML node and source span.
-import type { Span } from '../engine/types';
+import type { Span } from '../text/span';
 import { findExpressions, type ExpressionOccurrence } from '../expressions/parse';
 import {
   isMap,

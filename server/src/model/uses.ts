@@ -1,5 +1,5 @@
 // `uses:` references: owner/repo[/path]@ref, ./local, docker://image, and reusable workflows.
-import type { Span } from '../engine/types';
+import type { Span } from '../text/span';
 
 export interface UsesRef {
   raw: string;

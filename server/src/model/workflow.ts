@@ -1,5 +1,5 @@
 // Typed model of a GitHub Actions workflow. Built once per analysis; rules read it, never the raw YAML.
-import type { Span } from '../engine/types';
+import type { Span } from '../text/span';
 import type { ParsedYaml } from '../yaml/parse';
 import {
   isMap,

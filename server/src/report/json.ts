@@ -1,8 +1,8 @@
 // Machine-readable report. `version` changes only when a field changes meaning or disappears; fields may be added.
 // Positions are given both as 1-based line/column (UTF-16 code units) and as 0-based offsets.
 import { ruleDocsUrl } from '../engine/docs';
-import type { Span } from '../engine/types';
-import type { LineIndex } from '../yaml/lines';
+import type { Span } from '../text/span';
+import type { LineIndex } from '../text/lines';
 import { firstLine, summarize, TOOL_NAME, viewOf, type ScanReport } from './model';
 
 export const JSON_REPORT_VERSION = 1;

@@ -5,7 +5,7 @@ import type { AnalysisResult } from '../engine/analyze';
 import type { AppliedFix } from '../fixes/apply';
 import { CATEGORIES, type Category, type Finding, type RuleMeta, type Severity } from '../engine/types';
 import { ALL_RULES } from '../rules/index';
-import { LineIndex } from '../yaml/lines';
+import { LineIndex } from '../text/lines';
 import { SecretRedactor } from './redact';
 
 export const TOOL_NAME = 'flowguard';

@@ -1,7 +1,8 @@
 // Keeps secret values out of every report: the spans of secret-value findings are replaced by their masked form in
 // code frames and snippets, and the free text a report prints (messages, fix texts, properties) is scrubbed of them.
 import { maskSecret } from '../analysis/mask';
-import type { Finding, Span } from '../engine/types';
+import type { Finding } from '../engine/types';
+import type { Span } from '../text/span';
 
 interface SecretSpan {
   span: Span;

@@ -13,8 +13,8 @@ import {
   type YAMLMap,
   type Scalar,
 } from 'yaml';
-import type { Span } from '../engine/types';
-import { LineIndex } from './lines';
+import type { Span } from '../text/span';
+import { LineIndex } from '../text/lines';
 
 export interface ParseProblem {
   message: string;

@@ -2,7 +2,7 @@
 // github-script, OIDC, local reusable workflows and composite actions), why, and which steps cannot be understood.
 // The core does no file I/O: callers pass a resolver for local files (reusable workflows, composite actions).
 import type { AnalysisContext } from '../../engine/context';
-import type { Span } from '../../engine/types';
+import type { Span } from '../../text/span';
 import {
   lookupAction,
   needsOf,

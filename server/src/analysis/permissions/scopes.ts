@@ -1,5 +1,5 @@
 // Scope arithmetic shared by the permissions analysis, the rules and the fix.
-import type { Span } from '../../engine/types';
+import type { Span } from '../../text/span';
 import { TOKEN_SCOPES, type ScopeLevel, type TokenScope } from '../../knowledge/actions-kb';
 
 export type { ScopeLevel, TokenScope };

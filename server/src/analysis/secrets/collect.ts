@@ -1,13 +1,12 @@
 // Every credential in a workflow or action file, with where it sits (for messages, secret names and fixes).
 // Provider shapes are scanned once over the whole text; each place a value can live is then examined in turn, and
 // provider matches outside all of them (comments, names, matrix values...) are returned as `elsewhere`.
-import type { Span } from '../../engine/types';
+import type { Span } from '../../text/span';
 import type { ActionMetadata } from '../../model/action';
 import type { Block, KeyValue, ScalarValue } from '../../model/common';
 import type { Job, Step, Workflow } from '../../model/workflow';
 import { stepLabel } from '../../model/workflow';
 import { mapGetPair, type Node, type Pair } from '../../yaml/parse';
-import type { SecretSite } from '../../fixes/secret-store';
 import { actionShortName, isDescriptiveName } from './names';
 import {
   dropContained,
@@ -17,6 +16,21 @@ import {
   scanScript,
   type SecretHit,
 } from './scan';
+
+/** Where the literal sits: decides how a fix can move it to a secret store. */
+export type SecretSite =
+  /** A value the workflow evaluates expressions in before steps run (workflow/job env, container, services, reusable `with`/`secrets`). */
+  | { kind: 'job-level'; scalar: ScalarValue }
+  /** A workflow-level env: value: visible to every step, so the secret goes to the steps that use it. */
+  | { kind: 'workflow-env'; scalar: ScalarValue; wf: Workflow; entry: KeyValue }
+  /** A step's env: or with: value. */
+  | { kind: 'step-value'; scalar: ScalarValue; step: Step; job?: Job }
+  /** Inside a step's run: script. */
+  | { kind: 'script'; scalar: ScalarValue; step: Step; job?: Job }
+  /** Inside a composite action (where the secrets context does not exist). */
+  | { kind: 'action-value'; scalar: ScalarValue; action: ActionMetadata; step?: Step; inRun: boolean }
+  /** An action input's `default:`. */
+  | { kind: 'action-default'; scalar: ScalarValue; action: ActionMetadata; defaultPair: Pair<Node, Node | null> };
 
 export interface SecretCandidate {
   hit: SecretHit;

@@ -1,4 +1,5 @@
-import { defineRule, type Span } from '../../engine/types';
+import { defineRule } from '../../engine/types';
+import { type Span } from '../../text/span';
 import type { AnalysisContext } from '../../engine/context';
 import type { Block } from '../../model/common';
 import type { Step } from '../../model/workflow';

@@ -3,8 +3,8 @@
 // "Narrow permissions" fix through the client's flowguard.narrowPermissions command.
 import { computeWorkflowPermissions, formatScopes, type PermissionsOptions } from '../analysis/permissions/index';
 import { narrowPermissionsFix } from '../fixes/permissions';
-import type { AnalysisResult } from './analyze';
-import type { Span } from './types';
+import type { AnalysisResult } from '../engine/analyze';
+import type { Span } from '../text/span';
 
 export interface Lens {
   span: Span;

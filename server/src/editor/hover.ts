@@ -1,8 +1,9 @@
 // Hover text for a position in an analysed file, as Markdown. Adapters (the language server) only render it.
 import { ALL_RULES } from '../rules/index';
-import type { AnalysisResult } from './analyze';
-import { ruleDocsUrl } from './docs';
-import type { Finding, Span } from './types';
+import type { AnalysisResult } from '../engine/analyze';
+import { ruleDocsUrl } from '../engine/docs';
+import type { Finding } from '../engine/types';
+import type { Span } from '../text/span';
 import {
   computeWorkflowPermissions,
   formatScopes,
