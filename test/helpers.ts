@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyze, type AnalysisResult } from '../server/src/engine/analyze';
+import { analyze, type AnalysisResult, type AnalyzeInput } from '../server/src/engine/analyze';
+import { fixAll, type FixAllOptions, type FixAllResult } from '../server/src/fixes/apply';
 import type { FlowguardConfig } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/types';
 
@@ -55,4 +56,9 @@ export function ruleCounts(findings: Finding[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const f of findings) m.set(f.ruleId, (m.get(f.ruleId) ?? 0) + 1);
   return m;
+}
+
+/** fixAll over a file, re-analyzed with the same path and config after every pass (as the CLI and the server do). */
+export function fixFile(input: AnalyzeInput, options?: FixAllOptions): FixAllResult {
+  return fixAll(input.text, (text) => analyze({ ...input, text }), options);
 }

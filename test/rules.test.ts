@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { ALL_RULES, RULE_FILES } from '../server/src/rules/index';
 import { CATEGORIES, SEVERITIES, CONFIDENCES } from '../server/src/engine/types';
 import { applyEdits } from '../server/src/fixes/edits';
-import { fixAll } from '../server/src/fixes/apply';
 import { parseYaml } from '../server/src/yaml/parse';
-import { analyzeText, fixturesFor, ofRule, ruleCounts, ROOT } from './helpers';
+import { analyzeText, fixturesFor, ofRule, ruleCounts, ROOT, fixFile } from './helpers';
 
 test('the committed rule registry is up to date', () => {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'gen-registry.mjs'), '--check'], { stdio: 'pipe' });
@@ -96,7 +95,7 @@ for (const rule of ALL_RULES) {
       });
       if (fx.fixed !== undefined) {
         test(`${fx.name}: fixing every finding gives ${fx.name.replace(/\.ya?ml$/, '.fixed.yml')} byte for byte`, () => {
-          const result = fixAll({ path: fx.path, text: fx.text }, { ruleIds: [id] });
+          const result = fixFile({ path: fx.path, text: fx.text }, { ruleIds: [id] });
           assert.equal(result.text, fx.fixed);
           // Findings without a fix may remain; none that has one may.
           assert.deepEqual(

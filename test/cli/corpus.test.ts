@@ -4,10 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS, ROOT } from '../helpers';
+import { CORPUS, ROOT, fixFile } from '../helpers';
 import { runCli, tempDir } from './helpers';
 import { analyze } from '../../server/src/engine/analyze';
-import { fixAll } from '../../server/src/fixes/apply';
 
 const present = existsSync(join(CORPUS, 'MANIFEST.tsv'));
 
@@ -52,7 +51,7 @@ test(
       const [repo, , path] = cols;
       const text = readFileSync(join(CORPUS, repo.replace('/', '__'), path), 'utf8');
       const before = analyze({ path, text });
-      const fixed = fixAll({ path, text });
+      const fixed = fixFile({ path, text });
       if (fixed.text === text) continue;
       changed++;
       const after = analyze({ path, text: fixed.text });

@@ -5,8 +5,8 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_RULES } from '../../server/src/rules/index';
 import { ruleDocsUrl } from '../../server/src/engine/docs';
-import { fixAll } from '../../server/src/fixes/apply';
 import { EXAMPLES, hasStackTrace, runCli, tempDir, validateSarif } from './helpers';
+import { fixFile } from '../helpers';
 
 const VULNERABLE = 'examples/vulnerable/.github/workflows/pr-greeter.yml';
 const FIXED_FILES = [
@@ -245,7 +245,7 @@ describe('flowguard scan', { concurrency: true }, () => {
     const r = await runCli(['scan', '.', '--fix', '--no-fail'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
     const written = readFileSync(file, 'utf8');
-    assert.equal(written, fixAll({ path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT }).text);
+    assert.equal(written, fixFile({ path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT }).text);
     assert.match(r.stdout, /fixed template-injection: /);
     assert.match(r.stdout, /fixed hardcoded-credential: /);
     assert.match(
@@ -272,7 +272,7 @@ describe('flowguard scan', { concurrency: true }, () => {
     const r = await runCli(['scan', '.', '--fix-safe', '--no-fail'], { cwd: dir });
     assert.equal(r.status, 0, r.stderr);
     const written = readFileSync(file, 'utf8');
-    const safeOnly = fixAll(
+    const safeOnly = fixFile(
       { path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT },
       { safeOnly: true },
     ).text;
@@ -280,7 +280,7 @@ describe('flowguard scan', { concurrency: true }, () => {
     assert.notEqual(safeOnly, VULNERABLE_TEXT, 'the example has safe fixes');
     assert.notEqual(
       safeOnly,
-      fixAll({ path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT }).text,
+      fixFile({ path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT }).text,
       'and fixes to review, which are left alone',
     );
   });
@@ -304,7 +304,7 @@ describe('flowguard scan', { concurrency: true }, () => {
     await runCli(['scan', '.', '--fix', '--no-fail'], { cwd: root });
     const fixed = readFileSync(file, 'utf8');
     assert.ok(fixed.startsWith('\uFEFFon: pull_request_target\n'), 'the mark is kept');
-    assert.equal(fixed.slice(1), fixAll({ path: '.github/workflows/bom.yml', text }).text);
+    assert.equal(fixed.slice(1), fixFile({ path: '.github/workflows/bom.yml', text }).text);
   });
 
   test('--fix with a machine format keeps stdout parseable and logs the changes on stderr', async (t) => {

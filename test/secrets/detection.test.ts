@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { maskSecret } from '../../server/src/analysis/mask';
 import { isSecretLikeName, secretNameFrom } from '../../server/src/analysis/secrets/names';
 import { genericStrength, isPlaceholder } from '../../server/src/analysis/secrets/values';
-import { fixAll } from '../../server/src/fixes/apply';
-import { analyzeText, ofRule } from '../helpers';
+import { analyzeText, ofRule, fixFile } from '../helpers';
 
 const found = (text: string) => ofRule(analyzeText(text), 'hardcoded-credential');
 const wf = (steps: string) => `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
@@ -141,7 +140,7 @@ test('secret names are unique in the file, reuse one name per value, and avoid e
     found(text).map((f) => f.properties?.secretName),
     ['API_TOKEN_2', 'API_TOKEN_3', 'API_TOKEN_2'],
   );
-  const fixed = fixAll({ path: 'w.yml', text }, { ruleIds: ['hardcoded-credential'] });
+  const fixed = fixFile({ path: 'w.yml', text }, { ruleIds: ['hardcoded-credential'] });
   assert.deepEqual(
     fixed.applied.map((a) => a.secretsToCreate[0]),
     ['API_TOKEN_2', 'API_TOKEN_3', 'API_TOKEN_2'],
@@ -172,7 +171,7 @@ test('run-script fixes keep the shell quoting valid', () => {
   const text = wf(
     '      - run: |\n          curl -H \'Authorization: Bearer Qm9vbGVhbkZsYWdzQXJlTm90U2VjcmV0cw\' https://x.example.com\n      - shell: pwsh\n        run: |\n          Invoke-RestMethod -Headers @{ Authorization = "Bearer Zm9vYmFyYmF6cXV4UXVpY2tCcm93bkZveA" } https://x.example.com\n',
   );
-  const fixed = fixAll({ path: 'w.yml', text }, { ruleIds: ['hardcoded-credential'] }).text;
+  const fixed = fixFile({ path: 'w.yml', text }, { ruleIds: ['hardcoded-credential'] }).text;
   assert.match(fixed, /curl -H 'Authorization: Bearer '"\$\{API_TOKEN\}"'' https/);
   assert.match(fixed, /Authorization = "Bearer \$env:API_TOKEN_2"/);
 });

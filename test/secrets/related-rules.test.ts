@@ -3,8 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/engine/analyze';
 import { applyEdits } from '../../server/src/fixes/edits';
-import { fixAll } from '../../server/src/fixes/apply';
-import { analyzeText, ofRule } from '../helpers';
+import { analyzeText, ofRule, fixFile } from '../helpers';
 
 const caller =
   'on: push\njobs:\n  release:\n    uses: ./.github/workflows/publish.yml\n    secrets: inherit   # all of them\n';
@@ -40,7 +39,7 @@ test('secrets-inherit: a callee that uses no secret loses the line; an unreadabl
 test('secrets-in-workflow-env: env.NAME in a step env is rewritten; steps that may read it get it; others nothing', () => {
   const text =
     'on: push\nenv:\n  TOKEN: ${{ secrets.TOKEN }}\n  GH_TOKEN: ${{ secrets.BOT_TOKEN }}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: curl -d x https://example.com\n        env:\n          AUTH: ${{ env.TOKEN }}\n      - run: gh issue comment 1 --body hi\n      - run: make release\n      - run: echo done\n';
-  const fixed = fixAll({ path: 'w.yml', text }, { ruleIds: ['secrets-in-workflow-env'] }).text;
+  const fixed = fixFile({ path: 'w.yml', text }, { ruleIds: ['secrets-in-workflow-env'] }).text;
   assert.equal(
     fixed,
     'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: curl -d x https://example.com\n        env:\n          AUTH: ${{ secrets.TOKEN }}\n' +

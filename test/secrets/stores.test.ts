@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, type FlowguardConfig, type SecretStoreConfig } from '../../server/src/engine/config';
-import { fixAll } from '../../server/src/fixes/apply';
 import { parseYaml } from '../../server/src/yaml/parse';
-import { analyzeText, FIXTURES, ofRule } from '../helpers';
+import { analyzeText, FIXTURES, ofRule, fixFile } from '../helpers';
 
 const dir = join(FIXTURES, 'hardcoded-credential', 'stores');
 const input = readFileSync(join(dir, 'input.yml'), 'utf8');
@@ -18,7 +17,7 @@ const withStore = (secretStore: SecretStoreConfig): FlowguardConfig => ({ ...DEF
 for (const provider of ['github', 'vault', '1password', 'aws', 'gcp', 'azure'] as const) {
   test(`${provider}: fix all gives ${provider}.fixed.yml`, () => {
     const config = withStore({ provider });
-    const result = fixAll({ path: 'input.yml', text: input, config }, { ruleIds: ['hardcoded-credential'] });
+    const result = fixFile({ path: 'input.yml', text: input, config }, { ruleIds: ['hardcoded-credential'] });
     assert.equal(result.text, readFileSync(join(dir, `${provider}.fixed.yml`), 'utf8'));
     assert.deepEqual(parseYaml(result.text).problems, []);
     assert.deepEqual(ofRule(analyzeText(result.text, 'input.yml', config), 'hardcoded-credential'), []);
@@ -37,7 +36,7 @@ test('store settings fill the fetch step: Vault URL, role and path template', ()
     vaultRole: 'ci-deploy',
     pathTemplate: 'kv/data/app/{name} token',
   });
-  const result = fixAll({ path: 'input.yml', text: input, config }, { ruleIds: ['hardcoded-credential'] });
+  const result = fixFile({ path: 'input.yml', text: input, config }, { ruleIds: ['hardcoded-credential'] });
   assert.match(result.text, /url: https:\/\/vault\.example\.com\n/);
   assert.match(result.text, /role: ci-deploy\n/);
   assert.match(
@@ -51,7 +50,7 @@ test('an existing fetch step earlier in the job is extended, not duplicated', ()
     '      - uses: actions/checkout@v4\n',
     '      - uses: actions/checkout@v4\n      - id: op\n        uses: 1password/load-secrets-action@v2\n        env:\n          OP_SERVICE_ACCOUNT_TOKEN: ${{ secrets.OP_SERVICE_ACCOUNT_TOKEN }}\n          DB_URL: op://CI/db/url\n',
   );
-  const result = fixAll(
+  const result = fixFile(
     { path: 'input.yml', text, config: withStore({ provider: '1password', onePasswordVault: 'Deploy' }) },
     { ruleIds: ['hardcoded-credential'] },
   );

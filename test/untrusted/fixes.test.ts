@@ -2,12 +2,11 @@
 // the variable the way its language does. Every case is a full round trip: fix, re-parse, re-analyse.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixAll } from '../../server/src/fixes/apply';
 import { parseYaml } from '../../server/src/yaml/parse';
-import { analyzeText, ofRule } from '../helpers';
+import { analyzeText, ofRule, fixFile } from '../helpers';
 
 function fixed(text: string, ruleId = 'template-injection', path = 'wf.yml'): string {
-  const result = fixAll({ path, text }, { ruleIds: [ruleId] });
+  const result = fixFile({ path, text }, { ruleIds: [ruleId] });
   assert.deepEqual(parseYaml(result.text).problems, [], 'the fixed text is valid YAML');
   assert.deepEqual(ofRule(analyzeText(result.text, path), ruleId), [], 'no finding is left');
   return result.text;
@@ -213,6 +212,6 @@ test('a run: script written as a quoted YAML scalar is reported without a fix (i
       [],
       run,
     );
-    assert.equal(fixAll({ path: 'wf.yml', text }, { ruleIds: ['template-injection'] }).text, text);
+    assert.equal(fixFile({ path: 'wf.yml', text }, { ruleIds: ['template-injection'] }).text, text);
   }
 });

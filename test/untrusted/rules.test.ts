@@ -1,8 +1,7 @@
 // Focused behaviour of the untrusted-input rules beyond their fixtures: what lowers or removes a finding, and why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixAll } from '../../server/src/fixes/apply';
-import { analyzeText, ofRule } from '../helpers';
+import { analyzeText, ofRule, fixFile } from '../helpers';
 
 const of = (rule: string, text: string, path = 'wf.yml') => ofRule(analyzeText(text, path), rule);
 
@@ -156,7 +155,7 @@ jobs:
         run: echo
 `;
   assert.match(
-    fixAll({ path: 'wf.yml', text }, { ruleIds: ['unsound-condition'] }).text,
+    fixFile({ path: 'wf.yml', text }, { ruleIds: ['unsound-condition'] }).text,
     /if: \$\{\{ \(success\(\)\) \|\| \(failure\(\)\) \}\}/,
   );
   const prose = of(

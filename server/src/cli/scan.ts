@@ -112,7 +112,7 @@ function scanFile(
     return file;
   let fixed: FixAllResult;
   try {
-    fixed = fixAll({ path, text, config, readFile }, { safeOnly: opts.safeFixesOnly });
+    fixed = fixAll(text, (next) => analyze({ path, text: next, config, readFile }), { safeOnly: opts.safeFixesOnly });
   } catch (err) {
     // A broken fix must not stop the scan or leave a half-written file: the file is reported unfixed.
     errors.push(`could not apply the fixes to ${path}: ${String((err as Error)?.message ?? err).split('\n')[0]}`);

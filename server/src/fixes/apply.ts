@@ -1,6 +1,7 @@
 // Applying many fixes to one file: non-overlapping fixes are applied together, then the file is re-analysed and the
 // remaining fixes are recomputed, until nothing more applies. Every pass re-parses, so a fix never sees stale offsets.
-import { analyze, type AnalyzeInput } from '../engine/analyze';
+// The caller passes the analysis in (`AnalyzeText`): fixes/ sits below the engine's runner and the rules, and must
+// not import them back.
 import type { Finding, Fix } from '../engine/types';
 import type { TextEdit } from '../text/span';
 import { applyEdits, editsOverlap } from './edits';
@@ -26,12 +27,15 @@ export interface FixAllOptions {
   maxPasses?: number;
 }
 
-export function fixAll(input: AnalyzeInput, options: FixAllOptions = {}): FixAllResult {
-  let text = input.text;
+/** Analyzes one version of the file's text (same path, config and callee reader every time). */
+export type AnalyzeText = (text: string) => { findings: Finding[] };
+
+export function fixAll(initialText: string, analyze: AnalyzeText, options: FixAllOptions = {}): FixAllResult {
+  let text = initialText;
   const applied: AppliedFix[] = [];
   const maxPasses = options.maxPasses ?? 10;
   for (let pass = 0; pass < maxPasses; pass++) {
-    const result = analyze({ ...input, text });
+    const result = analyze(text);
     const chosen: Array<{ finding: Finding; fix: Fix }> = [];
     const edits: TextEdit[] = [];
     for (const finding of result.findings) {
@@ -49,5 +53,5 @@ export function fixAll(input: AnalyzeInput, options: FixAllOptions = {}): FixAll
     for (const c of chosen)
       applied.push({ ruleId: c.finding.ruleId, title: c.fix.title, secretsToCreate: c.fix.secretsToCreate ?? [] });
   }
-  return { text, applied, remaining: analyze({ ...input, text }).findings };
+  return { text, applied, remaining: analyze(text).findings };
 }

@@ -7,6 +7,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Finding } from '../engine/types';
 import type { Span, TextEdit } from '../text/span';
+import { analyze } from '../engine/analyze';
 import { fixAll } from '../fixes/apply';
 import { repoFileReader } from '../io/repo-files';
 import { FIX_ALL_KIND } from '../protocol';
@@ -65,7 +66,8 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, target
   ) {
     const readFile = target.repoRoot ? repoFileReader(target.repoRoot) : undefined;
     const fixed = fixAll(
-      { path: target.relPath, text: snapshot.text, config: target.config, kind: target.kind, readFile },
+      snapshot.text,
+      (text) => analyze({ path: target.relPath, text, config: target.config, kind: target.kind, readFile }),
       { safeOnly: true },
     );
     if (fixed.text !== snapshot.text) {
