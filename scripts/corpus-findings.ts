@@ -8,7 +8,8 @@ import { analyze } from '../server/src/engine/analyze';
 import { ALL_RULES } from '../server/src/rules/index';
 import { SecretRedactor } from '../server/src/report/redact';
 import { isSecretFinding } from '../server/src/report/model';
-import type { Finding, Severity } from '../server/src/engine/types';
+import type { Finding } from '../server/src/engine/types';
+import type { Severity } from '../server/src/analysis/levels';
 import { atLeast } from '../server/src/engine/analyze';
 
 const root = join(import.meta.dirname, '..');

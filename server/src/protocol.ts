@@ -1,6 +1,7 @@
 // Flowguard's custom LSP messages, shared by the VS Code client and the language server.
 // Types and method names only: no runtime dependency on either side's LSP library, so the core stays importable anywhere.
-import type { Category, Confidence, RuleDocs, Severity } from './engine/types';
+import type { Category, RuleDocs } from './engine/types';
+import type { Confidence, Severity } from './analysis/levels';
 
 /** LSP position: 0-based line, character in UTF-16 code units. */
 export interface LspPosition {

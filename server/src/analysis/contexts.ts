@@ -1,7 +1,7 @@
 // Which expression contexts an outsider controls. Paths are lower-case; `*` matches one segment.
 // Kept as explicit lists (dangerous and known-safe) so each decision is documented and testable; a
 // `github.event.*` field on neither list is treated as possibly attacker-controlled at medium confidence.
-import type { Confidence } from '../engine/types';
+import type { Confidence } from './levels';
 
 /** Contexts whose value an outsider can choose (titles, bodies, branch names, commit messages, ...). */
 export const UNTRUSTED_CONTEXT_PATTERNS: string[] = [

@@ -12,8 +12,8 @@ import {
   ContextAccess,
   type Expr,
 } from '@actions/expressions/ast';
-import type { AnalysisContext } from '../engine/context';
-import type { Confidence } from '../engine/types';
+import type { AnalyzedFile } from './file';
+import type { Confidence } from './levels';
 import type { ContextRef, ExpressionOccurrence } from '../expressions/parse';
 import type { ActionMetadata } from '../model/action';
 import type { Block, ScalarValue } from '../model/common';
@@ -334,7 +334,7 @@ function workflowInputs(wf: Workflow): Map<string, Taint | null> {
   return inputs;
 }
 
-export function workflowTaint(wf: Workflow, ctx: AnalysisContext): WorkflowTaint {
+export function workflowTaint(wf: Workflow, ctx: AnalyzedFile): WorkflowTaint {
   return ctx.cached('untrusted-input/workflow-taint', () => computeWorkflowTaint(wf));
 }
 
@@ -378,7 +378,7 @@ export interface ActionTaint {
   stepScope(step: Step): TaintScope;
 }
 
-export function actionTaint(action: ActionMetadata, ctx: AnalysisContext): ActionTaint {
+export function actionTaint(action: ActionMetadata, ctx: AnalyzedFile): ActionTaint {
   return ctx.cached('untrusted-input/action-taint', () => {
     const inputs = new Map<string, Taint | null>([
       ['*', { confidence: 'low', source: 'action-input', origin: 'inputs' }],

@@ -1,6 +1,6 @@
 // Who can start a workflow, and with what in reach. Rules scale severity by this: an injection any GitHub user can
 // fire with secrets and a write token is worse than one only a maintainer can start.
-import type { Severity } from '../engine/types';
+import type { Severity } from './levels';
 import type { Workflow } from '../model/workflow';
 
 /**

@@ -1,5 +1,5 @@
 // Command-line parsing for `flowguard scan|rules|lsp`. Usage mistakes become CliError (exit 2, one clear line).
-import { SEVERITIES, type Severity } from '../engine/types';
+import { SEVERITIES, type Severity } from '../analysis/levels';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];

@@ -3,7 +3,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import picomatch from 'picomatch';
 import schema from '../../../schemas/flowguard-config.schema.json';
-import type { Severity } from './types';
+import type { Severity } from '../analysis/levels';
 import type { Span } from '../text/span';
 import { parseYaml } from '../yaml/parse';
 import { LineIndex } from '../text/lines';

@@ -5,12 +5,7 @@ import type { Workflow, Job, Step } from '../model/workflow';
 import type { ActionMetadata } from '../model/action';
 import type { ScalarValue } from '../model/common';
 import type { Span, TextEdit } from '../text/span';
-
-export type Severity = 'high' | 'medium' | 'low' | 'info';
-export type Confidence = 'high' | 'medium' | 'low';
-
-export const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low', 'info'];
-export const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
+import type { Confidence, Severity } from '../analysis/levels';
 
 /** The fixed checklist every rule belongs to; the client's tree view and the review are built on it. */
 export const CATEGORIES = [

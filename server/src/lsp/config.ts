@@ -12,7 +12,7 @@ import {
   type RuleSetting,
   type SecretStoreKind,
 } from '../engine/config';
-import { SEVERITIES, type Severity } from '../engine/types';
+import { SEVERITIES, type Severity } from '../analysis/levels';
 
 /** The `flowguard` settings section the client sends through workspace/configuration. */
 export interface ClientSettings {

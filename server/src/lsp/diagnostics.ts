@@ -2,7 +2,8 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { ConfigProblem } from '../engine/config';
 import { ruleDocsUrl } from '../engine/docs';
-import type { Finding, Severity } from '../engine/types';
+import type { Finding } from '../engine/types';
+import type { Severity } from '../analysis/levels';
 import { CONFIG_CODE, YAML_SYNTAX_CODE, type FindingDiagnosticData } from '../protocol';
 import type { LineIndex } from '../text/lines';
 import type { DocumentAnalysis } from './analysis';

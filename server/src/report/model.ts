@@ -3,7 +3,8 @@
 // Pure code: the CLI reads files and passes their text in.
 import type { AnalysisResult } from '../engine/analyze';
 import type { AppliedFix } from '../fixes/apply';
-import { CATEGORIES, type Category, type Finding, type RuleMeta, type Severity } from '../engine/types';
+import { CATEGORIES, type Category, type Finding, type RuleMeta } from '../engine/types';
+import { type Severity } from '../analysis/levels';
 import { ALL_RULES } from '../rules/index';
 import { LineIndex } from '../text/lines';
 import { SecretRedactor } from './redact';

@@ -1,7 +1,8 @@
 // SARIF 2.1.0 for GitHub code scanning and other viewers: every rule's metadata in tool.driver.rules, results with
 // 1-based regions (UTF-16 columns), masked snippets, related locations, stable fingerprints and the fixes on offer.
 import { ruleDocsUrl } from '../engine/docs';
-import type { Confidence, RuleMeta, Severity } from '../engine/types';
+import type { RuleMeta } from '../engine/types';
+import type { Confidence, Severity } from '../analysis/levels';
 import type { Span } from '../text/span';
 import type { LineIndex } from '../text/lines';
 import { firstLine, REPORT_RULES, TOOL_NAME, viewOf, type FileReport, type FileView, type ScanReport } from './model';

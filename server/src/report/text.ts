@@ -1,7 +1,7 @@
 // Human-readable report: `path:line:col  severity  rule-id`, the message, a code frame with a caret underline (secret
 // values masked), the fix on offer, then a summary. Colours only when the caller says the terminal supports them.
 import { ruleDocsUrl } from '../engine/docs';
-import type { Severity } from '../engine/types';
+import type { Severity } from '../analysis/levels';
 import { firstLine, summarize, viewOf, type FileView, type ReportEntry, type ScanReport } from './model';
 
 export interface TextOptions {

@@ -1,7 +1,7 @@
 // Per-job GITHUB_TOKEN needs: which scopes each job's steps use (actions from the knowledge base, run: scripts,
 // github-script, OIDC, local reusable workflows and composite actions), why, and which steps cannot be understood.
 // The core does no file I/O: callers pass a resolver for local files (reusable workflows, composite actions).
-import type { AnalysisContext } from '../../engine/context';
+import type { AnalyzedFile } from '../file';
 import type { Span } from '../../text/span';
 import {
   lookupAction,
@@ -490,6 +490,6 @@ export type { Span };
  * followed when the adapter gave the engine a file reader (`readFile` on the context); without one they are
  * reported as unknown.
  */
-export function workflowPermissionsFor(ctx: AnalysisContext, wf: Workflow): WorkflowPermissions {
+export function workflowPermissionsFor(ctx: AnalyzedFile, wf: Workflow): WorkflowPermissions {
   return ctx.cached('permissions', () => computeWorkflowPermissions(wf, { resolve: ctx.readFile }));
 }

@@ -1,7 +1,7 @@
 // Finding credentials in text: provider shapes over the whole document (one pass per file), credentials inside URLs
 // and connection strings, JWTs, and the shell idioms scripts use to pass credentials (headers, -u user:pass, NAME=...).
 // Offsets are UTF-16 offsets into the document.
-import type { Confidence, Severity } from '../../engine/types';
+import type { Confidence, Severity } from '../levels';
 import type { Span } from '../../text/span';
 import { NAMED_PROVIDERS, PROVIDERS, type ProviderPattern } from './providers';
 import { isSecretLikeName } from './names';

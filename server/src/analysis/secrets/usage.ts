@@ -1,10 +1,10 @@
 // Where secrets flow inside a file: which env variables carry a secret, and every expression of the document.
-import type { AnalysisContext } from '../../engine/context';
+import type { AnalyzedFile } from '../file';
 import { findExpressions, type ExpressionOccurrence } from '../../expressions/parse';
 import type { Block } from '../../model/common';
 
 /** Every `${{ }}` of the document, found once per file. */
-export function documentExpressions(ctx: AnalysisContext): ExpressionOccurrence[] {
+export function documentExpressions(ctx: AnalyzedFile): ExpressionOccurrence[] {
   return ctx.cached('secrets:expressions', () => findExpressions(ctx.text));
 }
 

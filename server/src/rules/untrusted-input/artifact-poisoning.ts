@@ -1,4 +1,5 @@
-import { defineRule, type Severity } from '../../engine/types';
+import { defineRule } from '../../engine/types';
+import { type Severity } from '../../analysis/levels';
 import { type Span } from '../../text/span';
 import type { Step } from '../../model/workflow';
 import { executesWorkspace, locate } from '../../analysis/untrusted-code';

@@ -1,4 +1,5 @@
-import { defineRule, type Confidence, type Severity } from '../../engine/types';
+import { defineRule } from '../../engine/types';
+import { type Confidence, type Severity } from '../../analysis/levels';
 import type { AnalysisContext } from '../../engine/context';
 import type { Step } from '../../model/workflow';
 import {

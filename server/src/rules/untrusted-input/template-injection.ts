@@ -1,4 +1,5 @@
-import { defineRule, type Confidence, type Fix, type Severity } from '../../engine/types';
+import { defineRule, type Fix } from '../../engine/types';
+import { type Confidence, type Severity } from '../../analysis/levels';
 import type { AnalysisContext } from '../../engine/context';
 import type { ExpressionOccurrence } from '../../expressions/parse';
 import type { ScalarValue } from '../../model/common';
