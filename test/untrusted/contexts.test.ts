@@ -2,7 +2,8 @@
 // the lists never overlap, and what is on neither list is judged conservatively.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyContext, SAFE_CONTEXT_PATTERNS, UNTRUSTED_CONTEXT_PATTERNS } from '../../server/src/analysis/contexts';
+import { classifyContext } from '../../server/src/analysis/contexts';
+import { SAFE_CONTEXT_PATTERNS, UNTRUSTED_CONTEXT_PATTERNS } from '../../server/src/knowledge/untrusted-input';
 import { conditionalReach, eventReach, workflowReach } from '../../server/src/analysis/triggers';
 import { buildWorkflow } from '../../server/src/model/workflow';
 import { parseYaml } from '../../server/src/yaml/parse';

@@ -13,6 +13,7 @@ import {
   type Expr,
 } from '@actions/expressions/ast';
 import type { AnalyzedFile } from './file';
+import { TAINTED_OUTPUT_ACTIONS } from '../knowledge/untrusted-input';
 import type { Confidence } from './levels';
 import type { ContextRef, ExpressionOccurrence } from '../expressions/parse';
 import type { ActionMetadata } from '../model/action';
@@ -223,24 +224,6 @@ export function lineTaint(line: ScriptLine, scope: TaintScope): Taint | undefine
   return valueTaint(line.expressions, scope) ?? strongest(taintedShellVars(line.line, scope.env).map((v) => v.taint));
 }
 
-/**
- * Actions whose outputs repeat attacker-controlled text (branch names, file names, comment bodies, PR titles): a list
- * of output names, '*' for all, or a pattern (file lists are tainted, `*_any_changed` booleans and counts are not).
- */
-const FILE_LIST_OUTPUT = /files/;
-const TAINTED_OUTPUT_ACTIONS: Record<string, string[] | '*' | RegExp> = {
-  'tj-actions/branch-names': '*',
-  'tj-actions/changed-files': FILE_LIST_OUTPUT,
-  'xt0rted/pull-request-comment-branch': ['head_ref'],
-  'peter-evans/find-comment': ['comment-body'],
-  '8bitjonny/gh-get-current-pr': ['pr_title', 'pr_body', 'pr_head_ref', 'pr'],
-  'jwalton/gh-find-current-pr': ['title', 'body'],
-  'dorny/paths-filter': FILE_LIST_OUTPUT,
-  'ana06/get-changed-files': '*',
-  'trilom/file-changes-action': FILE_LIST_OUTPUT,
-  'actions-ecosystem/action-get-merged-pull-request': ['title', 'body', 'labels'],
-};
-
 const OUTPUT_LINE = /(?:GITHUB_OUTPUT|set-output)/;
 const SET_OUTPUT_NAME = /::set-output name=([\w-]+)::/;
 const OUTPUT_NAME = /(?:^|["'\s])([A-Za-z_][\w-]*)(?:=|<<)/;
@@ -254,11 +237,11 @@ function walkSteps(steps: Step[], base: TaintScope, text: string, stepScopes: Ma
     stepScopes.set(step, scope);
     const outputs = new Map<string, Taint>();
     const slug = step.uses?.slug;
-    const known = slug ? TAINTED_OUTPUT_ACTIONS[slug] : undefined;
+    const known = slug ? TAINTED_OUTPUT_ACTIONS.get(slug) : undefined;
     const knownTaint: Taint = { confidence: 'medium', source: 'event', origin: `outputs of ${slug}` };
     const knownPattern = known instanceof RegExp ? known : undefined;
     if (known && !knownPattern)
-      for (const name of known === '*' ? ['*'] : (known as string[])) outputs.set(name, knownTaint);
+      for (const name of known === '*' ? ['*'] : (known as readonly string[])) outputs.set(name, knownTaint);
     if (step.run && (OUTPUT_LINE.test(step.run.text) || ENV_LINE.test(step.run.text))) {
       for (const scriptLine of scriptLines(step.run, text)) {
         const line = scriptLine.line;

@@ -1,6 +1,7 @@
 // Who can start a workflow, and with what in reach. Rules scale severity by this: an injection any GitHub user can
 // fire with secrets and a write token is worse than one only a maintainer can start.
 import type { Severity } from './levels';
+import { HEAD_CODE_PRIVILEGED_EVENTS, OUTSIDER_EVENTS, PRIVILEGED_OUTSIDER_EVENTS } from '../knowledge/untrusted-input';
 import type { Workflow } from '../model/workflow';
 
 /**
@@ -11,25 +12,6 @@ import type { Workflow } from '../model/workflow';
  * - maintainer: only people with write access (push, workflow_dispatch, schedule, release...).
  */
 export type Reach = 'outsider-privileged' | 'outsider' | 'caller' | 'maintainer';
-
-/** Events any GitHub user can cause that run with the base repository's secrets and token. */
-export const PRIVILEGED_OUTSIDER_EVENTS = new Set([
-  'pull_request_target',
-  'issue_comment',
-  'issues',
-  'discussion',
-  'discussion_comment',
-  'workflow_run',
-  'fork',
-  'watch',
-  'gollum',
-]);
-
-/** Events any GitHub user can cause whose fork runs are sandboxed (read-only token, no secrets). */
-export const OUTSIDER_EVENTS = new Set(['pull_request', 'pull_request_review', 'pull_request_review_comment']);
-
-/** Events that run in the base repository while checking out or describing code from a pull request's head. */
-export const HEAD_CODE_PRIVILEGED_EVENTS = new Set(['pull_request_target', 'workflow_run', 'issue_comment']);
 
 const REACH_ORDER: Reach[] = ['outsider-privileged', 'outsider', 'caller', 'maintainer'];
 

@@ -1,6 +1,7 @@
 // Step-level facts the untrusted-input rules share: does a step fetch a pull request's code, does it execute code
 // from the workspace, does a condition or an earlier check gate the job to trusted people.
 import type { Span } from '../text/span';
+import { CHECKOUT_ACTIONS, WORKSPACE_EXECUTING_ACTIONS } from '../knowledge/untrusted-input';
 import type { ScalarValue } from '../model/common';
 import type { Job, Step } from '../model/workflow';
 
@@ -32,7 +33,6 @@ function headContext(value: ScalarValue | undefined): string | undefined {
   return undefined;
 }
 
-const CHECKOUT_ACTIONS = new Set(['actions/checkout']);
 const RUN_CHECKOUT =
   /\bgh\s+pr\s+checkout\b|\bhub\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\/(?:\$\{\{[^}]*\}\}|[^\s/]+)\/(head|merge)\b|\bgit\s+(checkout|switch|pull|fetch|reset)\b[^\n]*\$\{\{[^}]*(head_ref|head\.(sha|ref)|head_sha|head_branch)/;
 
@@ -74,23 +74,6 @@ const EXECUTES_WORKSPACE =
 /** A workspace script run as a command (`./build.sh`, `. ./env.sh`), not merely named as an argument (`cat ./NR`). */
 const RUNS_LOCAL_SCRIPT = /(?:^|[;&|(]|\bthen|\bdo|\bsudo|\bexec|\$\()\s*(?:\.\s+)?\.\/[\w.-][\w./-]*/m;
 
-/** Actions that build or run the checked-out project's code. */
-const EXECUTING_ACTIONS = new Set([
-  'docker/build-push-action',
-  'gradle/gradle-build-action',
-  'gradle/actions/setup-gradle',
-  'pre-commit/action',
-  'github/codeql-action/autobuild',
-  'borales/actions-yarn',
-  'bahmutov/npm-install',
-  'cypress-io/github-action',
-  'goreleaser/goreleaser-action',
-  'actions-rs/cargo',
-  'coactions/setup-xvfb',
-  'paambaati/codeclimate-action',
-  'sonarsource/sonarcloud-github-action',
-]);
-
 export interface Execution {
   step: Step;
   span: Span;
@@ -101,7 +84,7 @@ export interface Execution {
 export function executesWorkspace(step: Step, text: string): Execution | undefined {
   if (step.uses?.kind === 'local')
     return { step, span: step.uses.span, what: `runs the local action ${step.uses.raw.trim()}` };
-  if (step.uses?.slug && EXECUTING_ACTIONS.has(step.uses.slug))
+  if (step.uses?.slug && WORKSPACE_EXECUTING_ACTIONS.has(step.uses.slug))
     return { step, span: step.uses.span, what: `runs ${step.uses.slug}, which builds the workspace` };
   if (
     step.uses?.slug === 'ruby/setup-ruby' &&

@@ -14,31 +14,8 @@ import {
   type TaintScope,
 } from '../../analysis/taint';
 import { describeReach, severityForReach, type Reach } from '../../analysis/triggers';
+import { AI_AGENT_PROMPTS, EXECUTING_INPUTS } from '../../knowledge/untrusted-input';
 import { languageOfShell, moveExpressionToEnv, type ScriptLanguage } from '../../fixes/script-env';
-
-/** Inputs of popular actions that run their value as code (a shell on the runner or a remote host, Python...). */
-const EXECUTING_INPUTS: Record<string, string[]> = {
-  'appleboy/ssh-action': ['script'],
-  'nick-fields/retry': ['command'],
-  'wandalen/wretry.action': ['command'],
-  'azure/cli': ['inlinescript'],
-  'azure/powershell': ['inlinescript'],
-  'addnab/docker-run-action': ['run'],
-  'jannekem/run-python-script-action': ['script'],
-  'cypress-io/github-action': ['command', 'build', 'start'],
-  'mikefarah/yq': ['cmd'],
-  'garygrossgarten/github-action-ssh': ['command'],
-  'actions/github-script': ['script'],
-};
-
-/** AI agents whose prompt an attacker can fill: the text steers a model that holds the job's token and tools. */
-export const AI_AGENT_PROMPTS: Record<string, string[]> = {
-  'anthropics/claude-code-action': ['prompt', 'direct_prompt', 'override_prompt', 'custom_instructions'],
-  'anthropics/claude-code-base-action': ['prompt', 'append_system_prompt', 'system_prompt'],
-  'openai/codex-action': ['prompt'],
-  'google-github-actions/run-gemini-cli': ['prompt'],
-  'google-gemini/gemini-cli-action': ['prompt'],
-};
 
 export default defineRule({
   meta: {
@@ -104,8 +81,8 @@ function checkStep(
   }
   const slug = step.uses?.slug;
   if (!slug || !step.with) return;
-  const executing = EXECUTING_INPUTS[slug];
-  const prompts = AI_AGENT_PROMPTS[slug];
+  const executing = EXECUTING_INPUTS.get(slug);
+  const prompts = AI_AGENT_PROMPTS.get(slug);
   for (const entry of step.with.entries) {
     if (!entry.value?.expressions.length) continue;
     const input = entry.name.toLowerCase();

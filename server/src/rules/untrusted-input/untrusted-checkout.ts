@@ -1,5 +1,6 @@
 import { defineRule } from '../../engine/types';
-import { HEAD_CODE_PRIVILEGED_EVENTS, conditionalReach } from '../../analysis/triggers';
+import { conditionalReach } from '../../analysis/triggers';
+import { HEAD_CODE_PRIVILEGED_EVENTS } from '../../knowledge/untrusted-input';
 import type { Step } from '../../model/workflow';
 import { checkoutOfHead, executesWorkspace, gateOf, type Execution } from '../../analysis/untrusted-code';
 
