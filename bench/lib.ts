@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../server/src/engine/analyze';
-import type { Rule } from '../server/src/engine/types';
+import type { Rule } from '../server/src/engine/rule';
 import { ALL_RULES } from '../server/src/rules/index';
 
 export const ROOT = join(import.meta.dirname, '..');

@@ -3,7 +3,7 @@
 // the all-rules runs (steady on a shared machine, where whole-scan differences drown in noise).
 // Part of `npm run bench` through registerSecretsBench; standalone: node --import tsx bench/secrets.ts
 import { analyze } from '../server/src/engine/analyze';
-import type { Rule } from '../server/src/engine/types';
+import type { Rule } from '../server/src/engine/rule';
 import { ALL_RULES } from '../server/src/rules/index';
 import { loadCorpus, ms, runSections, section, type CorpusFile, type Row } from './lib';
 

@@ -1,7 +1,7 @@
 // Cost of the untrusted-input rules (issue 3): the corpus scanned with the foundation's four rules, with those plus the
 // untrusted-input rules and self-hosted-runner, and with every rule, in the same process. The issue's budget is <= 1.5x.
 import { analyze } from '../server/src/engine/analyze';
-import type { Rule } from '../server/src/engine/types';
+import type { Rule } from '../server/src/engine/rule';
 import { ALL_RULES } from '../server/src/rules/index';
 import { ms, section, type CorpusFile, type Row } from './lib';
 

@@ -1,7 +1,6 @@
 // The Security Checklist as data: nine categories, their checks (rules) and findings, with a pass/warn/fail state.
 // Pure (no vscode import) so the tree view, the status bar and the review share it and it can be unit-tested.
-import { CATEGORIES, CATEGORY_TITLES, type Category } from '../../server/src/engine/types';
-import { type Severity } from '../../server/src/analysis/levels';
+import { CATEGORIES, CATEGORY_TITLES, type Category, type Severity } from '../../server/src/protocol';
 
 /** The Security Checklist's views: in Flowguard's activity-bar container and in the Explorer. */
 export const CHECKLIST_VIEW_ID = 'flowguard.checklist';

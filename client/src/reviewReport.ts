@@ -1,7 +1,6 @@
 // The security review as data, HTML (for the webview) and Markdown (for export). Pure: no vscode import.
 // Every value that comes from a workflow (names, messages, paths, action refs) goes through escapeHtml / escapeMarkdown.
-import type { ReviewFacts } from '../../server/src/analysis/review';
-import { SEVERITIES, type Severity } from '../../server/src/analysis/levels';
+import { SEVERITIES, type ReviewFacts, type Severity } from '../../server/src/protocol';
 import { describeCounts, type CategoryNode, type ChecklistFinding, type RuleSummary } from './checklistModel';
 
 export interface ReviewFile {

@@ -3,6 +3,13 @@
 import type { Category, RuleDocs } from './engine/types';
 import type { Confidence, Severity } from './analysis/levels';
 
+// The client reaches the server's code only through this file (and secretstore/, which it runs with the user's
+// GitHub session): the vocabulary it renders with is exported here.
+export { CATEGORIES, CATEGORY_TITLES, type Category } from './engine/types';
+export { SEVERITIES, type Confidence, type Severity } from './analysis/levels';
+export type { ReviewFacts } from './analysis/review';
+export { maskSecret } from './analysis/mask';
+
 /** LSP position: 0-based line, character in UTF-16 code units. */
 export interface LspPosition {
   line: number;

@@ -4,7 +4,7 @@
 // text that edits removed from workflow files for a short while, so the value never has to be typed again, shown,
 // logged or written anywhere.
 import * as vscode from 'vscode';
-import { maskSecret } from '../../../server/src/analysis/mask';
+import { maskSecret } from '../../../server/src/protocol';
 import { GitHubSecretsClient } from '../../../server/src/secretstore/github-api';
 import { ghAvailable, ghSecretSet } from '../../../server/src/secretstore/gh-cli';
 

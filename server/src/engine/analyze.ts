@@ -8,7 +8,8 @@ import { blockScalarKeyLine } from '../yaml/lines';
 import { DEFAULT_CONFIG, ruleState, type FlowguardConfig } from './config';
 import { AnalysisContext } from './context';
 import { findSuppressions, suppressionFor } from './suppressions';
-import { type Finding, type Rule } from './types';
+import { type Finding } from './types';
+import { type Rule } from './rule';
 import { SEVERITIES, type Severity } from '../analysis/levels';
 
 export interface AnalyzeInput {

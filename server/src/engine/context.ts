@@ -1,6 +1,6 @@
 // What a rule sees while the engine walks a file: the text, positions, config, and a way to report.
 import type { FlowguardConfig } from './config';
-import type { Finding, FindingInput, Rule } from './types';
+import type { Finding, FindingInput, RuleMeta } from './types';
 import type { Span } from '../text/span';
 import type { LineIndex } from '../text/lines';
 import type { ParsedYaml } from '../yaml/parse';
@@ -8,7 +8,7 @@ import type { Suppression } from './suppressions';
 
 export class AnalysisContext {
   /** Set by the engine before each hook call. */
-  currentRule!: Rule;
+  currentRule!: { readonly meta: RuleMeta };
   currentOptions: Record<string, unknown> = {};
   /** Set by the engine when the adapter can read other files of the repository (see AnalyzeInput.readFile). */
   readFile?: (repoRelativePath: string) => string | undefined;

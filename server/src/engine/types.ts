@@ -1,9 +1,6 @@
-// Contracts shared by every layer above parsing: rules produce Findings, adapters (CLI, LSP) render them.
+// Contracts shared by every layer above the analyses: rules produce Findings, adapters (CLI, LSP) render them.
+// The rule interface with its hooks is in ./rule.ts.
 // Nothing here may import LSP or VS Code types; positions are UTF-16 offsets into the document text.
-import type { AnalysisContext } from './context';
-import type { Workflow, Job, Step } from '../model/workflow';
-import type { ActionMetadata } from '../model/action';
-import type { ScalarValue } from '../model/common';
 import type { Span, TextEdit } from '../text/span';
 import type { Confidence, Severity } from '../analysis/levels';
 
@@ -101,41 +98,4 @@ export interface RuleMeta {
   appliesTo: Array<'workflow' | 'action'>;
   fixable: boolean;
   docs: RuleDocs;
-}
-
-/**
- * A rule: metadata plus hooks. The engine walks the model once and calls each hook where it applies;
- * a rule never walks the tree itself.
- */
-export interface Rule {
-  meta: RuleMeta;
-  workflow?(wf: Workflow, ctx: AnalysisContext): void;
-  job?(job: Job, wf: Workflow, ctx: AnalysisContext): void;
-  step?(step: Step, job: Job, wf: Workflow, ctx: AnalysisContext): void;
-  action?(action: ActionMetadata, ctx: AnalysisContext): void;
-  /** Called with each composite action step. */
-  actionStep?(step: Step, action: ActionMetadata, ctx: AnalysisContext): void;
-  /** Called once per file after the model hooks (text-level checks, suppressions). */
-  document?(ctx: AnalysisContext): void;
-}
-
-export function defineRule(rule: Rule): Rule {
-  return rule;
-}
-
-/** Hooks calling `check` on every `if:` condition: of jobs and steps in workflows, of composite action steps. */
-export function everyCondition(
-  check: (condition: ScalarValue, wf: Workflow | undefined, ctx: AnalysisContext) => void,
-): Pick<Rule, 'job' | 'step' | 'actionStep'> {
-  return {
-    job(job, wf, ctx) {
-      if (job.if) check(job.if, wf, ctx);
-    },
-    step(step, _job, wf, ctx) {
-      if (step.if) check(step.if, wf, ctx);
-    },
-    actionStep(step, _action, ctx) {
-      if (step.if) check(step.if, undefined, ctx);
-    },
-  };
 }

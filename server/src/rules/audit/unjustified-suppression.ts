@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 
 export default defineRule({
   meta: {

@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 
 const APPROVE_COMMAND = /\bgh\s+pr\s+review\b[^\n]*(--approve|-a\b)|\bgh\s+pr\s+merge\b[^\n]*--admin\b/;
 const APPROVE_SCRIPT = /\bpulls\.createReview\s*\([^)]*event\s*:\s*['"]APPROVE['"]/s;

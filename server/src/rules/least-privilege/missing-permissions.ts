@@ -1,4 +1,5 @@
-import { defineRule, type Fix } from '../../engine/types';
+import { type Fix } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import { type Severity } from '../../analysis/levels';
 import { formatScopes, workflowPermissionsFor } from '../../analysis/permissions/index';
 import { insertBeforePair, indentUnit } from '../../fixes/edits';

@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import { conditionalReach, describeReach, outsiderReachable } from '../../analysis/triggers';
 
 /** Labels that only exist on runners someone operates themselves. */

@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
 import type { ActionMetadata } from '../../model/action';
 import type { Step, Workflow } from '../../model/workflow';

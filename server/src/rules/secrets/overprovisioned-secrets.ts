@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import { documentExpressions } from '../../analysis/secrets/usage';
 
 export default defineRule({

@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import { type Span } from '../../text/span';
 import type { AnalysisContext } from '../../engine/context';
 import type { Block } from '../../model/common';

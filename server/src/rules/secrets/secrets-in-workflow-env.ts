@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import { readsSecret } from '../../analysis/secrets/usage';
 import { moveWorkflowEnvToSteps, stepsUsingWorkflowEnv } from '../../fixes/workflow-env';
 

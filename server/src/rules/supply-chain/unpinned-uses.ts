@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import { isTrustedAction } from '../../engine/config';
 import type { UsesRef } from '../../model/uses';
 import type { AnalysisContext } from '../../engine/context';

@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import type { Step } from '../../model/workflow';
 import type { AnalysisContext } from '../../engine/context';
 

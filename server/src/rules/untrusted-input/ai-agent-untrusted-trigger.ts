@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import type { Job, Step } from '../../model/workflow';
 import { outsiderReachable, conditionalReach, describeReach } from '../../analysis/triggers';
 

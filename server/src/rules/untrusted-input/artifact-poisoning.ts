@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import { type Severity } from '../../analysis/levels';
 import { type Span } from '../../text/span';
 import type { Step } from '../../model/workflow';

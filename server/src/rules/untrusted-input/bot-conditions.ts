@@ -1,4 +1,5 @@
-import { defineRule, type Fix } from '../../engine/types';
+import { type Fix } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
 import type { ScalarValue } from '../../model/common';
 import type { Workflow } from '../../model/workflow';

@@ -1,4 +1,5 @@
-import { defineRule, type Fix } from '../../engine/types';
+import { type Fix } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import type { Job, Step, Workflow } from '../../model/workflow';
 import { pairLinesSpan } from '../../fixes/edits';
 import { mapGet, isSeq, isScalar, seqItems } from '../../yaml/parse';

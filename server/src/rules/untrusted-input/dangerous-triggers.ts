@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 
 const ADVICE: Record<string, string> = {
   pull_request_target:

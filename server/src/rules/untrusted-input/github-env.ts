@@ -1,4 +1,4 @@
-import { defineRule } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import { type Confidence, type Severity } from '../../analysis/levels';
 import type { AnalysisContext } from '../../engine/context';
 import type { Step } from '../../model/workflow';

@@ -1,4 +1,5 @@
-import { defineRule, type Fix } from '../../engine/types';
+import { type Fix } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
 import { type Confidence, type Severity } from '../../analysis/levels';
 import type { AnalysisContext } from '../../engine/context';
 import type { ExpressionOccurrence } from '../../expressions/parse';
