@@ -10,7 +10,7 @@ const watch = process.argv.includes('--watch');
 const entries = [
   { in: 'client/src/extension.ts', out: 'client' },
   { in: 'server/src/lsp/main.ts', out: 'server' },
-  // Large documents and workspace scans are analysed here, off the server's main thread.
+  // Large documents and workspace scans are analyzed here, off the server's main thread.
   { in: 'server/src/lsp/analysisWorker.ts', out: 'analysisWorker' },
   { in: 'server/src/cli/main.ts', out: 'cli' },
 ];

@@ -65,7 +65,7 @@ export interface EngineTiming extends Stats {
   ruleErrors: number;
 }
 
-/** Analyses every file once with `rules` (default: all) and returns per-file timings. Warm the JIT with `warmup`. */
+/** Analyzes every file once with `rules` (default: all) and returns per-file timings. Warm the JIT with `warmup`. */
 export function timeEngine(
   files: readonly CorpusFile[],
   rules: readonly Rule[] = ALL_RULES,

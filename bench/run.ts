@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_RULES } from '../server/src/rules/index';
 import { CATEGORIES } from '../server/src/engine/types';
-import { analyseText } from '../server/src/lsp/analysis';
+import { analyzeText } from '../server/src/lsp/analysis';
 import { DEFAULT_CONFIG } from '../server/src/engine/config';
 import { EDIT_DEBOUNCE_MS, LARGE_EDIT_DEBOUNCE_MS, WORKER_THRESHOLD } from '../server/src/lsp/documents';
 import { pathToUri } from '../server/src/lsp/paths';
@@ -71,7 +71,7 @@ section(
 );
 
 section(
-  `Main thread vs worker (server analyses documents >= ${WORKER_THRESHOLD / 1000}K UTF-16 units in a worker)`,
+  `Main thread vs worker (server analyzes documents >= ${WORKER_THRESHOLD / 1000}K UTF-16 units in a worker)`,
   async () => {
     const script = join(ROOT, 'dist', 'analysisWorker.cjs');
     if (!existsSync(script)) {
@@ -81,7 +81,7 @@ section(
     const small = files.find((f) => f.text.length > 8000 && f.text.length < 10000) ?? files[0];
     const worker = new AnalysisWorker(script, 60_000);
     const coldStart = performance.now();
-    await worker.analyse({ relPath: small.repoPath, text: small.text, config: DEFAULT_CONFIG }).promise;
+    await worker.analyze({ relPath: small.repoPath, text: small.text, config: DEFAULT_CONFIG }).promise;
     const cold = performance.now() - coldStart;
     const rows = [];
     for (const f of [small, ...largest.slice(0, 2)]) {
@@ -90,10 +90,10 @@ section(
       const inWorker: number[] = [];
       for (let i = 0; i < 5; i++) {
         let s = performance.now();
-        analyseText(req);
+        analyzeText(req);
         here.push(performance.now() - s);
         s = performance.now();
-        await worker.analyse(req).promise;
+        await worker.analyze(req).promise;
         inWorker.push(performance.now() - s);
       }
       rows.push({
@@ -179,7 +179,7 @@ section(
           'edit p95': ms(e.p95),
         });
       }
-      // Responsiveness while the largest file is being analysed: hover on a small open document.
+      // Responsiveness while the largest file is being analyzed: hover on a small open document.
       const small = files.find((f) => f.text.length > 8000 && f.text.length < 10000) ?? files[0];
       const smallUri = pathToUri(small.abs);
       client.open(smallUri, small.text);
@@ -192,7 +192,7 @@ section(
         position: { line: 0, character: 0 },
       });
       rows.push({
-        file: `hover on ${small.rel} while ${largest[0].rel} is analysed`,
+        file: `hover on ${small.rel} while ${largest[0].rel} is analyzed`,
         KB: (small.text.length / 1024).toFixed(0),
         diagnostics: '',
         'open->diagnostics': '',

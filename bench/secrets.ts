@@ -27,7 +27,7 @@ function timed(rule: Rule, spent: Map<string, number>): Rule {
   return out;
 }
 
-/** CPU time (user + system, ms) of analysing every file once. */
+/** CPU time (user + system, ms) of analyzing every file once. */
 function cpuTotal(files: readonly CorpusFile[], rules: readonly Rule[]): number {
   const start = process.cpuUsage();
   for (const f of files) analyze({ path: f.repoPath, text: f.text, rules });

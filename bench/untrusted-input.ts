@@ -8,7 +8,7 @@ import { ms, section, type CorpusFile, type Row } from './lib';
 const FOUNDATION = ['excessive-permissions', 'template-injection', 'hardcoded-credential', 'unjustified-suppression'];
 const ISSUE_3 = (r: Rule) => r.meta.category === 'untrusted-input' || r.meta.id === 'self-hosted-runner';
 
-/** CPU time (user + system, ms) of analysing every file once: steadier than wall time on a shared machine. */
+/** CPU time (user + system, ms) of analyzing every file once: steadier than wall time on a shared machine. */
 function cpuTotal(files: readonly CorpusFile[], rules: readonly Rule[]): number {
   const start = process.cpuUsage();
   for (const f of files) analyze({ path: f.repoPath, text: f.text, rules });

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_ANALYSED_BYTES } from '../server/src/yaml/parse';
+import { MAX_ANALYZED_BYTES } from '../server/src/yaml/parse';
 import { hasStackTrace, runCli, tempDir, validateSarif } from './cli/helpers';
 
 /** Generous for a slow CI machine, far below "hangs". */
@@ -110,7 +110,7 @@ describe('bad input', { concurrency: true }, () => {
     JSON.parse(json.stdout);
   });
 
-  test('a 5 MB workflow is analysed to the end', async (t) => {
+  test('a 5 MB workflow is analyzed to the end', async (t) => {
     const dir = tempDir(t);
     writeFileSync(join(workflowsDir(dir), 'big.yml'), fiveMegabytes());
     const r = await scanAll(dir, 'json');
@@ -123,9 +123,9 @@ describe('bad input', { concurrency: true }, () => {
     );
   });
 
-  test('a file above the size limit is reported without being analysed', async (t) => {
+  test('a file above the size limit is reported without being analyzed', async (t) => {
     const dir = tempDir(t);
-    writeFileSync(join(workflowsDir(dir), 'huge.yml'), '#'.repeat(MAX_ANALYSED_BYTES + 1));
+    writeFileSync(join(workflowsDir(dir), 'huge.yml'), '#'.repeat(MAX_ANALYZED_BYTES + 1));
     const r = await scanAll(dir, 'json');
     assertNoCrash(r);
     const doc = JSON.parse(r.stdout);

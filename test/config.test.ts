@@ -169,7 +169,7 @@ describe('the CLI and the configuration', { concurrency: true }, () => {
     assert.match(r.stderr, /skipped vendor\/x\/\.github\/workflows\/a\.yml \(ignored by configuration\)/);
   });
 
-  test('minSeverity in the config is honoured and --min-severity overrides it', async (t) => {
+  test('minSeverity in the config is honored and --min-severity overrides it', async (t) => {
     const dir = project(t, {
       '.github/workflows/a.yml': WRITE_ALL,
       '.flowguard.yml': 'rules:\n  excessive-permissions: low\nminSeverity: medium\n',

@@ -1,4 +1,4 @@
-// Shared test helpers: fixtures are real YAML files analysed through the real engine.
+// Shared test helpers: fixtures are real YAML files analyzed through the real engine.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,7 @@ export function fixturesFor(ruleId: string): Fixture[] {
     });
 }
 
-/** Fixture files are analysed by content (they do not live under .github/workflows). */
+/** Fixture files are analyzed by content (they do not live under .github/workflows). */
 export function analyzeText(text: string, path = 'fixture.yml', config?: FlowguardConfig): AnalysisResult {
   return analyze({ path, text, config });
 }

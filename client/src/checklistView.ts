@@ -77,7 +77,7 @@ export class ChecklistProvider implements vscode.TreeDataProvider<ChecklistEleme
   }
 
   getChildren(element?: ChecklistElement): ChecklistElement[] {
-    // Nothing analysed yet (scan running, or no workflow at all): an empty tree lets the welcome content show.
+    // Nothing analyzed yet (scan running, or no workflow at all): an empty tree lets the welcome content show.
     if (!element)
       return this.store.rules().length === 0 || this.store.fileCount() === 0
         ? []

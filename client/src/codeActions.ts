@@ -14,7 +14,7 @@ export function flowguardDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source?.toLowerCase() === DIAGNOSTIC_SOURCE);
 }
 
-/** Opens the document (so the server analyses it) and waits until `accept` holds for its Flowguard diagnostics. */
+/** Opens the document (so the server analyzes it) and waits until `accept` holds for its Flowguard diagnostics. */
 export async function waitForDiagnostics(
   uri: vscode.Uri,
   accept: (diagnostics: vscode.Diagnostic[]) => boolean,

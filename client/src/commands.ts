@@ -188,7 +188,7 @@ export class FlowguardCommands implements vscode.Disposable {
   }
 
   /**
-   * Applies the preferred quick-fix of every finding of `category` in the file, one at a time (each fix re-analyses
+   * Applies the preferred quick-fix of every finding of `category` in the file, one at a time (each fix re-analyzes
    * the file, so offsets are never stale). Returns how many were applied.
    */
   private async fixCategory(

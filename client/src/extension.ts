@@ -13,7 +13,7 @@ import {
 import { registerFlowguardUi } from './ui';
 import { registerStoreSecretCommand } from './commands/storeSecret';
 
-/** Files Flowguard analyses by path; other YAML only when .flowguard.yml `include`s it (the server decides). */
+/** Files Flowguard analyzes by path; other YAML only when .flowguard.yml `include`s it (the server decides). */
 export const WORKFLOW_PATTERNS = ['**/.github/workflows/*.{yml,yaml}', '**/action.{yml,yaml}'];
 export const CONFIG_PATTERN = '**/.flowguard.{yml,yaml}';
 
@@ -27,7 +27,7 @@ function documentSelector(): DocumentSelector {
       { scheme: 'file', pattern },
     );
   }
-  // Unsaved workflows GitHub's extension recognises.
+  // Unsaved workflows GitHub's extension recognizes.
   selector.push({ language: 'github-actions-workflow', scheme: 'untitled' });
   return selector;
 }

@@ -25,8 +25,8 @@ export class FindingsStatusBar implements vscode.Disposable {
   private update(): void {
     const editor = vscode.window.activeTextEditor;
     const uri = editor?.document.uri.toString();
-    const analysed = uri !== undefined && this.store.fileUris().includes(uri);
-    if (!analysed) {
+    const analyzed = uri !== undefined && this.store.fileUris().includes(uri);
+    if (!analyzed) {
       this.item.hide();
       return;
     }

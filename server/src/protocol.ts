@@ -57,7 +57,7 @@ export interface RulesResult {
 
 // ---------------------------------------------------------------------------------------------------------------
 // flowguard/workspaceFindings (request, client -> server): scans every workspace folder in the server process
-// (in a worker thread, so the server keeps answering), honouring .flowguard.yml `ignore`/`include` and `exclude`.
+// (in a worker thread, so the server keeps answering), honoring .flowguard.yml `ignore`/`include` and `exclude`.
 // Progress: pass a `workDoneToken` to receive window/workDoneProgress reports (else the server creates its own
 // progress). Cancellable with $/cancelRequest: the scan stops and the request fails with RequestCancelled.
 // Open documents are reported with their unsaved editor text.
@@ -98,7 +98,7 @@ export interface FileFindings {
 
 export interface WorkspaceFindingsResult {
   files: FileFindings[];
-  /** Files looked at (analysed or skipped by ignore/exclude). */
+  /** Files looked at (analyzed or skipped by ignore/exclude). */
   scanned: number;
   durationMs: number;
 }
@@ -106,7 +106,7 @@ export interface WorkspaceFindingsResult {
 // ---------------------------------------------------------------------------------------------------------------
 // flowguard/findingsChanged (notification, server -> client): a file's findings changed, after a document
 // open/change/close or a watched-file event (create/change/delete). `findings` is the full new list for that file,
-// empty when the file was deleted or is no longer analysed (`removed: true`).
+// empty when the file was deleted or is no longer analyzed (`removed: true`).
 // ---------------------------------------------------------------------------------------------------------------
 export const FINDINGS_CHANGED_METHOD = 'flowguard/findingsChanged';
 

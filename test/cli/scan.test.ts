@@ -341,7 +341,7 @@ describe('flowguard scan', { concurrency: true }, () => {
     assert.equal(r.status, 1);
   });
 
-  test('folders: workflows and action.yml are found, node_modules is skipped, other YAML is not analysed', async (t) => {
+  test('folders: workflows and action.yml are found, node_modules is skipped, other YAML is not analyzed', async (t) => {
     const dir = tempDir(t);
     writeWorkflow(dir, 'ci.yml', CLEAN_WORKFLOW);
     mkdirSync(join(dir, 'setup'), { recursive: true });
@@ -362,7 +362,7 @@ describe('flowguard scan', { concurrency: true }, () => {
     );
   });
 
-  test('a file named explicitly is analysed whatever its path, as a workflow or action by its content', async (t) => {
+  test('a file named explicitly is analyzed whatever its path, as a workflow or action by its content', async (t) => {
     const dir = tempDir(t);
     writeFileSync(
       join(dir, 'pipeline.yml'),

@@ -16,7 +16,7 @@ test('finds expressions with exact offsets and context paths', () => {
   assert.deepEqual(found[1].contexts[0].enclosingFunctions, ['tojson']);
 });
 
-test('bracket indexing is normalised to the dotted path and keeps its span', () => {
+test('bracket indexing is normalized to the dotted path and keeps its span', () => {
   const text = `${D}{{ github['head_ref'] }}`;
   const [e] = findExpressions(text);
   assert.equal(e.contexts[0].path, 'github.head_ref');

@@ -55,7 +55,7 @@ test('nesting beyond the limit is refused with a clear problem, not a stack over
   assert.equal(parseYaml(block).problems[0]?.kind, 'limit');
 });
 
-test('a 5 MB workflow is analysed', () => {
+test('a 5 MB workflow is analyzed', () => {
   const step = '      - name: step\n        run: echo "${{ github.event.issue.title }}"\n';
   const text =
     'on: issues\npermissions: {}\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n' +

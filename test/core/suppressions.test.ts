@@ -16,7 +16,7 @@ test('a reasoned suppression on the same line silences the finding', () => {
   );
 });
 
-test('a standalone suppression covers the next line; zizmor comments and aliases are honoured', () => {
+test('a standalone suppression covers the next line; zizmor comments and aliases are honored', () => {
   const r = wf('on: push\n# zizmor: ignore[excessive-permissions] reviewed\npermissions: write-all\njobs: {}\n');
   assert.equal(r.suppressed, 1);
   assert.deepEqual(r.findings, []);

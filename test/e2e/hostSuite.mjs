@@ -1,5 +1,5 @@
 // Runs the extension-host suite (test/e2e/suite) inside code-server: the workbench is opened with a `payload` naming
-// the extension under development and the tests module, which the released build honours only when its
+// the extension under development and the tests module, which the released build honors only when its
 // developmentOptions.enableSmokeTestDriver is set; code-server has no flag for it, so the served page is adjusted.
 import path from 'node:path';
 import { buildSuite } from './buildSuite.mjs';
@@ -63,7 +63,7 @@ export async function runHostSuite({ entry = 'index', folder, keep = false } = {
       throw new Error(`the extension-host suite did not finish within ${SUITE_TIMEOUT_MS / 1000} s`);
     if (!lines.some((l) => /\d+\/\d+ passed/.test(l)))
       throw new Error(
-        `the suite exited (${code}) without running: is the payload honoured?\n${server.log().slice(-3000)}`,
+        `the suite exited (${code}) without running: is the payload honored?\n${server.log().slice(-3000)}`,
       );
     return { code: Number(code), lines };
   } finally {

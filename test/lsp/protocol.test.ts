@@ -241,7 +241,7 @@ describe('language server over stdio', () => {
     client.close(uri);
   });
 
-  test('suppress action inside a run script puts a comment above the script key; the engine honours it, without a reason', async () => {
+  test('suppress action inside a run script puts a comment above the script key; the engine honors it, without a reason', async () => {
     const uri = ws.uri('.github/workflows/suppress.yml');
     client.open(uri, VULNERABLE);
     const published = await client.diagnostics(uri, (p) => p.version === 1, 15_000, client.published.length);
@@ -305,7 +305,7 @@ describe('language server over stdio', () => {
     client.close(uri);
   });
 
-  test('settings from workspace/configuration turn a rule off; .flowguard.yml ignore is honoured', async () => {
+  test('settings from workspace/configuration turn a rule off; .flowguard.yml ignore is honored', async () => {
     const uri = ws.uri('.github/workflows/settings.yml');
     client.settings = { enable: true, rules: { 'template-injection': 'off' } };
     await client.rpc.sendNotification('workspace/didChangeConfiguration', { settings: { flowguard: client.settings } });
@@ -370,7 +370,7 @@ describe('language server over stdio', () => {
     assert.equal(injections[0].locations[0].physicalLocation.artifactLocation.uri, '.github/workflows/ci.yml');
   });
 
-  test('flowguard/workspaceFindings scans the folder in a worker with progress, honouring ignore and exclude', async () => {
+  test('flowguard/workspaceFindings scans the folder in a worker with progress, honoring ignore and exclude', async () => {
     const before = client.notifications.length;
     const result = await client.request<WorkspaceFindingsResult>('flowguard/workspaceFindings', {
       exclude: ['notes/**'],
@@ -508,7 +508,7 @@ describe('language server: configuration file and robustness', () => {
     }
   });
 
-  test('a 5 MB document is analysed in a worker while other requests keep answering; alias bombs are harmless', async () => {
+  test('a 5 MB document is analyzed in a worker while other requests keep answering; alias bombs are harmless', async () => {
     const ws = workspace({});
     const client = LspClient.start();
     try {

@@ -139,7 +139,7 @@ describe('code action helpers', () => {
     assert.equal(applyEdits(before, [minimalEdit(before, before)]), before);
   });
 
-  test('suppression: a trailing comment on a YAML line, a comment line above the key of a run script; both honoured', () => {
+  test('suppression: a trailing comment on a YAML line, a comment line above the key of a run script; both honored', () => {
     const lines = new LineIndex(WORKFLOW);
     const result = analyze({ path: '.github/workflows/a.yml', text: WORKFLOW });
     for (const ruleId of ['excessive-permissions', 'template-injection']) {
@@ -192,7 +192,7 @@ describe('code action helpers', () => {
 });
 
 describe('workspace scan', () => {
-  test('finds workflows and actions, honours ignore, include and exclude, skips node_modules', () => {
+  test('finds workflows and actions, honors ignore, include and exclude, skips node_modules', () => {
     const root = tempTree({
       '.github/workflows/ci.yml': WORKFLOW,
       '.github/workflows/skip.yml': WORKFLOW,

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config';
-import { analyseText } from '../../server/src/lsp/analysis';
+import { analyzeText } from '../../server/src/lsp/analysis';
 import { AnalysisWorker, JobCancelled } from '../../server/src/lsp/workerJobs';
 import { ROOT } from '../helpers';
 
@@ -34,8 +34,8 @@ describe('analysis worker', { skip }, () => {
   test('gives the same findings as the main thread, without the YAML model', async () => {
     const worker = new AnalysisWorker(SCRIPT, 60_000);
     try {
-      const viaWorker = await worker.analyse(req(WORKFLOW)).promise;
-      const here = analyseText(req(WORKFLOW));
+      const viaWorker = await worker.analyze(req(WORKFLOW)).promise;
+      const here = analyzeText(req(WORKFLOW));
       assert.deepEqual(shape(viaWorker.result.findings), shape(here.result.findings));
       assert.ok(viaWorker.result.findings.some((f) => f.ruleId === 'template-injection'));
       assert.equal(viaWorker.result.model, undefined);
@@ -47,8 +47,8 @@ describe('analysis worker', { skip }, () => {
   test('a cancelled queued job is dropped; a cancelled running job is abandoned and the worker replaced', async () => {
     const worker = new AnalysisWorker(SCRIPT, 120_000);
     try {
-      const slow = worker.analyse(req(slowWorkflow()));
-      const queued = worker.analyse(req(WORKFLOW));
+      const slow = worker.analyze(req(slowWorkflow()));
+      const queued = worker.analyze(req(WORKFLOW));
       queued.cancel('superseded');
       await assert.rejects(queued.promise, (e) => e instanceof JobCancelled && e.message === 'superseded');
       await new Promise((r) => setTimeout(r, 200));
@@ -56,7 +56,7 @@ describe('analysis worker', { skip }, () => {
       await assert.rejects(slow.promise, JobCancelled);
       // The slow document takes tens of seconds; the next job must not wait for it.
       const started = performance.now();
-      const next = await worker.analyse(req(WORKFLOW)).promise;
+      const next = await worker.analyze(req(WORKFLOW)).promise;
       assert.ok(next.result.findings.length > 0);
       assert.ok(performance.now() - started < 20_000, `next job waited ${(performance.now() - started).toFixed(0)} ms`);
     } finally {
@@ -68,10 +68,10 @@ describe('analysis worker', { skip }, () => {
     const worker = new AnalysisWorker(SCRIPT, 60_000);
     try {
       await assert.rejects(
-        worker.analyse(req(slowWorkflow()), 300).promise,
+        worker.analyze(req(slowWorkflow()), 300).promise,
         (e) => e instanceof JobCancelled && /stopped after/.test(e.message),
       );
-      assert.ok((await worker.analyse(req(WORKFLOW)).promise).result.findings.length > 0);
+      assert.ok((await worker.analyze(req(WORKFLOW)).promise).result.findings.length > 0);
     } finally {
       worker.dispose();
     }

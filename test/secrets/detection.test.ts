@@ -154,7 +154,7 @@ test('secret names are valid GitHub secret names', () => {
   assert.equal(secretNameFrom('docker/login password'), 'DOCKER_LOGIN_PASSWORD');
 });
 
-test('masking: a recognisable prefix and at most the last 4 characters', () => {
+test('masking: a recognizable prefix and at most the last 4 characters', () => {
   assert.equal(maskSecret('ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d'), 'ghp_************OL8d');
   assert.equal(maskSecret('hunter2hunter'), '*********');
   assert.equal(maskSecret('short'), '********');

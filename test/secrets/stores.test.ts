@@ -76,8 +76,8 @@ test('fixes carry the secret name and a Store Secret follow-up, never the value'
     const fix = finding.fixes[0];
     assert.equal(fix.followUp?.command, 'flowguard.storeSecret');
     assert.ok(fix.secretsToCreate?.length === 1);
-    const serialised = JSON.stringify(finding);
+    const serialized = JSON.stringify(finding);
     for (const value of PLANTED)
-      assert.ok(!serialised.includes(value), 'the finding and its fixes do not contain the value');
+      assert.ok(!serialized.includes(value), 'the finding and its fixes do not contain the value');
   }
 });

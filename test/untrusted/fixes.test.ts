@@ -1,5 +1,5 @@
 // template-injection quick-fixes, per script language: the expression moves to the step's env: and the script reads
-// the variable the way its language does. Every case is a full round trip: fix, re-parse, re-analyse.
+// the variable the way its language does. Every case is a full round trip: fix, re-parse, re-analyze.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseYaml } from '../../server/src/yaml/parse';

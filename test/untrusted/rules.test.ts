@@ -1,4 +1,4 @@
-// Focused behaviour of the untrusted-input rules beyond their fixtures: what lowers or removes a finding, and why.
+// Focused behavior of the untrusted-input rules beyond their fixtures: what lowers or removes a finding, and why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeText, ofRule, fixFile } from '../helpers';

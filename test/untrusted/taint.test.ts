@@ -270,7 +270,7 @@ jobs:
     steps:
       - uses: anthropics/claude-code-action@v1
         with:
-          prompt: Summarise \${{ github.event.issue.body }}
+          prompt: Summarize \${{ github.event.issue.body }}
       - uses: actions/github-script@v7
         with:
           script: console.log('\${{ github.event.issue.title }}')

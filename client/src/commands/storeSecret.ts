@@ -67,7 +67,7 @@ export function registerStoreSecretCommand(context: vscode.ExtensionContext): vo
   );
 }
 
-/** The value an edit just removed at the finding's span, recognised by its mask. */
+/** The value an edit just removed at the finding's span, recognized by its mask. */
 function recall(removed: Removed[], args: StoreSecretArgs): string | undefined {
   if (!args.valueSpan || !args.masked) return undefined;
   const { start, end } = args.valueSpan;

@@ -1,4 +1,4 @@
-// A secret value is never written in full anywhere: at most a recognisable prefix and the last 4 characters.
+// A secret value is never written in full anywhere: at most a recognizable prefix and the last 4 characters.
 // Short values show nothing at all (4 characters of a 10-character password is too much of it).
 
 /** Prefixes that name a credential's type without revealing any of its random part. */

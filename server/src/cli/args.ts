@@ -13,7 +13,7 @@ export interface ScanOptions {
   format: Format;
   output?: string;
   fix: boolean;
-  /** With --fix: only fixes marked safe (no behaviour change to review), e.g. for an unattended CI job. */
+  /** With --fix: only fixes marked safe (no behavior change to review), e.g. for an unattended CI job. */
   safeFixesOnly: boolean;
   minSeverity?: Severity;
   config?: string;
@@ -45,7 +45,7 @@ Scan options:
       --min-severity LEVEL       only report findings at or above LEVEL (high, medium, low, info)
   -c, --config FILE              configuration file (default: .flowguard.yml or .flowguard.yaml in the current folder)
       --no-fail                  exit 0 even when findings remain
-      --color / --no-color       force or disable coloured text output
+      --color / --no-color       force or disable colored text output
   -h, --help                     show this help
   -v, --version                  show the version
 

@@ -1,6 +1,6 @@
-// Which files `flowguard scan PATH...` analyses. Folders are walked for workflows (.github/workflows/*.yml|yaml) and
+// Which files `flowguard scan PATH...` analyzes. Folders are walked for workflows (.github/workflows/*.yml|yaml) and
 // action metadata (action.yml|yaml), plus YAML matched by the config's `include` globs; node_modules and .git are
-// skipped, symlinked folders are not followed (no loops). A file named explicitly is analysed whatever its path.
+// skipped, symlinked folders are not followed (no loops). A file named explicitly is analyzed whatever its path.
 // `ignore` globs apply to both; globs are relative to the config file's folder (or the working directory).
 import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';

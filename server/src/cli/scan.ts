@@ -1,4 +1,4 @@
-// `flowguard scan`: load the config, collect files, analyse (and fix) each, render one report.
+// `flowguard scan`: load the config, collect files, analyze (and fix) each, render one report.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +9,7 @@ import { renderFixLog, renderReport, type FileReport, type ScanReport } from '..
 import { ALL_RULES } from '../rules/index';
 import { gitRootOf, repoFileReader, repoRootOf, splitBom, type RepoFileReader } from '../io/repo-files';
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
-import { MAX_ANALYSED_BYTES } from '../yaml/parse';
+import { MAX_ANALYZED_BYTES } from '../yaml/parse';
 import { CliError, type ScanOptions } from './args';
 import { collectTargets, describeIoError, relativePath, type Target } from './files';
 
@@ -54,14 +54,14 @@ export function loadConfig(explicit: string | undefined, cwd: string): LoadedCon
 }
 
 function tooLarge(path: string): AnalysisResult {
-  const mb = MAX_ANALYSED_BYTES / 1024 / 1024;
+  const mb = MAX_ANALYZED_BYTES / 1024 / 1024;
   return {
     path,
     findings: [],
     problems: [
       {
         kind: 'limit',
-        message: `File is larger than ${mb} MB; Flowguard does not analyse it.`,
+        message: `File is larger than ${mb} MB; Flowguard does not analyze it.`,
         span: { start: 0, end: 0 },
       },
     ],
@@ -99,7 +99,7 @@ function scanFile(
   let bom: string;
   try {
     // Checked before reading: a huge file is reported, not loaded into memory.
-    if (statSync(target.file).size > MAX_ANALYSED_BYTES) return { path, uri, text: '', result: tooLarge(path) };
+    if (statSync(target.file).size > MAX_ANALYZED_BYTES) return { path, uri, text: '', result: tooLarge(path) };
     ({ bom, text } = splitBom(readFileSync(target.file, 'utf8')));
   } catch (err) {
     errors.push(`cannot read ${path}: ${describeIoError(err)}`);
@@ -136,7 +136,7 @@ function scanFile(
   return { path, uri, text: fixed.text, result: after, applied: fixed.applied };
 }
 
-/** A credential the analysed text holds that git already committed is reported as leaked (rotate, not only move). */
+/** A credential the analyzed text holds that git already committed is reported as leaked (rotate, not only move). */
 async function markLeaks(files: FileReport[], targets: Map<string, string>): Promise<void> {
   await Promise.all(
     files.map(async (f) => {

@@ -1,4 +1,4 @@
-// Hover text for a position in an analysed file, as Markdown. Adapters (the language server) only render it.
+// Hover text for a position in an analyzed file, as Markdown. Adapters (the language server) only render it.
 import { ALL_RULES } from '../rules/index';
 import type { AnalysisResult } from '../engine/analyze';
 import { ruleDocsUrl } from '../engine/docs';
@@ -25,7 +25,7 @@ const RULES_BY_ID = new Map(ALL_RULES.map((r) => [r.meta.id, r.meta]));
 /**
  * What to show when hovering `offset`: every finding whose span contains it, with the rule's risk, remediation and a
  * docs link, and on a `permissions:` key what it grants against what the jobs need. `result.model` is absent when a
- * large document was analysed in a worker.
+ * large document was analyzed in a worker.
  */
 export function hoverInfo(result: AnalysisResult, offset: number): HoverInfo | undefined {
   const hits = result.findings.filter((f) => f.span.start <= offset && offset <= f.span.end);

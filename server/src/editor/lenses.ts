@@ -16,7 +16,7 @@ export interface Lens {
 /** The client command that applies the least-privilege fixes to the active file. */
 export const NARROW_PERMISSIONS_COMMAND = 'flowguard.narrowPermissions';
 
-/** Lenses for one file: one per job of a workflow. Empty when the model is not at hand (analysed in a worker). */
+/** Lenses for one file: one per job of a workflow. Empty when the model is not at hand (analyzed in a worker). */
 export function codeLenses(result: AnalysisResult, options: PermissionsOptions = {}): Lens[] {
   const wf = result.model;
   if (!wf || wf.kind !== 'workflow') return [];

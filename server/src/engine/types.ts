@@ -92,7 +92,7 @@ export interface RuleMeta {
   severity: Severity;
   confidence: Confidence;
   category: Category;
-  /** Names peers use for the same check (zizmor audit names, etc.); honoured in ignore comments. */
+  /** Names peers use for the same check (zizmor audit names, etc.); honored in ignore comments. */
   aliases: string[];
   /** Which kinds of file it applies to. */
   appliesTo: Array<'workflow' | 'action'>;

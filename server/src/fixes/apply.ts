@@ -1,4 +1,4 @@
-// Applying many fixes to one file: non-overlapping fixes are applied together, then the file is re-analysed and the
+// Applying many fixes to one file: non-overlapping fixes are applied together, then the file is re-analyzed and the
 // remaining fixes are recomputed, until nothing more applies. Every pass re-parses, so a fix never sees stale offsets.
 // The caller passes the analysis in (`AnalyzeText`): fixes/ sits below the engine's runner and the rules, and must
 // not import them back.

@@ -5,7 +5,7 @@ import { codeLenses, type Lens } from '../editor/lenses';
 import type { FileKind } from '../model/detect';
 import { repoFileReader, type RepoFileReader } from '../io/repo-files';
 
-export interface AnalyseRequest {
+export interface AnalyzeRequest {
   /** Path relative to the root (forward slashes): what kind detection and config globs see. */
   relPath: string;
   text: string;
@@ -22,7 +22,7 @@ export interface DocumentAnalysis {
 }
 
 /** `readFile` defaults to the disk under `req.repoRoot` (the worker thread has no view of unsaved editor text). */
-export function analyseText(req: AnalyseRequest, readFile?: RepoFileReader): DocumentAnalysis {
+export function analyzeText(req: AnalyzeRequest, readFile?: RepoFileReader): DocumentAnalysis {
   const reader = readFile ?? (req.repoRoot ? repoFileReader(req.repoRoot) : undefined);
   const result = analyze({ path: req.relPath, text: req.text, config: req.config, kind: req.kind, readFile: reader });
   return { result, lenses: codeLenses(result) };

@@ -1,7 +1,7 @@
-// Worker thread entry (dist/analysisWorker.cjs): analyses large documents and scans workspaces off the server's main
+// Worker thread entry (dist/analysisWorker.cjs): analyzes large documents and scans workspaces off the server's main
 // thread. One job per worker; the server cancels a job by terminating its worker.
 import { parentPort } from 'node:worker_threads';
-import { analyseText, withoutModel } from './analysis';
+import { analyzeText, withoutModel } from './analysis';
 import { scan } from './scan';
 import type { WorkerReply, WorkerRequest } from './workerJobs';
 
@@ -9,8 +9,8 @@ const port = parentPort;
 if (port) {
   port.on('message', (msg: WorkerRequest) => {
     try {
-      if (msg.type === 'analyse') {
-        port.postMessage({ type: 'analysed', analysis: withoutModel(analyseText(msg.req)) } satisfies WorkerReply);
+      if (msg.type === 'analyze') {
+        port.postMessage({ type: 'analyzed', analysis: withoutModel(analyzeText(msg.req)) } satisfies WorkerReply);
       } else {
         let lastReport = 0;
         const out = scan(msg.req, (done, total) => {

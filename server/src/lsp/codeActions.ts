@@ -56,7 +56,7 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, target
     });
   }
 
-  // Fix-all re-analyses after each pass: only when a source action is asked for by kind (save actions, the Source
+  // Fix-all re-analyzes after each pass: only when a source action is asked for by kind (save actions, the Source
   // Action menu), never for the lightbulb's unfiltered request on every cursor move, and only on small documents.
   if (
     small &&
@@ -102,7 +102,7 @@ export function minimalEdit(before: string, after: string): TextEdit {
  * audit rule without anyone having justified anything).
  * Appended to the line when the line can take a YAML comment. Inside a `run: |` script any `#` line would be script
  * text (and in a folded `>` script it would comment out the next command), so the comment goes on its own line above
- * the key that holds the script, which the engine honours for every finding in that block.
+ * the key that holds the script, which the engine honors for every finding in that block.
  */
 export function suppressionEdit(
   text: string,
@@ -115,7 +115,7 @@ export function suppressionEdit(
   const keyLine = blockScalarKeyLine(lines, line);
   if (keyLine === undefined) {
     const lineEnd = lines.lineEnd(line);
-    // The analysis' own YAML tree tells multi-line quoted scalars apart; large documents analysed in the worker come
+    // The analysis' own YAML tree tells multi-line quoted scalars apart; large documents analyzed in the worker come
     // back without it, and are not parsed again here (this runs on every cursor move).
     if (root && insideMultilineFlowScalar(root, text, lineEnd)) return undefined;
     return { span: { start: lineEnd, end: lineEnd }, newText: ` ${comment}`, forBlock: false };

@@ -76,6 +76,6 @@ export function stoppedDiagnostic(reason: string): Diagnostic {
     severity: DiagnosticSeverity.Warning,
     code: YAML_SYNTAX_CODE,
     source: SOURCE,
-    message: `Flowguard did not finish analysing this file (${reason}); it is too large or complex.`,
+    message: `Flowguard did not finish analyzing this file (${reason}); it is too large or complex.`,
   };
 }

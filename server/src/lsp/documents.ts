@@ -1,15 +1,15 @@
-// Open documents -> analyses. Decides which documents are analysed, debounces edits, runs small documents on the main
+// Open documents -> analyses. Decides which documents are analyzed, debounces edits, runs small documents on the main
 // thread and large ones in a worker, and drops any result that is not for the document's latest version.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlowguardConfig } from '../engine/config';
 import type { FileKind } from '../model/detect';
 import type { RepoFileReader } from '../io/repo-files';
 import { LineIndex } from '../text/lines';
-import { analyseText, type DocumentAnalysis } from './analysis';
+import { analyzeText, type DocumentAnalysis } from './analysis';
 import { AnalysisWorker, JobCancelled, type WorkerJob } from './workerJobs';
 
 /**
- * Documents of at least this many UTF-16 units are analysed in a worker thread (measured with bench/run.ts): a 9 KB
+ * Documents of at least this many UTF-16 units are analyzed in a worker thread (measured with bench/run.ts): a 9 KB
  * workflow takes ~6-12 ms on the main thread, the 360-415 KB corpus giants 300-900 ms, and a worker needs 100-300 ms
  * to load the bundle (so one worker is kept, see workerJobs.ts). At 100 K the main thread is never blocked for more
  * than ~100-200 ms, while 99% of real files (corpus p99 = 40 KB; 4 of 2,096 files are larger) keep the cheaper path,
@@ -18,11 +18,11 @@ import { AnalysisWorker, JobCancelled, type WorkerJob } from './workerJobs';
 export const WORKER_THRESHOLD = 100_000;
 /** A worker analysis taking longer than this is stopped and reported on the document. */
 export const WORKER_TIMEOUT_MS = 30_000;
-/** Quiet time after an edit before analysing: typing bursts cost one analysis. Larger files wait longer. */
+/** Quiet time after an edit before analyzing: typing bursts cost one analysis. Larger files wait longer. */
 export const EDIT_DEBOUNCE_MS = 75;
 export const LARGE_EDIT_DEBOUNCE_MS = 250;
 
-/** What the server decided about a document: analysed as what, with which config. */
+/** What the server decided about a document: analyzed as what, with which config. */
 export interface Target {
   relPath: string;
   config: FlowguardConfig;
@@ -47,7 +47,7 @@ interface Entry {
 }
 
 export interface AnalyzerHost {
-  /** Undefined: the document is not analysed (not a workflow/action, ignored, or Flowguard disabled). */
+  /** Undefined: the document is not analyzed (not a workflow/action, ignored, or Flowguard disabled). */
   target(doc: TextDocument): Promise<Target | undefined>;
   /** The latest version of an open document (to drop stale results). */
   current(uri: string): TextDocument | undefined;
@@ -66,7 +66,7 @@ export class DocumentAnalyzer {
     if (host.workerScript) this.worker = new AnalysisWorker(host.workerScript, WORKER_TIMEOUT_MS);
   }
 
-  /** Analyses the document after `delayMs` of quiet; a later call supersedes this one. */
+  /** Analyzes the document after `delayMs` of quiet; a later call supersedes this one. */
   schedule(doc: TextDocument, delayMs: number): void {
     const entry = this.entry(doc.uri);
     const generation = ++entry.generation;
@@ -88,7 +88,7 @@ export class DocumentAnalyzer {
   }
 
   /**
-   * The analysis of the document's current version. A small document whose analysis is pending is analysed now
+   * The analysis of the document's current version. A small document whose analysis is pending is analyzed now
    * (a few ms), so code actions right after an edit see the edit; a large one answers only once its worker is done.
    */
   async snapshot(doc: TextDocument): Promise<Snapshot | undefined> {
@@ -98,7 +98,7 @@ export class DocumentAnalyzer {
     const target = await this.host.target(doc);
     const current = this.host.current(doc.uri);
     if (!target || !current || current.version !== doc.version) return undefined;
-    return this.analyseHere(doc, target);
+    return this.analyzeHere(doc, target);
   }
 
   /** The last completed snapshot, whatever its version (callers check it against the document version). */
@@ -144,11 +144,11 @@ export class DocumentAnalyzer {
     }
     const text = doc.getText();
     if (text.length < WORKER_THRESHOLD || !this.worker) {
-      this.host.done(doc, this.analyseHere(doc, target));
+      this.host.done(doc, this.analyzeHere(doc, target));
       return;
     }
     const entry = this.entry(uri);
-    const job = this.worker.analyse({
+    const job = this.worker.analyze({
       relPath: target.relPath,
       text,
       config: target.config,
@@ -173,10 +173,10 @@ export class DocumentAnalyzer {
     }
   }
 
-  private analyseHere(doc: TextDocument, target: Target): Snapshot {
+  private analyzeHere(doc: TextDocument, target: Target): Snapshot {
     const text = doc.getText();
     const readFile = target.repoRoot ? this.host.reader?.(target.repoRoot) : undefined;
-    const analysis = analyseText(
+    const analysis = analyzeText(
       { relPath: target.relPath, text, config: target.config, kind: target.kind, repoRoot: target.repoRoot },
       readFile,
     );

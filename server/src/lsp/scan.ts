@@ -1,4 +1,4 @@
-// Workspace scan: walks roots for workflow/action files (and config-included YAML) and analyses each.
+// Workspace scan: walks roots for workflow/action files (and config-included YAML) and analyzes each.
 // Runs inside the analysis worker, so the language server keeps answering while it works.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,9 +7,9 @@ import { isIgnored, isIncluded, type FlowguardConfig } from '../engine/config';
 import { kindFromPath } from '../model/detect';
 import type { FileFindings } from '../protocol';
 import { readDocument, repoFileReader, repoRootOf, type RepoFileReader } from '../io/repo-files';
-import { analyseText } from './analysis';
+import { analyzeText } from './analysis';
 import { pathToUri } from './paths';
-import { summarise } from './summaries';
+import { summarize } from './summaries';
 
 export interface ScanRoot {
   root: string;
@@ -20,7 +20,7 @@ export interface ScanRequest {
   roots: ScanRoot[];
   /** Globs relative to each root (e.g. VS Code's files.exclude). */
   exclude: string[];
-  /** Paths the caller analyses itself (open documents with unsaved text). */
+  /** Paths the caller analyzes itself (open documents with unsaved text). */
   skip: string[];
 }
 
@@ -79,9 +79,9 @@ export function scan(
     if (text === undefined) return; // deleted, unreadable or too large since the walk
     const repoRoot = repoRootOf(c.path, c.root);
     if (!readers.has(repoRoot)) readers.set(repoRoot, repoFileReader(repoRoot));
-    const analysis = analyseText({ relPath: c.relPath, text, config: c.config, repoRoot }, readers.get(repoRoot));
+    const analysis = analyzeText({ relPath: c.relPath, text, config: c.config, repoRoot }, readers.get(repoRoot));
     if (!analysis.result.kind) return;
-    files.push(summarise(pathToUri(c.path), text, analysis, 0));
+    files.push(summarize(pathToUri(c.path), text, analysis, 0));
   });
   onProgress(candidates.length, candidates.length);
   return { files, scanned: looked };

@@ -38,7 +38,7 @@ import {
 import { LineIndex } from '../text/lines';
 import { gitRootOf, readDocument, repoFileReader, repoRootOf, type RepoFileReader } from '../io/repo-files';
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
-import { analyseText } from './analysis';
+import { analyzeText } from './analysis';
 import { codeActions } from './codeActions';
 import { lenses } from './codeLens';
 import {
@@ -57,7 +57,7 @@ import { pathToUri, relativeTo, uriToPath } from './paths';
 import { rulesInfo } from './rules';
 import { handleReview } from './review';
 import { scan, type ScanRequest } from './scan';
-import { summarise } from './summaries';
+import { summarize } from './summaries';
 import { JobCancelled, runWorkerJob, workerScript } from './workerJobs';
 
 export type ServerKind = 'stdio' | 'node-ipc';
@@ -216,7 +216,7 @@ export function startServer(kind: ServerKind): Connection {
       version: snapshot.version,
       diagnostics: analysisDiagnostics(uri, snapshot.lines, snapshot.analysis, snapshot.version),
     });
-    notifyFindings(uri, summarise(uri, snapshot.text, snapshot.analysis, 0, snapshot.lines));
+    notifyFindings(uri, summarize(uri, snapshot.text, snapshot.analysis, 0, snapshot.lines));
   }
 
   /** Credentials git already committed are reported as leaked once git answers (cached; a few ms to a second). */
@@ -232,7 +232,7 @@ export function startServer(kind: ServerKind): Connection {
       publish(uri, snapshot);
   }
 
-  function reanalyseAll(): void {
+  function reanalyzeAll(): void {
     for (const doc of documents.all()) {
       if (isConfigFile(uriToPath(doc.uri) ?? '')) continue;
       analyzer.schedule(doc, 0);
@@ -243,7 +243,7 @@ export function startServer(kind: ServerKind): Connection {
     const root = rootFor(path, folders);
     configFiles.invalidate(root);
     fileConfig(root);
-    reanalyseAll();
+    reanalyzeAll();
   }
 
   connection.onInitialize((params): InitializeResult => {
@@ -283,7 +283,7 @@ export function startServer(kind: ServerKind): Connection {
           ];
           settingsByRoot.clear();
           configFiles.invalidate();
-          reanalyseAll();
+          reanalyzeAll();
         });
       }
     });
@@ -305,7 +305,7 @@ export function startServer(kind: ServerKind): Connection {
         connection.console.warn(m),
       );
     settingsByRoot.clear();
-    reanalyseAll();
+    reanalyzeAll();
   });
 
   documents.onDidOpen(({ document }) => {
@@ -340,10 +340,10 @@ export function startServer(kind: ServerKind): Connection {
     if (!target || text.length >= WORKER_THRESHOLD || documents.get(uri)) return;
     notifyFindings(
       uri,
-      summarise(
+      summarize(
         uri,
         text,
-        analyseText({
+        analyzeText({
           relPath: target.relPath,
           text,
           config: target.config,
@@ -445,13 +445,13 @@ export function startServer(kind: ServerKind): Connection {
       // Scanned files carry the generation from before the scan read them: a findingsChanged sent meanwhile (a file
       // changed on disk) has a higher one, and the client keeps it over the older scanned copy.
       for (const f of out.files) f.generation = generationsAtStart.get(f.uri) ?? 0;
-      // Open documents count with their editor text: the last analysis even if an edit is still being analysed, and
+      // Open documents count with their editor text: the last analysis even if an edit is still being analyzed, and
       // that analysis is then announced whatever it finds (the client replaces its store with this answer).
       for (const doc of documents.all()) {
         const snapshot = analyzer.lastSnapshot(doc.uri);
         if (snapshot)
           out.files.push(
-            summarise(doc.uri, snapshot.text, snapshot.analysis, generations.get(doc.uri) ?? 0, snapshot.lines),
+            summarize(doc.uri, snapshot.text, snapshot.analysis, generations.get(doc.uri) ?? 0, snapshot.lines),
           );
         if (snapshot?.version !== doc.version) notified.delete(doc.uri);
       }

@@ -1,4 +1,4 @@
-// Findings summarised for the client's views (flowguard/workspaceFindings, flowguard/findingsChanged).
+// Findings summarized for the client's views (flowguard/workspaceFindings, flowguard/findingsChanged).
 import { ALL_RULES } from '../rules/index';
 import type { Category } from '../engine/types';
 import type { FileFindings } from '../protocol';
@@ -8,7 +8,7 @@ import { spanToRange } from './convert';
 
 const CATEGORY_OF = new Map<string, Category>(ALL_RULES.map((r) => [r.meta.id, r.meta.category]));
 
-export function summarise(
+export function summarize(
   uri: string,
   text: string,
   analysis: DocumentAnalysis,

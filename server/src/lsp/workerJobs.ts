@@ -6,13 +6,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FileFindings } from '../protocol';
-import type { AnalyseRequest, DocumentAnalysis } from './analysis';
+import type { AnalyzeRequest, DocumentAnalysis } from './analysis';
 import type { ScanRequest } from './scan';
 
-export type WorkerRequest = { type: 'analyse'; req: AnalyseRequest } | { type: 'scan'; req: ScanRequest };
+export type WorkerRequest = { type: 'analyze'; req: AnalyzeRequest } | { type: 'scan'; req: ScanRequest };
 
 export type WorkerReply =
-  | { type: 'analysed'; analysis: DocumentAnalysis }
+  | { type: 'analyzed'; analysis: DocumentAnalysis }
   | { type: 'progress'; done: number; total: number }
   | { type: 'scanned'; files: FileFindings[]; scanned: number }
   | { type: 'error'; message: string };
@@ -58,7 +58,7 @@ export function runWorkerJob<T>(
   worker.on('message', (reply: WorkerReply) => {
     if (reply.type === 'progress') onProgress?.(reply.done, reply.total);
     else if (reply.type === 'error') finish(() => settle!.reject(new Error(reply.message)));
-    else finish(() => settle!.resolve((reply.type === 'analysed' ? reply.analysis : reply) as T));
+    else finish(() => settle!.resolve((reply.type === 'analyzed' ? reply.analysis : reply) as T));
   });
   worker.on('error', (err) => finish(() => settle!.reject(err)));
   worker.on('exit', (code) => finish(() => settle!.reject(new Error(`analysis worker exited with code ${code}`))));
@@ -76,7 +76,7 @@ interface QueuedAnalysis {
 }
 
 /**
- * Analyses documents one at a time in a persistent worker. Cancelling a queued job removes it; cancelling the running
+ * Analyzes documents one at a time in a persistent worker. Cancelling a queued job removes it; cancelling the running
  * one answers the caller at once and lets the worker finish unless it is still busy after ABANDON_GRACE_MS, when the
  * worker is replaced (cheaper than waiting on a pathological document).
  */
@@ -91,10 +91,10 @@ export class AnalysisWorker {
     private readonly timeoutMs: number,
   ) {}
 
-  analyse(request: AnalyseRequest, timeoutMs = this.timeoutMs): WorkerJob<DocumentAnalysis> {
+  analyze(request: AnalyzeRequest, timeoutMs = this.timeoutMs): WorkerJob<DocumentAnalysis> {
     let job!: QueuedAnalysis;
     const promise = new Promise<DocumentAnalysis>((resolve, reject) => {
-      job = { request: { type: 'analyse', req: request }, resolve, reject, abandoned: false, timeoutMs };
+      job = { request: { type: 'analyze', req: request }, resolve, reject, abandoned: false, timeoutMs };
     });
     this.queue.push(job);
     this.next();
@@ -141,7 +141,7 @@ export class AnalysisWorker {
     worker.unref(); // the connection, not an idle worker, decides how long the server lives
     worker.on('message', (reply: WorkerReply) => {
       if (this.worker !== worker || !this.running) return;
-      if (reply.type === 'analysed') this.finish((job) => job.resolve(reply.analysis));
+      if (reply.type === 'analyzed') this.finish((job) => job.resolve(reply.analysis));
       else if (reply.type === 'error') this.finish((job) => job.reject(new Error(reply.message)));
     });
     const lost = (why: string) => {

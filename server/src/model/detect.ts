@@ -1,4 +1,4 @@
-// Which files Flowguard analyses, and as what.
+// Which files Flowguard analyzes, and as what.
 import type { ParsedYaml } from '../yaml/parse';
 import { isMap, mapGet, resolveAlias } from '../yaml/parse';
 

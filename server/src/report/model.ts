@@ -1,4 +1,4 @@
-// What every report format is built from: the analysed files, their findings, and the parse problems turned into
+// What every report format is built from: the analyzed files, their findings, and the parse problems turned into
 // findings-like entries (rule id `yaml-syntax`) so that a file Flowguard could not read is never silently "clean".
 // Pure code: the CLI reads files and passes their text in.
 import type { AnalysisResult } from '../engine/analyze';
@@ -18,7 +18,7 @@ export interface FileReport {
   uri: string;
   text: string;
   result: AnalysisResult;
-  /** Why the file was not analysed (e.g. neither a workflow nor an action). */
+  /** Why the file was not analyzed (e.g. neither a workflow nor an action). */
   skipped?: string;
   /** Fixes written to the file by `--fix`. */
   applied?: AppliedFix[];
@@ -36,8 +36,8 @@ export interface ScanReport {
 /** The pseudo-rule under which YAML parse problems and analysis limits are reported. */
 export const YAML_SYNTAX_META: RuleMeta = {
   id: 'yaml-syntax',
-  title: 'File could not be analysed',
-  description: 'The file is not valid YAML, or is beyond what Flowguard analyses (size, nesting depth).',
+  title: 'File could not be analyzed',
+  description: 'The file is not valid YAML, or is beyond what Flowguard analyzes (size, nesting depth).',
   // A security gate must not pass a file it could not read, so this is never filtered out by --min-severity.
   severity: 'high',
   confidence: 'high',
@@ -124,6 +124,7 @@ export function isSecretFinding(f: Finding): boolean {
 
 export interface Summary {
   files: number;
+  /** The JSON report's v1 field name, kept as published (renaming it would break consumers of version 1). */
   analysed: number;
   filesWithFindings: number;
   findings: number;

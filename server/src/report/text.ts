@@ -1,5 +1,5 @@
 // Human-readable report: `path:line:col  severity  rule-id`, the message, a code frame with a caret underline (secret
-// values masked), the fix on offer, then a summary. Colours only when the caller says the terminal supports them.
+// values masked), the fix on offer, then a summary. Colors only when the caller says the terminal supports them.
 import { ruleDocsUrl } from '../engine/docs';
 import type { Severity } from '../analysis/levels';
 import { firstLine, summarize, viewOf, type FileView, type ReportEntry, type ScanReport } from './model';

@@ -19,7 +19,7 @@ import { LineIndex } from '../text/lines';
 export interface ParseProblem {
   message: string;
   span: Span;
-  /** yaml: the YAML itself is invalid; limit: the file is beyond what Flowguard analyses. */
+  /** yaml: the YAML itself is invalid; limit: the file is beyond what Flowguard analyzes. */
   kind: 'yaml' | 'limit';
 }
 
@@ -31,20 +31,20 @@ export interface ParsedYaml {
   problems: ParseProblem[];
 }
 
-export const MAX_ANALYSED_BYTES = 10 * 1024 * 1024;
+export const MAX_ANALYZED_BYTES = 10 * 1024 * 1024;
 /** Deeper flow/block nesting than any real workflow; beyond it parsing could exhaust the stack. */
 export const MAX_NESTING = 400;
 
 export function parseYaml(text: string): ParsedYaml {
   const lines = new LineIndex(text);
-  if (text.length > MAX_ANALYSED_BYTES) {
+  if (text.length > MAX_ANALYZED_BYTES) {
     return {
       text,
       lines,
       problems: [
         {
           kind: 'limit',
-          message: `File is larger than ${MAX_ANALYSED_BYTES / 1024 / 1024} MB; Flowguard does not analyse it.`,
+          message: `File is larger than ${MAX_ANALYZED_BYTES / 1024 / 1024} MB; Flowguard does not analyze it.`,
           span: { start: 0, end: 0 },
         },
       ],
@@ -107,7 +107,7 @@ function checkNesting(text: string): ParseProblem | undefined {
 function tooDeep(offset: number): ParseProblem {
   return {
     kind: 'limit',
-    message: `YAML is nested more than ${MAX_NESTING} levels deep; Flowguard does not analyse it.`,
+    message: `YAML is nested more than ${MAX_NESTING} levels deep; Flowguard does not analyze it.`,
     span: { start: offset, end: offset + 1 },
   };
 }

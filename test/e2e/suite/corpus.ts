@@ -1,6 +1,6 @@
 // Benchmark run inside code-server with the real-world corpus (../shared/corpus) as the workspace: how long the
 // extension's first background scan takes, whether the extension host stays responsive meanwhile, and how long the
-// checklist and the review take on ~2,000 files. Reports figures; asserts behaviour only, never timings.
+// checklist and the review take on ~2,000 files. Reports figures; asserts behavior only, never timings.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 

@@ -106,7 +106,7 @@ test('the extension activates and the workspace scan fills the checklist', async
     ],
   );
   assert.match(categories[0].description ?? '', /^fail · .*high/);
-  assert.ok(!state.files.some((f) => f.includes('/vendored/')), 'files.exclude is honoured');
+  assert.ok(!state.files.some((f) => f.includes('/vendored/')), 'files.exclude is honored');
 });
 
 test('diagnostics appear with rule codes on a vulnerable workflow', async () => {

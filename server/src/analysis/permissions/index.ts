@@ -244,7 +244,7 @@ function analyzeStep(step: Step, outer: StepScope, out: Collector): void {
     return;
   }
   if (uses.kind !== 'action' || !uses.slug) {
-    unknown(`${uses.raw} cannot be analysed`);
+    unknown(`${uses.raw} cannot be analyzed`);
     return;
   }
   const entry = lookupAction(uses.slug);

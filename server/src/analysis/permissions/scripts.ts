@@ -14,7 +14,7 @@ export interface ScriptAnalysis {
   needs: ScriptNeed[];
   /** Why the script's use of the token is not understood (empty when it is). */
   unknown: string[];
-  /** API calls recognised (github-script), including those that need no scope. */
+  /** API calls recognized (github-script), including those that need no scope. */
   calls?: number;
   /** Commands that run code we cannot see (with or without the token): they could request an OIDC token. */
   opaque?: string[];
@@ -165,7 +165,7 @@ export function analyzeShellScript(script: string, ctx: ShellScriptContext): Scr
     );
   }
   if (ctx.holdsToken && tokenUses === 0 && unknown.length === 0 && needs.length === 0 && tokenRef.test(script)) {
-    unknown.push('passes the token to a command we do not recognise');
+    unknown.push('passes the token to a command we do not recognize');
   }
   return { needs, unknown: [...new Set(unknown)], opaque };
 }
@@ -352,18 +352,18 @@ export function analyzeGithubScript(script: string): ScriptAnalysis {
   const needs: ScriptNeed[] = [];
   const unknown: string[] = [];
   const add: Scoped = (scope, level, reason, source) => needs.push({ scope, level, reason, source });
-  let recognised = 0;
+  let recognized = 0;
   const calls = /\b(?:github|octokit)\.(?:rest\.)?([a-zA-Z]+)\.([a-zA-Z]+)\b/g;
   for (let m = calls.exec(script); m; m = calls.exec(script)) {
     const [, namespace, method] = m;
     if (namespace === 'rest' || method === 'endpoint') continue;
-    recognised++;
+    recognized++;
     fromRest(scopeForOctokit(namespace, method), `github.rest.${namespace}.${method}`, 'github-script', add, unknown);
   }
   const requests = /\b(?:github|octokit)\.request\(\s*['"`]\s*(?:(GET|POST|PUT|PATCH|DELETE|HEAD)\s+)?([^'"`\s]+)/gi;
   for (let m = requests.exec(script); m; m = requests.exec(script)) {
     const method = (m[1] ?? 'GET').toUpperCase();
-    recognised++;
+    recognized++;
     fromRest(
       scopeForRestCall(method, m[2]),
       `github.request ${method} ${truncate(m[2], 50)}`,
@@ -379,9 +379,9 @@ export function analyzeGithubScript(script: string): ScriptAnalysis {
     unknown.push('runs a script file we cannot see');
   if (/\bexec\.(?:exec|getExecOutput)\b/.test(script)) unknown.push('runs commands with @actions/exec');
   // The client handed to other code (const gh = github; helper(github)) escapes the patterns above.
-  if (recognised === 0 && unknown.length === 0 && /\bgithub\s*[,)]|=\s*github\s*[;\n]/.test(script))
+  if (recognized === 0 && unknown.length === 0 && /\bgithub\s*[,)]|=\s*github\s*[;\n]/.test(script))
     unknown.push('passes the API client to code we cannot follow');
-  return { needs, unknown: [...new Set(unknown)], calls: recognised };
+  return { needs, unknown: [...new Set(unknown)], calls: recognized };
 }
 
 export { levelForMethod };

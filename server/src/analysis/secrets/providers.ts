@@ -1,6 +1,6 @@
 // Credential formats with a distinctive shape, one entry per format. A match is high confidence: the shape alone
 // says which provider issued it. Formats without a distinctive shape (40-char AWS secret keys, 32-hex Datadog keys...)
-// are only recognised under a telling name (NAMED_PROVIDERS).
+// are only recognized under a telling name (NAMED_PROVIDERS).
 // Facts about token formats come from the providers' public documentation.
 
 export interface ProviderPattern {

@@ -14,7 +14,7 @@ export default defineRule({
     appliesTo: ['workflow', 'action'],
     fixable: false,
     docs: {
-      risk: '`toJSON(secrets)` puts every secret of the repository, organisation and environment into one value; a computed index `secrets[matrix.name]` makes any of them reachable. A step that only needs one token then holds all of them, and anything it runs (a compromised action, an injected script) can take them all. GitHub also cannot know which secrets are used, so they are all loaded into the runner.',
+      risk: '`toJSON(secrets)` puts every secret of the repository, organization and environment into one value; a computed index `secrets[matrix.name]` makes any of them reachable. A step that only needs one token then holds all of them, and anything it runs (a compromised action, an injected script) can take them all. GitHub also cannot know which secrets are used, so they are all loaded into the runner.',
       remediation:
         'Reference each secret the step needs by name: `${{ secrets.NPM_TOKEN }}`. For a matrix, map the entries to explicit secrets in the matrix itself or use one step per secret.',
       vulnerableExample:

@@ -84,7 +84,7 @@ function check(step: Step, ctx: AnalysisContext, envBlocks: Array<Block | undefi
       continue; // written to a file outside the workspace (home, runner temp): not printed
     } else if (ENCODE.test(code)) {
       ctx.report({
-        message: `${secret} is printed in a transformed form the log masking does not recognise: anyone who can read the run logs gets it.`,
+        message: `${secret} is printed in a transformed form the log masking does not recognize: anyone who can read the run logs gets it.`,
         span,
         severity: 'high',
         confidence: 'high',

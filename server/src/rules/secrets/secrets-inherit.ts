@@ -19,7 +19,7 @@ export default defineRule({
     appliesTo: ['workflow'],
     fixable: true,
     docs: {
-      risk: 'With `secrets: inherit` the called workflow receives every repository, organisation and environment secret the caller can read, including ones added later. A bug or an injection in the called workflow (or a compromised remote one) then reaches all of them.',
+      risk: 'With `secrets: inherit` the called workflow receives every repository, organization and environment secret the caller can read, including ones added later. A bug or an injection in the called workflow (or a compromised remote one) then reaches all of them.',
       remediation:
         'Pass the secrets the called workflow declares under `on.workflow_call.secrets`, by name. For a workflow in the same repository the quick-fix reads its declarations and writes the explicit mapping.',
       vulnerableExample: 'jobs:\n  release:\n    uses: ./.github/workflows/publish.yml\n    secrets: inherit\n',

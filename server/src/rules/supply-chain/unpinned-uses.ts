@@ -21,7 +21,7 @@ export default defineRule({
     docs: {
       risk: 'Tags and branches are mutable. When an action repository is compromised, the attacker moves its tags to malicious code and every workflow that uses the tag runs it with its secrets and token (tj-actions/changed-files, March 2025: 23,000 repositories). A full commit SHA cannot be moved.',
       remediation:
-        'Pin to the full 40-character commit SHA and keep the tag in a comment for readability and update tools: `uses: owner/action@<sha> # v4.2.1`. Docker actions: pin the image digest (`@sha256:...`). Actions your organisation controls can be listed in `trustedActions` in .flowguard.yml.',
+        'Pin to the full 40-character commit SHA and keep the tag in a comment for readability and update tools: `uses: owner/action@<sha> # v4.2.1`. Docker actions: pin the image digest (`@sha256:...`). Actions your organization controls can be listed in `trustedActions` in .flowguard.yml.',
       vulnerableExample: 'steps:\n  - uses: tj-actions/changed-files@v45\n',
       safeExample: 'steps:\n  - uses: tj-actions/changed-files@a284dc1814e3fd07f2e34267fc8f81227ed29fb8 # v45.0.7\n',
       references: [
