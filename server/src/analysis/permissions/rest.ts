@@ -1,62 +1,14 @@
 // REST API calls -> GITHUB_TOKEN scope: from a method and a path (gh api, curl, github.request), or from an
 // Octokit namespace and method name (actions/github-script's github.rest.<namespace>.<method>).
 import type { ScopeLevel, TokenScope } from './scopes';
+import {
+  NO_SCOPE_OCTOKIT_NAMESPACES,
+  NOT_GRANTABLE_RESOURCES,
+  OCTOKIT_NAMESPACE_SCOPES,
+  REST_RESOURCE_SCOPES,
+} from '../../knowledge/github-token';
 
 export type RestScope = { scope: TokenScope; level: ScopeLevel } | { unknown: string } | { none: true };
-
-/** Repository sub-resources (repos/{owner}/{repo}/<resource>/...) and the scope they belong to. */
-const RESOURCE_SCOPES: Record<string, TokenScope> = {
-  actions: 'actions',
-  attestations: 'attestations',
-  'check-runs': 'checks',
-  'check-suites': 'checks',
-  commits: 'contents',
-  contents: 'contents',
-  git: 'contents',
-  branches: 'contents',
-  tags: 'contents',
-  releases: 'contents',
-  compare: 'contents',
-  merges: 'contents',
-  'merge-upstream': 'contents',
-  zipball: 'contents',
-  tarball: 'contents',
-  readme: 'contents',
-  dispatches: 'contents',
-  'dependency-graph': 'contents',
-  comments: 'contents',
-  deployments: 'deployments',
-  environments: 'deployments',
-  issues: 'issues',
-  labels: 'issues',
-  milestones: 'issues',
-  assignees: 'issues',
-  pulls: 'pull-requests',
-  statuses: 'statuses',
-  pages: 'pages',
-  packages: 'packages',
-  'code-scanning': 'security-events',
-  'secret-scanning': 'security-events',
-  dependabot: 'security-events',
-  discussions: 'discussions',
-  projects: 'repository-projects',
-};
-
-/** Resources the GITHUB_TOKEN cannot be granted (administration, secrets, webhooks...). */
-const NOT_GRANTABLE = new Set([
-  'hooks',
-  'keys',
-  'collaborators',
-  'invitations',
-  'secrets',
-  'variables',
-  'rulesets',
-  'autolinks',
-  'teams',
-  'topics',
-  'vulnerability-alerts',
-  'forks',
-]);
 
 export function levelForMethod(method: string): ScopeLevel {
   return /^(GET|HEAD)$/i.test(method) ? 'read' : 'write';
@@ -98,41 +50,13 @@ export function scopeForRestCall(method: string, rawPath: string): RestScope {
   if (resource === 'actions' && (rest[1] === 'secrets' || rest[1] === 'variables'))
     return { unknown: `actions ${rest[1]} cannot be managed with the GITHUB_TOKEN` };
   if (resource === 'dispatches') return { scope: 'contents', level: 'write' };
-  if (NOT_GRANTABLE.has(resource))
+  if (NOT_GRANTABLE_RESOURCES.has(resource))
     return level === 'read' && resource !== 'secrets'
       ? { none: true }
       : { unknown: `${resource} need a permission the GITHUB_TOKEN cannot get` };
-  const scope = RESOURCE_SCOPES[resource];
+  const scope = REST_RESOURCE_SCOPES.get(resource);
   return scope ? { scope, level } : { unknown: `the /${resource} API is not mapped to a scope` };
 }
-
-const NAMESPACE_SCOPES: Record<string, TokenScope> = {
-  actions: 'actions',
-  checks: 'checks',
-  codeScanning: 'security-events',
-  secretScanning: 'security-events',
-  dependabot: 'security-events',
-  git: 'contents',
-  issues: 'issues',
-  pulls: 'pull-requests',
-  repos: 'contents',
-  packages: 'packages',
-  projects: 'repository-projects',
-};
-
-/** Namespaces that need no repository scope (public data, metadata, the caller itself). */
-const NO_SCOPE_NAMESPACES = new Set([
-  'search',
-  'rateLimit',
-  'meta',
-  'users',
-  'markdown',
-  'emojis',
-  'licenses',
-  'gitignore',
-  'activity',
-  'apps',
-]);
 
 export function levelForOctokitMethod(method: string): ScopeLevel {
   return /^(get|list|check|compare|download|search|export)/.test(method) ? 'read' : 'write';
@@ -141,7 +65,7 @@ export function levelForOctokitMethod(method: string): ScopeLevel {
 /** github.rest.<namespace>.<method>(...) -> scope. */
 export function scopeForOctokit(namespace: string, method: string): RestScope {
   const level = levelForOctokitMethod(method);
-  if (NO_SCOPE_NAMESPACES.has(namespace)) return { none: true };
+  if (NO_SCOPE_OCTOKIT_NAMESPACES.has(namespace)) return { none: true };
   if (namespace === 'reactions') {
     if (/PullRequestReviewComment/.test(method)) return { scope: 'pull-requests', level };
     if (/CommitComment|Release/.test(method)) return { scope: 'contents', level };
@@ -170,6 +94,6 @@ export function scopeForOctokit(namespace: string, method: string): RestScope {
     return { unknown: `actions.${method} cannot be done with the GITHUB_TOKEN` };
   if (namespace === 'orgs' || namespace === 'teams')
     return level === 'read' ? { none: true } : { unknown: `${namespace}.${method} needs organization permissions` };
-  const scope = NAMESPACE_SCOPES[namespace];
+  const scope = OCTOKIT_NAMESPACE_SCOPES.get(namespace);
   return scope ? { scope, level } : { unknown: `github.rest.${namespace} is not mapped to a scope` };
 }

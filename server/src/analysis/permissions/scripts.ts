@@ -2,6 +2,7 @@
 // script that holds the token and does something we cannot read is reported as unknown, never as "needs nothing".
 import { scopeForOctokit, scopeForRestCall, levelForMethod, type RestScope } from './rest';
 import type { NeedSource, ScopeLevel, TokenScope } from './scopes';
+import { GH_NO_SCOPE_SUBCOMMANDS, GH_SUBCOMMANDS, TOKEN_TOOLS, TOKENLESS_COMMANDS } from '../../knowledge/github-token';
 
 export interface ScriptNeed {
   scope: TokenScope;
@@ -33,59 +34,12 @@ export interface ShellScriptContext {
 
 type Scoped = (scope: TokenScope, level: ScopeLevel, reason: string, source: NeedSource) => void;
 
-const GH_SUBCOMMANDS: Record<string, { scope: TokenScope; write: RegExp; read: RegExp }> = {
-  pr: {
-    scope: 'pull-requests',
-    write: /^(create|edit|merge|close|reopen|comment|review|ready|lock|unlock|update-branch)$/,
-    read: /^(view|list|diff|checks|status|checkout)$/,
-  },
-  issue: {
-    scope: 'issues',
-    write: /^(create|edit|close|reopen|comment|delete|transfer|lock|unlock|pin|unpin|develop)$/,
-    read: /^(list|view|status)$/,
-  },
-  release: {
-    scope: 'contents',
-    write: /^(create|upload|edit|delete|delete-asset)$/,
-    read: /^(list|view|download|verify|verify-asset)$/,
-  },
-  workflow: { scope: 'actions', write: /^(run|enable|disable)$/, read: /^(list|view)$/ },
-  run: { scope: 'actions', write: /^(rerun|cancel|delete)$/, read: /^(list|view|watch|download)$/ },
-  label: { scope: 'issues', write: /^(create|edit|delete|clone)$/, read: /^(list)$/ },
-  cache: { scope: 'actions', write: /^(delete)$/, read: /^(list)$/ },
-};
-
-/** gh subcommands that need nothing from the token, or nothing we can grant. */
-const GH_NO_SCOPE = new Set([
-  'auth',
-  'config',
-  'extension',
-  'help',
-  'version',
-  'alias',
-  'completion',
-  'search',
-  'status',
-  'browse',
-]);
-
 /** Commands that run code we cannot see (another script, a build tool): with the token in the environment, they may use it. */
 const OPAQUE =
   /^(?:\.{1,2}\/\S+|(?:bash|sh|zsh|pwsh|python3?|node|ruby|perl|deno|bun|tsx|ts-node)\s+(?!-c\b|-e\b)\S+|npx\s|npm\s+(?:run|exec|run-script)\b|pnpm\s|yarn\s|make\b|just\b|cargo\s+(?:run|xtask|release|make)\b|go\s+run\b|goreleaser\b|semantic-release\b|uv\s+run\b|poetry\s+run\b|hatch\s+run\b|nox\b|tox\b|invoke\b|gradle|\.\/gradlew|mvn\b|task\b)/;
 
-/** Shell built-ins and text tools that never read a GitHub token from the environment. */
-const SAFE_COMMANDS = new Set(
-  (
-    'echo printf cd pushd popd ls cat mkdir cp mv rm rmdir touch test [ [[ ]] export set unset shift read true false exit return sleep ' +
-    'jq yq grep egrep fgrep sed awk cut tr sort uniq head tail wc tee xargs find date basename dirname realpath readlink pwd chmod chown ln ' +
-    'tar unzip zip gzip gunzip xz zstd sha256sum sha512sum shasum md5sum base64 diff cmp printenv which command type local declare readonly ' +
-    'fi done esac case for in then do else elif while until if function trap wait git curl wget pip pip3 python3 python apt apt-get dpkg ' +
-    'sudo mktemp du df free uname nproc whoami id hostname ps kill ulimit umask time timeout seq stat file'
-  ).split(' '),
-);
-
-/** Tools that are known to use a GitHub token from the environment and whose scopes depend on their configuration. */
-const TOKEN_TOOLS = /^(?:hub|ghr|github-release|semantic-release|release-it|lerna|changeset|gh-pages|goreleaser)\b/;
+/** A command line starting with a tool that uses a GitHub token from the environment. */
+const TOKEN_TOOL = new RegExp(`^(?:${TOKEN_TOOLS.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`);
 
 export function analyzeShellScript(script: string, ctx: ShellScriptContext): ScriptAnalysis {
   const needs: ScriptNeed[] = [];
@@ -140,7 +94,7 @@ export function analyzeShellScript(script: string, ctx: ShellScriptContext): Scr
         restCall(http[1], words, add, unknown);
         continue;
       }
-      if (ctx.holdsToken && TOKEN_TOOLS.test(words)) {
+      if (ctx.holdsToken && TOKEN_TOOL.test(words)) {
         tokenUses++;
         unknown.push(`runs ${words.split(/\s/)[0]}, whose use of the token depends on its configuration`);
         continue;
@@ -150,7 +104,7 @@ export function analyzeShellScript(script: string, ctx: ShellScriptContext): Scr
         unknown.push(`runs \`${truncate(words)}\` with the token in its environment`);
       else if (ctx.holdsToken) {
         const first = words.split(/\s+/)[0];
-        if (first && !SAFE_COMMANDS.has(first) && !/^[A-Za-z_][A-Za-z0-9_]*=|\(\)$|^[#;{}()]/.test(first))
+        if (first && !TOKENLESS_COMMANDS.has(first) && !/^[A-Za-z_][A-Za-z0-9_]*=|\(\)$|^[#;{}()]/.test(first))
           otherCommands.push(first);
       }
     }
@@ -171,7 +125,7 @@ export function analyzeShellScript(script: string, ctx: ShellScriptContext): Scr
 }
 
 function ghCommand(group: string, sub: string | undefined, words: string, add: Scoped, unknown: string[]): void {
-  if (GH_NO_SCOPE.has(group)) return;
+  if (GH_NO_SCOPE_SUBCOMMANDS.has(group)) return;
   if (group === 'api') {
     ghApi(words, add, unknown);
     return;
@@ -186,13 +140,13 @@ function ghCommand(group: string, sub: string | undefined, words: string, add: S
     else unknown.push(`gh repo ${sub ?? ''} needs administration, which the GITHUB_TOKEN cannot get`.trim());
     return;
   }
-  const table = GH_SUBCOMMANDS[group];
+  const table = GH_SUBCOMMANDS.get(group);
   if (!table || !sub) {
     unknown.push(`gh ${group}${sub ? ' ' + sub : ''} is not mapped to a scope`);
     return;
   }
-  if (table.write.test(sub)) add(table.scope, 'write', `gh ${group} ${sub}`, 'gh');
-  else if (table.read.test(sub)) add(table.scope, 'read', `gh ${group} ${sub}`, 'gh');
+  if (table.write.has(sub)) add(table.scope, 'write', `gh ${group} ${sub}`, 'gh');
+  else if (table.read.has(sub)) add(table.scope, 'read', `gh ${group} ${sub}`, 'gh');
   else {
     unknown.push(`gh ${group} ${sub} is not mapped to a scope`);
     return;
