@@ -27,15 +27,15 @@ test('untrusted-checkout: checkout + build is high, points at the checkout and r
 });
 
 test('untrusted-checkout: a label gate or an environment lowers to medium and says why', () => {
-  const labelled = of(
+  const labeled = of(
     'untrusted-checkout',
     prt(
       "    if: contains(github.event.pull_request.labels.*.name, 'safe to test')\n",
       `${headCheckout}      - run: npm ci\n`,
     ),
   );
-  assert.equal(labelled[0].severity, 'medium');
-  assert.match(labelled[0].message, /Lowered: a label gates the job/);
+  assert.equal(labeled[0].severity, 'medium');
+  assert.match(labeled[0].message, /Lowered: a label gates the job/);
   const env = of('untrusted-checkout', prt('    environment: external\n', `${headCheckout}      - run: npm ci\n`));
   assert.equal(env[0].severity, 'medium');
   assert.match(env[0].message, /protected environment/);

@@ -113,7 +113,7 @@ export function secretValueFindings(result: AnalysisResult): Finding[] {
 /**
  * Marks each hardcoded credential that a committed version of the file already contains:
  * `properties.leakedInHistory = true` and a message saying it must be rotated. Never throws; no git, no marks.
- * `text` is the analyzed text (needed when the result travelled without its model, e.g. from a worker thread);
+ * `text` is the analyzed text (needed when the result traveled without its model, e.g. from a worker thread);
  * `file` is the file's absolute or repository-relative path when `result.path` is relative to another folder.
  */
 export async function markLeakedSecrets(

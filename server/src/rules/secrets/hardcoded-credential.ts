@@ -65,7 +65,7 @@ function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
     const c = group[0];
     const name = names.get(c)!;
     const masked = maskSecret(c.hit.value);
-    const what = c.hit.kind === 'generic' ? `A credential-like value` : capitalise(c.hit.label);
+    const what = c.hit.kind === 'generic' ? `A credential-like value` : capitalize(c.hit.label);
     const message = c.hit.throwaway
       ? c.inService
         ? `${what} in ${c.where} (${masked}) looks like a throw-away test credential for a service container: harmless only while the service is reachable from this job alone and the value is used nowhere else.`
@@ -105,7 +105,7 @@ function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
       ctx.text.slice(ctx.text.lastIndexOf('\n', hit.span.start - 1) + 1, hit.span.start),
     );
     ctx.report({
-      message: `${capitalise(hit.label)} is written ${inComment ? 'in a comment' : 'in the file'} (${masked}). Remove it and rotate it: anyone who can read the repository has it.`,
+      message: `${capitalize(hit.label)} is written ${inComment ? 'in a comment' : 'in the file'} (${masked}). Remove it and rotate it: anyone who can read the repository has it.`,
       span: hit.span,
       severity: hit.severity,
       confidence: hit.confidence,
@@ -138,6 +138,6 @@ function assignNames(candidates: SecretCandidate[], text: string): Map<SecretCan
   return out;
 }
 
-function capitalise(s: string): string {
+function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
