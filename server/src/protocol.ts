@@ -1,5 +1,6 @@
 // Flowguard's custom LSP messages, shared by the VS Code client and the language server.
 // Types and method names only: no runtime dependency on either side's LSP library, so the core stays importable anywhere.
+import type { ReviewFacts } from './analysis/review';
 import type { Category, Confidence, RuleDocs, Severity } from './engine/types';
 
 /** LSP position: 0-based line, character in UTF-16 code units. */
@@ -141,7 +142,7 @@ export interface ReviewParams {
 export interface ReviewFileFacts {
   uri: string;
   /** Undefined when the file could not be read or is neither a workflow nor an action. */
-  facts?: import('./analysis/review').ReviewFacts;
+  facts?: ReviewFacts;
 }
 
 export interface ReviewResult {

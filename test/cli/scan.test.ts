@@ -170,11 +170,21 @@ describe('flowguard scan', { concurrency: true }, () => {
         { high: 'error', medium: 'warning', low: 'note', info: 'note' }[rule.meta.severity],
       );
     }
+    interface Region {
+      startLine: number;
+      startColumn: number;
+      endLine: number;
+      endColumn: number;
+      charOffset: number;
+      snippet: { text: string };
+    }
     const results = run.results as Array<{
       ruleId: string;
       ruleIndex: number;
-      locations: any[];
-      fixes?: any[];
+      locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: Region } }>;
+      fixes?: Array<{
+        artifactChanges: Array<{ replacements: Array<{ deletedRegion: Region; insertedContent: { text: string } }> }>;
+      }>;
       partialFingerprints: Record<string, string>;
     }>;
     for (const res of results) assert.equal(rules[res.ruleIndex].id, res.ruleId, 'ruleIndex points at the rule');

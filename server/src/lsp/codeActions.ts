@@ -5,7 +5,7 @@ import {
   type CodeActionParams,
   type TextEdit as LspTextEdit,
 } from 'vscode-languageserver/node';
-import type { Finding, Span, TextEdit } from '../engine/types';
+import type { Finding, TextEdit } from '../engine/types';
 import { fixAll } from '../fixes/apply';
 import { repoFileReader } from '../io/repo-files';
 import { FIX_ALL_KIND } from '../protocol';
