@@ -15,6 +15,10 @@ export interface FixAllResult {
   applied: AppliedFix[];
   /** Findings left after the last pass. */
   remaining: Finding[];
+  /** False when fixes still applied after the last allowed pass (`text` then holds the passes made so far). */
+  converged: boolean;
+  /** Passes that changed the text. */
+  rounds: number;
 }
 
 export interface FixAllOptions {
@@ -31,22 +35,32 @@ export function fixAll(input: AnalyzeInput, options: FixAllOptions = {}): FixAll
   const maxPasses = options.maxPasses ?? 10;
   for (let pass = 0; pass < maxPasses; pass++) {
     const result = analyze({ ...input, text });
-    const chosen: Array<{ finding: Finding; fix: Fix }> = [];
-    const edits: TextEdit[] = [];
-    for (const finding of result.findings) {
-      if (options.ruleIds && !options.ruleIds.includes(finding.ruleId)) continue;
-      const fix = finding.fixes.find((f) => f.isPreferred) ?? finding.fixes[0];
-      if (!fix || (options.safeOnly && fix.safety !== 'safe') || fix.edits.length === 0) continue;
-      if (editsOverlap(edits, fix.edits)) continue;
-      chosen.push({ finding, fix });
-      edits.push(...fix.edits);
-    }
-    if (chosen.length === 0) return { text, applied, remaining: result.findings };
+    const { chosen, edits } = chooseFixes(result.findings, options);
     const next = applyEdits(text, edits);
-    if (next === text) return { text, applied, remaining: result.findings };
+    if (next === text) return { text, applied, remaining: result.findings, converged: true, rounds: pass };
     text = next;
     for (const c of chosen)
       applied.push({ ruleId: c.finding.ruleId, title: c.fix.title, secretsToCreate: c.fix.secretsToCreate ?? [] });
   }
-  return { text, applied, remaining: analyze({ ...input, text }).findings };
+  const remaining = analyze({ ...input, text }).findings;
+  const converged = applyEdits(text, chooseFixes(remaining, options).edits) === text;
+  return { text, applied, remaining, converged, rounds: maxPasses };
+}
+
+/** The preferred fix of each finding, skipping fixes whose edits overlap one already chosen (they wait a pass). */
+function chooseFixes(
+  findings: Finding[],
+  options: FixAllOptions,
+): { chosen: Array<{ finding: Finding; fix: Fix }>; edits: TextEdit[] } {
+  const chosen: Array<{ finding: Finding; fix: Fix }> = [];
+  const edits: TextEdit[] = [];
+  for (const finding of findings) {
+    if (options.ruleIds && !options.ruleIds.includes(finding.ruleId)) continue;
+    const fix = finding.fixes.find((f) => f.isPreferred) ?? finding.fixes[0];
+    if (!fix || (options.safeOnly && fix.safety !== 'safe') || fix.edits.length === 0) continue;
+    if (editsOverlap(edits, fix.edits)) continue;
+    chosen.push({ finding, fix });
+    edits.push(...fix.edits);
+  }
+  return { chosen, edits };
 }
