@@ -1,5 +1,6 @@
 // Applying many fixes to one file: non-overlapping fixes are applied together, then the file is re-analysed and the
-// remaining fixes are recomputed, until nothing more applies. Every pass re-parses, so a fix never sees stale offsets.
+// remaining fixes are recomputed, until nothing more applies (or maxPasses is reached: `converged: false`). Every pass
+// re-parses, so a fix never sees stale offsets.
 import { analyze, type AnalyzeInput } from '../engine/analyze';
 import type { Finding, Fix, TextEdit } from '../engine/types';
 import { applyEdits, editsOverlap } from './edits';
