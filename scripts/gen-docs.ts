@@ -1,5 +1,6 @@
 // Writes docs/rules/<id>.md for every rule (and the yaml-syntax pseudo-rule) and docs/rules/README.md, from the rules'
-// metadata: the same text SARIF carries as each rule's help. `--check` exits 1 when the committed docs are stale.
+// metadata: the same text SARIF carries as each rule's help. `--check` compares in memory and exits 1, writing nothing,
+// when the committed docs are stale (npm test's first gate).
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +66,8 @@ const changed = [...pages].filter(
 
 if (process.argv.includes('--check')) {
   if (changed.length || obsolete.length) {
-    console.error(`docs/rules is stale (${[...changed.map(([n]) => n), ...obsolete].join(', ')}): run npm run docs`);
+    const stale = [...changed.map(([n]) => n), ...obsolete].map((n) => `docs/rules/${n}`);
+    console.error(`Stale generated files (differ from the rule metadata): ${stale.join(', ')}. Run npm run generate.`);
     process.exit(1);
   }
 } else {

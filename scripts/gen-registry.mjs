@@ -1,5 +1,5 @@
 // Writes server/src/rules/index.ts from the rule files: server/src/rules/<category>/<rule-id>.ts, each with a default export.
-// `--check` exits 1 when the committed registry is stale (used by the tests).
+// `--check` compares in memory and exits 1, writing nothing, when the committed registry is stale (npm test's first gate).
 import { readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ try {
 } catch {}
 if (process.argv.includes('--check')) {
   if (current !== text) {
-    console.error('server/src/rules/index.ts is stale: run node scripts/gen-registry.mjs');
+    console.error('Stale generated file: server/src/rules/index.ts differs from the rule files. Run npm run generate.');
     process.exit(1);
   }
 } else if (current !== text) {

@@ -6,6 +6,8 @@ import { analyze, type AnalysisResult, type AnalyzeInput } from '../server/src/e
 import { fixAll, type FixAllOptions, type FixAllResult } from '../server/src/fixes/apply';
 import type { FlowguardConfig } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/types';
+import { repoFileReader, type RepoFileReader } from '../server/src/io/repo-files';
+import { LineIndex } from '../server/src/text/lines';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -19,18 +21,28 @@ export interface Fixture {
   kind: 'vulnerable' | 'safe';
   /** Expected text after applying the rule's preferred fixes until none is left. */
   fixed?: string;
+  /** <name>.findings: the rule's expected findings (goldenFindings format); undefined when the file is missing. */
+  goldenPath: string;
+  golden?: string;
+  /** Reads the fixture's repository, test/fixtures/<rule-id>/repo/, for rules that follow local callees. */
+  readFile?: RepoFileReader;
 }
 
-/** test/fixtures/<rule-id>/{vulnerable,safe}*.yml, with <name>.fixed.yml beside a vulnerable file. */
+/**
+ * test/fixtures/<rule-id>/{vulnerable,safe}*.yml, with <name>.fixed.yml and <name>.findings beside them; a repo/
+ * folder there is the repository the fixtures' local `uses: ./...` resolve in.
+ */
 export function fixturesFor(ruleId: string): Fixture[] {
   const dir = join(FIXTURES, ruleId);
   if (!existsSync(dir)) return [];
+  const readFile = existsSync(join(dir, 'repo')) ? repoFileReader(join(dir, 'repo')) : undefined;
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f) && !/\.fixed\.ya?ml$/.test(f) && /^(vulnerable|safe)/.test(f))
     .sort()
     .map((name) => {
       const path = join(dir, name);
       const fixedPath = path.replace(/\.(ya?ml)$/, '.fixed.$1');
+      const goldenPath = path.replace(/\.ya?ml$/, '.findings');
       return {
         ruleId,
         name,
@@ -38,6 +50,9 @@ export function fixturesFor(ruleId: string): Fixture[] {
         text: readFileSync(path, 'utf8'),
         kind: name.startsWith('vulnerable') ? ('vulnerable' as const) : ('safe' as const),
         fixed: existsSync(fixedPath) ? readFileSync(fixedPath, 'utf8') : undefined,
+        goldenPath,
+        golden: existsSync(goldenPath) ? readFileSync(goldenPath, 'utf8') : undefined,
+        readFile,
       };
     });
 }
@@ -45,6 +60,33 @@ export function fixturesFor(ruleId: string): Fixture[] {
 /** Fixture files are analyzed by content (they do not live under .github/workflows). */
 export function analyzeText(text: string, path = 'fixture.yml', config?: FlowguardConfig): AnalysisResult {
   return analyze({ path, text, config });
+}
+
+/** A fixture analysed as its rule's tests see it (with its repository, if it has one); `text` replaces its content. */
+export function analyzeFixture(fx: Fixture, text = fx.text): AnalysisResult {
+  return analyze({ path: fx.path, text, readFile: fx.readFile });
+}
+
+/**
+ * Findings as golden text: one line each, `line:col rule severity confidence message` (1-based, UTF-16 columns like the
+ * editor's), sorted by position so the file does not depend on the order rules run in.
+ */
+export function goldenFindings(findings: readonly Finding[], text: string): string {
+  const lines = new LineIndex(text);
+  return findings
+    .map((f) => ({ f, at: lines.positionAt(f.span.start) }))
+    .sort(
+      (a, b) =>
+        a.at.line - b.at.line ||
+        a.at.character - b.at.character ||
+        a.f.ruleId.localeCompare(b.f.ruleId) ||
+        a.f.message.localeCompare(b.f.message),
+    )
+    .map(
+      ({ f, at }) =>
+        `${at.line + 1}:${at.character + 1} ${f.ruleId} ${f.severity} ${f.confidence} ${f.message.replace(/\n/g, '\\n')}\n`,
+    )
+    .join('');
 }
 
 export function ofRule(result: AnalysisResult, ruleId: string): Finding[] {
@@ -61,4 +103,34 @@ export function ruleCounts(findings: Finding[]): Map<string, number> {
 /** fixAll over a file, re-analyzed with the same path and config after every pass (as the CLI and the server do). */
 export function fixFile(input: AnalyzeInput, options?: FixAllOptions): FixAllResult {
   return fixAll(input.text, (text) => analyze({ ...input, text }), options);
+}
+
+/**
+ * A real workflow whose fixes need more passes than fixAll allows by default: one run step with fifteen injected
+ * expressions. Each template-injection fix adds the step's env entry at the same place, so the fixes overlap and
+ * fixAll applies one per pass.
+ */
+export function manyInjectionsWorkflow(): string {
+  const expressions = [
+    'issue.title',
+    'issue.body',
+    'comment.body',
+    'pull_request.title',
+    'pull_request.body',
+    'pull_request.head.ref',
+    'pull_request.head.label',
+    'review.body',
+    'review_comment.body',
+    'discussion.title',
+    'discussion.body',
+    'pages[0].page_name',
+    'commits[0].message',
+    'head_commit.message',
+    'head_commit.author.name',
+  ];
+  return (
+    'on: [issues, issue_comment, pull_request_target]\npermissions: {}\njobs:\n  greet:\n    runs-on: ubuntu-latest\n' +
+    '    timeout-minutes: 5\n    steps:\n      - run: |\n' +
+    expressions.map((e) => `          echo "\${{ github.event.${e} }}"\n`).join('')
+  );
 }

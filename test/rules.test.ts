@@ -1,19 +1,19 @@
 // Table-driven over the rule registry: every rule has metadata that agrees with its file, vulnerable and safe
-// fixtures, and fixes that remove the finding without disturbing anything else.
+// fixtures whose findings match their golden <name>.findings exactly, and fixes that remove the finding without
+// disturbing anything else and that settle (fixing the fixed text changes nothing).
+// UPDATE=1 rewrites the golden files (UPDATE=1 node scripts/run-tests.mjs rules); review their diff before committing.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { ALL_RULES, RULE_FILES } from '../server/src/rules/index';
 import { CATEGORIES } from '../server/src/engine/types';
 import { SEVERITIES, CONFIDENCES } from '../server/src/analysis/levels';
 import { applyEdits } from '../server/src/fixes/edits';
 import { parseYaml } from '../server/src/yaml/parse';
-import { analyzeText, fixturesFor, ofRule, ruleCounts, ROOT, fixFile } from './helpers';
+import { analyzeFixture, FIXTURES, fixturesFor, goldenFindings, ofRule, ROOT, ruleCounts, fixFile } from './helpers';
 
-test('the committed rule registry is up to date', () => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'gen-registry.mjs'), '--check'], { stdio: 'pipe' });
-});
+const UPDATE = process.env.UPDATE === '1';
 
 test('rule ids and aliases are unique; file, folder and metadata agree', () => {
   const seen = new Map<string, string>();
@@ -53,9 +53,17 @@ for (const rule of ALL_RULES) {
         `test/fixtures/${id}/safe*.yml`,
       );
     });
+    test(`meta.fixable (${rule.meta.fixable}) is true exactly when a fixture yields a fix`, () => {
+      const withFix = fixtures.filter((fx) => ofRule(analyzeFixture(fx), id).some((f) => f.fixes.length > 0));
+      assert.equal(
+        withFix.length > 0,
+        rule.meta.fixable,
+        rule.meta.fixable ? `no fixture of ${id} yields a fix` : `${withFix[0]?.name} yields a fix`,
+      );
+    });
     for (const fx of fixtures) {
       test(`${fx.name}: ${fx.kind === 'vulnerable' ? 'reported' : 'not reported'}`, () => {
-        const result = analyzeText(fx.text, fx.path);
+        const result = analyzeFixture(fx);
         assert.deepEqual(result.ruleErrors, []);
         const found = ofRule(result, id);
         if (fx.kind === 'vulnerable') assert.ok(found.length > 0, `expected ${id} in ${fx.name}`);
@@ -73,14 +81,28 @@ for (const rule of ALL_RULES) {
           );
         }
       });
+      const goldenName = relative(ROOT, fx.goldenPath);
+      test(`${fx.name}: findings match ${fx.name.replace(/\.ya?ml$/, '.findings')} exactly`, () => {
+        const actual = goldenFindings(ofRule(analyzeFixture(fx), id), fx.text);
+        if (UPDATE) {
+          if (actual !== fx.golden) writeFileSync(fx.goldenPath, actual);
+          return;
+        }
+        assert.ok(fx.golden !== undefined, `${goldenName} is missing: run UPDATE=1 node scripts/run-tests.mjs rules`);
+        assert.equal(
+          actual,
+          fx.golden,
+          `${goldenName} differs from the findings (if the change is intended: UPDATE=1 node scripts/run-tests.mjs rules, then review the diff)`,
+        );
+      });
       if (fx.kind !== 'vulnerable') continue;
       test(`${fx.name}: every fix removes its finding and changes nothing else`, () => {
-        const before = analyzeText(fx.text, fx.path);
+        const before = analyzeFixture(fx);
         for (const finding of ofRule(before, id)) {
           for (const fix of finding.fixes) {
             const after = applyEdits(fx.text, fix.edits);
             assert.deepEqual(parseYaml(after).problems, [], `'${fix.title}' leaves valid YAML`);
-            const re = analyzeText(after, fx.path);
+            const re = analyzeFixture(fx, after);
             const stillThere = ofRule(re, id).some(
               (f) =>
                 f.message === finding.message &&
@@ -94,13 +116,24 @@ for (const rule of ALL_RULES) {
           }
         }
       });
+      test(`${fx.name}: fixes converge and are idempotent (fixing the fixed text changes nothing)`, () => {
+        const input = { path: fx.path, text: fx.text, readFile: fx.readFile };
+        // This rule's fixes, then every rule's fixes together (the editor's and the CLI's "fix all").
+        for (const options of [{ ruleIds: [id] }, {}]) {
+          const fixed = fixFile(input, options);
+          assert.equal(fixed.converged, true, `fixAll(${JSON.stringify(options)}) converges`);
+          const again = fixFile({ ...input, text: fixed.text }, options);
+          assert.equal(again.text, fixed.text, `fixAll(${JSON.stringify(options)}) of the fixed text changes nothing`);
+          assert.deepEqual(again.applied, []);
+        }
+      });
       if (fx.fixed !== undefined) {
         test(`${fx.name}: fixing every finding gives ${fx.name.replace(/\.ya?ml$/, '.fixed.yml')} byte for byte`, () => {
-          const result = fixFile({ path: fx.path, text: fx.text }, { ruleIds: [id] });
+          const result = fixFile({ path: fx.path, text: fx.text, readFile: fx.readFile }, { ruleIds: [id] });
           assert.equal(result.text, fx.fixed);
           // Findings without a fix may remain; none that has one may.
           assert.deepEqual(
-            ofRule(analyzeText(result.text, fx.path), id)
+            ofRule(analyzeFixture(fx, result.text), id)
               .filter((f) => f.fixes.length > 0)
               .map((f) => f.message),
             [],
@@ -110,3 +143,17 @@ for (const rule of ALL_RULES) {
     }
   });
 }
+
+test('every golden .findings file belongs to a fixture of a registered rule', () => {
+  const expected = new Set(ALL_RULES.flatMap((r) => fixturesFor(r.meta.id).map((fx) => fx.goldenPath)));
+  const orphans = readdirSync(FIXTURES)
+    .filter((dir) => statSync(join(FIXTURES, dir)).isDirectory())
+    .flatMap((dir) =>
+      readdirSync(join(FIXTURES, dir))
+        .filter((name) => name.endsWith('.findings'))
+        .map((name) => join(FIXTURES, dir, name)),
+    )
+    .filter((path) => !expected.has(path))
+    .map((path) => relative(ROOT, path));
+  assert.deepEqual(orphans, [], 'golden files without a fixture (delete them)');
+});

@@ -19,7 +19,7 @@ import {
   waitForDiagnostics,
 } from './codeActions';
 import type { FindingsStore } from './findingsStore';
-import { ReviewPanel, ruleDocsHtml } from './reviewPanel';
+import { type ReviewPanel, ruleDocsHtml } from './reviewPanel';
 import { configFromSchema, SECURE_CI_WORKFLOW } from './templates';
 
 type FindingElement = Extract<ChecklistElement, { type: 'finding' }>;

@@ -49,7 +49,7 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
   const rescanSoon = debounce(() => void store.scan(vscode.ProgressLocation.Window).catch(() => undefined), 500);
   const configWatcher = vscode.workspace.createFileSystemWatcher('**/.flowguard.{yml,yaml}');
 
-  const register = (id: string, fn: (...args: any[]) => unknown) =>
+  const register = (id: string, fn: (...args: never[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   register('flowguard.runSecurityReview', (uri?: vscode.Uri) =>
     review.show(uri instanceof vscode.Uri ? uri.toString() : undefined),

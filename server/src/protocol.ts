@@ -2,6 +2,7 @@
 // Types and method names only: no runtime dependency on either side's LSP library, so the core stays importable anywhere.
 import type { Category, RuleDocs } from './engine/types';
 import type { Confidence, Severity } from './analysis/levels';
+import type { ReviewFacts } from './analysis/review';
 
 // The client reaches the server's code only through this file (and secretstore/, which it runs with the user's
 // GitHub session): the vocabulary it renders with is exported here.
@@ -149,7 +150,7 @@ export interface ReviewParams {
 export interface ReviewFileFacts {
   uri: string;
   /** Undefined when the file could not be read or is neither a workflow nor an action. */
-  facts?: import('./analysis/review').ReviewFacts;
+  facts?: ReviewFacts;
 }
 
 export interface ReviewResult {

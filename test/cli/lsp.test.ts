@@ -5,6 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Diagnostic, InitializeResult } from 'vscode-languageserver-protocol';
 import { ruleDocsUrl } from '../../server/src/engine/docs';
 import { ROOT } from '../helpers';
 import { EXAMPLES } from './helpers';
@@ -12,8 +13,9 @@ import { EXAMPLES } from './helpers';
 interface Message {
   id?: number;
   method?: string;
-  params?: any;
-  result?: any;
+  /** The fields of the server messages this test reads (publishDiagnostics, workspace/configuration). */
+  params?: { uri?: string; diagnostics?: Diagnostic[]; items?: unknown[] };
+  result?: unknown;
 }
 
 /** Minimal LSP client over stdio: Content-Length framing, requests by id, notifications by method. */
@@ -54,7 +56,7 @@ class StdioClient {
     if (m.id !== undefined && m.method)
       this.send({
         id: m.id,
-        result: m.method === 'workspace/configuration' ? (m.params.items ?? []).map(() => null) : null,
+        result: m.method === 'workspace/configuration' ? (m.params?.items ?? []).map(() => null) : null,
       });
     const i = this.waiters.findIndex((w) => w.match(m));
     if (i >= 0) this.waiters.splice(i, 1)[0].resolve(m);
@@ -106,27 +108,25 @@ test(
       capabilities: {},
       workspaceFolders: null,
     });
-    assert.ok(init.result.capabilities.codeActionProvider, 'the server offers code actions');
+    assert.ok((init.result as InitializeResult).capabilities.codeActionProvider, 'the server offers code actions');
     client.notify('initialized', {});
 
     const path = join(EXAMPLES, 'vulnerable', '.github', 'workflows', 'pr-greeter.yml');
     const uri = pathToFileURL(path).href;
     const published = client.waitFor(
-      (m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && m.params.diagnostics.length > 0,
+      (m) =>
+        m.method === 'textDocument/publishDiagnostics' &&
+        m.params?.uri === uri &&
+        (m.params.diagnostics?.length ?? 0) > 0,
     );
     client.notify('textDocument/didOpen', {
       textDocument: { uri, languageId: 'yaml', version: 1, text: readFileSync(path, 'utf8') },
     });
-    const diagnostics = (await published).params.diagnostics as Array<{
-      code: string;
-      source: string;
-      codeDescription: { href: string };
-      range: any;
-    }>;
+    const diagnostics = (await published).params?.diagnostics ?? [];
     const perm = diagnostics.find((d) => d.code === 'excessive-permissions');
     assert.ok(perm, 'excessive-permissions is reported');
     assert.equal(perm.source, 'flowguard');
-    assert.equal(perm.codeDescription.href, ruleDocsUrl('excessive-permissions'));
+    assert.equal(perm.codeDescription?.href, ruleDocsUrl('excessive-permissions'));
     assert.deepEqual(perm.range.start, { line: 5, character: 13 });
 
     const actions = await client.request('textDocument/codeAction', {

@@ -5,6 +5,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_RULES } from '../../server/src/rules/index';
 import { ruleDocsUrl } from '../../server/src/engine/docs';
+import { manyInjectionsWorkflow } from '../helpers';
 import { EXAMPLES, hasStackTrace, runCli, tempDir, validateSarif } from './helpers';
 import { fixFile } from '../helpers';
 
@@ -170,11 +171,21 @@ describe('flowguard scan', { concurrency: true }, () => {
         { high: 'error', medium: 'warning', low: 'note', info: 'note' }[rule.meta.severity],
       );
     }
+    interface Region {
+      startLine: number;
+      startColumn: number;
+      endLine: number;
+      endColumn: number;
+      charOffset: number;
+      snippet: { text: string };
+    }
     const results = run.results as Array<{
       ruleId: string;
       ruleIndex: number;
-      locations: any[];
-      fixes?: any[];
+      locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: Region } }>;
+      fixes?: Array<{
+        artifactChanges: Array<{ replacements: Array<{ deletedRegion: Region; insertedContent: { text: string } }> }>;
+      }>;
       partialFingerprints: Record<string, string>;
     }>;
     for (const res of results) assert.equal(rules[res.ruleIndex].id, res.ruleId, 'ruleIndex points at the rule');
@@ -248,6 +259,7 @@ describe('flowguard scan', { concurrency: true }, () => {
     assert.equal(written, fixFile({ path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT }).text);
     assert.match(r.stdout, /fixed template-injection: /);
     assert.match(r.stdout, /fixed hardcoded-credential: /);
+    assert.doesNotMatch(r.stderr, /did not converge/);
     assert.match(
       r.stdout,
       /Create these secrets in your secret store: .*SLACK_TOKEN.*API_PASSWORD|Create these secrets in your secret store: .*API_PASSWORD.*SLACK_TOKEN/,
@@ -282,6 +294,26 @@ describe('flowguard scan', { concurrency: true }, () => {
       safeOnly,
       fixFile({ path: '.github/workflows/pr-greeter.yml', text: VULNERABLE_TEXT }).text,
       'and fixes to review, which are left alone',
+    );
+  });
+
+  test("--fix warns when a file's fixes do not converge, keeps the fixes made, and a second --fix finishes", async (t) => {
+    const root = tempDir(t);
+    const text = manyInjectionsWorkflow();
+    const file = writeWorkflow(root, 'greet.yml', text);
+    const first = await runCli(['scan', '.', '--fix', '--no-fail'], { cwd: root });
+    assert.equal(first.status, 0, 'a warning, not an error');
+    assert.match(
+      first.stderr,
+      /^flowguard: warning: the fixes for \.github\/workflows\/greet\.yml did not converge: after 10 rounds 5 findings with a fix remain; the fixes applied so far are kept\. Run the fix again\.$/m,
+    );
+    const partial = readFileSync(file, 'utf8');
+    assert.equal(partial, fixFile({ path: '.github/workflows/greet.yml', text }).text);
+    const second = await runCli(['scan', '.', '--fix', '--no-fail'], { cwd: root });
+    assert.doesNotMatch(second.stderr, /did not converge/);
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      fixFile({ path: '.github/workflows/greet.yml', text }, { maxPasses: 20 }).text,
     );
   });
 

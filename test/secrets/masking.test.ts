@@ -20,7 +20,7 @@ const planted = new Set<string>();
 before(() => {
   root = mkdtempSync(join(tmpdir(), 'flowguard-mask-'));
   mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
-  for (const name of readdirSync(SOURCE).filter((n) => n.startsWith('vulnerable') && !n.includes('.fixed.'))) {
+  for (const name of readdirSync(SOURCE).filter((n) => /^vulnerable.*\.ya?ml$/.test(n) && !n.includes('.fixed.'))) {
     const rel = name === 'vulnerable-action.yml' ? 'deploy/action.yml' : `.github/workflows/${name}`;
     mkdirSync(join(root, rel, '..'), { recursive: true });
     copyFileSync(join(SOURCE, name), join(root, rel));

@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sodium from 'libsodium-wrappers';
-import { GitHubSecretsClient, SecretStoreError } from '../../server/src/secretstore/github-api';
+import { GitHubSecretsClient, type SecretStoreError } from '../../server/src/secretstore/github-api';
 import { ghSecretSet } from '../../server/src/secretstore/gh-cli';
 import { runSecretCommand } from '../../server/src/secretstore/cli';
 

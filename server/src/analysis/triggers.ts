@@ -1,7 +1,7 @@
 // Who can start a workflow, and with what in reach. Rules scale severity by this: an injection any GitHub user can
 // fire with secrets and a write token is worse than one only a maintainer can start.
 import type { Severity } from './levels';
-import { HEAD_CODE_PRIVILEGED_EVENTS, OUTSIDER_EVENTS, PRIVILEGED_OUTSIDER_EVENTS } from '../knowledge/untrusted-input';
+import { OUTSIDER_EVENTS, PRIVILEGED_OUTSIDER_EVENTS } from '../knowledge/untrusted-input';
 import type { Workflow } from '../model/workflow';
 
 /**

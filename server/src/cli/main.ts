@@ -1,7 +1,8 @@
 // Entry point of the `flowguard` command (bundled to dist/cli.cjs; bin/flowguard.js loads it).
 import { runCli } from './run';
 
-runCli(process.argv.slice(2), {
+// runCli never rejects: every failure becomes exit status 2 with one line on stderr.
+void runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   stdout: (s) => process.stdout.write(s),

@@ -91,6 +91,7 @@ function scanFile(
   config: FlowguardConfig,
   cwd: string,
   errors: string[],
+  warnings: string[],
   readFile: RepoFileReader,
 ): FileReport | undefined {
   const path = relativePath(cwd, target.file);
@@ -117,6 +118,12 @@ function scanFile(
     // A broken fix must not stop the scan or leave a half-written file: the file is reported unfixed.
     errors.push(`could not apply the fixes to ${path}: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
     return file;
+  }
+  if (!fixed.converged) {
+    const left = fixed.remaining.filter((f) => f.fixes.some((x) => !opts.safeFixesOnly || x.safety === 'safe'));
+    warnings.push(
+      `the fixes for ${path} did not converge: after ${fixed.rounds} rounds ${left.length} finding${left.length === 1 ? '' : 's'} with a fix remain; the fixes applied so far are kept. Run the fix again.`,
+    );
   }
   if (fixed.text === text) return file;
   const after = analyze({ path, text: fixed.text, config, readFile });
@@ -153,11 +160,13 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
   const { targets, ignored, errors } = collectTargets(opts.paths, io.cwd, baseDir, config);
   /** Problems that make the exit status 2 once the report is out (unreadable files, fixes that failed). */
   const ioErrors = [...errors];
+  /** Reported on stderr; they do not change the exit status. */
+  const warnings: string[] = [];
   for (const p of ignored) io.stderr(`flowguard: skipped ${p} (ignored by configuration)\n`);
 
   const readers = new Map<string, RepoFileReader>();
   const files = targets
-    .map((t) => scanFile(t, opts, config, io.cwd, ioErrors, readerFor(readers, t.file, io.cwd)))
+    .map((t) => scanFile(t, opts, config, io.cwd, ioErrors, warnings, readerFor(readers, t.file, io.cwd)))
     .filter((f): f is FileReport => f !== undefined);
   await markLeaks(files, new Map(targets.map((t) => [relativePath(io.cwd, t.file), t.file])));
   const report: ScanReport = {
@@ -187,6 +196,7 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
     );
   const log = opts.format === 'text' || opts.output ? io.stdout : io.stderr;
   for (const n of notes) log(n + '\n');
+  for (const w of warnings) io.stderr(`flowguard: warning: ${w}\n`);
   for (const e of ioErrors) io.stderr(`flowguard: ${e}\n`);
 
   if (ioErrors.length) return 2;

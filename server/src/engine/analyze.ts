@@ -64,7 +64,7 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
 
   const active = (input.rules ?? ALL_RULES)
     .filter((r) => r.meta.appliesTo.includes(kind))
-    .map((rule) => ({ rule, state: ruleState(config, [rule.meta.id, ...rule.meta.aliases], rule.meta.severity) }))
+    .map((rule) => ({ rule, state: ruleState(config, [rule.meta.id, ...rule.meta.aliases]) }))
     .filter((r) => r.state.enabled);
 
   const run = (hook: (rule: Rule) => void) => {

@@ -217,7 +217,6 @@ export function loadConfigText(text: string, file: string, knownRules?: Readonly
 export function ruleState(
   config: FlowguardConfig,
   ids: string[],
-  defaultSeverity: Severity,
 ): { enabled: boolean; severity?: Severity; options: Record<string, unknown> } {
   for (const id of ids) {
     const s = config.rules[id];

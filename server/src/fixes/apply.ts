@@ -1,5 +1,6 @@
 // Applying many fixes to one file: non-overlapping fixes are applied together, then the file is re-analyzed and the
-// remaining fixes are recomputed, until nothing more applies. Every pass re-parses, so a fix never sees stale offsets.
+// remaining fixes are recomputed, until nothing more applies (or maxPasses is reached: `converged: false`). Every pass
+// re-parses, so a fix never sees stale offsets.
 // The caller passes the analysis in (`AnalyzeText`): fixes/ sits below the engine's runner and the rules, and must
 // not import them back.
 import type { Finding, Fix } from '../engine/types';
@@ -17,6 +18,10 @@ export interface FixAllResult {
   applied: AppliedFix[];
   /** Findings left after the last pass. */
   remaining: Finding[];
+  /** False when fixes were still applying after maxPasses (the caller must say so: the result is not settled). */
+  converged: boolean;
+  /** Passes that changed the text. */
+  rounds: number;
 }
 
 export interface FixAllOptions {
@@ -36,22 +41,32 @@ export function fixAll(initialText: string, analyze: AnalyzeText, options: FixAl
   const maxPasses = options.maxPasses ?? 10;
   for (let pass = 0; pass < maxPasses; pass++) {
     const result = analyze(text);
-    const chosen: Array<{ finding: Finding; fix: Fix }> = [];
-    const edits: TextEdit[] = [];
-    for (const finding of result.findings) {
-      if (options.ruleIds && !options.ruleIds.includes(finding.ruleId)) continue;
-      const fix = finding.fixes.find((f) => f.isPreferred) ?? finding.fixes[0];
-      if (!fix || (options.safeOnly && fix.safety !== 'safe') || fix.edits.length === 0) continue;
-      if (editsOverlap(edits, fix.edits)) continue;
-      chosen.push({ finding, fix });
-      edits.push(...fix.edits);
-    }
-    if (chosen.length === 0) return { text, applied, remaining: result.findings };
+    const { chosen, edits } = chooseFixes(result.findings, options);
     const next = applyEdits(text, edits);
-    if (next === text) return { text, applied, remaining: result.findings };
+    if (next === text) return { text, applied, remaining: result.findings, converged: true, rounds: pass };
     text = next;
     for (const c of chosen)
       applied.push({ ruleId: c.finding.ruleId, title: c.fix.title, secretsToCreate: c.fix.secretsToCreate ?? [] });
   }
-  return { text, applied, remaining: analyze(text).findings };
+  const remaining = analyze(text).findings;
+  const converged = applyEdits(text, chooseFixes(remaining, options).edits) === text;
+  return { text, applied, remaining, converged, rounds: maxPasses };
+}
+
+/** The preferred fix of each finding, skipping fixes whose edits overlap one already chosen (they wait a pass). */
+function chooseFixes(
+  findings: Finding[],
+  options: FixAllOptions,
+): { chosen: Array<{ finding: Finding; fix: Fix }>; edits: TextEdit[] } {
+  const chosen: Array<{ finding: Finding; fix: Fix }> = [];
+  const edits: TextEdit[] = [];
+  for (const finding of findings) {
+    if (options.ruleIds && !options.ruleIds.includes(finding.ruleId)) continue;
+    const fix = finding.fixes.find((f) => f.isPreferred) ?? finding.fixes[0];
+    if (!fix || (options.safeOnly && fix.safety !== 'safe') || fix.edits.length === 0) continue;
+    if (editsOverlap(edits, fix.edits)) continue;
+    chosen.push({ finding, fix });
+    edits.push(...fix.edits);
+  }
+  return { chosen, edits };
 }

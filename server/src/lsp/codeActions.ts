@@ -6,7 +6,7 @@ import {
   type TextEdit as LspTextEdit,
 } from 'vscode-languageserver/node';
 import type { Finding } from '../engine/types';
-import type { Span, TextEdit } from '../text/span';
+import type { TextEdit } from '../text/span';
 import { analyze } from '../engine/analyze';
 import { fixAll } from '../fixes/apply';
 import { repoFileReader } from '../io/repo-files';

@@ -9,7 +9,7 @@ export function rulesInfo(config: FlowguardConfig): RulesResult {
   return {
     categories: CATEGORIES.map((id) => ({ id, title: CATEGORY_TITLES[id] })),
     rules: ALL_RULES.map(({ meta }) => {
-      const state = ruleState(config, [meta.id, ...meta.aliases], meta.severity);
+      const state = ruleState(config, [meta.id, ...meta.aliases]);
       return {
         id: meta.id,
         title: meta.title,
