@@ -81,7 +81,19 @@ test('the layer table catches an upward import, a cycle and a client reaching pa
   }
 });
 
-const CORE = ['text', 'yaml', 'expressions', 'model', 'knowledge', 'analysis', 'engine', 'fixes', 'rules', 'editor', 'report'];
+const CORE = [
+  'text',
+  'yaml',
+  'expressions',
+  'model',
+  'knowledge',
+  'analysis',
+  'engine',
+  'fixes',
+  'rules',
+  'editor',
+  'report',
+];
 const FORBIDDEN = [
   /^vscode$/,
   /^vscode-languageserver/,
