@@ -4,6 +4,7 @@ import type { AnalysisContext } from './context';
 import type { Workflow, Job, Step } from '../model/workflow';
 import type { ActionMetadata } from '../model/action';
 import type { ScalarValue } from '../model/common';
+import type { GitlabJob, GitlabPipeline } from '../model/gitlab/pipeline';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 export type Confidence = 'high' | 'medium' | 'low';
@@ -112,8 +113,8 @@ export interface RuleMeta {
   category: Category;
   /** Names peers use for the same check (zizmor audit names, etc.); honoured in ignore comments. */
   aliases: string[];
-  /** Which kinds of file it applies to. */
-  appliesTo: Array<'workflow' | 'action'>;
+  /** Which kinds of file (dialects) it applies to: GitHub workflows and actions, GitLab CI configurations. */
+  appliesTo: Array<'workflow' | 'action' | 'gitlab'>;
   fixable: boolean;
   docs: RuleDocs;
 }
@@ -130,6 +131,9 @@ export interface Rule {
   action?(action: ActionMetadata, ctx: AnalysisContext): void;
   /** Called with each composite action step. */
   actionStep?(step: Step, action: ActionMetadata, ctx: AnalysisContext): void;
+  /** GitLab CI: called once per configuration file, then once per job (hidden templates included). */
+  pipeline?(pipeline: GitlabPipeline, ctx: AnalysisContext): void;
+  gitlabJob?(job: GitlabJob, pipeline: GitlabPipeline, ctx: AnalysisContext): void;
   /** Called once per file after the model hooks (text-level checks, suppressions). */
   document?(ctx: AnalysisContext): void;
 }
