@@ -45,8 +45,9 @@ export function collectGitlabSecrets(p: GitlabPipeline): GitlabSecrets {
     const embedded = scanEmbeddedCredentials(text, scalar.span.start, scalar.span.end).filter(
       (e) => !inside.some((h) => overlaps(h.span, e.span)),
     );
-    const hits = [...inside, ...embedded];
-    if (hits.length === 0 && !/^[|>]/.test(text.slice(scalar.span.start, scalar.span.end))) {
+    // `$NAME` / `${NAME}` are GitLab variable references, not literals.
+    const hits = [...inside, ...embedded].filter((h) => !h.value.includes('$'));
+    if (hits.length === 0 && !scalar.text.includes('$') && !/^[|>]/.test(text.slice(scalar.span.start, scalar.span.end))) {
       const judged = judgeNamedValue(v.name, scalar.text);
       if (judged) hits.push({ ...judged, span: innerSpan(text, scalar) });
     }
@@ -70,7 +71,7 @@ export function collectGitlabSecrets(p: GitlabPipeline): GitlabSecrets {
       ...providerHits.filter((h) => within(h.span, line.span)),
       ...scanEmbeddedCredentials(text, line.span.start, line.span.end),
       ...scanScript(text, line.span.start, line.span.end),
-    ]);
+    ]).filter((h) => !h.value.includes('$'));
     for (const hit of hits)
       candidates.push({
         hit,
