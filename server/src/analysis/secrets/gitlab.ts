@@ -47,7 +47,11 @@ export function collectGitlabSecrets(p: GitlabPipeline): GitlabSecrets {
     );
     // `$NAME` / `${NAME}` are GitLab variable references, not literals.
     const hits = [...inside, ...embedded].filter((h) => !h.value.includes('$'));
-    if (hits.length === 0 && !scalar.text.includes('$') && !/^[|>]/.test(text.slice(scalar.span.start, scalar.span.end))) {
+    if (
+      hits.length === 0 &&
+      !scalar.text.includes('$') &&
+      !/^[|>]/.test(text.slice(scalar.span.start, scalar.span.end))
+    ) {
       const judged = judgeNamedValue(v.name, scalar.text);
       if (judged) hits.push({ ...judged, span: innerSpan(text, scalar) });
     }

@@ -13,9 +13,9 @@ export function gitlabDeployWithoutEnvironment(job: GitlabJob, p: GitlabPipeline
   if (e.environment || e.trigger || e.unresolved.length) return;
   const command = deployCommand(e);
   if (!command || humanGate(e)) return;
-  const anchor = (mapGetPair(job.node, 'script') ?? mapGetPair(job.node, 'stage') ?? mapGetPair(job.node, 'extends')) as
-    | Pair<Node, Node | null>
-    | undefined;
+  const anchor = (mapGetPair(job.node, 'script') ??
+    mapGetPair(job.node, 'stage') ??
+    mapGetPair(job.node, 'extends')) as Pair<Node, Node | null> | undefined;
   const edit = anchor ? insertBeforePair(ctx.text, anchor, ['environment: production']) : undefined;
   ctx.report({
     message: `Job '${job.name}' deploys (${command}) without an environment: and without a manual or tag-only gate, so no protected environment or approval can stop it. Add environment: and protect it.`,

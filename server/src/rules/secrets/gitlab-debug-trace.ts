@@ -12,7 +12,7 @@ export default defineRule({
     severity: 'medium',
     confidence: 'high',
     category: 'secrets',
-    aliases: ['ci-debug-trace'],
+    aliases: ['ci-debug-trace', 'debug_enabled'],
     appliesTo: ['gitlab'],
     fixable: true,
     docs: {
@@ -40,6 +40,8 @@ function check(v: GitlabVariable, variablesPair: Pair<Node, Node | null> | undef
   ctx.report({
     message: `${v.name} is true: job logs show commands with expanded values and the job's variables, secrets included. Remove it from the configuration.`,
     span: v.span,
-    fixes: span ? [{ title: `Remove ${v.name}`, safety: 'safe', isPreferred: true, edits: [{ span, newText: '' }] }] : [],
+    fixes: span
+      ? [{ title: `Remove ${v.name}`, safety: 'safe', isPreferred: true, edits: [{ span, newText: '' }] }]
+      : [],
   });
 }

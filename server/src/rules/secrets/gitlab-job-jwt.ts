@@ -40,7 +40,9 @@ export default defineRule({
     }));
     const store = ctx.config.secretStore;
     const aud = store.gitlab?.idTokenAudience ?? store.vaultUrl ?? 'https://gitlab.com';
-    const hasToken = mapPairs(job.idTokensPair?.value).some((p) => String((p.key as { value?: unknown }).value) === TOKEN);
+    const hasToken = mapPairs(job.idTokensPair?.value).some(
+      (p) => String((p.key as { value?: unknown }).value) === TOKEN,
+    );
     const declare = hasToken
       ? undefined
       : job.idTokensPair?.value

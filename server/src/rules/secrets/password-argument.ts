@@ -21,7 +21,8 @@ export default defineRule({
       risk: "An argument is visible to every process on the machine (`ps`, /proc) for as long as the command runs, and ends up in shell traces; on shared runners other jobs' processes may see it. docker warns about it on every run.",
       remediation:
         'Pipe the secret on standard input: `echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"`. The quick-fix rewrites the login that way.',
-      vulnerableExample: 'build:\n  script:\n    - docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" "$CI_REGISTRY"\n',
+      vulnerableExample:
+        'build:\n  script:\n    - docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" "$CI_REGISTRY"\n',
       safeExample:
         'build:\n  script:\n    - echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"\n',
       references: ['https://docs.docker.com/reference/cli/docker/login/#password-stdin'],

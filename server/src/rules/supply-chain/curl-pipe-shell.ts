@@ -2,7 +2,8 @@ import { defineRule } from '../../engine/types';
 import type { AnalysisContext } from '../../engine/context';
 import type { GitlabScript } from '../../model/gitlab/pipeline';
 
-const PIPE = /\b(curl|wget)\b[^\n|;&]*?((?:https?:)?\/\/[^\s"'|;&]+|\$\{?[A-Za-z_]\w*\}?)[^\n|;&]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(sh|bash|zsh|dash|ksh|python3?)\b/g;
+const PIPE =
+  /\b(curl|wget)\b[^\n|;&]*?((?:https?:)?\/\/[^\s"'|;&]+|\$\{?[A-Za-z_]\w*\}?)[^\n|;&]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(sh|bash|zsh|dash|ksh|python3?)\b/g;
 
 export default defineRule({
   meta: {
@@ -12,11 +13,11 @@ export default defineRule({
     severity: 'low',
     confidence: 'high',
     category: 'supply-chain',
-    aliases: ['curl-bash', 'pipe-to-shell'],
+    aliases: ['curl-bash', 'pipe-to-shell', 'unverified_script_exec'],
     appliesTo: ['gitlab'],
     fixable: false,
     docs: {
-      risk: "The job runs code nobody reviewed, with its CI/CD variables and job token: whoever controls the URL (or a branch it points at, or the server) controls the job. Plain HTTP lets anyone on the path do it.",
+      risk: 'The job runs code nobody reviewed, with its CI/CD variables and job token: whoever controls the URL (or a branch it points at, or the server) controls the job. Plain HTTP lets anyone on the path do it.',
       remediation:
         'Download a versioned file, check it against a known SHA-256 (`echo "<sha256>  install.sh" | sha256sum -c`), then run it; or install from a package manager or an image that already has the tool.',
       vulnerableExample: 'setup:\n  script:\n    - curl -sSL https://example.com/install.sh | bash\n',

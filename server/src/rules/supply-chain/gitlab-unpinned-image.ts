@@ -11,7 +11,7 @@ export default defineRule({
     severity: 'medium',
     confidence: 'high',
     category: 'supply-chain',
-    aliases: ['unpinned-images', 'unpinned-image'],
+    aliases: ['unpinned-image'],
     appliesTo: ['gitlab'],
     fixable: false,
     docs: {
@@ -21,7 +21,10 @@ export default defineRule({
       vulnerableExample: 'test:\n  image: node\n  script: [npm test]\n',
       safeExample:
         'test:\n  image: node:20.11.1@sha256:0d9f2e4b8f6c8f4a5c1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708\n  script: [npm test]\n',
-      references: ['https://docs.gitlab.com/ci/yaml/#image', 'https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier'],
+      references: [
+        'https://docs.gitlab.com/ci/yaml/#image',
+        'https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier',
+      ],
     },
   },
   pipeline(p, ctx) {

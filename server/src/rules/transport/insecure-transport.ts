@@ -125,7 +125,7 @@ function checkGitlabVariables(variables: GitlabVariable[], ctx: AnalysisContext)
     if (v.name === 'GIT_SSL_NO_VERIFY' && /^(true|1)$/i.test(value))
       ctx.report({
         message:
-          'GIT_SSL_NO_VERIFY turns off TLS verification for the runner\'s git clone and fetches: a network attacker can serve different code.',
+          "GIT_SSL_NO_VERIFY turns off TLS verification for the runner's git clone and fetches: a network attacker can serve different code.",
         span: v.span,
       });
     if (v.name === 'DOCKER_HOST' && /^tcp:\/\/[^/]+:2375\b/.test(value) && !/^tcp:\/\/(localhost|127\.)/.test(value))

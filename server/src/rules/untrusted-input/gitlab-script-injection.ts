@@ -12,7 +12,7 @@ export default defineRule({
     severity: 'high',
     confidence: 'medium',
     category: 'untrusted-input',
-    aliases: ['gitlab-injection', 'injection'],
+    aliases: ['gitlab-injection'],
     appliesTo: ['gitlab'],
     fixable: true,
     docs: {
@@ -46,6 +46,9 @@ function check(script: GitlabScript, p: GitlabPipeline, ctx: AnalysisContext): v
   for (const line of source.split('\n')) {
     for (const use of interpretedUses(line)) {
       const start = span.start + offset + use.index;
+      // '$X' inside the outer double quotes: the inner shell sees single quotes, so they go with the reference.
+      const wrapped = use.inDoubleQuotes && line[use.index - 1] === "'" && line[use.index + use.length] === "'";
+      const editSpan = wrapped ? { start: start - 1, end: start + use.length + 1 } : { start, end: start + use.length };
       const freeText = UNTRUSTED_FREE_TEXT.has(use.name);
       const escaped = use.inDoubleQuotes ? `\\"\\$\{${use.name}}\\"` : `"\\$\{${use.name}}"`;
       ctx.report({
@@ -58,7 +61,7 @@ function check(script: GitlabScript, p: GitlabPipeline, ctx: AnalysisContext): v
                 title: `Let ${use.sink} read \$${use.name} as a quoted variable`,
                 safety: 'unsafe',
                 isPreferred: true,
-                edits: [{ span: { start, end: start + use.length }, newText: escaped }],
+                edits: [{ span: editSpan, newText: escaped }],
               },
             ]
           : [],
