@@ -19,6 +19,14 @@ export function kindFromPath(path: string): FileKind | undefined {
   return undefined;
 }
 
+/** YAML under `.gitlab/` that may be CI configuration (included by the pipeline) or not (agent config): decided by content. */
+const GITLAB_FOLDER = /(^|[\\/])\.gitlab[\\/](?:[^\\/]+[\\/])*[^\\/]+\.ya?ml$/i;
+
+/** Files worth reading to decide by content whether they are GitLab CI configuration. */
+export function maybeGitlabPath(path: string): boolean {
+  return GITLAB_FOLDER.test(path);
+}
+
 /** Top-level keywords only a GitLab CI configuration has. */
 const GITLAB_GLOBALS = ['stages', 'include', 'workflow', 'default'];
 /** Keys that make a top-level mapping a GitLab job. */
