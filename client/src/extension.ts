@@ -51,7 +51,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flowgu
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
-  const watchers = [...WORKFLOW_PATTERNS, ...GITLAB_PATTERNS, CONFIG_PATTERN].map((p) => vscode.workspace.createFileSystemWatcher(p));
+  const watchers = [...WORKFLOW_PATTERNS, ...GITLAB_PATTERNS, CONFIG_PATTERN].map((p) =>
+    vscode.workspace.createFileSystemWatcher(p),
+  );
   context.subscriptions.push(...watchers);
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),

@@ -7,7 +7,7 @@ import { analyze } from '../../server/src/engine/analyze';
 import { kindFromPath } from '../../server/src/model/detect';
 import { effective, type GitlabPipeline } from '../../server/src/model/gitlab/pipeline';
 import { reviewFacts } from '../../server/src/analysis/review';
-import { CORPUS, ofRule } from '../helpers';
+import { CORPUS, ROOT, ofRule } from '../helpers';
 import { runCli, tempDir } from '../cli/helpers';
 
 test('GitLab files are recognised by path and by content, without taking GitHub files', () => {
@@ -194,4 +194,23 @@ test('the CLI finds .gitlab-ci.yml and included files under .gitlab/, and report
     ['gitlab-debug-trace', '.gitlab-ci.yml'],
     ['gitlab-unpinned-image', '.gitlab/jobs.yml'],
   ]);
+});
+
+test('the secure GitLab CI snippet expands to a pipeline with no finding', () => {
+  const snippets = JSON.parse(readFileSync(join(ROOT, 'snippets', 'gitlab-ci.json'), 'utf8')) as Record<
+    string,
+    { body: string[] }
+  >;
+  for (const { body } of Object.values(snippets)) {
+    let text = body.join('\n');
+    for (let i = 0; i < 5; i++) text = text.replace(/(?<!\\)\$\{\d+:([^{}]*)\}/g, '$1');
+    text = text.replace(/(?<!\\)\$\d+/g, '').replace(/\\\$/g, '$');
+    const result = analyze({ path: '.gitlab-ci.yml', text });
+    assert.equal(result.kind, 'gitlab');
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(
+      result.findings.map((f) => `${f.ruleId}: ${f.message}`),
+      [],
+    );
+  }
 });

@@ -66,7 +66,16 @@ export function gitlabMoveFixes(req: GitlabMoveRequest): Fix[] {
   const style = gitlabStoreStyle(req.store);
   const followUp = {
     command: STORE_GITLAB_VARIABLE_COMMAND,
-    args: [{ name: req.name, path: req.path, valueSpan: req.valueSpan, masked: req.masked }],
+    args: [
+      {
+        name: req.name,
+        path: req.path,
+        valueSpan: req.valueSpan,
+        masked: req.masked,
+        project: req.store.gitlab?.project,
+        gitlabUrl: req.store.gitlab?.url,
+      },
+    ],
   };
   if (req.variable && req.whole) {
     const removal = removeVariable(req);
