@@ -382,7 +382,14 @@ function loadLocalTemplates(
     for (const pair of mapPairs(root)) {
       const name = keyName(pair);
       const value = resolveAlias(pair.value);
-      if (name && !GLOBAL_KEYWORDS.has(name) && isMap(value) && !pipeline.external.has(name))
+      // Jobs and templates, and hidden scalars or lists that `!reference` tags point at.
+      if (
+        name &&
+        !GLOBAL_KEYWORDS.has(name) &&
+        value &&
+        (isMap(value) || name.startsWith('.')) &&
+        !pipeline.external.has(name)
+      )
         pipeline.external.set(name, value as Node);
     }
     for (const inc of includesOf(mapGetPair(root, 'include')?.value, content))
@@ -392,7 +399,11 @@ function loadLocalTemplates(
 
 /** The mapping of a job or template by name: this file first, then local includes. */
 function templateNode(pipeline: GitlabPipeline, name: string): Node | undefined {
-  return pipeline.jobs.find((j) => j.name === name)?.node ?? pipeline.external.get(name);
+  return (
+    pipeline.jobs.find((j) => j.name === name)?.node ??
+    pipeline.external.get(name) ??
+    ((resolveAlias(mapGetPair(pipeline.root, name)?.value) ?? undefined) as Node | undefined)
+  );
 }
 
 /** A key's value in a mapping, following `<<:` merge keys (explicit keys win, earlier merges win over later ones). */
@@ -482,6 +493,16 @@ export function effective(job: GitlabJob, pipeline: GitlabPipeline): EffectiveJo
     : undefined;
   const rules = get('rules');
   const ruleItems = isSeq(rules) ? flattenRules(rules, pipeline, 0) : [];
+  // `if: !reference [.is_release]` names a condition defined elsewhere (often a top-level scalar).
+  const ruleIf = (r: Node): string => {
+    const v = resolveAlias(mapGetPair(r, 'if')?.value);
+    if (isSeq(v) && (v as { tag?: string }).tag === '!reference') {
+      const target = referenced(v as Node, pipeline);
+      if (target === null || target === undefined) unresolved.push(String(scalarString(v.items[0])));
+      return scalarString(target) ?? '';
+    }
+    return scalarString(v) ?? '';
+  };
   const imageName = (n: unknown) => scalarString(isMap(resolveAlias(n)) ? mapGetPair(n, 'name')?.value : n);
   job.effective = {
     scripts,
@@ -489,7 +510,7 @@ export function effective(job: GitlabJob, pipeline: GitlabPipeline): EffectiveJo
     environment,
     when: scalarString(get('when')),
     ruleWhens: ruleItems.map((r) => scalarString(mapGetPair(r, 'when')?.value) ?? 'on_success'),
-    ruleIfs: ruleItems.map((r) => scalarString(mapGetPair(r, 'if')?.value) ?? ''),
+    ruleIfs: ruleItems.map(ruleIf),
     hasRules: isSeq(rules),
     only: onlyExcept(get('only')),
     except: onlyExcept(get('except')),

@@ -8,7 +8,7 @@ export default defineRule({
   meta: {
     id: 'gitlab-debug-trace',
     title: 'Debug tracing prints every variable',
-    description: '`CI_DEBUG_TRACE` or `CI_DEBUG_SERVICES` is set to true in the configuration.',
+    description: '`CI_DEBUG_TRACE` (or, at low severity, `CI_DEBUG_SERVICES`) is set to true in the configuration.',
     severity: 'medium',
     confidence: 'high',
     category: 'secrets',
@@ -37,9 +37,13 @@ function check(v: GitlabVariable, variablesPair: Pair<Node, Node | null> | undef
   if (v.value?.text.trim().toLowerCase() !== 'true') return;
   const only = mapPairs(variablesPair?.value).length === 1;
   const span = pairLinesSpan(ctx.text, only && variablesPair ? variablesPair : v.pair);
+  const trace = v.name === 'CI_DEBUG_TRACE';
   ctx.report({
-    message: `${v.name} is true: job logs show commands with expanded values and the job's variables, secrets included. Remove it from the configuration.`,
+    message: trace
+      ? `CI_DEBUG_TRACE is true: job logs show every command with expanded values and the job's variables, secrets included. Remove it from the configuration.`
+      : `CI_DEBUG_SERVICES is true: service containers' logs go into the job log, with whatever configuration and credentials they print. Remove it once the service problem is solved.`,
     span: v.span,
+    severity: trace ? 'medium' : 'low',
     fixes: span
       ? [{ title: `Remove ${v.name}`, safety: 'safe', isPreferred: true, edits: [{ span, newText: '' }] }]
       : [],

@@ -1,6 +1,6 @@
 import { defineRule } from '../../engine/types';
 import type { AnalysisContext } from '../../engine/context';
-import type { GitlabImage } from '../../model/gitlab/pipeline';
+import { effective, type GitlabImage, type GitlabJob, type GitlabPipeline } from '../../model/gitlab/pipeline';
 import { imagePinning } from '../../analysis/gitlab';
 
 export default defineRule({
@@ -28,25 +28,35 @@ export default defineRule({
     },
   },
   pipeline(p, ctx) {
-    for (const img of p.globalImages) check(img, ctx);
+    for (const img of p.globalImages) check(img, false, ctx);
   },
-  gitlabJob(job, _p, ctx) {
-    for (const img of job.images) check(img, ctx);
+  gitlabJob(job, p, ctx) {
+    for (const img of job.images) check(img, holdsSecrets(job, p), ctx);
   },
 });
 
-function check(img: GitlabImage, ctx: AnalysisContext): void {
+/** A variable named like a credential other than GitLab's own job-scoped ones. */
+const SECRET_REFERENCE =
+  /\$\{?(?!CI_)[A-Z0-9_]*(TOKEN|PASSWORD|PASSWD|SECRET|API_KEY|PRIVATE_KEY|ACCESS_KEY)[A-Z0-9_]*\}?/;
+
+/** The job reads credentials beyond its job token: `secrets:`, `id_tokens:`, or credential variables in its scripts. */
+function holdsSecrets(job: GitlabJob, p: GitlabPipeline): boolean {
+  const e = effective(job, p);
+  return e.secrets.length > 0 || e.idTokens.length > 0 || e.scripts.some((s) => SECRET_REFERENCE.test(s));
+}
+
+function check(img: GitlabImage, secrets: boolean, ctx: AnalysisContext): void {
   const pin = imagePinning(img.name.text);
   if (pin.kind === 'digest' || pin.kind === 'variable') return;
   const what = img.key === 'image' ? 'Image' : 'Service image';
   if (pin.kind === 'latest') {
-    // An individual's Docker Hub image (`someone/tool`) floating at latest is one account away from your secrets;
-    // official library images and vendor registries are reported at low.
+    // A Docker Hub account's image (`someone/tool`) floating at latest in a job that holds credentials is one account
+    // away from them; official library images, vendor registries and jobs without credentials are reported at low.
     const personal = /^[a-z0-9_-]+\/[^/]+$/i.test(img.name.text.split(':')[0]);
     ctx.report({
-      message: `${what} ${img.name.text} ${pin.tag ? 'is at :latest' : 'has no tag'}: every run takes whatever ${personal ? 'the account owner' : 'the publisher'} pushed last. Use an exact version and pin its digest.`,
+      message: `${what} ${img.name.text} ${pin.tag ? 'is at :latest' : 'has no tag'}: every run takes whatever ${personal ? 'the account owner' : 'the publisher'} pushed last${personal && secrets ? ", and the job's credentials are in reach" : ''}. Use an exact version and pin its digest.`,
       span: img.name.span,
-      severity: personal ? 'medium' : 'low',
+      severity: personal && secrets ? 'medium' : 'low',
     });
     return;
   }

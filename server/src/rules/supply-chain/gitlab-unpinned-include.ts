@@ -51,6 +51,8 @@ function check(inc: GitlabInclude, ctx: AnalysisContext): void {
         ? `${where} ${inc.kind} ${inc.target.text} at ${pin.detail}: a tag can be moved. Pin a commit SHA for a fixed version.`
         : `${where} ${inc.kind} ${inc.target.text} with ${pin.detail}${plainHttp ? ', over plain HTTP' : ''}: whoever can change it changes what this pipeline runs, with its CI/CD variables. Pin it to a commit SHA${inc.kind === 'remote' ? ' or add integrity:' : ''}.`,
     span: inc.target.span,
-    severity: plainHttp ? 'high' : pin.how === 'tag' || versionedUrl ? 'low' : 'medium',
+    // project: and component: come from the same GitLab instance, under its access control and audit log; a remote URL
+    // is outside both. Unversioned remote content is medium, plain HTTP high, the rest low.
+    severity: plainHttp ? 'high' : inc.kind === 'remote' && !versionedUrl && pin.how !== 'tag' ? 'medium' : 'low',
   });
 }
