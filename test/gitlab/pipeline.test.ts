@@ -214,3 +214,20 @@ test('the secure GitLab CI snippet expands to a pipeline with no finding', () =>
     );
   }
 });
+
+test('a rule condition given by !reference is resolved; an unresolvable one makes the deploy check stand down', () => {
+  const jobs =
+    '.release:\n  rules:\n    - if: !reference [.is_release]\n    - when: never\n  script:\n    - twine upload dist/*\npublish:\n  extends: .release\n';
+  const withCondition = analyze({ path: '.gitlab-ci.yml', text: `.is_release: $CI_COMMIT_TAG =~ /^v/\n${jobs}` });
+  const p = withCondition.model as GitlabPipeline;
+  assert.deepEqual(
+    effective(
+      p.jobs.find((j) => j.name === 'publish')!,
+      p,
+    ).ruleIfs,
+    ['$CI_COMMIT_TAG =~ /^v/', ''],
+  );
+  assert.deepEqual(ofRule(withCondition, 'deploy-without-environment'), [], 'tag-only releases are gated');
+  const elsewhere = analyze({ path: '.gitlab/release.yml', text: jobs });
+  assert.deepEqual(ofRule(elsewhere, 'deploy-without-environment'), [], 'the condition lives in a file not read');
+});

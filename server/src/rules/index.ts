@@ -6,6 +6,7 @@ import botApprovesPullRequest from './change-control/bot-approves-pull-request';
 import excessivePermissions from './least-privilege/excessive-permissions';
 import missingPermissions from './least-privilege/missing-permissions';
 import selfHostedRunner from './least-privilege/self-hosted-runner';
+import gitlabDeployWithoutResourceGroup from './runtime-safety/gitlab-deploy-without-resource-group';
 import missingTimeout from './runtime-safety/missing-timeout';
 import gitlabDebugTrace from './secrets/gitlab-debug-trace';
 import gitlabJobJwt from './secrets/gitlab-job-jwt';
@@ -40,6 +41,7 @@ export const ALL_RULES: readonly Rule[] = [
   excessivePermissions,
   missingPermissions,
   selfHostedRunner,
+  gitlabDeployWithoutResourceGroup,
   missingTimeout,
   gitlabDebugTrace,
   gitlabJobJwt,
@@ -76,6 +78,7 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'least-privilege', id: 'excessive-permissions' },
   { category: 'least-privilege', id: 'missing-permissions' },
   { category: 'least-privilege', id: 'self-hosted-runner' },
+  { category: 'runtime-safety', id: 'gitlab-deploy-without-resource-group' },
   { category: 'runtime-safety', id: 'missing-timeout' },
   { category: 'secrets', id: 'gitlab-debug-trace' },
   { category: 'secrets', id: 'gitlab-job-jwt' },

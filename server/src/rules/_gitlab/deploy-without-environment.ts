@@ -16,14 +16,17 @@ export function gitlabDeployWithoutEnvironment(job: GitlabJob, p: GitlabPipeline
   const anchor = (mapGetPair(job.node, 'script') ??
     mapGetPair(job.node, 'stage') ??
     mapGetPair(job.node, 'extends')) as Pair<Node, Node | null> | undefined;
-  const edit = anchor ? insertBeforePair(ctx.text, anchor, ['environment: production']) : undefined;
+  // One deploy at a time comes with the environment (gitlab-deploy-without-resource-group would ask next).
+  const lines = ['environment: production', ...(e.resourceGroup ? [] : ['resource_group: production'])];
+  const edit = anchor ? insertBeforePair(ctx.text, anchor, lines) : undefined;
   ctx.report({
     message: `Job '${job.name}' deploys (${command}) without an environment: and without a manual or tag-only gate, so no protected environment or approval can stop it. Add environment: and protect it.`,
     span: job.keySpan,
     fixes: edit
       ? [
           {
-            title: 'Run in environment "production" (then protect it in Settings → CI/CD → Protected environments)',
+            title:
+              'Run in environment "production", one deploy at a time (then protect it in Settings → CI/CD → Protected environments)',
             safety: 'unsafe',
             isPreferred: true,
             edits: [edit],
