@@ -4,6 +4,8 @@ import { deployCommand } from '../../analysis/gitlab';
 import { insertBeforePair } from '../../fixes/edits';
 import { mapGetPair, type Node, type Pair } from '../../yaml/parse';
 
+const PUBLISH = /publish|upload|push|mvn deploy/;
+
 export default defineRule({
   meta: {
     id: 'gitlab-deploy-without-resource-group',
@@ -32,7 +34,8 @@ export default defineRule({
     if (!e.environment?.name || e.resourceGroup || e.unresolved.length) return;
     if (e.environment.action && e.environment.action !== 'start') return;
     const command = deployCommand(e);
-    if (!command) return;
+    // Package uploads publish new immutable versions: two at once do not overwrite each other.
+    if (!command || PUBLISH.test(command)) return;
     const group = /^[\w.-]+$/.test(e.environment.name) ? e.environment.name : 'deploy';
     const anchor = (mapGetPair(job.node, 'script') ?? mapGetPair(job.node, 'environment')) as
       Pair<Node, Node | null> | undefined;
