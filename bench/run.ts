@@ -14,6 +14,7 @@ import { LspClient } from '../test/lsp/client';
 import { CORPUS, loadCorpus, ms, ROOT, runSections, section, stats, timeEngine, type CorpusFile } from './lib';
 import { registerUntrustedInputBench } from './untrusted-input';
 import { registerSecretsBench } from './secrets';
+import { registerGitlabBench } from './gitlab';
 
 const corpus = loadCorpus();
 if (!corpus) {
@@ -208,5 +209,6 @@ section(
 
 registerUntrustedInputBench(files);
 registerSecretsBench(files);
+registerGitlabBench();
 
 await runSections(process.argv[2]);

@@ -17,7 +17,7 @@ function rulePage(meta: RuleMeta): string {
     ['Category', `${CATEGORY_TITLES[meta.category]} (\`${meta.category}\`)`],
     ['Severity', meta.severity],
     ['Confidence', meta.confidence],
-    ['Applies to', meta.appliesTo.map((k) => `${k}s`).join(', ')],
+    ['Applies to', meta.appliesTo.map((k) => (k === 'gitlab' ? 'GitLab CI files' : `${k}s`)).join(', ')],
     ['Quick-fix', meta.fixable ? 'yes' : 'no'],
     ['Also known as', aliases.length ? aliases.map((a) => `\`${a}\``).join(', ') : '—'],
   ];

@@ -114,7 +114,12 @@ function factsHtml(doc: ReviewDocument, file: ReviewFile): string {
         j.unexplainedSteps ? ` <span class="muted">(${j.unexplainedSteps} step(s) not understood)</span>` : ''
       }`,
   );
-  const permissions = list([...declared, ...perJob], "Actions get the caller's token.");
+  const permissions = list(
+    [...declared, ...perJob],
+    facts.kind === 'gitlab'
+      ? 'GitLab: CI_JOB_TOKEN permissions are set in the project settings, not in the file.'
+      : "Actions get the caller's token.",
+  );
   const secrets = list(
     [
       ...facts.secrets.map((s) => `<code>${escapeHtml(s)}</code>`),
@@ -127,16 +132,20 @@ function factsHtml(doc: ReviewDocument, file: ReviewFile): string {
   const actions = list(
     facts.actions.map(
       (a) =>
-        `${open(a.line, a.uses)} <span class="state state-${a.pinned ? 'pass' : a.firstParty ? 'warn' : 'fail'}">${a.pinned ? 'pinned' : 'not pinned'}</span>${a.firstParty ? '' : ' <span class="muted">third-party</span>'}`,
+        `${facts.kind === 'gitlab' ? `<span class="muted">${escapeHtml(a.kind)}</span> ` : ''}${open(a.line, a.uses)} <span class="state state-${a.pinned ? 'pass' : a.firstParty ? 'warn' : 'fail'}">${a.pinned ? 'pinned' : 'not pinned'}</span>${a.firstParty ? '' : ' <span class="muted">third-party</span>'}`,
     ),
-    'No action used.',
+    facts.kind === 'gitlab' ? 'No include or image.' : 'No action used.',
   );
   const jobs = list(
     facts.jobs.map(
       (j) =>
         `${open(j.line, j.id)}: environment ${j.environment ? `<code>${escapeHtml(j.environment)}</code>` : '<span class="muted">none</span>'}, timeout ${
-          j.timeoutMinutes ? `${escapeHtml(j.timeoutMinutes)} min` : '<span class="muted">default (360 min)</span>'
-        }, concurrency ${j.concurrency || facts.workflowConcurrency ? 'set' : '<span class="muted">none</span>'}`,
+          j.timeoutMinutes
+            ? `${escapeHtml(j.timeoutMinutes)} min`
+            : `<span class="muted">default (${facts.kind === 'gitlab' ? 'project setting' : '360 min'})</span>`
+        }, concurrency ${j.concurrency || facts.workflowConcurrency ? 'set' : '<span class="muted">none</span>'}${
+          facts.kind === 'gitlab' ? `, gate ${j.gate ? escapeHtml(j.gate) : '<span class="muted">none</span>'}` : ''
+        }`,
     ),
     facts.kind === 'action' ? 'Composite action: limits come from the calling job.' : 'No job.',
   );

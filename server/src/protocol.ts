@@ -41,7 +41,7 @@ export interface RuleInfo {
   confidence: Confidence;
   category: Category;
   aliases: string[];
-  appliesTo: Array<'workflow' | 'action'>;
+  appliesTo: Array<'workflow' | 'action' | 'gitlab'>;
   fixable: boolean;
   docs: RuleDocs;
   docsUrl: string;
@@ -89,7 +89,7 @@ export interface FileFindings {
   /** file: URI encoded like VS Code's Uri.toString(); compare via Uri.parse(uri).toString() to be safe. */
   uri: string;
   /** workflow or action; undefined for a file with YAML errors too broken to classify. */
-  kind?: 'workflow' | 'action';
+  kind?: 'workflow' | 'action' | 'gitlab';
   /** Monotonic per-URI counter: a listener ignores a notification older than what it already holds. */
   generation: number;
   findings: FindingSummary[];

@@ -27,7 +27,15 @@ test(
     assert.equal(r.timedOut, false);
     assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
-    assert.equal(doc.files.length, expected, 'every workflow and action of the manifest is scanned');
+    const byKind = (kind: string) => doc.files.filter((f: { kind: string | null }) => f.kind === kind).length;
+    assert.equal(
+      byKind('workflow') + byKind('action'),
+      expected,
+      'every workflow and action of the manifest is scanned',
+    );
+    // GitLab CI files found by path (.gitlab-ci.yml, .gitlab/...) are scanned as GitLab; none is left unclassified.
+    assert.ok(byKind('gitlab') > 200, `${byKind('gitlab')} GitLab CI files`);
+    assert.equal(doc.files.length, expected + byKind('gitlab'));
     const ruleErrors = doc.files.flatMap(
       (f: { path: string; ruleErrors?: Array<{ ruleId: string; message: string }> }) =>
         (f.ruleErrors ?? []).map((e) => `${f.path}: ${e.ruleId}: ${e.message}`),

@@ -7,6 +7,11 @@ import * as vscode from 'vscode';
 import { maskSecret } from '../../../server/src/protocol';
 import { GitHubSecretsClient } from '../../../server/src/secretstore/github-api';
 import { ghAvailable, ghSecretSet } from '../../../server/src/secretstore/gh-cli';
+import {
+  STORE_GITLAB_VARIABLE_COMMAND,
+  storeGitlabVariable,
+  type StoreGitlabVariableArgs,
+} from './storeGitlabVariable';
 
 export const STORE_SECRET_COMMAND = 'flowguard.storeSecret';
 
@@ -63,6 +68,9 @@ export function registerStoreSecretCommand(context: vscode.ExtensionContext): vo
     }),
     vscode.commands.registerCommand(STORE_SECRET_COMMAND, (args?: StoreSecretArgs) =>
       storeSecret(args, (a) => recall(removed, a)),
+    ),
+    vscode.commands.registerCommand(STORE_GITLAB_VARIABLE_COMMAND, (args?: StoreGitlabVariableArgs) =>
+      storeGitlabVariable(context, args, (a) => recall(removed, a)),
     ),
   );
 }

@@ -4,6 +4,8 @@ import type { ActionMetadata } from '../model/action';
 import type { Permissions } from '../model/common';
 import type { Step, Workflow } from '../model/workflow';
 import type { UsesRef } from '../model/uses';
+import type { GitlabPipeline } from '../model/gitlab/pipeline';
+import { gitlabReviewFacts } from './gitlab-review';
 import { findExpressions } from '../expressions/parse';
 import { LineIndex } from '../text/lines';
 import { computeWorkflowPermissions, sortedScopes, type ScopeMap } from './permissions/index';
@@ -38,7 +40,8 @@ export interface JobPermissionFact {
 
 export interface ActionUseFact {
   uses: string;
-  kind: UsesRef['kind'];
+  /** GitLab: an include (`include:local` ...) or a container image (`image`, `service`). */
+  kind: UsesRef['kind'] | `include:${string}` | 'image' | 'service';
   /** Pinned to a full commit SHA (or an image digest); local references count as pinned. */
   pinned: boolean;
   /** Owned by GitHub (actions/*, github/*): still worth pinning, but not third-party. */
@@ -52,12 +55,14 @@ export interface JobFact {
   timeoutMinutes?: string;
   concurrency: boolean;
   runsOn: string[];
+  /** GitLab: `manual` when a person must start the job. */
+  gate?: string;
   line: number;
 }
 
 export interface ReviewFacts {
   path: string;
-  kind: 'workflow' | 'action';
+  kind: 'workflow' | 'action' | 'gitlab';
   name?: string;
   triggers: TriggerFact[];
   permissions: PermissionFact[];
@@ -205,7 +210,8 @@ function stepActions(steps: Step[], lines: LineIndex): ActionUseFact[] {
   return steps.filter((s) => s.uses).map((s) => actionFact(s.uses!, lines));
 }
 
-export function reviewFacts(model: Workflow | ActionMetadata): ReviewFacts {
+export function reviewFacts(model: Workflow | ActionMetadata | GitlabPipeline): ReviewFacts {
+  if (model.kind === 'gitlab') return gitlabReviewFacts(model);
   const lines = new LineIndex(model.text);
   const lineOf = (offset: number) => lines.positionAt(offset).line;
   if (model.kind === 'action') {

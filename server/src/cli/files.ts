@@ -5,7 +5,7 @@
 import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { isIgnored, isIncluded, type FlowguardConfig } from '../engine/config';
-import { kindFromPath } from '../model/detect';
+import { kindFromPath, maybeGitlabPath } from '../model/detect';
 import { CliError } from './args';
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -76,7 +76,8 @@ export function collectTargets(
         if (!entry.isFile() && !isFileLink(child)) continue;
         const rel = relativePath(baseDir, child);
         if (isIgnored(config, rel)) continue;
-        if (kindFromPath(child) || isIncluded(config, rel)) found.set(child, { file: child, explicit: false });
+        if (kindFromPath(child) || maybeGitlabPath(rel) || isIncluded(config, rel))
+          found.set(child, { file: child, explicit: false });
       }
     }
   }

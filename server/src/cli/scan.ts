@@ -2,6 +2,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { maybeGitlabPath } from '../model/detect';
 import { analyze, type AnalysisResult } from '../engine/analyze';
 import { CONFIG_FILE_NAMES, ConfigError, loadConfigText, DEFAULT_CONFIG, type FlowguardConfig } from '../engine/config';
 import { fixAll, type FixAllResult } from '../fixes/apply';
@@ -108,6 +109,8 @@ function scanFile(
   }
   const result = analyze({ path, text, config, readFile });
   const file: FileReport = { path, uri, text, result };
+  // YAML under .gitlab/ found by walking is read to see whether it is CI configuration; other files there are not ours.
+  if (!result.kind && result.problems.length === 0 && !target.explicit && maybeGitlabPath(path)) return undefined;
   if (!result.kind && result.problems.length === 0) file.skipped = 'neither a workflow nor an action';
   if (!opts.fix || !result.findings.some((f) => f.fixes.some((x) => !opts.safeFixesOnly || x.safety === 'safe')))
     return file;

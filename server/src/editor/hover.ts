@@ -13,6 +13,7 @@ import {
   type JobPermissions,
 } from '../analysis/permissions/index';
 import type { Workflow } from '../model/workflow';
+import { gitlabHover } from './gitlab-hover';
 
 export interface HoverInfo {
   markdown: string;
@@ -29,7 +30,12 @@ const RULES_BY_ID = new Map(ALL_RULES.map((r) => [r.meta.id, r.meta]));
  */
 export function hoverInfo(result: AnalysisResult, offset: number): HoverInfo | undefined {
   const hits = result.findings.filter((f) => f.span.start <= offset && offset <= f.span.end);
-  const permissions = result.model?.kind === 'workflow' ? permissionsHover(result.model, offset) : undefined;
+  const permissions =
+    result.model?.kind === 'workflow'
+      ? permissionsHover(result.model, offset)
+      : result.model?.kind === 'gitlab'
+        ? gitlabHover(result.model, offset)
+        : undefined;
   if (hits.length === 0) return permissions;
   const span = { start: Math.max(...hits.map((f) => f.span.start)), end: Math.min(...hits.map((f) => f.span.end)) };
   const sections = hits.map(findingMarkdown);

@@ -3,6 +3,7 @@ import { ALL_RULES } from '../rules/index';
 import { buildAction, type ActionMetadata } from '../model/action';
 import { kindFromContent, kindFromPath, type FileKind } from '../model/detect';
 import { buildWorkflow, type Workflow } from '../model/workflow';
+import { buildPipeline, type GitlabPipeline } from '../model/gitlab/pipeline';
 import { parseYaml, type ParseProblem } from '../yaml/parse';
 import { blockScalarKeyLine } from '../yaml/lines';
 import { DEFAULT_CONFIG, ruleState, type FlowguardConfig } from './config';
@@ -28,7 +29,7 @@ export interface AnalysisResult {
   kind?: FileKind;
   findings: Finding[];
   problems: ParseProblem[];
-  model?: Workflow | ActionMetadata;
+  model?: Workflow | ActionMetadata | GitlabPipeline;
   suppressed: number;
   /** A rule that threw: reported, never fatal, so one broken rule cannot hide the others. */
   ruleErrors: Array<{ ruleId: string; message: string }>;
@@ -56,7 +57,12 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   };
   if (!parsed.doc || !kind) return result;
 
-  const model = kind === 'workflow' ? buildWorkflow(parsed, input.path) : buildAction(parsed, input.path);
+  const model =
+    kind === 'workflow'
+      ? buildWorkflow(parsed, input.path)
+      : kind === 'gitlab'
+        ? buildPipeline(parsed, input.path, { readFile: input.readFile, parse: parseYaml })
+        : buildAction(parsed, input.path);
   result.model = model;
   const suppressions = findSuppressions(input.text, parsed.lines);
   const ctx = new AnalysisContext(input.path, input.text, parsed.lines, parsed, config, suppressions);
@@ -88,6 +94,9 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   } else if (model?.kind === 'action') {
     run((r) => r.action?.(model, ctx));
     for (const step of model.steps) run((r) => r.actionStep?.(step, model, ctx));
+  } else if (model?.kind === 'gitlab') {
+    run((r) => r.pipeline?.(model, ctx));
+    for (const job of model.jobs) run((r) => r.gitlabJob?.(job, model, ctx));
   }
   // Document-level hooks run last: they may look at what other rules found (e.g. unused suppressions).
   run((r) => r.document?.(ctx));

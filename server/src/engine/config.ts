@@ -36,6 +36,14 @@ export interface SecretStoreConfig {
   azureClientId?: string;
   azureTenantId?: string;
   azureSubscriptionId?: string;
+  /** GitLab CI: the replacement style, API base URL and project of the variables API, ID token audience, Vault engine. */
+  gitlab?: {
+    style?: 'variable' | 'vault' | 'gcp_secret_manager' | 'azure_key_vault' | 'aws_secrets_manager';
+    url?: string;
+    project?: string;
+    idTokenAudience?: string;
+    vaultEngine?: string;
+  };
 }
 
 export interface FlowguardConfig {

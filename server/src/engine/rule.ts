@@ -4,6 +4,7 @@ import type { RuleMeta } from './types';
 import type { Workflow, Job, Step } from '../model/workflow';
 import type { ActionMetadata } from '../model/action';
 import type { ScalarValue } from '../model/common';
+import type { GitlabJob, GitlabPipeline } from '../model/gitlab/pipeline';
 
 /**
  * A rule: metadata plus hooks. The engine walks the model once and calls each hook where it applies;
@@ -17,6 +18,9 @@ export interface Rule {
   action?(action: ActionMetadata, ctx: AnalysisContext): void;
   /** Called with each composite action step. */
   actionStep?(step: Step, action: ActionMetadata, ctx: AnalysisContext): void;
+  /** GitLab CI: called once per configuration file, then once per job (hidden templates included). */
+  pipeline?(pipeline: GitlabPipeline, ctx: AnalysisContext): void;
+  gitlabJob?(job: GitlabJob, pipeline: GitlabPipeline, ctx: AnalysisContext): void;
   /** Called once per file after the model hooks (text-level checks, suppressions). */
   document?(ctx: AnalysisContext): void;
 }

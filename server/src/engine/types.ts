@@ -94,8 +94,8 @@ export interface RuleMeta {
   category: Category;
   /** Names peers use for the same check (zizmor audit names, etc.); honored in ignore comments. */
   aliases: string[];
-  /** Which kinds of file it applies to. */
-  appliesTo: Array<'workflow' | 'action'>;
+  /** Which kinds of file (dialects) it applies to: GitHub workflows and actions, GitLab CI configurations. */
+  appliesTo: Array<'workflow' | 'action' | 'gitlab'>;
   fixable: boolean;
   docs: RuleDocs;
 }

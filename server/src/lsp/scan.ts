@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { isIgnored, isIncluded, type FlowguardConfig } from '../engine/config';
-import { kindFromPath } from '../model/detect';
+import { kindFromPath, maybeGitlabPath } from '../model/detect';
 import type { FileFindings } from '../protocol';
 import { readDocument, repoFileReader, repoRootOf, type RepoFileReader } from '../io/repo-files';
 import { analyzeText } from './analysis';
@@ -57,7 +57,8 @@ export function findCandidates(req: ScanRequest): { candidates: Candidate[]; loo
           looked++;
           const path = join(dir, e.name);
           if (skip.has(path)) continue;
-          if (kindFromPath(rel) || isIncluded(config, rel)) candidates.push({ path, root, relPath: rel, config });
+          if (kindFromPath(rel) || maybeGitlabPath(rel) || isIncluded(config, rel))
+            candidates.push({ path, root, relPath: rel, config });
         }
       }
     };

@@ -20,7 +20,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { existsSync } from 'node:fs';
 import { DEFAULT_CONFIG, isIgnored, isIncluded } from '../engine/config';
-import { kindFromPath } from '../model/detect';
+import { kindFromPath, maybeGitlabPath } from '../model/detect';
 import { version } from '../../../package.json';
 import {
   FINDINGS_CHANGED_METHOD,
@@ -170,7 +170,7 @@ export function startServer(kind: ServerKind): Connection {
     const config = mergeConfig(fileConfig(root), settings);
     if (isIgnored(config, relPath)) return undefined;
     const kind = kindFromPath(path) ?? kindFromPath(relPath);
-    if (!kind && !isIncluded(config, relPath)) return undefined;
+    if (!kind && !maybeGitlabPath(relPath) && !isIncluded(config, relPath)) return undefined;
     return { root, relPath, config, kind, repoRoot: repoRootOf(path, root) };
   }
 

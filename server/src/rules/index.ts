@@ -6,13 +6,20 @@ import botApprovesPullRequest from './change-control/bot-approves-pull-request';
 import excessivePermissions from './least-privilege/excessive-permissions';
 import missingPermissions from './least-privilege/missing-permissions';
 import selfHostedRunner from './least-privilege/self-hosted-runner';
+import gitlabDeployWithoutResourceGroup from './runtime-safety/gitlab-deploy-without-resource-group';
 import missingTimeout from './runtime-safety/missing-timeout';
+import gitlabDebugTrace from './secrets/gitlab-debug-trace';
+import gitlabJobJwt from './secrets/gitlab-job-jwt';
 import hardcodedCredential from './secrets/hardcoded-credential';
 import longLivedCloudCredentials from './secrets/long-lived-cloud-credentials';
 import overprovisionedSecrets from './secrets/overprovisioned-secrets';
+import passwordArgument from './secrets/password-argument';
 import secretEcho from './secrets/secret-echo';
 import secretsInWorkflowEnv from './secrets/secrets-in-workflow-env';
 import secretsInherit from './secrets/secrets-inherit';
+import curlPipeShell from './supply-chain/curl-pipe-shell';
+import gitlabUnpinnedImage from './supply-chain/gitlab-unpinned-image';
+import gitlabUnpinnedInclude from './supply-chain/gitlab-unpinned-include';
 import unpinnedUses from './supply-chain/unpinned-uses';
 import insecureTransport from './transport/insecure-transport';
 import aiAgentUntrustedTrigger from './untrusted-input/ai-agent-untrusted-trigger';
@@ -21,6 +28,7 @@ import botConditions from './untrusted-input/bot-conditions';
 import cachePoisoning from './untrusted-input/cache-poisoning';
 import dangerousTriggers from './untrusted-input/dangerous-triggers';
 import githubEnv from './untrusted-input/github-env';
+import gitlabScriptInjection from './untrusted-input/gitlab-script-injection';
 import templateInjection from './untrusted-input/template-injection';
 import unsoundCondition from './untrusted-input/unsound-condition';
 import unsoundContains from './untrusted-input/unsound-contains';
@@ -33,13 +41,20 @@ export const ALL_RULES: readonly Rule[] = [
   excessivePermissions,
   missingPermissions,
   selfHostedRunner,
+  gitlabDeployWithoutResourceGroup,
   missingTimeout,
+  gitlabDebugTrace,
+  gitlabJobJwt,
   hardcodedCredential,
   longLivedCloudCredentials,
   overprovisionedSecrets,
+  passwordArgument,
   secretEcho,
   secretsInWorkflowEnv,
   secretsInherit,
+  curlPipeShell,
+  gitlabUnpinnedImage,
+  gitlabUnpinnedInclude,
   unpinnedUses,
   insecureTransport,
   aiAgentUntrustedTrigger,
@@ -48,6 +63,7 @@ export const ALL_RULES: readonly Rule[] = [
   cachePoisoning,
   dangerousTriggers,
   githubEnv,
+  gitlabScriptInjection,
   templateInjection,
   unsoundCondition,
   unsoundContains,
@@ -62,13 +78,20 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'least-privilege', id: 'excessive-permissions' },
   { category: 'least-privilege', id: 'missing-permissions' },
   { category: 'least-privilege', id: 'self-hosted-runner' },
+  { category: 'runtime-safety', id: 'gitlab-deploy-without-resource-group' },
   { category: 'runtime-safety', id: 'missing-timeout' },
+  { category: 'secrets', id: 'gitlab-debug-trace' },
+  { category: 'secrets', id: 'gitlab-job-jwt' },
   { category: 'secrets', id: 'hardcoded-credential' },
   { category: 'secrets', id: 'long-lived-cloud-credentials' },
   { category: 'secrets', id: 'overprovisioned-secrets' },
+  { category: 'secrets', id: 'password-argument' },
   { category: 'secrets', id: 'secret-echo' },
   { category: 'secrets', id: 'secrets-in-workflow-env' },
   { category: 'secrets', id: 'secrets-inherit' },
+  { category: 'supply-chain', id: 'curl-pipe-shell' },
+  { category: 'supply-chain', id: 'gitlab-unpinned-image' },
+  { category: 'supply-chain', id: 'gitlab-unpinned-include' },
   { category: 'supply-chain', id: 'unpinned-uses' },
   { category: 'transport', id: 'insecure-transport' },
   { category: 'untrusted-input', id: 'ai-agent-untrusted-trigger' },
@@ -77,6 +100,7 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'untrusted-input', id: 'cache-poisoning' },
   { category: 'untrusted-input', id: 'dangerous-triggers' },
   { category: 'untrusted-input', id: 'github-env' },
+  { category: 'untrusted-input', id: 'gitlab-script-injection' },
   { category: 'untrusted-input', id: 'template-injection' },
   { category: 'untrusted-input', id: 'unsound-condition' },
   { category: 'untrusted-input', id: 'unsound-contains' },

@@ -2,6 +2,7 @@
 // from stdin as a GitHub Actions secret. Token: GITHUB_TOKEN (or GH_TOKEN); without one, or with --gh, `gh secret set`.
 import { GitHubSecretsClient, SecretStoreError } from './github-api';
 import { ghAvailable, ghSecretSet } from './gh-cli';
+import { setGitlabVariable } from './gitlab-api';
 
 export interface SecretCliIO {
   env: Record<string, string | undefined>;
@@ -14,11 +15,14 @@ export interface SecretCliIO {
 }
 
 export const SECRET_HELP = `Usage: flowguard secret set NAME --repo OWNER/REPO [--env ENVIRONMENT] [--api-url URL] [--gh]
+       flowguard secret set NAME --gitlab-project ID|GROUP/PROJECT [--gitlab-url URL]
 
 Reads the secret value from stdin and stores it as a GitHub Actions secret (repository, or environment with --env),
 encrypted with the repository's public key. Uses GITHUB_TOKEN (or GH_TOKEN); without a token, or with --gh, runs
 \`gh secret set\` with the value on its stdin. --api-url (or GITHUB_API_URL) points at GitHub Enterprise Server;
 it must be https. The value is never written to disk or passed on a command line.
+With --gitlab-project, stores a masked, protected GitLab CI/CD variable instead (GITLAB_TOKEN; --gitlab-url or
+GITLAB_URL for self-managed GitLab, https only).
 `;
 
 export async function runSecretCommand(argv: readonly string[], io: SecretCliIO): Promise<number> {
@@ -31,9 +35,11 @@ export async function runSecretCommand(argv: readonly string[], io: SecretCliIO)
   let environment: string | undefined;
   let apiUrl = io.env.GITHUB_API_URL;
   let useGh = false;
+  let gitlabProject: string | undefined;
+  let gitlabUrl = io.env.GITLAB_URL;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    const takesValue = ['--repo', '-R', '--env', '-e', '--api-url'].includes(a);
+    const takesValue = ['--repo', '-R', '--env', '-e', '--api-url', '--gitlab-project', '--gitlab-url'].includes(a);
     const v = takesValue ? rest[++i] : undefined;
     if (takesValue && (v === undefined || v.startsWith('-'))) {
       io.stderr(`flowguard: ${a} needs a value\n`);
@@ -43,9 +49,27 @@ export async function runSecretCommand(argv: readonly string[], io: SecretCliIO)
     else if (a === '--env' || a === '-e') environment = v;
     else if (a === '--api-url') apiUrl = v;
     else if (a === '--gh') useGh = true;
+    else if (a === '--gitlab-project') gitlabProject = v;
+    else if (a === '--gitlab-url') gitlabUrl = v;
     else {
       io.stderr(`flowguard: unknown option '${a}'\n${SECRET_HELP}`);
       return 2;
+    }
+  }
+  if (gitlabProject !== undefined) {
+    try {
+      const token = io.env.GITLAB_TOKEN;
+      if (!token) throw new SecretStoreError('GITLAB_TOKEN is required (a token with the api scope)');
+      const value = (await (io.readStdin ?? readProcessStdin)()).replace(/\r?\n$/, '');
+      if (!value) throw new SecretStoreError('no value on stdin');
+      const how = await setGitlabVariable(gitlabProject, name, value, { baseUrl: gitlabUrl, token, fetch: io.fetch });
+      io.stdout(
+        `${how === 'created' ? 'Created' : 'Updated'} masked, protected CI/CD variable ${name} in ${gitlabProject}\n`,
+      );
+      return 0;
+    } catch (err) {
+      io.stderr(`flowguard: ${(err as Error).message}\n`);
+      return 1;
     }
   }
   try {

@@ -1,5 +1,6 @@
 // Positioned YAML parsing on top of the `yaml` package. Parsing never throws: failures become ParseProblems.
 import {
+  parseAllDocuments,
   parseDocument,
   visit,
   isMap,
@@ -28,6 +29,8 @@ export interface ParsedYaml {
   lines: LineIndex;
   /** Undefined only when the text could not be parsed at all. */
   doc?: Document.Parsed;
+  /** A GitLab CI `spec:` header document before `---` (then `doc` is the configuration after it). */
+  header?: Document.Parsed;
   problems: ParseProblem[];
 }
 
@@ -65,13 +68,27 @@ export function parseYaml(text: string): ParsedYaml {
       ],
     };
   }
+  let header: Document.Parsed | undefined;
+  if (doc.errors.some((e) => e.code === 'MULTIPLE_DOCS')) {
+    const split = specHeaderSplit(text);
+    if (split) [header, doc] = split;
+  }
   linkAliases(doc);
   const problems: ParseProblem[] = doc.errors.map((e) => ({
     kind: 'yaml' as const,
     message: e.message.split('\n')[0],
     span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) },
   }));
-  return { text, lines, doc, problems };
+  return { text, lines, doc, header, problems };
+}
+
+/** GitLab CI's two-document form: a `spec:` header, `---`, then the configuration. Any other multi-document file stays an error. */
+function specHeaderSplit(text: string): [Document.Parsed, Document.Parsed] | undefined {
+  const docs = parseAllDocuments(text, { keepSourceTokens: false, prettyErrors: false, strict: false });
+  if (!Array.isArray(docs) || docs.length !== 2) return undefined;
+  const [header, body] = docs as Document.Parsed[];
+  if (!isMap(header.contents) || !mapGetPair(header.contents, 'spec') || header.errors.length) return undefined;
+  return [header, body];
 }
 
 /** Cheap scan for bracket/indent nesting so pathological input is refused before the recursive parser sees it. */

@@ -2,6 +2,7 @@ import { defineRule } from '../../engine/rule';
 import type { Job } from '../../model/workflow';
 import { insertBeforePair } from '../../fixes/edits';
 import { mapGetPair, type Node, type Pair } from '../../yaml/parse';
+import { gitlabDeployWithoutEnvironment } from '../_gitlab/deploy-without-environment';
 
 /** Commands that release or deploy something outside the repository. */
 const DEPLOY_COMMAND =
@@ -34,7 +35,7 @@ export default defineRule({
     confidence: 'medium',
     category: 'approval',
     aliases: [],
-    appliesTo: ['workflow'],
+    appliesTo: ['workflow', 'gitlab'],
     fixable: true,
     docs: {
       risk: 'Publishing packages, pushing images or changing production are the highest-impact things a workflow does. Without a protected environment, anyone who can push to a branch or tag that triggers the workflow (or a compromised step) releases without a human looking, and the deploy credentials sit in repository secrets reachable by every workflow.',
@@ -49,6 +50,7 @@ export default defineRule({
       ],
     },
   },
+  gitlabJob: gitlabDeployWithoutEnvironment,
   job(job, wf, ctx) {
     if (job.environment || job.uses) return;
     const step = deployStep(job);

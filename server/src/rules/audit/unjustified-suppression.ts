@@ -9,7 +9,7 @@ export default defineRule({
     confidence: 'high',
     category: 'audit',
     aliases: [],
-    appliesTo: ['workflow', 'action'],
+    appliesTo: ['workflow', 'action', 'gitlab'],
     fixable: false,
     docs: {
       risk: 'Exceptions to a security policy must leave an audit trail: a reviewer reading the file later needs to know why the check was silenced and whether the reason still holds.',

@@ -6,6 +6,7 @@ import { maskSecret } from '../../analysis/mask';
 import { collectSecrets, type SecretCandidate } from '../../analysis/secrets/collect';
 import { uniqueSecretName } from '../../analysis/secrets/names';
 import { moveToSecretStoreFixes, STORE_TITLES } from '../../fixes/secret-store';
+import { gitlabHardcodedCredentials } from '../_gitlab/hardcoded-credential';
 
 export default defineRule({
   meta: {
@@ -17,7 +18,7 @@ export default defineRule({
     confidence: 'high',
     category: 'secrets',
     aliases: ['hardcoded-container-credentials', 'hardcoded-credentials', 'credentials', 'secrets-in-code'],
-    appliesTo: ['workflow', 'action'],
+    appliesTo: ['workflow', 'action', 'gitlab'],
     fixable: true,
     docs: {
       risk: 'Anything in a workflow file is readable by everyone who can read the repository, forever, in git history and in every fork and clone. A credential written there is leaked the moment it is pushed; GitHub cannot mask it in logs either, since it is not a registered secret.',
@@ -41,6 +42,7 @@ export default defineRule({
   action(action, ctx) {
     report(action, ctx);
   },
+  pipeline: gitlabHardcodedCredentials,
 });
 
 function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {

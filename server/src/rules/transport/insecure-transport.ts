@@ -1,6 +1,7 @@
 import { defineRule } from '../../engine/rule';
 import type { Step } from '../../model/workflow';
 import type { AnalysisContext } from '../../engine/context';
+import type { GitlabPipeline, GitlabVariable } from '../../model/gitlab/pipeline';
 
 /** Commands and settings that turn off TLS verification or fetch over plain HTTP. */
 const PATTERNS: Array<{ re: RegExp; message: string }> = [
@@ -36,7 +37,7 @@ export default defineRule({
     confidence: 'high',
     category: 'transport',
     aliases: ['insecure-commands-transport'],
-    appliesTo: ['workflow', 'action'],
+    appliesTo: ['workflow', 'action', 'gitlab'],
     fixable: true,
     docs: {
       risk: "A build that fetches code or tools without verified TLS runs whatever a network attacker (or a compromised proxy or mirror) serves it, with the job's secrets in reach.",
@@ -51,6 +52,14 @@ export default defineRule({
   },
   actionStep(step, _action, ctx) {
     check(step, ctx);
+  },
+  pipeline(p, ctx) {
+    for (const s of p.globalScripts) checkSource(s.line.span, ctx);
+    checkGitlabVariables(p.variables, ctx);
+  },
+  gitlabJob(job, _p, ctx) {
+    for (const s of job.scripts) checkSource(s.line.span, ctx);
+    checkGitlabVariables(job.variables, ctx);
   },
   workflow(wf, ctx) {
     for (const e of wf.env?.entries ?? []) {
@@ -94,15 +103,37 @@ function checkPlainHttp(source: string, base: number, ctx: AnalysisContext): voi
 }
 
 function check(step: Step, ctx: AnalysisContext): void {
-  const run = step.run;
-  if (!run) return;
-  const source = ctx.text.slice(run.span.start, run.span.end);
-  checkPlainHttp(source, run.span.start, ctx);
+  if (step.run) checkSource(step.run.span, ctx);
+}
+
+function checkSource(span: { start: number; end: number }, ctx: AnalysisContext): void {
+  const source = ctx.text.slice(span.start, span.end);
+  checkPlainHttp(source, span.start, ctx);
   for (const { re, message } of PATTERNS) {
     re.lastIndex = 0;
     for (const m of source.matchAll(re)) {
-      const start = run.span.start + m.index!;
+      const start = span.start + m.index!;
       ctx.report({ message, span: { start, end: start + m[0].length } });
     }
+  }
+}
+
+/** GitLab variables that turn verification off for the whole job: git's TLS check, or TLS to docker-in-docker. */
+function checkGitlabVariables(variables: GitlabVariable[], ctx: AnalysisContext): void {
+  for (const v of variables) {
+    const value = v.value?.text.trim() ?? '';
+    if (v.name === 'GIT_SSL_NO_VERIFY' && /^(true|1)$/i.test(value))
+      ctx.report({
+        message:
+          "GIT_SSL_NO_VERIFY turns off TLS verification for the runner's git clone and fetches: a network attacker can serve different code.",
+        span: v.span,
+      });
+    if (v.name === 'DOCKER_HOST' && /^tcp:\/\/[^/]+:2375\b/.test(value) && !/^tcp:\/\/(localhost|127\.)/.test(value))
+      ctx.report({
+        message:
+          'DOCKER_HOST reaches the docker daemon over unencrypted, unauthenticated TCP (2375): anything that can reach that port controls the daemon. Use port 2376 with DOCKER_TLS_CERTDIR.',
+        span: v.span,
+        severity: 'low',
+      });
   }
 }
