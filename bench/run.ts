@@ -7,13 +7,14 @@ import { ALL_RULES } from '../server/src/rules/index';
 import { CATEGORIES } from '../server/src/engine/types';
 import { analyseText } from '../server/src/lsp/analysis';
 import { DEFAULT_CONFIG } from '../server/src/engine/config';
-import { EDIT_DEBOUNCE_MS, LARGE_EDIT_DEBOUNCE_MS, WORKER_THRESHOLD } from '../server/src/lsp/documents';
+import { EDIT_DEBOUNCE_MS, LARGE_EDIT_DEBOUNCE_MS, WORKER_THRESHOLD } from '../server/src/lsp/scheduler';
 import { pathToUri } from '../server/src/lsp/paths';
 import { AnalysisWorker } from '../server/src/lsp/workerJobs';
 import { LspClient } from '../test/lsp/client';
 import { CORPUS, loadCorpus, ms, ROOT, runSections, section, stats, timeEngine, type CorpusFile } from './lib';
 import { registerUntrustedInputBench } from './untrusted-input';
 import { registerSecretsBench } from './secrets';
+import { registerEditorLatencyBench } from './editor-latency';
 
 const corpus = loadCorpus();
 if (!corpus) {
@@ -206,6 +207,7 @@ section(
   },
 );
 
+registerEditorLatencyBench();
 registerUntrustedInputBench(files);
 registerSecretsBench(files);
 

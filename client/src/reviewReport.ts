@@ -2,6 +2,7 @@
 // Every value that comes from a workflow (names, messages, paths, action refs) goes through escapeHtml / escapeMarkdown.
 import type { ReviewFacts } from '../../server/src/analysis/review';
 import { SEVERITIES, type Severity } from '../../server/src/engine/types';
+import { escapeMarkdown } from '../../server/src/text/markdown';
 import { describeCounts, type CategoryNode, type ChecklistFinding, type RuleSummary } from './checklistModel';
 
 export interface ReviewFile {
@@ -40,13 +41,6 @@ export function escapeHtml(value: unknown): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
-}
-
-/** Escapes Markdown and HTML metacharacters and keeps a value on one table cell line. */
-export function escapeMarkdown(value: unknown): string {
-  return String(value ?? '')
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
 }
 
 function labelFor(doc: ReviewDocument, uri: string): string {

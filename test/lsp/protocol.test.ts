@@ -184,7 +184,8 @@ describe('language server over stdio', () => {
     );
     await new Promise((r) => setTimeout(r, 300)); // anything still in flight would arrive now
     const afterBurst = client.published.slice(seen).filter((p) => p.uri === uri);
-    assert.ok(afterBurst.length < 3, `debounced: ${afterBurst.length} publications for 3 changes`);
+    // A fast document is analysed at once on every change, a slow one once per burst: never more than one each.
+    assert.ok(afterBurst.length <= 3, `${afterBurst.length} publications for 3 changes`);
     assert.equal(afterBurst.at(-1)!.version, last, 'no stale result is published after the latest one');
     const versions = afterBurst.map((p) => p.version!);
     assert.deepEqual(

@@ -10,9 +10,17 @@ export interface AppliedFix {
   secretsToCreate: string[];
 }
 
+/** One pass: edits against the text the previous pass left, and the fixes they come from. */
+export interface FixPass {
+  edits: TextEdit[];
+  fixes: Array<{ ruleId: string; fix: Fix }>;
+}
+
 export interface FixAllResult {
   text: string;
   applied: AppliedFix[];
+  /** The passes in order: an editor applies them one after the other (a follow-up's offsets are its pass'). */
+  passes: FixPass[];
   /** Findings left after the last pass. */
   remaining: Finding[];
 }
@@ -28,6 +36,7 @@ export interface FixAllOptions {
 export function fixAll(input: AnalyzeInput, options: FixAllOptions = {}): FixAllResult {
   let text = input.text;
   const applied: AppliedFix[] = [];
+  const passes: FixPass[] = [];
   const maxPasses = options.maxPasses ?? 10;
   for (let pass = 0; pass < maxPasses; pass++) {
     const result = analyze({ ...input, text });
@@ -41,12 +50,13 @@ export function fixAll(input: AnalyzeInput, options: FixAllOptions = {}): FixAll
       chosen.push({ finding, fix });
       edits.push(...fix.edits);
     }
-    if (chosen.length === 0) return { text, applied, remaining: result.findings };
+    if (chosen.length === 0) return { text, applied, passes, remaining: result.findings };
     const next = applyEdits(text, edits);
-    if (next === text) return { text, applied, remaining: result.findings };
+    if (next === text) return { text, applied, passes, remaining: result.findings };
     text = next;
+    passes.push({ edits, fixes: chosen.map((c) => ({ ruleId: c.finding.ruleId, fix: c.fix })) });
     for (const c of chosen)
       applied.push({ ruleId: c.finding.ruleId, title: c.fix.title, secretsToCreate: c.fix.secretsToCreate ?? [] });
   }
-  return { text, applied, remaining: analyze({ ...input, text }).findings };
+  return { text, applied, passes, remaining: analyze({ ...input, text }).findings };
 }

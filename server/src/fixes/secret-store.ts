@@ -4,6 +4,7 @@
 // fetch step earlier in the job is extended), and the value is read from that step's output or env.
 // Every edit is minimal; the value itself never appears in a fix.
 import type { SecretStoreConfig, SecretStoreKind } from '../engine/config';
+import { STORE_SECRET_COMMAND } from '../protocol';
 import type { Fix, Span, TextEdit } from '../engine/types';
 import type { ActionMetadata } from '../model/action';
 import type { KeyValue, ScalarValue } from '../model/common';
@@ -20,8 +21,6 @@ import {
 } from './edits';
 import { addStepEnv } from './env';
 import { moveWorkflowEnvToSteps } from './workflow-env';
-
-export const STORE_SECRET_COMMAND = 'flowguard.storeSecret';
 
 /** Where the literal sits, as far as fixing is concerned. */
 export type SecretSite =

@@ -1,4 +1,7 @@
-// One analysis of one document text, in a form that can cross a worker_threads boundary (no YAML nodes).
+// One analysis of one document version, with everything the editor features need computed once: findings, lenses
+// and the token permissions (with the same repository reader as the rules, so lens, hover, rule and fix agree).
+// In a form that can cross a worker_threads boundary once withoutModel() dropped the YAML nodes.
+import { computeWorkflowPermissions, type WorkflowPermissions } from '../analysis/permissions/index';
 import { analyze, type AnalysisResult } from '../engine/analyze';
 import type { FlowguardConfig } from '../engine/config';
 import { codeLenses, type Lens } from '../engine/lenses';
@@ -15,21 +18,27 @@ export interface AnalyseRequest {
   repoRoot?: string;
 }
 
-/** An analysis result; `model` is present only when the analysis ran on the server's main thread. */
+/** An analysis result; `result.model` and `permissions` are present only when it ran on the server's main thread. */
 export interface DocumentAnalysis {
   result: AnalysisResult;
   lenses: Lens[];
+  permissions?: WorkflowPermissions;
+  /** Wall time of the analysis (ms): the scheduler analyses fast documents at once and debounces slow ones. */
+  durationMs: number;
 }
 
 /** `readFile` defaults to the disk under `req.repoRoot` (the worker thread has no view of unsaved editor text). */
 export function analyseText(req: AnalyseRequest, readFile?: RepoFileReader): DocumentAnalysis {
+  const started = performance.now();
   const reader = readFile ?? (req.repoRoot ? repoFileReader(req.repoRoot) : undefined);
   const result = analyze({ path: req.relPath, text: req.text, config: req.config, kind: req.kind, readFile: reader });
-  return { result, lenses: codeLenses(result) };
+  const permissions =
+    result.model?.kind === 'workflow' ? computeWorkflowPermissions(result.model, { resolve: reader }) : undefined;
+  return { result, lenses: codeLenses(result, permissions), permissions, durationMs: performance.now() - started };
 }
 
-/** Drops the YAML model (not structured-cloneable); everything editors need stays. */
+/** Drops the YAML model and what points into it (not structured-cloneable); everything editors need stays. */
 export function withoutModel(a: DocumentAnalysis): DocumentAnalysis {
   const { model: _model, ...rest } = a.result;
-  return { result: rest, lenses: a.lenses };
+  return { result: rest, lenses: a.lenses, durationMs: a.durationMs };
 }

@@ -1,5 +1,7 @@
-// Open documents -> analyses. Decides which documents are analysed, debounces edits, runs small documents on the main
-// thread and large ones in a worker, and drops any result that is not for the document's latest version.
+// The analysis scheduler: open documents -> analyses. Analyses a document at once when its previous analysis was fast
+// (or the document has been quiet), debounces only slow documents while they are being edited, runs small documents
+// on the main thread and large ones in a worker, cancels superseded work, and never hands on a result that is not for
+// the document's latest version.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlowguardConfig } from '../engine/config';
 import type { FileKind } from '../model/detect';
@@ -18,7 +20,9 @@ import { AnalysisWorker, JobCancelled, type WorkerJob } from './workerJobs';
 export const WORKER_THRESHOLD = 100_000;
 /** A worker analysis taking longer than this is stopped and reported on the document. */
 export const WORKER_TIMEOUT_MS = 30_000;
-/** Quiet time after an edit before analysing: typing bursts cost one analysis. Larger files wait longer. */
+/** An analysis faster than this is repeated at once on every edit: waiting would cost more than it saves. */
+export const FAST_ANALYSIS_MS = 20;
+/** Quiet time after an edit to a slow document before analysing: typing bursts cost one analysis. */
 export const EDIT_DEBOUNCE_MS = 75;
 export const LARGE_EDIT_DEBOUNCE_MS = 250;
 
@@ -44,6 +48,9 @@ interface Entry {
   timer?: NodeJS.Timeout;
   job?: WorkerJob<DocumentAnalysis>;
   latest?: Snapshot;
+  /** How long the last analysis took, and when it finished (performance.now()). */
+  lastDurationMs?: number;
+  finishedAt?: number;
 }
 
 export interface AnalyzerHost {
@@ -58,7 +65,7 @@ export interface AnalyzerHost {
   log(message: string): void;
 }
 
-export class DocumentAnalyzer {
+export class AnalysisScheduler {
   private readonly entries = new Map<string, Entry>();
   private readonly worker?: AnalysisWorker;
 
@@ -83,8 +90,25 @@ export class DocumentAnalyzer {
     else run();
   }
 
-  debounceFor(doc: TextDocument): number {
-    return doc.getText().length >= WORKER_THRESHOLD ? LARGE_EDIT_DEBOUNCE_MS : EDIT_DEBOUNCE_MS;
+  /** Analyses the document's new version: at once, or after a quiet spell when it is slow and being edited. */
+  edited(doc: TextDocument): void {
+    this.schedule(doc, this.delayFor(doc));
+  }
+
+  /**
+   * No wait when the last analysis took under FAST_ANALYSIS_MS. A slow document is analysed at once too after a quiet
+   * spell (no analysis pending or finished within the debounce), so a lone edit is not delayed; while edits keep
+   * coming, only the last one of a burst is analysed.
+   */
+  delayFor(doc: TextDocument): number {
+    const entry = this.entries.get(doc.uri);
+    if (entry?.lastDurationMs === undefined || entry.lastDurationMs < FAST_ANALYSIS_MS) return 0;
+    const debounce = doc.getText().length >= WORKER_THRESHOLD ? LARGE_EDIT_DEBOUNCE_MS : EDIT_DEBOUNCE_MS;
+    const busy =
+      entry.timer !== undefined ||
+      entry.job !== undefined ||
+      (entry.finishedAt !== undefined && performance.now() - entry.finishedAt < debounce);
+    return busy ? debounce : 0;
   }
 
   /**
@@ -160,7 +184,7 @@ export class DocumentAnalyzer {
       const analysis = await job.promise;
       if (this.isStale(uri, generation, version)) return;
       const snapshot = { version, text, lines: new LineIndex(text), analysis };
-      entry.latest = snapshot;
+      this.record(entry, snapshot);
       this.host.done(doc, snapshot);
     } catch (err) {
       if (this.isStale(uri, generation, version)) return;
@@ -181,7 +205,13 @@ export class DocumentAnalyzer {
       readFile,
     );
     const snapshot = { version: doc.version, text, lines: new LineIndex(text), analysis };
-    this.entry(doc.uri).latest = snapshot;
+    this.record(this.entry(doc.uri), snapshot);
     return snapshot;
+  }
+
+  private record(entry: Entry, snapshot: Snapshot): void {
+    entry.latest = snapshot;
+    entry.lastDurationMs = snapshot.analysis.durationMs;
+    entry.finishedAt = performance.now();
   }
 }
