@@ -7,8 +7,7 @@ import * as vscode from 'vscode';
 import { maskSecret } from '../../../server/src/analysis/mask';
 import { GitHubSecretsClient } from '../../../server/src/secretstore/github-api';
 import { ghAvailable, ghSecretSet } from '../../../server/src/secretstore/gh-cli';
-
-export const STORE_SECRET_COMMAND = 'flowguard.storeSecret';
+import { STORE_SECRET_COMMAND } from '../../../server/src/protocol';
 
 /** The follow-up arguments a "Move to secret store" fix carries (never the value). */
 export interface StoreSecretArgs {

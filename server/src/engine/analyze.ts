@@ -68,7 +68,6 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   const run = (hook: (rule: Rule) => void) => {
     for (const { rule, state } of active) {
       ctx.currentRule = rule;
-      ctx.currentOptions = state.options;
       try {
         hook(rule);
       } catch (err) {

@@ -5,6 +5,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-l
 import type { AnalyzeInput } from '../engine/analyze';
 import { CATEGORIES, CATEGORY_TITLES, type Category, type Finding, type Span, type TextEdit } from '../engine/types';
 import { fixSelected, ruleIdsOf, type FixSelection } from '../editor/fix-all';
+import { suppressionComment } from '../engine/suppressions';
 import type { RepoFileReader } from '../io/repo-files';
 import {
   FIX_ALL_KIND,
@@ -177,12 +178,6 @@ export function minimalEdit(before: string, after: string): TextEdit {
   while (end < max - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end))
     end++;
   return { span: { start, end: before.length - end }, newText: after.slice(start, after.length - end) };
-}
-
-/** The text of a suppression comment; a reason is flattened to one line so it cannot break the YAML. */
-export function suppressionComment(ruleId: string, reason = ''): string {
-  const oneLine = reason.replace(/[\r\n]+/g, ' ').trim();
-  return `# flowguard: ignore[${ruleId}]${oneLine ? ` ${oneLine}` : ''}`;
 }
 
 /**
