@@ -23,22 +23,36 @@ export interface DocumentAnalysis {
   result: AnalysisResult;
   lenses: Lens[];
   permissions?: WorkflowPermissions;
-  /** Wall time of the analysis (ms): the scheduler analyses fast documents at once and debounces slow ones. */
+  /** Wall time of the analysis (ms). */
   durationMs: number;
+  /**
+   * CPU time of the analysis (ms): what it costs whatever the machine's load. The scheduler analyses cheap documents
+   * at once on every edit and debounces costly ones.
+   */
+  cpuMs: number;
 }
 
 /** `readFile` defaults to the disk under `req.repoRoot` (the worker thread has no view of unsaved editor text). */
 export function analyseText(req: AnalyseRequest, readFile?: RepoFileReader): DocumentAnalysis {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const reader = readFile ?? (req.repoRoot ? repoFileReader(req.repoRoot) : undefined);
   const result = analyze({ path: req.relPath, text: req.text, config: req.config, kind: req.kind, readFile: reader });
   const permissions =
     result.model?.kind === 'workflow' ? computeWorkflowPermissions(result.model, { resolve: reader }) : undefined;
-  return { result, lenses: codeLenses(result, permissions), permissions, durationMs: performance.now() - started };
+  const lenses = codeLenses(result, permissions);
+  const used = process.cpuUsage(cpu);
+  return {
+    result,
+    lenses,
+    permissions,
+    durationMs: performance.now() - started,
+    cpuMs: (used.user + used.system) / 1000,
+  };
 }
 
 /** Drops the YAML model and what points into it (not structured-cloneable); everything editors need stays. */
 export function withoutModel(a: DocumentAnalysis): DocumentAnalysis {
   const { model: _model, ...rest } = a.result;
-  return { result: rest, lenses: a.lenses, durationMs: a.durationMs };
+  return { result: rest, lenses: a.lenses, durationMs: a.durationMs, cpuMs: a.cpuMs };
 }

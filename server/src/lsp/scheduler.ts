@@ -20,7 +20,7 @@ import { AnalysisWorker, JobCancelled, type WorkerJob } from './workerJobs';
 export const WORKER_THRESHOLD = 100_000;
 /** A worker analysis taking longer than this is stopped and reported on the document. */
 export const WORKER_TIMEOUT_MS = 30_000;
-/** An analysis faster than this is repeated at once on every edit: waiting would cost more than it saves. */
+/** An analysis cheaper than this (CPU ms) is repeated at once on every edit: waiting would cost more than it saves. */
 export const FAST_ANALYSIS_MS = 20;
 /** Quiet time after an edit to a slow document before analysing: typing bursts cost one analysis. */
 export const EDIT_DEBOUNCE_MS = 75;
@@ -48,8 +48,8 @@ interface Entry {
   timer?: NodeJS.Timeout;
   job?: WorkerJob<DocumentAnalysis>;
   latest?: Snapshot;
-  /** How long the last analysis took, and when it finished (performance.now()). */
-  lastDurationMs?: number;
+  /** What the last analysis cost (CPU ms) and when it finished (performance.now()). */
+  lastCostMs?: number;
   finishedAt?: number;
 }
 
@@ -63,6 +63,8 @@ export interface AnalyzerHost {
   /** Reads repository files for main-thread analyses, preferring unsaved editor text. */
   reader?(repoRoot: string): RepoFileReader;
   log(message: string): void;
+  /** Overrides FAST_ANALYSIS_MS. */
+  fastAnalysisMs?: number;
 }
 
 export class AnalysisScheduler {
@@ -96,18 +98,20 @@ export class AnalysisScheduler {
   }
 
   /**
-   * No wait when the last analysis took under FAST_ANALYSIS_MS. A slow document is analysed at once too after a quiet
-   * spell (no analysis pending or finished within the debounce), so a lone edit is not delayed; while edits keep
-   * coming, only the last one of a burst is analysed.
+   * No wait when the last analysis cost under FAST_ANALYSIS_MS. A costly document is analysed at once too when
+   * nothing is pending for it — for a main-thread analysis, none finished within the debounce either (it blocked the
+   * server) — so a lone edit is not delayed; while edits keep coming, only the last of a burst is analysed.
    */
   delayFor(doc: TextDocument): number {
     const entry = this.entries.get(doc.uri);
-    if (entry?.lastDurationMs === undefined || entry.lastDurationMs < FAST_ANALYSIS_MS) return 0;
+    const fast = this.host.fastAnalysisMs ?? FAST_ANALYSIS_MS;
+    if (entry?.lastCostMs === undefined || entry.lastCostMs < fast) return 0;
+    const inWorker = doc.getText().length >= WORKER_THRESHOLD && this.worker !== undefined;
     const debounce = doc.getText().length >= WORKER_THRESHOLD ? LARGE_EDIT_DEBOUNCE_MS : EDIT_DEBOUNCE_MS;
     const busy =
       entry.timer !== undefined ||
       entry.job !== undefined ||
-      (entry.finishedAt !== undefined && performance.now() - entry.finishedAt < debounce);
+      (!inWorker && entry.finishedAt !== undefined && performance.now() - entry.finishedAt < debounce);
     return busy ? debounce : 0;
   }
 
@@ -211,7 +215,7 @@ export class AnalysisScheduler {
 
   private record(entry: Entry, snapshot: Snapshot): void {
     entry.latest = snapshot;
-    entry.lastDurationMs = snapshot.analysis.durationMs;
+    entry.lastCostMs = snapshot.analysis.cpuMs;
     entry.finishedAt = performance.now();
   }
 }
