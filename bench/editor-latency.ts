@@ -21,6 +21,17 @@ function rssMb(pid: number | undefined): number | undefined {
   }
 }
 
+/** CPU time (user + system) a process has used, in ms (Linux /proc, 100 ticks per second), or undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 export function registerEditorLatencyBench(): void {
   section(`Editor latency: edit->diagnostics over stdio (${EDITS} edits per file)`, async () => {
     const present = FILES.filter((f) => existsSync(join(CORPUS, f)));
@@ -50,6 +61,7 @@ export function registerEditorLatencyBench(): void {
           lines.findIndex((l, i) => i > lines.length / 2 && /^\s+(- )?name: \S/.test(l)),
         );
         const column = lines[line].length;
+        const cpuBefore = cpuMs(client.child.pid);
         for (let i = 0; i < EDITS; i++) {
           const before = client.published.length;
           const sent = performance.now();
@@ -62,6 +74,7 @@ export function registerEditorLatencyBench(): void {
           const p = await client.diagnostics(uri, (x) => x.version === version, 60_000, before);
           edits.push(p.receivedAt - sent);
         }
+        const cpuAfter = cpuMs(client.child.pid);
         client.close(uri);
         const e = stats(edits);
         rows.push({
@@ -72,6 +85,9 @@ export function registerEditorLatencyBench(): void {
           'edit p50': ms(e.p50),
           'edit p95': ms(e.p95),
           'edit max': ms(e.max),
+          // CPU the server spent per edit: what an edit costs, whatever else the machine is doing.
+          'server CPU per edit':
+            cpuBefore === undefined || cpuAfter === undefined ? '-' : ms((cpuAfter - cpuBefore) / EDITS),
           'server RSS after open': rss === undefined ? '-' : `${rss.toFixed(0)} MB`,
         });
       }
