@@ -44,7 +44,7 @@ describe('parseConfig', () => {
       '2:18 /rules/a/severity: must be equal to one of the allowed values (allowed: high, medium, low, info)',
     ]);
     assert.deepEqual(problemsOf('rules:\n  a: 5\n'), [
-      "2:6 /rules/a: must be 'off', a severity (high, medium, low, info) or a mapping of enabled/severity/options",
+      "2:6 /rules/a: must be 'off', a severity (high, medium, low, info) or a mapping of enabled/severity",
     ]);
     assert.deepEqual(problemsOf('ignore: nope\n'), ['1:9 /ignore: must be array']);
   });

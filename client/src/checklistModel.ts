@@ -124,9 +124,3 @@ export function describeCounts(counts: SeverityCounts): string {
   const parts = (Object.keys(counts) as Severity[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
   return parts.length ? parts.join(', ') : 'no findings';
 }
-
-/** The text of a suppression comment; the reason is flattened to one line so it cannot break the YAML. */
-export function suppressionComment(ruleId: string, reason: string): string {
-  const oneLine = reason.replace(/[\r\n]+/g, ' ').trim();
-  return `# flowguard: ignore[${ruleId}]${oneLine ? ' ' + oneLine : ''}`;
-}

@@ -1,7 +1,24 @@
-// Running the server's quick-fixes from views and commands: the same code actions the lightbulb offers,
-// fetched through VS Code (so the LSP middleware and diagnostics data are exactly as in the editor).
+// The server's code actions and fix requests, for views and commands: the same fixes the lightbulb offers. Actions are
+// recognized by their kind and `data` payload (server/src/protocol.ts), never by their titles.
 import * as vscode from 'vscode';
-import { CodeActionRequest, type CodeActionParams, type LanguageClient } from 'vscode-languageclient/node';
+import {
+  CodeActionRequest,
+  type CodeAction,
+  type CodeActionParams,
+  type LanguageClient,
+  type TextEdit,
+} from 'vscode-languageclient/node';
+import {
+  FIX_ALL_METHOD,
+  SUPPRESS_METHOD,
+  type CodeActionData,
+  type FixAllParams,
+  type FixAllResult,
+  type FixSelection,
+  type LspCommand,
+  type SuppressParams,
+  type SuppressResult,
+} from '../../server/src/protocol';
 
 export const DIAGNOSTIC_SOURCE = 'flowguard';
 
@@ -39,21 +56,20 @@ export async function waitForDiagnostics(
   });
 }
 
-/** The server's "Suppress <rule> on this line / in this script" action (comment placement that keeps run: scripts intact). */
-export function isSuppressAction(action: vscode.CodeAction, ruleId: string): boolean {
-  return action.title === `Suppress ${ruleId} on this line` || action.title === `Suppress ${ruleId} in this script`;
+export function actionData(action: CodeAction): CodeActionData | undefined {
+  return action.data as CodeActionData | undefined;
 }
 
 /**
- * Flowguard's own code actions for `range`, asked from the server directly: VS Code's aggregated provider result
- * drops the actions' diagnostics (needed to tell which finding a fix belongs to) and mixes in other extensions' actions.
+ * Flowguard's own code actions for `range`, asked from the server directly (VS Code's aggregated provider result
+ * mixes in other extensions' actions), as the protocol sends them: with their kind and data.
  */
 export async function serverCodeActions(
   client: LanguageClient,
   uri: vscode.Uri,
   range: vscode.Range,
   only: string[] = [vscode.CodeActionKind.QuickFix.value],
-): Promise<vscode.CodeAction[]> {
+): Promise<CodeAction[]> {
   const document = await vscode.workspace.openTextDocument(uri);
   const params: CodeActionParams = {
     textDocument: client.code2ProtocolConverter.asTextDocumentIdentifier(document),
@@ -65,66 +81,102 @@ export async function serverCodeActions(
       only,
     },
   };
-  const result = await client.sendRequest(CodeActionRequest.type, params);
-  const converted = await client.protocol2CodeConverter.asCodeActionResult(result ?? []);
-  return converted.filter((a): a is vscode.CodeAction => a instanceof vscode.CodeAction);
+  const result = (await client.sendRequest(CodeActionRequest.type, params)) ?? [];
+  return result.filter((a): a is CodeAction => typeof a.command !== 'string');
 }
 
-/** Code actions the server offers for the finding of `ruleId` overlapping `range` (fixes and the suppression). */
-export async function codeActionsFor(
-  client: LanguageClient,
-  uri: vscode.Uri,
-  range: vscode.Range,
-  ruleId: string,
-): Promise<vscode.CodeAction[]> {
-  return (await serverCodeActions(client, uri, range)).filter(
-    (a) =>
-      a.diagnostics?.some((d) => diagnosticCode(d) === ruleId && d.range.intersection(range)) && (a.edit || a.command),
-  );
-}
-
-/** Quick-fixes only (not the suppression). */
+/** The quick-fixes (not the suppression) the server offers for the findings of `ruleId` overlapping `range`. */
 export async function quickFixesFor(
   client: LanguageClient,
   uri: vscode.Uri,
   range: vscode.Range,
   ruleId: string,
-): Promise<vscode.CodeAction[]> {
-  return (await codeActionsFor(client, uri, range, ruleId)).filter((a) => !isSuppressAction(a, ruleId));
+): Promise<CodeAction[]> {
+  return (await serverCodeActions(client, uri, range)).filter((a) => {
+    const data = actionData(a);
+    return data?.type === 'fix' && data.ruleId === ruleId;
+  });
 }
 
-export function preferred(actions: vscode.CodeAction[]): vscode.CodeAction | undefined {
+export function preferred(actions: CodeAction[]): CodeAction | undefined {
   return actions.find((a) => a.isPreferred) ?? actions[0];
 }
 
-/** Applies a code action's edit, then runs its command (e.g. the follow-up that stores a removed secret). */
-export async function applyCodeAction(action: vscode.CodeAction): Promise<boolean> {
-  if (action.edit && !(await vscode.workspace.applyEdit(action.edit))) return false;
-  if (action.command) {
+/** Runs the commands that follow an edit (e.g. storing a removed secret); the edit stays whatever they do. */
+async function runFollowUps(title: string, commands: readonly LspCommand[]): Promise<void> {
+  for (const command of commands) {
     try {
-      await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+      await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
     } catch (error) {
       // The edit is in place; say plainly that its follow-up (e.g. storing the secret) did not happen.
       void vscode.window.showWarningMessage(
-        `Flowguard: "${action.title}" was applied, but its follow-up failed: ${error instanceof Error ? error.message : String(error)}`,
+        `Flowguard: "${title}" was applied, but its follow-up failed: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
   }
+}
+
+/** Applies a code action's edit, then runs its command (e.g. the follow-up that stores a removed secret). */
+export async function applyCodeAction(client: LanguageClient, action: CodeAction): Promise<boolean> {
+  if (
+    action.edit &&
+    !(await vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(action.edit)))
+  )
+    return false;
+  if (action.command) await runFollowUps(action.title, [action.command]);
   return true;
 }
 
-/** Waits until the diagnostics of `uri` change (after an edit), or the timeout. */
-export function nextDiagnosticsChange(uri: vscode.Uri, timeoutMs = 5000): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      listener.dispose();
-      resolve();
-    }, timeoutMs);
-    const listener = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
-      clearTimeout(timer);
-      listener.dispose();
-      resolve();
-    });
-  });
+/** Applies `edits` to the document if it is still at `version`. */
+async function applyAt(client: LanguageClient, uri: vscode.Uri, version: number, edits: TextEdit[]): Promise<boolean> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  if (document.version !== version) return false;
+  const edit = new vscode.WorkspaceEdit();
+  edit.set(uri, await client.protocol2CodeConverter.asTextEdits(edits));
+  return vscode.workspace.applyEdit(edit);
+}
+
+/**
+ * The server's fix-all for the selection, applied pass by pass, then its follow-ups. Returns how many fixes were
+ * applied (0 when there was nothing to fix or the document changed meanwhile).
+ */
+export async function applyServerFixAll(
+  client: LanguageClient,
+  uri: vscode.Uri,
+  selection: FixSelection,
+  safeOnly = false,
+): Promise<number> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const params: FixAllParams = { uri: client.code2ProtocolConverter.asUri(document.uri), selection, safeOnly };
+  const result = await client.sendRequest<FixAllResult | null>(FIX_ALL_METHOD, params);
+  if (!result) return 0;
+  let version = result.version;
+  let applied = 0;
+  const followUps: LspCommand[] = [];
+  for (const pass of result.passes) {
+    if (!(await applyAt(client, uri, version, pass.edits))) break;
+    version = (await vscode.workspace.openTextDocument(uri)).version;
+    applied += pass.fixes.length;
+    followUps.push(...pass.followUps);
+  }
+  await runFollowUps('Fix all', followUps);
+  return applied;
+}
+
+/** Inserts the server's `# flowguard: ignore[rule] reason` for the finding at `range`. False when it cannot. */
+export async function applyServerSuppression(
+  client: LanguageClient,
+  uri: vscode.Uri,
+  ruleId: string,
+  range: vscode.Range,
+  reason: string,
+): Promise<boolean> {
+  const params: SuppressParams = {
+    uri: client.code2ProtocolConverter.asUri(uri),
+    ruleId,
+    range: client.code2ProtocolConverter.asRange(range),
+    reason,
+  };
+  const result = await client.sendRequest<SuppressResult | null>(SUPPRESS_METHOD, params);
+  return !!result && (await applyAt(client, uri, result.version, result.edits));
 }

@@ -3,17 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { FIX_ALL_KIND, type RuleInfo } from '../../server/src/protocol';
-import { suppressionComment } from './checklistModel';
+import { suppressionComment } from '../../server/src/protocol';
+import { FIX_ALL_KIND, type NarrowPermissionsArgs, type RuleInfo } from '../../server/src/protocol';
 import { findingRange, type ChecklistElement, type ChecklistProvider } from './checklistView';
 import {
   applyCodeAction,
-  codeActionsFor,
+  applyServerFixAll,
+  applyServerSuppression,
   diagnosticCode,
-  isSuppressAction,
   serverCodeActions,
   flowguardDiagnostics,
-  nextDiagnosticsChange,
   preferred,
   quickFixesFor,
   waitForDiagnostics,
@@ -77,7 +76,7 @@ export class FlowguardCommands implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Flowguard: no quick-fix for this ${finding.finding.ruleId} finding.`);
       return false;
     }
-    return applyCodeAction(action);
+    return applyCodeAction(this.client, action);
   }
 
   /** Inserts `# flowguard: ignore[rule] reason` for a finding; asks for the reason unless given. */
@@ -99,25 +98,8 @@ export class FlowguardCommands implements vscode.Disposable {
       (ds) => ds.some((d) => diagnosticCode(d) === finding.finding.ruleId && d.range.intersection(range)),
       3000,
     );
-    // The server knows where a comment may go (never inside a run: script line); we add the reason to its edit.
-    const serverSuppression = (await codeActionsFor(this.client, uri, range, finding.finding.ruleId)).find((a) =>
-      isSuppressAction(a, finding.finding.ruleId),
-    );
-    const marker = `ignore[${finding.finding.ruleId}]`;
-    const withReason = serverSuppression?.edit
-      ?.get(uri)
-      .map(
-        (e) =>
-          new vscode.TextEdit(
-            e.range,
-            e.newText.replace(marker, suppressionComment(finding.finding.ruleId, reason).slice('# flowguard: '.length)),
-          ),
-      );
-    if (withReason?.length && withReason.some((e) => e.newText.includes(reason.trim().split(/[\r\n]/)[0]))) {
-      const edit = new vscode.WorkspaceEdit();
-      edit.set(uri, withReason);
-      return vscode.workspace.applyEdit(edit);
-    }
+    // The server knows where a comment may go (never inside a run: script line) and writes it with the reason.
+    if (await applyServerSuppression(this.client, uri, finding.finding.ruleId, range, reason)) return true;
     // No server answer (the document changed or the server is busy): no guess that could land inside a script.
     void vscode.window.showWarningMessage(
       `Flowguard: could not place the suppression; add "${suppressionComment(finding.finding.ruleId, reason)}" above the line or script yourself.`,
@@ -178,56 +160,22 @@ export class FlowguardCommands implements vscode.Disposable {
     await waitForDiagnostics(uri, (ds) => ds.length > 0, 3000);
     const whole = new vscode.Range(0, 0, document.lineCount, 0);
     const fixAll = (await serverCodeActions(this.client, uri, whole, [FIX_ALL_KIND])).find(
-      (a) => a.kind?.value === FIX_ALL_KIND && (a.edit || a.command),
+      (a) => a.kind === FIX_ALL_KIND && a.edit,
     );
     if (!fixAll) {
       void vscode.window.showInformationMessage('Flowguard: no safe fix to apply in this file.');
       return false;
     }
-    return applyCodeAction(fixAll);
+    return applyCodeAction(this.client, fixAll);
   }
 
-  /**
-   * Applies the preferred quick-fix of every finding of `category` in the file, one at a time (each fix re-analyzes
-   * the file, so offsets are never stale). Returns how many were applied.
-   */
-  private async fixCategory(
-    category: 'least-privilege' | 'secrets',
-    uri: vscode.Uri,
-    filter?: (d: vscode.Diagnostic) => boolean,
+  /** Applies the least-privilege fixes to a file (from the palette, the lens' typed arguments or a URI). */
+  async narrowPermissions(
+    target: vscode.Uri | NarrowPermissionsArgs | undefined = vscode.window.activeTextEditor?.document.uri,
   ): Promise<number> {
-    if (this.store.rules().length === 0) await this.store.loadRules();
-    const inCategory = (d: vscode.Diagnostic) =>
-      this.store.rule(diagnosticCode(d) ?? '')?.category === category && (!filter || filter(d));
-    let applied = 0;
-    const tried = new Set<string>();
-    for (let round = 0; round < 20; round++) {
-      const diagnostics = (await waitForDiagnostics(uri, (ds) => ds.length > 0, 3000)).filter(inCategory);
-      let progressed = false;
-      for (const diagnostic of diagnostics) {
-        const key = `${diagnosticCode(diagnostic)}:${diagnostic.range.start.line}:${diagnostic.message}`;
-        if (tried.has(key)) continue;
-        tried.add(key);
-        const action = preferred(
-          await quickFixesFor(this.client, uri, diagnostic.range, diagnosticCode(diagnostic) ?? ''),
-        );
-        if (!action) continue;
-        const changed = nextDiagnosticsChange(uri);
-        if (await applyCodeAction(action)) {
-          applied++;
-          progressed = true;
-          await changed;
-          break;
-        }
-      }
-      if (!progressed) break;
-    }
-    return applied;
-  }
-
-  async narrowPermissions(uri = vscode.window.activeTextEditor?.document.uri): Promise<number> {
+    const uri = target instanceof vscode.Uri ? target : target ? vscode.Uri.parse(target.uri) : undefined;
     if (!uri) return 0;
-    const applied = await this.fixCategory('least-privilege', uri);
+    const applied = await applyServerFixAll(this.client, uri, { category: 'least-privilege' });
     void vscode.window.showInformationMessage(
       applied
         ? `Flowguard: narrowed permissions (${applied} fix(es) applied).`
@@ -264,7 +212,7 @@ export class FlowguardCommands implements vscode.Disposable {
           });
           const document = await vscode.workspace.openTextDocument(uri);
           const hadUnsavedChanges = document.isDirty;
-          const applied = await this.fixCategory('least-privilege', uri);
+          const applied = await applyServerFixAll(this.client, uri, { category: 'least-privilege' });
           if (!applied) continue;
           done.files++;
           done.fixes += applied;
@@ -292,10 +240,14 @@ export class FlowguardCommands implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     const cursor = editor?.document.uri.toString() === uri.toString() ? editor.selection.active : undefined;
     // Only inline credentials: the other secrets rules' fixes (explicit secrets: lists, env scoping) move no value.
-    const isCredential = (d: vscode.Diagnostic) => diagnosticCode(d) === 'hardcoded-credential';
-    const atCursor = (d: vscode.Diagnostic) => isCredential(d) && !!cursor && d.range.contains(cursor);
-    const hasAtCursor = flowguardDiagnostics(uri).some(atCursor);
-    const applied = await this.fixCategory('secrets', uri, hasAtCursor ? atCursor : isCredential);
+    const credential = 'hardcoded-credential';
+    const atCursor = flowguardDiagnostics(uri).find(
+      (d) => diagnosticCode(d) === credential && !!cursor && d.range.contains(cursor),
+    );
+    const fix = atCursor && preferred(await quickFixesFor(this.client, uri, atCursor.range, credential));
+    const applied = fix
+      ? Number(await applyCodeAction(this.client, fix))
+      : await applyServerFixAll(this.client, uri, { ruleIds: [credential] });
     if (!applied) void vscode.window.showInformationMessage('Flowguard: no inline secret to move in this file.');
     return applied;
   }

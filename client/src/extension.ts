@@ -10,22 +10,14 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { CONFIG_GLOB, WORKFLOW_GLOBS } from '../../server/src/protocol';
 import { registerFlowguardUi } from './ui';
 import { registerStoreSecretCommand } from './commands/storeSecret';
 
-/** Files Flowguard analyzes by path; other YAML only when .flowguard.yml `include`s it (the server decides). */
-export const WORKFLOW_PATTERNS = ['**/.github/workflows/*.{yml,yaml}', '**/action.{yml,yaml}'];
-/** GitLab CI files by path: the pipeline, `*.gitlab-ci.yml`, and YAML under `.gitlab/` or `.gitlab-ci/` (told apart by content). */
-export const GITLAB_PATTERNS = [
-  '**/{.gitlab-ci,*.gitlab-ci}.{yml,yaml}',
-  '**/.gitlab/**/*.{yml,yaml}',
-  '**/.gitlab-ci/**/*.{yml,yaml}',
-];
-export const CONFIG_PATTERN = '**/.flowguard.{yml,yaml}';
-
+/** Files Flowguard analyses by path; other YAML only when .flowguard.yml `include`s it (the server decides). */
 function documentSelector(): DocumentSelector {
   const selector: DocumentSelector = [];
-  for (const pattern of [...WORKFLOW_PATTERNS, ...GITLAB_PATTERNS, CONFIG_PATTERN]) {
+  for (const pattern of [...WORKFLOW_GLOBS, CONFIG_GLOB]) {
     // By language id (yaml from VS Code or Red Hat; github-actions-workflow from GitHub's extension) and by file scheme.
     selector.push(
       { language: 'yaml', pattern },
@@ -51,9 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flowgu
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
-  const watchers = [...WORKFLOW_PATTERNS, ...GITLAB_PATTERNS, CONFIG_PATTERN].map((p) =>
-    vscode.workspace.createFileSystemWatcher(p),
-  );
+  const watchers = [...WORKFLOW_GLOBS, CONFIG_GLOB].map((p) => vscode.workspace.createFileSystemWatcher(p));
   context.subscriptions.push(...watchers);
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),

@@ -1,6 +1,6 @@
 // The security review as data, HTML (for the webview) and Markdown (for export). Pure: no vscode import.
 // Every value that comes from a workflow (names, messages, paths, action refs) goes through escapeHtml / escapeMarkdown.
-import { SEVERITIES, type ReviewFacts, type Severity } from '../../server/src/protocol';
+import { escapeMarkdown, SEVERITIES, type ReviewFacts, type Severity } from '../../server/src/protocol';
 import { describeCounts, type CategoryNode, type ChecklistFinding, type RuleSummary } from './checklistModel';
 
 export interface ReviewFile {
@@ -39,13 +39,6 @@ export function escapeHtml(value: unknown): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
-}
-
-/** Escapes Markdown and HTML metacharacters and keeps a value on one table cell line. */
-export function escapeMarkdown(value: unknown): string {
-  return String(value ?? '')
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
 }
 
 function labelFor(doc: ReviewDocument, uri: string): string {

@@ -2,6 +2,12 @@
 // the status bar. extension.ts calls registerFlowguardUi once the language client exists.
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
+import {
+  CONFIG_GLOB,
+  NARROW_PERMISSIONS_COMMAND,
+  SUPPRESS_FINDING_COMMAND,
+  type NarrowPermissionsArgs,
+} from '../../server/src/protocol';
 import { CHECKLIST_EXPLORER_VIEW_ID, CHECKLIST_VIEW_ID, ChecklistProvider, renderTree } from './checklistView';
 import { FlowguardCommands } from './commands';
 import { FindingsStore } from './findingsStore';
@@ -47,7 +53,7 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
     for (const view of treeViews) view.message = message;
   };
   const rescanSoon = debounce(() => void store.scan(vscode.ProgressLocation.Window).catch(() => undefined), 500);
-  const configWatcher = vscode.workspace.createFileSystemWatcher('**/.flowguard.{yml,yaml}');
+  const configWatcher = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
 
   const register = (id: string, fn: (...args: never[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
@@ -63,8 +69,8 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
   register('flowguard.fixAllSafe', (uri?: vscode.Uri) =>
     commands.fixAllSafe(uri instanceof vscode.Uri ? uri : undefined),
   );
-  register('flowguard.narrowPermissions', (uri?: vscode.Uri) =>
-    commands.narrowPermissions(uri instanceof vscode.Uri ? uri : undefined),
+  register(NARROW_PERMISSIONS_COMMAND, (arg?: vscode.Uri | NarrowPermissionsArgs) =>
+    commands.narrowPermissions(arg instanceof vscode.Uri || typeof arg?.uri === 'string' ? arg : undefined),
   );
   register('flowguard.narrowPermissionsInWorkspace', () => commands.narrowPermissionsInWorkspace());
   register('flowguard.moveSecretToStore', (uri?: vscode.Uri) =>
@@ -79,7 +85,7 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
   register('flowguard.checklist.showWorkspace', () => commands.toggleActiveFileOnly(false));
   register('flowguard.revealFinding', (element: unknown) => commands.revealFinding(element));
   register('flowguard.applyFix', (element: unknown) => commands.applyFix(element));
-  register('flowguard.suppressFinding', (element: unknown, reason?: string) => commands.suppress(element, reason));
+  register(SUPPRESS_FINDING_COMMAND, (element: unknown, reason?: string) => commands.suppress(element, reason));
   // Not in the palette: what the views show, for the extension-host tests and bug reports.
   register('flowguard.internal.uiState', async () => ({
     tree: await renderTree(checklist),

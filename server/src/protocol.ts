@@ -1,15 +1,18 @@
-// Flowguard's custom LSP messages, shared by the VS Code client and the language server.
-// Types and method names only: no runtime dependency on either side's LSP library, so the core stays importable anywhere.
-import type { Category, RuleDocs } from './engine/types';
+// The contract between Flowguard's clients and its language server: custom LSP messages, code-action kinds and their
+// `data` payloads, command ids and file globs. Clients recognize what the server sends by these, never by display text.
+// Types and constants only: no runtime dependency on either side's LSP library, so the core stays importable anywhere.
+import type { Category, RuleMeta } from './engine/types';
 import type { Confidence, Severity } from './analysis/levels';
-import type { ReviewFacts } from './analysis/review';
+import type { ReviewFacts } from './analysis/review-facts';
 
 // The client reaches the server's code only through this file (and secretstore/, which it runs with the user's
 // GitHub session): the vocabulary it renders with is exported here.
 export { CATEGORIES, CATEGORY_TITLES, type Category } from './engine/types';
 export { SEVERITIES, type Confidence, type Severity } from './analysis/levels';
-export type { ReviewFacts } from './analysis/review';
+export type { ReviewFacts } from './analysis/review-facts';
 export { maskSecret } from './analysis/mask';
+export { escapeMarkdown } from './text/markdown';
+export { suppressionComment } from './engine/suppressions';
 
 /** LSP position: 0-based line, character in UTF-16 code units. */
 export interface LspPosition {
@@ -22,6 +25,126 @@ export interface LspRange {
   end: LspPosition;
 }
 
+export interface LspTextEdit {
+  range: LspRange;
+  newText: string;
+}
+
+/** LSP Command: what a client runs (a code action's or a code lens' follow-up). */
+export interface LspCommand {
+  title: string;
+  command: string;
+  arguments?: unknown[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Files. The globs the client selects and watches, and the server registers file watchers for when the client does not.
+// ---------------------------------------------------------------------------------------------------------------
+/** Workflows and action metadata (other YAML is analyzed only when .flowguard.yml `include`s it). */
+export const WORKFLOW_GLOBS = [
+  '**/.github/workflows/*.{yml,yaml}',
+  '**/action.{yml,yaml}',
+  // GitLab CI: the pipeline, `*.gitlab-ci.yml`, and YAML under `.gitlab/` or `.gitlab-ci/` (told apart by content).
+  '**/{.gitlab-ci,*.gitlab-ci}.{yml,yaml}',
+  '**/.gitlab/**/*.{yml,yaml}',
+  '**/.gitlab-ci/**/*.{yml,yaml}',
+] as const;
+export const CONFIG_GLOB = '**/.flowguard.{yml,yaml}';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Commands the client implements; the server names them in code actions, code lenses and fix follow-ups.
+// ---------------------------------------------------------------------------------------------------------------
+/** Stores a secret value a "Move to secret store" fix removed. Arguments: one StoreSecretArgs-like object. */
+export { STORE_SECRET_COMMAND } from './fixes/secret-store';
+/** Applies the least-privilege fixes to a file. Arguments: `[NarrowPermissionsArgs]` (or none: the active file). */
+export const NARROW_PERMISSIONS_COMMAND = 'flowguard.narrowPermissions';
+/** Asks for a reason and inserts a suppression comment. Arguments: `[SuppressFindingArgs]`. */
+export const SUPPRESS_FINDING_COMMAND = 'flowguard.suppressFinding';
+
+export interface NarrowPermissionsArgs {
+  uri: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Code actions. Every Flowguard code action has one of these kinds and a `data` payload saying what it is.
+// ---------------------------------------------------------------------------------------------------------------
+/** A rule's quick-fix (plain `quickfix`, so editors list it with other fixes). */
+export const QUICK_FIX_KIND = 'quickfix';
+/** `# flowguard: ignore[rule]` for one finding; the edit has no reason (see SUPPRESS_METHOD for one with a reason). */
+export const SUPPRESS_KIND = 'quickfix.flowguard.suppress';
+/**
+ * Every safe fix in the file (editor.codeActionsOnSave can name it). Sub-kinds, one per checklist category
+ * (`source.fixAll.flowguard.leastPrivilege`, `source.fixAll.flowguard.secrets`, ...), apply the preferred fix of every
+ * finding of that category, safe or not, and are offered only when asked for by their exact kind.
+ */
+export const FIX_ALL_KIND = 'source.fixAll.flowguard';
+
+/** `least-privilege` -> `source.fixAll.flowguard.leastPrivilege`. */
+export function fixAllKind(category?: Category): string {
+  return category
+    ? `${FIX_ALL_KIND}.${category.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())}`
+    : FIX_ALL_KIND;
+}
+
+export type CodeActionData =
+  | { type: 'fix'; ruleId: string; version: number; findingIndex: number; fixIndex: number; safety: 'safe' | 'unsafe' }
+  | { type: 'suppress'; ruleId: string; version: number; findingIndex: number }
+  | { type: 'fixAll'; version: number; category?: Category; applied: number };
+
+// ---------------------------------------------------------------------------------------------------------------
+// flowguard/suppress (request, client -> server): the edit that suppresses the finding of `ruleId` at `range` with a
+// reason, `# flowguard: ignore[rule] reason`, placed where a comment cannot change the workflow (never inside a run:
+// script line). Null when the document is not open, the finding is gone, or no comment can go there.
+// ---------------------------------------------------------------------------------------------------------------
+export const SUPPRESS_METHOD = 'flowguard/suppress';
+
+export interface SuppressParams {
+  uri: string;
+  ruleId: string;
+  range: LspRange;
+  /** Flattened to one line by the server. */
+  reason: string;
+}
+
+export interface SuppressResult {
+  /** The document version the edits apply to. */
+  version: number;
+  edits: LspTextEdit[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// flowguard/fixAll (request, client -> server): applies the preferred fix of every selected finding, re-analyzing
+// between passes, like `flowguard scan --fix`. Passes are applied in order (each against the text the previous one
+// left), so a follow-up's offsets match the text its pass removed; then the follow-ups run. Null when the document is
+// not open or not analyzed.
+// ---------------------------------------------------------------------------------------------------------------
+export const FIX_ALL_METHOD = 'flowguard/fixAll';
+
+export type FixSelection = { ruleIds: string[] } | { category: Category } | { all: true };
+
+export interface FixAllParams {
+  uri: string;
+  selection: FixSelection;
+  /** Only fixes marked safe. */
+  safeOnly?: boolean;
+}
+
+export interface FixAllPass {
+  edits: LspTextEdit[];
+  /** Rule id and title of each fix this pass applies. */
+  fixes: Array<{ ruleId: string; title: string }>;
+  /** Commands to run once every pass is applied (e.g. storing a removed secret). */
+  followUps: LspCommand[];
+}
+
+export interface FixAllResult {
+  /** The document version the first pass applies to. */
+  version: number;
+  passes: FixAllPass[];
+  /** False when fixes were still on offer after the last pass. */
+  converged: boolean;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // flowguard/rules (request, client -> server): every rule the server knows, for views and docs commands, with its
 // effective state under the settings and the .flowguard.yml of `uri`'s root (default: the first workspace folder).
@@ -32,21 +155,12 @@ export interface RulesParams {
   uri?: string;
 }
 
-export interface RuleInfo {
-  id: string;
-  title: string;
-  description: string;
-  /** Default severity; `effectiveSeverity` is what the current settings make of it. */
-  severity: Severity;
-  confidence: Confidence;
-  category: Category;
-  aliases: string[];
-  appliesTo: Array<'workflow' | 'action' | 'gitlab'>;
-  fixable: boolean;
-  docs: RuleDocs;
+/** A rule's metadata as the client sees it: its `meta`, plus its docs page and its state under the current settings. */
+export interface RuleInfo extends RuleMeta {
   docsUrl: string;
   /** False when the settings or .flowguard.yml turn the rule off. */
   enabled: boolean;
+  /** What the current settings make of the default `severity`. */
   effectiveSeverity: Severity;
 }
 
@@ -114,9 +228,6 @@ export const FINDINGS_CHANGED_METHOD = 'flowguard/findingsChanged';
 export interface FindingsChangedParams extends FileFindings {
   removed?: boolean;
 }
-
-/** The code action kind of "fix all Flowguard issues in this file" (editor.codeActionsOnSave can name it). */
-export const FIX_ALL_KIND = 'source.fixAll.flowguard';
 
 /** Diagnostic `code` used for YAML syntax / size problems. */
 export const YAML_SYNTAX_CODE = 'yaml-syntax';

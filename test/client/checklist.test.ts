@@ -9,7 +9,6 @@ import {
   buildChecklist,
   describeCounts,
   stateOf,
-  suppressionComment,
   type ChecklistFinding,
   type RuleSummary,
 } from '../../client/src/checklistModel';
@@ -92,15 +91,11 @@ test('states: fail on high/medium, warn on low/info, unchecked without rules', (
   assert.equal(describeCounts({ high: 2, medium: 0, low: 1, info: 0 }), '2 high, 1 low');
 });
 
-/** What the client does: the server's suppression edit, with the user's reason added to the comment. */
+/** What flowguard/suppress answers for the client's "Suppress with a reason": the comment with the reason. */
 function suppressWithReason(text: string, ruleId: string, reason: string): string {
   const finding = analyze({ path: '.github/workflows/a.yml', text }).findings.find((f) => f.ruleId === ruleId)!;
-  const edit = suppressionEdit(text, new LineIndex(text), finding)!;
-  const withReason = edit.newText.replace(
-    `ignore[${ruleId}]`,
-    suppressionComment(ruleId, reason).slice('# flowguard: '.length),
-  );
-  return applyEdits(text, [{ span: edit.span, newText: withReason }]);
+  const edit = suppressionEdit(text, new LineIndex(text), finding, undefined, reason)!;
+  return applyEdits(text, [edit]);
 }
 
 test('a suppression with a reason silences the finding and is not itself reported', () => {

@@ -2,7 +2,7 @@
 // created (or updated when it exists), the token goes in PRIVATE-TOKEN, and the value is never printed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runSecretCommand } from '../../server/src/secretstore/cli';
 import { gitlabApiBase } from '../../server/src/secretstore/gitlab-api';
@@ -17,9 +17,12 @@ async function withApi(
   ) => Promise<void>,
 ) {
   const requests: Array<{ method: string; url: string; token?: string; body: Record<string, unknown> }> = [];
-  const server = createServer(async (req: IncomingMessage, res) => {
+  const server = createServer((req: IncomingMessage, res) => {
     let raw = '';
-    for await (const chunk of req) raw += chunk;
+    req.on('data', (chunk: Buffer) => (raw += chunk));
+    req.on('end', () => respond(req, res, raw));
+  });
+  const respond = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     const body = raw ? JSON.parse(raw) : {};
     requests.push({ method: req.method!, url: req.url!, token: req.headers['private-token'] as string, body });
     if (req.method === 'POST' && existing.has(body.key)) {
@@ -29,7 +32,7 @@ async function withApi(
     }
     res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ key: body.key, masked: body.masked, protected: body.protected }));
-  });
+  };
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/engine/analyze';
-import { codeLenses, NARROW_PERMISSIONS_COMMAND } from '../../server/src/editor/lenses';
+import { codeLenses } from '../../server/src/editor/lenses';
 import { hoverInfo } from '../../server/src/editor/hover';
 
 const TEXT = [
@@ -34,7 +34,7 @@ test('a lens above each job says what it needs; clicking narrows', () => {
       ['build', 'needs: contents: read · 1 step(s) not understood'],
     ],
   );
-  assert.equal(lenses[0].command?.command, NARROW_PERMISSIONS_COMMAND);
+  assert.equal(lenses[0].action, 'narrow-permissions');
 });
 
 test('no lenses for an action file or a file without a model', () => {
@@ -97,7 +97,7 @@ test('lenses are informational when there is nothing to narrow', () => {
     'on: push\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n';
   const lenses = codeLenses(analyze({ path: '.github/workflows/x.yml', text }));
   assert.deepEqual(
-    lenses.map((l) => [l.title, l.command]),
+    lenses.map((l) => [l.title, l.action]),
     [['needs: contents: read', undefined]],
   );
 });

@@ -4,7 +4,7 @@
 // GITLAB_TOKEN for the host of the user's own `flowguard.gitlabUrl` setting; a workspace's .flowguard.yml may name
 // another host, which is shown before anything is sent and never receives a token stored for a different host.
 import * as vscode from 'vscode';
-import { maskSecret } from '../../../server/src/analysis/mask';
+import { maskSecret } from '../../../server/src/protocol';
 import { gitlabApiBase, setGitlabVariable } from '../../../server/src/secretstore/gitlab-api';
 
 export const STORE_GITLAB_VARIABLE_COMMAND = 'flowguard.storeGitlabVariable';

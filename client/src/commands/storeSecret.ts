@@ -13,7 +13,7 @@ import {
   type StoreGitlabVariableArgs,
 } from './storeGitlabVariable';
 
-export const STORE_SECRET_COMMAND = 'flowguard.storeSecret';
+import { STORE_SECRET_COMMAND } from '../../../server/src/protocol';
 
 /** The follow-up arguments a "Move to secret store" fix carries (never the value). */
 export interface StoreSecretArgs {

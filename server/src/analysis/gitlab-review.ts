@@ -3,7 +3,7 @@
 import { LineIndex } from '../text/lines';
 import { effective, type GitlabPipeline } from '../model/gitlab/pipeline';
 import { includePinning, imagePinning } from './gitlab';
-import type { ActionUseFact, ReviewFacts, TriggerFact } from './review';
+import type { ActionUseFact, ReviewFacts, TriggerFact } from './review-facts';
 
 /** Who can start a pipeline, per `CI_PIPELINE_SOURCE`. Facts from GitLab's documentation of pipeline sources. */
 const WHO_CAN_START: Record<string, string> = {

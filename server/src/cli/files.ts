@@ -2,14 +2,12 @@
 // action metadata (action.yml|yaml), plus YAML matched by the config's `include` globs; node_modules and .git are
 // skipped, symlinked folders are not followed (no loops). A file named explicitly is analyzed whatever its path.
 // `ignore` globs apply to both; globs are relative to the config file's folder (or the working directory).
-import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { statSync, type Stats } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 import { isIgnored, isIncluded, type FlowguardConfig } from '../engine/config';
+import { walkYamlFiles } from '../io/walk';
 import { kindFromPath, maybeGitlabPath } from '../model/detect';
 import { CliError } from './args';
-
-const SKIPPED_DIRS = new Set(['node_modules', '.git']);
-const YAML_FILE = /\.ya?ml$/i;
 
 export interface Target {
   /** Absolute path. */
@@ -56,41 +54,21 @@ export function collectTargets(
       else found.set(abs, { file: abs, explicit: true });
       continue;
     }
-    const stack = [abs];
-    while (stack.length) {
-      const dir = stack.pop()!;
-      let entries: Dirent[];
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch (err) {
-        errors.push(`cannot read folder ${relativePath(cwd, dir) || '.'}: ${describeIoError(err)}`);
-        continue;
-      }
-      for (const entry of entries) {
-        const child = join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (!SKIPPED_DIRS.has(entry.name) && !ignoredPath(child)) stack.push(child);
-          continue;
-        }
-        if (!YAML_FILE.test(entry.name) || found.has(child)) continue;
-        if (!entry.isFile() && !isFileLink(child)) continue;
-        const rel = relativePath(baseDir, child);
-        if (isIgnored(config, rel)) continue;
-        if (kindFromPath(child) || maybeGitlabPath(rel) || isIncluded(config, rel))
-          found.set(child, { file: child, explicit: false });
-      }
+    const files = walkYamlFiles(abs, {
+      fileLinks: true,
+      skip: (path, isDirectory) => (isDirectory ? ignoredPath(path) : found.has(path)),
+      onError: (dir, err) =>
+        errors.push(`cannot read folder ${relativePath(cwd, dir) || '.'}: ${describeIoError(err)}`),
+    });
+    for (const file of files) {
+      const rel = relativePath(baseDir, file);
+      if (isIgnored(config, rel)) continue;
+      if (kindFromPath(file) || maybeGitlabPath(rel) || isIncluded(config, rel))
+        found.set(file, { file, explicit: false });
     }
   }
   const targets = [...found.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { targets, ignored, errors };
-}
-
-function isFileLink(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 export function describeIoError(err: unknown): string {

@@ -4,6 +4,7 @@ import type { AnalysisResult } from '../engine/analyze';
 import { ruleDocsUrl } from '../engine/docs';
 import type { Finding } from '../engine/types';
 import type { Span } from '../text/span';
+import { escapeMarkdown } from '../text/markdown';
 import {
   computeWorkflowPermissions,
   formatScopes,
@@ -11,6 +12,7 @@ import {
   sortedScopes,
   TOKEN_SCOPES,
   type JobPermissions,
+  type WorkflowPermissions,
 } from '../analysis/permissions/index';
 import type { Workflow } from '../model/workflow';
 import { gitlabHover } from './gitlab-hover';
@@ -28,11 +30,15 @@ const RULES_BY_ID = new Map(ALL_RULES.map((r) => [r.meta.id, r.meta]));
  * docs link, and on a `permissions:` key what it grants against what the jobs need. `result.model` is absent when a
  * large document was analyzed in a worker.
  */
-export function hoverInfo(result: AnalysisResult, offset: number): HoverInfo | undefined {
+export function hoverInfo(
+  result: AnalysisResult,
+  offset: number,
+  workflowPermissions?: WorkflowPermissions,
+): HoverInfo | undefined {
   const hits = result.findings.filter((f) => f.span.start <= offset && offset <= f.span.end);
   const permissions =
     result.model?.kind === 'workflow'
-      ? permissionsHover(result.model, offset)
+      ? permissionsHover(result.model, offset, workflowPermissions)
       : result.model?.kind === 'gitlab'
         ? gitlabHover(result.model, offset)
         : undefined;
@@ -43,15 +49,18 @@ export function hoverInfo(result: AnalysisResult, offset: number): HoverInfo | u
   return { markdown: sections.join('\n\n---\n\n'), span: permissions?.span ?? span };
 }
 
-/** On a `permissions:` key: what it grants against what the jobs it governs need, with a reason per scope. */
-export function permissionsHover(wf: Workflow, offset: number): HoverInfo | undefined {
+/**
+ * On a `permissions:` key: what it grants against what the jobs it governs need, with a reason per scope.
+ * `perms` should come from the same repository reader as the rules' (default: without one).
+ */
+export function permissionsHover(wf: Workflow, offset: number, perms?: WorkflowPermissions): HoverInfo | undefined {
   const job = wf.jobs.find(
     (j) => j.permissions && j.permissions.keySpan.start <= offset && offset <= j.permissions.keySpan.end,
   );
   const atWorkflow =
     !job && wf.permissions && wf.permissions.keySpan.start <= offset && offset <= wf.permissions.keySpan.end;
   if (!job && !atWorkflow) return undefined;
-  const perms = computeWorkflowPermissions(wf);
+  perms ??= computeWorkflowPermissions(wf);
   const governed = job ? perms.jobs.filter((j) => j.job === job) : perms.jobs.filter((j) => !j.job.permissions);
   const block = job ? job.permissions! : wf.permissions!;
   const granted = governed[0]?.granted.scopes ?? {};
@@ -103,9 +112,4 @@ function findingMarkdown(f: Finding): string {
   if (f.fixes.length) parts.push(`Quick-fix available: ${f.fixes.map((x) => escapeMarkdown(x.title)).join('; ')}.`);
   parts.push(`[Rule documentation](${ruleDocsUrl(f.ruleId)})`);
   return parts.join('\n\n');
-}
-
-/** Finding messages quote workflow text; keep it from being read as Markdown or HTML. */
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
 }

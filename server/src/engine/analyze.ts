@@ -74,9 +74,8 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     .filter((r) => r.state.enabled);
 
   const run = (hook: (rule: Rule) => void) => {
-    for (const { rule, state } of active) {
+    for (const { rule } of active) {
       ctx.currentRule = rule;
-      ctx.currentOptions = state.options;
       try {
         hook(rule);
       } catch (err) {

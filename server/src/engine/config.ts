@@ -9,8 +9,7 @@ import { parseYaml } from '../yaml/parse';
 import { LineIndex } from '../text/lines';
 import { isMap, isSeq, mapGetPair, resolveAlias, spanOf, type Node } from '../yaml/parse';
 
-export type RuleSetting =
-  'off' | Severity | { enabled?: boolean; severity?: Severity; options?: Record<string, unknown> };
+export type RuleSetting = 'off' | Severity | { enabled?: boolean; severity?: Severity };
 
 export const SECRET_STORES = ['github', 'vault', '1password', 'aws', 'gcp', 'azure'] as const;
 export type SecretStoreKind = (typeof SECRET_STORES)[number];
@@ -140,7 +139,7 @@ export function parseConfig(
       // The only oneOf in the schema is a rule setting.
       const message =
         e.keyword === 'oneOf'
-          ? "must be 'off', a severity (high, medium, low, info) or a mapping of enabled/severity/options"
+          ? "must be 'off', a severity (high, medium, low, info) or a mapping of enabled/severity"
           : e.message;
       return at(span, `${where}: ${message}${extra}${allowed}`);
     });
@@ -222,18 +221,15 @@ export function loadConfigText(text: string, file: string, knownRules?: Readonly
 }
 
 /** Resolved per-rule state. */
-export function ruleState(
-  config: FlowguardConfig,
-  ids: string[],
-): { enabled: boolean; severity?: Severity; options: Record<string, unknown> } {
+export function ruleState(config: FlowguardConfig, ids: string[]): { enabled: boolean; severity?: Severity } {
   for (const id of ids) {
     const s = config.rules[id];
     if (s === undefined) continue;
-    if (s === 'off') return { enabled: false, options: {} };
-    if (typeof s === 'string') return { enabled: true, severity: s, options: {} };
-    return { enabled: s.enabled !== false, severity: s.severity, options: s.options ?? {} };
+    if (s === 'off') return { enabled: false };
+    if (typeof s === 'string') return { enabled: true, severity: s };
+    return { enabled: s.enabled !== false, severity: s.severity };
   }
-  return { enabled: true, severity: undefined, options: {} };
+  return { enabled: true, severity: undefined };
 }
 
 const matcherCache = new Map<string, (p: string) => boolean>();

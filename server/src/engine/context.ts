@@ -9,7 +9,6 @@ import type { Suppression } from './suppressions';
 export class AnalysisContext {
   /** Set by the engine before each hook call. */
   currentRule!: { readonly meta: RuleMeta };
-  currentOptions: Record<string, unknown> = {};
   /** Set by the engine when the adapter can read other files of the repository (see AnalyzeInput.readFile). */
   readFile?: (repoRelativePath: string) => string | undefined;
   readonly findings: Finding[] = [];
@@ -37,11 +36,6 @@ export class AnalysisContext {
       fixes: input.fixes ?? [],
       properties: input.properties,
     });
-  }
-
-  /** The options configured for the rule being run. */
-  options<T extends Record<string, unknown>>(): Partial<T> {
-    return this.currentOptions as Partial<T>;
   }
 
   /** Computes once per file. */

@@ -54,3 +54,9 @@ export function suppressionFor(
   }
   return undefined;
 }
+
+/** The text of a suppression comment; a reason is flattened to one line so it cannot break the YAML. */
+export function suppressionComment(ruleId: string, reason = ''): string {
+  const oneLine = reason.replace(/[\r\n]+/g, ' ').trim();
+  return `# flowguard: ignore[${ruleId}]${oneLine ? ` ${oneLine}` : ''}`;
+}

@@ -13,9 +13,23 @@ export interface AppliedFix {
   secretsToCreate: string[];
 }
 
+/** One pass: edits against the text the previous pass left, and the fixes they come from. */
+export interface FixPass {
+  edits: TextEdit[];
+  fixes: Array<{ ruleId: string; fix: Fix }>;
+}
+
+/** One pass: edits against the text the previous pass left, and the fixes they come from. */
+export interface FixPass {
+  edits: TextEdit[];
+  fixes: Array<{ ruleId: string; fix: Fix }>;
+}
+
 export interface FixAllResult {
   text: string;
   applied: AppliedFix[];
+  /** The passes in order: an editor applies them one after the other (a follow-up's offsets are its pass'). */
+  passes: FixPass[];
   /** Findings left after the last pass. */
   remaining: Finding[];
   /** False when fixes were still applying after maxPasses (the caller must say so: the result is not settled). */
@@ -38,19 +52,21 @@ export type AnalyzeText = (text: string) => { findings: Finding[] };
 export function fixAll(initialText: string, analyze: AnalyzeText, options: FixAllOptions = {}): FixAllResult {
   let text = initialText;
   const applied: AppliedFix[] = [];
+  const passes: FixPass[] = [];
   const maxPasses = options.maxPasses ?? 10;
   for (let pass = 0; pass < maxPasses; pass++) {
     const result = analyze(text);
     const { chosen, edits } = chooseFixes(result.findings, options);
     const next = applyEdits(text, edits);
-    if (next === text) return { text, applied, remaining: result.findings, converged: true, rounds: pass };
+    if (next === text) return { text, applied, passes, remaining: result.findings, converged: true, rounds: pass };
     text = next;
+    passes.push({ edits, fixes: chosen.map((c) => ({ ruleId: c.finding.ruleId, fix: c.fix })) });
     for (const c of chosen)
       applied.push({ ruleId: c.finding.ruleId, title: c.fix.title, secretsToCreate: c.fix.secretsToCreate ?? [] });
   }
   const remaining = analyze(text).findings;
   const converged = applyEdits(text, chooseFixes(remaining, options).edits) === text;
-  return { text, applied, remaining, converged, rounds: maxPasses };
+  return { text, applied, passes, remaining, converged, rounds: maxPasses };
 }
 
 /** The preferred fix of each finding, skipping fixes whose edits overlap one already chosen (they wait a pass). */

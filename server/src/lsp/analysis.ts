@@ -1,4 +1,7 @@
-// One analysis of one document text, in a form that can cross a worker_threads boundary (no YAML nodes).
+// One analysis of one document version, with everything the editor features need computed once: findings, lenses
+// and the token permissions (with the same repository reader as the rules, so lens, hover, rule and fix agree).
+// In a form that can cross a worker_threads boundary once withoutModel() dropped the YAML nodes.
+import { computeWorkflowPermissions, type WorkflowPermissions } from '../analysis/permissions/index';
 import { analyze, type AnalysisResult } from '../engine/analyze';
 import type { FlowguardConfig } from '../engine/config';
 import { codeLenses, type Lens } from '../editor/lenses';
@@ -15,21 +18,41 @@ export interface AnalyzeRequest {
   repoRoot?: string;
 }
 
-/** An analysis result; `model` is present only when the analysis ran on the server's main thread. */
+/** An analysis result; `result.model` and `permissions` are present only when it ran on the server's main thread. */
 export interface DocumentAnalysis {
   result: AnalysisResult;
   lenses: Lens[];
+  permissions?: WorkflowPermissions;
+  /** Wall time of the analysis (ms). */
+  durationMs: number;
+  /**
+   * CPU time of the analysis (ms): what it costs whatever the machine's load. The scheduler analyses cheap documents
+   * at once on every edit and debounces costly ones.
+   */
+  cpuMs: number;
 }
 
 /** `readFile` defaults to the disk under `req.repoRoot` (the worker thread has no view of unsaved editor text). */
 export function analyzeText(req: AnalyzeRequest, readFile?: RepoFileReader): DocumentAnalysis {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
   const reader = readFile ?? (req.repoRoot ? repoFileReader(req.repoRoot) : undefined);
   const result = analyze({ path: req.relPath, text: req.text, config: req.config, kind: req.kind, readFile: reader });
-  return { result, lenses: codeLenses(result) };
+  const permissions =
+    result.model?.kind === 'workflow' ? computeWorkflowPermissions(result.model, { resolve: reader }) : undefined;
+  const lenses = codeLenses(result, permissions);
+  const used = process.cpuUsage(cpu);
+  return {
+    result,
+    lenses,
+    permissions,
+    durationMs: performance.now() - started,
+    cpuMs: (used.user + used.system) / 1000,
+  };
 }
 
-/** Drops the YAML model (not structured-cloneable); everything editors need stays. */
+/** Drops the YAML model and what points into it (not structured-cloneable); everything editors need stays. */
 export function withoutModel(a: DocumentAnalysis): DocumentAnalysis {
   const { model: _model, ...rest } = a.result;
-  return { result: rest, lenses: a.lenses };
+  return { result: rest, lenses: a.lenses, durationMs: a.durationMs, cpuMs: a.cpuMs };
 }

@@ -1,38 +1,66 @@
-// Code actions: one quick-fix per fix of each finding under the cursor, a suppression comment, and fix-all.
+// Code actions: one quick-fix per fix of each finding under the cursor, a suppression comment, fix-all (every safe
+// fix) and fix-all per checklist category. Each carries its kind and a typed `data` payload (protocol.ts): clients
+// recognize them by those, never by title. Also the flowguard/suppress and flowguard/fixAll requests.
+import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver/node';
+import type { AnalyzeInput } from '../engine/analyze';
+import { CATEGORIES, CATEGORY_TITLES, type Category, type Finding } from '../engine/types';
+import { type Span, type TextEdit } from '../text/span';
+import { fixSelected, ruleIdsOf, type FixSelection } from '../editor/fix-all';
+import { suppressionComment } from '../engine/suppressions';
+import type { RepoFileReader } from '../io/repo-files';
 import {
-  CodeActionKind,
-  type CodeAction,
-  type CodeActionParams,
-  type TextEdit as LspTextEdit,
-} from 'vscode-languageserver/node';
-import type { Finding } from '../engine/types';
-import type { TextEdit } from '../text/span';
-import { analyze } from '../engine/analyze';
-import { fixAll } from '../fixes/apply';
-import { repoFileReader } from '../io/repo-files';
-import { FIX_ALL_KIND } from '../protocol';
+  FIX_ALL_KIND,
+  fixAllKind,
+  SUPPRESS_KIND,
+  type CodeActionData,
+  type FixAllParams,
+  type FixAllResult,
+  type LspTextEdit,
+  type SuppressParams,
+  type SuppressResult,
+} from '../protocol';
+import { applyEdits } from '../fixes/edits';
 import { blockScalarKeyLine } from '../yaml/lines';
-import { type LineIndex } from '../text/lines';
+import { LineIndex } from '../text/lines';
 import { visit } from 'yaml';
 import type { Node } from '../yaml/parse';
 import { spanToRange, rangeToSpan } from './convert';
 import { findingDiagnostic } from './diagnostics';
-import { WORKER_THRESHOLD, type Snapshot, type Target } from './documents';
+import { WORKER_THRESHOLD, type Snapshot, type Target } from './scheduler';
 
-export function codeActions(params: CodeActionParams, snapshot: Snapshot, target: Target): CodeAction[] {
+/** What fix-all needs besides the snapshot: the document's target and the reader its analysis used. */
+export interface FixContext {
+  target: Target;
+  readFile?: RepoFileReader;
+}
+
+function analyzeInput(snapshot: Snapshot, { target, readFile }: FixContext): AnalyzeInput {
+  return { path: target.relPath, text: snapshot.text, config: target.config, kind: target.kind, readFile };
+}
+
+export function codeActions(params: CodeActionParams, snapshot: Snapshot, context: FixContext): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const { uri } = params.textDocument;
   const actions: CodeAction[] = [];
   const small = snapshot.text.length < WORKER_THRESHOLD;
+  const findings = snapshot.analysis.result.findings;
+  const version = snapshot.version;
 
   if (wants(CodeActionKind.QuickFix)) {
     const requested = rangeToSpan(snapshot.lines, params.range);
-    const findings = snapshot.analysis.result.findings;
-    findings.forEach((f, index) => {
+    findings.forEach((f, findingIndex) => {
       if (f.span.start > requested.end || requested.start > f.span.end) return;
-      const diagnostic = findingDiagnostic(uri, snapshot.lines, f, snapshot.version, index);
-      for (const fix of f.fixes) {
+      const diagnostic = findingDiagnostic(uri, snapshot.lines, f, version, findingIndex);
+      f.fixes.forEach((fix, fixIndex) => {
+        const data: CodeActionData = {
+          type: 'fix',
+          ruleId: f.ruleId,
+          version,
+          findingIndex,
+          fixIndex,
+          safety: fix.safety,
+        };
         actions.push({
           title: fix.safety === 'safe' ? fix.title : `${fix.title} (review the change)`,
           kind: CodeActionKind.QuickFix,
@@ -42,15 +70,19 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, target
           command: fix.followUp
             ? { title: fix.title, command: fix.followUp.command, arguments: fix.followUp.args }
             : undefined,
+          data,
         });
-      }
+      });
+      if (!wants(SUPPRESS_KIND)) return;
       const suppress = suppressionEdit(snapshot.text, snapshot.lines, f, snapshot.analysis.result.model?.root);
       if (suppress) {
+        const data: CodeActionData = { type: 'suppress', ruleId: f.ruleId, version, findingIndex };
         actions.push({
           title: `Suppress ${f.ruleId} ${suppress.forBlock ? 'in this script' : 'on this line'}`,
-          kind: CodeActionKind.QuickFix,
+          kind: SUPPRESS_KIND,
           diagnostics: [diagnostic],
           edit: { changes: { [uri]: toLspEdits(snapshot.lines, [suppress]) } },
+          data,
         });
       }
     });
@@ -58,30 +90,84 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, target
 
   // Fix-all re-analyzes after each pass: only when a source action is asked for by kind (save actions, the Source
   // Action menu), never for the lightbulb's unfiltered request on every cursor move, and only on small documents.
-  if (
-    small &&
-    only &&
-    wants(FIX_ALL_KIND) &&
-    snapshot.analysis.result.findings.some((f) => f.fixes.some((x) => x.safety === 'safe'))
-  ) {
-    const readFile = target.repoRoot ? repoFileReader(target.repoRoot) : undefined;
-    const fixed = fixAll(
-      snapshot.text,
-      (text) => analyze({ path: target.relPath, text, config: target.config, kind: target.kind, readFile }),
-      { safeOnly: true },
+  if (!small || !only) return actions;
+  const fixAllAction = (
+    selection: FixSelection,
+    kind: string,
+    title: string,
+    safeOnly: boolean,
+    category?: Category,
+  ) => {
+    const ruleIds = ruleIdsOf(selection);
+    const offered = findings.some(
+      (f) => (!ruleIds || ruleIds.includes(f.ruleId)) && f.fixes.some((x) => !safeOnly || x.safety === 'safe'),
     );
-    if (fixed.text !== snapshot.text) {
-      actions.push({
-        title: `Fix all safe Flowguard issues (${fixed.applied.length})`,
-        kind: FIX_ALL_KIND,
-        edit: { changes: { [uri]: toLspEdits(snapshot.lines, [minimalEdit(snapshot.text, fixed.text)]) } },
-      });
-    }
+    if (!offered) return;
+    const fixed = fixSelected(analyzeInput(snapshot, context), selection, { safeOnly });
+    if (fixed.text === snapshot.text) return;
+    const data: CodeActionData = { type: 'fixAll', version, category, applied: fixed.applied.length };
+    actions.push({
+      title: `${title} (${fixed.applied.length})`,
+      kind,
+      edit: { changes: { [uri]: toLspEdits(snapshot.lines, [minimalEdit(snapshot.text, fixed.text)]) } },
+      data,
+    });
+  };
+  if (wants(FIX_ALL_KIND)) fixAllAction({ all: true }, FIX_ALL_KIND, 'Fix all safe Flowguard issues', true);
+  // A category's fix-all applies fixes that need review too: only when asked for by its exact kind, so a save action
+  // naming source.fixAll (or source.fixAll.flowguard) never applies them.
+  for (const category of CATEGORIES) {
+    const kind = fixAllKind(category);
+    if (only.includes(kind))
+      fixAllAction({ category }, kind, `Fix all ${CATEGORY_TITLES[category]} issues`, false, category);
   }
   return actions;
 }
 
-function toLspEdits(lines: LineIndex, edits: readonly TextEdit[]): LspTextEdit[] {
+/** flowguard/fixAll: the selected findings' preferred fixes, pass by pass, with their follow-up commands. */
+export function fixAllRequest(params: FixAllParams, snapshot: Snapshot, context: FixContext): FixAllResult {
+  const fixed = fixSelected(analyzeInput(snapshot, context), params.selection, { safeOnly: params.safeOnly });
+  let text = snapshot.text;
+  let lines = snapshot.lines;
+  const passes = fixed.passes.map((pass) => {
+    // Each pass' offsets are into the text the previous passes left.
+    const edits = toLspEdits(lines, pass.edits);
+    text = applyEdits(text, pass.edits);
+    lines = new LineIndex(text);
+    return {
+      edits,
+      fixes: pass.fixes.map((x) => ({ ruleId: x.ruleId, title: x.fix.title })),
+      followUps: pass.fixes.flatMap(({ fix }) =>
+        fix.followUp ? [{ title: fix.title, command: fix.followUp.command, arguments: fix.followUp.args }] : [],
+      ),
+    };
+  });
+  return { version: snapshot.version, passes, converged: fixed.converged };
+}
+
+/**
+ * flowguard/suppress: `# flowguard: ignore[rule] reason` for the finding of `ruleId` at `range` (the one whose span
+ * matches the range best), placed like the suppression code action. Null when no such finding or no place.
+ */
+export function suppressRequest(params: SuppressParams, snapshot: Snapshot): SuppressResult | null {
+  const requested = rangeToSpan(snapshot.lines, params.range);
+  const candidates = snapshot.analysis.result.findings.filter(
+    (f) => f.ruleId === params.ruleId && f.span.start <= requested.end && requested.start <= f.span.end,
+  );
+  const distance = (s: Span) => Math.abs(s.start - requested.start) + Math.abs(s.end - requested.end);
+  const finding = candidates.sort((a, b) => distance(a.span) - distance(b.span))[0];
+  if (!finding) return null;
+  const edit = suppressionEdit(
+    snapshot.text,
+    snapshot.lines,
+    finding,
+    snapshot.analysis.result.model?.root,
+    params.reason,
+  );
+  return edit ? { version: snapshot.version, edits: toLspEdits(snapshot.lines, [edit]) } : null;
+}
+
+export function toLspEdits(lines: LineIndex, edits: readonly TextEdit[]): LspTextEdit[] {
   return edits.map((e) => ({ range: spanToRange(lines, e.span), newText: e.newText }));
 }
 
@@ -97,7 +183,7 @@ export function minimalEdit(before: string, after: string): TextEdit {
 }
 
 /**
- * `# flowguard: ignore[rule]` for the finding's line. Deliberately without a reason: the engine then reports
+ * `# flowguard: ignore[rule]` for the finding's line. The code action has no reason: the engine then reports
  * `unjustified-suppression` on the new comment, prompting the user to write why (a placeholder reason would satisfy the
  * audit rule without anyone having justified anything).
  * Appended to the line when the line can take a YAML comment. Inside a `run: |` script any `#` line would be script
@@ -109,9 +195,10 @@ export function suppressionEdit(
   lines: LineIndex,
   f: Finding,
   root?: Node,
+  reason?: string,
 ): (TextEdit & { forBlock: boolean }) | undefined {
   const line = lines.positionAt(f.span.start).line;
-  const comment = `# flowguard: ignore[${f.ruleId}]`;
+  const comment = suppressionComment(f.ruleId, reason);
   const keyLine = blockScalarKeyLine(lines, line);
   if (keyLine === undefined) {
     const lineEnd = lines.lineEnd(line);

@@ -1,11 +1,18 @@
-// Code lenses: whatever the core's codeLenses() computes for the file (permission lenses come from there).
+// Code lenses: whatever the core's codeLenses() computes for the file, with its action as a typed client command.
 import type { CodeLens } from 'vscode-languageserver/node';
+import { NARROW_PERMISSIONS_COMMAND, type NarrowPermissionsArgs } from '../protocol';
 import { spanToRange } from './convert';
-import type { Snapshot } from './documents';
+import type { Snapshot } from './scheduler';
 
-export function lenses(snapshot: Snapshot): CodeLens[] {
-  return snapshot.analysis.lenses.map((l) => ({
-    range: spanToRange(snapshot.lines, l.span),
-    command: { title: l.title, command: l.command?.command ?? '', arguments: l.command?.args },
-  }));
+export function lenses(uri: string, snapshot: Snapshot): CodeLens[] {
+  return snapshot.analysis.lenses.map((l) => {
+    const args: NarrowPermissionsArgs = { uri };
+    return {
+      range: spanToRange(snapshot.lines, l.span),
+      command:
+        l.action === 'narrow-permissions'
+          ? { title: l.title, command: NARROW_PERMISSIONS_COMMAND, arguments: [args] }
+          : { title: l.title, command: '' },
+    };
+  });
 }

@@ -2,10 +2,14 @@
 import type { Hover, HoverParams } from 'vscode-languageserver/node';
 import { hoverInfo } from '../editor/hover';
 import { spanToRange } from './convert';
-import type { Snapshot } from './documents';
+import type { Snapshot } from './scheduler';
 
 export function hover(params: HoverParams, snapshot: Snapshot): Hover | null {
-  const info = hoverInfo(snapshot.analysis.result, snapshot.lines.offsetAt(params.position));
+  const info = hoverInfo(
+    snapshot.analysis.result,
+    snapshot.lines.offsetAt(params.position),
+    snapshot.analysis.permissions,
+  );
   if (!info) return null;
   return { contents: { kind: 'markdown', value: info.markdown }, range: spanToRange(snapshot.lines, info.span) };
 }

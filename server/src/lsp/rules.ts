@@ -11,16 +11,7 @@ export function rulesInfo(config: FlowguardConfig): RulesResult {
     rules: ALL_RULES.map(({ meta }) => {
       const state = ruleState(config, [meta.id, ...meta.aliases]);
       return {
-        id: meta.id,
-        title: meta.title,
-        description: meta.description,
-        severity: meta.severity,
-        confidence: meta.confidence,
-        category: meta.category,
-        aliases: meta.aliases,
-        appliesTo: meta.appliesTo,
-        fixable: meta.fixable,
-        docs: meta.docs,
+        ...meta,
         docsUrl: ruleDocsUrl(meta.id),
         enabled: state.enabled,
         effectiveSeverity: state.severity ?? meta.severity,

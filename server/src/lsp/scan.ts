@@ -1,12 +1,12 @@
 // Workspace scan: walks roots for workflow/action files (and config-included YAML) and analyzes each.
 // Runs inside the analysis worker, so the language server keeps answering while it works.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { isIgnored, isIncluded, type FlowguardConfig } from '../engine/config';
 import { kindFromPath, maybeGitlabPath } from '../model/detect';
 import type { FileFindings } from '../protocol';
 import { readDocument, repoFileReader, repoRootOf, type RepoFileReader } from '../io/repo-files';
+import { walkYamlFiles } from '../io/walk';
 import { analyzeText } from './analysis';
 import { pathToUri } from './paths';
 import { summarize } from './summaries';
@@ -24,9 +24,6 @@ export interface ScanRequest {
   skip: string[];
 }
 
-/** Directories no workflow lives in and that can be huge. */
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
-
 interface Candidate {
   path: string;
   root: string;
@@ -40,29 +37,20 @@ export function findCandidates(req: ScanRequest): { candidates: Candidate[]; loo
   const candidates: Candidate[] = [];
   let looked = 0;
   for (const { root, config } of req.roots) {
-    const walk = (dir: string, relDir: string) => {
-      let entries;
-      try {
-        entries = readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return; // unreadable directory: nothing to report there
-      }
-      for (const e of entries) {
-        const rel = relDir ? `${relDir}/${e.name}` : e.name;
-        if (excluded(rel) || isIgnored(config, rel)) continue;
-        // Dirent types do not follow symlinks, so a link loop cannot trap the walk.
-        if (e.isDirectory()) {
-          if (!SKIPPED_DIRS.has(e.name)) walk(join(dir, e.name), rel);
-        } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) {
-          looked++;
-          const path = join(dir, e.name);
-          if (skip.has(path)) continue;
-          if (kindFromPath(rel) || maybeGitlabPath(rel) || isIncluded(config, rel))
-            candidates.push({ path, root, relPath: rel, config });
-        }
-      }
-    };
-    walk(root, '');
+    const relOf = (path: string) => relative(root, path).split(sep).join('/');
+    const files = walkYamlFiles(root, {
+      skip: (path) => {
+        const rel = relOf(path);
+        return excluded(rel) || isIgnored(config, rel);
+      },
+    });
+    for (const path of files) {
+      looked++;
+      if (skip.has(path)) continue;
+      const rel = relOf(path);
+      if (kindFromPath(rel) || maybeGitlabPath(rel) || isIncluded(config, rel))
+        candidates.push({ path, root, relPath: rel, config });
+    }
   }
   return { candidates, looked };
 }

@@ -1,5 +1,8 @@
-// The Flowguard language server: lifecycle, document sync, configuration, and the wiring of each feature.
+// The Flowguard language server: the protocol connection wired to its units — the document store (documentStore.ts),
+// configuration (workspaceConfig.ts), the analysis scheduler (scheduler.ts), findings notifications
+// (findingsNotifier.ts) and the workspace scan (workspaceScan.ts) — and to each feature.
 import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
 import {
   CodeActionKind,
   createConnection,
@@ -11,54 +14,49 @@ import {
   LSPErrorCodes,
   ProposedFeatures,
   ResponseError,
-  TextDocuments,
   TextDocumentSyncKind,
   type Connection,
   type InitializeResult,
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { existsSync } from 'node:fs';
-import { DEFAULT_CONFIG, isIgnored, isIncluded } from '../engine/config';
-import { kindFromPath, maybeGitlabPath } from '../model/detect';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../../package.json';
 import {
+  CONFIG_GLOB,
   FINDINGS_CHANGED_METHOD,
   FIX_ALL_KIND,
+  FIX_ALL_METHOD,
   REVIEW_METHOD,
   RULES_METHOD,
+  SUPPRESS_KIND,
+  SUPPRESS_METHOD,
+  WORKFLOW_GLOBS,
   WORKSPACE_FINDINGS_METHOD,
-  type FileFindings,
-  type FindingsChangedParams,
+  type FixAllParams,
   type ReviewParams,
   type RulesParams,
+  type SuppressParams,
   type WorkspaceFindingsParams,
-  type WorkspaceFindingsResult,
 } from '../protocol';
 import { LineIndex } from '../text/lines';
-import { gitRootOf, readDocument, repoFileReader, repoRootOf, type RepoFileReader } from '../io/repo-files';
+import { gitRootOf, readDocument, repoFileReader, type RepoFileReader } from '../io/repo-files';
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
 import { analyzeText } from './analysis';
-import { codeActions } from './codeActions';
+import { codeActions, fixAllRequest, suppressRequest, type FixContext } from './codeActions';
 import { lenses } from './codeLens';
-import {
-  ConfigFiles,
-  DEFAULT_SETTINGS,
-  isConfigFile,
-  mergeConfig,
-  rootFor,
-  sanitizeSettings,
-  type ClientSettings,
-} from './config';
+import { isConfigFile } from './config';
 import { analysisDiagnostics, configDiagnostics, stoppedDiagnostic } from './diagnostics';
-import { DocumentAnalyzer, WORKER_THRESHOLD, type Snapshot, type Target } from './documents';
+import { DocumentStore } from './documentStore';
+import { FindingsNotifier } from './findingsNotifier';
 import { hover } from './hover';
-import { pathToUri, relativeTo, uriToPath } from './paths';
+import { pathToUri, uriToPath } from './paths';
 import { rulesInfo } from './rules';
 import { handleReview } from './review';
-import { scan, type ScanRequest } from './scan';
+import { AnalysisScheduler, WORKER_THRESHOLD, type Snapshot, type Target } from './scheduler';
 import { summarize } from './summaries';
-import { JobCancelled, runWorkerJob, workerScript } from './workerJobs';
+import { JobCancelled, workerScript } from './workerJobs';
+import { WorkspaceConfiguration } from './workspaceConfig';
+import { startWorkspaceScan } from './workspaceScan';
 
 export type ServerKind = 'stdio' | 'node-ipc';
 
@@ -72,33 +70,43 @@ interface InitOptions {
   workspaceTrusted?: boolean;
 }
 
-const SCAN_TIMEOUT_MS = 10 * 60_000;
-
 export function startServer(kind: ServerKind): Connection {
   const connection =
     kind === 'stdio'
       ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
       : createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
-  const documents = new TextDocuments(TextDocument);
   const log = (message: string) => connection.console.log(message);
-
-  let folders: string[] = [];
+  const documents = new DocumentStore();
+  const notifier = new FindingsNotifier((params) => void connection.sendNotification(FINDINGS_CHANGED_METHOD, params));
   let pullsConfiguration = false;
   let canCreateProgress = false;
   let workspaceTrusted = true;
-  let pushedSettings: ClientSettings = DEFAULT_SETTINGS;
-  const settingsByRoot = new Map<string, Promise<ClientSettings>>();
-  /** Config files whose problems were published, so fixing them clears the diagnostics. */
-  const configReported = new Set<string>();
-  const warnedConfig = new Set<string>();
-  const reported = new WeakSet<object>();
-  /** TextDocuments reports an open as a content change too; the open handler already scheduled it. */
-  const justOpened = new Set<string>();
-  const generations = new Map<string, number>();
-  const notified = new Map<string, string>();
   const script = workerScript();
 
-  const openText = (path: string) => documents.get(pathToUri(path))?.getText();
+  /** Config files whose problems were published, so fixing them clears the diagnostics; and those warned about. */
+  const configReported = new Set<string>();
+  const warnedConfig = new Set<string>();
+  const config = new WorkspaceConfiguration({
+    pull: (root) => connection.workspace.getConfiguration({ scopeUri: pathToUri(root), section: 'flowguard' }),
+    openText: (path) => documents.textOf(path),
+    warn: (m) => connection.console.warn(m),
+    loaded({ file, problems }) {
+      const uri = pathToUri(file);
+      if (problems.length || configReported.has(uri)) {
+        const text = documents.textOf(file) ?? readDocument(file) ?? '';
+        void connection.sendDiagnostics({ uri, diagnostics: configDiagnostics(new LineIndex(text), problems) });
+        if (problems.length) configReported.add(uri);
+        else configReported.delete(uri);
+      }
+      if (problems.length && !warnedConfig.has(uri)) {
+        warnedConfig.add(uri);
+        void connection.window.showWarningMessage(
+          `Flowguard: ${basename(file)} is invalid (${problems.length} problem(s)); defaults are used until it is fixed.`,
+        );
+      } else if (!problems.length) warnedConfig.delete(uri);
+    },
+  });
+
   /**
    * One reader of local callees per repository, so an analysis on each keystroke does not read them from disk again.
    * Open documents are read from the editor; the disk cache is dropped whenever a watched file changes.
@@ -106,89 +114,12 @@ export function startServer(kind: ServerKind): Connection {
   const readers = new Map<string, RepoFileReader>();
   const readerFor = (repoRoot: string): RepoFileReader => {
     let reader = readers.get(repoRoot);
-    if (!reader) readers.set(repoRoot, (reader = repoFileReader(repoRoot, openText)));
+    if (!reader) readers.set(repoRoot, (reader = repoFileReader(repoRoot, (path) => documents.textOf(path))));
     return reader;
   };
-  const configFiles = new ConfigFiles(openText);
 
-  function settingsFor(root: string): Promise<ClientSettings> {
-    if (!pullsConfiguration) return Promise.resolve(pushedSettings);
-    let s = settingsByRoot.get(root);
-    if (!s) {
-      s = connection.workspace
-        .getConfiguration({ scopeUri: pathToUri(root), section: 'flowguard' })
-        .then((raw) => sanitizeSettings(raw, (m) => connection.console.warn(m)))
-        .catch(() => DEFAULT_SETTINGS);
-      settingsByRoot.set(root, s);
-    }
-    return s;
-  }
-
-  /** The root's file config; each time it is (re)loaded its problems are published on the config file itself. */
-  function fileConfig(root: string) {
-    const loaded = configFiles.load(root);
-    if (loaded.file && !reported.has(loaded)) {
-      reported.add(loaded);
-      const uri = pathToUri(loaded.file);
-      if (loaded.problems.length || configReported.has(uri)) {
-        const text = openText(loaded.file) ?? readDocument(loaded.file) ?? '';
-        void connection.sendDiagnostics({ uri, diagnostics: configDiagnostics(new LineIndex(text), loaded.problems) });
-        if (loaded.problems.length) configReported.add(uri);
-        else configReported.delete(uri);
-      }
-      if (loaded.problems.length && !warnedConfig.has(uri)) {
-        warnedConfig.add(uri);
-        void connection.window.showWarningMessage(
-          `Flowguard: ${basename(loaded.file)} is invalid (${loaded.problems.length} problem(s)); defaults are used until it is fixed.`,
-        );
-      } else if (!loaded.problems.length) warnedConfig.delete(uri);
-    }
-    return loaded.config;
-  }
-
-  async function targetFor(uri: string, languageId?: string): Promise<(Target & { root: string }) | undefined> {
-    const path = uriToPath(uri);
-    if (!path) {
-      // Unsaved buffers: only when the editor says it is a workflow.
-      if (languageId !== 'github-actions-workflow') return undefined;
-      const root = folders[0];
-      const settings = root !== undefined ? await settingsFor(root) : pushedSettings;
-      return settings.enable
-        ? {
-            root: root ?? '',
-            relPath: uri,
-            config: mergeConfig(root !== undefined ? fileConfig(root) : DEFAULT_CONFIG, settings),
-            kind: 'workflow',
-          }
-        : undefined;
-    }
-    if (isConfigFile(path)) return undefined;
-    const root = rootFor(path, folders);
-    const relPath = relativeTo(root, path) ?? basename(path);
-    const settings = await settingsFor(root);
-    if (!settings.enable) return undefined;
-    const config = mergeConfig(fileConfig(root), settings);
-    if (isIgnored(config, relPath)) return undefined;
-    const kind = kindFromPath(path) ?? kindFromPath(relPath);
-    if (!kind && !maybeGitlabPath(relPath) && !isIncluded(config, relPath)) return undefined;
-    return { root, relPath, config, kind, repoRoot: repoRootOf(path, root) };
-  }
-
-  function notifyFindings(uri: string, findings: FileFindings | undefined): void {
-    const signature = findings ? JSON.stringify([findings.kind, findings.problems, findings.findings]) : '';
-    if ((notified.get(uri) ?? '') === signature) return;
-    if (signature) notified.set(uri, signature);
-    else notified.delete(uri);
-    const generation = (generations.get(uri) ?? 0) + 1;
-    generations.set(uri, generation);
-    const params: FindingsChangedParams = findings
-      ? { ...findings, generation }
-      : { uri, generation, findings: [], problems: 0, removed: true };
-    void connection.sendNotification(FINDINGS_CHANGED_METHOD, params);
-  }
-
-  const analyzer = new DocumentAnalyzer({
-    target: (doc) => targetFor(doc.uri, doc.languageId),
+  const scheduler = new AnalysisScheduler({
+    target: (doc) => config.target(doc.uri, doc.languageId),
     current: (uri) => documents.get(uri),
     workerScript: script,
     reader: readerFor,
@@ -200,7 +131,7 @@ export function startServer(kind: ServerKind): Connection {
           version: doc.version,
           diagnostics: stoppedReason ? [stoppedDiagnostic(stoppedReason)] : [],
         });
-        if (!stoppedReason) notifyFindings(doc.uri, undefined);
+        if (!stoppedReason) notifier.notify(doc.uri, undefined);
         return;
       }
       publish(doc.uri, snapshot);
@@ -216,7 +147,7 @@ export function startServer(kind: ServerKind): Connection {
       version: snapshot.version,
       diagnostics: analysisDiagnostics(uri, snapshot.lines, snapshot.analysis, snapshot.version),
     });
-    notifyFindings(uri, summarize(uri, snapshot.text, snapshot.analysis, 0, snapshot.lines));
+    notifier.notify(uri, summarize(uri, snapshot.text, snapshot.analysis, 0, snapshot.lines));
   }
 
   /** Credentials git already committed are reported as leaked once git answers (cached; a few ms to a second). */
@@ -228,37 +159,37 @@ export function startServer(kind: ServerKind): Connection {
     if (!path || !gitRoot) return;
     const marked = await markLeakedSecrets(snapshot.analysis.result, gitRoot, snapshot.text, path);
     // Only while this is still the document's current version: an edit since then has its own analysis.
-    if (marked > 0 && analyzer.lastSnapshot(uri) === snapshot && documents.get(uri)?.version === snapshot.version)
+    if (marked > 0 && scheduler.lastSnapshot(uri) === snapshot && documents.get(uri)?.version === snapshot.version)
       publish(uri, snapshot);
   }
 
   function reanalyzeAll(): void {
     for (const doc of documents.all()) {
       if (isConfigFile(uriToPath(doc.uri) ?? '')) continue;
-      analyzer.schedule(doc, 0);
+      scheduler.schedule(doc, 0);
     }
   }
 
-  function configChanged(path: string): void {
-    const root = rootFor(path, folders);
-    configFiles.invalidate(root);
-    fileConfig(root);
+  function configFileChanged(path: string): void {
+    config.configFileChanged(path);
     reanalyzeAll();
   }
 
   connection.onInitialize((params): InitializeResult => {
     const options = (params.initializationOptions ?? {}) as InitOptions;
-    pushedSettings = sanitizeSettings(options.settings, (m) => connection.console.warn(m));
+    config.push(options.settings);
     workspaceTrusted = options.workspaceTrusted !== false;
     const wsFolders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
-    folders =
+    config.setFolders(
       wsFolders ??
-      (params.rootUri
-        ? [uriToPath(params.rootUri)].filter((p): p is string => !!p)
-        : params.rootPath
-          ? [params.rootPath]
-          : []);
+        (params.rootUri
+          ? [uriToPath(params.rootUri)].filter((p): p is string => !!p)
+          : params.rootPath
+            ? [params.rootPath]
+            : []),
+    );
     pullsConfiguration = params.capabilities.workspace?.configuration === true;
+    config.usePulledSettings(pullsConfiguration);
     canCreateProgress = params.capabilities.window?.workDoneProgress === true;
     const watchDynamically =
       !options.clientWatchesFiles && params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
@@ -269,20 +200,16 @@ export function startServer(kind: ServerKind): Connection {
         void connection.client.register(DidChangeConfigurationNotification.type, { section: 'flowguard' });
       if (watchDynamically) {
         void connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: ['**/.flowguard.{yml,yaml}', '**/.github/workflows/*.{yml,yaml}', '**/action.{yml,yaml}'].map(
-            (globPattern) => ({ globPattern }),
-          ),
+          watchers: [CONFIG_GLOB, ...WORKFLOW_GLOBS].map((globPattern) => ({ globPattern })),
         });
       }
       if (params.capabilities.workspace?.workspaceFolders) {
         connection.workspace.onDidChangeWorkspaceFolders((e) => {
           const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
-          folders = [
-            ...folders.filter((f) => !removed.has(f)),
+          config.setFolders([
+            ...config.folders.filter((f) => !removed.has(f)),
             ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p),
-          ];
-          settingsByRoot.clear();
-          configFiles.invalidate();
+          ]);
           reanalyzeAll();
         });
       }
@@ -290,7 +217,7 @@ export function startServer(kind: ServerKind): Connection {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, SUPPRESS_KIND, FIX_ALL_KIND] },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -300,31 +227,31 @@ export function startServer(kind: ServerKind): Connection {
   });
 
   connection.onDidChangeConfiguration((change) => {
-    if (!pullsConfiguration)
-      pushedSettings = sanitizeSettings((change.settings as { flowguard?: unknown } | undefined)?.flowguard, (m) =>
-        connection.console.warn(m),
-      );
-    settingsByRoot.clear();
+    if (!pullsConfiguration) config.push((change.settings as { flowguard?: unknown } | undefined)?.flowguard);
+    config.settingsChanged();
     reanalyzeAll();
   });
 
-  documents.onDidOpen(({ document }) => {
-    justOpened.add(document.uri);
+  connection.onDidOpenTextDocument((params) => {
+    const document = documents.open(params);
     const path = uriToPath(document.uri);
-    if (path && isConfigFile(path)) return configChanged(path);
-    analyzer.schedule(document, 0);
+    if (path && isConfigFile(path)) return configFileChanged(path);
+    scheduler.schedule(document, 0);
   });
-  documents.onDidChangeContent(({ document }) => {
-    if (justOpened.delete(document.uri)) return;
+  connection.onDidChangeTextDocument((params) => {
+    const document = documents.change(params);
+    if (!document) return;
     const path = uriToPath(document.uri);
-    if (path && isConfigFile(path)) return configChanged(path);
-    analyzer.schedule(document, analyzer.debounceFor(document));
+    if (path && isConfigFile(path)) return configFileChanged(path);
+    scheduler.edited(document);
   });
-  documents.onDidClose(({ document }) => {
-    analyzer.close(document.uri);
+  connection.onDidCloseTextDocument((params) => {
+    const document = documents.close(params);
+    if (!document) return;
+    scheduler.close(document.uri);
     readers.clear(); // its saved text, if any, is now the disk's
     const path = uriToPath(document.uri);
-    if (path && isConfigFile(path)) return configChanged(path);
+    if (path && isConfigFile(path)) return configFileChanged(path);
     // Closed files keep no diagnostics: the workspace view reads them from flowguard/workspaceFindings.
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     // The editor may have discarded unsaved edits: the checklist goes back to what is on disk.
@@ -333,26 +260,14 @@ export function startServer(kind: ServerKind): Connection {
 
   /** findingsChanged for a closed file, from its text on disk (gone: removed). */
   async function notifyFromDisk(uri: string, path: string): Promise<void> {
-    if (!existsSync(path)) return notifyFindings(uri, undefined);
-    const target = await targetFor(uri);
+    if (!existsSync(path)) return notifier.notify(uri, undefined);
+    const target = await config.target(uri);
     const text = target ? (readDocument(path) ?? '') : '';
     // Large closed files are left to the next workspace scan rather than blocking the server here.
     if (!target || text.length >= WORKER_THRESHOLD || documents.get(uri)) return;
-    notifyFindings(
-      uri,
-      summarize(
-        uri,
-        text,
-        analyzeText({
-          relPath: target.relPath,
-          text,
-          config: target.config,
-          kind: target.kind,
-          repoRoot: target.repoRoot,
-        }),
-        0,
-      ),
-    );
+    const { relPath, kind, repoRoot } = target;
+    const analysis = analyzeText({ relPath, text, config: target.config, kind, repoRoot });
+    notifier.notify(uri, summarize(uri, text, analysis, 0));
   }
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
@@ -361,33 +276,38 @@ export function startServer(kind: ServerKind): Connection {
       const path = uriToPath(change.uri);
       if (!path) continue;
       if (isConfigFile(path)) {
-        configChanged(path);
+        configFileChanged(path);
         continue;
       }
       if (documents.get(change.uri)) continue; // open documents follow the editor's text
-      if (change.type === FileChangeType.Deleted) notifyFindings(change.uri, undefined);
+      if (change.type === FileChangeType.Deleted) notifier.notify(change.uri, undefined);
       else await notifyFromDisk(change.uri, path);
     }
   });
 
-  async function withSnapshot<T>(uri: string, fn: (snapshot: Snapshot, target: Target) => T): Promise<T | null> {
-    const doc = documents.get(uri);
+  /** The current version's analysis of an open document, with what fixes need; null when it is not analyzed. */
+  async function withSnapshot<T>(uri: string, fn: (snapshot: Snapshot, context: FixContext) => T): Promise<T | null> {
+    const doc: TextDocument | undefined = documents.get(uri);
     if (!doc) return null;
-    const target = await targetFor(uri, doc.languageId);
-    const snapshot = target && (await analyzer.snapshot(doc));
-    return target && snapshot ? fn(snapshot, target) : null;
+    const target: Target | undefined = await config.target(uri, doc.languageId);
+    const snapshot = target && (await scheduler.snapshot(doc));
+    if (!target || !snapshot) return null;
+    return fn(snapshot, { target, readFile: target.repoRoot ? readerFor(target.repoRoot) : undefined });
   }
 
   connection.onHover((params) => withSnapshot(params.textDocument.uri, (s) => hover(params, s)));
-  connection.onCodeAction((params) => withSnapshot(params.textDocument.uri, (s, t) => codeActions(params, s, t)));
-  connection.onCodeLens((params) => withSnapshot(params.textDocument.uri, (s) => lenses(s)));
+  connection.onCodeAction((params) => withSnapshot(params.textDocument.uri, (s, c) => codeActions(params, s, c)));
+  connection.onCodeLens((params) => withSnapshot(params.textDocument.uri, (s) => lenses(params.textDocument.uri, s)));
+  connection.onRequest(SUPPRESS_METHOD, (params: SuppressParams) =>
+    withSnapshot(params.uri, (s) => suppressRequest(params, s)),
+  );
+  connection.onRequest(FIX_ALL_METHOD, (params: FixAllParams) =>
+    withSnapshot(params.uri, (s, c) => fixAllRequest(params, s, c)),
+  );
 
-  connection.onRequest(RULES_METHOD, async (params: RulesParams | undefined) => {
-    const path = params?.uri ? uriToPath(params.uri) : undefined;
-    const root = path ? rootFor(path, folders) : folders[0];
-    const settings = root !== undefined ? await settingsFor(root) : pushedSettings;
-    return rulesInfo(mergeConfig(root !== undefined ? fileConfig(root) : DEFAULT_CONFIG, settings));
-  });
+  connection.onRequest(RULES_METHOD, async (params: RulesParams | undefined) =>
+    rulesInfo(await config.configFor(config.rootOfUri(params?.uri))),
+  );
 
   connection.onRequest(REVIEW_METHOD, (params: ReviewParams, token) =>
     handleReview(
@@ -395,9 +315,8 @@ export function startServer(kind: ServerKind): Connection {
       {
         openText: (uri) => documents.get(uri)?.getText(),
         configFor: async (uri) => {
-          const path = uriToPath(uri);
-          const root = path ? rootFor(path, folders) : folders[0];
-          return root === undefined ? undefined : mergeConfig(fileConfig(root), await settingsFor(root));
+          const root = config.rootOfUri(uri);
+          return root === undefined ? undefined : config.configFor(root);
         },
       },
       () => token.isCancellationRequested,
@@ -405,13 +324,9 @@ export function startServer(kind: ServerKind): Connection {
   );
 
   connection.onRequest(WORKSPACE_FINDINGS_METHOD, async (params: WorkspaceFindingsParams | undefined, token) => {
-    const started = Date.now();
-    const generationsAtStart = new Map(generations);
-    const roots = params?.folders?.map(uriToPath).filter((p): p is string => !!p) ?? folders;
-    const req: ScanRequest = {
-      roots: await Promise.all(
-        roots.map(async (root) => ({ root, config: mergeConfig(fileConfig(root), await settingsFor(root)) })),
-      ),
+    const roots = params?.folders?.map(uriToPath).filter((p): p is string => !!p) ?? config.folders;
+    const req = {
+      roots: await Promise.all(roots.map(async (root) => ({ root, config: await config.configFor(root) }))),
       exclude: params?.exclude ?? [],
       skip: documents
         .all()
@@ -425,42 +340,20 @@ export function startServer(kind: ServerKind): Connection {
         : undefined;
     const progress: WorkDoneProgressReporter = created ?? connection.languages.attachWorkDoneProgress(params ?? {});
     progress.begin('Flowguard: scanning workflows', 0, undefined, true);
-    const report = (done: number, total: number) =>
-      progress.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`);
     try {
-      let out: { files: FileFindings[]; scanned: number };
-      if (script) {
-        const job = runWorkerJob<{ files: FileFindings[]; scanned: number }>(
-          script,
-          { type: 'scan', req },
-          SCAN_TIMEOUT_MS,
-          report,
-        );
-        token.onCancellationRequested(() => job.cancel());
-        created?.token.onCancellationRequested(() => job.cancel());
-        out = await job.promise;
-      } else {
-        out = scan(req, report); // unbundled (tests under tsx): no worker file to start
-      }
-      // Scanned files carry the generation from before the scan read them: a findingsChanged sent meanwhile (a file
-      // changed on disk) has a higher one, and the client keeps it over the older scanned copy.
-      for (const f of out.files) f.generation = generationsAtStart.get(f.uri) ?? 0;
-      // Open documents count with their editor text: the last analysis even if an edit is still being analyzed, and
-      // that analysis is then announced whatever it finds (the client replaces its store with this answer).
-      for (const doc of documents.all()) {
-        const snapshot = analyzer.lastSnapshot(doc.uri);
-        if (snapshot)
-          out.files.push(
-            summarize(doc.uri, snapshot.text, snapshot.analysis, generations.get(doc.uri) ?? 0, snapshot.lines),
-          );
-        if (snapshot?.version !== doc.version) notified.delete(doc.uri);
-      }
-      const result: WorkspaceFindingsResult = {
-        files: out.files,
-        scanned: out.scanned + documents.all().length,
-        durationMs: Date.now() - started,
-      };
-      return result;
+      const running = startWorkspaceScan(
+        {
+          workerScript: script,
+          notifier,
+          openDocuments: () =>
+            documents.all().map((d) => ({ uri: d.uri, version: d.version, latest: scheduler.lastSnapshot(d.uri) })),
+        },
+        req,
+        (done, total) => progress.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`),
+      );
+      token.onCancellationRequested(() => running.cancel());
+      created?.token.onCancellationRequested(() => running.cancel());
+      return await running.promise;
     } catch (err) {
       if (err instanceof JobCancelled && (token.isCancellationRequested || created?.token.isCancellationRequested)) {
         throw new ResponseError(LSPErrorCodes.RequestCancelled, 'workspace scan cancelled');
@@ -471,8 +364,7 @@ export function startServer(kind: ServerKind): Connection {
     }
   });
 
-  connection.onShutdown(() => analyzer.dispose());
-  documents.listen(connection);
+  connection.onShutdown(() => scheduler.dispose());
   connection.listen();
   return connection;
 }

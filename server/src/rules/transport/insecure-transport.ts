@@ -1,7 +1,7 @@
 import { defineRule } from '../../engine/rule';
 import type { Step } from '../../model/workflow';
 import type { AnalysisContext } from '../../engine/context';
-import type { GitlabPipeline, GitlabVariable } from '../../model/gitlab/pipeline';
+import type { GitlabVariable } from '../../model/gitlab/pipeline';
 
 /** Commands and settings that turn off TLS verification or fetch over plain HTTP. */
 const PATTERNS: Array<{ re: RegExp; message: string }> = [

@@ -1,5 +1,7 @@
-// Open documents -> analyses. Decides which documents are analyzed, debounces edits, runs small documents on the main
-// thread and large ones in a worker, and drops any result that is not for the document's latest version.
+// The analysis scheduler: open documents -> analyses. Analyzes a document at once when its previous analysis was fast
+// (or the document has been quiet), debounces only slow documents while they are being edited, runs small documents
+// on the main thread and large ones in a worker, cancels superseded work, and never hands on a result that is not for
+// the document's latest version.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlowguardConfig } from '../engine/config';
 import type { FileKind } from '../model/detect';
@@ -18,7 +20,9 @@ import { AnalysisWorker, JobCancelled, type WorkerJob } from './workerJobs';
 export const WORKER_THRESHOLD = 100_000;
 /** A worker analysis taking longer than this is stopped and reported on the document. */
 export const WORKER_TIMEOUT_MS = 30_000;
-/** Quiet time after an edit before analyzing: typing bursts cost one analysis. Larger files wait longer. */
+/** An analysis cheaper than this (CPU ms) is repeated at once on every edit: waiting would cost more than it saves. */
+export const FAST_ANALYSIS_MS = 20;
+/** Quiet time after an edit to a slow document before analyzing: typing bursts cost one analysis. */
 export const EDIT_DEBOUNCE_MS = 75;
 export const LARGE_EDIT_DEBOUNCE_MS = 250;
 
@@ -44,6 +48,9 @@ interface Entry {
   timer?: NodeJS.Timeout;
   job?: WorkerJob<DocumentAnalysis>;
   latest?: Snapshot;
+  /** What the last analysis cost (CPU ms) and when it finished (performance.now()). */
+  lastCostMs?: number;
+  finishedAt?: number;
 }
 
 export interface AnalyzerHost {
@@ -56,9 +63,11 @@ export interface AnalyzerHost {
   /** Reads repository files for main-thread analyses, preferring unsaved editor text. */
   reader?(repoRoot: string): RepoFileReader;
   log(message: string): void;
+  /** Overrides FAST_ANALYSIS_MS. */
+  fastAnalysisMs?: number;
 }
 
-export class DocumentAnalyzer {
+export class AnalysisScheduler {
   private readonly entries = new Map<string, Entry>();
   private readonly worker?: AnalysisWorker;
 
@@ -83,8 +92,27 @@ export class DocumentAnalyzer {
     else run();
   }
 
-  debounceFor(doc: TextDocument): number {
-    return doc.getText().length >= WORKER_THRESHOLD ? LARGE_EDIT_DEBOUNCE_MS : EDIT_DEBOUNCE_MS;
+  /** Analyzes the document's new version: at once, or after a quiet spell when it is slow and being edited. */
+  edited(doc: TextDocument): void {
+    this.schedule(doc, this.delayFor(doc));
+  }
+
+  /**
+   * No wait when the last analysis cost under FAST_ANALYSIS_MS. A costly document is analyzed at once too when
+   * nothing is pending for it — for a main-thread analysis, none finished within the debounce either (it blocked the
+   * server) — so a lone edit is not delayed; while edits keep coming, only the last of a burst is analyzed.
+   */
+  delayFor(doc: TextDocument): number {
+    const entry = this.entries.get(doc.uri);
+    const fast = this.host.fastAnalysisMs ?? FAST_ANALYSIS_MS;
+    if (entry?.lastCostMs === undefined || entry.lastCostMs < fast) return 0;
+    const inWorker = doc.getText().length >= WORKER_THRESHOLD && this.worker !== undefined;
+    const debounce = doc.getText().length >= WORKER_THRESHOLD ? LARGE_EDIT_DEBOUNCE_MS : EDIT_DEBOUNCE_MS;
+    const busy =
+      entry.timer !== undefined ||
+      entry.job !== undefined ||
+      (!inWorker && entry.finishedAt !== undefined && performance.now() - entry.finishedAt < debounce);
+    return busy ? debounce : 0;
   }
 
   /**
@@ -160,7 +188,7 @@ export class DocumentAnalyzer {
       const analysis = await job.promise;
       if (this.isStale(uri, generation, version)) return;
       const snapshot = { version, text, lines: new LineIndex(text), analysis };
-      entry.latest = snapshot;
+      this.record(entry, snapshot);
       this.host.done(doc, snapshot);
     } catch (err) {
       if (this.isStale(uri, generation, version)) return;
@@ -181,7 +209,13 @@ export class DocumentAnalyzer {
       readFile,
     );
     const snapshot = { version: doc.version, text, lines: new LineIndex(text), analysis };
-    this.entry(doc.uri).latest = snapshot;
+    this.record(this.entry(doc.uri), snapshot);
     return snapshot;
+  }
+
+  private record(entry: Entry, snapshot: Snapshot): void {
+    entry.latest = snapshot;
+    entry.lastCostMs = snapshot.analysis.cpuMs;
+    entry.finishedAt = performance.now();
   }
 }

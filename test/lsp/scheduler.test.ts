@@ -1,0 +1,210 @@
+// The analysis scheduler and the document store, without the protocol: real documents through the real engine (and
+// the real worker when dist/ is built). What matters: a superseded, cancelled or closed analysis never hands on a
+// result, and the last version always wins.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_CONFIG } from '../../server/src/engine/config';
+import { DocumentStore } from '../../server/src/lsp/documentStore';
+import {
+  AnalysisScheduler,
+  EDIT_DEBOUNCE_MS,
+  WORKER_THRESHOLD,
+  type Snapshot,
+  type Target,
+} from '../../server/src/lsp/scheduler';
+import { ROOT } from '../helpers';
+
+const URI = 'file:///repo/.github/workflows/ci.yml';
+const TARGET: Target = { relPath: '.github/workflows/ci.yml', config: DEFAULT_CONFIG, kind: 'workflow' };
+const SCRIPT = join(ROOT, 'dist', 'analysisWorker.cjs');
+
+const workflow = (expr: string) =>
+  `on: pull_request_target\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "\${{ ${expr} }}"\n`;
+
+/** A workflow of at least `size` characters, every job with one template injection. */
+function bigWorkflow(size: number): string {
+  let text = 'on: pull_request_target\njobs:\n';
+  for (let i = 0; text.length < size; i++)
+    text += `  j${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "\${{ github.event.issue.title }}"\n`;
+  return text;
+}
+
+interface Published {
+  version: number;
+  snapshot?: Snapshot;
+  stopped?: string;
+}
+
+/** A scheduler over a real document store; `hold` makes target() wait until released (a slow settings answer). */
+function harness(options: { workerScript?: string; fastAnalysisMs?: number } = {}) {
+  const store = new DocumentStore();
+  const published: Published[] = [];
+  const held: Array<() => void> = [];
+  let hold = false;
+  const scheduler = new AnalysisScheduler({
+    target: () => (hold ? new Promise((resolve) => held.push(() => resolve(TARGET))) : Promise.resolve(TARGET)),
+    current: (uri) => store.get(uri),
+    done: (doc, snapshot, stopped) => published.push({ version: doc.version, snapshot, stopped }),
+    workerScript: options.workerScript,
+    fastAnalysisMs: options.fastAnalysisMs,
+    log: () => {},
+  });
+  let version = 1;
+  return {
+    store,
+    scheduler,
+    published,
+    open(text: string): TextDocument {
+      version = 1;
+      return store.open({ textDocument: { uri: URI, languageId: 'yaml', version, text } });
+    },
+    replace(text: string): TextDocument {
+      return store.change({ textDocument: { uri: URI, version: ++version }, contentChanges: [{ text }] })!;
+    },
+    holdTargets(on: boolean) {
+      hold = on;
+    },
+    release() {
+      for (const r of held.splice(0)) r();
+    },
+  };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+const injected = (s: Snapshot | undefined) =>
+  s?.analysis.result.findings
+    .filter((f) => f.ruleId === 'template-injection')
+    .map((f) => s.text.slice(f.span.start, f.span.end));
+
+describe('document store', () => {
+  test('applies incremental changes in order, answers by URI and by path, forgets closed documents', () => {
+    const store = new DocumentStore();
+    store.open({ textDocument: { uri: URI, languageId: 'yaml', version: 1, text: 'on: push\njobs: {}\n' } });
+    const doc = store.change({
+      textDocument: { uri: URI, version: 2 },
+      contentChanges: [
+        { range: { start: { line: 0, character: 4 }, end: { line: 0, character: 8 } }, text: 'pull_request' },
+        { range: { start: { line: 1, character: 6 }, end: { line: 1, character: 8 } }, text: '{ a: 1 }' },
+      ],
+    })!;
+    assert.equal(doc.version, 2);
+    assert.equal(doc.getText(), 'on: pull_request\njobs: { a: 1 }\n');
+    assert.equal(store.textOf('/repo/.github/workflows/ci.yml'), doc.getText());
+    assert.equal(
+      store.change({ textDocument: { uri: 'file:///other.yml', version: 2 }, contentChanges: [] }),
+      undefined,
+    );
+    assert.equal(store.close({ textDocument: { uri: URI } })?.version, 2);
+    assert.equal(store.get(URI), undefined);
+    assert.deepEqual(store.all(), []);
+  });
+});
+
+describe('analysis scheduler', () => {
+  test('a superseded analysis never publishes: only the last version is handed on', async () => {
+    const h = harness();
+    h.holdTargets(true);
+    h.scheduler.schedule(h.open(workflow('github.event.issue.title')), 0);
+    h.scheduler.edited(h.replace(workflow('github.head_ref')));
+    h.scheduler.edited(h.replace(workflow('github.event.comment.body')));
+    h.release();
+    await settle();
+    assert.deepEqual(
+      h.published.map((p) => [p.version, injected(p.snapshot)]),
+      [[3, ['${{ github.event.comment.body }}']]],
+    );
+    assert.equal(h.scheduler.lastSnapshot(URI)?.version, 3);
+  });
+
+  test('a document closed while its analysis waits publishes nothing', async () => {
+    const h = harness();
+    h.holdTargets(true);
+    h.scheduler.schedule(h.open(workflow('github.event.issue.title')), 0);
+    h.scheduler.close(URI);
+    h.store.close({ textDocument: { uri: URI } });
+    h.release();
+    await settle();
+    assert.deepEqual(h.published, []);
+    assert.equal(h.scheduler.lastSnapshot(URI), undefined);
+  });
+
+  // Whether an analysis is cheap depends on the machine: the threshold is set here so the policy itself is tested.
+  test('a cheap document is analyzed at once on every edit', async () => {
+    const h = harness({ fastAnalysisMs: Number.POSITIVE_INFINITY });
+    h.scheduler.schedule(h.open(workflow('github.event.issue.title')), 0);
+    await settle();
+    for (const expr of ['github.head_ref', 'github.event.comment.body']) {
+      const doc = h.replace(workflow(expr));
+      assert.equal(h.scheduler.delayFor(doc), 0);
+      h.scheduler.edited(doc);
+      await settle();
+    }
+    assert.deepEqual(
+      h.published.map((p) => [p.version, injected(p.snapshot)]),
+      [
+        [1, ['${{ github.event.issue.title }}']],
+        [2, ['${{ github.head_ref }}']],
+        [3, ['${{ github.event.comment.body }}']],
+      ],
+    );
+  });
+
+  test('a costly document is debounced while edits keep coming, and analyzed at once after a quiet spell', async () => {
+    const h = harness({ fastAnalysisMs: 0 });
+    h.scheduler.schedule(h.open(workflow('github.event.issue.title')), 0);
+    await settle();
+    const burst = [h.replace(workflow('github.head_ref')), h.replace(workflow('github.event.comment.body'))];
+    assert.equal(h.scheduler.delayFor(burst[0]), EDIT_DEBOUNCE_MS, 'right after an analysis: debounced');
+    for (const doc of burst) h.scheduler.edited(doc);
+    await new Promise((resolve) => setTimeout(resolve, EDIT_DEBOUNCE_MS * 3));
+    assert.deepEqual(
+      h.published.map((p) => p.version),
+      [1, 3],
+      'one analysis for the burst, of its last version',
+    );
+    assert.equal(h.scheduler.delayFor(h.replace(workflow('github.ref'))), 0, 'after a quiet spell: at once');
+  });
+
+  test('snapshot() answers code actions with the current version, analyzing a pending small document now', async () => {
+    const h = harness();
+    h.scheduler.schedule(h.open(workflow('github.event.issue.title')), 0);
+    await settle();
+    const doc = h.replace(workflow('github.head_ref'));
+    const snapshot = await h.scheduler.snapshot(doc);
+    assert.equal(snapshot?.version, 2);
+    assert.deepEqual(injected(snapshot), ['${{ github.head_ref }}']);
+  });
+
+  test(
+    'in the worker: a superseded job is cancelled and only the last version is published',
+    { skip: !existsSync(SCRIPT) && 'dist/analysisWorker.cjs missing (npm run build)' },
+    async () => {
+      const h = harness({ workerScript: SCRIPT });
+      try {
+        const base = bigWorkflow(WORKER_THRESHOLD + 1000);
+        h.scheduler.schedule(h.open(base), 0);
+        h.scheduler.edited(h.replace(base + '# two\n'));
+        const last = h.replace(
+          base + `  late:\n    runs-on: x\n    steps:\n      - run: echo "\${{ github.head_ref }}"\n`,
+        );
+        h.scheduler.edited(last);
+        const deadline = Date.now() + 60_000;
+        while (!h.published.some((p) => p.version === 3) && Date.now() < deadline) await settle();
+        await new Promise((resolve) => setTimeout(resolve, 300)); // anything still in flight would arrive now
+        assert.deepEqual(
+          h.published.map((p) => p.version),
+          [3],
+          'versions 1 and 2 were superseded before their jobs finished',
+        );
+        const snapshot = h.published[0].snapshot!;
+        assert.equal(snapshot.text, last.getText());
+        assert.ok(injected(snapshot)!.includes('${{ github.head_ref }}'));
+      } finally {
+        h.scheduler.dispose();
+      }
+    },
+  );
+});
