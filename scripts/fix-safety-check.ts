@@ -17,6 +17,11 @@ export interface FixVerdict {
   safety: Fix['safety'];
   /** Why the fix broke the file; empty when it did not. */
   problems: string[];
+  /**
+   * Findings another rule now reports on the rewritten line for the same value: the risk the fix could not remove
+   * (attacker text moved to env: and then written to $GITHUB_ENV is still attacker text). Listed, not counted as broken.
+   */
+  residual: string[];
 }
 
 export interface ShellTools {
@@ -58,7 +63,7 @@ export function checkFileFixes(
         ruleId: finding.ruleId,
         title: fix.title,
         safety: fix.safety,
-        problems: checkFix(input, before, finding, fix, tools),
+        ...checkFix(input, before, finding, fix, tools),
       });
     }
   }
@@ -71,18 +76,20 @@ export function checkFix(
   finding: Finding,
   fix: Fix,
   tools: ShellTools,
-): string[] {
+): { problems: string[]; residual: string[] } {
   const problems: string[] = [];
+  const residual: string[] = [];
+  const broken = (why: string) => ({ problems: [why], residual });
   let text: string;
   try {
     text = applyEdits(input.text, fix.edits);
   } catch (err) {
-    return [`edits do not apply: ${(err as Error).message}`];
+    return broken(`edits do not apply: ${(err as Error).message}`);
   }
   const parsed = parseYaml(text);
-  if (parsed.problems.length) return [`invalid YAML: ${parsed.problems[0].message}`];
+  if (parsed.problems.length) return broken(`invalid YAML: ${parsed.problems[0].message}`);
   const after = analyze({ ...input, text });
-  if (!after.model) return ['the fixed file is no longer a workflow or action'];
+  if (!after.model) return broken('the fixed file is no longer a workflow or action');
   problems.push(...outsideChanges(input.text, text, fix.edits));
 
   // The finding goes: no finding of the rule where it was (mapped through the edits) with the same message.
@@ -106,12 +113,21 @@ export function checkFix(
   for (const f of after.findings) {
     const k = keyOf(f, inserted.some((r) => within(f.span, r)) ? undefined : f.span);
     const n = old.get(k) ?? 0;
+    const where = `${f.ruleId} at ${lineOf(text, f.span.start)}: ${f.message.slice(0, 140)}`;
     if (n > 0) old.set(k, n - 1);
-    else problems.push(`new finding: ${f.ruleId} at ${lineOf(text, f.span.start)}: ${f.message.slice(0, 140)}`);
+    else if (sameValueOnEditedLine(text, f, finding, inserted)) residual.push(where);
+    else problems.push(`new finding: ${where}`);
   }
 
   problems.push(...scriptProblems(before.model!, after.model, tools));
-  return problems;
+  return { problems, residual };
+}
+
+function sameValueOnEditedLine(text: string, found: Finding, fixed: Finding, inserted: Span[]): boolean {
+  const context = fixed.properties?.context;
+  if (context === undefined || found.properties?.context !== context) return false;
+  const line = lineOf(text, found.span.start);
+  return inserted.some((r) => lineOf(text, r.start) <= line && line <= lineOf(text, r.end));
 }
 
 // ---- Structure: every YAML value outside the edited region keeps its path and value ----
@@ -148,7 +164,11 @@ function outsideChanges(oldText: string, newText: string, edits: readonly TextEd
   const oldLeaves = leaves(oldText);
   const newLeaves = new Map(leaves(newText).map((l) => [l.path, l]));
   const inserted = insertedRegions(edits);
-  const touched = (span: Span) => edits.some((e) => overlaps(span, e.span) || (e.span.start === e.span.end && span.start < e.span.start && e.span.start < span.end));
+  const touched = (span: Span) =>
+    edits.some(
+      (e) =>
+        overlaps(span, e.span) || (e.span.start === e.span.end && span.start < e.span.start && e.span.start < span.end),
+    );
   for (const leaf of oldLeaves) {
     if (touched(leaf.range)) continue;
     const now = newLeaves.get(leaf.path);
@@ -183,7 +203,10 @@ function mapSpan(span: Span, edits: readonly TextEdit[]): Span | undefined {
   let shift = 0;
   for (const e of [...edits].sort((a, b) => a.span.start - b.span.start)) {
     const delta = e.newText.length - (e.span.end - e.span.start);
-    if (e.span.end <= span.start && !(e.span.start === e.span.end && e.span.start === span.start && span.start === span.end)) {
+    if (
+      e.span.end <= span.start &&
+      !(e.span.start === e.span.end && e.span.start === span.start && span.start === span.end)
+    ) {
       shift += delta;
       continue;
     }
@@ -237,7 +260,11 @@ function substituted(script: string): string {
   return script.replace(/\$\{\{[\s\S]*?\}\}/g, 'GHEXPR');
 }
 
-function scriptProblems(oldModel: Workflow | ActionMetadata, newModel: Workflow | ActionMetadata, tools: ShellTools): string[] {
+function scriptProblems(
+  oldModel: Workflow | ActionMetadata,
+  newModel: Workflow | ActionMetadata,
+  tools: ShellTools,
+): string[] {
   const problems: string[] = [];
   const old = new Map(scriptsOf(oldModel).map((s) => [s.key, s]));
   for (const script of scriptsOf(newModel)) {

@@ -1,7 +1,7 @@
 // Fix-safety check over the real-world corpus (../shared/corpus): every fix of every finding, applied alone, is
 // judged by scripts/fix-safety-check.ts. Prints fixes applied, broken among safe (must be 0) and broken among
 // unsafe, by rule, and the broken safe fixes in full. Exit code 1 when a safe fix broke a file.
-// Usage: node --import tsx scripts/fix-safety.ts [--rule ID[,ID]] [--limit N] [--per-rule-per-file N] [--show N]
+// Usage: node --import tsx scripts/fix-safety.ts [--rule ID[,ID]] [--limit N] [--per-rule-per-file N (5)] [--show N] [--unsafe] [--residual]
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoFileReader } from '../server/src/io/repo-files';
@@ -19,7 +19,7 @@ const arg = (name: string) => {
 };
 const ruleIds = arg('rule')?.split(',');
 const limit = Number(arg('limit') ?? Infinity);
-const perRulePerFile = Number(arg('per-rule-per-file') ?? 20);
+const perRulePerFile = Number(arg('per-rule-per-file') ?? 5);
 const show = Number(arg('show') ?? 10);
 
 const tools = shellTools();
@@ -58,16 +58,13 @@ for (const v of all) {
 }
 const brokenSafe = all.filter((v) => v.safety === 'safe' && v.problems.length);
 const brokenUnsafe = all.filter((v) => v.safety === 'unsafe' && v.problems.length);
+const residual = all.filter((v) => v.residual.length);
 console.log(
   `${rows.length} files, ${all.length} fixes applied (each alone) in ${((Date.now() - started) / 1000).toFixed(1)} s` +
     `; shellcheck ${tools.shellcheck ? 'on' : 'off'}, bash -n ${tools.bash ? 'on' : 'off'}`,
 );
 console.log(
-  'rule'.padEnd(30) +
-    'safe'.padStart(7) +
-    'broken'.padStart(8) +
-    'unsafe'.padStart(8) +
-    'broken'.padStart(8),
+  'rule'.padEnd(30) + 'safe'.padStart(7) + 'broken'.padStart(8) + 'unsafe'.padStart(8) + 'broken'.padStart(8),
 );
 for (const [rule, r] of [...byRule].sort((a, b) => a[0].localeCompare(b[0])))
   console.log(
@@ -78,7 +75,8 @@ for (const [rule, r] of [...byRule].sort((a, b) => a[0].localeCompare(b[0])))
       String(r.brokenUnsafe).padStart(8),
   );
 console.log(
-  `total: ${all.length} fixes; broken among safe: ${brokenSafe.length}; broken among unsafe: ${brokenUnsafe.length}`,
+  `total: ${all.length} fixes; broken among safe: ${brokenSafe.length}; broken among unsafe: ${brokenUnsafe.length}` +
+    `; ${residual.length} leave the same value reported by another rule on the rewritten line`,
 );
 const print = (title: string, list: typeof all) => {
   if (!list.length) return;
@@ -88,4 +86,9 @@ const print = (title: string, list: typeof all) => {
 };
 print('Broken safe fixes', brokenSafe);
 if (process.argv.includes('--unsafe')) print('Broken unsafe fixes', brokenUnsafe);
+if (process.argv.includes('--residual'))
+  print(
+    'Residual findings',
+    residual.map((v) => ({ ...v, problems: v.residual })),
+  );
 process.exit(brokenSafe.length ? 1 : 0);

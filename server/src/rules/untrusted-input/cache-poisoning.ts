@@ -93,13 +93,18 @@ function cacheOf(step: Step, text: string): CacheUse | undefined {
   const input = CACHE_INPUTS[slug];
   const entry = input ? step.with?.entries.find((e) => e.name === input) : undefined;
   if (!entry?.value || /^(false|)$/.test(entry.value.text.trim())) return undefined;
-  const span = pairLinesSpan(text, entry.pair);
+  // The last input takes `with:` along: an empty `with:` is not a mapping.
+  const span = pairLinesSpan(text, step.with!.entries.length === 1 ? step.with!.pair : entry.pair);
+  // ruby/setup-ruby's bundler-cache also runs `bundle install`: without it later steps miss their gems.
+  const installs = slug === 'ruby/setup-ruby';
   return {
     what: `${slug} restores its ${input}: ${entry.value.text} cache`,
     fix: span
       ? {
-          title: `Remove ${input}: from ${slug} (no cache in release builds)`,
-          safety: 'safe',
+          title: installs
+            ? `Remove ${input}: from ${slug} (review: it also runs bundle install, which a later step must now do)`
+            : `Remove ${input}: from ${slug} (no cache in release builds)`,
+          safety: installs ? 'unsafe' : 'safe',
           isPreferred: true,
           edits: [{ span, newText: '' }],
         }
