@@ -88,6 +88,8 @@ function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
             spans: group.map((g) => g.hit.span),
             valueSpan: c.hit.span,
             masked,
+            model,
+            readFile: ctx.readFile,
           }),
       properties: {
         masked,
