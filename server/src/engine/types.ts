@@ -115,6 +115,11 @@ export interface RuleMeta {
   /** Which kinds of file it applies to. */
   appliesTo: Array<'workflow' | 'action'>;
   fixable: boolean;
+  /**
+   * For fixable rules: when a quick-fix is marked safe (it provably keeps what the workflow does), and why the
+   * others are unsafe. Rendered into the rule's docs.
+   */
+  fixSafety?: string;
   docs: RuleDocs;
 }
 

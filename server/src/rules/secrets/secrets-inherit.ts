@@ -16,6 +16,8 @@ export default defineRule({
     aliases: ['secrets-inherit'],
     appliesTo: ['workflow'],
     fixable: true,
+    fixSafety:
+      'Safe when Flowguard read the whole chain: the called workflow and every workflow it passes secrets on to with its own `secrets: inherit`; the list then holds every secret any of them declares or names, so each reads the same values as before. Unsafe (review) when a callee further down cannot be read (a remote workflow, a missing file), when a secret is looked up by a computed name (`secrets[...]`, `toJSON(secrets)`), or when a called job runs in an environment, whose secrets a passed repository secret of the same name could shadow. No fix when the called workflow itself cannot be read.',
     docs: {
       risk: 'With `secrets: inherit` the called workflow receives every repository, organisation and environment secret the caller can read, including ones added later. A bug or an injection in the called workflow (or a compromised remote one) then reaches all of them.',
       remediation:

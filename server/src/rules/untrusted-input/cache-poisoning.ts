@@ -124,6 +124,8 @@ export default defineRule({
     aliases: ['cache-poisoning', 'cache_poisoning'],
     appliesTo: ['workflow'],
     fixable: true,
+    fixSafety:
+      "Safe for inputs that only restore and save a cache (`cache:` of the setup-node, -python, -java and -dotnet actions, setup-uv's `enable-cache`): the job builds the same thing, only without the cache. An emptied `with:` is removed with it. Unsafe for ruby/setup-ruby's `bundler-cache`, which also runs `bundle install`: a later step must install the gems.",
     docs: {
       risk: 'GitHub Actions caches are shared by scope: a release built from a tag or the default branch restores entries that any workflow running on the default branch could have saved, including ones that run pull request code or that an injected command took over (the Ultralytics release was poisoned this way). A poisoned dependency or build cache ends up inside the published package.',
       remediation:
