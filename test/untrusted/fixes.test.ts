@@ -34,7 +34,7 @@ test('bash: double-quoted, single-quoted (whole and partial) and unquoted occurr
           echo "T: \${ISSUE_TITLE}"
           echo "\${ISSUE_TITLE}"
           echo 'pre '"\${ISSUE_TITLE}"' post'
-          echo "\${ISSUE_TITLE}"
+          echo \${ISSUE_TITLE}
 `),
   );
 });

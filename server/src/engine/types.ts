@@ -97,5 +97,10 @@ export interface RuleMeta {
   /** Which kinds of file (dialects) it applies to: GitHub workflows and actions, GitLab CI configurations. */
   appliesTo: Array<'workflow' | 'action' | 'gitlab'>;
   fixable: boolean;
+  /**
+   * For fixable rules: when a quick-fix is marked safe (it provably keeps what the workflow does), and why the
+   * others are unsafe. Rendered into the rule's docs.
+   */
+  fixSafety?: string;
   docs: RuleDocs;
 }

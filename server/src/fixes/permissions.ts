@@ -6,6 +6,7 @@ import {
   computeWorkflowPermissions,
   formatScopes,
   grantOf,
+  levelRank,
   sortedScopes,
   type JobPermissions,
   type PermissionsOptions,
@@ -41,13 +42,16 @@ export function planNarrowing(result: WorkflowPermissions): NarrowPlan {
     // The reason shown is the first need at the level granted (the write, when one step writes and another reads).
     for (const n of jp.needs)
       if (n.level === jp.required[n.scope]) comments[n.scope] ??= `${n.reason} (${n.stepLabel})`;
-    if (jp.unknown.length === 0)
-      return { job: jp, target: { kind: 'map', scopes: jp.required, comments } as JobTarget };
+    if (jp.unknown.length === 0) {
+      // Never more than the job was granted: a job that works with less does not need what we inferred.
+      const scopes = capped(jp.required, grantCap(jp), comments);
+      return { job: jp, target: { kind: 'map', scopes, comments } as JobTarget };
+    }
     keptJobs.push(jp.job.id);
     if (jp.granted.kind !== 'map' && jp.granted.kind !== 'none')
       return { job: jp, target: { kind: 'keep' } as JobTarget };
+    // Steps not understood: the grant stays as it is (adding a scope it works without would only widen it).
     const scopes: ScopeMap = { ...jp.granted.scopes };
-    for (const s of sortedScopes(jp.required)) if (jp.required[s] === 'write' || !scopes[s]) scopes[s] = jp.required[s];
     for (const s of sortedScopes(scopes))
       if (!jp.required[s] || jp.required[s] !== scopes[s])
         comments[s] = `kept: ${jp.unknown[0].stepLabel} is not understood`;
@@ -61,6 +65,27 @@ export function planNarrowing(result: WorkflowPermissions): NarrowPlan {
       ? CONTENTS_READ
       : {};
   return { workflow, jobs, keptJobs };
+}
+
+/**
+ * The most a job may keep: what its explicit grant (its own block or the workflow's) gives. undefined for the
+ * repository default and write-all, which grant every scope we could infer.
+ */
+function grantCap(jp: JobPermissions): ScopeMap | undefined {
+  const kind = jp.granted.kind;
+  return kind === 'map' || kind === 'none' || kind === 'read-all' ? jp.granted.scopes : undefined;
+}
+
+function capped(required: ScopeMap, cap: ScopeMap | undefined, comments: Partial<Record<string, string>>): ScopeMap {
+  if (!cap) return required;
+  const out: ScopeMap = {};
+  for (const s of sortedScopes(required)) {
+    const level = levelRank(required[s]) <= levelRank(cap[s]) ? required[s] : cap[s];
+    if (!level) continue;
+    if (level !== required[s]) comments[s] = `kept at ${level}: the job was granted no more`;
+    out[s] = level;
+  }
+  return out;
 }
 
 export function narrowPermissionsFix(

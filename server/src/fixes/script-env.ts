@@ -6,6 +6,7 @@ import type { ExpressionOccurrence } from '../expressions/parse';
 import type { ScalarValue } from '../model/common';
 import type { Step } from '../model/workflow';
 import { addStepEnv, envNames, uniqueName } from './env';
+import { shellContexts, type ShellContext } from './shell-context';
 
 export type ScriptLanguage = 'posix' | 'pwsh' | 'cmd' | 'python' | 'javascript';
 
@@ -53,31 +54,37 @@ function wholeLiteral(text: string, expr: ExpressionOccurrence, quote: string): 
   return !!quote && text[expr.span.start - 1] === quote && text[expr.span.end] === quote;
 }
 
+interface Reference {
+  text: string;
+  span: { start: number; end: number };
+  /** The rewrite may change what the script does for values it read as plain text before: review. */
+  unsafe?: string;
+}
+
 /**
- * The replacement for one occurrence, and whether the surrounding quotes are consumed.
- * undefined when no faithful rewrite exists (e.g. inside a PowerShell single-quoted string with other text).
+ * The replacement for one occurrence. undefined when no faithful rewrite exists (a literal heredoc, `$'...'`, a
+ * PowerShell single-quoted string with other text, Python outside a whole string literal).
  */
 function reference(
   name: string,
   lang: ScriptLanguage,
   text: string,
   expr: ExpressionOccurrence,
-): { text: string; span: { start: number; end: number } } | undefined {
+  shell?: ShellContext,
+): Reference | undefined {
   const quote = quoteAt(text, expr.span.start, lang);
   const whole = wholeLiteral(text, expr, quote);
   const widened = { start: expr.span.start - 1, end: expr.span.end + 1 };
   switch (lang) {
     case 'posix':
-      if (quote === '"') return { text: `\${${name}}`, span: expr.span };
-      if (quote === "'")
-        return whole ? { text: `"\${${name}}"`, span: widened } : { text: `'"\${${name}}"'`, span: expr.span };
-      return { text: `"\${${name}}"`, span: expr.span };
+      return posixReference(name, text, expr, shell ?? { kind: 'unquoted', commandStart: false });
     case 'pwsh':
       // `$env:X` would swallow a following name character or colon: brace it only then.
       if (quote === '"')
         return { text: /[\w:]/.test(text[expr.span.end] ?? '') ? `\${env:${name}}` : `$env:${name}`, span: expr.span };
       if (quote === "'") return whole ? { text: `$env:${name}`, span: widened } : undefined;
-      return { text: `$env:${name}`, span: expr.span };
+      // Unquoted, PowerShell parsed the value as words; `$env:X` is one argument.
+      return { text: `$env:${name}`, span: expr.span, unsafe: 'the value becomes one argument' };
     case 'cmd':
       return { text: `%${name}%`, span: expr.span };
     case 'python':
@@ -89,9 +96,48 @@ function reference(
         return whole
           ? { text: `process.env.${name}`, span: widened }
           : { text: `${quote} + process.env.${name} + ${quote}`, span: expr.span };
+      // Unquoted the expression was code, not a string: the rewrite changes meaning.
       return /^\s*tojson\s*\(/i.test(expr.inner)
         ? { text: `JSON.parse(process.env.${name})`, span: expr.span }
-        : { text: `process.env.${name}`, span: expr.span };
+        : { text: `process.env.${name}`, span: expr.span, unsafe: 'the value was JavaScript code' };
+  }
+}
+
+/**
+ * bash/sh. In double quotes, an expanded heredoc or a comment, `${NAME}` reads exactly what the shell read before for
+ * any value without `$`, backquotes or backslashes. Unquoted, the value was split into words (and globbed): `${NAME}`
+ * unquoted keeps that, so an empty value still gives no argument and `-a -b` still two, but quotes and operators in
+ * the value are no longer shell syntax: unsafe. In single quotes the value is spliced in as its own double-quoted part.
+ */
+function posixReference(
+  name: string,
+  text: string,
+  expr: ExpressionOccurrence,
+  ctx: ShellContext,
+): Reference | undefined {
+  const braced = `\${${name}}`;
+  switch (ctx.kind) {
+    case 'double':
+    case 'comment':
+      return { text: braced, span: expr.span };
+    case 'heredoc':
+      return ctx.literal ? undefined : { text: braced, span: expr.span };
+    case 'single': {
+      const whole = ctx.openedAt === expr.span.start - 1 && text[expr.span.end] === "'";
+      return whole
+        ? { text: `"${braced}"`, span: { start: expr.span.start - 1, end: expr.span.end + 1 } }
+        : { text: `'"${braced}"'`, span: expr.span };
+    }
+    case 'ansi':
+      return undefined;
+    case 'unquoted':
+      return {
+        text: braced,
+        span: expr.span,
+        unsafe: ctx.commandStart
+          ? 'the value was run as a command: shell syntax in it (&&, pipes, quotes) no longer is'
+          : 'left unquoted to keep word splitting; quotes and operators in the value are no longer shell syntax',
+      };
   }
 }
 
@@ -122,14 +168,22 @@ export function moveExpressionToEnv(input: MoveToEnvInput): Fix | undefined {
     ? { name: input.existingVar }
     : step.env?.entries.find((e) => e.value?.text.trim() === exprText.trim());
   const name = existing?.name ?? uniqueName(input.baseName, envNames(step.env, ...input.outerEnv));
+  const occurrences = script.expressions.filter((occ) => text.slice(occ.span.start, occ.span.end) === exprText);
+  const shellAt =
+    lang === 'posix'
+      ? shellContexts(
+          text,
+          scriptStart(text, script),
+          occurrences.map((o) => o.span.start),
+          script.expressions.map((x) => x.span),
+        )
+      : undefined;
   const edits: TextEdit[] = [];
-  let unsafe = false;
-  for (const occ of script.expressions) {
-    if (text.slice(occ.span.start, occ.span.end) !== exprText) continue;
-    const ref = reference(name, lang, text, occ);
+  const unsafe: string[] = [];
+  for (const occ of occurrences) {
+    const ref = reference(name, lang, text, occ, shellAt?.get(occ.span.start));
     if (!ref) return undefined;
-    if (lang === 'javascript' && !quoteAt(text, occ.span.start, lang) && !/^\s*tojson\s*\(/i.test(occ.inner))
-      unsafe = true;
+    if (ref.unsafe && !unsafe.includes(ref.unsafe)) unsafe.push(ref.unsafe);
     edits.push({ span: ref.span, newText: ref.text });
   }
   if (!existing) {
@@ -138,14 +192,22 @@ export function moveExpressionToEnv(input: MoveToEnvInput): Fix | undefined {
     edits.push(envEdit);
   }
   const where = lang === 'javascript' ? `process.env.${name}` : `$${name}`;
+  const title =
+    existing && input.existingVar
+      ? `Read ${name} from the environment instead of expanding it`
+      : `Move ${expr.inner.trim()} to env: ${name} and use ${where}`;
   return {
-    title:
-      existing && input.existingVar
-        ? `Read ${name} from the environment instead of expanding it`
-        : `Move ${expr.inner.trim()} to env: ${name} and use ${where}`,
-    // Unquoted in JavaScript the expression was code, not a string: the rewrite changes meaning, so it needs review.
-    safety: unsafe ? 'unsafe' : 'safe',
+    title: unsafe.length ? `${title} (review: ${unsafe.join('; ')})` : title,
+    safety: unsafe.length ? 'unsafe' : 'safe',
     isPreferred: true,
     edits,
   };
+}
+
+/** Where the script's own text starts: after a block scalar's `|`/`>` header line. */
+function scriptStart(text: string, script: ScalarValue): number {
+  const c = text[script.span.start];
+  if (c !== '|' && c !== '>') return script.span.start;
+  const nl = text.indexOf('\n', script.span.start);
+  return nl === -1 ? script.span.end : nl + 1;
 }

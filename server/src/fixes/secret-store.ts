@@ -8,7 +8,7 @@ import type { Fix } from '../engine/types';
 import type { Span, TextEdit } from '../text/span';
 import type { SecretSite } from '../analysis/secrets/collect';
 import type { ActionMetadata } from '../model/action';
-import type { Job, Step } from '../model/workflow';
+import type { Job, Step, Workflow } from '../model/workflow';
 import { mapGetPair } from '../yaml/parse';
 import {
   appendToMapping,
@@ -21,6 +21,7 @@ import {
 } from './edits';
 import { addStepEnv } from './env';
 import { moveWorkflowEnvToSteps } from './workflow-env';
+import { callersOf, declareCallSecret, isReusableWorkflow, type RepoReader } from './workflow-call-secrets';
 
 export const STORE_SECRET_COMMAND = 'flowguard.storeSecret';
 
@@ -38,11 +39,17 @@ export interface MoveRequest {
   /** For the Store Secret follow-up: the span of the value before the fix. */
   valueSpan: Span;
   masked: string;
+  /** The file's model: a reusable workflow must declare the secret, a service container may share the literal. */
+  model?: Workflow | ActionMetadata;
+  /** Reads (and, when the adapter can, lists) repository files: names the callers of a reusable workflow. */
+  readFile?: RepoReader;
 }
 
 /** The preferred fix for the configured store; GitHub secrets when the store cannot serve the site. */
 export function moveToSecretStoreFixes(req: MoveRequest): Fix[] {
   const { site } = req;
+  // A test database's password shared with the job's steps: moving one copy to a secret breaks the other.
+  if (sharedWithServiceContainer(req)) return [];
   if (site.kind === 'action-default') return [removeActionDefault(req, site)];
   if (site.kind === 'action-value') {
     const fix = actionInputFix(req, site);
@@ -72,6 +79,8 @@ export function moveToSecretStoreFixes(req: MoveRequest): Fix[] {
     provider !== 'github' && (site.kind === 'job-level' || site.kind === 'workflow-env')
       ? ` (${STORE_TITLES[provider]} cannot be read before the job's steps run)`
       : '';
+  const call = callDeclaration(req);
+  if (!call) return [];
   if (site.kind === 'workflow-env') {
     const literals = new Set(req.spans.map((s) => req.text.slice(s.start, s.end)));
     let value = site.scalar.text;
@@ -81,22 +90,69 @@ export function moveToSecretStoreFixes(req: MoveRequest): Fix[] {
       site.wf,
       site.entry,
       value,
-      `Move to secret store: \${{ secrets.${req.name} }}, declared on the steps that use ${site.entry.name}${note}`,
+      `Move to secret store: \${{ secrets.${req.name} }}, declared on the steps that use ${site.entry.name}${note}${call.note}`,
     );
-    return fix ? [{ ...fix, secretsToCreate: [req.name], followUp: followUp(req, 'github') }] : [];
+    return fix
+      ? [
+          {
+            ...fix,
+            edits: [...fix.edits, ...call.edits],
+            secretsToCreate: [req.name],
+            followUp: followUp(req, 'github'),
+          },
+        ]
+      : [];
   }
   const edits = site.kind === 'script' ? scriptEdits(req, site.step, ref) : valueEdits(req, ref);
   if (!edits) return [];
   return [
     {
-      title: `Move to secret store: \${{ secrets.${req.name} }}${note}`,
+      title: `Move to secret store: \${{ secrets.${req.name} }}${note}${call.note}`,
       safety: 'unsafe',
       isPreferred: true,
-      edits,
+      edits: [...edits, ...call.edits],
       secretsToCreate: [req.name],
       followUp: followUp(req, 'github'),
     },
   ];
+}
+
+/**
+ * In a reusable workflow `secrets.NAME` is empty unless the caller passes it: the fix declares it under
+ * on.workflow_call.secrets and names the callers that must pass it. undefined when `on:` cannot be extended.
+ */
+function callDeclaration(req: MoveRequest): { edits: TextEdit[]; note: string } | undefined {
+  const wf = req.model?.kind === 'workflow' ? req.model : undefined;
+  if (!wf || !isReusableWorkflow(wf)) return { edits: [], note: '' };
+  const edits = declareCallSecret(req.text, wf, req.name);
+  if (!edits) return undefined;
+  const callers = callersOf(req.readFile, req.path);
+  const who = callers?.length ? `${callers.join(', ')} must pass it` : 'every calling workflow must pass it';
+  return {
+    edits,
+    note: `; declared under on.workflow_call.secrets: ${who} (secrets: ${req.name}: \${{ secrets.${req.name} }}, or secrets: inherit)`,
+  };
+}
+
+/**
+ * The literal sits in the env (or options) of a service container of the job and somewhere else too: the password of
+ * a throwaway test database the steps connect with. Moving either copy to a secret while the other stays breaks the job.
+ */
+function sharedWithServiceContainer(req: MoveRequest): boolean {
+  const wf = req.model?.kind === 'workflow' ? req.model : undefined;
+  const literal = req.text.slice(req.valueSpan.start, req.valueSpan.end);
+  if (!wf || literal.trim().length < 3) return false;
+  const job = wf.jobs.find((j) => j.span.start <= req.valueSpan.start && req.valueSpan.start < j.span.end);
+  for (const j of job ? [job] : wf.jobs) {
+    const serviceSpans = j.services.flatMap((svc) =>
+      [...(svc.env?.entries ?? []).map((e) => e.value?.span), svc.options?.span].filter((x): x is Span => !!x),
+    );
+    const inService = serviceSpans.filter((sp) => req.text.slice(sp.start, sp.end).includes(literal)).length;
+    if (inService === 0) continue;
+    const region = job ? req.text.slice(j.span.start, j.span.end) : req.text;
+    if (region.split(literal).length - 1 > inService) return true;
+  }
+  return false;
 }
 
 export const STORE_TITLES: Record<SecretStoreKind, string> = {

@@ -10,6 +10,10 @@ import {
 
 export type RestScope = { scope: TokenScope; level: ScopeLevel } | { unknown: string } | { none: true };
 
+function isResource(segment: string | undefined): boolean {
+  return !!segment && (REST_RESOURCE_SCOPES.has(segment) || NOT_GRANTABLE_RESOURCES.has(segment));
+}
+
 export function levelForMethod(method: string): ScopeLevel {
   return /^(GET|HEAD)$/i.test(method) ? 'read' : 'write';
 }
@@ -17,9 +21,13 @@ export function levelForMethod(method: string): ScopeLevel {
 /** `path` as written in a script: may hold variables (`$GITHUB_REPOSITORY`, `{owner}`, `:repo`) and a host. */
 export function scopeForRestCall(method: string, rawPath: string): RestScope {
   let path = rawPath.trim().replace(/^["']|["']$/g, '');
-  // ${{ github.repository }} stands for owner/repo; other expressions are opaque segments.
+  // ${{ github.repository }} (and the event's repository.full_name) stand for owner/repo; other expressions are opaque.
   path = path.replace(/\$\{\{[^}]*\}\}/g, (x) =>
-    /github\.repository\s*\}\}$/.test(x) ? '$GITHUB_REPOSITORY' : /github\.api_url/.test(x) ? '' : '_',
+    /(?:github\.repository|repository\.full_name)\s*\}\}$/.test(x)
+      ? '$GITHUB_REPOSITORY'
+      : /github\.api_url/.test(x)
+        ? ''
+        : '_',
   );
   path = path
     .replace(/^https?:\/\/[^/]+/, '')
@@ -38,8 +46,12 @@ export function scopeForRestCall(method: string, rawPath: string): RestScope {
   if (['search', 'rate_limit', 'meta', 'emojis', 'licenses', 'gitignore', 'octocat', 'zen'].includes(segments[0]))
     return { none: true };
   if (segments[0] !== 'repos') return { unknown: `a call to /${segments[0]}` };
-  // repos/{owner}/{repo} may be written as one variable: repos/$GITHUB_REPOSITORY/...
-  const rest = /^\$\{?GITHUB_REPOSITORY\}?$/.test(segments[1] ?? '') ? segments.slice(2) : segments.slice(3);
+  // repos/{owner}/{repo} may be written as one variable: repos/$GITHUB_REPOSITORY/..., repos/$REPO/issues/...
+  // (read as owner and repository, `issues/comments` would become the commit comments API).
+  const oneVariable =
+    /^\$\{?GITHUB_REPOSITORY\}?$/.test(segments[1] ?? '') ||
+    (/^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|_)$/.test(segments[1] ?? '') && isResource(segments[2]));
+  const rest = oneVariable ? segments.slice(2) : segments.slice(3);
   const resource = rest[0];
   if (!resource)
     return level === 'read' ? { none: true } : { unknown: `${method} on the repository itself needs administration` };

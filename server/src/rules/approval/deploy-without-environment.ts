@@ -37,6 +37,8 @@ export default defineRule({
     aliases: [],
     appliesTo: ['workflow', 'gitlab'],
     fixable: true,
+    fixSafety:
+      'Always unsafe: the environment must exist (and be protected) in the repository settings, and its protection rules (reviewers, branch policies) change when and whether the job runs.',
     docs: {
       risk: 'Publishing packages, pushing images or changing production are the highest-impact things a workflow does. Without a protected environment, anyone who can push to a branch or tag that triggers the workflow (or a compromised step) releases without a human looking, and the deploy credentials sit in repository secrets reachable by every workflow.',
       remediation:

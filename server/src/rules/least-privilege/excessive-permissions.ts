@@ -26,6 +26,8 @@ export default defineRule({
     aliases: ['excessive-permissions', 'permissions'],
     appliesTo: ['workflow'],
     fixable: true,
+    fixSafety:
+      'Always unsafe: the scopes come from inference (the actions knowledge base, the commands a script runs, REST endpoints and methods mapped to the scopes GitHub documents), which can miss a use. The fix never grants a job more than it was granted (a job that works with less does not need what was inferred), keeps the grants of jobs whose steps are not understood, and writes the reason for each scope as a comment to review.',
     docs: {
       risk: 'Every job gets a GITHUB_TOKEN. With `write-all`, or with write scopes the job never uses, any step (and any action it runs) can push code, publish releases and packages, or approve pull requests. When a step is compromised (an injected command, a hijacked action tag) the token turns that into a repository takeover. A write scope granted at the workflow level reaches every job, even when only one of them needs it.',
       remediation:

@@ -30,6 +30,8 @@ export default defineRule({
     aliases: ['default-permissions', 'excessive-permissions-default'],
     appliesTo: ['workflow'],
     fixable: true,
+    fixSafety:
+      "Always unsafe: the block is computed from inferred needs (see excessive-permissions), and a job that relied on the repository's read-write default may need a scope the inference missed. Jobs whose steps are not understood are named in the fix title.",
     docs: {
       risk: "Without a permissions: block a job gets the repository's default GITHUB_TOKEN. In many repositories (all created before February 2023, and any where an admin changed the setting) that token can write contents, packages, issues and pull requests. A compromised step then has write access it never needed. The risk is highest on triggers outsiders can fire, such as pull_request_target, issue_comment and workflow_run.",
       remediation:

@@ -14,6 +14,8 @@ export default defineRule({
     aliases: ['job-timeout'],
     appliesTo: ['workflow'],
     fixable: true,
+    fixSafety:
+      "Always unsafe: a job that legitimately runs longer than the 30 minutes added would be cancelled. Check the job's usual duration first.",
     docs: {
       risk: "Without a timeout a stuck job, a cryptominer planted through an injection, or a deadlocked deploy runs for GitHub's default of 360 minutes, holding a runner, a live GITHUB_TOKEN and any cloud session it opened. A timeout is the cheapest kill switch.",
       remediation:

@@ -20,6 +20,8 @@ export default defineRule({
     aliases: ['hardcoded-container-credentials', 'hardcoded-credentials', 'credentials', 'secrets-in-code'],
     appliesTo: ['workflow', 'action', 'gitlab'],
     fixable: true,
+    fixSafety:
+      'Always unsafe: the workflow only works once the secret exists with the old value (the fix offers to store it), and the credential must be rotated anyway. In a reusable workflow the secret is also declared under `on.workflow_call.secrets` and the callers that must pass it are named (when the adapter can list the workflows folder); `on: [..., workflow_call]` lists get no fix. A literal shared with a service container of the same job (a test database password) is never moved: the service would keep the literal while the steps read a secret.',
     docs: {
       risk: 'Anything in a workflow file is readable by everyone who can read the repository, forever, in git history and in every fork and clone. A credential written there is leaked the moment it is pushed; GitHub cannot mask it in logs either, since it is not a registered secret.',
       remediation:
@@ -90,6 +92,8 @@ function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
             spans: group.map((g) => g.hit.span),
             valueSpan: c.hit.span,
             masked,
+            model,
+            readFile: ctx.readFile,
           }),
       properties: {
         masked,

@@ -14,6 +14,8 @@ export default defineRule({
     aliases: ['secrets-outside-env', 'workflow-env-secrets'],
     appliesTo: ['workflow'],
     fixable: true,
+    fixSafety:
+      "Always unsafe: which steps read a variable is inferred. The secret is kept on steps that name it, run the repository's own code or a tool known to read it, run a command or arguments taken from matrix values, inputs or outputs (`run: ${{ matrix.cmd }}`), and on actions that may read their environment; a GitHub token goes only to the actions the knowledge base says read it from the environment. Review the steps that lose it.",
     docs: {
       risk: 'Workflow-level env: is inherited by every job and every step, including third-party actions that have no use for the secret. Any of them, if compromised or injected into, can read it from its environment.',
       remediation:

@@ -2,9 +2,8 @@ import { type Fix } from '../../engine/types';
 import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
 import type { Job } from '../../model/workflow';
-import { buildWorkflow } from '../../model/workflow';
-import { parseYaml } from '../../yaml/parse';
 import { columnOf, indentUnit, newlineOf, pairLinesSpan } from '../../fixes/edits';
+import { secretsReadThroughInherit, type InheritedSecrets } from '../../fixes/secrets-inherit';
 
 export default defineRule({
   meta: {
@@ -18,6 +17,8 @@ export default defineRule({
     aliases: ['secrets-inherit'],
     appliesTo: ['workflow'],
     fixable: true,
+    fixSafety:
+      'Safe when Flowguard read the whole chain: the called workflow and every workflow it passes secrets on to with its own `secrets: inherit`; the list then holds every secret any of them declares or names, so each reads the same values as before. Unsafe (review) when a callee further down cannot be read (a remote workflow, a missing file), when a secret is looked up by a computed name (`secrets[...]`, `toJSON(secrets)`), or when a called job runs in an environment, whose secrets a passed repository secret of the same name could shadow. No fix when the called workflow itself cannot be read.',
     docs: {
       risk: 'With `secrets: inherit` the called workflow receives every repository, organization and environment secret the caller can read, including ones added later. A bug or an injection in the called workflow (or a compromised remote one) then reaches all of them.',
       remediation:
@@ -50,21 +51,25 @@ export default defineRule({
   },
 });
 
-/** The secrets a local reusable workflow declares, when the adapter can read it. */
+/** The secrets a local reusable workflow reads, through its own `secrets: inherit` calls too, when the adapter can read it. */
 function declaredSecrets(ctx: AnalysisContext, path: string): string[] | undefined {
-  const text = ctx.readFile?.(path.replace(/^\.\//, ''));
-  if (text === undefined) return undefined;
-  const parsed = parseYaml(text);
-  const wf = parsed.problems.length ? undefined : buildWorkflow(parsed, path);
-  if (!wf?.triggers.some((t) => t.event === 'workflow_call')) return undefined;
-  // With inherit, the callee may also read secrets it never declared: keep those too.
-  const used = [...text.matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)]
-    .map((m) => m[1])
-    .filter((n) => n.toUpperCase() !== 'GITHUB_TOKEN');
-  return [...new Set([...wf.declaredSecrets, ...used])];
+  return chainOf(ctx, path)?.names;
 }
 
+function chainOf(ctx: AnalysisContext, path: string): InheritedSecrets | undefined {
+  const readFile = ctx.readFile;
+  return readFile ? ctx.cached(`secrets-inherit:${path}`, () => secretsReadThroughInherit(readFile, path)) : undefined;
+}
+
+/**
+ * Safe only when the whole chain of callees was read: a callee that cannot be followed, a secret looked up by a
+ * computed name, or a called job in an environment (whose secrets a passed repository secret could shadow) need review.
+ */
 function explicitSecretsFix(ctx: AnalysisContext, job: Job, declared: string[]): Fix | undefined {
+  const chain = chainOf(ctx, job.uses!.path!);
+  const doubts = [...(chain?.unknown ?? []), ...(chain?.environments ?? []).map((e) => `${e} runs in an environment`)];
+  const safety = doubts.length ? 'unsafe' : 'safe';
+  const review = doubts.length ? ` (review: ${doubts.slice(0, 2).join('; ')})` : '';
   const pair = job.secretsInherit
     ? (job.node as { items: Array<{ key: unknown; value: unknown }> }).items.find(
         (p) => (p.value as { range?: number[] })?.range?.[0] === job.secretsInherit!.span.start,
@@ -74,8 +79,8 @@ function explicitSecretsFix(ctx: AnalysisContext, job: Job, declared: string[]):
     const lines = pair ? pairLinesSpan(ctx.text, pair as never) : undefined;
     return lines
       ? {
-          title: 'Remove secrets: inherit (the called workflow uses no secrets)',
-          safety: 'safe',
+          title: `Remove secrets: inherit (the called workflow uses no secrets)${review}`,
+          safety,
           isPreferred: true,
           edits: [{ span: lines, newText: '' }],
         }
@@ -88,8 +93,8 @@ function explicitSecretsFix(ctx: AnalysisContext, job: Job, declared: string[]):
   // Replace ` inherit` (from the colon) so no trailing space is left behind.
   const colon = ctx.text.lastIndexOf(':', job.secretsInherit!.span.start);
   return {
-    title: `Pass only ${declared.join(', ')}`,
-    safety: 'safe',
+    title: `Pass only ${declared.join(', ')}${review}`,
+    safety,
     isPreferred: true,
     edits: [{ span: { start: colon + 1, end: job.secretsInherit!.span.end }, newText }],
   };

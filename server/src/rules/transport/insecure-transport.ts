@@ -39,6 +39,7 @@ export default defineRule({
     aliases: ['insecure-commands-transport'],
     appliesTo: ['workflow', 'action', 'gitlab'],
     fixable: true,
+    fixSafety: 'Always unsafe: the server may not serve https at the same address, or may serve something else there.',
     docs: {
       risk: "A build that fetches code or tools without verified TLS runs whatever a network attacker (or a compromised proxy or mirror) serves it, with the job's secrets in reach.",
       remediation:

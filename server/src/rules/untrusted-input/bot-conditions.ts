@@ -33,6 +33,8 @@ export default defineRule({
     aliases: ['bot-conditions', 'spoofable-bot-check'],
     appliesTo: ['workflow'],
     fixable: true,
+    fixSafety:
+      'Always unsafe: the rewritten condition checks the pull request author instead of the actor, which changes which runs pass it; that is the intent, but review it.',
     docs: {
       risk: "`github.actor` is whoever caused the latest event, not who wrote the pull request. An attacker can get a bot to act on their pull request or fork (for example by having Dependabot rebase a branch they control, or by triggering a re-run at the right moment), so `if: github.actor == 'dependabot[bot]'` lets their code through to auto-merge, secrets or a write token.",
       remediation:

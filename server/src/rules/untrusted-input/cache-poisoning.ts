@@ -94,13 +94,18 @@ function cacheOf(step: Step, text: string): CacheUse | undefined {
   const input = CACHE_INPUTS[slug];
   const entry = input ? step.with?.entries.find((e) => e.name === input) : undefined;
   if (!entry?.value || /^(false|)$/.test(entry.value.text.trim())) return undefined;
-  const span = pairLinesSpan(text, entry.pair);
+  // The last input takes `with:` along: an empty `with:` is not a mapping.
+  const span = pairLinesSpan(text, step.with!.entries.length === 1 ? step.with!.pair : entry.pair);
+  // ruby/setup-ruby's bundler-cache also runs `bundle install`: without it later steps miss their gems.
+  const installs = slug === 'ruby/setup-ruby';
   return {
     what: `${slug} restores its ${input}: ${entry.value.text} cache`,
     fix: span
       ? {
-          title: `Remove ${input}: from ${slug} (no cache in release builds)`,
-          safety: 'safe',
+          title: installs
+            ? `Remove ${input}: from ${slug} (review: it also runs bundle install, which a later step must now do)`
+            : `Remove ${input}: from ${slug} (no cache in release builds)`,
+          safety: installs ? 'unsafe' : 'safe',
           isPreferred: true,
           edits: [{ span, newText: '' }],
         }
@@ -120,6 +125,8 @@ export default defineRule({
     aliases: ['cache-poisoning', 'cache_poisoning'],
     appliesTo: ['workflow'],
     fixable: true,
+    fixSafety:
+      "Safe for inputs that only restore and save a cache (`cache:` of the setup-node, -python, -java and -dotnet actions, setup-uv's `enable-cache`): the job builds the same thing, only without the cache. An emptied `with:` is removed with it. Unsafe for ruby/setup-ruby's `bundler-cache`, which also runs `bundle install`: a later step must install the gems.",
     docs: {
       risk: 'GitHub Actions caches are shared by scope: a release built from a tag or the default branch restores entries that any workflow running on the default branch could have saved, including ones that run pull request code or that an injected command took over (the Ultralytics release was poisoned this way). A poisoned dependency or build cache ends up inside the published package.',
       remediation:

@@ -18,6 +18,8 @@ export default defineRule({
     aliases: ['unsound-condition', 'always-true-condition', 'if-cond'],
     appliesTo: ['workflow', 'action'],
     fixable: true,
+    fixSafety:
+      'Always unsafe: the condition was always true, so any fix changes when the job or step runs; that is the intent, but check that the condition now says what was meant.',
     docs: {
       risk: 'GitHub evaluates `if:` as an expression only when the whole value is one `${{ }}` (or has none). `if: ${{ a }} && ${{ b }}` is interpolated into the string `false && false`, and `if: |` followed by `${{ x }}` keeps a trailing newline: both are non-empty strings, which are truthy, so the guarded job or step always runs. When the condition was meant to keep outsiders, forks or the wrong event away from secrets or a write token, that protection is silently gone.',
       remediation:

@@ -24,6 +24,8 @@ export default defineRule({
     aliases: ['unsound-contains', 'contains-string'],
     appliesTo: ['workflow', 'action'],
     fixable: true,
+    fixSafety:
+      'Always unsafe: a list comparison is stricter than the substring check it replaces, so values that matched by accident no longer do; that is the intent, but review the list.',
     docs: {
       risk: "When the first argument of `contains()` is a string, GitHub checks whether the second is a substring of it. `contains('refs/heads/main refs/heads/release', github.ref)` is also true for a branch named `main`, `heads/ma` or `refs/heads/release refs`, so a condition meant to allow only protected branches lets an attacker's branch or tag through to deployment secrets.",
       remediation:
