@@ -68,7 +68,7 @@ interface InitOptions {
   settings?: unknown;
   /** The client already sends file events for config and workflow files (VS Code's client does). */
   clientWatchesFiles?: boolean;
-  /** false in an untrusted VS Code workspace: no git is run on the repository. Editors without trust send nothing. */
+  /** true in a trusted VS Code workspace. Editors without workspace trust send nothing: the workspace is untrusted. */
   workspaceTrusted?: boolean;
 }
 
@@ -85,7 +85,7 @@ export function startServer(kind: ServerKind): Connection {
   let folders: string[] = [];
   let pullsConfiguration = false;
   let canCreateProgress = false;
-  let workspaceTrusted = true;
+  let workspaceTrusted = false;
   let pushedSettings: ClientSettings = DEFAULT_SETTINGS;
   const settingsByRoot = new Map<string, Promise<ClientSettings>>();
   /** Config files whose problems were published, so fixing them clears the diagnostics. */
@@ -249,7 +249,7 @@ export function startServer(kind: ServerKind): Connection {
   connection.onInitialize((params): InitializeResult => {
     const options = (params.initializationOptions ?? {}) as InitOptions;
     pushedSettings = sanitizeSettings(options.settings, (m) => connection.console.warn(m));
-    workspaceTrusted = options.workspaceTrusted !== false;
+    workspaceTrusted = options.workspaceTrusted === true;
     const wsFolders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     folders =
       wsFolders ??
