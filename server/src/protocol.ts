@@ -113,6 +113,8 @@ export const FIX_ALL_KIND = 'source.fixAll.flowguard';
 export const YAML_SYNTAX_CODE = 'yaml-syntax';
 /** Diagnostic `code` used for problems in .flowguard.yml. */
 export const CONFIG_CODE = 'flowguard-config';
+/** Diagnostic `code` of a rule that failed on the file (its checks did not run). */
+export const RULE_ERROR_CODE = 'flowguard-rule-error';
 
 /** `Diagnostic.data` of a Flowguard finding: what code actions need to find the finding again. */
 export interface FindingDiagnosticData {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../cli/helpers';
-import { git, hasGit, HANG_GUARD_MS, tempRepo, workflowWithToken, writeFiles } from './helpers';
+import { git, hasGit, CLI_GUARD_MS, tempRepo, workflowWithToken, writeFiles } from './helpers';
 
 const TOKEN = '9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 const WORKFLOW = '.github/workflows/ci.yml';
@@ -27,7 +27,7 @@ test('scanning a partial clone never runs the promisor remote command', async (t
   git(clone, 'config', 'remote.origin.uploadpack', `touch '${marker}'; git-upload-pack`);
   writeFiles(clone, { [WORKFLOW]: workflowWithToken(TOKEN) });
 
-  const r = await runCli(['scan', '--format', 'json', '.'], { cwd: clone, timeoutMs: 4 * HANG_GUARD_MS });
+  const r = await runCli(['scan', '--format', 'json', '.'], { cwd: clone, timeoutMs: CLI_GUARD_MS });
   assert.equal(r.timedOut, false);
   assert.equal(r.status, 1, r.stderr);
   assert.equal(existsSync(marker), false, 'the repository-configured command ran');
@@ -42,7 +42,7 @@ test('history in pack files is read without git: a committed token is reported a
   git(repo, 'commit', '-q', '-m', 'ci');
   git(repo, 'gc', '-q', '--aggressive');
   assert.ok(readdirSync(join(repo, '.git', 'objects', 'pack')).some((f) => f.endsWith('.pack')));
-  const r = await runCli(['scan', '--format', 'json', '.'], { cwd: repo, timeoutMs: 4 * HANG_GUARD_MS });
+  const r = await runCli(['scan', '--format', 'json', '.'], { cwd: repo, timeoutMs: CLI_GUARD_MS });
   const report = JSON.parse(r.stdout);
   const leaked = report.findings.filter(
     (f: { properties?: Record<string, unknown> }) => f.properties?.leakedInHistory === true,

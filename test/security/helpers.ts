@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 
 /** Generous: only a hang (or a blow-up in the order of magnitude) fails a test. */
 export const HANG_GUARD_MS = 10_000;
+/** A CLI run includes Node and TypeScript start-up on a shared, busy machine: only a hang reaches this. */
+export const CLI_GUARD_MS = 45_000;
 
 export function tempRepo(t: { after(fn: () => void): void }, prefix = 'flowguard-sec-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

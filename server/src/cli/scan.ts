@@ -189,7 +189,19 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
   for (const n of notes) log(n + '\n');
   for (const e of ioErrors) io.stderr(`flowguard: ${e}\n`);
 
-  if (ioErrors.length) return 2;
+  const failedRules = files.flatMap((f) => f.result.ruleErrors.map((e) => `${f.path}: rule ${e.ruleId}`));
+  for (const r of failedRules) io.stderr(`flowguard: ${r} failed; the analysis of this file is incomplete\n`);
+
   if (targets.length === 0) io.stderr(`flowguard: no workflow or action files found in ${opts.paths.join(' ')}\n`);
-  return findings > 0 && !opts.noFail ? 1 : 0;
+  return scanExitStatus(findings, ioErrors.length, failedRules.length, opts.noFail);
+}
+
+/**
+ * 0 clean, 1 findings (unless --no-fail), 2 usage/configuration/I-O error, 3 a rule failed: the scan fails closed, so
+ * content that breaks a rule cannot turn a check off (--no-fail does not hide it).
+ */
+export function scanExitStatus(findings: number, ioErrors: number, ruleFailures: number, noFail: boolean): number {
+  if (ioErrors) return 2;
+  if (ruleFailures) return 3;
+  return findings > 0 && !noFail ? 1 : 0;
 }

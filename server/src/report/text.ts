@@ -159,6 +159,13 @@ function renderSummary(views: FileView[], p: Palette): string[] {
   } else {
     out.push(`${p.green(`No findings`)} in ${s.files} file${s.files === 1 ? '' : 's'}; ${s.suppressed} suppressed.`);
   }
+  const failed = views.reduce((n, v) => n + v.file.result.ruleErrors.length, 0);
+  if (failed > 0)
+    out.push(
+      p.severity.high(
+        `${failed} rule failure${failed === 1 ? '' : 's'}: the analysis is incomplete; do not treat this as a pass.`,
+      ),
+    );
   const clean = views.filter((v) => v.entries.length === 0 && !v.file.skipped);
   if (clean.length > 0 && clean.length <= LIST_CLEAN_FILES_UP_TO && s.findings > 0) {
     for (const v of clean) out.push(`${p.green('✓')} ${v.file.path}: no findings`);
