@@ -1,5 +1,7 @@
 // The engine: parse -> model -> one walk calling every enabled rule's hooks -> config and suppressions applied.
 import { ALL_RULES } from '../rules/index';
+import { collectSecrets } from '../analysis/secrets/collect';
+import { secretSightings, type SecretSighting } from '../analysis/secrets/sightings';
 import { buildAction, type ActionMetadata } from '../model/action';
 import { kindFromContent, kindFromPath, type FileKind } from '../model/detect';
 import { buildWorkflow, type Workflow } from '../model/workflow';
@@ -30,6 +32,11 @@ export interface AnalysisResult {
   suppressed: number;
   /** A rule that threw: reported, never fatal, so one broken rule cannot hide the others. */
   ruleErrors: Array<{ ruleId: string; message: string }>;
+  /**
+   * Every credential-looking value in the text, whether or not a finding reports it (suppressed, filtered, rule off,
+   * file unparsable): what every output masks.
+   */
+  secrets?: SecretSighting[];
 }
 
 export function severityRank(s: Severity): number {
@@ -52,7 +59,10 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     suppressed: 0,
     ruleErrors: [],
   };
-  if (!parsed.doc || !kind) return result;
+  if (!parsed.doc || !kind) {
+    result.secrets = secretSightings(input.text);
+    return result;
+  }
 
   const model = kind === 'workflow' ? buildWorkflow(parsed, input.path) : buildAction(parsed, input.path);
   result.model = model;
@@ -89,6 +99,14 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   }
   // Document-level hooks run last: they may look at what other rules found (e.g. unused suppressions).
   run((r) => r.document?.(ctx));
+
+  const collected = model ? ctx.cached('secrets:collect', () => collectSecrets(model, input.text)) : undefined;
+  const sightings = secretSightings(input.text, collected);
+  // Values rules report (hidden or not) are masked too.
+  for (const f of ctx.findings)
+    if (typeof f.properties?.masked === 'string' && f.span.end > f.span.start)
+      sightings.push({ span: f.span, mask: f.properties.masked });
+  result.secrets = sightings;
 
   const byId = new Map(active.map((a) => [a.rule.meta.id, a]));
   for (const f of ctx.findings) {
