@@ -1,8 +1,8 @@
 // Which files `flowguard scan PATH...` analyses. Folders are walked for workflows (.github/workflows/*.yml|yaml) and
 // action metadata (action.yml|yaml), plus YAML matched by the config's `include` globs; node_modules and .git are
-// skipped, symlinked folders are not followed (no loops). A file named explicitly is analysed whatever its path.
+// skipped, symlinked folders are not followed (no loops), linked files only when they stay inside the scanned folder. A file named explicitly is analysed whatever its path.
 // `ignore` globs apply to both; globs are relative to the config file's folder (or the working directory).
-import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { isIgnored, isIncluded, type FlowguardConfig } from '../engine/config';
 import { kindFromPath } from '../model/detect';
@@ -52,6 +52,8 @@ export function collectTargets(
     // A FIFO or device could block the scan forever.
     if (!stats.isDirectory() && !stats.isFile()) throw new CliError(`cannot read ${p}: not a regular file or folder`);
     if (stats.isFile()) {
+      if (lstatSync(abs).isSymbolicLink() && !isFileLinkInside(abs, cwd))
+        throw new CliError(`cannot read ${p}: a symbolic link to a file outside ${cwd}`);
       if (ignoredPath(abs)) ignored.push(p);
       else found.set(abs, { file: abs, explicit: true });
       continue;
@@ -73,7 +75,9 @@ export function collectTargets(
           continue;
         }
         if (!YAML_FILE.test(entry.name) || found.has(child)) continue;
-        if (!entry.isFile() && !isFileLink(child)) continue;
+        // A link is followed only to a file inside the folder being scanned: a repository must not make the scan
+        // read (and print, and --fix rewrite) a file elsewhere on the machine.
+        if (!entry.isFile() && !(entry.isSymbolicLink() && isFileLinkInside(child, abs))) continue;
         const rel = relativePath(baseDir, child);
         if (isIgnored(config, rel)) continue;
         if (kindFromPath(child) || isIncluded(config, rel)) found.set(child, { file: child, explicit: false });
@@ -84,9 +88,14 @@ export function collectTargets(
   return { targets, ignored, errors };
 }
 
-function isFileLink(path: string): boolean {
+function isFileLinkInside(path: string, root: string): boolean {
   try {
-    return statSync(path).isFile();
+    const real = realpathSync(path);
+    const realRoot = realpathSync(root);
+    return (
+      statSync(real).isFile() &&
+      (real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep))
+    );
   } catch {
     return false;
   }
@@ -104,6 +113,8 @@ export function describeIoError(err: unknown): string {
       return 'is a directory';
     case 'ENOTDIR':
       return 'not a directory';
+    case 'ELOOP':
+      return 'a symbolic link (not followed)';
     default:
       return e?.code ?? (e?.message ? e.message.split('\n')[0] : String(err));
   }

@@ -1,5 +1,5 @@
 // `flowguard scan`: load the config, collect files, analyse (and fix) each, render one report.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze, type AnalysisResult } from '../engine/analyze';
@@ -128,12 +128,22 @@ function scanFile(
     return file;
   }
   try {
-    writeFileSync(target.file, bom + fixed.text, 'utf8');
+    writeNoFollow(target.file, bom + fixed.text);
   } catch (err) {
     errors.push(`cannot write fixes to ${path}: ${describeIoError(err)}`);
     return file;
   }
   return { path, uri, text: fixed.text, result: after, applied: fixed.applied };
+}
+
+/** Fixes are written to the file itself, never through a symbolic link (O_NOFOLLOW: a link fails with ELOOP). */
+function writeNoFollow(file: string, text: string): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
+  try {
+    writeFileSync(fd, text, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A credential the analysed text holds that git already committed is reported as leaked (rotate, not only move). */
