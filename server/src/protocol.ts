@@ -57,7 +57,7 @@ export interface RulesResult {
 export const WORKSPACE_FINDINGS_METHOD = 'flowguard/workspaceFindings';
 
 export interface WorkspaceFindingsParams {
-  /** Glob patterns (picomatch, relative to the workspace folder) to skip, e.g. from VS Code's `files.exclude`. */
+  /** Glob patterns (engine/glob.ts, relative to the workspace folder) to skip, e.g. from VS Code's `files.exclude`. */
   exclude?: string[];
   /** Limit the scan to these folder URIs (default: every workspace folder). */
   folders?: string[];

@@ -1,9 +1,9 @@
 // .flowguard.yml: loaded from YAML, validated with ajv against schemas/flowguard-config.schema.json.
 // A bad config is an error with a position, never a silent fallback.
 import Ajv, { type ErrorObject } from 'ajv';
-import picomatch from 'picomatch';
 import schema from '../../../schemas/flowguard-config.schema.json';
 import type { Severity, Span } from './types';
+import { globMatcher } from './glob';
 import { parseYaml } from '../yaml/parse';
 import { LineIndex } from '../yaml/lines';
 import { isMap, isSeq, mapGetPair, resolveAlias, spanOf, type Node } from '../yaml/parse';
@@ -233,7 +233,7 @@ function matcher(globs: string[]): (p: string) => boolean {
   const key = globs.join('\0');
   let m = matcherCache.get(key);
   if (!m) {
-    m = globs.length ? picomatch(globs, { dot: true }) : () => false;
+    m = globs.length ? globMatcher(globs) : () => false;
     matcherCache.set(key, m);
   }
   return m;

@@ -2,7 +2,7 @@
 // Runs inside the analysis worker, so the language server keeps answering while it works.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import picomatch from 'picomatch';
+import { globMatcher } from '../engine/glob';
 import { isIgnored, isIncluded, type FlowguardConfig } from '../engine/config';
 import { kindFromPath } from '../model/detect';
 import type { FileFindings } from '../protocol';
@@ -35,7 +35,7 @@ interface Candidate {
 }
 
 export function findCandidates(req: ScanRequest): { candidates: Candidate[]; looked: number } {
-  const excluded = req.exclude.length ? picomatch(req.exclude, { dot: true }) : () => false;
+  const excluded = req.exclude.length ? globMatcher(req.exclude) : () => false;
   const skip = new Set(req.skip);
   const candidates: Candidate[] = [];
   let looked = 0;
