@@ -46,3 +46,21 @@ test('self-references through `.` segments are one callee (cycle found)', async 
   assert.ok(r.ms < HANG_GUARD_MS, `${r.ms} ms`);
   assert.equal(r.status, 0, r.out);
 });
+
+test('brackets in comments and scalars do not count as nesting; real flow nesting still does', () => {
+  const base =
+    'on: pull_request_target\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n';
+  for (const text of [
+    `# ${'{'.repeat(401)}\n${base}`,
+    `${base}      - run: echo '${'['.repeat(500)}'\n`,
+    `${base}      - run: |\n          ${'{'.repeat(500)}\n`,
+  ]) {
+    const result = analyze({ path: '.github/workflows/ci.yml', text });
+    assert.deepEqual(result.problems, []);
+    assert.ok(result.findings.some((f) => f.ruleId === 'template-injection'));
+  }
+  const deep = analyze({ path: '.github/workflows/ci.yml', text: `x: ${'['.repeat(401)}${']'.repeat(401)}\n${base}` });
+  assert.match(deep.problems[0]?.message ?? '', /nested more than 400 levels/);
+  const bomb = analyze({ path: '.github/workflows/ci.yml', text: `x: ${'{a: '.repeat(50_000)}\n` });
+  assert.match(bomb.problems[0]?.message ?? '', /nested more than 400 levels/);
+});
