@@ -6,6 +6,7 @@ import { analyze, type AnalysisResult } from '../engine/analyze';
 import { CONFIG_FILE_NAMES, ConfigError, loadConfigText, DEFAULT_CONFIG, type FlowguardConfig } from '../engine/config';
 import { fixAll, type FixAllResult } from '../fixes/apply';
 import { renderFixLog, renderReport, type FileReport, type ScanReport } from '../report/index';
+import { printableLine } from '../report/text';
 import { ALL_RULES } from '../rules/index';
 import { gitRootOf, repoFileReader, repoRootOf, splitBom, type RepoFileReader } from '../io/repo-files';
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
@@ -163,7 +164,7 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
   const { targets, ignored, errors } = collectTargets(opts.paths, io.cwd, baseDir, config);
   /** Problems that make the exit status 2 once the report is out (unreadable files, fixes that failed). */
   const ioErrors = [...errors];
-  for (const p of ignored) io.stderr(`flowguard: skipped ${p} (ignored by configuration)\n`);
+  for (const p of ignored) io.stderr(`flowguard: skipped ${printableLine(p)} (ignored by configuration)\n`);
 
   const readers = new Map<string, RepoFileReader>();
   const files = targets
@@ -197,10 +198,11 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
     );
   const log = opts.format === 'text' || opts.output ? io.stdout : io.stderr;
   for (const n of notes) log(n + '\n');
-  for (const e of ioErrors) io.stderr(`flowguard: ${e}\n`);
+  for (const e of ioErrors) io.stderr(`flowguard: ${printableLine(e)}\n`);
 
   const failedRules = files.flatMap((f) => f.result.ruleErrors.map((e) => `${f.path}: rule ${e.ruleId}`));
-  for (const r of failedRules) io.stderr(`flowguard: ${r} failed; the analysis of this file is incomplete\n`);
+  for (const r of failedRules)
+    io.stderr(`flowguard: ${printableLine(r)} failed; the analysis of this file is incomplete\n`);
 
   if (targets.length === 0) io.stderr(`flowguard: no workflow or action files found in ${opts.paths.join(' ')}\n`);
   return scanExitStatus(findings, ioErrors.length, failedRules.length, opts.noFail);

@@ -49,7 +49,7 @@ export function permissionsHover(wf: Workflow, offset: number): HoverInfo | unde
   const block = job ? job.permissions! : wf.permissions!;
   const granted = governed[0]?.granted.scopes ?? {};
   const parts = [
-    `**GITHUB_TOKEN permissions** ${job ? `of job \`${job.id}\`` : 'for every job without its own block'}`,
+    `**GITHUB_TOKEN permissions** ${job ? `of job ${codeSpan(job.id)}` : 'for every job without its own block'}`,
   ];
   parts.push(
     `Granted: ${block.kind === 'write-all' || block.kind === 'read-all' ? block.kind : formatScopes(grantedFromBlock(block.scopes))}`,
@@ -66,7 +66,7 @@ function grantedFromBlock(scopes: Array<{ scope: string; level: string }>): Reco
 }
 
 function jobSection(jp: JobPermissions, granted: Partial<Record<string, string>>): string {
-  const lines = [`Job \`${jp.job.id}\` needs: ${escapeMarkdown(formatScopes(jp.required))}`];
+  const lines = [`Job ${codeSpan(jp.job.id)} needs: ${escapeMarkdown(formatScopes(jp.required))}`];
   for (const scope of sortedScopes(jp.required)) {
     const n = jp.needs.find((x) => x.scope === scope && x.level === jp.required[scope])!;
     const short = levelRank(granted[scope]) < levelRank(jp.required[scope]) ? ' **(not granted)**' : '';
@@ -98,7 +98,18 @@ function findingMarkdown(f: Finding): string {
   return parts.join('\n\n');
 }
 
-/** Finding messages quote workflow text; keep it from being read as Markdown or HTML. */
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
+/** Finding messages quote workflow text; keep it from being read as Markdown or HTML (links, images, raw HTML). */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/[\\`*_{}[\]()<>#|!~&]/g, (c) => `\\${c}`);
+}
+
+/** Repository text as a code span: fenced with more backticks than it contains, so it cannot close the span early. */
+export function codeSpan(text: string): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') || longest > 0 ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
 }
