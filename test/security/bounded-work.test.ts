@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../server/src/cli/run';
 import { analyze } from '../../server/src/engine/analyze';
+import { fixAll } from '../../server/src/fixes/apply';
 import { HANG_GUARD_MS, tempRepo, writeFiles } from './helpers';
 
 async function timedScan(cwd: string, args: string[]): Promise<{ ms: number; out: string; status: unknown }> {
@@ -63,4 +64,26 @@ test('brackets in comments and scalars do not count as nesting; real flow nestin
   assert.match(deep.problems[0]?.message ?? '', /nested more than 400 levels/);
   const bomb = analyze({ path: '.github/workflows/ci.yml', text: `x: ${'{a: '.repeat(50_000)}\n` });
   assert.match(bomb.problems[0]?.message ?? '', /nested more than 400 levels/);
+});
+
+test('a 1 MB single-line script is analysed and fixed in bounded time; a rule flooding findings is capped', () => {
+  const fill = (unit: string) => unit.repeat(Math.ceil(1_000_000 / unit.length));
+  for (const body of [fill(' '), fill('curl http://get.example.com/x '), fill('curl -k x ')]) {
+    const text = `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: export API_TOKEN=9f8e7d6c5b4a39281706f5e4d3c2b1a0; ${body}\n`;
+    const started = performance.now();
+    const result = analyze({ path: '.github/workflows/ci.yml', text });
+    fixAll({ path: '.github/workflows/ci.yml', text }, { safeOnly: true });
+    assert.ok(performance.now() - started < HANG_GUARD_MS, `${Math.round(performance.now() - started)} ms`);
+    assert.ok(result.findings.some((f) => f.ruleId === 'hardcoded-credential'));
+    if (body.includes('curl')) {
+      assert.ok(result.findings.filter((f) => f.ruleId === 'insecure-transport').length <= 200);
+      assert.ok(result.problems.some((p) => /insecure-transport found more than 200 problems/.test(p.message)));
+    }
+  }
+});
+
+test('the per-file time budget turns a slow analysis into a reported limit', () => {
+  const text = 'on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n';
+  const result = analyze({ path: '.github/workflows/ci.yml', text, timeBudgetMs: -1 });
+  assert.match(result.problems[0]?.message ?? '', /stopped analysing this file/);
 });

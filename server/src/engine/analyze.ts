@@ -8,7 +8,7 @@ import { buildWorkflow, type Workflow } from '../model/workflow';
 import { parseYaml, type ParseProblem } from '../yaml/parse';
 import { blockScalarKeyLine } from '../yaml/lines';
 import { DEFAULT_CONFIG, ruleState, type FlowguardConfig } from './config';
-import { AnalysisContext } from './context';
+import { AnalysisContext, MAX_FINDINGS_PER_RULE } from './context';
 import { findSuppressions, suppressionFor } from './suppressions';
 import { SEVERITIES, type Finding, type Rule, type Severity } from './types';
 
@@ -19,6 +19,8 @@ export interface AnalyzeInput {
   kind?: FileKind;
   config?: FlowguardConfig;
   rules?: readonly Rule[];
+  /** Per-file time budget for the rules (default ANALYSIS_TIME_BUDGET_MS). */
+  timeBudgetMs?: number;
   /** Reads another file of the repository by repository-relative path (a local reusable workflow); supplied by the adapters, which do the I/O. */
   readFile?: (repoRelativePath: string) => string | undefined;
 }
@@ -38,6 +40,9 @@ export interface AnalysisResult {
    */
   secrets?: SecretSighting[];
 }
+
+/** Rules stop after this long on one file; the file then gets a `limit` problem (never a hang). */
+export const ANALYSIS_TIME_BUDGET_MS = 10_000;
 
 export function severityRank(s: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(s);
@@ -75,7 +80,11 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     .map((rule) => ({ rule, state: ruleState(config, [rule.meta.id, ...rule.meta.aliases], rule.meta.severity) }))
     .filter((r) => r.state.enabled);
 
+  // Per-file time budget: a crafted file that makes the rules slow is reported, not waited for.
+  const deadline = performance.now() + (input.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS);
+  let overTime = false;
   const run = (hook: (rule: Rule) => void) => {
+    if (overTime || (overTime = performance.now() > deadline)) return;
     for (const { rule, state } of active) {
       ctx.currentRule = rule;
       ctx.currentOptions = state.options;
@@ -99,6 +108,19 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   }
   // Document-level hooks run last: they may look at what other rules found (e.g. unused suppressions).
   run((r) => r.document?.(ctx));
+
+  if (overTime)
+    result.problems.push({
+      kind: 'limit',
+      message: `Flowguard stopped analysing this file after ${(input.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS) / 1000} s; it is too large or complex, and its remaining checks did not run.`,
+      span: { start: 0, end: 0 },
+    });
+  for (const ruleId of ctx.overflowed)
+    result.problems.push({
+      kind: 'limit',
+      message: `Rule ${ruleId} found more than ${MAX_FINDINGS_PER_RULE} problems in this file; only the first ${MAX_FINDINGS_PER_RULE} are reported.`,
+      span: { start: 0, end: 0 },
+    });
 
   const collected = model ? ctx.cached('secrets:collect', () => collectSecrets(model, input.text)) : undefined;
   const sightings = secretSightings(input.text, collected);

@@ -28,7 +28,9 @@ function keyedValues(text: string): SecretHit[] {
     const line = text.slice(lineStart, lineEnd);
     const m = KEYED_LINE.exec(line);
     if (m && m[2]) {
-      let value = m[2].replace(/\s+#.*$/, '').trim();
+      // A comment starts at whitespace + '#' (indexOf-style search: linear even on long runs of spaces).
+      const comment = m[2].search(/\s#/);
+      let value = (comment === -1 ? m[2] : m[2].slice(0, comment)).trim();
       let offset = lineStart + line.length - m[2].length + m[2].indexOf(value);
       if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value[value.length - 1] === value[0]) {
         value = value.slice(1, -1);
