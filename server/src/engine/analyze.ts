@@ -42,7 +42,7 @@ export interface AnalysisResult {
 }
 
 /** Rules stop after this long on one file; the file then gets a `limit` problem (never a hang). */
-export const ANALYSIS_TIME_BUDGET_MS = 10_000;
+export const ANALYSIS_TIME_BUDGET_MS = 30_000;
 
 export function severityRank(s: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(s);
@@ -112,7 +112,7 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   if (overTime)
     result.problems.push({
       kind: 'limit',
-      message: `Flowguard stopped analysing this file after ${(input.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS) / 1000} s; it is too large or complex, and its remaining checks did not run.`,
+      message: `Flowguard stopped analysing this file after ${Math.max(0, input.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS) / 1000} s; it is too large or complex, and its remaining checks did not run.`,
       span: { start: 0, end: 0 },
     });
   for (const ruleId of ctx.overflowed)

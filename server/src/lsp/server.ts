@@ -16,6 +16,8 @@ import {
   type Connection,
   type InitializeResult,
   type WorkDoneProgressReporter,
+  StreamMessageReader,
+  StreamMessageWriter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { existsSync } from 'node:fs';
@@ -74,10 +76,25 @@ interface InitOptions {
 
 const SCAN_TIMEOUT_MS = 10 * 60_000;
 
+/**
+ * After a malformed header (no or a non-numeric Content-Length) the JSON-RPC reader cannot find the next message and
+ * would stay silent forever: the server says why on stderr and exits, so the editor can restart it.
+ */
+function stdioReader(): StreamMessageReader {
+  const reader = new StreamMessageReader(process.stdin);
+  reader.onError((err) => {
+    // Only framing errors leave the reader stuck; a message that is not JSON is skipped by the reader itself.
+    if (!/content-length|header/i.test(err.message)) return;
+    process.stderr.write(`flowguard: malformed message on standard input (${err.message.split('\n')[0]}); exiting\n`);
+    process.exit(1);
+  });
+  return reader;
+}
+
 export function startServer(kind: ServerKind): Connection {
   const connection =
     kind === 'stdio'
-      ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
+      ? createConnection(ProposedFeatures.all, stdioReader(), new StreamMessageWriter(process.stdout))
       : createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
   const documents = new TextDocuments(TextDocument);
   const log = (message: string) => connection.console.log(message);
