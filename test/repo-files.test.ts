@@ -159,7 +159,7 @@ test(
     const root = repository(t);
     const client = LspClient.start();
     t.after(() => client.shutdown());
-    await client.initialize(pathToUri(root));
+    await client.initialize(pathToUri(root), {}, { workspaceTrusted: true });
 
     const caller = pathToUri(join(root, '.github/workflows/ci.yml'));
     client.open(caller, CALLER);
@@ -213,24 +213,30 @@ test(
   },
 );
 
-test(
-  'language server: in an untrusted workspace no git is run, so nothing is marked leaked',
-  { skip: !hasGit() && 'git is not installed' },
-  async (t) => {
-    const root = repository(t);
-    const client = LspClient.start();
-    t.after(() => client.shutdown());
-    await client.initialize(pathToUri(root), {}, { workspaceTrusted: false });
-    const deploy = pathToUri(join(root, '.github/workflows/deploy.yml'));
-    client.open(deploy, DEPLOY);
-    const first = await client.diagnostics(deploy, (p) => p.diagnostics.some((d) => d.code === 'hardcoded-credential'));
-    // The trusted case above re-publishes within a few hundred ms; give it well over that.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const all = client.published.filter((p) => p.uri === deploy);
-    assert.ok(
-      all.length >= 1 && all.every((p) => p.diagnostics.every((d) => !String(d.message).includes('git history'))),
-      JSON.stringify(all.map((p) => p.diagnostics.map((d) => d.message))),
-    );
-    assert.ok(first.diagnostics.length > 0);
-  },
-);
+for (const [name, options] of [
+  ['an untrusted workspace', { workspaceTrusted: false }],
+  ['an editor that sends no trust flag', {}],
+] as const)
+  test(
+    `language server: in ${name} history is not read, so nothing is marked leaked`,
+    { skip: !hasGit() && 'git is not installed' },
+    async (t) => {
+      const root = repository(t);
+      const client = LspClient.start();
+      t.after(() => client.shutdown());
+      await client.initialize(pathToUri(root), {}, options);
+      const deploy = pathToUri(join(root, '.github/workflows/deploy.yml'));
+      client.open(deploy, DEPLOY);
+      const first = await client.diagnostics(deploy, (p) =>
+        p.diagnostics.some((d) => d.code === 'hardcoded-credential'),
+      );
+      // The trusted case above re-publishes within a few hundred ms; give it well over that.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const all = client.published.filter((p) => p.uri === deploy);
+      assert.ok(
+        all.length >= 1 && all.every((p) => p.diagnostics.every((d) => !String(d.message).includes('git history'))),
+        JSON.stringify(all.map((p) => p.diagnostics.map((d) => d.message))),
+      );
+      assert.ok(first.diagnostics.length > 0);
+    },
+  );

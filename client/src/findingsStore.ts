@@ -23,7 +23,7 @@ export interface ScanSummary {
   elapsedMs: number;
 }
 
-/** `files.exclude` entries set to true, as globs relative to the folder (the server matches with picomatch). */
+/** `files.exclude` entries set to true, as globs relative to the folder (the server matches them with engine/glob.ts). */
 export function excludeGlobs(): string[] {
   const setting =
     vscode.workspace.getConfiguration('files').get<Record<string, boolean | { when: string }>>('exclude') ?? {};

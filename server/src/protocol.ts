@@ -180,7 +180,7 @@ export interface RulesResult {
 export const WORKSPACE_FINDINGS_METHOD = 'flowguard/workspaceFindings';
 
 export interface WorkspaceFindingsParams {
-  /** Glob patterns (picomatch, relative to the workspace folder) to skip, e.g. from VS Code's `files.exclude`. */
+  /** Glob patterns (engine/glob.ts, relative to the workspace folder) to skip, e.g. from VS Code's `files.exclude`. */
   exclude?: string[];
   /** Limit the scan to these folder URIs (default: every workspace folder). */
   folders?: string[];
@@ -233,6 +233,8 @@ export interface FindingsChangedParams extends FileFindings {
 export const YAML_SYNTAX_CODE = 'yaml-syntax';
 /** Diagnostic `code` used for problems in .flowguard.yml. */
 export const CONFIG_CODE = 'flowguard-config';
+/** Diagnostic `code` of a rule that failed on the file (its checks did not run). */
+export const RULE_ERROR_CODE = 'flowguard-rule-error';
 
 /** `Diagnostic.data` of a Flowguard finding: what code actions need to find the finding again. */
 export interface FindingDiagnosticData {

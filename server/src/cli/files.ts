@@ -1,11 +1,11 @@
 // Which files `flowguard scan PATH...` analyzes. Folders are walked for workflows (.github/workflows/*.yml|yaml) and
 // action metadata (action.yml|yaml), plus YAML matched by the config's `include` globs; node_modules and .git are
-// skipped, symlinked folders are not followed (no loops). A file named explicitly is analyzed whatever its path.
+// skipped, symlinked folders are not followed (no loops), linked files only when they stay inside the scanned folder. A file named explicitly is analyzed whatever its path.
 // `ignore` globs apply to both; globs are relative to the config file's folder (or the working directory).
-import { statSync, type Stats } from 'node:fs';
+import { lstatSync, statSync, type Stats } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { isIgnored, isIncluded, type FlowguardConfig } from '../engine/config';
-import { walkYamlFiles } from '../io/walk';
+import { isFileLinkInside, walkYamlFiles } from '../io/walk';
 import { kindFromPath, maybeGitlabPath } from '../model/detect';
 import { CliError } from './args';
 
@@ -50,6 +50,8 @@ export function collectTargets(
     // A FIFO or device could block the scan forever.
     if (!stats.isDirectory() && !stats.isFile()) throw new CliError(`cannot read ${p}: not a regular file or folder`);
     if (stats.isFile()) {
+      if (lstatSync(abs).isSymbolicLink() && !isFileLinkInside(abs, cwd))
+        throw new CliError(`cannot read ${p}: a symbolic link to a file outside ${cwd}`);
       if (ignoredPath(abs)) ignored.push(p);
       else found.set(abs, { file: abs, explicit: true });
       continue;
@@ -83,6 +85,8 @@ export function describeIoError(err: unknown): string {
       return 'is a directory';
     case 'ENOTDIR':
       return 'not a directory';
+    case 'ELOOP':
+      return 'a symbolic link (not followed)';
     default:
       return e?.code ?? (e?.message ? e.message.split('\n')[0] : String(err));
   }

@@ -1,5 +1,5 @@
 // `flowguard scan`: load the config, collect files, analyze (and fix) each, render one report.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { maybeGitlabPath } from '../model/detect';
@@ -7,6 +7,7 @@ import { analyze, type AnalysisResult } from '../engine/analyze';
 import { CONFIG_FILE_NAMES, ConfigError, loadConfigText, DEFAULT_CONFIG, type FlowguardConfig } from '../engine/config';
 import { fixAll, type FixAllResult } from '../fixes/apply';
 import { renderFixLog, renderReport, type FileReport, type ScanReport } from '../report/index';
+import { printableLine } from '../report/text';
 import { ALL_RULES } from '../rules/index';
 import { gitRootOf, repoFileReader, repoRootOf, splitBom, type RepoFileReader } from '../io/repo-files';
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
@@ -138,12 +139,22 @@ function scanFile(
     return file;
   }
   try {
-    writeFileSync(target.file, bom + fixed.text, 'utf8');
+    writeNoFollow(target.file, bom + fixed.text);
   } catch (err) {
     errors.push(`cannot write fixes to ${path}: ${describeIoError(err)}`);
     return file;
   }
   return { path, uri, text: fixed.text, result: after, applied: fixed.applied };
+}
+
+/** Fixes are written to the file itself, never through a symbolic link (O_NOFOLLOW: a link fails with ELOOP). */
+function writeNoFollow(file: string, text: string): void {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
+  try {
+    writeFileSync(fd, text, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A credential the analyzed text holds that git already committed is reported as leaked (rotate, not only move). */
@@ -165,7 +176,7 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
   const ioErrors = [...errors];
   /** Reported on stderr; they do not change the exit status. */
   const warnings: string[] = [];
-  for (const p of ignored) io.stderr(`flowguard: skipped ${p} (ignored by configuration)\n`);
+  for (const p of ignored) io.stderr(`flowguard: skipped ${printableLine(p)} (ignored by configuration)\n`);
 
   const readers = new Map<string, RepoFileReader>();
   const files = targets
@@ -199,10 +210,23 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
     );
   const log = opts.format === 'text' || opts.output ? io.stdout : io.stderr;
   for (const n of notes) log(n + '\n');
-  for (const w of warnings) io.stderr(`flowguard: warning: ${w}\n`);
-  for (const e of ioErrors) io.stderr(`flowguard: ${e}\n`);
+  for (const w of warnings) io.stderr(`flowguard: warning: ${printableLine(w)}\n`);
+  for (const e of ioErrors) io.stderr(`flowguard: ${printableLine(e)}\n`);
 
-  if (ioErrors.length) return 2;
+  const failedRules = files.flatMap((f) => f.result.ruleErrors.map((e) => `${f.path}: rule ${e.ruleId}`));
+  for (const r of failedRules)
+    io.stderr(`flowguard: ${printableLine(r)} failed; the analysis of this file is incomplete\n`);
+
   if (targets.length === 0) io.stderr(`flowguard: no workflow or action files found in ${opts.paths.join(' ')}\n`);
-  return findings > 0 && !opts.noFail ? 1 : 0;
+  return scanExitStatus(findings, ioErrors.length, failedRules.length, opts.noFail);
+}
+
+/**
+ * 0 clean, 1 findings (unless --no-fail), 2 usage/configuration/I-O error, 3 a rule failed: the scan fails closed, so
+ * content that breaks a rule cannot turn a check off (--no-fail does not hide it).
+ */
+export function scanExitStatus(findings: number, ioErrors: number, ruleFailures: number, noFail: boolean): number {
+  if (ioErrors) return 2;
+  if (ruleFailures) return 3;
+  return findings > 0 && !noFail ? 1 : 0;
 }

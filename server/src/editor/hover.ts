@@ -4,7 +4,7 @@ import type { AnalysisResult } from '../engine/analyze';
 import { ruleDocsUrl } from '../engine/docs';
 import type { Finding } from '../engine/types';
 import type { Span } from '../text/span';
-import { escapeMarkdown } from '../text/markdown';
+import { codeSpan, escapeMarkdown } from '../text/markdown';
 import {
   computeWorkflowPermissions,
   formatScopes,
@@ -65,7 +65,7 @@ export function permissionsHover(wf: Workflow, offset: number, perms?: WorkflowP
   const block = job ? job.permissions! : wf.permissions!;
   const granted = governed[0]?.granted.scopes ?? {};
   const parts = [
-    `**GITHUB_TOKEN permissions** ${job ? `of job \`${job.id}\`` : 'for every job without its own block'}`,
+    `**GITHUB_TOKEN permissions** ${job ? `of job ${codeSpan(job.id)}` : 'for every job without its own block'}`,
   ];
   parts.push(
     `Granted: ${block.kind === 'write-all' || block.kind === 'read-all' ? block.kind : formatScopes(grantedFromBlock(block.scopes))}`,
@@ -82,7 +82,7 @@ function grantedFromBlock(scopes: Array<{ scope: string; level: string }>): Reco
 }
 
 function jobSection(jp: JobPermissions, granted: Partial<Record<string, string>>): string {
-  const lines = [`Job \`${jp.job.id}\` needs: ${escapeMarkdown(formatScopes(jp.required))}`];
+  const lines = [`Job ${codeSpan(jp.job.id)} needs: ${escapeMarkdown(formatScopes(jp.required))}`];
   for (const scope of sortedScopes(jp.required)) {
     const n = jp.needs.find((x) => x.scope === scope && x.level === jp.required[scope])!;
     const short = levelRank(granted[scope]) < levelRank(jp.required[scope]) ? ' **(not granted)**' : '';

@@ -1,5 +1,7 @@
 // The engine: parse -> model -> one walk calling every enabled rule's hooks -> config and suppressions applied.
 import { ALL_RULES } from '../rules/index';
+import { collectSecrets } from '../analysis/secrets/collect';
+import { secretSightings, type SecretSighting } from '../analysis/secrets/sightings';
 import { buildAction, type ActionMetadata } from '../model/action';
 import { kindFromContent, kindFromPath, type FileKind } from '../model/detect';
 import { buildWorkflow, type Workflow } from '../model/workflow';
@@ -7,7 +9,7 @@ import { buildPipeline, type GitlabPipeline } from '../model/gitlab/pipeline';
 import { parseYaml, type ParseProblem } from '../yaml/parse';
 import { blockScalarKeyLine } from '../yaml/lines';
 import { DEFAULT_CONFIG, ruleState, type FlowguardConfig } from './config';
-import { AnalysisContext } from './context';
+import { AnalysisContext, MAX_FINDINGS_PER_RULE } from './context';
 import { findSuppressions, suppressionFor } from './suppressions';
 import { type Finding } from './types';
 import { type Rule } from './rule';
@@ -20,6 +22,8 @@ export interface AnalyzeInput {
   kind?: FileKind;
   config?: FlowguardConfig;
   rules?: readonly Rule[];
+  /** Per-file time budget for the rules (default ANALYSIS_TIME_BUDGET_MS). */
+  timeBudgetMs?: number;
   /** Reads another file of the repository by repository-relative path (a local reusable workflow); supplied by the adapters, which do the I/O. */
   readFile?: (repoRelativePath: string) => string | undefined;
 }
@@ -33,7 +37,15 @@ export interface AnalysisResult {
   suppressed: number;
   /** A rule that threw: reported, never fatal, so one broken rule cannot hide the others. */
   ruleErrors: Array<{ ruleId: string; message: string }>;
+  /**
+   * Every credential-looking value in the text, whether or not a finding reports it (suppressed, filtered, rule off,
+   * file unparsable): what every output masks.
+   */
+  secrets?: SecretSighting[];
 }
+
+/** Rules stop after this long on one file; the file then gets a `limit` problem (never a hang). */
+export const ANALYSIS_TIME_BUDGET_MS = 30_000;
 
 export function severityRank(s: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(s);
@@ -55,7 +67,10 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     suppressed: 0,
     ruleErrors: [],
   };
-  if (!parsed.doc || !kind) return result;
+  if (!parsed.doc || !kind) {
+    result.secrets = secretSightings(input.text);
+    return result;
+  }
 
   const model =
     kind === 'workflow'
@@ -73,7 +88,11 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     .map((rule) => ({ rule, state: ruleState(config, [rule.meta.id, ...rule.meta.aliases]) }))
     .filter((r) => r.state.enabled);
 
+  // Per-file time budget: a crafted file that makes the rules slow is reported, not waited for.
+  const deadline = performance.now() + (input.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS);
+  let overTime = false;
   const run = (hook: (rule: Rule) => void) => {
+    if (overTime || (overTime = performance.now() > deadline)) return;
     for (const { rule } of active) {
       ctx.currentRule = rule;
       try {
@@ -99,6 +118,30 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   }
   // Document-level hooks run last: they may look at what other rules found (e.g. unused suppressions).
   run((r) => r.document?.(ctx));
+
+  if (overTime)
+    result.problems.push({
+      kind: 'limit',
+      message: `Flowguard stopped analysing this file after ${Math.max(0, input.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS) / 1000} s; it is too large or complex, and its remaining checks did not run.`,
+      span: { start: 0, end: 0 },
+    });
+  for (const ruleId of ctx.overflowed)
+    result.problems.push({
+      kind: 'limit',
+      message: `Rule ${ruleId} found more than ${MAX_FINDINGS_PER_RULE} problems in this file; only the first ${MAX_FINDINGS_PER_RULE} are reported.`,
+      span: { start: 0, end: 0 },
+    });
+
+  const collected =
+    model && model.kind !== 'gitlab'
+      ? ctx.cached('secrets:collect', () => collectSecrets(model, input.text))
+      : undefined;
+  const sightings = secretSightings(input.text, collected);
+  // Values rules report (hidden or not) are masked too.
+  for (const f of ctx.findings)
+    if (typeof f.properties?.masked === 'string' && f.span.end > f.span.start)
+      sightings.push({ span: f.span, mask: f.properties.masked });
+  result.secrets = sightings;
 
   const byId = new Map(active.map((a) => [a.rule.meta.id, a]));
   for (const f of ctx.findings) {

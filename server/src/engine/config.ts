@@ -1,10 +1,10 @@
 // .flowguard.yml: loaded from YAML, validated with ajv against schemas/flowguard-config.schema.json.
 // A bad config is an error with a position, never a silent fallback.
 import Ajv, { type ErrorObject } from 'ajv';
-import picomatch from 'picomatch';
 import schema from '../../../schemas/flowguard-config.schema.json';
 import type { Severity } from '../analysis/levels';
 import type { Span } from '../text/span';
+import { globMatcher } from './glob';
 import { parseYaml } from '../yaml/parse';
 import { LineIndex } from '../text/lines';
 import { isMap, isSeq, mapGetPair, resolveAlias, spanOf, type Node } from '../yaml/parse';
@@ -237,7 +237,7 @@ function matcher(globs: string[]): (p: string) => boolean {
   const key = globs.join('\0');
   let m = matcherCache.get(key);
   if (!m) {
-    m = globs.length ? picomatch(globs, { dot: true }) : () => false;
+    m = globs.length ? globMatcher(globs) : () => false;
     matcherCache.set(key, m);
   }
   return m;

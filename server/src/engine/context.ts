@@ -6,6 +6,9 @@ import type { LineIndex } from '../text/lines';
 import type { ParsedYaml } from '../yaml/parse';
 import type { Suppression } from './suppressions';
 
+/** Findings one rule may report in one file; beyond it the file gets a `limit` problem instead. */
+export const MAX_FINDINGS_PER_RULE = 200;
+
 export class AnalysisContext {
   /** Set by the engine before each hook call. */
   currentRule!: { readonly meta: RuleMeta };
@@ -24,8 +27,19 @@ export class AnalysisContext {
     readonly suppressions: Suppression[],
   ) {}
 
+  /** Rules that hit MAX_FINDINGS_PER_RULE in this file (their further findings were dropped). */
+  readonly overflowed = new Set<string>();
+  private readonly counts = new Map<string, number>();
+
   report(input: FindingInput): void {
     const meta = this.currentRule.meta;
+    // Bounded work and output: a crafted file cannot make a rule report (and fix) thousands of times.
+    const count = (this.counts.get(meta.id) ?? 0) + 1;
+    this.counts.set(meta.id, count);
+    if (count > MAX_FINDINGS_PER_RULE) {
+      this.overflowed.add(meta.id);
+      return;
+    }
     this.findings.push({
       ruleId: meta.id,
       message: input.message,

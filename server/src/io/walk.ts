@@ -1,8 +1,8 @@
 // The one file walker of the adapters (`flowguard scan` folders and the language server's workspace scan): YAML files
 // under a folder, depth first in directory order. Folders no workflow lives in (and that can be huge) are skipped;
 // symbolic links to folders are never followed (no loops), links to files only when asked.
-import { readdirSync, statSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { join, sep } from 'node:path';
 
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn']);
 const YAML_FILE = /\.ya?ml$/i;
@@ -10,7 +10,11 @@ const YAML_FILE = /\.ya?ml$/i;
 export interface WalkOptions {
   /** Leaves out a file or a whole folder (absolute path), e.g. by the config's `ignore` globs. */
   skip?(path: string, isDirectory: boolean): boolean;
-  /** Yields symbolic links to files too (the CLI does; the editor's workspace scan does not). */
+  /**
+   * Yields symbolic links to files too (the CLI does; the editor's workspace scan does not), but only links whose
+   * target stays inside `root`: a repository must not make the scan read (and print, and --fix rewrite) a file
+   * elsewhere on the machine.
+   */
   fileLinks?: boolean;
   /** A folder that could not be read (it is skipped). */
   onError?(dir: string, err: unknown): void;
@@ -31,7 +35,7 @@ export function walkYamlFiles(root: string, options: WalkOptions = {}): string[]
       // Dirent types do not follow symlinks, so a link loop cannot trap the walk.
       if (e.isDirectory()) {
         if (!SKIPPED_DIRS.has(e.name) && !options.skip?.(path, true)) walk(path);
-      } else if (YAML_FILE.test(e.name) && (e.isFile() || (options.fileLinks && isFileLink(path)))) {
+      } else if (YAML_FILE.test(e.name) && (e.isFile() || (options.fileLinks && isFileLinkInside(path, root)))) {
         if (!options.skip?.(path, false)) out.push(path);
       }
     }
@@ -40,9 +44,14 @@ export function walkYamlFiles(root: string, options: WalkOptions = {}): string[]
   return out;
 }
 
-function isFileLink(path: string): boolean {
+export function isFileLinkInside(path: string, root: string): boolean {
   try {
-    return statSync(path).isFile();
+    const real = realpathSync(path);
+    const realRoot = realpathSync(root);
+    return (
+      statSync(real).isFile() &&
+      (real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep))
+    );
   } catch {
     return false;
   }

@@ -4,7 +4,7 @@ import type { ConfigProblem } from '../engine/config';
 import { ruleDocsUrl } from '../engine/docs';
 import type { Finding } from '../engine/types';
 import type { Severity } from '../analysis/levels';
-import { CONFIG_CODE, YAML_SYNTAX_CODE, type FindingDiagnosticData } from '../protocol';
+import { CONFIG_CODE, RULE_ERROR_CODE, YAML_SYNTAX_CODE, type FindingDiagnosticData } from '../protocol';
 import type { LineIndex } from '../text/lines';
 import type { DocumentAnalysis } from './analysis';
 import { spanToRange } from './convert';
@@ -56,6 +56,15 @@ export function analysisDiagnostics(
     message: p.message,
   }));
   result.findings.forEach((f, i) => out.push(findingDiagnostic(uri, lines, f, version, i)));
+  // Fail closed: a rule that threw is shown, so a file cannot look clean because a check did not run.
+  for (const e of result.ruleErrors)
+    out.push({
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Error,
+      code: RULE_ERROR_CODE,
+      source: SOURCE,
+      message: `Flowguard rule ${e.ruleId} failed on this file, so its checks did not run: ${e.message.split('\n')[0]}`,
+    });
   return out;
 }
 

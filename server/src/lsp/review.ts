@@ -4,6 +4,7 @@ import { analyze } from '../engine/analyze';
 import { readDocument, repoFileReader, repoRootOf } from '../io/repo-files';
 import type { FlowguardConfig } from '../engine/config';
 import type { FileReport } from '../report/model';
+import { redactorFor } from '../report/redact';
 import { renderSarif } from '../report/sarif';
 import type { ReviewParams, ReviewResult } from '../protocol';
 import { version } from '../../../package.json';
@@ -36,7 +37,9 @@ export async function handleReview(
     }
     const readFile = repoFileReader(repoRootOf(path, dirname(path)), (p) => host.openText(pathToUri(p)));
     const analysis = analyze({ path, text, config: await host.configFor(uri), readFile });
-    result.files.push({ uri, facts: analysis.model ? reviewFacts(analysis.model) : undefined });
+    // Facts quote the file (names, `uses:`, URLs): secrets in them are masked before they reach the webview or an export.
+    const facts = analysis.model ? redactorFor(text, analysis).scrubValue(reviewFacts(analysis.model)) : undefined;
+    result.files.push({ uri, facts });
     if (!analysis.kind) continue;
     const relative = params.srcRoot && uri.startsWith(params.srcRoot) ? uri.slice(params.srcRoot.length) : undefined;
     reports.push({

@@ -1,7 +1,7 @@
 // Workspace scan: walks roots for workflow/action files (and config-included YAML) and analyzes each.
 // Runs inside the analysis worker, so the language server keeps answering while it works.
 import { relative, sep } from 'node:path';
-import picomatch from 'picomatch';
+import { globMatcher } from '../engine/glob';
 import { isIgnored, isIncluded, type FlowguardConfig } from '../engine/config';
 import { kindFromPath, maybeGitlabPath } from '../model/detect';
 import type { FileFindings } from '../protocol';
@@ -32,7 +32,7 @@ interface Candidate {
 }
 
 export function findCandidates(req: ScanRequest): { candidates: Candidate[]; looked: number } {
-  const excluded = req.exclude.length ? picomatch(req.exclude, { dot: true }) : () => false;
+  const excluded = req.exclude.length ? globMatcher(req.exclude) : () => false;
   const skip = new Set(req.skip);
   const candidates: Candidate[] = [];
   let looked = 0;

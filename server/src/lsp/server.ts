@@ -18,6 +18,8 @@ import {
   type Connection,
   type InitializeResult,
   type WorkDoneProgressReporter,
+  StreamMessageReader,
+  StreamMessageWriter,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { version } from '../../../package.json';
@@ -66,21 +68,36 @@ interface InitOptions {
   settings?: unknown;
   /** The client already sends file events for config and workflow files (VS Code's client does). */
   clientWatchesFiles?: boolean;
-  /** false in an untrusted VS Code workspace: no git is run on the repository. Editors without trust send nothing. */
+  /** true in a trusted VS Code workspace. Editors without workspace trust send nothing: the workspace is untrusted. */
   workspaceTrusted?: boolean;
+}
+
+/**
+ * After a malformed header (no or a non-numeric Content-Length) the JSON-RPC reader cannot find the next message and
+ * would stay silent forever: the server says why on stderr and exits, so the editor can restart it.
+ */
+function stdioReader(): StreamMessageReader {
+  const reader = new StreamMessageReader(process.stdin);
+  reader.onError((err) => {
+    // Only framing errors leave the reader stuck; a message that is not JSON is skipped by the reader itself.
+    if (!/content-length|header/i.test(err.message)) return;
+    process.stderr.write(`flowguard: malformed message on standard input (${err.message.split('\n')[0]}); exiting\n`);
+    process.exit(1);
+  });
+  return reader;
 }
 
 export function startServer(kind: ServerKind): Connection {
   const connection =
     kind === 'stdio'
-      ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
+      ? createConnection(ProposedFeatures.all, stdioReader(), new StreamMessageWriter(process.stdout))
       : createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process));
   const log = (message: string) => connection.console.log(message);
   const documents = new DocumentStore();
   const notifier = new FindingsNotifier((params) => void connection.sendNotification(FINDINGS_CHANGED_METHOD, params));
   let pullsConfiguration = false;
   let canCreateProgress = false;
-  let workspaceTrusted = true;
+  let workspaceTrusted = false;
   const script = workerScript();
 
   /** Config files whose problems were published, so fixing them clears the diagnostics; and those warned about. */
@@ -178,7 +195,7 @@ export function startServer(kind: ServerKind): Connection {
   connection.onInitialize((params): InitializeResult => {
     const options = (params.initializationOptions ?? {}) as InitOptions;
     config.push(options.settings);
-    workspaceTrusted = options.workspaceTrusted !== false;
+    workspaceTrusted = options.workspaceTrusted === true;
     const wsFolders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     config.setFolders(
       wsFolders ??

@@ -97,6 +97,7 @@ export function viewOf(file: FileReport): FileView {
   const redactor = new SecretRedactor(
     file.text,
     findings.filter((f) => isSecretFinding(f)),
+    file.result.secrets,
   );
   const entries = findings.map((finding) => {
     const meta = ruleMeta(finding.ruleId);

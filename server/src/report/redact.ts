@@ -1,6 +1,7 @@
 // Keeps secret values out of every report: the spans of secret-value findings are replaced by their masked form in
 // code frames and snippets, and the free text a report prints (messages, fix texts, properties) is scrubbed of them.
 import { maskSecret } from '../analysis/mask';
+import type { AnalysisResult } from '../engine/analyze';
 import type { Finding } from '../engine/types';
 import type { Span } from '../text/span';
 
@@ -23,18 +24,28 @@ export class SecretRedactor {
   /** Raw values (as written and unquoted), longest first so a value is never half-replaced by a shorter one. */
   private readonly values: Array<{ raw: string; mask: string }>;
 
+  /** `sightings`: every secret the analysis saw (`AnalysisResult.secrets`), reported or not. */
   constructor(
     private readonly text: string,
     secretFindings: readonly Finding[],
+    sightings: readonly SecretSpan[] = [],
   ) {
-    this.spans = secretFindings
+    const fromFindings = secretFindings
       .filter((f) => f.span.end > f.span.start)
       .map((f) => {
         const raw = text.slice(f.span.start, f.span.end);
         const masked = f.properties?.masked;
         return { span: f.span, mask: typeof masked === 'string' ? masked : maskSecret(unquote(raw)) };
-      })
-      .sort((a, b) => a.span.start - b.span.start);
+      });
+    // Overlapping sightings (a value and the larger hit containing it): the outermost is kept.
+    this.spans = [];
+    for (const s of [...fromFindings, ...sightings]
+      .filter((s) => s.span.end > s.span.start && s.span.end <= text.length)
+      .sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end)) {
+      const last = this.spans[this.spans.length - 1];
+      if (last && s.span.start < last.span.end) continue;
+      this.spans.push(s);
+    }
     const values = new Map<string, string>();
     for (const s of this.spans) {
       const raw = text.slice(s.span.start, s.span.end);
@@ -108,4 +119,13 @@ function unquote(raw: string): string {
   const t = raw.trim();
   if (t.length >= 2 && (t[0] === '"' || t[0] === "'") && t[t.length - 1] === t[0]) return t.slice(1, -1);
   return t;
+}
+
+/** The redactor for an analysed text: every secret the analysis saw, reported or not. */
+export function redactorFor(text: string, result: AnalysisResult): SecretRedactor {
+  return new SecretRedactor(
+    text,
+    result.findings.filter((f) => typeof f.properties?.masked === 'string'),
+    result.secrets,
+  );
 }

@@ -171,7 +171,8 @@ export function renderSarif(report: ScanReport): string {
         ...(report.srcRoot ? { originalUriBaseIds: { [SRCROOT]: { uri: report.srcRoot } } } : {}),
         invocations: [
           {
-            executionSuccessful: scanErrors.length === 0,
+            // A rule that failed left the file half-checked: the run did not succeed (fail closed).
+            executionSuccessful: scanErrors.length === 0 && ruleFailures.length === 0,
             ...(scanErrors.length + ruleFailures.length
               ? { toolExecutionNotifications: [...scanErrors, ...ruleFailures] }
               : {}),

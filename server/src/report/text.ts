@@ -47,7 +47,7 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
     for (const entry of view.entries) out.push(renderEntry(entry, view, p), '');
     for (const err of view.file.result.ruleErrors) {
       out.push(
-        `${view.file.path}: ${p.severity.high('internal error')} in rule ${err.ruleId}: ${view.redactor.scrub(firstLine(err.message))}`,
+        `${printableLine(view.file.path)}: ${p.severity.high('internal error')} in rule ${err.ruleId}: ${printableLine(view.redactor.scrub(firstLine(err.message)))}`,
         '',
       );
     }
@@ -58,10 +58,10 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
 
 function renderEntry(entry: ReportEntry, view: FileView, p: Palette): string {
   const f = entry.finding;
-  const scrub = (s: string) => view.redactor.scrub(s);
+  const scrub = (s: string) => printableLine(view.redactor.scrub(s));
   const flags = [`confidence ${f.confidence}`, entry.category, ...(f.fixes.length ? ['fixable'] : [])].join(', ');
   const lines = [
-    `${p.bold(`${view.file.path}:${entry.start.line}:${entry.start.column}`)}  ${p.severity[f.severity](f.severity)}  ${f.ruleId}  ${p.dim(`(${flags})`)}`,
+    `${p.bold(`${printableLine(view.file.path)}:${entry.start.line}:${entry.start.column}`)}  ${p.severity[f.severity](f.severity)}  ${f.ruleId}  ${p.dim(`(${flags})`)}`,
     `  ${scrub(f.message)}`,
     ...codeFrame(view, f.span.start, f.span.end, p),
   ];
@@ -116,9 +116,17 @@ function codeFrame(view: FileView, start: number, end: number, p: Palette): stri
   return out;
 }
 
-/** Control characters (binary junk) would garble the terminal; each becomes one visible character, keeping columns. */
+/**
+ * Control characters would drive the terminal (clear screen, cursor moves, OSC 8 links, bidi reordering); each
+ * becomes one visible character, keeping columns.
+ */
 function printable(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+}
+
+/** Repository text on one report line: no control characters, and no line breaks that could fake further lines. */
+export function printableLine(s: string): string {
+  return printable(s.replace(/\r\n|[\n\r\u2028\u2029]/g, ' '));
 }
 
 /** What `--fix` changed and which secrets the user must now create (names only). */
@@ -130,7 +138,9 @@ function fixLog(views: FileView[], p: Palette): string[] {
   const out: string[] = [];
   for (const v of views) {
     for (const a of v.file.applied ?? [])
-      out.push(`${v.file.path}: ${p.green('fixed')} ${a.ruleId}: ${v.redactor.scrub(a.title)}`);
+      out.push(
+        `${printableLine(v.file.path)}: ${p.green('fixed')} ${a.ruleId}: ${printableLine(v.redactor.scrub(a.title))}`,
+      );
   }
   const secrets = [...new Set(views.flatMap((v) => (v.file.applied ?? []).flatMap((a) => a.secretsToCreate)))];
   if (secrets.length) {
@@ -145,7 +155,7 @@ function renderSummary(views: FileView[], p: Palette): string[] {
   const s = summarize(views);
   const out: string[] = views
     .filter((v) => v.file.skipped)
-    .map((v) => p.dim(`${v.file.path}: skipped (${v.file.skipped})`));
+    .map((v) => p.dim(`${printableLine(v.file.path)}: skipped (${v.file.skipped})`));
   out.push(...fixLog(views, p));
   if (out.length) out.push('');
   const severities = (Object.keys(s.bySeverity) as Severity[])
@@ -159,6 +169,13 @@ function renderSummary(views: FileView[], p: Palette): string[] {
   } else {
     out.push(`${p.green(`No findings`)} in ${s.files} file${s.files === 1 ? '' : 's'}; ${s.suppressed} suppressed.`);
   }
+  const failed = views.reduce((n, v) => n + v.file.result.ruleErrors.length, 0);
+  if (failed > 0)
+    out.push(
+      p.severity.high(
+        `${failed} rule failure${failed === 1 ? '' : 's'}: the analysis is incomplete; do not treat this as a pass.`,
+      ),
+    );
   const clean = views.filter((v) => v.entries.length === 0 && !v.file.skipped);
   if (clean.length > 0 && clean.length <= LIST_CLEAN_FILES_UP_TO && s.findings > 0) {
     for (const v of clean) out.push(`${p.green('✓')} ${v.file.path}: no findings`);

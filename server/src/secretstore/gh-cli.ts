@@ -1,7 +1,8 @@
 // `gh secret set` as an alternative to the REST API: uses the GitHub CLI's own login. The value goes to gh's stdin,
 // never to its command line (which other local users could read from the process list).
 import { spawn } from 'node:child_process';
-import { checkRepo, checkSecretName, SecretStoreError, type SecretTarget } from './github-api';
+import { maskSecret } from '../analysis/mask';
+import { checkEnvironment, checkRepo, checkSecretName, SecretStoreError, type SecretTarget } from './github-api';
 
 export async function ghAvailable(gh = 'gh'): Promise<boolean> {
   return new Promise((resolve) => {
@@ -14,6 +15,7 @@ export async function ghAvailable(gh = 'gh'): Promise<boolean> {
 export async function ghSecretSet(target: SecretTarget, name: string, value: string, gh = 'gh'): Promise<void> {
   checkSecretName(name);
   checkRepo(target.repo);
+  if (target.environment !== undefined) checkEnvironment(target.environment);
   const args = [
     'secret',
     'set',
@@ -30,10 +32,13 @@ export async function ghSecretSet(target: SecretTarget, name: string, value: str
     child.on('close', (code) =>
       code === 0
         ? resolve()
-        : reject(
-            new SecretStoreError(`gh secret set failed (${code}): ${stderr.split('\n')[0].replace(value, '****')}`),
-          ),
+        : reject(new SecretStoreError(`gh secret set failed (${code}): ${firstLineMasked(stderr, value)}`)),
     );
     child.stdin.end(value);
   });
+}
+
+/** gh may echo its input: every copy of the value is masked, not only the first. */
+function firstLineMasked(stderr: string, value: string): string {
+  return stderr.split(value).join(maskSecret(value)).split('\n')[0];
 }

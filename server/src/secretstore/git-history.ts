@@ -1,80 +1,92 @@
 // "Already leaked": a credential found in a file that git has committed is exposed in history, whatever the fix does
 // to the working copy. Called by the CLI and the language server after analysis (async I/O, outside the core).
-// The value is searched in memory: it never appears on a git command line.
-import { spawn } from 'node:child_process';
-import { isAbsolute, relative } from 'node:path';
+// History is read in-process with isomorphic-git, which parses objects and refs itself: no `git` process runs, so
+// nothing the repository's own config names (hooks, fsmonitor, gpg.program, a promisor remote's uploadpack, lazy
+// fetches of a partial clone) can execute. Objects that are not on disk are skipped, never fetched.
+import * as fs from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import git from 'isomorphic-git';
 import type { AnalysisResult } from '../engine/analyze';
 import type { Finding } from '../engine/types';
 
-/** Commits of the file's history examined at most (newest first). */
-const MAX_COMMITS = 200;
+/** Distinct committed versions of the file kept at most (newest first). */
+const MAX_VERSIONS = 200;
+/** Commits read at most per file: bounds the walk of a long history. */
+const MAX_COMMITS = 5000;
+/** Versions larger than this are not searched (workflows are a few KB). */
+const MAX_VERSION_BYTES = 1024 * 1024;
 
 /**
- * A repository's own .git/config can name programs git runs (gpg.program for log.showSignature, fsmonitor hooks):
- * those settings are overridden, since the repository may be a stranger's. Callers also skip history in untrusted
- * workspaces.
+ * The folder holding the repository's objects and refs: `.git`, or for worktrees and submodules (a `.git` file with
+ * `gitdir: ...`) the folder it names, or that folder's `commondir` (a linked worktree shares the main repository's).
  */
-const SAFE_CONFIG = [
-  '-c',
-  'log.showSignature=false',
-  '-c',
-  'core.fsmonitor=false',
-  '-c',
-  'gpg.program=false',
-  '-c',
-  'core.pager=cat',
-];
-
-function run(cwd: string, args: string[], input?: string): Promise<{ code: number; stdout: Buffer }> {
-  return new Promise((resolve) => {
-    const child = spawn('git', [...SAFE_CONFIG, ...args], {
-      cwd,
-      stdio: ['pipe', 'pipe', 'ignore'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-    });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => chunks.push(d));
-    child.on('error', () => resolve({ code: -1, stdout: Buffer.alloc(0) }));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(chunks) }));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
-  });
+export function gitDirOf(repoRoot: string): string | undefined {
+  const dotGit = join(repoRoot, '.git');
+  try {
+    const st = fs.statSync(dotGit);
+    if (st.isDirectory()) return dotGit;
+    if (!st.isFile()) return undefined;
+    const named = /^gitdir:\s*(.+?)\s*$/m.exec(fs.readFileSync(dotGit, 'utf8'))?.[1];
+    if (!named) return undefined;
+    const gitdir = resolve(repoRoot, named);
+    const common = join(gitdir, 'commondir');
+    return fs.existsSync(common) ? resolve(gitdir, fs.readFileSync(common, 'utf8').trim()) : gitdir;
+  } catch {
+    return undefined;
+  }
 }
 
-/** The committed versions of a file (newest first), read through one `git cat-file --batch`. */
+/** The committed versions of a file (newest first, one per distinct content) reachable from HEAD and every ref. */
 export async function committedVersions(
   repoRoot: string,
   relPath: string,
 ): Promise<Array<{ commit: string; text: string }>> {
-  const log = await run(repoRoot, [
-    'log',
-    '--no-show-signature',
-    '--all',
-    `-n${MAX_COMMITS}`,
-    '--format=%H',
-    '--',
-    relPath,
-  ]);
-  if (log.code !== 0) return [];
-  const commits = log.stdout
-    .toString('utf8')
-    .split('\n')
-    .filter((l) => /^[0-9a-f]{40}$/.test(l));
-  if (commits.length === 0) return [];
-  const batch = await run(repoRoot, ['cat-file', '--batch'], commits.map((c) => `${c}:${relPath}\n`).join(''));
+  const gitdir = gitDirOf(repoRoot);
+  if (!gitdir) return [];
+  const cache = {};
+  const refs = ['HEAD'];
+  try {
+    refs.push(...(await git.listRefs({ fs, gitdir, filepath: 'refs' })).map((r) => `refs/${r}`));
+  } catch {
+    // No refs folder: HEAD alone.
+  }
+  const frontier: Array<{ oid: string; time: number }> = [];
+  const seen = new Set<string>();
+  const enqueue = async (oid: string) => {
+    if (seen.has(oid)) return;
+    seen.add(oid);
+    try {
+      const { oid: commitOid, commit } = await git.readCommit({ fs, gitdir, oid, cache });
+      frontier.push({ oid: commitOid, time: commit.committer.timestamp });
+      seen.add(commitOid);
+      parents.set(commitOid, commit.parent);
+    } catch {
+      // A missing object (shallow or partial clone) or not a commit: that line of history ends here.
+    }
+  };
+  const parents = new Map<string, string[]>();
+  for (const ref of refs) {
+    try {
+      await enqueue(await git.resolveRef({ fs, gitdir, ref }));
+    } catch {
+      // An unborn HEAD or a broken ref.
+    }
+  }
   const out: Array<{ commit: string; text: string }> = [];
-  const buf = batch.stdout;
-  let pos = 0;
-  for (const commit of commits) {
-    const nl = buf.indexOf(10, pos);
-    if (nl === -1) break;
-    const header = buf.subarray(pos, nl).toString('utf8');
-    pos = nl + 1;
-    const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
-    if (!m) continue; // "<object> missing": the file did not exist in that commit
-    const size = Number(m[1]);
-    out.push({ commit, text: buf.subarray(pos, pos + size).toString('utf8') });
-    pos += size + 1;
+  const blobs = new Set<string>();
+  for (let walked = 0; frontier.length && walked < MAX_COMMITS && out.length < MAX_VERSIONS; walked++) {
+    frontier.sort((a, b) => b.time - a.time);
+    const { oid } = frontier.shift()!;
+    try {
+      const { oid: blobOid, blob } = await git.readBlob({ fs, gitdir, oid, filepath: relPath, cache });
+      if (!blobs.has(blobOid) && blob.length <= MAX_VERSION_BYTES) {
+        blobs.add(blobOid);
+        out.push({ commit: oid, text: Buffer.from(blob).toString('utf8') });
+      }
+    } catch {
+      // The file is not in that commit, or its content is not on disk.
+    }
+    for (const parent of parents.get(oid) ?? []) await enqueue(parent);
   }
   return out;
 }

@@ -38,9 +38,17 @@ export function checkSecretName(name: string): void {
     throw new SecretStoreError(`invalid secret name '${name}': names starting with GITHUB_ are reserved`);
 }
 
+/** `.` and `..` survive encodeURIComponent and would move the request to another API path. */
+const DOT_SEGMENT = /^\.{1,2}$/;
+
 export function checkRepo(repo: string): void {
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo))
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo) || repo.split('/').some((s) => DOT_SEGMENT.test(s)))
     throw new SecretStoreError(`invalid repository '${repo}': expected owner/repo`);
+}
+
+export function checkEnvironment(environment: string): void {
+  if (!environment.trim() || DOT_SEGMENT.test(environment) || /[/\\]/.test(environment))
+    throw new SecretStoreError(`invalid environment name '${environment}'`);
 }
 
 export class GitHubSecretsClient {
@@ -68,6 +76,7 @@ export class GitHubSecretsClient {
 
   private base(target: SecretTarget): string {
     checkRepo(target.repo);
+    if (target.environment !== undefined) checkEnvironment(target.environment);
     const repo = target.repo.split('/').map(encodeURIComponent).join('/');
     return target.environment
       ? `${this.apiUrl}/repos/${repo}/environments/${encodeURIComponent(target.environment)}/secrets`

@@ -1,5 +1,7 @@
 // Positioned YAML parsing on top of the `yaml` package. Parsing never throws: failures become ParseProblems.
 import {
+  CST,
+  Lexer,
   parseAllDocuments,
   parseDocument,
   visit,
@@ -91,8 +93,35 @@ function specHeaderSplit(text: string): [Document.Parsed, Document.Parsed] | und
   return [header, body];
 }
 
-/** Cheap scan for bracket/indent nesting so pathological input is refused before the recursive parser sees it. */
+/**
+ * Nesting is refused before the recursive composer sees it. Brackets are counted cheaply first; only when they exceed
+ * the limit is the depth measured on YAML tokens (iterative lexer), so `{` in comments and scalars does not count.
+ */
 function checkNesting(text: string): ParseProblem | undefined {
+  const raw = checkRawNesting(text);
+  if (raw.indentProblem) return raw.indentProblem;
+  return raw.bracketsExceed ? flowNesting(text) : undefined;
+}
+
+/** Flow-collection depth on the lexer's tokens: comments, quoted and block scalars are single tokens. */
+function flowNesting(text: string): ParseProblem | undefined {
+  let depth = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    // Control tokens (document, flow end, scalar markers) stand for no source text.
+    if (token === CST.DOCUMENT || token === CST.FLOW_END || token === CST.SCALAR) continue;
+    const type = CST.tokenType(token);
+    if (type === 'flow-map-start' || type === 'flow-seq-start') {
+      if (++depth > MAX_NESTING) return tooDeep(offset);
+    } else if ((type === 'flow-map-end' || type === 'flow-seq-end') && depth > 0) depth--;
+    offset += token.length;
+  }
+  return undefined;
+}
+
+/** Cheap scan for bracket/indent nesting: indentation beyond the limit is final, brackets are confirmed on tokens. */
+function checkRawNesting(text: string): { indentProblem?: ParseProblem; bracketsExceed: boolean } {
+  let bracketsExceed = false;
   let depth = 0;
   let maxIndent = 0;
   let lineStart = true;
@@ -100,7 +129,7 @@ function checkNesting(text: string): ParseProblem | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 91 || c === 123) {
-      if (++depth > MAX_NESTING) return tooDeep(i);
+      if (++depth > MAX_NESTING) bracketsExceed = true;
     } else if (c === 93 || c === 125) {
       if (depth > 0) depth--;
     } else if (c === 10) {
@@ -115,10 +144,10 @@ function checkNesting(text: string): ParseProblem | undefined {
       }
       lineStart = false;
       if (indent > maxIndent) maxIndent = indent;
-      if (indent > MAX_NESTING * 4) return tooDeep(i);
+      if (indent > MAX_NESTING * 4) return { indentProblem: tooDeep(i), bracketsExceed };
     }
   }
-  return undefined;
+  return { bracketsExceed };
 }
 
 function tooDeep(offset: number): ParseProblem {

@@ -48,7 +48,15 @@ export type FileResolver = (path: string) => string | undefined;
 
 export interface PermissionsOptions {
   resolve?: FileResolver;
+  /** Callee steps left to analyse for this workflow (shared by all its callees); set by computeWorkflowPermissions. */
+  budget?: { steps: number };
 }
+
+/**
+ * Local callees may fan out to each other (`./a` -> `./b` -> ... with dozens of steps each): beyond this many callee
+ * steps per workflow the remaining callees are reported as not analysed instead of multiplying the work.
+ */
+const MAX_CALLEE_STEPS = 2000;
 
 /** What the token is granted for a job: its own block, the workflow's, or the repository default (unknown). */
 export interface Grant {
@@ -75,7 +83,8 @@ export interface WorkflowPermissions {
 const MAX_DEPTH = 4;
 
 export function computeWorkflowPermissions(wf: Workflow, options: PermissionsOptions = {}): WorkflowPermissions {
-  return computeWithState(wf, options, new Set([normalizePath(wf.path)]), 0);
+  const bounded = { ...options, budget: options.budget ?? { steps: MAX_CALLEE_STEPS } };
+  return computeWithState(wf, bounded, new Set([normalizePath(wf.path) ?? wf.path]), 0);
 }
 
 function computeWithState(
@@ -356,8 +365,31 @@ function conditionHolds(when: InputCondition | InputCondition[] | undefined, ste
   return assumed ? 'assumed' : true;
 }
 
-function normalizePath(p: string): string {
-  return p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
+/**
+ * Repository-relative path with `.` and empty segments removed and `..` applied, so `./act/.` and `./act` are one
+ * callee (for the cycle check); undefined when `..` leaves the repository.
+ */
+function normalizePath(p: string): string | undefined {
+  const out: string[] = [];
+  for (const seg of p.replace(/\\/g, '/').split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length === 0) return undefined;
+      out.pop();
+    } else out.push(seg);
+  }
+  return out.join('/');
+}
+
+/** Takes `steps` from the workflow's callee budget; false when it is spent. */
+function spend(options: PermissionsOptions, steps: number): boolean {
+  if (!options.budget) return true;
+  if (options.budget.steps < steps) {
+    options.budget.steps = 0;
+    return false;
+  }
+  options.budget.steps -= steps;
+  return true;
 }
 
 function localAction(
@@ -368,15 +400,18 @@ function localAction(
   out: Collector,
   unknown: (reason: string) => void,
 ): void {
-  const dir = normalizePath(path).replace(/\/+$/, '');
+  const dir = normalizePath(path);
   const resolve = outer.options.resolve;
   if (!resolve) return unknown(`local action ${path}: its files are not available to the analysis`);
+  if (dir === undefined) return unknown(`local action ${path} is outside the repository`);
   if (outer.depth >= MAX_DEPTH) return unknown(`local action ${path} is nested too deeply`);
   const file = [`${dir}/action.yml`, `${dir}/action.yaml`].find((f) => resolve(f) !== undefined);
   if (!file || outer.visiting.has(file))
     return unknown(file ? `local action ${path} calls itself` : `local action ${path} was not found`);
   const action = buildAction(parseCallee(resolve(file)!), file);
   if (!action) return unknown(`local action ${path} could not be read`);
+  if (!spend(outer.options, Math.max(1, action.steps.length)))
+    return unknown(`local action ${path} was not analysed: the workflow's callees exceed the analysis budget`);
   if (action.using?.text !== 'composite') {
     // A JavaScript or Docker action sees the GITHUB_TOKEN only through its inputs or environment.
     const viaInput = action.inputs.some((input) => {
@@ -441,12 +476,18 @@ function reusableWorkflow(
     return unknown(`remote reusable workflow ${uses.raw}: its needs are not known`);
   const path = normalizePath(uses.path!);
   if (!options.resolve) return unknown(`reusable workflow ${uses.path}: its file is not available to the analysis`);
+  if (path === undefined) return unknown(`reusable workflow ${uses.path} is outside the repository`);
   if (visiting.has(path) || depth >= MAX_DEPTH)
     return unknown(`reusable workflow ${uses.path} calls itself or is nested too deeply`);
   const text = options.resolve(path);
   if (text === undefined) return unknown(`reusable workflow ${uses.path} was not found`);
   const callee = buildWorkflow(parseCallee(text), path);
   if (!callee) return unknown(`reusable workflow ${uses.path} could not be read`);
+  const calleeSteps = callee.jobs.reduce((n, j) => n + Math.max(1, j.steps.length), 0);
+  if (!spend(options, calleeSteps))
+    return unknown(
+      `reusable workflow ${uses.path} was not analysed: the workflow's callees exceed the analysis budget`,
+    );
   const result = computeWithState(callee, options, new Set([...visiting, path]), depth + 1);
   for (const j of result.jobs) {
     const declared = j.job.permissions ?? callee.permissions;

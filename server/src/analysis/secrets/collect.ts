@@ -119,7 +119,13 @@ export function collectSecrets(model: Workflow | ActionMetadata, text: string): 
         );
     }
   }
-  const elsewhere = providerHits.filter((h) => !covered.some((c) => c.start <= h.span.start && h.span.end <= c.end));
+  // `user:password@` URLs outside the values examined above: `uses: docker://user:pass@registry/...`, an
+  // environment's `url:`, a job name.
+  const urlHits = scanEmbeddedCredentials(text, 0, text.length).filter((h) => h.kind === 'url-credential');
+  const uncovered = (h: SecretHit) => !covered.some((c) => c.start <= h.span.start && h.span.end <= c.end);
+  const elsewhere = dropContained([...providerHits.filter(uncovered), ...urlHits.filter(uncovered)]).sort(
+    (a, b) => a.span.start - b.span.start,
+  );
   return { candidates, elsewhere };
 }
 

@@ -21,6 +21,20 @@ export function secretEnvNames(...blocks: Array<Block | undefined>): Set<string>
   return names;
 }
 
+/**
+ * Does a line mention the shell variable ($NAME, ${NAME}, $env:NAME, %NAME%)? Plain string search: the name is the
+ * repository's text, so it never becomes a regular expression.
+ */
+export function mentionsShellVar(line: string, name: string): boolean {
+  if (!name) return false;
+  const wordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+  for (const form of ['$' + name, '${' + name, '$env:' + name]) {
+    for (let at = line.indexOf(form); at !== -1; at = line.indexOf(form, at + 1))
+      if (!wordChar(line[at + form.length]) || !wordChar(name[name.length - 1])) return true;
+  }
+  return line.includes('%' + name + '%');
+}
+
 /** Does a script mention the variable ($NAME, ${NAME}, $env:NAME, %NAME%) or an expression env.NAME? */
 export function scriptUsesVar(script: string, name: string): boolean {
   const n = name.replace(/[^A-Za-z0-9_]/g, '');

@@ -3,7 +3,7 @@ import { type Span } from '../../text/span';
 import type { AnalysisContext } from '../../engine/context';
 import type { Block } from '../../model/common';
 import type { Step } from '../../model/workflow';
-import { readsSecret, secretEnvNames } from '../../analysis/secrets/usage';
+import { mentionsShellVar, readsSecret, secretEnvNames } from '../../analysis/secrets/usage';
 
 export default defineRule({
   meta: {
@@ -106,6 +106,6 @@ function check(step: Step, ctx: AnalysisContext, envBlocks: Array<Block | undefi
 function mentionedSecret(line: string, vars: Set<string>): string | undefined {
   const expr = /\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/.exec(line);
   if (expr && expr[1].toUpperCase() !== 'GITHUB_TOKEN') return `secrets.${expr[1]}`;
-  for (const v of vars) if (new RegExp(`\\$\\{?${v}\\b|\\$env:${v}\\b|%${v}%`).test(line)) return `$${v}`;
+  for (const v of vars) if (mentionsShellVar(line, v)) return `$${v}`;
   return undefined;
 }

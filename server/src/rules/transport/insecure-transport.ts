@@ -6,11 +6,6 @@ import type { GitlabVariable } from '../../model/gitlab/pipeline';
 /** Commands and settings that turn off TLS verification or fetch over plain HTTP. */
 const PATTERNS: Array<{ re: RegExp; message: string }> = [
   {
-    re: /\b(curl|wget)\b[^\n|;&]*?(\s-k\b|\s--insecure\b|\s--no-check-certificate\b)/g,
-    message:
-      'TLS certificate verification is turned off for this download: anyone on the network path can serve a different file.',
-  },
-  {
     re: /\bgit\s+config\b[^\n]*\bhttp\.sslVerify\s+(false|0)\b/gi,
     message: 'git TLS verification is turned off (http.sslVerify false).',
   },
@@ -103,6 +98,33 @@ function checkPlainHttp(source: string, base: number, ctx: AnalysisContext): voi
   }
 }
 
+const DOWNLOADER = /\b(?:curl|wget)\b/g;
+const NO_VERIFY_FLAG = /\s(?:-k|--insecure|--no-check-certificate)\b|[\n|;&]/g;
+
+/**
+ * `curl ... -k` / `wget ... --no-check-certificate` within one shell command. One forward pass (the flag search resumes
+ * where the last stopped), so a long line of downloads costs linear time.
+ */
+function checkNoVerify(source: string, base: number, ctx: AnalysisContext): void {
+  DOWNLOADER.lastIndex = 0;
+  for (let m = DOWNLOADER.exec(source); m; m = DOWNLOADER.exec(source)) {
+    NO_VERIFY_FLAG.lastIndex = m.index + m[0].length;
+    const flag = NO_VERIFY_FLAG.exec(source);
+    if (!flag) break;
+    if (/^[\n|;&]$/.test(flag[0])) {
+      DOWNLOADER.lastIndex = flag.index + 1;
+      continue;
+    }
+    const start = base + m.index;
+    ctx.report({
+      message:
+        'TLS certificate verification is turned off for this download: anyone on the network path can serve a different file.',
+      span: { start, end: base + flag.index + flag[0].length },
+    });
+    DOWNLOADER.lastIndex = flag.index + flag[0].length;
+  }
+}
+
 function check(step: Step, ctx: AnalysisContext): void {
   if (step.run) checkSource(step.run.span, ctx);
 }
@@ -110,6 +132,7 @@ function check(step: Step, ctx: AnalysisContext): void {
 function checkSource(span: { start: number; end: number }, ctx: AnalysisContext): void {
   const source = ctx.text.slice(span.start, span.end);
   checkPlainHttp(source, span.start, ctx);
+  checkNoVerify(source, span.start, ctx);
   for (const { re, message } of PATTERNS) {
     re.lastIndex = 0;
     for (const m of source.matchAll(re)) {
