@@ -55,7 +55,7 @@ for (const rule of ALL_RULES) {
     });
     for (const fx of fixtures) {
       test(`${fx.name}: ${fx.kind === 'vulnerable' ? 'reported' : 'not reported'}`, () => {
-        const result = analyzeText(fx.text, fx.path);
+        const result = analyzeText(fx.text, fx.path, fx.config, fx.facts);
         assert.deepEqual(result.ruleErrors, []);
         const found = ofRule(result, id);
         if (fx.kind === 'vulnerable') assert.ok(found.length > 0, `expected ${id} in ${fx.name}`);
@@ -75,12 +75,12 @@ for (const rule of ALL_RULES) {
       });
       if (fx.kind !== 'vulnerable') continue;
       test(`${fx.name}: every fix removes its finding and changes nothing else`, () => {
-        const before = analyzeText(fx.text, fx.path);
+        const before = analyzeText(fx.text, fx.path, fx.config, fx.facts);
         for (const finding of ofRule(before, id)) {
           for (const fix of finding.fixes) {
             const after = applyEdits(fx.text, fix.edits);
             assert.deepEqual(parseYaml(after).problems, [], `'${fix.title}' leaves valid YAML`);
-            const re = analyzeText(after, fx.path);
+            const re = analyzeText(after, fx.path, fx.config, fx.facts);
             const stillThere = ofRule(re, id).some(
               (f) =>
                 f.message === finding.message &&
@@ -96,11 +96,14 @@ for (const rule of ALL_RULES) {
       });
       if (fx.fixed !== undefined) {
         test(`${fx.name}: fixing every finding gives ${fx.name.replace(/\.ya?ml$/, '.fixed.yml')} byte for byte`, () => {
-          const result = fixAll({ path: fx.path, text: fx.text }, { ruleIds: [id] });
+          const result = fixAll(
+            { path: fx.path, text: fx.text, config: fx.config, facts: fx.facts },
+            { ruleIds: [id] },
+          );
           assert.equal(result.text, fx.fixed);
           // Findings without a fix may remain; none that has one may.
           assert.deepEqual(
-            ofRule(analyzeText(result.text, fx.path), id)
+            ofRule(analyzeText(result.text, fx.path, fx.config, fx.facts), id)
               .filter((f) => f.fixes.length > 0)
               .map((f) => f.message),
             [],

@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG, ruleState, type FlowguardConfig } from './config';
 import { AnalysisContext } from './context';
 import { findSuppressions, suppressionFor } from './suppressions';
 import { SEVERITIES, type Finding, type Rule, type Severity } from './types';
+import type { SupplyChainFacts } from '../analysis/supply-chain/facts';
 
 export interface AnalyzeInput {
   path: string;
@@ -19,6 +20,10 @@ export interface AnalyzeInput {
   rules?: readonly Rule[];
   /** Reads another file of the repository by repository-relative path (a local reusable workflow); supplied by the adapters, which do the I/O. */
   readFile?: (repoRelativePath: string) => string | undefined;
+  /** Answers only the network has (tags, advisories, digests), resolved by an online adapter; absent offline. */
+  facts?: SupplyChainFacts;
+  /** owner/repo of the repository the file belongs to, when the adapter knows it (its own reusable workflows are local). */
+  repository?: string;
 }
 
 export interface AnalysisResult {
@@ -59,6 +64,8 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   const suppressions = findSuppressions(input.text, parsed.lines);
   const ctx = new AnalysisContext(input.path, input.text, parsed.lines, parsed, config, suppressions);
   ctx.readFile = input.readFile;
+  ctx.facts = input.facts;
+  ctx.repository = input.repository?.toLowerCase();
 
   const active = (input.rules ?? ALL_RULES)
     .filter((r) => r.meta.appliesTo.includes(kind))

@@ -4,6 +4,7 @@ import type { Finding, FindingInput, Rule, Span } from './types';
 import type { LineIndex } from '../yaml/lines';
 import type { ParsedYaml } from '../yaml/parse';
 import type { Suppression } from './suppressions';
+import type { SupplyChainFacts } from '../analysis/supply-chain/facts';
 
 export class AnalysisContext {
   /** Set by the engine before each hook call. */
@@ -11,6 +12,10 @@ export class AnalysisContext {
   currentOptions: Record<string, unknown> = {};
   /** Set by the engine when the adapter can read other files of the repository (see AnalyzeInput.readFile). */
   readFile?: (repoRelativePath: string) => string | undefined;
+  /** Set by the engine from AnalyzeInput.facts: resolved remote facts (online only). */
+  facts?: SupplyChainFacts;
+  /** owner/repo (lower case) of the repository being analysed, when known. */
+  repository?: string;
   readonly findings: Finding[] = [];
   /** Per-file memo shared by rules (e.g. a taint or permissions analysis computed once). */
   private readonly memo = new Map<string, unknown>();

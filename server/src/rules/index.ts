@@ -13,7 +13,15 @@ import overprovisionedSecrets from './secrets/overprovisioned-secrets';
 import secretEcho from './secrets/secret-echo';
 import secretsInWorkflowEnv from './secrets/secrets-in-workflow-env';
 import secretsInherit from './secrets/secrets-inherit';
+import archivedUses from './supply-chain/archived-uses';
+import forbiddenUses from './supply-chain/forbidden-uses';
+import impostorCommit from './supply-chain/impostor-commit';
+import knownVulnerableActions from './supply-chain/known-vulnerable-actions';
+import refVersionMismatch from './supply-chain/ref-version-mismatch';
+import typosquatUses from './supply-chain/typosquat-uses';
+import unpinnedImages from './supply-chain/unpinned-images';
 import unpinnedUses from './supply-chain/unpinned-uses';
+import unverifiedScriptExec from './supply-chain/unverified-script-exec';
 import insecureTransport from './transport/insecure-transport';
 import aiAgentUntrustedTrigger from './untrusted-input/ai-agent-untrusted-trigger';
 import artifactPoisoning from './untrusted-input/artifact-poisoning';
@@ -40,7 +48,15 @@ export const ALL_RULES: readonly Rule[] = [
   secretEcho,
   secretsInWorkflowEnv,
   secretsInherit,
+  archivedUses,
+  forbiddenUses,
+  impostorCommit,
+  knownVulnerableActions,
+  refVersionMismatch,
+  typosquatUses,
+  unpinnedImages,
   unpinnedUses,
+  unverifiedScriptExec,
   insecureTransport,
   aiAgentUntrustedTrigger,
   artifactPoisoning,
@@ -69,7 +85,15 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'secrets', id: 'secret-echo' },
   { category: 'secrets', id: 'secrets-in-workflow-env' },
   { category: 'secrets', id: 'secrets-inherit' },
+  { category: 'supply-chain', id: 'archived-uses' },
+  { category: 'supply-chain', id: 'forbidden-uses' },
+  { category: 'supply-chain', id: 'impostor-commit' },
+  { category: 'supply-chain', id: 'known-vulnerable-actions' },
+  { category: 'supply-chain', id: 'ref-version-mismatch' },
+  { category: 'supply-chain', id: 'typosquat-uses' },
+  { category: 'supply-chain', id: 'unpinned-images' },
   { category: 'supply-chain', id: 'unpinned-uses' },
+  { category: 'supply-chain', id: 'unverified-script-exec' },
   { category: 'transport', id: 'insecure-transport' },
   { category: 'untrusted-input', id: 'ai-agent-untrusted-trigger' },
   { category: 'untrusted-input', id: 'artifact-poisoning' },
