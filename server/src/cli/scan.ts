@@ -11,6 +11,8 @@ import { gitRootOf, repoFileReader, repoRootOf, splitBom, type RepoFileReader } 
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
 import { MAX_ANALYSED_BYTES } from '../yaml/parse';
 import { CliError, type ScanOptions } from './args';
+import { resolveOnline } from './online';
+import type { SupplyChainFacts } from '../analysis/supply-chain/facts';
 import { collectTargets, describeIoError, relativePath, type Target } from './files';
 
 export interface CliIO {
@@ -92,6 +94,7 @@ function scanFile(
   cwd: string,
   errors: string[],
   readFile: RepoFileReader,
+  remote: { facts?: SupplyChainFacts; repository?: string },
 ): FileReport | undefined {
   const path = relativePath(cwd, target.file);
   const uri = artifactUri(cwd, target.file);
@@ -105,21 +108,21 @@ function scanFile(
     errors.push(`cannot read ${path}: ${describeIoError(err)}`);
     return undefined;
   }
-  const result = analyze({ path, text, config, readFile });
+  const result = analyze({ path, text, config, readFile, ...remote });
   const file: FileReport = { path, uri, text, result };
   if (!result.kind && result.problems.length === 0) file.skipped = 'neither a workflow nor an action';
   if (!opts.fix || !result.findings.some((f) => f.fixes.some((x) => !opts.safeFixesOnly || x.safety === 'safe')))
     return file;
   let fixed: FixAllResult;
   try {
-    fixed = fixAll({ path, text, config, readFile }, { safeOnly: opts.safeFixesOnly });
+    fixed = fixAll({ path, text, config, readFile, ...remote }, { safeOnly: opts.safeFixesOnly });
   } catch (err) {
     // A broken fix must not stop the scan or leave a half-written file: the file is reported unfixed.
     errors.push(`could not apply the fixes to ${path}: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
     return file;
   }
   if (fixed.text === text) return file;
-  const after = analyze({ path, text: fixed.text, config, readFile });
+  const after = analyze({ path, text: fixed.text, config, readFile, ...remote });
   // Files are rewritten in place: never with text that parses worse than what the user had.
   if (after.problems.length > result.problems.length) {
     errors.push(
@@ -155,9 +158,13 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
   const ioErrors = [...errors];
   for (const p of ignored) io.stderr(`flowguard: skipped ${p} (ignored by configuration)\n`);
 
+  // Online answers are resolved up front (only with --online); the scan itself stays synchronous and offline.
+  const online = opts.online ? await resolveOnline(targets, config, io.env, opts.githubApiUrl) : undefined;
+  for (const p of online?.problems ?? []) io.stderr(`flowguard: ${p}\n`);
+  const remote = { facts: online?.facts, repository: io.env.GITHUB_REPOSITORY || undefined };
   const readers = new Map<string, RepoFileReader>();
   const files = targets
-    .map((t) => scanFile(t, opts, config, io.cwd, ioErrors, readerFor(readers, t.file, io.cwd)))
+    .map((t) => scanFile(t, opts, config, io.cwd, ioErrors, readerFor(readers, t.file, io.cwd), remote))
     .filter((f): f is FileReport => f !== undefined);
   await markLeaks(files, new Map(targets.map((t) => [relativePath(io.cwd, t.file), t.file])));
   const report: ScanReport = {
