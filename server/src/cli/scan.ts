@@ -12,6 +12,7 @@ import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-histo
 import { MAX_ANALYSED_BYTES } from '../yaml/parse';
 import { CliError, type ScanOptions } from './args';
 import { resolveOnline } from './online';
+import { repositoryOf } from '../io/repository';
 import type { SupplyChainFacts } from '../analysis/supply-chain/facts';
 import { collectTargets, describeIoError, relativePath, type Target } from './files';
 
@@ -161,10 +162,14 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
   // Online answers are resolved up front (only with --online); the scan itself stays synchronous and offline.
   const online = opts.online ? await resolveOnline(targets, config, io.env, opts.githubApiUrl) : undefined;
   for (const p of online?.problems ?? []) io.stderr(`flowguard: ${p}\n`);
-  const remote = { facts: online?.facts, repository: io.env.GITHUB_REPOSITORY || undefined };
   const readers = new Map<string, RepoFileReader>();
   const files = targets
-    .map((t) => scanFile(t, opts, config, io.cwd, ioErrors, readerFor(readers, t.file, io.cwd), remote))
+    .map((t) =>
+      scanFile(t, opts, config, io.cwd, ioErrors, readerFor(readers, t.file, io.cwd), {
+        facts: online?.facts,
+        repository: repositoryOf(t.file, io.env),
+      }),
+    )
     .filter((f): f is FileReport => f !== undefined);
   await markLeaks(files, new Map(targets.map((t) => [relativePath(io.cwd, t.file), t.file])));
   const report: ScanReport = {
