@@ -15,6 +15,11 @@ export function repositoryOf(file: string, env: Record<string, string | undefine
   return cache.get(root);
 }
 
+/** owner/repo of the checkout rooted at (or above) `root`, from its origin remote. */
+export function repositoryAt(root: string): string | undefined {
+  return repositoryOf(join(root, '.github'), {});
+}
+
 function originOf(root: string): string | undefined {
   try {
     const gitPath = join(root, '.git');

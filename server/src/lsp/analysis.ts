@@ -4,6 +4,7 @@ import type { FlowguardConfig } from '../engine/config';
 import { codeLenses, type Lens } from '../engine/lenses';
 import type { FileKind } from '../model/detect';
 import { repoFileReader, type RepoFileReader } from '../io/repo-files';
+import { repositoryAt } from '../io/repository';
 
 export interface AnalyseRequest {
   /** Path relative to the root (forward slashes): what kind detection and config globs see. */
@@ -24,7 +25,15 @@ export interface DocumentAnalysis {
 /** `readFile` defaults to the disk under `req.repoRoot` (the worker thread has no view of unsaved editor text). */
 export function analyseText(req: AnalyseRequest, readFile?: RepoFileReader): DocumentAnalysis {
   const reader = readFile ?? (req.repoRoot ? repoFileReader(req.repoRoot) : undefined);
-  const result = analyze({ path: req.relPath, text: req.text, config: req.config, kind: req.kind, readFile: reader });
+  const repository = req.repoRoot ? repositoryAt(req.repoRoot) : undefined;
+  const result = analyze({
+    path: req.relPath,
+    text: req.text,
+    config: req.config,
+    kind: req.kind,
+    readFile: reader,
+    repository,
+  });
   return { result, lenses: codeLenses(result) };
 }
 

@@ -7,10 +7,14 @@ import type { RegistryClient } from './oci';
 
 const CONCURRENCY = 8;
 
-async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+async function inParallel<T>(
+  items: readonly T[],
+  work: (item: T) => Promise<void>,
+  isCancelled: () => boolean = () => false,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]);
+    while (next < items.length && !isCancelled()) await work(items[next++]);
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
 }
@@ -20,6 +24,8 @@ export interface ResolveOptions {
   registry?: RegistryClient;
   /** Also ask which commits are reachable (impostor-commit): two or more requests per SHA pin. */
   impostors?: boolean;
+  /** Checked before each reference: a cancelled resolution stops asking (what is known so far is kept). */
+  isCancelled?: () => boolean;
 }
 
 export async function resolveReferences(all: RemoteReferences[], options: ResolveOptions): Promise<FactRecords> {
@@ -39,36 +45,48 @@ export async function resolveReferences(all: RemoteReferences[], options: Resolv
     all.flatMap((r) => r.actions),
     (a) => `${a.repo}@${a.ref}#${a.comment ?? ''}`,
   );
-  await inParallel(actions, async (a) => {
-    if (a.pinned) {
-      await tagsAt(a.repo, a.ref.toLowerCase());
-      if (a.comment) await commit(a.repo, a.comment);
-      if (options.impostors) {
-        const reachable = await github.reachable(a.repo, a.ref.toLowerCase());
-        if (reachable !== undefined) records.reachable[key(a.repo, a.ref.toLowerCase())] = reachable;
-      }
-    } else {
-      const sha = await commit(a.repo, a.ref);
-      if (sha) await tagsAt(a.repo, sha);
-    }
-  });
-  const repos = [...new Set(actions.map((a) => a.repo.toLowerCase()))];
-  await inParallel(repos, async (repo) => {
-    const advisories = await github.advisories(repo);
-    if (advisories) records.advisories[repo] = advisories;
-    // The first patched release's commit, so an upgrade can be pinned.
-    for (const a of advisories ?? bundledAdvisoriesFor(repo))
-      for (const v of a.vulnerabilities)
-        if (v.package.toLowerCase() === repo && v.firstPatchedVersion) {
-          const bare = v.firstPatchedVersion.replace(/^v/i, '');
-          if ((await commit(repo, `v${bare}`)) === null) await commit(repo, bare);
+  await inParallel(
+    actions,
+    async (a) => {
+      if (a.pinned) {
+        await tagsAt(a.repo, a.ref.toLowerCase());
+        if (a.comment) await commit(a.repo, a.comment);
+        if (options.impostors) {
+          const reachable = await github.reachable(a.repo, a.ref.toLowerCase());
+          if (reachable !== undefined) records.reachable[key(a.repo, a.ref.toLowerCase())] = reachable;
         }
-  });
+      } else {
+        const sha = await commit(a.repo, a.ref);
+        if (sha) await tagsAt(a.repo, sha);
+      }
+    },
+    options.isCancelled,
+  );
+  const repos = [...new Set(actions.map((a) => a.repo.toLowerCase()))];
+  await inParallel(
+    repos,
+    async (repo) => {
+      const advisories = await github.advisories(repo);
+      if (advisories) records.advisories[repo] = advisories;
+      // The first patched release's commit, so an upgrade can be pinned.
+      for (const a of advisories ?? bundledAdvisoriesFor(repo))
+        for (const v of a.vulnerabilities)
+          if (v.package.toLowerCase() === repo && v.firstPatchedVersion) {
+            const bare = v.firstPatchedVersion.replace(/^v/i, '');
+            if ((await commit(repo, `v${bare}`)) === null) await commit(repo, bare);
+          }
+    },
+    options.isCancelled,
+  );
   if (registry)
-    await inParallel([...new Set(all.flatMap((r) => r.images))], async (image) => {
-      const digest = await registry.digest(image);
-      if (digest !== undefined) records.images[image] = digest;
-    });
+    await inParallel(
+      [...new Set(all.flatMap((r) => r.images))],
+      async (image) => {
+        const digest = await registry.digest(image);
+        if (digest !== undefined) records.images[image] = digest;
+      },
+      options.isCancelled,
+    );
   return records;
 }
 

@@ -76,6 +76,9 @@ function check(step: Step, ctx: AnalysisContext): void {
       if (taken.some(([s, e]) => start < e && s < end)) continue;
       taken.push([start, end]);
       const host = URL.exec(m[0])?.[1];
+      // The repository's own scripts (raw.githubusercontent.com/<this repo>/…) are its own code, not a third party's.
+      const own = ctx.repository && /raw\.githubusercontent\.com\/([^/\s]+\/[^/\s]+)\//i.exec(m[0])?.[1]?.toLowerCase();
+      if (own && own === ctx.repository) continue;
       ctx.report({
         message: `This script ${how}${host ? ` from ${host}` : ''}: whatever the server returns runs with the job's token and secrets. Download it, verify a checksum you keep in the repository, then run it.`,
         span: { start, end },
