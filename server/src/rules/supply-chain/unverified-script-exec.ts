@@ -36,7 +36,7 @@ export default defineRule({
     id: 'unverified-script-exec',
     title: 'Downloaded script run without verification',
     description:
-      'A script runs code it downloads without checking it: `curl … | sh`, `bash <(curl …)`, `iex (iwr …)`, `pip install https://…`.',
+      'A script runs code it downloads without checking it: `curl … | sh`, `bash <(curl …)`, `iex (iwr …)`, `pip install` from a URL.',
     severity: 'low',
     confidence: 'high',
     category: 'supply-chain',
