@@ -1,5 +1,4 @@
 // HTTP for the online resolver: undici with a timeout on every request, no redirects to other hosts, bounded bodies.
-import { request } from 'undici';
 
 export interface HttpResponse {
   status: number;
@@ -13,6 +12,8 @@ export async function httpRequest(
   url: string,
   init: { method?: 'GET' | 'HEAD'; headers?: Record<string, string>; timeoutMs: number },
 ): Promise<HttpResponse> {
+  // Loaded on first use: offline runs (most CLI scans, an untrusted editor) never load the HTTP client.
+  const { request } = await import('undici');
   const res = await request(url, {
     method: init.method ?? 'GET',
     headers: init.headers,
