@@ -17,7 +17,7 @@ export default defineRule({
     appliesTo: ['workflow', 'action'],
     fixable: true,
     docs: {
-      risk: "Image tags move: whoever can push to the image's repository decides what the job runs, with its token and secrets. `latest` (or no tag) changes on every push; a version tag usually stays, but the registry does not guarantee it.",
+      risk: "Image tags move: whoever can push to the image's repository decides what the job runs, with its token and secrets. `latest` (or no tag) changes on every push (high; medium for Docker Hub's official images, which Docker itself builds); a version tag usually stays, but the registry does not guarantee it (low).",
       remediation:
         'Pin the digest and keep the tag in a comment: `image: node@sha256:<digest> # 20.11`. With `--online` (or in a trusted workspace in VS Code) the fix asks the registry (OCI distribution API, anonymous token for Docker Hub and GHCR) for the digest the tag names today.',
       vulnerableExample: 'jobs:\n  test:\n    container: node:latest\n',
@@ -41,12 +41,14 @@ function check(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
     const ref = parseImageRef(site.image);
     if (!ref || ref.digest) continue;
     const floating = !ref.tag || ref.tag === 'latest';
+    // Docker Hub's official images (`node`, `postgres`) are built and pushed by Docker's own pipeline, not by one person.
+    const official = !ref.name.includes('/') || ref.name.startsWith('docker.io/library/');
     ctx.report({
       message: floating
         ? `${site.where}: image ${site.image} ${ref.tag ? 'uses the latest tag' : 'has no tag (latest)'}, which changes on every push. Pin its digest.`
         : `${site.where}: image ${site.image} is pinned to a tag, which its publisher can move. Pin its digest and keep the tag in a comment.`,
       span: site.span,
-      severity: floating ? 'high' : 'low',
+      severity: floating ? (official ? 'medium' : 'high') : 'low',
       properties: { image: site.image },
       fixes: pinImage(site, ref.name, ref.tag ?? 'latest', ctx),
     });
