@@ -1,5 +1,5 @@
 // The layer table: which folder of server/src may import which. Read a row as "files in <folder> may import <these>".
-// Layers only import downwards; adapters (io, secretstore, lsp, cli) sit on top; the VS Code client reaches the server
+// Layers only import downwards; adapters (io, secretstore, online, lsp, cli) sit on top; the VS Code client reaches the server
 // only through protocol.ts (and secretstore/, which it runs with the user's GitHub session).
 // `npm run arch` prints the report; test/architecture.test.ts fails on any violation or cycle.
 const CORE_BELOW_FIXES = ['engine', 'analysis', 'knowledge', 'model', 'yaml', 'expressions', 'text'];
@@ -22,8 +22,10 @@ const LAYERS = {
   'protocol.ts': CORE,
   io: [],
   secretstore: ['io', ...CORE],
-  lsp: ['protocol.ts', 'io', 'secretstore', ...CORE],
-  cli: ['lsp', 'protocol.ts', 'io', 'secretstore', ...CORE],
+  // The GitHub API and OCI registry resolver (adapter-side: it does network I/O; the core takes its answers as facts).
+  online: ['io', ...CORE],
+  lsp: ['protocol.ts', 'io', 'secretstore', 'online', ...CORE],
+  cli: ['lsp', 'protocol.ts', 'io', 'secretstore', 'online', ...CORE],
 };
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

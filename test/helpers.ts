@@ -4,7 +4,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze, type AnalysisResult, type AnalyzeInput } from '../server/src/engine/analyze';
 import { fixAll, type FixAllOptions, type FixAllResult } from '../server/src/fixes/apply';
-import type { FlowguardConfig } from '../server/src/engine/config';
+import { loadConfigText, type FlowguardConfig } from '../server/src/engine/config';
+import { factsFromRecords, type FactRecords, type SupplyChainFacts } from '../server/src/analysis/supply-chain/facts';
 import type { Finding } from '../server/src/engine/types';
 import { repoFileReader, type RepoFileReader } from '../server/src/io/repo-files';
 import { LineIndex } from '../server/src/text/lines';
@@ -26,6 +27,9 @@ export interface Fixture {
   golden?: string;
   /** Reads the fixture's repository, test/fixtures/<rule-id>/repo/, for rules that follow local callees. */
   readFile?: RepoFileReader;
+  /** `.flowguard.yml` beside the fixtures (a policy the rule needs), and `facts.json`: resolved remote facts. */
+  config?: FlowguardConfig;
+  facts?: SupplyChainFacts;
 }
 
 /**
@@ -36,6 +40,12 @@ export function fixturesFor(ruleId: string): Fixture[] {
   const dir = join(FIXTURES, ruleId);
   if (!existsSync(dir)) return [];
   const readFile = existsSync(join(dir, 'repo')) ? repoFileReader(join(dir, 'repo')) : undefined;
+  const configPath = join(dir, '.flowguard.yml');
+  const config = existsSync(configPath) ? loadConfigText(readFileSync(configPath, 'utf8'), configPath) : undefined;
+  const factsPath = join(dir, 'facts.json');
+  const facts = existsSync(factsPath)
+    ? factsFromRecords(JSON.parse(readFileSync(factsPath, 'utf8')) as FactRecords)
+    : undefined;
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f) && !/\.fixed\.ya?ml$/.test(f) && /^(vulnerable|safe)/.test(f))
     .sort()
@@ -53,18 +63,25 @@ export function fixturesFor(ruleId: string): Fixture[] {
         goldenPath,
         golden: existsSync(goldenPath) ? readFileSync(goldenPath, 'utf8') : undefined,
         readFile,
+        config,
+        facts,
       };
     });
 }
 
 /** Fixture files are analyzed by content (they do not live under .github/workflows). */
-export function analyzeText(text: string, path = 'fixture.yml', config?: FlowguardConfig): AnalysisResult {
-  return analyze({ path, text, config });
+export function analyzeText(
+  text: string,
+  path = 'fixture.yml',
+  config?: FlowguardConfig,
+  facts?: SupplyChainFacts,
+): AnalysisResult {
+  return analyze({ path, text, config, facts });
 }
 
 /** A fixture analysed as its rule's tests see it (with its repository, if it has one); `text` replaces its content. */
 export function analyzeFixture(fx: Fixture, text = fx.text): AnalysisResult {
-  return analyze({ path: fx.path, text, readFile: fx.readFile });
+  return analyze({ path: fx.path, text, readFile: fx.readFile, config: fx.config, facts: fx.facts });
 }
 
 /**

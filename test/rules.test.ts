@@ -117,7 +117,7 @@ for (const rule of ALL_RULES) {
         }
       });
       test(`${fx.name}: fixes converge and are idempotent (fixing the fixed text changes nothing)`, () => {
-        const input = { path: fx.path, text: fx.text, readFile: fx.readFile };
+        const input = { path: fx.path, text: fx.text, readFile: fx.readFile, config: fx.config, facts: fx.facts };
         // This rule's fixes, then every rule's fixes together (the editor's and the CLI's "fix all").
         for (const options of [{ ruleIds: [id] }, {}]) {
           const fixed = fixFile(input, options);
@@ -129,7 +129,10 @@ for (const rule of ALL_RULES) {
       });
       if (fx.fixed !== undefined) {
         test(`${fx.name}: fixing every finding gives ${fx.name.replace(/\.ya?ml$/, '.fixed.yml')} byte for byte`, () => {
-          const result = fixFile({ path: fx.path, text: fx.text, readFile: fx.readFile }, { ruleIds: [id] });
+          const result = fixFile(
+            { path: fx.path, text: fx.text, readFile: fx.readFile, config: fx.config, facts: fx.facts },
+            { ruleIds: [id] },
+          );
           assert.equal(result.text, fx.fixed);
           // Findings without a fix may remain; none that has one may.
           assert.deepEqual(

@@ -13,6 +13,7 @@ import {
 import { CONFIG_GLOB, WORKFLOW_GLOBS } from '../../server/src/protocol';
 import { registerFlowguardUi } from './ui';
 import { registerStoreSecretCommand } from './commands/storeSecret';
+import { registerPinningCommands } from './commands/pinning';
 
 /** Files Flowguard analyses by path; other YAML only when .flowguard.yml `include`s it (the server decides). */
 function documentSelector(): DocumentSelector {
@@ -59,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flowgu
   // Views and commands exist before the server is up; they load rules and scan once it runs.
   registerFlowguardUi(context, client);
   registerStoreSecretCommand(context);
+  registerPinningCommands(context, client);
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()));
   await client.start();
   return { client };

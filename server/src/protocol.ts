@@ -270,3 +270,38 @@ export interface ReviewResult {
   files: ReviewFileFacts[];
   sarif?: string;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// flowguard/pinWorkspace (request, client -> server; trusted workspaces with flowguard.online): resolves every action
+// and image reference of the workspace's workflows and actions through the GitHub API and registries and returns the
+// edits pinning them (the client applies them), with what could not be resolved. Progress through `workDoneToken`;
+// cancellable with $/cancelRequest (answers so far are kept, nothing is pinned).
+// ---------------------------------------------------------------------------------------------------------------
+export const PIN_WORKSPACE_METHOD = 'flowguard/pinWorkspace';
+
+export interface PinWorkspaceParams {
+  workDoneToken?: string | number;
+  /** Globs relative to each workspace folder to skip (VS Code's files.exclude). */
+  exclude?: string[];
+}
+
+export interface PinWorkspaceResult {
+  /** uri -> LSP text edits. */
+  changes: Record<string, Array<{ range: LspRange; newText: string }>>;
+  pinned: number;
+  files: number;
+  /** `path: owner/repo@ref` (or image) left unpinned. */
+  unresolved: string[];
+  /** Why answers are missing (rate limit, network), one line each. */
+  problems: string[];
+  /** Set when online checks are off (untrusted workspace or flowguard.online false). */
+  disabled?: string;
+}
+
+// flowguard/githubToken (notification, client -> server): a GitHub token from the editor's sign-in (VS Code's GitHub
+// or GitHub Enterprise authentication provider) for online checks; absent token: back to GH_TOKEN/GITHUB_TOKEN.
+export const GITHUB_TOKEN_METHOD = 'flowguard/githubToken';
+
+export interface GitHubTokenParams {
+  token?: string;
+}

@@ -19,6 +19,9 @@ export interface ScanOptions {
   config?: string;
   noFail: boolean;
   color?: boolean;
+  /** Ask the GitHub API and image registries (pins, tags, advisories, impostor commits, digests); off by default. */
+  online: boolean;
+  githubApiUrl?: string;
 }
 
 export type Command =
@@ -44,6 +47,10 @@ Scan options:
                                  nothing else the workflow does)
       --min-severity LEVEL       only report findings at or above LEVEL (high, medium, low, info)
   -c, --config FILE              configuration file (default: .flowguard.yml or .flowguard.yaml in the current folder)
+      --online                   ask the GitHub API (and image registries) to pin actions and images, check
+                                 version comments, advisories and impostor commits; nothing is requested without it
+      --github-api-url URL       GitHub API for --online (default: $GITHUB_API_URL, else https://api.github.com;
+                                 GitHub Enterprise Server: https://HOST/api/v3). Token: GH_TOKEN, GITHUB_TOKEN or gh
       --no-fail                  exit 0 even when findings remain
       --color / --no-color       force or disable colored text output
   -h, --help                     show this help
@@ -87,6 +94,7 @@ function parseScan(args: readonly string[]): Command {
     fix: false,
     safeFixesOnly: false,
     noFail: false,
+    online: false,
   };
   let onlyPaths = false;
   for (let i = 0; i < args.length; i++) {
@@ -136,6 +144,13 @@ function parseScan(args: readonly string[]): Command {
       case '--config':
         opts.config = value();
         break;
+      case '--online':
+        flag();
+        opts.online = true;
+        break;
+      case '--github-api-url':
+        opts.githubApiUrl = value();
+        break;
       case '--no-fail':
         flag();
         opts.noFail = true;
@@ -156,5 +171,6 @@ function parseScan(args: readonly string[]): Command {
     }
   }
   if (opts.paths.length === 0) throw new CliError('scan needs at least one PATH (e.g. flowguard scan .)');
+  if (opts.githubApiUrl && !opts.online) throw new CliError('--github-api-url needs --online');
   return opts;
 }

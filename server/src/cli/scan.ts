@@ -13,6 +13,9 @@ import { gitRootOf, repoFileReader, repoRootOf, splitBom, type RepoFileReader } 
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
 import { MAX_ANALYZED_BYTES } from '../yaml/parse';
 import { CliError, type ScanOptions } from './args';
+import { resolveOnline } from './online';
+import { repositoryOf } from '../io/repository';
+import type { SupplyChainFacts } from '../analysis/supply-chain/facts';
 import { collectTargets, describeIoError, relativePath, type Target } from './files';
 
 export interface CliIO {
@@ -95,6 +98,7 @@ function scanFile(
   errors: string[],
   warnings: string[],
   readFile: RepoFileReader,
+  remote: { facts?: SupplyChainFacts; repository?: string },
 ): FileReport | undefined {
   const path = relativePath(cwd, target.file);
   const uri = artifactUri(cwd, target.file);
@@ -108,7 +112,7 @@ function scanFile(
     errors.push(`cannot read ${path}: ${describeIoError(err)}`);
     return undefined;
   }
-  const result = analyze({ path, text, config, readFile });
+  const result = analyze({ path, text, config, readFile, ...remote });
   const file: FileReport = { path, uri, text, result };
   // YAML under .gitlab/ found by walking is read to see whether it is CI configuration; other files there are not ours.
   if (!result.kind && result.problems.length === 0 && !target.explicit && maybeGitlabPath(path)) return undefined;
@@ -117,7 +121,9 @@ function scanFile(
     return file;
   let fixed: FixAllResult;
   try {
-    fixed = fixAll(text, (next) => analyze({ path, text: next, config, readFile }), { safeOnly: opts.safeFixesOnly });
+    fixed = fixAll(text, (next) => analyze({ path, text: next, config, readFile, ...remote }), {
+      safeOnly: opts.safeFixesOnly,
+    });
   } catch (err) {
     // A broken fix must not stop the scan or leave a half-written file: the file is reported unfixed.
     errors.push(`could not apply the fixes to ${path}: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
@@ -130,7 +136,7 @@ function scanFile(
     );
   }
   if (fixed.text === text) return file;
-  const after = analyze({ path, text: fixed.text, config, readFile });
+  const after = analyze({ path, text: fixed.text, config, readFile, ...remote });
   // Files are rewritten in place: never with text that parses worse than what the user had.
   if (after.problems.length > result.problems.length) {
     errors.push(
@@ -178,9 +184,17 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
   const warnings: string[] = [];
   for (const p of ignored) io.stderr(`flowguard: skipped ${printableLine(p)} (ignored by configuration)\n`);
 
+  // Online answers are resolved up front (only with --online); the scan itself stays synchronous and offline.
+  const online = opts.online ? await resolveOnline(targets, config, io.env, opts.githubApiUrl) : undefined;
+  for (const p of online?.problems ?? []) io.stderr(`flowguard: ${p}\n`);
   const readers = new Map<string, RepoFileReader>();
   const files = targets
-    .map((t) => scanFile(t, opts, config, io.cwd, ioErrors, warnings, readerFor(readers, t.file, io.cwd)))
+    .map((t) =>
+      scanFile(t, opts, config, io.cwd, ioErrors, warnings, readerFor(readers, t.file, io.cwd), {
+        facts: online?.facts,
+        repository: repositoryOf(t.file, io.env),
+      }),
+    )
     .filter((f): f is FileReport => f !== undefined);
   await markLeaks(files, new Map(targets.map((t) => [relativePath(io.cwd, t.file), t.file])));
   const report: ScanReport = {

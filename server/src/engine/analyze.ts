@@ -14,6 +14,7 @@ import { findSuppressions, suppressionFor } from './suppressions';
 import { type Finding } from './types';
 import { type Rule } from './rule';
 import { SEVERITIES, type Severity } from '../analysis/levels';
+import type { SupplyChainFacts } from '../analysis/supply-chain/facts';
 
 export interface AnalyzeInput {
   path: string;
@@ -26,6 +27,10 @@ export interface AnalyzeInput {
   timeBudgetMs?: number;
   /** Reads another file of the repository by repository-relative path (a local reusable workflow); supplied by the adapters, which do the I/O. */
   readFile?: (repoRelativePath: string) => string | undefined;
+  /** Answers only the network has (tags, advisories, digests), resolved by an online adapter; absent offline. */
+  facts?: SupplyChainFacts;
+  /** owner/repo of the repository the file belongs to, when the adapter knows it (its own reusable workflows are local). */
+  repository?: string;
 }
 
 export interface AnalysisResult {
@@ -82,6 +87,8 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   const suppressions = findSuppressions(input.text, parsed.lines);
   const ctx = new AnalysisContext(input.path, input.text, parsed.lines, parsed, config, suppressions);
   ctx.readFile = input.readFile;
+  ctx.facts = input.facts;
+  ctx.repository = input.repository?.toLowerCase();
 
   const active = (input.rules ?? ALL_RULES)
     .filter((r) => r.meta.appliesTo.includes(kind))

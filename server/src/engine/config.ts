@@ -52,7 +52,13 @@ export interface FlowguardConfig {
   trustedActions: string[];
   secretStore: SecretStoreConfig;
   minSeverity?: Severity;
+  /** Pinning required per action pattern (owner/repo[/path] globs): `hash` (default), `ref` (tags allowed) or `any`. */
+  pinning?: Record<string, PinPolicy>;
+  /** Approved and forbidden actions (globs over owner/repo[/path]): `forbidden-uses` reports the rest. */
+  actions?: { allow?: string[]; deny?: string[] };
 }
+
+export type PinPolicy = 'hash' | 'ref' | 'any';
 
 export const DEFAULT_CONFIG: FlowguardConfig = {
   rules: {},
@@ -254,6 +260,21 @@ export function isIncluded(config: FlowguardConfig, relPath: string): boolean {
 
 export function isTrustedAction(config: FlowguardConfig, slug: string): boolean {
   return matcher(config.trustedActions.map((s) => s.toLowerCase()))(slug.toLowerCase());
+}
+
+/** Whether an action (owner/repo[/path]) matches one of the globs: `owner/*` covers the owner's sub-path actions too. */
+export function actionMatches(globs: readonly string[], slug: string): boolean {
+  const s = slug.toLowerCase();
+  const repo = s.split('/').slice(0, 2).join('/');
+  const m = matcher(globs.map((g) => g.toLowerCase()));
+  return m(s) || m(repo);
+}
+
+/** The pinning policy for an action: the most specific (longest) matching pattern of `pinning`, else `hash`. */
+export function pinPolicy(config: FlowguardConfig, slug: string): PinPolicy {
+  const patterns = Object.keys(config.pinning ?? {}).sort((a, b) => b.length - a.length);
+  const hit = patterns.find((p) => actionMatches([p], slug));
+  return hit ? config.pinning![hit] : 'hash';
 }
 
 export const CONFIG_FILE_NAMES = ['.flowguard.yml', '.flowguard.yaml'];

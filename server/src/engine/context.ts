@@ -5,6 +5,7 @@ import type { Span } from '../text/span';
 import type { LineIndex } from '../text/lines';
 import type { ParsedYaml } from '../yaml/parse';
 import type { Suppression } from './suppressions';
+import type { SupplyChainFacts } from '../analysis/supply-chain/facts';
 
 /** Findings one rule may report in one file; beyond it the file gets a `limit` problem instead. */
 export const MAX_FINDINGS_PER_RULE = 200;
@@ -14,6 +15,10 @@ export class AnalysisContext {
   currentRule!: { readonly meta: RuleMeta };
   /** Set by the engine when the adapter can read other files of the repository (see AnalyzeInput.readFile). */
   readFile?: (repoRelativePath: string) => string | undefined;
+  /** Set by the engine from AnalyzeInput.facts: resolved remote facts (online only). */
+  facts?: SupplyChainFacts;
+  /** owner/repo (lower case) of the repository being analysed, when known. */
+  repository?: string;
   readonly findings: Finding[] = [];
   /** Per-file memo shared by rules (e.g. a taint or permissions analysis computed once). */
   private readonly memo = new Map<string, unknown>();

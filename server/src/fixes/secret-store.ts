@@ -3,6 +3,7 @@
 // Vault, 1Password, AWS, GCP, Azure: a fetch step is inserted before the step that uses the value (or an existing
 // fetch step earlier in the job is extended), and the value is read from that step's output or env.
 // Every edit is minimal; the value itself never appears in a fix.
+import { pinnedUses } from '../knowledge/supply-chain';
 import type { SecretStoreConfig, SecretStoreKind } from '../engine/config';
 import type { Fix } from '../engine/types';
 import type { Span, TextEdit } from '../text/span';
@@ -323,7 +324,7 @@ const kebab = (name: string) => name.toLowerCase().replace(/_/g, '-');
 const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
   vault: {
     stepId: 'vault',
-    uses: 'hashicorp/vault-action@v3',
+    uses: pinnedUses('hashicorp/vault-action'),
     listKey: 'secrets',
     listIn: 'with',
     separator: ' ;',
@@ -333,7 +334,7 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
     newSteps: (first, s, u) => [
       '- name: Read secrets from Vault',
       `${u}id: vault`,
-      `${u}uses: hashicorp/vault-action@v3`,
+      `${u}uses: ${pinnedUses('hashicorp/vault-action')}`,
       `${u}with:`,
       `${u}${u}url: ${s.vaultUrl ?? '${{ vars.VAULT_ADDR }}'}`,
       `${u}${u}method: ${s.vaultMethod ?? 'jwt'}`,
@@ -344,7 +345,7 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
   },
   '1password': {
     stepId: 'op',
-    uses: '1password/load-secrets-action@v2',
+    uses: pinnedUses('1password/load-secrets-action'),
     listKey: 'env',
     listIn: 'env',
     where: (name, s) =>
@@ -358,7 +359,7 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
     newSteps: (first, _s, u) => [
       '- name: Load secrets from 1Password',
       `${u}id: op`,
-      `${u}uses: 1password/load-secrets-action@v2`,
+      `${u}uses: ${pinnedUses('1password/load-secrets-action')}`,
       `${u}with:`,
       `${u}${u}export-env: false`,
       `${u}env:`,
@@ -368,7 +369,7 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
   },
   aws: {
     stepId: 'aws-secrets',
-    uses: 'aws-actions/aws-secretsmanager-get-secrets@v2',
+    uses: pinnedUses('aws-actions/aws-secretsmanager-get-secrets'),
     listKey: 'secret-ids',
     listIn: 'with',
     loginUses: 'aws-actions/configure-aws-credentials',
@@ -379,7 +380,7 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
       ...(login
         ? [
             '- name: Configure AWS credentials',
-            `${u}uses: aws-actions/configure-aws-credentials@v4`,
+            `${u}uses: ${pinnedUses('aws-actions/configure-aws-credentials')}`,
             `${u}with:`,
             `${u}${u}role-to-assume: ${s.awsRoleToAssume ?? '${{ vars.AWS_ROLE_ARN }}'}`,
             `${u}${u}aws-region: ${s.awsRegion ?? '${{ vars.AWS_REGION }}'}`,
@@ -387,7 +388,7 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
         : []),
       '- name: Read secrets from AWS Secrets Manager',
       `${u}id: aws-secrets`,
-      `${u}uses: aws-actions/aws-secretsmanager-get-secrets@v2`,
+      `${u}uses: ${pinnedUses('aws-actions/aws-secretsmanager-get-secrets')}`,
       `${u}with:`,
       `${u}${u}secret-ids: |`,
       `${u}${u}${u}${first}`,
@@ -395,7 +396,7 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
   },
   gcp: {
     stepId: 'gcp-secrets',
-    uses: 'google-github-actions/get-secretmanager-secrets@v2',
+    uses: pinnedUses('google-github-actions/get-secretmanager-secrets'),
     listKey: 'secrets',
     listIn: 'with',
     loginUses: 'google-github-actions/auth',
@@ -411,7 +412,7 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
       ...(login
         ? [
             '- name: Authenticate to Google Cloud',
-            `${u}uses: google-github-actions/auth@v2`,
+            `${u}uses: ${pinnedUses('google-github-actions/auth')}`,
             `${u}with:`,
             `${u}${u}workload_identity_provider: ${s.gcpWorkloadIdentityProvider ?? '${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}'}`,
             `${u}${u}service_account: ${s.gcpServiceAccount ?? '${{ vars.GCP_SERVICE_ACCOUNT }}'}`,
@@ -419,7 +420,7 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
         : []),
       '- name: Read secrets from Secret Manager',
       `${u}id: gcp-secrets`,
-      `${u}uses: google-github-actions/get-secretmanager-secrets@v2`,
+      `${u}uses: ${pinnedUses('google-github-actions/get-secretmanager-secrets')}`,
       `${u}with:`,
       `${u}${u}secrets: |`,
       `${u}${u}${u}${first}`,
@@ -447,7 +448,7 @@ const SPECS: Record<Exclude<SecretStoreKind, 'github'>, StoreSpec> = {
       ...(login
         ? [
             '- name: Azure login',
-            `${u}uses: azure/login@v2`,
+            `${u}uses: ${pinnedUses('azure/login')}`,
             `${u}with:`,
             `${u}${u}client-id: ${s.azureClientId ?? '${{ vars.AZURE_CLIENT_ID }}'}`,
             `${u}${u}tenant-id: ${s.azureTenantId ?? '${{ vars.AZURE_TENANT_ID }}'}`,

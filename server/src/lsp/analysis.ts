@@ -7,6 +7,7 @@ import type { FlowguardConfig } from '../engine/config';
 import { codeLenses, type Lens } from '../editor/lenses';
 import type { FileKind } from '../model/detect';
 import { repoFileReader, type RepoFileReader } from '../io/repo-files';
+import { repositoryAt } from '../io/repository';
 
 export interface AnalyzeRequest {
   /** Path relative to the root (forward slashes): what kind detection and config globs see. */
@@ -37,7 +38,15 @@ export function analyzeText(req: AnalyzeRequest, readFile?: RepoFileReader): Doc
   const started = performance.now();
   const cpu = process.cpuUsage();
   const reader = readFile ?? (req.repoRoot ? repoFileReader(req.repoRoot) : undefined);
-  const result = analyze({ path: req.relPath, text: req.text, config: req.config, kind: req.kind, readFile: reader });
+  const repository = req.repoRoot ? repositoryAt(req.repoRoot) : undefined;
+  const result = analyze({
+    path: req.relPath,
+    text: req.text,
+    config: req.config,
+    kind: req.kind,
+    readFile: reader,
+    repository,
+  });
   const permissions =
     result.model?.kind === 'workflow' ? computeWorkflowPermissions(result.model, { resolve: reader }) : undefined;
   const lenses = codeLenses(result, permissions);

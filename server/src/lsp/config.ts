@@ -22,6 +22,10 @@ export interface ClientSettings {
   minSeverity?: Severity;
   /** Where "Move to secret store" sends secrets; its details (Vault URL, ...) stay in .flowguard.yml. */
   secretStore?: SecretStoreKind;
+  /** Online checks (pinning, hover facts) in a trusted workspace; on unless false. */
+  online?: boolean;
+  /** GitHub API for online checks (GitHub Enterprise Server: https://HOST/api/v3). */
+  githubApiUrl?: string;
 }
 
 export const DEFAULT_SETTINGS: ClientSettings = { enable: true, rules: {} };
@@ -50,7 +54,15 @@ export function sanitizeSettings(raw: unknown, warn: (message: string) => void):
     warn(
       `flowguard.secretStore: unknown store ${JSON.stringify(r.secretStore)} (${SECRET_STORES.join(', ')}); ignored.`,
     );
-  return { enable: r.enable !== false, rules, minSeverity, secretStore };
+  const githubApiUrl = typeof r.githubApiUrl === 'string' && r.githubApiUrl ? r.githubApiUrl : undefined;
+  return {
+    enable: r.enable !== false,
+    rules,
+    minSeverity,
+    secretStore,
+    ...(r.online === false ? { online: false } : {}),
+    ...(githubApiUrl ? { githubApiUrl } : {}),
+  };
 }
 
 /** Settings win over the file: they are what the user chose in this editor. */

@@ -16,6 +16,9 @@ import {
   ResponseError,
   TextDocumentSyncKind,
   type Connection,
+  type CancellationToken,
+  type Hover,
+  type HoverParams,
   type InitializeResult,
   type WorkDoneProgressReporter,
   StreamMessageReader,
@@ -39,7 +42,22 @@ import {
   type RulesParams,
   type SuppressParams,
   type WorkspaceFindingsParams,
+  GITHUB_TOKEN_METHOD,
+  PIN_WORKSPACE_METHOD,
+  type GitHubTokenParams,
+  type PinWorkspaceParams,
+  type PinWorkspaceResult,
 } from '../protocol';
+import {
+  isPinAction,
+  OnlineResolver,
+  pinActions,
+  pinFiles,
+  resolvePinAction,
+  usesHover,
+  type PinFile,
+} from './pinning';
+import { findCandidates } from './scan';
 import { LineIndex } from '../text/lines';
 import { gitRootOf, readDocument, repoFileReader, type RepoFileReader } from '../io/repo-files';
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
@@ -134,6 +152,7 @@ export function startServer(kind: ServerKind): Connection {
     if (!reader) readers.set(repoRoot, (reader = repoFileReader(repoRoot, (path) => documents.textOf(path))));
     return reader;
   };
+  const online = new OnlineResolver();
 
   const scheduler = new AnalysisScheduler({
     target: (doc) => config.target(doc.uri, doc.languageId),
@@ -234,7 +253,10 @@ export function startServer(kind: ServerKind): Connection {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, SUPPRESS_KIND, FIX_ALL_KIND] },
+        codeActionProvider: {
+          codeActionKinds: [CodeActionKind.QuickFix, SUPPRESS_KIND, FIX_ALL_KIND],
+          resolveProvider: true,
+        },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -312,8 +334,85 @@ export function startServer(kind: ServerKind): Connection {
     return fn(snapshot, { target, readFile: target.repoRoot ? readerFor(target.repoRoot) : undefined });
   }
 
-  connection.onHover((params) => withSnapshot(params.textDocument.uri, (s) => hover(params, s)));
-  connection.onCodeAction((params) => withSnapshot(params.textDocument.uri, (s, c) => codeActions(params, s, c)));
+  connection.onHover(async (params) => {
+    const base = await withSnapshot(params.textDocument.uri, (s) => hover(params, s));
+    return withSupplyChainHover(base, params);
+  });
+  connection.onCodeAction(async (params) => {
+    const actions = await withSnapshot(params.textDocument.uri, (s, t) => codeActions(params, s, t));
+    const pins = (await onlineClients(params.textDocument.uri))
+      ? await withSnapshot(params.textDocument.uri, (s) => pinActions(params, s))
+      : null;
+    return actions && pins ? [...actions, ...pins] : actions;
+  });
+  connection.onCodeActionResolve(async (action) => {
+    if (!isPinAction(action)) return action;
+    const clients = await onlineClients(action.data.uri);
+    const resolved =
+      clients &&
+      (await withSnapshot(action.data.uri, (s, c) => resolvePinAction(action, s, c.target, clients)).catch(() => null));
+    return resolved ?? action;
+  });
+  connection.onNotification(GITHUB_TOKEN_METHOD, (params: GitHubTokenParams | undefined) => {
+    online.token = typeof params?.token === 'string' && params.token ? params.token : undefined;
+  });
+  connection.onRequest(PIN_WORKSPACE_METHOD, (params: PinWorkspaceParams | undefined, token) =>
+    pinWorkspace(params ?? {}, token),
+  );
+
+  /** The online clients for a document's workspace, or undefined when online checks are not allowed there. */
+  async function onlineClients(uri: string) {
+    if (!workspaceTrusted) return undefined;
+    const settings = await config.settingsFor(config.rootOfUri(uri) ?? config.folders[0]);
+    return settings.online === false ? undefined : online.clientsFor(settings.githubApiUrl);
+  }
+
+  async function withSupplyChainHover(base: Hover | null, params: HoverParams): Promise<Hover | null> {
+    const clients = await onlineClients(params.textDocument.uri);
+    const extra = await withSnapshot(params.textDocument.uri, (s) =>
+      usesHover(s.analysis.result, s.text, s.lines.offsetAt(params.position), clients),
+    ).catch(() => null);
+    if (!extra) return base;
+    const value = base && typeof base.contents === 'object' && 'value' in base.contents ? base.contents.value : '';
+    return { contents: { kind: 'markdown', value: value ? `${value}\n\n---\n\n${extra}` : extra }, range: base?.range };
+  }
+
+  async function pinWorkspace(params: PinWorkspaceParams, token: CancellationToken): Promise<PinWorkspaceResult> {
+    const clients = await onlineClients(config.folders[0] !== undefined ? pathToUri(config.folders[0]) : '');
+    const none = { changes: {}, pinned: 0, files: 0, unresolved: [], problems: [] };
+    if (!clients)
+      return {
+        ...none,
+        disabled: workspaceTrusted ? 'flowguard.online is off' : 'online checks run only in a trusted workspace',
+      };
+    const progress =
+      params.workDoneToken !== undefined ? connection.window.attachWorkDoneProgress(params.workDoneToken) : undefined;
+    progress?.begin('Flowguard: pinning actions', 0, undefined, true);
+    try {
+      const roots = await Promise.all(
+        config.folders.map(async (root) => ({ root, config: await config.configFor(root) })),
+      );
+      const { candidates } = findCandidates({ roots, exclude: params.exclude ?? [], skip: [] });
+      const files: PinFile[] = [];
+      for (const c of candidates) {
+        const uri = pathToUri(c.path);
+        const text = documents.textOf(c.path) ?? readDocument(c.path);
+        const target = await config.target(uri);
+        if (text === undefined || !target) continue;
+        files.push({ uri, relPath: c.relPath, text, lines: new LineIndex(text), target });
+      }
+      const summary = await pinFiles(
+        files,
+        clients,
+        (message, percent) => progress?.report(percent, message),
+        () => token.isCancellationRequested,
+      );
+      if (token.isCancellationRequested) return { ...none, problems: ['cancelled'] };
+      return summary;
+    } finally {
+      progress?.done();
+    }
+  }
   connection.onCodeLens((params) => withSnapshot(params.textDocument.uri, (s) => lenses(params.textDocument.uri, s)));
   connection.onRequest(SUPPRESS_METHOD, (params: SuppressParams) =>
     withSnapshot(params.uri, (s) => suppressRequest(params, s)),

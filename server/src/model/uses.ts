@@ -28,7 +28,8 @@ export function parseUses(raw: string, span: Span): UsesRef {
     const image = trimmed.slice('docker://'.length);
     return { raw, span, kind: 'docker', image, pinned: /@sha256:[0-9a-f]{64}$/i.test(image) };
   }
-  if (trimmed.startsWith('./') || trimmed.startsWith('.\\')) {
+  // `$/…` names a path in the calling repository the way `./…` does: never a third party's code.
+  if (trimmed.startsWith('./') || trimmed.startsWith('.\\') || trimmed.startsWith('$/')) {
     const isWorkflow = /\.github\/workflows\/[^/]+\.ya?ml$/.test(trimmed);
     return { raw, span, kind: isWorkflow ? 'local-reusable-workflow' : 'local', path: trimmed, pinned: true };
   }

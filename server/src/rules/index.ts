@@ -17,10 +17,18 @@ import passwordArgument from './secrets/password-argument';
 import secretEcho from './secrets/secret-echo';
 import secretsInWorkflowEnv from './secrets/secrets-in-workflow-env';
 import secretsInherit from './secrets/secrets-inherit';
+import archivedUses from './supply-chain/archived-uses';
 import curlPipeShell from './supply-chain/curl-pipe-shell';
+import forbiddenUses from './supply-chain/forbidden-uses';
 import gitlabUnpinnedImage from './supply-chain/gitlab-unpinned-image';
 import gitlabUnpinnedInclude from './supply-chain/gitlab-unpinned-include';
+import impostorCommit from './supply-chain/impostor-commit';
+import knownVulnerableActions from './supply-chain/known-vulnerable-actions';
+import refVersionMismatch from './supply-chain/ref-version-mismatch';
+import typosquatUses from './supply-chain/typosquat-uses';
+import unpinnedImages from './supply-chain/unpinned-images';
 import unpinnedUses from './supply-chain/unpinned-uses';
+import unverifiedScriptExec from './supply-chain/unverified-script-exec';
 import insecureTransport from './transport/insecure-transport';
 import aiAgentUntrustedTrigger from './untrusted-input/ai-agent-untrusted-trigger';
 import artifactPoisoning from './untrusted-input/artifact-poisoning';
@@ -52,10 +60,18 @@ export const ALL_RULES: readonly Rule[] = [
   secretEcho,
   secretsInWorkflowEnv,
   secretsInherit,
+  archivedUses,
   curlPipeShell,
+  forbiddenUses,
   gitlabUnpinnedImage,
   gitlabUnpinnedInclude,
+  impostorCommit,
+  knownVulnerableActions,
+  refVersionMismatch,
+  typosquatUses,
+  unpinnedImages,
   unpinnedUses,
+  unverifiedScriptExec,
   insecureTransport,
   aiAgentUntrustedTrigger,
   artifactPoisoning,
@@ -89,10 +105,18 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'secrets', id: 'secret-echo' },
   { category: 'secrets', id: 'secrets-in-workflow-env' },
   { category: 'secrets', id: 'secrets-inherit' },
+  { category: 'supply-chain', id: 'archived-uses' },
   { category: 'supply-chain', id: 'curl-pipe-shell' },
+  { category: 'supply-chain', id: 'forbidden-uses' },
   { category: 'supply-chain', id: 'gitlab-unpinned-image' },
   { category: 'supply-chain', id: 'gitlab-unpinned-include' },
+  { category: 'supply-chain', id: 'impostor-commit' },
+  { category: 'supply-chain', id: 'known-vulnerable-actions' },
+  { category: 'supply-chain', id: 'ref-version-mismatch' },
+  { category: 'supply-chain', id: 'typosquat-uses' },
+  { category: 'supply-chain', id: 'unpinned-images' },
   { category: 'supply-chain', id: 'unpinned-uses' },
+  { category: 'supply-chain', id: 'unverified-script-exec' },
   { category: 'transport', id: 'insecure-transport' },
   { category: 'untrusted-input', id: 'ai-agent-untrusted-trigger' },
   { category: 'untrusted-input', id: 'artifact-poisoning' },

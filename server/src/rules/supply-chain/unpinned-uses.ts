@@ -1,7 +1,11 @@
 import { defineRule } from '../../engine/rule';
-import { isTrustedAction } from '../../engine/config';
+import type { Fix } from '../../engine/types';
+import { isTrustedAction, pinPolicy } from '../../engine/config';
 import type { UsesRef } from '../../model/uses';
 import type { AnalysisContext } from '../../engine/context';
+import { everyUses, isRemoteUse } from '../_supply-chain/hooks';
+import { mostSpecificTag, parseVersion } from '../../analysis/supply-chain/versions';
+import { isFullSha, rewriteRef } from '../../analysis/supply-chain/uses-text';
 
 /** Owners whose actions GitHub itself publishes: a moved tag there is a GitHub compromise, not a third party's. */
 const FIRST_PARTY = new Set(['actions', 'github']);
@@ -15,13 +19,13 @@ export default defineRule({
     severity: 'medium',
     confidence: 'high',
     category: 'supply-chain',
-    aliases: ['unpinned-uses', 'unpinned-images', 'github_action_from_unverified_creator_used'],
+    aliases: ['unpinned-uses', 'github_action_from_unverified_creator_used'],
     appliesTo: ['workflow', 'action'],
-    fixable: false,
+    fixable: true,
     docs: {
       risk: 'Tags and branches are mutable. When an action repository is compromised, the attacker moves its tags to malicious code and every workflow that uses the tag runs it with its secrets and token (tj-actions/changed-files, March 2025: 23,000 repositories). A full commit SHA cannot be moved.',
       remediation:
-        'Pin to the full 40-character commit SHA and keep the tag in a comment for readability and update tools: `uses: owner/action@<sha> # v4.2.1`. Docker actions: pin the image digest (`@sha256:...`). Actions your organization controls can be listed in `trustedActions` in .flowguard.yml.',
+        'Pin to the full 40-character commit SHA and keep the tag in a comment for readability and update tools: `uses: owner/action@<sha> # v4.2.1`. With `--online` (CLI) or in a trusted workspace (VS Code), the fix resolves the ref through the GitHub API and writes the commit and its most specific tag. `.flowguard.yml` `pinning:` sets the policy per pattern: `hash` (default), `ref` (tags allowed, e.g. `actions/*: ref`) or `any`; `trustedActions` are not checked. References to the repository itself (`./…`, its own reusable workflows) are never reported.',
       vulnerableExample: 'steps:\n  - uses: tj-actions/changed-files@v45\n',
       safeExample: 'steps:\n  - uses: tj-actions/changed-files@a284dc1814e3fd07f2e34267fc8f81227ed29fb8 # v45.0.7\n',
       references: [
@@ -29,31 +33,16 @@ export default defineRule({
       ],
     },
   },
-  step(step, _job, _wf, ctx) {
-    if (step.uses) check(step.uses, ctx);
-  },
-  actionStep(step, _action, ctx) {
-    if (step.uses) check(step.uses, ctx);
-  },
-  job(job, _wf, ctx) {
-    if (job.uses) check(job.uses, ctx);
-  },
+  ...everyUses(check),
 });
 
 function check(uses: UsesRef, ctx: AnalysisContext): void {
-  if (uses.pinned || uses.kind === 'local' || uses.kind === 'local-reusable-workflow') return;
-  if (uses.raw.includes('${{')) return;
-  if (uses.kind === 'docker') {
-    ctx.report({
-      message: `Container image ${uses.image} is not pinned by digest: pin it as image@sha256:<digest>.`,
-      span: uses.span,
-      severity: 'low',
-    });
-    return;
-  }
-  if (!uses.slug || isTrustedAction(ctx.config, uses.slug)) return;
+  if (!isRemoteUse(uses, ctx) || isFullSha(uses.ref) || isTrustedAction(ctx.config, uses.slug)) return;
+  const policy = pinPolicy(ctx.config, uses.slug);
+  if (policy === 'any' || (policy === 'ref' && uses.ref)) return;
   const firstParty = FIRST_PARTY.has((uses.owner ?? '').toLowerCase());
   const what = uses.kind === 'reusable-workflow' ? 'Reusable workflow' : 'Action';
+  const fix = uses.ref ? pinFix(uses, uses.ref, ctx) : undefined;
   ctx.report({
     message: uses.ref
       ? `${what} ${uses.slug} is pinned to '${uses.ref}', which can be moved. Pin the full commit SHA and keep '${uses.ref}' in a comment.`
@@ -61,6 +50,19 @@ function check(uses: UsesRef, ctx: AnalysisContext): void {
     span: uses.span,
     // GitHub's own actions are lower risk: moving their tags takes a GitHub compromise.
     severity: firstParty ? 'low' : 'medium',
-    properties: { action: uses.slug, ref: uses.ref },
+    properties: { action: uses.slug, repo: uses.repo, ref: uses.ref },
+    fixes: fix ? [fix] : [],
   });
+}
+
+/** Pin to the commit the ref names now (resolved by the online adapter), with its most specific tag as comment. */
+function pinFix(uses: UsesRef & { repo: string }, ref: string, ctx: AnalysisContext): Fix | undefined {
+  const sha = ctx.facts?.commitOf(uses.repo, ref);
+  if (!sha) return undefined;
+  const tags = ctx.facts?.tagsAt(uses.repo, sha) ?? [];
+  const comment = mostSpecificTag(parseVersion(ref) ? [...tags, ref] : tags) ?? ref;
+  const edits = rewriteRef(ctx.text, uses, sha, comment);
+  if (edits.length === 0) return undefined;
+  // The commit is the one the ref names today: the workflow runs the same code, and the ref can no longer move.
+  return { title: `Pin ${uses.slug} to ${sha.slice(0, 12)} (${comment})`, safety: 'safe', isPreferred: true, edits };
 }

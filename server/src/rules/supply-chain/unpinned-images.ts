@@ -1,0 +1,72 @@
+import { type Fix } from '../../engine/types';
+import { defineRule } from '../../engine/rule';
+import type { AnalysisContext } from '../../engine/context';
+import type { Workflow } from '../../model/workflow';
+import type { ActionMetadata } from '../../model/action';
+import { imageSites, parseImageRef, type ImageSite } from '../../analysis/supply-chain/images';
+
+export default defineRule({
+  meta: {
+    id: 'unpinned-images',
+    title: 'Container image not pinned by digest',
+    description:
+      'A job container, service or `docker://` action names an image by a tag (or none, meaning `latest`) instead of its content digest.',
+    severity: 'low',
+    confidence: 'high',
+    category: 'supply-chain',
+    aliases: ['unpinned-images'],
+    appliesTo: ['workflow', 'action'],
+    fixable: true,
+    docs: {
+      risk: "Image tags move: whoever can push to the image's repository decides what the job runs, with its token and secrets. `latest` (or no tag) changes on every push (high; medium for Docker Hub's official images, which Docker itself builds); a version tag usually stays, but the registry does not guarantee it (low).",
+      remediation:
+        'Pin the digest and keep the tag in a comment: `image: node@sha256:<digest> # 20.11`. With `--online` (or in a trusted workspace in VS Code) the fix asks the registry (OCI distribution API, anonymous token for Docker Hub and GHCR) for the digest the tag names today.',
+      vulnerableExample: 'jobs:\n  test:\n    container: node:latest\n',
+      safeExample:
+        'jobs:\n  test:\n    container: node@sha256:1b2a8ba8c5e3c8e9a1c6b1dd0e2fb4a8a5f6ca4e0c8b7f1a2b3c4d5e6f708192 # 20.11\n',
+      references: [
+        'https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier',
+      ],
+    },
+  },
+  workflow(wf, ctx) {
+    check(wf, ctx);
+  },
+  action(action, ctx) {
+    check(action, ctx);
+  },
+});
+
+function check(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
+  for (const site of imageSites(model, ctx.text)) {
+    const ref = parseImageRef(site.image);
+    if (!ref || ref.digest) continue;
+    const floating = !ref.tag || ref.tag === 'latest';
+    // Docker Hub's official images (`node`, `postgres`) are built and pushed by Docker's own pipeline, not by one person.
+    const official = !ref.name.includes('/') || ref.name.startsWith('docker.io/library/');
+    ctx.report({
+      message: floating
+        ? `${site.where}: image ${site.image} ${ref.tag ? 'uses the latest tag' : 'has no tag (latest)'}, which changes on every push. Pin its digest.`
+        : `${site.where}: image ${site.image} is pinned to a tag, which its publisher can move. Pin its digest and keep the tag in a comment.`,
+      span: site.span,
+      severity: floating ? (official ? 'medium' : 'high') : 'low',
+      properties: { image: site.image },
+      fixes: pinImage(site, ref.name, ref.tag ?? 'latest', ctx),
+    });
+  }
+}
+
+function pinImage(site: ImageSite, name: string, tag: string, ctx: AnalysisContext): Fix[] {
+  const digest = ctx.facts?.imageDigest(`${name}:${tag}`);
+  if (!digest || !site.imageSpan) return [];
+  const lineEnd = ctx.text.indexOf('\n', site.span.end);
+  const rest = ctx.text.slice(site.span.end, lineEnd === -1 ? ctx.text.length : lineEnd);
+  // `name@digest # tag` when a comment fits at the end of the line; `name:tag@digest` (tag kept, ignored) otherwise.
+  const commentFits = /^[ \t]*\r?$/.test(rest);
+  const edits = [
+    { span: site.imageSpan, newText: commentFits ? `${name}@${digest}` : `${name}:${tag}@${digest}` },
+    ...(commentFits ? [{ span: { start: site.span.end, end: site.span.end }, newText: ` # ${tag}` }] : []),
+  ];
+  // The digest is the image the tag names today: same image, but it will no longer change under the workflow.
+  return [{ title: `Pin ${name}:${tag} to ${digest.slice(0, 19)}…`, safety: 'safe', isPreferred: true, edits }];
+}

@@ -1,0 +1,89 @@
+import { defineRule } from '../../engine/rule';
+import type { Step } from '../../model/workflow';
+import type { AnalysisContext } from '../../engine/context';
+
+const FETCH = String.raw`(?:curl|wget)\b[^\n|;&]*`;
+const SHELL = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*(?:bash|sh|zsh|dash|ksh|fish)\b(?!\s+-c\b)`;
+/** Interpreters reading a program from standard input (`python3 -`), not code given with -c/-e (stdin is data then). */
+const INTERPRETER = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:python3?|perl|ruby|node|pwsh|powershell)\b(?![^\n|;&]*\s-[ceE]\b)`;
+
+/** Ways a script runs what it downloads, unverified. */
+const PATTERNS: Array<{ re: RegExp; how: string }> = [
+  {
+    re: new RegExp(String.raw`\b${FETCH}\|\s*(?:${SHELL}|${INTERPRETER})`, 'g'),
+    how: 'pipes a download into an interpreter',
+  },
+  { re: /\b(?:bash|sh|zsh)\s+<\(\s*(?:curl|wget)\b[^\n)]*\)/g, how: 'runs a download through process substitution' },
+  { re: /\b(?:bash|sh|zsh)\s+-c\s+["']?\$\(\s*(?:curl|wget)\b[^\n)]*\)/g, how: 'runs a download with sh -c' },
+  {
+    re: /\b(?:iex|Invoke-Expression)\b[^\n]*?\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b[^\n]*/gi,
+    how: 'evaluates a download with Invoke-Expression',
+  },
+  {
+    re: /\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n|;]*\|\s*(?:iex|Invoke-Expression)\b/gi,
+    how: 'pipes a download into Invoke-Expression',
+  },
+  {
+    re: /\bpip3?\s+install\b[^\n;&|]*?\s(?:https?:\/\/|git\+https?:\/\/)(?![^\s'"]*(?:#sha256=|@[0-9a-f]{40}\b))[^\s'"]+/g,
+    how: 'installs a Python package from a URL without a hash',
+  },
+];
+
+const URL = /\bhttps?:\/\/([^\s"'`/)]+)/;
+
+export default defineRule({
+  meta: {
+    id: 'unverified-script-exec',
+    title: 'Downloaded script run without verification',
+    description:
+      'A script runs code it downloads without checking it: `curl … | sh`, `bash <(curl …)`, `iex (iwr …)`, `pip install` from a URL.',
+    severity: 'low',
+    confidence: 'high',
+    category: 'supply-chain',
+    aliases: [],
+    appliesTo: ['workflow', 'action'],
+    fixable: false,
+    docs: {
+      risk: 'Whatever the server returns runs in the job, with its token and secrets, and nothing records what ran: a compromised download site or CDN, or a changed script at a moving URL (a branch on raw.githubusercontent.com), takes over the build. It is a dependency without a pin.',
+      remediation:
+        'Download to a file, verify it against a checksum (or signature) kept in the repository, then run it: `curl -fsSLo install.sh https://…/v1.2.3/install.sh && echo "<sha256>  install.sh" | sha256sum -c - && sh install.sh`. Prefer a versioned URL, a package manager with a lock file, or a pinned setup action. No automatic fix: the checksum has to come from a source you trust.',
+      vulnerableExample: 'steps:\n  - run: curl -fsSL https://get.example.com/install.sh | sh\n',
+      safeExample:
+        'steps:\n  - run: |\n      curl -fsSLo install.sh https://get.example.com/v1.2.3/install.sh\n      echo "$INSTALL_SHA256  install.sh" | sha256sum -c -\n      sh install.sh\n',
+      references: [
+        'https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions',
+      ],
+    },
+  },
+  step(step, _job, _wf, ctx) {
+    check(step, ctx);
+  },
+  actionStep(step, _action, ctx) {
+    check(step, ctx);
+  },
+});
+
+function check(step: Step, ctx: AnalysisContext): void {
+  const run = step.run;
+  if (!run) return;
+  const source = ctx.text.slice(run.span.start, run.span.end);
+  const taken: Array<[number, number]> = [];
+  for (const { re, how } of PATTERNS) {
+    re.lastIndex = 0;
+    for (const m of source.matchAll(re)) {
+      const start = run.span.start + m.index!;
+      const end = start + m[0].trimEnd().length;
+      if (taken.some(([s, e]) => start < e && s < end)) continue;
+      taken.push([start, end]);
+      const host = URL.exec(m[0])?.[1];
+      // The repository's own scripts (raw.githubusercontent.com/<this repo>/…) are its own code, not a third party's.
+      const own = ctx.repository && /raw\.githubusercontent\.com\/([^/\s]+\/[^/\s]+)\//i.exec(m[0])?.[1]?.toLowerCase();
+      if (own && own === ctx.repository) continue;
+      ctx.report({
+        message: `This script ${how}${host ? ` from ${host}` : ''}: whatever the server returns runs with the job's token and secrets. Download it, verify a checksum you keep in the repository, then run it.`,
+        span: { start, end },
+        properties: { host },
+      });
+    }
+  }
+}
