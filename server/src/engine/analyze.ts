@@ -18,8 +18,13 @@ export interface AnalyzeInput {
   config?: FlowguardConfig;
   rules?: readonly Rule[];
   /** Reads another file of the repository by repository-relative path (a local reusable workflow); supplied by the adapters, which do the I/O. */
-  readFile?: (repoRelativePath: string) => string | undefined;
+  readFile?: RepoReader;
 }
+
+/** Reads a repository file by repository-relative path; `list` (optional) names the files of a folder. */
+export type RepoReader = ((repoRelativePath: string) => string | undefined) & {
+  list?: (repoRelativeDir: string) => string[];
+};
 
 export interface AnalysisResult {
   path: string;

@@ -10,7 +10,7 @@ export class AnalysisContext {
   currentRule!: Rule;
   currentOptions: Record<string, unknown> = {};
   /** Set by the engine when the adapter can read other files of the repository (see AnalyzeInput.readFile). */
-  readFile?: (repoRelativePath: string) => string | undefined;
+  readFile?: ((repoRelativePath: string) => string | undefined) & { list?: (repoRelativeDir: string) => string[] };
   readonly findings: Finding[] = [];
   /** Per-file memo shared by rules (e.g. a taint or permissions analysis computed once). */
   private readonly memo = new Map<string, unknown>();

@@ -1,6 +1,30 @@
 import { defineRule } from '../../engine/types';
 import { readsSecret } from '../../analysis/secrets/usage';
 import { moveWorkflowEnvToSteps, stepsUsingWorkflowEnv } from '../../fixes/workflow-env';
+import { workflowReach } from '../../analysis/triggers';
+import type { Workflow } from '../../model/workflow';
+
+/** Owners whose actions count as trusted neighbours of a secret: GitHub's own. */
+const FIRST_PARTY = /^(actions|github)\//;
+
+/**
+ * Who besides the steps that need it can read the secret: a job runs code an outsider controls (an outsider-fired
+ * privileged trigger), or a job that never reads it runs a third-party action on a movable ref.
+ */
+function untrustedNeighbour(wf: Workflow, name: string, text: string): string | undefined {
+  if (workflowReach(wf) === 'outsider-privileged')
+    return 'outsiders can trigger this workflow, so any of its jobs may run their code next to the secret';
+  const readers = new Set(stepsUsingWorkflowEnv(wf, name, text).map((u) => u.step));
+  for (const job of wf.jobs) {
+    for (const step of job.steps) {
+      const uses = step.uses;
+      if (!uses || readers.has(step) || uses.pinned || uses.kind !== 'action' || FIRST_PARTY.test(uses.slug ?? ''))
+        continue;
+      return `${uses.slug}@${uses.ref ?? ''} in job '${job.id}' gets it without needing it`;
+    }
+  }
+  return undefined;
+}
 
 export default defineRule({
   meta: {
@@ -38,10 +62,15 @@ export default defineRule({
         continue;
       const users = stepsUsingWorkflowEnv(wf, entry.name, ctx.text);
       const fix = moveWorkflowEnvToSteps(ctx.text, wf, entry, entry.value.text);
+      const exposure = untrustedNeighbour(wf, entry.name, ctx.text);
+      const base = users.length
+        ? `${entry.name} carries a secret in the workflow env:, visible to every step of every job: declare it only on the ${users.length === 1 ? 'step' : `${users.length} steps`} that may read it.`
+        : `${entry.name} carries a secret in the workflow env:, visible to every step of every job, and no step reads it: remove it.`;
       ctx.report({
-        message: users.length
-          ? `${entry.name} carries a secret in the workflow env:, visible to every step of every job: declare it only on the ${users.length === 1 ? 'step' : `${users.length} steps`} that may read it.`
-          : `${entry.name} carries a secret in the workflow env:, visible to every step of every job, and no step reads it: remove it.`,
+        message: exposure
+          ? `${base} (${exposure}.)`
+          : `${base} (Low: only this repository's scripts and GitHub's or pinned actions see it.)`,
+        severity: exposure ? undefined : 'low',
         span: entry.keySpan,
         fixes: fix ? [fix] : [],
         properties: { variable: entry.name, steps: users.length },

@@ -36,12 +36,16 @@ export default defineRule({
     if (!job.uses || !inherit || inherit.text !== 'inherit') return;
     const declared = job.uses.kind === 'local-reusable-workflow' ? declaredSecrets(ctx, job.uses.path!) : undefined;
     const fix = declared ? explicitSecretsFix(ctx, job, declared) : undefined;
+    // A callee in this repository is reviewed and changed by the same people as the caller: hygiene, not an exposure.
+    const sameRepository = job.uses.kind === 'local-reusable-workflow';
     ctx.report({
       message:
         `Job ${job.id} passes every secret to ${job.uses.raw}` +
         (declared
           ? `, which uses ${declared.length ? declared.join(', ') : 'none'}: pass ${declared.length ? 'only those' : 'none'}.`
-          : ': pass only the secrets it declares (on.workflow_call.secrets), by name.'),
+          : ': pass only the secrets it declares (on.workflow_call.secrets), by name.') +
+        (sameRepository ? ' (Low: the called workflow is in this repository, under the same review.)' : ''),
+      severity: sameRepository ? 'low' : undefined,
       span: inherit.span,
       fixes: fix ? [fix] : [],
       properties: { callee: job.uses.raw, declared },

@@ -4,7 +4,16 @@ import type { UsesRef } from '../../model/uses';
 import type { AnalysisContext } from '../../engine/context';
 
 /** Owners whose actions GitHub itself publishes: a moved tag there is a GitHub compromise, not a third party's. */
-const FIRST_PARTY = new Set(['actions', 'github']);
+const FIRST_PARTY = new Set(['actions', 'github', 'dependabot']);
+
+/** Owners the workflow names as its own (`github.repository == 'owner/repo'`, `github.repository_owner == 'owner'`). */
+function ownOwners(text: string): Set<string> {
+  const owners = new Set<string>();
+  const own =
+    /github\.repository(?:_owner)?\s*[!=]=\s*'([\w.-]+)(?:\/[\w.-]+)?'|'([\w.-]+)(?:\/[\w.-]+)?'\s*[!=]=\s*github\.repository(?:_owner)?\b/g;
+  for (const m of text.matchAll(own)) owners.add((m[1] ?? m[2]).toLowerCase());
+  return owners;
+}
 
 export default defineRule({
   meta: {
@@ -42,7 +51,8 @@ export default defineRule({
 
 function check(uses: UsesRef, ctx: AnalysisContext): void {
   if (uses.pinned || uses.kind === 'local' || uses.kind === 'local-reusable-workflow') return;
-  if (uses.raw.includes('${{')) return;
+  // `${{ }}` refs cannot be pinned; `$/path` is the self-repository form of GitHub's actions lock file.
+  if (uses.raw.includes('${{') || uses.raw.trim().startsWith('$/')) return;
   if (uses.kind === 'docker') {
     ctx.report({
       message: `Container image ${uses.image} is not pinned by digest: pin it as image@sha256:<digest>.`,
@@ -52,15 +62,21 @@ function check(uses: UsesRef, ctx: AnalysisContext): void {
     return;
   }
   if (!uses.slug || isTrustedAction(ctx.config, uses.slug)) return;
-  const firstParty = FIRST_PARTY.has((uses.owner ?? '').toLowerCase());
+  const owner = (uses.owner ?? '').toLowerCase();
+  const firstParty = FIRST_PARTY.has(owner);
+  const sameOwner = ctx.cached('unpinned-uses/own-owners', () => ownOwners(ctx.text)).has(owner);
   const what = uses.kind === 'reusable-workflow' ? 'Reusable workflow' : 'Action';
+  const base = uses.ref
+    ? `${what} ${uses.slug} is pinned to '${uses.ref}', which can be moved. Pin the full commit SHA and keep '${uses.ref}' in a comment.`
+    : `${what} ${uses.slug} has no ref at all. Pin the full commit SHA.`;
   ctx.report({
-    message: uses.ref
-      ? `${what} ${uses.slug} is pinned to '${uses.ref}', which can be moved. Pin the full commit SHA and keep '${uses.ref}' in a comment.`
-      : `${what} ${uses.slug} has no ref at all. Pin the full commit SHA.`,
+    message:
+      sameOwner && !firstParty
+        ? `${base} (Low: ${uses.owner} is this repository's own owner, so the tag is under the same people's control.)`
+        : base,
     span: uses.span,
-    // GitHub's own actions are lower risk: moving their tags takes a GitHub compromise.
-    severity: firstParty ? 'low' : 'medium',
+    // GitHub's own and the repository owner's actions are lower risk: moving their tags takes a compromise of GitHub or of the owner itself.
+    severity: firstParty || sameOwner ? 'low' : 'medium',
     properties: { action: uses.slug, ref: uses.ref },
   });
 }

@@ -3,6 +3,7 @@ import type { AnalysisContext } from '../../engine/context';
 import type { Step } from '../../model/workflow';
 import {
   actionTaint,
+  taintSeverity,
   describeTaint,
   expressionTaints,
   lineTaint,
@@ -12,7 +13,7 @@ import {
   type Taint,
   type TaintScope,
 } from '../../analysis/taint';
-import { describeReach, severityForReach, type Reach } from '../../analysis/triggers';
+import { describeReach, type Reach } from '../../analysis/triggers';
 
 const FILES =
   /\$\{?(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|\$env:(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|%(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)%/i;
@@ -99,12 +100,7 @@ function report(
   reach: Reach | 'action',
 ): void {
   const multiline = MULTILINE.test(taint.origin) || MULTILINE.test(taint.via ?? '');
-  let severity =
-    reach === 'action' || taint.source !== 'event'
-      ? taint.source === 'dispatch-input'
-        ? 'low'
-        : 'medium'
-      : severityForReach(reach);
+  let severity: Severity = taintSeverity(taint, reach);
   if (file === 'GITHUB_OUTPUT') severity = LOWER[severity];
   if (!multiline && file !== 'GITHUB_PATH') severity = LOWER[severity];
   const confidence: Confidence =
@@ -116,7 +112,7 @@ function report(
         ? 'a newline in it defines any environment variable (LD_PRELOAD, BASH_ENV, NODE_OPTIONS) for later steps'
         : 'a newline in it sets other outputs later steps may trust';
   ctx.report({
-    message: `${describeTaint(taint)} is written to $${file}: ${effect}.${multiline ? '' : ' It is unlikely to contain a newline, so confidence is lower.'} (${describeReach(reach)})`,
+    message: `${describeTaint(taint)} is written to $${file}: ${effect}.${multiline ? '' : ' It is unlikely to contain a newline, so confidence is lower.'} (${taint.source === 'event' ? describeReach(taint.reach ?? reach) : taint.source === 'dispatch-input' ? 'only users with write access can dispatch it' : `${taint.caller ? `passed by ${taint.caller}, ` : ''}it depends on what callers pass`})`,
     span,
     severity,
     confidence,

@@ -7,12 +7,13 @@ import {
   actionTaint,
   describeTaint,
   expressionTaints,
+  taintSeverity,
   workflowTaint,
   type Taint,
   type TaintedRef,
   type TaintScope,
 } from '../../analysis/taint';
-import { describeReach, severityForReach, type Reach } from '../../analysis/triggers';
+import { describeReach, type Reach } from '../../analysis/triggers';
 import { languageOfShell, moveExpressionToEnv, type ScriptLanguage } from '../../fixes/script-env';
 
 /** Inputs of popular actions that run their value as code (a shell on the runner or a remote host, Python...). */
@@ -193,15 +194,7 @@ function strongestHit(hits: TaintedRef[]): TaintedRef {
 
 /** Severity follows who can set the value; confidence follows how sure we are that it is attacker text. */
 export function rating(t: Taint, reach: Reach | 'action'): { severity: Severity; confidence: Confidence } {
-  switch (t.source) {
-    case 'dispatch-input':
-      return { severity: 'low', confidence: t.confidence };
-    case 'call-input':
-    case 'action-input':
-      return { severity: 'medium', confidence: t.confidence };
-    default:
-      return { severity: severityForReach(reach), confidence: t.confidence };
-  }
+  return { severity: taintSeverity(t, reach), confidence: t.confidence };
 }
 
 function sourcePhrase(t: Taint, reach: Reach | 'action'): string {
@@ -209,19 +202,23 @@ function sourcePhrase(t: Taint, reach: Reach | 'action'): string {
     case 'dispatch-input':
       return 'is free text from whoever dispatches the workflow';
     case 'call-input':
-      return 'comes from the calling workflow, which may pass attacker text';
+      return t.caller
+        ? `is passed by a caller (${t.caller}) that forwards its own input: it depends on what that workflow's callers pass`
+        : 'comes from the calling workflow; no caller is visible in this repository, so it depends on what callers pass';
     case 'action-input':
-      return 'comes from the workflow using this action, which may pass attacker text';
-    default:
-      return reach === 'maintainer'
-        ? 'may carry text written by others (e.g. merged commits)'
-        : 'can be set by an outsider';
+      return t.caller
+        ? `is passed by a caller (${t.caller}) that forwards its own input: it depends on what that workflow's callers pass`
+        : 'comes from the workflow using this action; no caller is visible in this repository, so it depends on what callers pass';
+    default: {
+      const who = (t.reach ?? reach) === 'maintainer' ? 'may carry text written by others (e.g. merged commits)' : 'can be set by an outsider';
+      return t.caller ? `${who}: the caller at ${t.caller} passes it in` : who;
+    }
   }
 }
 
 function reachPhrase(t: Taint, reach: Reach | 'action'): string {
   if (t.source === 'dispatch-input') return 'only users with write access can dispatch it';
-  return describeReach(reach);
+  return describeReach(t.reach ?? reach);
 }
 
 function fixFor(
