@@ -50,9 +50,7 @@ function calleeKey(path: string, kind: 'workflow' | 'action'): string | undefine
 }
 
 function usesPath(raw: string): string {
-  return normalize(raw.trim())
-    .replace(/^\.\//, '')
-    .replace(/\/+$/, '');
+  return normalize(raw.trim()).replace(/^\.\//, '').replace(/\/+$/, '');
 }
 
 function lineOf(text: string, offset: number): number {

@@ -364,7 +364,9 @@ const REACH_RANK: Record<Reach, number> = { 'outsider-privileged': 4, outsider: 
 
 /** How strong a caller-supplied taint is: event text first, by the caller's reach; then confidence. */
 function callerTaintRank(t: Taint): number {
-  return (t.source === 'event' ? 10 : 0) + (t.reach ? REACH_RANK[t.reach] * 3 : 0) + CONFIDENCE_ORDER.indexOf(t.confidence);
+  return (
+    (t.source === 'event' ? 10 : 0) + (t.reach ? REACH_RANK[t.reach] * 3 : 0) + CONFIDENCE_ORDER.indexOf(t.confidence)
+  );
 }
 
 /**

@@ -210,7 +210,10 @@ function sourcePhrase(t: Taint, reach: Reach | 'action'): string {
         ? `is passed by a caller (${t.caller}) that forwards its own input: it depends on what that workflow's callers pass`
         : 'comes from the workflow using this action; no caller is visible in this repository, so it depends on what callers pass';
     default: {
-      const who = (t.reach ?? reach) === 'maintainer' ? 'may carry text written by others (e.g. merged commits)' : 'can be set by an outsider';
+      const who =
+        (t.reach ?? reach) === 'maintainer'
+          ? 'may carry text written by others (e.g. merged commits)'
+          : 'can be set by an outsider';
       return t.caller ? `${who}: the caller at ${t.caller} passes it in` : who;
     }
   }
