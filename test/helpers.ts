@@ -15,17 +15,18 @@ export interface Fixture {
   name: string;
   path: string;
   text: string;
-  kind: 'vulnerable' | 'safe';
+  /** low: a twin of a vulnerable case that must still be reported, but only at low or info severity. */
+  kind: 'vulnerable' | 'safe' | 'low';
   /** Expected text after applying the rule's preferred fixes until none is left. */
   fixed?: string;
 }
 
-/** test/fixtures/<rule-id>/{vulnerable,safe}*.yml, with <name>.fixed.yml beside a vulnerable file. */
+/** test/fixtures/<rule-id>/{vulnerable,safe,low}*.yml, with <name>.fixed.yml beside a vulnerable file. */
 export function fixturesFor(ruleId: string): Fixture[] {
   const dir = join(FIXTURES, ruleId);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f) && !/\.fixed\.ya?ml$/.test(f) && /^(vulnerable|safe)/.test(f))
+    .filter((f) => /\.ya?ml$/.test(f) && !/\.fixed\.ya?ml$/.test(f) && /^(vulnerable|safe|low)/.test(f))
     .sort()
     .map((name) => {
       const path = join(dir, name);
@@ -35,7 +36,11 @@ export function fixturesFor(ruleId: string): Fixture[] {
         name,
         path,
         text: readFileSync(path, 'utf8'),
-        kind: name.startsWith('vulnerable') ? ('vulnerable' as const) : ('safe' as const),
+        kind: name.startsWith('vulnerable')
+          ? ('vulnerable' as const)
+          : name.startsWith('low')
+            ? ('low' as const)
+            : ('safe' as const),
         fixed: existsSync(fixedPath) ? readFileSync(fixedPath, 'utf8') : undefined,
       };
     });

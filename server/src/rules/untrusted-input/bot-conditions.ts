@@ -75,9 +75,14 @@ function check(cond: ScalarValue, wf: Workflow, ctx: AnalysisContext, conditions
         }
       : undefined;
     ctx.report({
-      message: `${actor} is whoever caused the latest event, not the author: an outsider can make a bot the actor on ${events.join('/')} events. Check ${author ?? 'the author of the pull request or comment'} instead.`,
+      message:
+        `${actor} is whoever caused the latest event, not the author: an outsider can make a bot the actor on ${events.join('/')} events. Check ${author ?? 'the author of the pull request or comment'} instead.` +
+        (reach === 'outsider-privileged'
+          ? ''
+          : " (Low: a fork's pull_request run has no secrets and a read-only token, so a spoofed actor gains nothing.)"),
       span,
-      severity: reach === 'outsider-privileged' ? 'high' : 'medium',
+      // Only privileged events (pull_request_target, workflow_run, comments, reviews) hand the spoofer secrets or write access.
+      severity: reach === 'outsider-privileged' ? 'high' : 'low',
       fixes: fix ? [fix] : [],
     });
   }
