@@ -69,7 +69,7 @@ test('untrusted-checkout: a checkout into a sub-directory counts as executed onl
           path: pr
 `;
   const notRun = of('untrusted-checkout', prt('', `${sub}      - run: make lint ARGS=-folder=pr\n`));
-  assert.equal(notRun[0].severity, 'medium');
+  assert.equal(notRun[0].severity, 'low');
   assert.equal(notRun[0].confidence, 'low');
   assert.equal(of('untrusted-checkout', prt('', `${sub}      - run: cd pr && npm ci\n`))[0].severity, 'high');
   assert.equal(
@@ -214,7 +214,7 @@ jobs:
       - run: cat ./NR
 `;
   const [f] = of('artifact-poisoning', text);
-  assert.equal(f.severity, 'medium');
+  assert.equal(f.severity, 'low');
   assert.match(f.message, /extracts them into the workspace/);
   assert.equal(of('artifact-poisoning', text.replace('cat ./NR', './NR.sh'))[0].severity, 'high');
 });

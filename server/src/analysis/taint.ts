@@ -133,6 +133,8 @@ export function refTaint(ref: ContextRef, scope: TaintScope): Taint | undefined 
 
 function inputTaint(scope: TaintScope, name: string, path: string): Taint | undefined {
   const t = scope.inputs.has(name) ? scope.inputs.get(name) : scope.inputs.get('*');
+  // Text a caller passes keeps its origin (the event field); the input is one more hop.
+  if (t?.caller) return withVia(t, path);
   return t ? { ...t, origin: path } : undefined;
 }
 

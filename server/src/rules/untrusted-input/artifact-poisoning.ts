@@ -89,6 +89,13 @@ export default defineRule({
 
   job(job, wf, ctx) {
     if (!wf.triggers.some((t) => t.event === 'workflow_run')) return;
+    // Runs of the base repository's own pushes (or schedules) carry no fork's files.
+    if (
+      /github\.event\.workflow_run\.event\s*==\s*'(push|schedule|release|workflow_dispatch)'/.test(job.if?.text ?? '')
+    )
+      return;
+    if (/github\.event\.workflow_run\.head_repository\.full_name\s*==\s*github\.repository/.test(job.if?.text ?? ''))
+      return;
     for (let i = 0; i < job.steps.length; i++) {
       const download = downloadOf(job.steps[i], ctx.text);
       if (!download) continue;
@@ -101,10 +108,11 @@ export default defineRule({
       }
       // Downloaded to a dedicated path and never executed, artifacts are data: the documented safe pattern.
       if (!overWorkspace && !execution) continue;
-      const severity: Severity = overWorkspace && execution ? 'high' : 'medium';
+      // Only files that land where later code runs can change what runs; either half alone is data handling to review.
+      const severity: Severity = overWorkspace && execution ? 'high' : 'low';
       const where = overWorkspace ? 'extracts them into the workspace' : 'keeps them out of the workspace';
       ctx.report({
-        message: `This step ${download.what} and ${where}${execution ? `; a later step ${execution.what}` : ''}. A fork pull request controls those files: ${overWorkspace ? 'they can replace code or config that runs here with secrets. Download to a dedicated path and treat the content as data.' : 'validate what you read and never execute it.'}`,
+        message: `This step ${download.what} and ${where}${execution ? `; a later step ${execution.what}` : ''}. A fork pull request controls those files: ${overWorkspace ? 'they can replace code or config that runs here with secrets. Download to a dedicated path and treat the content as data.' : 'validate what you read and never execute it.'}${severity === 'low' ? (overWorkspace ? ' (Low: no later step runs code from the workspace.)' : ' (Low: the files stay in their own directory, read as data.)') : ''}`,
         span: download.span,
         severity,
         confidence: overWorkspace ? 'medium' : 'low',

@@ -39,6 +39,7 @@ const PUBLISH_ACTIONS = new Set([
 ]);
 
 function isPublish(step: Step): boolean {
+  if (step.if && /^\s*(\$\{\{\s*)?false(\s*\}\})?\s*$/.test(step.if.text)) return false;
   if (step.uses?.slug && PUBLISH_ACTIONS.has(step.uses.slug)) return true;
   if (
     step.uses?.slug === 'docker/build-push-action' &&
@@ -143,9 +144,12 @@ export default defineRule({
       if (!cache || !step.uses) continue;
       const why = publishes ? 'this job publishes' : 'this workflow builds releases (release or tag trigger)';
       ctx.report({
-        message: `${cache.what}, and ${why}: a cache written by a less trusted workflow on the same branch scope ends up in the release. Build releases without restoring caches.`,
+        message: publishes
+          ? `${cache.what}, and ${why}: a cache written by a less trusted workflow on the same branch scope ends up in the release. Build releases without restoring caches.`
+          : `${cache.what}, and ${why}, but this job publishes nothing: only the publishing job's caches reach a release. Check that nothing it builds is published later. (Low: no publishing step in this job.)`,
         span: step.uses.span,
-        severity: publishes ? 'high' : 'medium',
+        // Only what the publishing job restores can end up in the release; other jobs of a release workflow test or check.
+        severity: publishes ? 'high' : 'low',
         related:
           publishes?.run || publishes?.uses
             ? [{ span: (publishes.uses ?? publishes.run)!.span, message: 'publishes from this job' }]

@@ -67,9 +67,10 @@ export default defineRule({
         });
       } else {
         ctx.report({
-          message: `On ${trigger}, this step ${checkout.what} into a privileged job. No step here visibly runs it, but tools, actions and hooks may read or execute workspace files: keep it out of privileged jobs.${gate ? ` (${gate}.)` : ''}`,
+          message: `On ${trigger}, this step ${checkout.what} into a privileged job. No step here visibly runs it, but tools, actions and hooks may read or execute workspace files: keep it out of privileged jobs.${gate ? ` (${gate}.)` : ''} (Low: nothing shown to run the checked-out code.)`,
           span: checkout.span,
-          severity: 'medium',
+          // Without a step that builds, tests, installs or runs scripts from the checkout, there is no evidence it runs.
+          severity: 'low',
           confidence: 'low',
           properties: { trigger, gated: !!gate },
         });
