@@ -61,10 +61,24 @@ function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
     const seen = firstUse.get(c.site.job);
     if (!seen || c.site.step.index < seen.index) firstUse.set(c.site.job, c.site.step);
   }
+  const sharedWithService = serviceLiterals(model, ctx.text);
   for (const group of byScalarAndValue.values()) {
     const c = group[0];
     const name = names.get(c)!;
     const masked = maskSecret(c.hit.value);
+    // The password of a throwaway database the job starts for its tests: moving it to a secret while the service
+    // keeps the literal would break the tests, and it protects nothing.
+    const service = sharedWithService(c.hit.span, c.hit.value);
+    if (service) {
+      ctx.report({
+        message: `${c.hit.kind === 'generic' ? 'A credential-like value' : capitalise(c.hit.label)} in ${c.where} (${masked}) is the password of service container '${service}' of this job, a throwaway test service: not a credential to move to secrets.`,
+        span: c.hit.span,
+        severity: 'info',
+        confidence: c.hit.confidence,
+        properties: { masked, provider: c.hit.providerId, kind: c.hit.kind, key: c.key, testService: service },
+      });
+      continue;
+    }
     const what = c.hit.kind === 'generic' ? `A credential-like value` : capitalise(c.hit.label);
     const message = c.hit.throwaway
       ? c.inService
@@ -112,6 +126,26 @@ function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
       properties: { masked, provider: hit.providerId, kind: hit.kind, secretName: hit.nameHint },
     });
   }
+}
+
+/**
+ * Finds the service container of the job around a span whose env, options or credentials hold the same literal:
+ * `sharedWithService(span, value)` names that service, or undefined.
+ */
+function serviceLiterals(
+  model: Workflow | ActionMetadata,
+  text: string,
+): (span: { start: number }, value: string) => string | undefined {
+  const jobs = model.kind === 'workflow' ? model.jobs.filter((j) => j.services.length) : [];
+  return (span, value) => {
+    const job = jobs.find((j) => j.span.start <= span.start && span.start < j.span.end);
+    for (const service of job?.services ?? []) {
+      const blocks = [service.env, service.credentials].flatMap((b) => b?.entries ?? []);
+      const literals = blocks.map((e) => e.value?.text ?? '').concat(service.options?.text ?? '');
+      if (literals.some((l) => l === value || (l.length > value.length && l.includes(value)))) return service.id;
+    }
+    return undefined;
+  };
 }
 
 /** One name per distinct credential, unique in the file and not already used by an existing `secrets.X` reference. */
