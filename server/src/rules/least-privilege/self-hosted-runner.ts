@@ -1,5 +1,7 @@
 import { defineRule } from '../../engine/types';
-import { conditionalReach, describeReach, outsiderReachable } from '../../analysis/triggers';
+import { conditionalReach, describeReach, outsiderReachable, type Reach } from '../../analysis/triggers';
+import type { Job } from '../../model/workflow';
+import type { ScalarValue } from '../../model/common';
 
 /** Labels that only exist on runners someone operates themselves. */
 const SELF_HOSTED = /^self-hosted$/i;
@@ -31,16 +33,27 @@ export default defineRule({
     },
   },
 
-  job(job, wf, ctx) {
-    const label = job.runsOn.find((r) => SELF_HOSTED.test(r.text.trim()));
-    if (!label) return;
-    const reach = conditionalReach(wf, [job.if?.text]);
-    if (!outsiderReachable(reach)) return;
-    ctx.report({
-      message: `Job '${job.id}' runs on a self-hosted runner and ${describeReach(reach)}: outsiders get to run code on that machine. Use a GitHub-hosted or ephemeral runner.`,
-      span: label.span,
-      severity: 'high',
-      properties: { trigger: [...new Set(wf.triggers.map((t) => t.event))] },
-    });
+  workflow(wf, ctx) {
+    // One runner label is one cause: the jobs sharing it are one finding, the others related locations.
+    const byLabel = new Map<string, Array<{ job: Job; label: ScalarValue; reach: Reach }>>();
+    for (const job of wf.jobs) {
+      const label = job.runsOn.find((r) => SELF_HOSTED.test(r.text.trim()));
+      if (!label) continue;
+      const reach = conditionalReach(wf, [job.if?.text]);
+      if (!outsiderReachable(reach)) continue;
+      const key = job.runsOn.map((r) => r.text.trim()).join(',');
+      byLabel.set(key, [...(byLabel.get(key) ?? []), { job, label, reach }]);
+    }
+    for (const jobs of byLabel.values()) {
+      const [first, ...rest] = jobs;
+      const ids = jobs.map((j) => `'${j.job.id}'`).join(', ');
+      ctx.report({
+        message: `${jobs.length === 1 ? 'Job' : 'Jobs'} ${ids} ${jobs.length === 1 ? 'runs' : 'run'} on a self-hosted runner and ${describeReach(first.reach)}: outsiders get to run code on that machine. Use a GitHub-hosted or ephemeral runner.`,
+        span: first.label.span,
+        severity: 'high',
+        related: rest.map((j) => ({ span: j.label.span, message: `job '${j.job.id}' runs on the same runner` })),
+        properties: { trigger: [...new Set(wf.triggers.map((t) => t.event))], jobs: jobs.map((j) => j.job.id) },
+      });
+    }
   },
 });

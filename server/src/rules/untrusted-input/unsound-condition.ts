@@ -45,14 +45,35 @@ function check(cond: ScalarValue, wf: Workflow | undefined, ctx: AnalysisContext
     blockHeader && exprs.length === 1 && value.trim() === value.slice(exprs[0].span.start, exprs[0].span.end)
       ? 'the block scalar keeps a trailing newline after the expression'
       : 'text outside ${{ }} turns the condition into a string';
-  const severity = !wf || outsiderReachable(workflowReach(wf)) ? 'high' : 'medium';
+  const privileged = wf ? guardsPrivileged(wf, cond, ctx.text) : 'a composite action step';
+  // An always-true guard matters when what it guards holds secrets, a write token or deploys.
+  const severity = !privileged ? 'low' : !wf || outsiderReachable(workflowReach(wf)) ? 'high' : 'medium';
   const fix = blockHeader ? chompFix(cond, exprs.length, value, ctx.text) : combineFix(cond, value, exprs);
   ctx.report({
-    message: `This condition is always true: ${why}, and any non-empty string is truthy.${fix ? '' : ' Rewrite it as a single ${{ }} expression.'}`,
+    message: `This condition is always true: ${why}, and any non-empty string is truthy.${fix ? '' : ' Rewrite it as a single ${{ }} expression.'}${privileged ? ` It guards ${privileged}.` : ' (Low: it guards no secret, write permission or deployment.)'}`,
     span: cond.span,
     severity,
     fixes: fix ? [fix] : [],
   });
+}
+
+const WRITE_SCOPE = /:\s*write\b|write-all/;
+const DEPLOYS =
+  /\b(npm|yarn|pnpm|cargo|poetry|uv|twine|gem|dotnet nuget|docker|gh release|goreleaser)\s+(publish|upload|push|release|create)\b|\bdeploy\b/i;
+
+/** What privileged the condition guards (its job or step): secrets, a write token or a deployment; undefined if none. */
+function guardsPrivileged(wf: Workflow, cond: ScalarValue, text: string): string | undefined {
+  const job = wf.jobs.find((j) => j.span.start <= cond.span.start && cond.span.start < j.span.end);
+  if (!job) return undefined;
+  const step = job.steps.find((st) => st.span.start <= cond.span.start && cond.span.start < st.span.end);
+  const guarded = text.slice((step ?? job).span.start, (step ?? job).span.end);
+  const secret = /\bsecrets\.(?!GITHUB_TOKEN\b)\w+/i.exec(guarded);
+  if (secret) return `a step or job that uses ${secret[0]}`;
+  const permissions = job.permissions ?? wf.permissions;
+  if (permissions && WRITE_SCOPE.test(text.slice(permissions.span.start, permissions.span.end)))
+    return 'a job with a write token';
+  if (DEPLOYS.test(guarded)) return 'a publish or deploy command';
+  return undefined;
 }
 
 /** `|` / `>` (clip or keep) becomes `|-` / `>-` when the block holds exactly one expression. */
