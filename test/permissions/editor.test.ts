@@ -92,7 +92,7 @@ test('missing-permissions: severity follows how reachable the trigger is', () =>
   assert.equal(sev('push'), 'low');
   assert.equal(sev('workflow_dispatch'), 'low');
   // Only people with triage access can label: a privileged event, but not one an outsider fires.
-  assert.equal(sev('\n  issues:\n    types: [labeled]'), 'medium');
+  assert.equal(sev('\n  issues:\n    types: [labeled]'), 'low');
   assert.equal(sev('\n  issues:\n    types: [opened, labeled]'), 'high');
   assert.equal(sev('workflow_call'), undefined);
 });

@@ -66,6 +66,8 @@ export default defineRule({
       risk: "Without a permissions: block a job gets the repository's default GITHUB_TOKEN. In many repositories (all created before February 2023, and any where an admin changed the setting) that token can write contents, packages, issues and pull requests. A compromised step then has write access it never needed. The risk is highest on triggers outsiders can fire, such as pull_request_target, issue_comment and workflow_run.",
       remediation:
         'Declare permissions explicitly: `permissions: {}` or `contents: read` at the workflow level and the scopes each job needs on that job. The "Narrow permissions" quick-fix computes them from the steps and writes them with a reason per scope.',
+      severity:
+        'High only for triggers outsiders can fire (pull_request_target, issue_comment, issues opened, workflow_run...); low for privileged events restricted to collaborator actions (labels, assignments), and for push, workflow_dispatch, schedule and pull_request, where fork runs get a read-only token and only collaborators get the default one.',
       vulnerableExample:
         'on: issue_comment\njobs:\n  respond:\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh issue comment "$NUMBER" --body thanks\n        env:\n          GH_TOKEN: ${{ github.token }}\n          NUMBER: ${{ github.event.issue.number }}\n',
       safeExample:
@@ -87,7 +89,7 @@ export default defineRule({
     const privileged = privilegedEvents.filter(outsiderFires);
     // Fork pull requests get a read-only token; only branches of this repository (collaborators) get the default.
     const collaboratorOnly = privilegedEvents.filter((t) => !outsiderFires(t));
-    const severity: Severity = privileged.length ? 'high' : collaboratorOnly.length ? 'medium' : 'low';
+    const severity: Severity = privileged.length ? 'high' : 'low';
     const result = workflowPermissionsFor(ctx, wf);
     const needs = result.jobs
       .filter((j) => !j.job.permissions)

@@ -22,6 +22,7 @@ export default defineRule({
       risk: "Self-hosted runners are usually persistent machines inside a network. A workflow outsiders can trigger lets them run code there (a fork pull request's build, or an injection in a comment-triggered job): they can keep a foothold, read credentials and caches other jobs leave on the machine, and reach internal services. GitHub recommends never using self-hosted runners with public repositories.",
       remediation:
         'Use GitHub-hosted runners for workflows outsiders can trigger; if a self-hosted runner is required, make it ephemeral (one job per fresh VM), require approval for fork pull requests, and restrict the runner group to specific workflows.',
+      severity: 'One finding per runner label per workflow; the other jobs on the same runner are related locations.',
       vulnerableExample:
         'on: pull_request\njobs:\n  test:\n    runs-on: [self-hosted, linux]\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n',
       safeExample:

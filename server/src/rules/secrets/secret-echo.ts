@@ -20,6 +20,8 @@ export default defineRule({
       risk: 'The runner masks a secret in logs only when it appears verbatim. Printed base64-encoded, reversed, split or as part of a JSON blob, it is readable by everyone who can see the run logs (for a public repository: everyone). Written to a file, it leaves with any artifact or cache that includes the file. `set -x` prints every command with its expanded arguments.',
       remediation:
         'Never print secrets, even "to debug". Pipe them straight into the program that needs them (`echo "$TOKEN" | docker login --password-stdin`), keep files holding them out of artifacts and caches and delete them at the end of the job, and do not enable shell tracing in steps that have secrets. Register derived values with `echo "::add-mask::$VALUE"` before printing anything that contains them.',
+      severity:
+        '`set -x` is reported only when a traced command expands a secret into its arguments; a secret that only sits in env: is not printed by xtrace, and the runner masks registered values verbatim. Secrets embedded in URLs (`https://x:$TOKEN@host`, then `git remote`/`git clone`) are medium.',
       vulnerableExample:
         'steps:\n  - run: echo "$DEPLOY_KEY" | base64\n    env:\n      DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n',
       safeExample: 'steps:\n  - run: ./deploy.sh\n    env:\n      DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n',
@@ -69,7 +71,8 @@ function check(step: Step, ctx: AnalysisContext, envBlocks: Array<Block | undefi
       ctx.report({
         message: `${embedded} is embedded in a URL${/\bgit\b/.test(code) ? ': git stores it in .git/config, where every later step of the job (and any artifact of the checkout) can read it' : ', which tools echo and store outside the log masking'}. Use a credential helper or an http.extraheader set for this command only.`,
         span,
-        severity: 'medium',
+        // The runner masks the value in logs; what is left is its copy in .git/config or a tool's output.
+        severity: 'low',
         confidence: 'medium',
         properties: { kind: 'url', secret: embedded },
       });

@@ -2,6 +2,7 @@ import { defineRule } from '../../engine/types';
 import { isTrustedAction } from '../../engine/config';
 import type { UsesRef } from '../../model/uses';
 import type { AnalysisContext } from '../../engine/context';
+import type { Job, Workflow } from '../../model/workflow';
 
 /** Owners whose actions GitHub itself publishes: a moved tag there is a GitHub compromise, not a third party's. */
 const FIRST_PARTY = new Set(['actions', 'github', 'dependabot']);
@@ -31,6 +32,8 @@ export default defineRule({
       risk: 'Tags and branches are mutable. When an action repository is compromised, the attacker moves its tags to malicious code and every workflow that uses the tag runs it with its secrets and token (tj-actions/changed-files, March 2025: 23,000 repositories). A full commit SHA cannot be moved.',
       remediation:
         'Pin to the full 40-character commit SHA and keep the tag in a comment for readability and update tools: `uses: owner/action@<sha> # v4.2.1`. Docker actions: pin the image digest (`@sha256:...`). Actions your organisation controls can be listed in `trustedActions` in .flowguard.yml.',
+      severity:
+        "Local actions (`./`), same-repository reusable workflows and `$/` (the self-repository form of GitHub's actions lock file) are never reported. GitHub's own actions (actions/, github/, dependabot/) and actions of the repository's own owner (named in a `github.repository`/`github.repository_owner` condition) are low, and so are actions in jobs that hold no secret or write permission (a moved tag gets only the runner), and in composite actions (the caller's job decides).",
       vulnerableExample: 'steps:\n  - uses: tj-actions/changed-files@v45\n',
       safeExample: 'steps:\n  - uses: tj-actions/changed-files@a284dc1814e3fd07f2e34267fc8f81227ed29fb8 # v45.0.7\n',
       references: [
@@ -38,18 +41,28 @@ export default defineRule({
       ],
     },
   },
-  step(step, _job, _wf, ctx) {
-    if (step.uses) check(step.uses, ctx);
+  step(step, job, wf, ctx) {
+    if (step.uses) check(step.uses, ctx, holds(job, wf, ctx.text));
   },
   actionStep(step, _action, ctx) {
-    if (step.uses) check(step.uses, ctx);
+    if (step.uses) check(step.uses, ctx, undefined);
   },
-  job(job, _wf, ctx) {
-    if (job.uses) check(job.uses, ctx);
+  job(job, wf, ctx) {
+    if (job.uses) check(job.uses, ctx, holds(job, wf, ctx.text));
   },
 });
 
-function check(uses: UsesRef, ctx: AnalysisContext): void {
+/** What a moved tag would get in this job: its secrets or a write token (undefined when neither is visible). */
+function holds(job: Job, wf: Workflow, text: string): string | undefined {
+  const secret = /\bsecrets\.(?!GITHUB_TOKEN\b)(\w+)/i.exec(text.slice(job.span.start, job.span.end));
+  if (secret) return `the job's secret ${secret[1]}`;
+  const permissions = job.permissions ?? wf.permissions;
+  if (permissions && /:\s*write\b|write-all/.test(text.slice(permissions.span.start, permissions.span.end)))
+    return 'a write token';
+  return undefined;
+}
+
+function check(uses: UsesRef, ctx: AnalysisContext, stake: string | undefined): void {
   if (uses.pinned || uses.kind === 'local' || uses.kind === 'local-reusable-workflow') return;
   // `${{ }}` refs cannot be pinned; `$/path` is the self-repository form of GitHub's actions lock file.
   if (uses.raw.includes('${{') || uses.raw.trim().startsWith('$/')) return;
@@ -73,10 +86,12 @@ function check(uses: UsesRef, ctx: AnalysisContext): void {
     message:
       sameOwner && !firstParty
         ? `${base} (Low: ${uses.owner} is this repository's own owner, so the tag is under the same people's control.)`
-        : base,
+        : firstParty || stake
+          ? `${base}${stake ? ` Whoever moves the tag gets ${stake}.` : ''}`
+          : `${base} (Low: the job holds no secret or write permission; a moved tag gets only the runner.)`,
     span: uses.span,
     // GitHub's own and the repository owner's actions are lower risk: moving their tags takes a compromise of GitHub or of the owner itself.
-    severity: firstParty || sameOwner ? 'low' : 'medium',
+    severity: firstParty || sameOwner || !stake ? 'low' : 'medium',
     properties: { action: uses.slug, ref: uses.ref },
   });
 }

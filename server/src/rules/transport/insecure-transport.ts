@@ -42,6 +42,8 @@ export default defineRule({
       risk: "A build that fetches code or tools without verified TLS runs whatever a network attacker (or a compromised proxy or mirror) serves it, with the job's secrets in reach.",
       remediation:
         'Use https:// URLs and keep certificate verification on. If a private CA is needed, install it rather than disabling verification. The quick-fix upgrades http:// to https:// where that is the whole change.',
+      severity:
+        'Connectivity probes (`-o /dev/null`, `--head`/`-I`, `--spider`, health checks, proxies) are not reported. A plain-http download that is executed or installed (`| sh`, `dpkg -i`, `chmod +x`) is high.',
       vulnerableExample: 'steps:\n  - run: curl -fsSL http://get.example.com/install.sh | sh\n',
       safeExample: 'steps:\n  - run: curl -fsSL https://get.example.com/install.sh | sh\n',
     },
@@ -120,8 +122,8 @@ function checkPlainHttp(source: string, base: number, ctx: AnalysisContext): voi
         message:
           use === 'executed'
             ? `Download over plain http:// (${url[2]}) that is then executed or installed: a network attacker serves their own code, which runs with the job's token and secrets. Use https://.`
-            : `Download over plain http:// (${url[2]}): the content can be changed in transit. Use https://.`,
-        severity: use === 'executed' ? 'high' : undefined,
+            : `Download over plain http:// (${url[2]}): the content can be changed in transit. Use https://. (Low: nothing shows it is executed or installed.)`,
+        severity: use === 'executed' ? 'high' : 'low',
         span: { start, end: start + url[0].length },
         fixes: [
           {

@@ -76,6 +76,8 @@ export default defineRule({
       risk: "A `workflow_run` workflow runs with secrets and a write token after a workflow that fork pull requests can trigger, and that workflow's artifacts contain whatever the pull request put there. Extracted into the workspace they can replace scripts, `package.json`, lockfiles or config that a later step runs; read into outputs or `$GITHUB_ENV` they inject text. Downloaded into a dedicated directory and treated as data, they are safe.",
       remediation:
         'Download into a dedicated directory (`path: ${{ runner.temp }}/artifacts`), never into the workspace; validate what you read (e.g. that a PR number is a number); do not execute anything that came from the artifact, and do not check out and build code after extracting it.',
+      severity:
+        "High only when the artifacts land where later code runs (the workspace) and a later step runs code; either half alone (a dedicated directory read as data, or an extraction with nothing run after) is low. Jobs limited to the base repository's own push runs are not reported.",
       vulnerableExample:
         'on:\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\njobs:\n  report:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/download-artifact@v4\n        with:\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n      - run: npm ci && npm run report\n',
       safeExample:

@@ -37,6 +37,8 @@ export default defineRule({
       risk: 'Lines written to $GITHUB_ENV become environment variables of every later step; $GITHUB_PATH entries are searched for commands first. A value with a newline (an issue body, a commit message) can add its own line: `LD_PRELOAD=`, `BASH_ENV=`, `NODE_OPTIONS=--require ...` or a PATH directory the attacker fills, turning the next step into their code. Written to $GITHUB_OUTPUT, the same text adds or overrides step outputs that later steps may trust. Values that cannot contain a newline (branch names, titles) are reported at lower confidence.',
       remediation:
         'Do not forward untrusted text through these files. Pass it to the step that needs it with `env:` directly, or validate it first (e.g. `[[ "$BRANCH" =~ ^[A-Za-z0-9._/-]+$ ]]`). When a multi-line value is unavoidable, use a random heredoc delimiter (`EOF_$(openssl rand -hex 8)`) and never write to $GITHUB_PATH from untrusted data.',
+      severity:
+        'Same rules as template-injection: callee inputs follow the visible callers (low when none is visible), dispatch inputs are low, `pull_request` is low.',
       vulnerableExample:
         'on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          BODY: ${{ github.event.issue.body }}\n        run: echo "ISSUE_BODY=$BODY" >> "$GITHUB_ENV"\n',
       safeExample:

@@ -21,6 +21,8 @@ export default defineRule({
       risk: 'GitHub evaluates `if:` as an expression only when the whole value is one `${{ }}` (or has none). `if: ${{ a }} && ${{ b }}` is interpolated into the string `false && false`, and `if: |` followed by `${{ x }}` keeps a trailing newline: both are non-empty strings, which are truthy, so the guarded job or step always runs. When the condition was meant to keep outsiders, forks or the wrong event away from secrets or a write token, that protection is silently gone.',
       remediation:
         "Write the condition as one expression: `if: ${{ a && b }}` or `if: a && b`, and use `|-` / `>-` (or a plain scalar) instead of `|` / `>`. The quick-fix does that when the rewrite is mechanical (the text around the expressions is operators and literals, or the only problem is the block scalar's trailing newline).",
+      severity:
+        'High only when the always-true condition guards something privileged (secrets, a write token, a deployment) that outsiders can reach; medium for privileged steps on collaborator-only triggers; low when it guards nothing privileged.',
       vulnerableExample:
         'on: pull_request_target\njobs:\n  deploy:\n    if: ${{ github.event.pull_request.head.repo.fork }} == false\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy.sh\n',
       safeExample:
@@ -45,7 +47,11 @@ function check(cond: ScalarValue, wf: Workflow | undefined, ctx: AnalysisContext
     blockHeader && exprs.length === 1 && value.trim() === value.slice(exprs[0].span.start, exprs[0].span.end)
       ? 'the block scalar keeps a trailing newline after the expression'
       : 'text outside ${{ }} turns the condition into a string';
-  const privileged = wf ? guardsPrivileged(wf, cond, ctx.text) : 'a composite action step';
+  const privileged = wf
+    ? guardsPrivileged(wf, cond, ctx.text)
+    : /\bsecrets\.(?!GITHUB_TOKEN\b)\w+/i.test(ctx.text) || DEPLOYS.test(ctx.text)
+      ? 'a composite action step that handles secrets or deploys'
+      : undefined;
   // An always-true guard matters when what it guards holds secrets, a write token or deploys.
   const severity = !privileged ? 'low' : !wf || outsiderReachable(workflowReach(wf)) ? 'high' : 'medium';
   const fix = blockHeader ? chompFix(cond, exprs.length, value, ctx.text) : combineFix(cond, value, exprs);
