@@ -104,7 +104,7 @@ test("service containers: a password shared with the job's service is info, says
   assert.equal(fs.length, 2);
   for (const f of fs) {
     assert.equal(f.severity, 'info');
-    assert.match(f.message, /service container 'db' of this job, a throwaway test service/);
+    assert.match(f.message, /a throwaway test service of this job \(db\)/);
     assert.deepEqual(f.fixes, []);
   }
 });

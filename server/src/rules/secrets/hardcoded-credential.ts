@@ -73,7 +73,7 @@ function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
     const service = sharedWithService(c.hit.span, c.hit.value);
     if (service) {
       ctx.report({
-        message: `${c.hit.kind === 'generic' ? 'A credential-like value' : capitalise(c.hit.label)} in ${c.where} (${masked}) is the password of service container '${service}' of this job, a throwaway test service: not a credential to move to secrets.`,
+        message: `${c.hit.kind === 'generic' ? 'A credential-like value' : capitalise(c.hit.label)} in ${c.where} (${masked}) is the password of a throwaway test service of this job (${service}): not a credential to move to secrets.`,
         span: c.hit.span,
         severity: 'info',
         confidence: c.hit.confidence,
@@ -138,9 +138,14 @@ function serviceLiterals(
   model: Workflow | ActionMetadata,
   text: string,
 ): (span: { start: number }, value: string) => string | undefined {
-  const jobs = model.kind === 'workflow' ? model.jobs.filter((j) => j.services.length) : [];
+  const jobs = model.kind === 'workflow' ? model.jobs : [];
   return (span, value) => {
     const job = jobs.find((j) => j.span.start <= span.start && span.start < j.span.end);
+    // Credentials for an emulator the tests reach on localhost (DynamoDB Local, MinIO) sit beside its endpoint.
+    const step = job?.steps.find((st) => st.span.start <= span.start && span.start < st.span.end);
+    const local = step?.env?.entries.find((e) => /^(https?:\/\/)?(localhost|127\.0\.0\.1)\b/.test(e.value?.text ?? ''));
+    if (local && !step?.env?.entries.some((e) => /^https?:\/\/(?!localhost|127\.)/.test(e.value?.text ?? '')))
+      return `${local.name} (localhost)`;
     for (const service of job?.services ?? []) {
       const blocks = [service.env, service.credentials].flatMap((b) => b?.entries ?? []);
       const literals = blocks.map((e) => e.value?.text ?? '').concat(service.options?.text ?? '');
