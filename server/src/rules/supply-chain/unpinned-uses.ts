@@ -23,7 +23,7 @@ export default defineRule({
     description:
       'A third-party action or reusable workflow is referenced by a tag or branch, which its owner (or whoever takes over the repository) can move.',
     severity: 'medium',
-    confidence: 'high',
+    confidence: 'low',
     category: 'supply-chain',
     aliases: ['unpinned-uses', 'unpinned-images', 'github_action_from_unverified_creator_used'],
     appliesTo: ['workflow', 'action'],
@@ -33,7 +33,7 @@ export default defineRule({
       remediation:
         'Pin to the full 40-character commit SHA and keep the tag in a comment for readability and update tools: `uses: owner/action@<sha> # v4.2.1`. Docker actions: pin the image digest (`@sha256:...`). Actions your organisation controls can be listed in `trustedActions` in .flowguard.yml.',
       severity:
-        "Local actions (`./`), same-repository reusable workflows and `$/` (the self-repository form of GitHub's actions lock file) are never reported. GitHub's own actions (actions/, github/, dependabot/) and actions of the repository's own owner (named in a `github.repository`/`github.repository_owner` condition) are low, and so are actions in jobs that hold no secret or write permission (a moved tag gets only the runner), and in composite actions (the caller's job decides).",
+        "Local actions (`./`), same-repository reusable workflows and `$/` (the self-repository form of GitHub's actions lock file) are never reported. GitHub's own actions (actions/, github/, dependabot/) and actions of the repository's own owner (named in a `github.repository`/`github.repository_owner` condition) are low, and so are actions in jobs that hold no secret or write permission (a moved tag gets only the runner), and in composite actions (the caller's job decides). Default confidence lowered from high to low: in the judged corpus sample (docs/precision, seed 2026) 7 of 14 medium findings were true; 6 were actions of the repository's own organisation (or its own actions at main), which a single file cannot recognise unless a condition names the owner.",
       vulnerableExample: 'steps:\n  - uses: tj-actions/changed-files@v45\n',
       safeExample: 'steps:\n  - uses: tj-actions/changed-files@a284dc1814e3fd07f2e34267fc8f81227ed29fb8 # v45.0.7\n',
       references: [

@@ -27,7 +27,7 @@ export default defineRule({
     description:
       'A condition trusts github.actor (or triggering_actor / sender) being a bot such as dependabot[bot], which an outsider can arrange on events they cause.',
     severity: 'high',
-    confidence: 'medium',
+    confidence: 'low',
     category: 'untrusted-input',
     aliases: ['bot-conditions', 'spoofable-bot-check'],
     appliesTo: ['workflow'],
@@ -37,7 +37,7 @@ export default defineRule({
       remediation:
         "Check who authored the change, e.g. `github.event.pull_request.user.login == 'dependabot[bot]'`, and for Dependabot also use `dependabot/fetch-metadata`. The quick-fix rewrites the check on pull request events.",
       severity:
-        "Low on `pull_request` (and other fork-sandboxed events): a fork's run has no secrets and a read-only token, so a spoofed actor gains nothing. High where the guarded job runs privileged (pull_request_target, workflow_run, comments, reviews).",
+        "Low on `pull_request` (and other fork-sandboxed events): a fork's run has no secrets and a read-only token, so a spoofed actor gains nothing. High where the guarded job runs privileged (pull_request_target, workflow_run, comments, reviews). Default confidence lowered from medium to low: both medium/high corpus findings in the judged sample were false or debatable (the condition already admitted forks, or the bot cannot be made to act on an outsider's pull request).",
       vulnerableExample:
         'on: pull_request_target\njobs:\n  automerge:\n    if: github.actor == \'dependabot[bot]\'\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh pr merge --auto "$PR"\n',
       safeExample:
