@@ -49,6 +49,8 @@ export default defineRule({
         message:
           'permissions: write-all gives every job write access to the whole repository. Grant only the scopes each job uses (start with contents: read).',
         span: wf.permissions.valueSpan,
+        // write-all is written in the file: no inference about unused scopes is involved.
+        confidence: 'high',
         fixes: fixesFor(wf, wf.permissions, narrow),
       });
       return;
@@ -102,6 +104,7 @@ export default defineRule({
       ctx.report({
         message: `Job '${job.id}' grants permissions: write-all. Grant only the scopes this job uses.`,
         span: job.permissions.valueSpan,
+        confidence: 'high',
         fixes: fixesFor(wf, job.permissions, narrow),
       });
       return;
