@@ -19,7 +19,8 @@ export interface Fixture {
   name: string;
   path: string;
   text: string;
-  kind: 'vulnerable' | 'safe';
+  /** low: a twin of a vulnerable case that must still be reported, but only at low or info severity. */
+  kind: 'vulnerable' | 'safe' | 'low';
   /** Expected text after applying the rule's preferred fixes until none is left. */
   fixed?: string;
   /** <name>.findings: the rule's expected findings (goldenFindings format); undefined when the file is missing. */
@@ -33,7 +34,7 @@ export interface Fixture {
 }
 
 /**
- * test/fixtures/<rule-id>/{vulnerable,safe}*.yml, with <name>.fixed.yml and <name>.findings beside them; a repo/
+ * test/fixtures/<rule-id>/{vulnerable,safe,low}*.yml, with <name>.fixed.yml and <name>.findings beside them; a repo/
  * folder there is the repository the fixtures' local `uses: ./...` resolve in.
  */
 export function fixturesFor(ruleId: string): Fixture[] {
@@ -47,7 +48,7 @@ export function fixturesFor(ruleId: string): Fixture[] {
     ? factsFromRecords(JSON.parse(readFileSync(factsPath, 'utf8')) as FactRecords)
     : undefined;
   return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f) && !/\.fixed\.ya?ml$/.test(f) && /^(vulnerable|safe)/.test(f))
+    .filter((f) => /\.ya?ml$/.test(f) && !/\.fixed\.ya?ml$/.test(f) && /^(vulnerable|safe|low)/.test(f))
     .sort()
     .map((name) => {
       const path = join(dir, name);
@@ -58,7 +59,11 @@ export function fixturesFor(ruleId: string): Fixture[] {
         name,
         path,
         text: readFileSync(path, 'utf8'),
-        kind: name.startsWith('vulnerable') ? ('vulnerable' as const) : ('safe' as const),
+        kind: name.startsWith('vulnerable')
+          ? ('vulnerable' as const)
+          : name.startsWith('low')
+            ? ('low' as const)
+            : ('safe' as const),
         fixed: existsSync(fixedPath) ? readFileSync(fixedPath, 'utf8') : undefined,
         goldenPath,
         golden: existsSync(goldenPath) ? readFileSync(goldenPath, 'utf8') : undefined,

@@ -87,8 +87,13 @@ test('missing-permissions: severity follows how reachable the trigger is', () =>
     }).findings.find((f) => f.ruleId === 'missing-permissions')?.severity;
   assert.equal(sev('pull_request_target'), 'high');
   assert.equal(sev('issue_comment'), 'high');
-  assert.equal(sev('pull_request'), 'medium');
+  // Fork pull requests get a read-only token; only collaborators' branches get the default one.
+  assert.equal(sev('pull_request'), 'low');
   assert.equal(sev('push'), 'low');
+  assert.equal(sev('workflow_dispatch'), 'low');
+  // Only people with triage access can label: a privileged event, but not one an outsider fires.
+  assert.equal(sev('\n  issues:\n    types: [labeled]'), 'low');
+  assert.equal(sev('\n  issues:\n    types: [opened, labeled]'), 'high');
   assert.equal(sev('workflow_call'), undefined);
 });
 

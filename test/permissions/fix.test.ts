@@ -76,7 +76,7 @@ test('write-all at job level becomes the needed scopes; its trailing comment sta
     'on: push\npermissions: read-all\njobs:\n  a:\n    runs-on: x\n    permissions: write-all   # lazy\n    steps:\n      - uses: actions/stale@v9\n';
   assert.equal(
     narrow(text).text,
-    'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    permissions:   # lazy\n      issues: write  # labels, comments on and closes stale issues (actions/stale@v9)\n      pull-requests: write  # labels, comments on and closes stale pull requests (actions/stale@v9)\n    steps:\n      - uses: actions/stale@v9\n',
+    'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    permissions:   # lazy\n      actions: write  # saves and deletes its state cache between runs (v9+) (actions/stale@v9)\n      issues: write  # labels, comments on and closes stale issues (actions/stale@v9)\n      pull-requests: write  # labels, comments on and closes stale pull requests (actions/stale@v9)\n    steps:\n      - uses: actions/stale@v9\n',
   );
 });
 

@@ -96,14 +96,14 @@ test('generic confidence: long random value under a secret name is medium, a pla
   );
 });
 
-test('service containers: throw-away passwords are low severity, say so, and have no fix', () => {
+test("service containers: a password shared with the job's service is info, says so, and has no fix", () => {
   const text =
     'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    services:\n      db:\n        image: postgres\n        env:\n          POSTGRES_PASSWORD: postgres\n    steps:\n      - run: make\n        env:\n          DATABASE_URL: postgres://postgres:postgres@db:5432/test\n';
   const fs = found(text);
   assert.equal(fs.length, 2);
   for (const f of fs) {
-    assert.equal(f.severity, 'low');
-    assert.match(f.message, /throw-away/);
+    assert.equal(f.severity, 'info');
+    assert.match(f.message, /a throwaway test service of this job \(db\)/);
     assert.deepEqual(f.fixes, []);
   }
 });

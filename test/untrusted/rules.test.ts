@@ -68,7 +68,7 @@ test('untrusted-checkout: a checkout into a sub-directory counts as executed onl
           path: pr
 `;
   const notRun = of('untrusted-checkout', prt('', `${sub}      - run: make lint ARGS=-folder=pr\n`));
-  assert.equal(notRun[0].severity, 'medium');
+  assert.equal(notRun[0].severity, 'low');
   assert.equal(notRun[0].confidence, 'low');
   assert.equal(of('untrusted-checkout', prt('', `${sub}      - run: cd pr && npm ci\n`))[0].severity, 'high');
   assert.equal(
@@ -166,11 +166,15 @@ jobs:
   assert.equal(prose[0].fixes.length, 0);
 });
 
-test('unsound-condition: maintainer-only workflows are medium, outsider-reachable ones high', () => {
-  const wf = (on: string) =>
-    `on: ${on}\njobs:\n  a:\n    if: \${{ true }} && \${{ false }}\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n`;
-  assert.equal(of('unsound-condition', wf('push'))[0].severity, 'medium');
-  assert.equal(of('unsound-condition', wf('pull_request_target'))[0].severity, 'high');
+test('unsound-condition: high only when it guards something privileged an outsider can reach', () => {
+  const wf = (on: string, run = 'echo') =>
+    `on: ${on}\njobs:\n  a:\n    if: \${{ true }} && \${{ false }}\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${run}\n`;
+  const secret = './deploy.sh\n        env:\n          TOKEN: ${{ secrets.DEPLOY_TOKEN }}';
+  assert.equal(of('unsound-condition', wf('push', secret))[0].severity, 'medium');
+  assert.equal(of('unsound-condition', wf('pull_request_target', secret))[0].severity, 'high');
+  const plain = of('unsound-condition', wf('pull_request_target'));
+  assert.equal(plain[0].severity, 'low');
+  assert.match(plain[0].message, /guards no secret/);
 });
 
 test('bot-conditions: only outsider-reachable jobs, and not when the job is limited to same-repository PRs', () => {
@@ -213,7 +217,7 @@ jobs:
       - run: cat ./NR
 `;
   const [f] = of('artifact-poisoning', text);
-  assert.equal(f.severity, 'medium');
+  assert.equal(f.severity, 'low');
   assert.match(f.message, /extracts them into the workspace/);
   assert.equal(of('artifact-poisoning', text.replace('cat ./NR', './NR.sh'))[0].severity, 'high');
 });

@@ -20,7 +20,8 @@ import type { ActionMetadata } from '../model/action';
 import type { Block, ScalarValue } from '../model/common';
 import type { Job, Step, Workflow } from '../model/workflow';
 import { classifyContext } from './contexts';
-import { conditionalReach, workflowReach, type Reach } from './triggers';
+import { conditionalReach, severityForReach, workflowReach, type Reach } from './triggers';
+import { findCallers, type Callers } from './callers';
 
 /** Where tainted text comes from; rules scale severity by it. */
 export type TaintSource = 'event' | 'dispatch-input' | 'call-input' | 'action-input';
@@ -32,6 +33,10 @@ export interface Taint {
   origin: string;
   /** How it got here, e.g. `env.TITLE` or `steps.meta.outputs.branch`; undefined when direct. */
   via?: string;
+  /** For an input resolved from this repository's callers: who can run the caller that passes the text. */
+  reach?: Reach;
+  /** For an input resolved from a caller: the caller's `with:` entry (path:line). */
+  caller?: string;
 }
 
 export interface TaintScope {
@@ -129,6 +134,8 @@ export function refTaint(ref: ContextRef, scope: TaintScope): Taint | undefined 
 
 function inputTaint(scope: TaintScope, name: string, path: string): Taint | undefined {
   const t = scope.inputs.has(name) ? scope.inputs.get(name) : scope.inputs.get('*');
+  // Text a caller passes keeps its origin (the event field); the input is one more hop.
+  if (t?.caller) return withVia(t, path);
   return t ? { ...t, origin: path } : undefined;
 }
 
@@ -291,7 +298,7 @@ export interface WorkflowTaint {
 
 const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
 
-function workflowInputs(wf: Workflow): Map<string, Taint | null> {
+function workflowInputs(wf: Workflow, callers?: Callers): Map<string, Taint | null> {
   const inputs = new Map<string, Taint | null>();
   const events = new Set(wf.triggers.map((t) => t.event));
   for (const input of wf.inputs) {
@@ -314,16 +321,96 @@ function workflowInputs(wf: Workflow): Map<string, Taint | null> {
   if (events.has('workflow_call')) inputs.set('*', { confidence: 'low', source: 'call-input', origin: 'inputs' });
   else if (events.has('workflow_dispatch'))
     inputs.set('*', { confidence: 'low', source: 'dispatch-input', origin: 'inputs' });
+  if (!callers?.calls.length || !events.has('workflow_call')) return inputs;
+  // The callers in this repository decide what the workflow_call inputs hold; a dispatch declaration still stands.
+  const resolved = inputsFromCallers(
+    callers,
+    wf.inputs.filter((i) => i.event === 'workflow_call').map((i) => i.name),
+  );
+  for (const [name, taint] of resolved) {
+    if (inputs.get(name) === null && name !== '*') continue;
+    if (taint) inputs.set(name, taint);
+    else {
+      const dispatch = wf.inputs.find((i) => i.name.toLowerCase() === name && i.event === 'workflow_dispatch');
+      inputs.set(
+        name,
+        name === '*' && events.has('workflow_dispatch')
+          ? { confidence: 'low', source: 'dispatch-input', origin: 'inputs' }
+          : dispatch && !(dispatch.type && SAFE_INPUT_TYPES.has(dispatch.type))
+            ? { confidence: 'medium', source: 'dispatch-input', origin: `inputs.${dispatch.name}` }
+            : null,
+      );
+    }
+  }
   return inputs;
 }
 
-export function workflowTaint(wf: Workflow, ctx: AnalyzedFile): WorkflowTaint {
-  return ctx.cached('untrusted-input/workflow-taint', () => computeWorkflowTaint(wf));
+const REACH_RANK: Record<Reach, number> = { 'outsider-privileged': 4, outsider: 3, caller: 2, maintainer: 1 };
+
+/** How strong a caller-supplied taint is: event text first, by the caller's reach; then confidence. */
+function callerTaintRank(t: Taint): number {
+  return (
+    (t.source === 'event' ? 10 : 0) + (t.reach ? REACH_RANK[t.reach] * 3 : 0) + CONFIDENCE_ORDER.indexOf(t.confidence)
+  );
 }
 
-function computeWorkflowTaint(wf: Workflow): WorkflowTaint {
+/**
+ * Input name -> the strongest taint any visible caller passes (null when every caller passes constants, matrix values
+ * or trusted contexts, or leaves the default). '*' covers inputs no caller names. Callers are analysed without their
+ * own callers (one hop): an input a caller forwards from its own inputs stays "depends on what its callers pass".
+ */
+function inputsFromCallers(callers: Callers, declared: string[]): Map<string, Taint | null> {
+  const out = new Map<string, Taint | null>([['*', null]]);
+  for (const name of declared) out.set(name.toLowerCase(), null);
+  const taints = new Map<Workflow, WorkflowTaint>();
+  for (const call of callers.calls) {
+    let t = taints.get(call.wf);
+    if (!t) taints.set(call.wf, (t = computeWorkflowTaint(call.wf)));
+    const scope = call.step ? t.stepScope(call.step) : t.jobScope(call.job);
+    const reach = t.reachOf(call.job, call.step);
+    for (const [name, arg] of call.args) {
+      const hit = strongest(arg.expressions.flatMap((e) => expressionTaints(e, scope).map((h) => h.taint)));
+      const prior = out.get(name) ?? null;
+      if (!hit) {
+        if (!out.has(name)) out.set(name, null);
+        continue;
+      }
+      const passed: Taint = {
+        ...hit,
+        via: `${hit.via ? `${hit.via} -> ` : ''}${arg.where} with.${name}`,
+        reach,
+        caller: arg.where,
+      };
+      if (!prior || callerTaintRank(passed) > callerTaintRank(prior)) out.set(name, passed);
+    }
+  }
+  return out;
+}
+
+/** The widest reach among the callers' calling jobs and steps (undefined when none is visible). */
+function callersReach(callers: Callers | undefined): Reach | undefined {
+  let best: Reach | undefined;
+  for (const call of callers?.calls ?? []) {
+    const reach = conditionalReach(call.wf, [call.job.if?.text, call.step?.if?.text]);
+    if (!best || REACH_RANK[reach] > REACH_RANK[best]) best = reach;
+  }
+  return best;
+}
+
+export function workflowTaint(wf: Workflow, ctx: AnalyzedFile): WorkflowTaint {
+  return ctx.cached('untrusted-input/workflow-taint', () =>
+    computeWorkflowTaint(
+      wf,
+      wf.triggers.some((t) => t.event === 'workflow_call') ? findCallers(ctx, 'workflow') : undefined,
+    ),
+  );
+}
+
+function computeWorkflowTaint(wf: Workflow, callers?: Callers): WorkflowTaint {
   const needs = new Map<string, Map<string, Taint>>();
-  const inputs = workflowInputs(wf);
+  const inputs = workflowInputs(wf, callers);
+  // A reusable workflow runs with its callers' event: their widest reach replaces "whatever its callers allow".
+  const viaCallers = callers?.calls.length ? callersReach(callers) : undefined;
   const root: TaintScope = { env: new Map(), steps: new Map(), needs, inputs };
   const wfEnv = extendEnv(root.env, wf.env, root);
   const jobScopes = new Map<Job, TaintScope>();
@@ -353,7 +440,10 @@ function computeWorkflowTaint(wf: Workflow): WorkflowTaint {
     reach: workflowReach(wf),
     stepScope: (step) => stepScopes.get(step) ?? empty,
     jobScope: (job) => jobScopes.get(job) ?? empty,
-    reachOf: (job, step) => conditionalReach(wf, [job.if?.text, step?.if?.text]),
+    reachOf: (job, step) => {
+      const reach = conditionalReach(wf, [job.if?.text, step?.if?.text]);
+      return reach === 'caller' && viaCallers ? viaCallers : reach;
+    },
   };
 }
 
@@ -363,14 +453,28 @@ export interface ActionTaint {
 
 export function actionTaint(action: ActionMetadata, ctx: AnalyzedFile): ActionTaint {
   return ctx.cached('untrusted-input/action-taint', () => {
-    const inputs = new Map<string, Taint | null>([
-      ['*', { confidence: 'low', source: 'action-input', origin: 'inputs' }],
-    ]);
+    const callers = findCallers(ctx, 'action');
+    const inputs: Map<string, Taint | null> = callers?.calls.length
+      ? inputsFromCallers(
+          callers,
+          action.inputs.map((i) => i.name),
+        )
+      : new Map([['*', { confidence: 'low', source: 'action-input', origin: 'inputs' }]]);
     const root: TaintScope = { env: new Map(), steps: new Map(), needs: new Map(), inputs };
     const stepScopes = new Map<Step, TaintScope>();
     walkSteps(action.steps, { ...root, env: extendEnv(root.env, action.env, root) }, action.text, stepScopes);
     return { stepScope: (step: Step) => stepScopes.get(step) ?? root };
   });
+}
+
+/**
+ * Severity of a finding on tainted text: inputs whose callers are not visible, and dispatch inputs, are low (what
+ * they hold depends on the callers, or only people with write access set them); text a visible caller passes takes
+ * that caller's reach; other text the reach of the job using it.
+ */
+export function taintSeverity(t: Taint, reach: Reach | 'action'): 'high' | 'medium' | 'low' {
+  if (t.source !== 'event') return 'low';
+  return severityForReach(t.reach ?? reach) as 'high' | 'medium' | 'low';
 }
 
 /** Describes a taint for a message: `github.event.issue.title (via env.TITLE)`. */

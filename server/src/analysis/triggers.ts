@@ -58,12 +58,16 @@ export function outsiderReachable(reach: Reach): boolean {
   return reach === 'outsider-privileged' || reach === 'outsider';
 }
 
-/** Severity of an injection-like finding for a given reach. */
+/**
+ * Severity of an injection-like finding for a given reach. A fork's `pull_request` run is low: the author can already
+ * change the workflow itself in the pull request, and the run has a read-only token and no secrets.
+ */
 export function severityForReach(reach: Reach | 'action'): Severity {
   switch (reach) {
     case 'outsider-privileged':
       return 'high';
     case 'outsider':
+      return 'low';
     case 'caller':
     case 'action':
       return 'medium';

@@ -1,4 +1,5 @@
 // The engine: parse -> model -> one walk calling every enabled rule's hooks -> config and suppressions applied.
+import type { RepoReader } from '../analysis/file';
 import { ALL_RULES } from '../rules/index';
 import { collectSecrets } from '../analysis/secrets/collect';
 import { secretSightings, type SecretSighting } from '../analysis/secrets/sightings';
@@ -26,7 +27,7 @@ export interface AnalyzeInput {
   /** Per-file time budget for the rules (default ANALYSIS_TIME_BUDGET_MS). */
   timeBudgetMs?: number;
   /** Reads another file of the repository by repository-relative path (a local reusable workflow); supplied by the adapters, which do the I/O. */
-  readFile?: (repoRelativePath: string) => string | undefined;
+  readFile?: RepoReader;
   /** Answers only the network has (tags, advisories, digests), resolved by an online adapter; absent offline. */
   facts?: SupplyChainFacts;
   /** owner/repo of the repository the file belongs to, when the adapter knows it (its own reusable workflows are local). */

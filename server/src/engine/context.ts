@@ -1,4 +1,5 @@
 // What a rule sees while the engine walks a file: the text, positions, config, and a way to report.
+import type { RepoReader } from '../analysis/file';
 import type { FlowguardConfig } from './config';
 import type { Finding, FindingInput, RuleMeta } from './types';
 import type { Span } from '../text/span';
@@ -14,10 +15,10 @@ export class AnalysisContext {
   /** Set by the engine before each hook call. */
   currentRule!: { readonly meta: RuleMeta };
   /** Set by the engine when the adapter can read other files of the repository (see AnalyzeInput.readFile). */
-  readFile?: (repoRelativePath: string) => string | undefined;
+  readFile?: RepoReader;
   /** Set by the engine from AnalyzeInput.facts: resolved remote facts (online only). */
   facts?: SupplyChainFacts;
-  /** owner/repo (lower case) of the repository being analysed, when known. */
+  /** owner/repo (lower case) of the repository being analyzed, when known. */
   repository?: string;
   readonly findings: Finding[] = [];
   /** Per-file memo shared by rules (e.g. a taint or permissions analysis computed once). */

@@ -76,6 +76,8 @@ export interface RuleDocs {
   risk: string;
   /** How to fix it by hand (and what the quick-fix does). */
   remediation: string;
+  /** When a finding is reported below the rule's default severity (or the default was lowered), and why. */
+  severity?: string;
   /** A short vulnerable example (YAML). */
   vulnerableExample?: string;
   /** The same example made safe. */

@@ -22,7 +22,8 @@ import {
 } from './edits';
 import { addStepEnv } from './env';
 import { moveWorkflowEnvToSteps } from './workflow-env';
-import { callersOf, declareCallSecret, isReusableWorkflow, type RepoReader } from './workflow-call-secrets';
+import { callersOf, declareCallSecret, isReusableWorkflow } from './workflow-call-secrets';
+import type { RepoReader } from '../analysis/file';
 
 export const STORE_SECRET_COMMAND = 'flowguard.storeSecret';
 

@@ -1,16 +1,12 @@
 // A reusable workflow (`on: workflow_call`) sees only the secrets its callers pass: a fix that makes it read
 // `${{ secrets.NAME }}` must declare NAME under `on.workflow_call.secrets`, and its callers must pass it. Callers in
 // the same repository are named when the adapter can list the workflows folder.
+import type { RepoReader } from '../analysis/file';
 import type { TextEdit } from '../text/span';
 import type { Workflow } from '../model/workflow';
 import { buildWorkflow } from '../model/workflow';
 import { isMap, isScalar, mapGetPair, parseYaml, spanOf, type Node, type Pair } from '../yaml/parse';
 import { appendToMapping, columnOf, indentUnit, newlineOf } from './edits';
-
-export type RepoReader = ((repoRelativePath: string) => string | undefined) & {
-  /** Names the files of a repository folder, when the adapter offers it. */
-  list?: (repoRelativeDir: string) => string[];
-};
 
 export function isReusableWorkflow(wf: Workflow): boolean {
   return wf.triggers.some((t) => t.event === 'workflow_call');

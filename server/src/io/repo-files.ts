@@ -1,6 +1,6 @@
 // Reading other files of the repository for the analysis (local reusable workflows, local composite actions).
 // The core does no I/O: the CLI and the language server build a reader here and hand it to the engine.
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 
 /** Callee files beyond this are not read: a reusable workflow or action.yml is a few KB. */
@@ -29,7 +29,13 @@ export function gitRootOf(file: string): string | undefined {
   return undefined;
 }
 
-export type RepoFileReader = (repoRelativePath: string) => string | undefined;
+export type RepoFileReader = ((repoRelativePath: string) => string | undefined) & {
+  /** File names directly inside a repository-relative folder (the callers of a reusable workflow or local action). */
+  list?: (repoRelativeDir: string) => string[];
+};
+
+/** A folder is listed up to this many entries: `.github/workflows` holds tens of files. */
+const MAX_LISTED = 500;
 
 /**
  * A reader of repository-relative paths under `root`. Disk reads are memoised for the reader's life (a CLI scan; in
@@ -42,7 +48,24 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
   const memo = new Map<string, string | undefined>();
   let realBase: string | undefined;
   const inside = (path: string, dir: string) => path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
-  return (repoRelativePath) => {
+  const listed = new Map<string, string[]>();
+  const list = (repoRelativeDir: string): string[] => {
+    const rel = repoRelativeDir.replace(/\\/g, '/').replace(/^\.\//, '');
+    const abs = resolve(base, rel);
+    if (!rel || rel.startsWith('/') || !inside(abs, base)) return [];
+    let names = listed.get(abs);
+    if (!names) {
+      try {
+        realBase ??= realpathSync(base);
+        names = inside(realpathSync(abs), realBase) ? readdirSync(abs).sort().slice(0, MAX_LISTED) : [];
+      } catch {
+        names = [];
+      }
+      listed.set(abs, names);
+    }
+    return names;
+  };
+  const read: RepoFileReader = (repoRelativePath) => {
     const rel = repoRelativePath.replace(/\\/g, '/').replace(/^\.\//, '');
     if (!rel || rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return undefined;
     const abs = resolve(base, rel);
@@ -65,6 +88,8 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
     memo.set(abs, text);
     return text;
   };
+  read.list = list;
+  return read;
 }
 
 /**

@@ -9,6 +9,7 @@ function yamlBlock(code: string): string {
 /** Risk, remediation, examples and references as Markdown (no title: the caller decides the heading level). */
 export function ruleHelpMarkdown(meta: RuleMeta): string {
   const parts = [`${meta.description}`, `**Risk.** ${meta.docs.risk}`, `**Remediation.** ${meta.docs.remediation}`];
+  if (meta.docs.severity) parts.push(`**Severity.** ${meta.docs.severity}`);
   if (meta.fixSafety) parts.push(`**Fix safety.** ${meta.fixSafety}`);
   if (meta.docs.vulnerableExample) parts.push('Vulnerable:', yamlBlock(meta.docs.vulnerableExample));
   if (meta.docs.safeExample) parts.push('Safe:', yamlBlock(meta.docs.safeExample));
@@ -20,6 +21,7 @@ export function ruleHelpMarkdown(meta: RuleMeta): string {
 /** The same as plain text, for SARIF viewers that do not render Markdown. */
 export function ruleHelpText(meta: RuleMeta): string {
   const parts = [meta.description, `Risk: ${meta.docs.risk}`, `Remediation: ${meta.docs.remediation}`];
+  if (meta.docs.severity) parts.push(`Severity: ${meta.docs.severity}`);
   if (meta.fixSafety) parts.push(`Fix safety: ${meta.fixSafety}`);
   if (meta.docs.vulnerableExample) parts.push(`Vulnerable:\n${meta.docs.vulnerableExample.replace(/\n+$/, '')}`);
   if (meta.docs.safeExample) parts.push(`Safe:\n${meta.docs.safeExample.replace(/\n+$/, '')}`);

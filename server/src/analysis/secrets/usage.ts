@@ -8,9 +8,21 @@ export function documentExpressions(ctx: AnalyzedFile): ExpressionOccurrence[] {
   return ctx.cached('secrets:expressions', () => findExpressions(ctx.text));
 }
 
-/** Does this expression read a secret (other than the automatic GITHUB_TOKEN)? */
+/**
+ * Secrets that name an identifier, not a credential: team, tenant, subscription, client or account ids, user names,
+ * e-mail addresses, regions, hosts. Projects keep them in `secrets` to keep them out of logs, but they grant nothing.
+ */
+const IDENTIFIER_SECRET =
+  /(^|_)(ids?|user(name)?|login|e?mail|region|host(name)?|org(anization)?|project|bucket|domain)$/i;
+
+/** Does this expression read a secret (other than the automatic GITHUB_TOKEN, or an identifier kept in secrets)? */
 export function readsSecret(expr: ExpressionOccurrence): boolean {
-  return expr.contexts.some((c) => c.segments[0] === 'secrets' && c.segments[1] !== 'github_token');
+  return expr.contexts.some(
+    (c) =>
+      c.segments[0] === 'secrets' &&
+      c.segments[1] !== 'github_token' &&
+      !(c.segments[1] && IDENTIFIER_SECRET.test(c.segments[1])),
+  );
 }
 
 /** Names of the env variables (in these blocks) whose value reads a secret. */

@@ -2,19 +2,26 @@
 import type { AnalysisContext } from '../../engine/context';
 import type { Rule } from '../../engine/rule';
 import type { UsesRef } from '../../model/uses';
+import type { Job, Workflow } from '../../model/workflow';
+
+/** Where a `uses:` sits: its job and workflow (both undefined in a composite action). */
+export interface UsesSite {
+  job?: Job;
+  wf?: Workflow;
+}
 
 export function everyUses(
-  check: (uses: UsesRef, ctx: AnalysisContext) => void,
+  check: (uses: UsesRef, ctx: AnalysisContext, site: UsesSite) => void,
 ): Pick<Rule, 'job' | 'step' | 'actionStep'> {
   return {
-    job(job, _wf, ctx) {
-      if (job.uses) check(job.uses, ctx);
+    job(job, wf, ctx) {
+      if (job.uses) check(job.uses, ctx, { job, wf });
     },
-    step(step, _job, _wf, ctx) {
-      if (step.uses) check(step.uses, ctx);
+    step(step, job, wf, ctx) {
+      if (step.uses) check(step.uses, ctx, { job, wf });
     },
     actionStep(step, _action, ctx) {
-      if (step.uses) check(step.uses, ctx);
+      if (step.uses) check(step.uses, ctx, {});
     },
   };
 }

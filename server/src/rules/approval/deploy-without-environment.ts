@@ -43,6 +43,8 @@ export default defineRule({
       risk: 'Publishing packages, pushing images or changing production are the highest-impact things a workflow does. Without a protected environment, anyone who can push to a branch or tag that triggers the workflow (or a compromised step) releases without a human looking, and the deploy credentials sit in repository secrets reachable by every workflow.',
       remediation:
         "Run the job in an environment (`environment: production`) configured with required reviewers and deployment branch/tag rules, and move the deploy credentials into that environment's secrets. The quick-fix adds `environment: production`; create and protect it in the repository settings.",
+      severity:
+        'Only commands that run count (not echo, heredocs, comments, step summaries, `--dry-run`, goreleaser `check`/`--snapshot`, steps with `if: false`); changesets/action only with `publish:`. Low when the job deploys with no repository secret (only the workflow token or OIDC): an environment would fence off nothing.',
       vulnerableExample:
         'on:\n  push:\n    tags: ["v*"]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm publish\n',
       safeExample:
@@ -60,8 +62,20 @@ export default defineRule({
     const anchor = (mapGetPair(job.node, 'steps') ?? mapGetPair(job.node, 'runs-on')) as
       Pair<Node, Node | null> | undefined;
     const edit = anchor ? insertBeforePair(wf.text, anchor, ['environment: production']) : undefined;
+    // Credentials in repository secrets are what an environment would fence off; a job deploying with the workflow's
+    // own token or OIDC has none to protect, and the release itself stays reviewable through branch protection.
+    const credentials = referencedSecrets(wf.text.slice(job.span.start, job.span.end)).concat(
+      referencedSecrets(
+        wf.env
+          ? wf.text.slice(wf.env.keySpan.start, Math.max(...wf.env.entries.map((e) => e.span.end), wf.env.keySpan.end))
+          : '',
+      ),
+    );
     ctx.report({
-      message: `Job '${job.id}' deploys (${step.what}) without a protected environment: no reviewer or branch rule can stop a bad release. Add environment: and protect it.`,
+      message:
+        `Job '${job.id}' deploys (${step.what}) without a protected environment: no reviewer or branch rule can stop a bad release. Add environment: and protect it.` +
+        (credentials.length ? '' : ' (Low: it deploys with no repository secret, only the workflow token or OIDC.)'),
+      severity: credentials.length ? undefined : 'low',
       span: job.idSpan,
       related: [{ span: step.span, message: 'deploys here' }],
       fixes: edit
@@ -78,9 +92,46 @@ export default defineRule({
   },
 });
 
+/** Secrets a job's text reads, except the workflow's own token. */
+function referencedSecrets(text: string): string[] {
+  return [...new Set([...text.matchAll(/\bsecrets\.([A-Za-z_]\w*)/g)].map((m) => m[1]))].filter(
+    (n) => n.toUpperCase() !== 'GITHUB_TOKEN',
+  );
+}
+
+/** Lines of a script that run as commands: not comments, heredoc bodies, echo/printf text or step summaries. */
+function commandLines(script: string): string[] {
+  const out: string[] = [];
+  let heredocEnd: string | undefined;
+  for (const raw of script.split('\n')) {
+    const line = raw.trim();
+    if (heredocEnd !== undefined) {
+      if (line === heredocEnd) heredocEnd = undefined;
+      continue;
+    }
+    const heredoc = /<<-?\s*['"]?(\w+)['"]?/.exec(line);
+    if (heredoc) heredocEnd = heredoc[1];
+    if (!line || line.startsWith('#') || /^(echo|printf|cat)\b/.test(line) || /GITHUB_STEP_SUMMARY/.test(line))
+      continue;
+    out.push(line.replace(/\s#.*$/, ''));
+  }
+  return out;
+}
+
+/** A step that can never run (`if: false`). */
+function neverRuns(step: Job['steps'][number]): boolean {
+  return !!step.if && /^\s*(\$\{\{\s*)?false(\s*\}\})?\s*$/.test(step.if.text);
+}
+
+/** Actions that deploy only when one of their inputs is set (changesets/action publishes only with `publish:`). */
+const DEPLOY_INPUT: Record<string, string> = { 'changesets/action': 'publish' };
+
 function deployStep(job: Job): { what: string; span: { start: number; end: number } } | undefined {
   for (const s of job.steps) {
+    if (neverRuns(s)) continue;
     if (s.uses?.slug && DEPLOY_ACTIONS.has(s.uses.slug)) {
+      const input = DEPLOY_INPUT[s.uses.slug];
+      if (input && !s.with?.entries.some((e) => e.name === input && e.value?.text.trim())) continue;
       // build-push-action only deploys when it pushes.
       if (
         s.uses.slug === 'docker/build-push-action' &&
@@ -89,10 +140,10 @@ function deployStep(job: Job): { what: string; span: { start: number; end: numbe
         continue;
       // goreleaser in snapshot/build mode publishes nothing.
       const args = s.with?.entries.find((e) => e.name === 'args')?.value?.text ?? '';
-      if (DRY_RUN.test(args) || /^\s*build\b/.test(args)) continue;
+      if (DRY_RUN.test(args) || /^\s*(build|check|healthcheck)\b/.test(args)) continue;
       return { what: s.uses.slug, span: s.uses.span };
     }
-    for (const line of s.run?.text.split('\n') ?? []) {
+    for (const line of commandLines(s.run?.text ?? '')) {
       const m = DEPLOY_COMMAND.exec(line);
       if (m && s.run && !DRY_RUN.test(line)) return { what: m[2], span: s.run.span };
     }

@@ -4,7 +4,9 @@ import { type Severity } from '../../analysis/levels';
 import { formatScopes, workflowPermissionsFor } from '../../analysis/permissions/index';
 import { insertBeforePair, indentUnit } from '../../fixes/edits';
 import { narrowPermissionsFix, planNarrowing } from '../../fixes/permissions';
-import { mapGetPair, type Node, type Pair } from '../../yaml/parse';
+import { isSeq } from 'yaml';
+import { mapGet, mapGetPair, type Node, type Pair } from '../../yaml/parse';
+import type { Trigger } from '../../model/workflow';
 
 /** Triggers an outsider can fire (from a fork, an issue, a comment) while the job runs in the base repository with its token. */
 const FORK_REACHABLE_PRIVILEGED = new Set([
@@ -15,8 +17,40 @@ const FORK_REACHABLE_PRIVILEGED = new Set([
   'discussion',
   'discussion_comment',
 ]);
-/** Triggers an outsider can fire, where forks get a read-only token but same-repository branches get the default. */
-const FORK_REACHABLE = new Set(['pull_request', 'pull_request_review', 'pull_request_review_comment', 'merge_group']);
+/** Activity types of those events that only people with triage or write access can cause (labels, assignments...). */
+const COLLABORATOR_TYPES = new Set([
+  'labeled',
+  'unlabeled',
+  'assigned',
+  'unassigned',
+  'milestoned',
+  'demilestoned',
+  'pinned',
+  'unpinned',
+  'locked',
+  'unlocked',
+  'transferred',
+  'deleted',
+  'closed',
+  'category_changed',
+  'answered',
+  'unanswered',
+]);
+
+/** The trigger's `types:`, when it lists them. */
+function activityTypes(trigger: Trigger): string[] | undefined {
+  const types = trigger.config ? mapGet(trigger.config, 'types') : undefined;
+  if (!types) return undefined;
+  if (isSeq(types)) return types.items.map((i) => String((i as { value?: unknown }).value ?? ''));
+  const v = (types as { value?: unknown }).value;
+  return v === undefined ? undefined : [String(v)];
+}
+
+/** An outsider can fire it: not restricted to activity types only collaborators cause. */
+function outsiderFires(trigger: Trigger): boolean {
+  const types = activityTypes(trigger);
+  return !types || types.some((t) => !COLLABORATOR_TYPES.has(t));
+}
 
 export default defineRule({
   meta: {
@@ -36,6 +70,8 @@ export default defineRule({
       risk: "Without a permissions: block a job gets the repository's default GITHUB_TOKEN. In many repositories (all created before February 2023, and any where an admin changed the setting) that token can write contents, packages, issues and pull requests. A compromised step then has write access it never needed. The risk is highest on triggers outsiders can fire, such as pull_request_target, issue_comment and workflow_run.",
       remediation:
         'Declare permissions explicitly: `permissions: {}` or `contents: read` at the workflow level and the scopes each job needs on that job. The "Narrow permissions" quick-fix computes them from the steps and writes them with a reason per scope.',
+      severity:
+        'High only for triggers outsiders can fire (pull_request_target, issue_comment, issues opened, workflow_run...); low for privileged events restricted to collaborator actions (labels, assignments), and for push, workflow_dispatch, schedule and pull_request, where fork runs get a read-only token and only collaborators get the default one.',
       vulnerableExample:
         'on: issue_comment\njobs:\n  respond:\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh issue comment "$NUMBER" --body thanks\n        env:\n          GH_TOKEN: ${{ github.token }}\n          NUMBER: ${{ github.event.issue.number }}\n',
       safeExample:
@@ -53,9 +89,11 @@ export default defineRule({
     if (bare.length === 0) return;
     // A reusable workflow's token is the caller's: the caller decides its permissions.
     if (wf.triggers.length > 0 && wf.triggers.every((t) => t.event === 'workflow_call')) return;
-    const privileged = wf.triggers.filter((t) => FORK_REACHABLE_PRIVILEGED.has(t.event));
-    const reachable = wf.triggers.filter((t) => FORK_REACHABLE.has(t.event));
-    const severity: Severity = privileged.length ? 'high' : reachable.length ? 'medium' : 'low';
+    const privilegedEvents = wf.triggers.filter((t) => FORK_REACHABLE_PRIVILEGED.has(t.event));
+    const privileged = privilegedEvents.filter(outsiderFires);
+    // Fork pull requests get a read-only token; only branches of this repository (collaborators) get the default.
+    const collaboratorOnly = privilegedEvents.filter((t) => !outsiderFires(t));
+    const severity: Severity = privileged.length ? 'high' : 'low';
     const result = workflowPermissionsFor(ctx, wf);
     const needs = result.jobs
       .filter((j) => !j.job.permissions)
@@ -63,12 +101,12 @@ export default defineRule({
         (j) =>
           `'${j.job.id}' needs ${j.unknown.length ? `at least ${formatScopes(j.required)} (some steps not understood)` : formatScopes(j.required)}`,
       );
-    const trigger = privileged[0] ?? reachable[0];
+    const trigger = privileged[0] ?? collaboratorOnly[0];
     const why = privileged.length
       ? ` Outsiders can trigger it (${privileged.map((t) => t.event).join(', ')}).`
-      : reachable.length
-        ? ` Pull requests from branches of this repository get that token.`
-        : '';
+      : collaboratorOnly.length
+        ? ` ${collaboratorOnly.map((t) => t.event).join(', ')} runs with that token on an outsider's issue or pull request once a collaborator acts on it.`
+        : ' (Low: only collaborators can trigger it; fork pull requests get a read-only token.)';
     const fixes: Fix[] = [];
     const plan = planNarrowing(result);
     const narrow = plan.workflow ? narrowPermissionsFix(wf, {}, result) : undefined;

@@ -26,6 +26,8 @@ export default defineRule({
       risk: 'Anything in a workflow file is readable by everyone who can read the repository, forever, in git history and in every fork and clone. A credential written there is leaked the moment it is pushed; GitHub cannot mask it in logs either, since it is not a registered secret.',
       remediation:
         'Store the value in a secret store and reference it: `${{ secrets.NAME }}` for GitHub Actions secrets, or a fetch step for Vault, 1Password, AWS Secrets Manager, GCP Secret Manager or Azure Key Vault (configure `secretStore` in .flowguard.yml). In a run: script, pass the secret through env: and use "$NAME". Then rotate the credential: the committed value stays in history. The quick-fix "Move to secret store" does the replacement and offers to store the value with the Flowguard: Store Secret command.',
+      severity:
+        'A literal shared with a service container of the same job (the password of a throwaway test database) is info and has no fix: moving it to a secret while the service keeps the literal would break the tests and protect nothing.',
       vulnerableExample:
         'jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          curl -H "Authorization: Bearer a7c4e9f1b2d8306e5f4a1c9b7d2e8f36" https://api.example.com/deploy\n',
       safeExample:
@@ -65,10 +67,24 @@ function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
     const seen = firstUse.get(c.site.job);
     if (!seen || c.site.step.index < seen.index) firstUse.set(c.site.job, c.site.step);
   }
+  const sharedWithService = serviceLiterals(model);
   for (const group of byScalarAndValue.values()) {
     const c = group[0];
     const name = names.get(c)!;
     const masked = maskSecret(c.hit.value);
+    // The password of a throwaway database the job starts for its tests: moving it to a secret while the service
+    // keeps the literal would break the tests, and it protects nothing.
+    const service = sharedWithService(c.hit.span, c.hit.value);
+    if (service) {
+      ctx.report({
+        message: `${c.hit.kind === 'generic' ? 'A credential-like value' : capitalize(c.hit.label)} in ${c.where} (${masked}) is the password of a throwaway test service of this job (${service}): not a credential to move to secrets.`,
+        span: c.hit.span,
+        severity: 'info',
+        confidence: c.hit.confidence,
+        properties: { masked, provider: c.hit.providerId, kind: c.hit.kind, key: c.key, testService: service },
+      });
+      continue;
+    }
     const what = c.hit.kind === 'generic' ? `A credential-like value` : capitalize(c.hit.label);
     const message = c.hit.throwaway
       ? c.inService
@@ -118,6 +134,30 @@ function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
       properties: { masked, provider: hit.providerId, kind: hit.kind, secretName: hit.nameHint },
     });
   }
+}
+
+/**
+ * Finds the service container of the job around a span whose env, options or credentials hold the same literal:
+ * `sharedWithService(span, value)` names that service, or undefined.
+ */
+function serviceLiterals(
+  model: Workflow | ActionMetadata,
+): (span: { start: number }, value: string) => string | undefined {
+  const jobs = model.kind === 'workflow' ? model.jobs : [];
+  return (span, value) => {
+    const job = jobs.find((j) => j.span.start <= span.start && span.start < j.span.end);
+    // Credentials for an emulator the tests reach on localhost (DynamoDB Local, MinIO) sit beside its endpoint.
+    const step = job?.steps.find((st) => st.span.start <= span.start && span.start < st.span.end);
+    const local = step?.env?.entries.find((e) => /^(https?:\/\/)?(localhost|127\.0\.0\.1)\b/.test(e.value?.text ?? ''));
+    if (local && !step?.env?.entries.some((e) => /^https?:\/\/(?!localhost|127\.)/.test(e.value?.text ?? '')))
+      return `${local.name} (localhost)`;
+    for (const service of job?.services ?? []) {
+      const blocks = [service.env, service.credentials].flatMap((b) => b?.entries ?? []);
+      const literals = blocks.map((e) => e.value?.text ?? '').concat(service.options?.text ?? '');
+      if (literals.some((l) => l === value || (l.length > value.length && l.includes(value)))) return service.id;
+    }
+    return undefined;
+  };
 }
 
 /** One name per distinct credential, unique in the file and not already used by an existing `secrets.X` reference. */

@@ -8,7 +8,7 @@ export default defineRule({
     description:
       'An expression passes the whole secrets context (toJSON(secrets), secrets[<computed>]) instead of the secrets the step needs.',
     severity: 'medium',
-    confidence: 'high',
+    confidence: 'medium',
     category: 'secrets',
     aliases: ['overprovisioned-secrets'],
     appliesTo: ['workflow', 'action'],
@@ -17,6 +17,8 @@ export default defineRule({
       risk: '`toJSON(secrets)` puts every secret of the repository, organization and environment into one value; a computed index `secrets[matrix.name]` makes any of them reachable. A step that only needs one token then holds all of them, and anything it runs (a compromised action, an injected script) can take them all. GitHub also cannot know which secrets are used, so they are all loaded into the runner.',
       remediation:
         'Reference each secret the step needs by name: `${{ secrets.NPM_TOKEN }}`. For a matrix, map the entries to explicit secrets in the matrix itself or use one step per secret.',
+      severity:
+        'Default confidence lowered from high to medium: of the two corpus findings one was a workflow whose purpose is to export every secret.',
       vulnerableExample:
         'jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./configure.sh\n        env:\n          ALL_SECRETS: ${{ toJSON(secrets) }}\n',
       safeExample:

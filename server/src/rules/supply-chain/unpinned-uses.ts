@@ -3,12 +3,22 @@ import type { Fix } from '../../engine/types';
 import { isTrustedAction, pinPolicy } from '../../engine/config';
 import type { UsesRef } from '../../model/uses';
 import type { AnalysisContext } from '../../engine/context';
-import { everyUses, isRemoteUse } from '../_supply-chain/hooks';
+import { everyUses, isRemoteUse, type UsesSite } from '../_supply-chain/hooks';
 import { mostSpecificTag, parseVersion } from '../../analysis/supply-chain/versions';
 import { isFullSha, rewriteRef } from '../../analysis/supply-chain/uses-text';
+import type { Job, Workflow } from '../../model/workflow';
 
 /** Owners whose actions GitHub itself publishes: a moved tag there is a GitHub compromise, not a third party's. */
-const FIRST_PARTY = new Set(['actions', 'github']);
+const FIRST_PARTY = new Set(['actions', 'github', 'dependabot']);
+
+/** Owners the workflow names as its own (`github.repository == 'owner/repo'`, `github.repository_owner == 'owner'`). */
+function ownOwners(text: string): Set<string> {
+  const owners = new Set<string>();
+  const own =
+    /github\.repository(?:_owner)?\s*[!=]=\s*'([\w.-]+)(?:\/[\w.-]+)?'|'([\w.-]+)(?:\/[\w.-]+)?'\s*[!=]=\s*github\.repository(?:_owner)?\b/g;
+  for (const m of text.matchAll(own)) owners.add((m[1] ?? m[2]).toLowerCase());
+  return owners;
+}
 
 export default defineRule({
   meta: {
@@ -17,7 +27,7 @@ export default defineRule({
     description:
       'A third-party action or reusable workflow is referenced by a tag or branch, which its owner (or whoever takes over the repository) can move.',
     severity: 'medium',
-    confidence: 'high',
+    confidence: 'low',
     category: 'supply-chain',
     aliases: ['unpinned-uses', 'github_action_from_unverified_creator_used'],
     appliesTo: ['workflow', 'action'],
@@ -26,6 +36,8 @@ export default defineRule({
       risk: 'Tags and branches are mutable. When an action repository is compromised, the attacker moves its tags to malicious code and every workflow that uses the tag runs it with its secrets and token (tj-actions/changed-files, March 2025: 23,000 repositories). A full commit SHA cannot be moved.',
       remediation:
         'Pin to the full 40-character commit SHA and keep the tag in a comment for readability and update tools: `uses: owner/action@<sha> # v4.2.1`. With `--online` (CLI) or in a trusted workspace (VS Code), the fix resolves the ref through the GitHub API and writes the commit and its most specific tag. `.flowguard.yml` `pinning:` sets the policy per pattern: `hash` (default), `ref` (tags allowed, e.g. `actions/*: ref`) or `any`; `trustedActions` are not checked. References to the repository itself (`./…`, its own reusable workflows) are never reported.',
+      severity:
+        "Local actions (`./`), same-repository reusable workflows and `$/` (the self-repository form of GitHub's actions lock file) are never reported. GitHub's own actions (actions/, github/, dependabot/) and actions of the repository's own owner (named in a `github.repository`/`github.repository_owner` condition) are low, and so are actions in jobs that hold no secret or write permission (a moved tag gets only the runner), and in composite actions (the caller's job decides). Default confidence lowered from high to low: in the judged corpus sample (docs/precision, seed 2026) 7 of 14 medium findings were true; 6 were actions of the repository's own organisation (or its own actions at main), which a single file cannot recognize unless a condition names the owner.",
       vulnerableExample: 'steps:\n  - uses: tj-actions/changed-files@v45\n',
       safeExample: 'steps:\n  - uses: tj-actions/changed-files@a284dc1814e3fd07f2e34267fc8f81227ed29fb8 # v45.0.7\n',
       references: [
@@ -36,20 +48,40 @@ export default defineRule({
   ...everyUses(check),
 });
 
-function check(uses: UsesRef, ctx: AnalysisContext): void {
+/** What a moved tag would get in this job: its secrets or a write token (undefined when neither is visible). */
+function holds(job: Job, wf: Workflow, text: string): string | undefined {
+  const secret = /\bsecrets\.(?!GITHUB_TOKEN\b)(\w+)/i.exec(text.slice(job.span.start, job.span.end));
+  if (secret) return `the job's secret ${secret[1]}`;
+  const permissions = job.permissions ?? wf.permissions;
+  if (permissions && /:\s*write\b|write-all/.test(text.slice(permissions.span.start, permissions.span.end)))
+    return 'a write token';
+  return undefined;
+}
+
+function check(uses: UsesRef, ctx: AnalysisContext, site: UsesSite): void {
   if (!isRemoteUse(uses, ctx) || isFullSha(uses.ref) || isTrustedAction(ctx.config, uses.slug)) return;
   const policy = pinPolicy(ctx.config, uses.slug);
   if (policy === 'any' || (policy === 'ref' && uses.ref)) return;
-  const firstParty = FIRST_PARTY.has((uses.owner ?? '').toLowerCase());
+  const owner = (uses.owner ?? '').toLowerCase();
+  const firstParty = FIRST_PARTY.has(owner);
+  const sameOwner = ctx.cached('unpinned-uses/own-owners', () => ownOwners(ctx.text)).has(owner);
+  const stake = site.job && site.wf ? holds(site.job, site.wf, ctx.text) : undefined;
   const what = uses.kind === 'reusable-workflow' ? 'Reusable workflow' : 'Action';
   const fix = uses.ref ? pinFix(uses, uses.ref, ctx) : undefined;
+  const base = uses.ref
+    ? `${what} ${uses.slug} is pinned to '${uses.ref}', which can be moved. Pin the full commit SHA and keep '${uses.ref}' in a comment.`
+    : `${what} ${uses.slug} has no ref at all. Pin the full commit SHA.`;
   ctx.report({
-    message: uses.ref
-      ? `${what} ${uses.slug} is pinned to '${uses.ref}', which can be moved. Pin the full commit SHA and keep '${uses.ref}' in a comment.`
-      : `${what} ${uses.slug} has no ref at all. Pin the full commit SHA.`,
+    message:
+      sameOwner && !firstParty
+        ? `${base} (Low: ${uses.owner} is this repository's own owner, so the tag is under the same people's control.)`
+        : firstParty || stake
+          ? `${base}${stake ? ` Whoever moves the tag gets ${stake}.` : ''}`
+          : `${base} (Low: the job holds no secret or write permission; a moved tag gets only the runner.)`,
     span: uses.span,
-    // GitHub's own actions are lower risk: moving their tags takes a GitHub compromise.
-    severity: firstParty ? 'low' : 'medium',
+    // GitHub's own and the repository owner's actions are lower risk: moving their tags takes a compromise of GitHub or
+    // of the owner itself; and a job holding no secret or write token gives a moved tag only the runner.
+    severity: firstParty || sameOwner || !stake ? 'low' : 'medium',
     properties: { action: uses.slug, repo: uses.repo, ref: uses.ref },
     fixes: fix ? [fix] : [],
   });

@@ -39,6 +39,8 @@ export default defineRule({
       risk: "A build that fetches code or tools without verified TLS runs whatever a network attacker (or a compromised proxy or mirror) serves it, with the job's secrets in reach.",
       remediation:
         'Use https:// URLs and keep certificate verification on. If a private CA is needed, install it rather than disabling verification. The quick-fix upgrades http:// to https:// where that is the whole change.',
+      severity:
+        'Connectivity probes (`-o /dev/null`, `--head`/`-I`, `--spider`, health checks, proxies) are not reported. A plain-http download that is executed or installed (`| sh`, `dpkg -i`, `chmod +x`) is high.',
       vulnerableExample: 'steps:\n  - run: curl -fsSL http://get.example.com/install.sh | sh\n',
       safeExample: 'steps:\n  - run: curl -fsSL https://get.example.com/install.sh | sh\n',
     },
@@ -75,15 +77,58 @@ const DOWNLOAD_COMMAND = /\b(curl|wget|Invoke-WebRequest|iwr)\b[^\n|;&]*/g;
 const PLAIN_HTTP_URL = /(--proxy[= ]|-x |--unix-socket\s+\S+\s+[^\n]*?)?\bhttp:\/\/([^\s"'`/:]+)[^\s"'`]*/g;
 const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|host\.docker\.internal)$/;
 
+/**
+ * A request whose body is thrown away or never fetched: a connectivity probe, a health check, a header check.
+ * (`curl -o /dev/null`, `curl -I`/`--head`, `wget --spider`, `-w '%{http_code}'`.)
+ */
+const PROBE =
+  /\s(?:-[a-zA-Z]*o\s*\/dev\/null|--output[= ]\/dev\/null|-O\s*\/dev\/null|--head\b|-[a-zA-Z]*I\b|--spider\b|-w\s*['"]?%\{http_code\})|\/(?:health|healthz|ready|readyz|status|ping)\b/;
+
+/** Where a download's content runs: piped into a shell or interpreter, or installed or executed after saving. */
+const EXECUTES =
+  /\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:ba|z|da)?sh\b|\|\s*(?:sudo\s+)?(?:python[0-9.]*|perl|ruby|node|iex|Invoke-Expression)\b|\b(?:dpkg\s+-i|rpm\s+-[iU]|apt(?:-get)?\s+install\s+\S*\.deb|yum\s+(?:local)?install|msiexec|chmod\s+\+?[0-7]*x|(?:ba)?sh\s+\S+\.sh|tar\s+-?[a-z]*x[a-z]*f?\s+\S+.*&&\s*(?:sudo\s+)?(?:\.\/|make\s+install|mv\s+\S+\s+\/usr))/;
+
+/** The whole source line around an offset (a download's pipes and `&&` follow it on the same line). */
+function lineAround(source: string, index: number): string {
+  const start = source.lastIndexOf('\n', index) + 1;
+  const end = source.indexOf('\n', index);
+  return source.slice(start, end === -1 ? undefined : end);
+}
+
+/** How a download is used: a probe (not reported), executed or installed (high), or kept as data (medium). */
+function downloadUse(command: string, line: string, script: string): 'probe' | 'executed' | 'data' {
+  if (PROBE.test(command)) return 'probe';
+  const saved = /\s(?:-o|-O|--output(?:-document)?)[= ]?\s*["']?([\w./${}-]+)/.exec(command)?.[1];
+  const file = saved ?? /\/([\w.-]+\.(?:deb|rpm|sh|run|msi|pkg|AppImage))\b/.exec(command)?.[1];
+  if (EXECUTES.test(line.slice(line.indexOf(command.trim().slice(0, 8))))) return 'executed';
+  if (file) {
+    const name = file
+      .split('/')
+      .pop()!
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const uses = new RegExp(
+      `(?:dpkg\\s+-i|rpm\\s+-[iU]|install|chmod\\s+\\+?[0-7]*x|(?:ba)?sh|\\.\\/|sudo)\\s+\\S*${name}\\b`,
+    );
+    if (uses.test(script)) return 'executed';
+  }
+  return 'data';
+}
+
 function checkPlainHttp(source: string, base: number, ctx: AnalysisContext): void {
   for (const cmd of source.matchAll(DOWNLOAD_COMMAND)) {
     // A unix socket or a proxy address is not where the content comes from.
     if (/--unix-socket\b/.test(cmd[0])) continue;
+    const use = downloadUse(cmd[0], lineAround(source, cmd.index!), source);
+    if (use === 'probe') continue;
     for (const url of cmd[0].matchAll(PLAIN_HTTP_URL)) {
       if (url[1] || LOCAL_HOST.test(url[2])) continue;
       const start = base + cmd.index! + url.index!;
       ctx.report({
-        message: `Download over plain http:// (${url[2]}): the content can be changed in transit. Use https://.`,
+        message:
+          use === 'executed'
+            ? `Download over plain http:// (${url[2]}) that is then executed or installed: a network attacker serves their own code, which runs with the job's token and secrets. Use https://.`
+            : `Download over plain http:// (${url[2]}): the content can be changed in transit. Use https://. (Low: nothing shows it is executed or installed.)`,
+        severity: use === 'executed' ? 'high' : 'low',
         span: { start, end: start + url[0].length },
         fixes: [
           {
@@ -136,6 +181,8 @@ function checkSource(span: { start: number; end: number }, ctx: AnalysisContext)
   for (const { re, message } of PATTERNS) {
     re.lastIndex = 0;
     for (const m of source.matchAll(re)) {
+      // An unverified probe (`curl -k -o /dev/null https://...`) fetches nothing that is used.
+      if (/^(curl|wget)/.test(m[0]) && PROBE.test(lineAround(source, m.index!))) continue;
       const start = span.start + m.index!;
       ctx.report({ message, span: { start, end: start + m[0].length } });
     }

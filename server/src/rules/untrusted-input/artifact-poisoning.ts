@@ -78,6 +78,8 @@ export default defineRule({
       risk: "A `workflow_run` workflow runs with secrets and a write token after a workflow that fork pull requests can trigger, and that workflow's artifacts contain whatever the pull request put there. Extracted into the workspace they can replace scripts, `package.json`, lockfiles or config that a later step runs; read into outputs or `$GITHUB_ENV` they inject text. Downloaded into a dedicated directory and treated as data, they are safe.",
       remediation:
         'Download into a dedicated directory (`path: ${{ runner.temp }}/artifacts`), never into the workspace; validate what you read (e.g. that a PR number is a number); do not execute anything that came from the artifact, and do not check out and build code after extracting it.',
+      severity:
+        "High only when the artifacts land where later code runs (the workspace) and a later step runs code; either half alone (a dedicated directory read as data, or an extraction with nothing run after) is low. Jobs limited to the base repository's own push runs are not reported.",
       vulnerableExample:
         'on:\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\njobs:\n  report:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/download-artifact@v4\n        with:\n          run-id: ${{ github.event.workflow_run.id }}\n          github-token: ${{ github.token }}\n      - run: npm ci && npm run report\n',
       safeExample:
@@ -91,6 +93,13 @@ export default defineRule({
 
   job(job, wf, ctx) {
     if (!wf.triggers.some((t) => t.event === 'workflow_run')) return;
+    // Runs of the base repository's own pushes (or schedules) carry no fork's files.
+    if (
+      /github\.event\.workflow_run\.event\s*==\s*'(push|schedule|release|workflow_dispatch)'/.test(job.if?.text ?? '')
+    )
+      return;
+    if (/github\.event\.workflow_run\.head_repository\.full_name\s*==\s*github\.repository/.test(job.if?.text ?? ''))
+      return;
     for (let i = 0; i < job.steps.length; i++) {
       const download = downloadOf(job.steps[i], ctx.text);
       if (!download) continue;
@@ -103,10 +112,11 @@ export default defineRule({
       }
       // Downloaded to a dedicated path and never executed, artifacts are data: the documented safe pattern.
       if (!overWorkspace && !execution) continue;
-      const severity: Severity = overWorkspace && execution ? 'high' : 'medium';
+      // Only files that land where later code runs can change what runs; either half alone is data handling to review.
+      const severity: Severity = overWorkspace && execution ? 'high' : 'low';
       const where = overWorkspace ? 'extracts them into the workspace' : 'keeps them out of the workspace';
       ctx.report({
-        message: `This step ${download.what} and ${where}${execution ? `; a later step ${execution.what}` : ''}. A fork pull request controls those files: ${overWorkspace ? 'they can replace code or config that runs here with secrets. Download to a dedicated path and treat the content as data.' : 'validate what you read and never execute it.'}`,
+        message: `This step ${download.what} and ${where}${execution ? `; a later step ${execution.what}` : ''}. A fork pull request controls those files: ${overWorkspace ? 'they can replace code or config that runs here with secrets. Download to a dedicated path and treat the content as data.' : 'validate what you read and never execute it.'}${severity === 'low' ? (overWorkspace ? ' (Low: no later step runs code from the workspace.)' : ' (Low: the files stay in their own directory, read as data.)') : ''}`,
         span: download.span,
         severity,
         confidence: overWorkspace ? 'medium' : 'low',

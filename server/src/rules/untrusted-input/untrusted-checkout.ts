@@ -20,6 +20,8 @@ export default defineRule({
       risk: "These triggers run in the base repository: the job can read its secrets and its token may write. Checking out the pull request's head (`github.event.pull_request.head.sha`, `github.head_ref`, `refs/pull/N/merge`, `gh pr checkout`, the triggering run's `head_sha`/`head_branch`) and then running `npm install`, `make`, tests, a local action or any workspace script executes the pull request author's code with those privileges (the \"pwn request\"). Package installs count: lifecycle scripts run on install. A label gate, an author-association check or a protected environment narrows who can start it, but the code can change after approval, so the finding is lowered, not removed.",
       remediation:
         'Run untrusted code in a `pull_request` workflow (no secrets, read-only token). If results need privileges, upload them as an artifact and process them as data in a separate `workflow_run` workflow. If the privileged job only needs to read files, check them out into a sub-directory, never execute anything from it, and set `persist-credentials: false` and minimal `permissions:`.',
+      severity:
+        'Low when no later step visibly runs the checked-out code (a build, test, install, script or local action from the checkout path); `git diff`/`git log` are not execution. Fork gates and write-access-only triggers remove or lower it.',
       vulnerableExample:
         'on: pull_request_target\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm test\n',
       safeExample:
@@ -68,9 +70,10 @@ export default defineRule({
         });
       } else {
         ctx.report({
-          message: `On ${trigger}, this step ${checkout.what} into a privileged job. No step here visibly runs it, but tools, actions and hooks may read or execute workspace files: keep it out of privileged jobs.${gate ? ` (${gate}.)` : ''}`,
+          message: `On ${trigger}, this step ${checkout.what} into a privileged job. No step here visibly runs it, but tools, actions and hooks may read or execute workspace files: keep it out of privileged jobs.${gate ? ` (${gate}.)` : ''} (Low: nothing shown to run the checked-out code.)`,
           span: checkout.span,
-          severity: 'medium',
+          // Without a step that builds, tests, installs or runs scripts from the checkout, there is no evidence it runs.
+          severity: 'low',
           confidence: 'low',
           properties: { trigger, gated: !!gate },
         });
