@@ -94,5 +94,7 @@ test('file kind by path, then by content', () => {
   assert.equal(kindFromPath('ci/pipeline.yml'), undefined);
   assert.equal(kindFromContent(parseYaml('runs:\n  using: node20\n')), 'action');
   assert.equal(kindFromContent(parseYaml('on: push\njobs: {}\n')), 'workflow');
-  assert.equal(kindFromContent(parseYaml('stages: [build]\n')), undefined);
+  // A top-level `stages:` is GitLab CI's; YAML with neither dialect's keys is no workflow at all.
+  assert.equal(kindFromContent(parseYaml('stages: [build]\n')), 'gitlab');
+  assert.equal(kindFromContent(parseYaml('name: app\nreplicas: 2\n')), undefined);
 });

@@ -56,7 +56,8 @@ Scan options:
   -h, --help                     show this help
   -v, --version                  show the version
 
-Exit status: 0 no findings, 1 findings remain, 2 usage, configuration or I/O error.
+Exit status: 0 no findings, 1 findings remain, 2 usage, configuration or I/O error, 3 a rule failed (the
+analysis is incomplete; --no-fail does not hide it).
 Suppress a finding with a reason: # flowguard: ignore[rule-id] why this is acceptable
 `;
 

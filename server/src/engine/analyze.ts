@@ -130,7 +130,7 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   if (overTime)
     result.problems.push({
       kind: 'limit',
-      message: `Flowguard stopped analysing this file after ${Math.max(0, input.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS) / 1000} s; it is too large or complex, and its remaining checks did not run.`,
+      message: `Flowguard stopped analyzing this file after ${Math.max(0, input.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS) / 1000} s; it is too large or complex, and its remaining checks did not run.`,
       span: { start: 0, end: 0 },
     });
   for (const ruleId of ctx.overflowed)

@@ -18,6 +18,8 @@ export default defineRule({
     aliases: [],
     appliesTo: ['gitlab'],
     fixable: true,
+    fixSafety:
+      'Unsafe: adding `resource_group` makes runs of the deploy job wait for each other instead of overlapping, which changes when a deploy happens; review that serializing it is intended.',
     docs: {
       risk: 'Two pipelines (a retried one, two quick merges) can run the same deploy job at once: the older commit may finish last and overwrite the newer release, or two `terraform apply` runs interleave on the same state.',
       remediation:

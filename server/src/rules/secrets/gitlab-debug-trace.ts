@@ -15,6 +15,8 @@ export default defineRule({
     aliases: ['ci-debug-trace', 'debug_enabled'],
     appliesTo: ['gitlab'],
     fixable: true,
+    fixSafety:
+      'Safe: only the `CI_DEBUG_TRACE`/`CI_DEBUG_SERVICES` variable is removed, so every command runs as before; the job log simply stops printing variable values.',
     docs: {
       risk: 'With debug tracing on, the job log shows every command with its expanded arguments and the values of all CI/CD variables, masked ones included where they are transformed. Anyone who can read job logs (on a public project: everyone) reads the secrets.',
       remediation:

@@ -18,6 +18,8 @@ export default defineRule({
     aliases: ['ci-job-jwt'],
     appliesTo: ['gitlab'],
     fixable: true,
+    fixSafety:
+      "Unsafe: `id_tokens` replace `CI_JOB_JWT` with a token of a chosen audience; the service that verifies it must accept that audience and claims, so review the consumer's configuration.",
     docs: {
       risk: 'CI_JOB_JWT tokens had one fixed audience, so a token issued for one service (Vault, a cloud provider) was accepted by every other service trusting GitLab: a compromised or malicious relying party could replay it. GitLab 17.0 removed them; jobs relying on them fail or fall back to long-lived credentials.',
       remediation:

@@ -17,6 +17,8 @@ export default defineRule({
     aliases: ['secret-in-argument'],
     appliesTo: ['gitlab'],
     fixable: true,
+    fixSafety:
+      'Unsafe: `--password-stdin` reads the password from standard input, so the command must be one that supports it and nothing else may use stdin in that pipeline; review the rewritten command.',
     docs: {
       risk: "An argument is visible to every process on the machine (`ps`, /proc) for as long as the command runs, and ends up in shell traces; on shared runners other jobs' processes may see it. docker warns about it on every run.",
       remediation:

@@ -17,6 +17,8 @@ export default defineRule({
     aliases: ['impostor-commit'],
     appliesTo: ['workflow', 'action'],
     fixable: true,
+    fixSafety:
+      'Unsafe: the fix replaces the commit with one reachable from the named repository, which may be different code from what ran before; review the diff between the two commits.',
     docs: {
       risk: "GitHub stores a repository and its forks together, so `owner/action@<sha>` runs a commit pushed to any fork of owner/action. Anyone can fork a popular action, push a malicious commit and propose a pin to it that looks like the real action's.",
       remediation:

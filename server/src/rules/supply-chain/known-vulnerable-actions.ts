@@ -20,6 +20,8 @@ export default defineRule({
     aliases: ['known-vulnerable-actions'],
     appliesTo: ['workflow', 'action'],
     fixable: true,
+    fixSafety:
+      "Unsafe: upgrading to the first patched version can change the action's inputs, outputs and behavior; read its release notes before merging.",
     docs: {
       risk: 'The workflow runs a release with a published vulnerability (command injection, secrets written to logs, arbitrary file writes) or a commit an attacker pushed when the action was compromised. Anyone who reads the advisory knows how to exploit it.',
       remediation:

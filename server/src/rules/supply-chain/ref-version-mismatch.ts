@@ -18,6 +18,8 @@ export default defineRule({
     aliases: ['ref-version-mismatch'],
     appliesTo: ['workflow', 'action'],
     fixable: true,
+    fixSafety:
+      'Safe when only the version comment is corrected (the commit that runs is unchanged); unsafe when the commit is changed to match the comment, since different code then runs.',
     docs: {
       risk: 'Reviewers and update tools (Dependabot, Renovate) read the comment, not the SHA. A comment that names another version hides what really runs: an old release with known bugs, or a commit an attacker slipped in behind a familiar version number.',
       remediation:

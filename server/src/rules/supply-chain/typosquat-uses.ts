@@ -27,6 +27,8 @@ export default defineRule({
     aliases: [],
     appliesTo: ['workflow', 'action'],
     fixable: true,
+    fixSafety:
+      'Unsafe: the fix names the popular action the reference is one letter away from, which is different code; confirm that action is the one intended.',
     docs: {
       risk: 'Attackers register names one keystroke away from popular actions (`actons/checkout`, `docker/login-acton`) and wait for a typo: the workflow then runs their code with its token and secrets, and the step still looks right at a glance.',
       remediation:

@@ -17,6 +17,8 @@ export default defineRule({
     aliases: ['unpinned-images'],
     appliesTo: ['workflow', 'action'],
     fixable: true,
+    fixSafety:
+      'Safe: the image is pinned to the digest its tag names today, so the same image runs; only later retagging no longer reaches the job.',
     docs: {
       risk: "Image tags move: whoever can push to the image's repository decides what the job runs, with its token and secrets. `latest` (or no tag) changes on every push (high; medium for Docker Hub's official images, which Docker itself builds); a version tag usually stays, but the registry does not guarantee it (low).",
       remediation:

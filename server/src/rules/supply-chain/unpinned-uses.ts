@@ -32,6 +32,8 @@ export default defineRule({
     aliases: ['unpinned-uses', 'github_action_from_unverified_creator_used'],
     appliesTo: ['workflow', 'action'],
     fixable: true,
+    fixSafety:
+      'Safe: the action is pinned to the commit its ref names today (resolved online), so the same code runs; the ref stays as a comment for update tools.',
     docs: {
       risk: 'Tags and branches are mutable. When an action repository is compromised, the attacker moves its tags to malicious code and every workflow that uses the tag runs it with its secrets and token (tj-actions/changed-files, March 2025: 23,000 repositories). A full commit SHA cannot be moved.',
       remediation:

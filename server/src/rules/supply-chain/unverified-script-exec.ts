@@ -2,10 +2,12 @@ import { defineRule } from '../../engine/rule';
 import type { Step } from '../../model/workflow';
 import type { AnalysisContext } from '../../engine/context';
 
-const FETCH = String.raw`(?:curl|wget)\b[^\n|;&]*`;
+// Every repetition is bounded (one command is at most a few hundred characters): an unbounded `[^\n|;&]*` after each
+// `curl` of a megabyte-long line made the scan quadratic.
+const FETCH = String.raw`(?:curl|wget)\b[^\n|;&]{0,1000}`;
 const SHELL = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*(?:bash|sh|zsh|dash|ksh|fish)\b(?!\s+-c\b)`;
 /** Interpreters reading a program from standard input (`python3 -`), not code given with -c/-e (stdin is data then). */
-const INTERPRETER = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:python3?|perl|ruby|node|pwsh|powershell)\b(?![^\n|;&]*\s-[ceE]\b)`;
+const INTERPRETER = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:python3?|perl|ruby|node|pwsh|powershell)\b(?![^\n|;&]{0,1000}\s-[ceE]\b)`;
 
 /** Ways a script runs what it downloads, unverified. */
 const PATTERNS: Array<{ re: RegExp; how: string }> = [
@@ -13,18 +15,21 @@ const PATTERNS: Array<{ re: RegExp; how: string }> = [
     re: new RegExp(String.raw`\b${FETCH}\|\s*(?:${SHELL}|${INTERPRETER})`, 'g'),
     how: 'pipes a download into an interpreter',
   },
-  { re: /\b(?:bash|sh|zsh)\s+<\(\s*(?:curl|wget)\b[^\n)]*\)/g, how: 'runs a download through process substitution' },
-  { re: /\b(?:bash|sh|zsh)\s+-c\s+["']?\$\(\s*(?:curl|wget)\b[^\n)]*\)/g, how: 'runs a download with sh -c' },
   {
-    re: /\b(?:iex|Invoke-Expression)\b[^\n]*?\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b[^\n]*/gi,
+    re: /\b(?:bash|sh|zsh)\s+<\(\s*(?:curl|wget)\b[^\n)]{0,1000}\)/g,
+    how: 'runs a download through process substitution',
+  },
+  { re: /\b(?:bash|sh|zsh)\s+-c\s+["']?\$\(\s*(?:curl|wget)\b[^\n)]{0,1000}\)/g, how: 'runs a download with sh -c' },
+  {
+    re: /\b(?:iex|Invoke-Expression)\b[^\n]{0,1000}?\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod|DownloadString)\b[^\n]{0,1000}/gi,
     how: 'evaluates a download with Invoke-Expression',
   },
   {
-    re: /\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n|;]*\|\s*(?:iex|Invoke-Expression)\b/gi,
+    re: /\b(?:iwr|irm|Invoke-WebRequest|Invoke-RestMethod)\b[^\n|;]{0,1000}\|\s*(?:iex|Invoke-Expression)\b/gi,
     how: 'pipes a download into Invoke-Expression',
   },
   {
-    re: /\bpip3?\s+install\b[^\n;&|]*?\s(?:https?:\/\/|git\+https?:\/\/)(?![^\s'"]*(?:#sha256=|@[0-9a-f]{40}\b))[^\s'"]+/g,
+    re: /\bpip3?\s+install\b[^\n;&|]{0,1000}?\s(?:https?:\/\/|git\+https?:\/\/)(?![^\s'"]*(?:#sha256=|@[0-9a-f]{40}\b))[^\s'"]+/g,
     how: 'installs a Python package from a URL without a hash',
   },
 ];

