@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** excessive-permissions (write-all, high) on line 3, insecure-transport (http://, medium) on line 12. */
+/** excessive-permissions (write-all, high) on line 3, insecure-transport (http://, low: the download is kept, not run) on line 12. */
 export const VULNERABLE_WORKFLOW = `name: Vulnerable
 on: push
 permissions: write-all
