@@ -132,8 +132,9 @@ export async function runUiTest({ keep = false } = {}) {
     });
     const leastPrivilege = before.find((t) => t.includes('Least privilege'));
     assert.match(leastPrivilege, /fail/, `Least privilege fails before the fix: ${leastPrivilege}`);
+    // The plain-http download is kept as data, not run: a low finding, so the category warns.
     const transportBefore = before.find((t) => t.includes('Encryption in transit'));
-    assert.match(transportBefore, /fail/);
+    assert.match(transportBefore, /warn/);
     await shot(page, '02-checklist-before-fix.png');
     step('checklist shows failures');
 
