@@ -3,6 +3,7 @@
 // Trusted workspaces only. The token comes from VS Code's secret storage, per GitLab host (asked for once), or from
 // GITLAB_TOKEN for the host of the user's own `flowguard.gitlabUrl` setting; a workspace's .flowguard.yml may name
 // another host, which is shown before anything is sent and never receives a token stored for a different host.
+import { originRemoteUrl } from './originRemote';
 import * as vscode from 'vscode';
 import { maskSecret } from '../../../server/src/protocol';
 import { gitlabApiBase, setGitlabVariable } from '../../../server/src/secretstore/gitlab-api';
@@ -92,17 +93,8 @@ export async function storeGitlabVariable(
   }
 }
 
-/** group/project of the first workspace folder's `origin` remote, read from .git/config. */
+/** group/project of the first workspace folder's `origin` remote. */
 async function originProject(): Promise<string | undefined> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) return undefined;
-  try {
-    const config = new TextDecoder().decode(
-      await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.git', 'config')),
-    );
-    const url = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(config)?.[1];
-    return url ? /(?:[:/]\/?[^/:]+[:/])([\w.-]+(?:\/[\w.-]+)+?)(?:\.git)?$/.exec(url)?.[1] : undefined;
-  } catch {
-    return undefined;
-  }
+  const url = await originRemoteUrl();
+  return url ? /(?:[:/]\/?[^/:]+[:/])([\w.-]+(?:\/[\w.-]+)+?)(?:\.git)?$/.exec(url)?.[1] : undefined;
 }

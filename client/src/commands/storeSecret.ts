@@ -3,6 +3,7 @@
 // (or `gh secret set` when no session is available). The removed value is taken from memory: this module keeps the
 // text that edits removed from workflow files for a short while, so the value never has to be typed again, shown,
 // logged or written anywhere.
+import { originRemoteUrl } from './originRemote';
 import * as vscode from 'vscode';
 import { maskSecret } from '../../../server/src/protocol';
 import { GitHubSecretsClient } from '../../../server/src/secretstore/github-api';
@@ -179,17 +180,8 @@ async function githubSession(apiUrl: string): Promise<vscode.AuthenticationSessi
   }
 }
 
-/** owner/repo of the first workspace folder's `origin` remote, read from .git/config. */
+/** owner/repo of the first workspace folder's `origin` remote. */
 async function originRepo(): Promise<string | undefined> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) return undefined;
-  try {
-    const config = new TextDecoder().decode(
-      await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.git', 'config')),
-    );
-    const url = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(config)?.[1];
-    return url ? /[:/]([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(url)?.[1] : undefined;
-  } catch {
-    return undefined;
-  }
+  const url = await originRemoteUrl();
+  return url ? /[:/]([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(url)?.[1] : undefined;
 }
