@@ -18,7 +18,6 @@ import secretEcho from './secrets/secret-echo';
 import secretsInWorkflowEnv from './secrets/secrets-in-workflow-env';
 import secretsInherit from './secrets/secrets-inherit';
 import archivedUses from './supply-chain/archived-uses';
-import curlPipeShell from './supply-chain/curl-pipe-shell';
 import forbiddenUses from './supply-chain/forbidden-uses';
 import gitlabUnpinnedImage from './supply-chain/gitlab-unpinned-image';
 import gitlabUnpinnedInclude from './supply-chain/gitlab-unpinned-include';
@@ -61,7 +60,6 @@ export const ALL_RULES: readonly Rule[] = [
   secretsInWorkflowEnv,
   secretsInherit,
   archivedUses,
-  curlPipeShell,
   forbiddenUses,
   gitlabUnpinnedImage,
   gitlabUnpinnedInclude,
@@ -106,7 +104,6 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'secrets', id: 'secrets-in-workflow-env' },
   { category: 'secrets', id: 'secrets-inherit' },
   { category: 'supply-chain', id: 'archived-uses' },
-  { category: 'supply-chain', id: 'curl-pipe-shell' },
   { category: 'supply-chain', id: 'forbidden-uses' },
   { category: 'supply-chain', id: 'gitlab-unpinned-image' },
   { category: 'supply-chain', id: 'gitlab-unpinned-include' },
