@@ -10,6 +10,7 @@ import gitlabDeployWithoutResourceGroup from './runtime-safety/gitlab-deploy-wit
 import missingTimeout from './runtime-safety/missing-timeout';
 import gitlabDebugTrace from './secrets/gitlab-debug-trace';
 import gitlabJobJwt from './secrets/gitlab-job-jwt';
+import gitlabSecretInArtifacts from './secrets/gitlab-secret-in-artifacts';
 import hardcodedCredential from './secrets/hardcoded-credential';
 import longLivedCloudCredentials from './secrets/long-lived-cloud-credentials';
 import overprovisionedSecrets from './secrets/overprovisioned-secrets';
@@ -52,6 +53,7 @@ export const ALL_RULES: readonly Rule[] = [
   missingTimeout,
   gitlabDebugTrace,
   gitlabJobJwt,
+  gitlabSecretInArtifacts,
   hardcodedCredential,
   longLivedCloudCredentials,
   overprovisionedSecrets,
@@ -96,6 +98,7 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'runtime-safety', id: 'missing-timeout' },
   { category: 'secrets', id: 'gitlab-debug-trace' },
   { category: 'secrets', id: 'gitlab-job-jwt' },
+  { category: 'secrets', id: 'gitlab-secret-in-artifacts' },
   { category: 'secrets', id: 'hardcoded-credential' },
   { category: 'secrets', id: 'long-lived-cloud-credentials' },
   { category: 'secrets', id: 'overprovisioned-secrets' },
