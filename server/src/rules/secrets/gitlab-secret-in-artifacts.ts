@@ -10,6 +10,7 @@ import {
 } from '../../model/gitlab/pipeline';
 import { secretFileWrites, type SecretFileWrite } from '../../analysis/gitlab';
 import { isSecretLikeName } from '../../analysis/secrets/names';
+import { scriptOffsets, type OffsetMap } from '../_gitlab/scripts';
 
 /** Tokens GitLab revokes when the job ends: in an artifact they are worth little once it can be downloaded. */
 const JOB_SCOPED = new Set([
@@ -94,41 +95,17 @@ export default defineRule({
   },
 });
 
-/** Maps an offset into a script string to the document: where each of its lines sits in the scalar's source. */
-type OffsetMap = (valueOffset: number) => number;
-
 /** Script strings written in this file, with the offset maps of the places they are written. */
 function localScripts(p: GitlabPipeline, ctx: AnalysisContext): Map<string, OffsetMap[]> {
   return ctx.cached('gitlab-secret-in-artifacts:scripts', () => {
     const out = new Map<string, OffsetMap[]>();
     for (const s of [...p.globalScripts, ...p.jobs.flatMap((j) => j.scripts)]) {
       const maps = out.get(s.line.text) ?? [];
-      maps.push(offsetMap(ctx.slice(s.line.span), s.line.span.start, s.line.text));
+      maps.push(scriptOffsets(ctx, s));
       out.set(s.line.text, maps);
     }
     return out;
   });
-}
-
-/**
- * A block scalar's value has its indentation removed, so each value line is found again in the source, in order.
- * A line that cannot be found (folded or escaped text) maps to the start of the scalar.
- */
-function offsetMap(raw: string, start: number, value: string): OffsetMap {
-  const lineStarts: Array<[number, number]> = [];
-  let valueAt = 0;
-  let rawAt = 0;
-  for (const line of value.split('\n')) {
-    const found = line ? raw.indexOf(line, rawAt) : -1;
-    lineStarts.push([valueAt, found < 0 ? -1 : found]);
-    if (found >= 0) rawAt = found + line.length;
-    valueAt += line.length + 1;
-  }
-  return (offset) => {
-    let best: [number, number] = [0, -1];
-    for (const entry of lineStarts) if (entry[0] <= offset) best = entry;
-    return best[1] < 0 ? start : start + best[1] + (offset - best[0]);
-  };
 }
 
 function report(
