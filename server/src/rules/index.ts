@@ -4,6 +4,7 @@ import deployWithoutEnvironment from './approval/deploy-without-environment';
 import unjustifiedSuppression from './audit/unjustified-suppression';
 import botApprovesPullRequest from './change-control/bot-approves-pull-request';
 import excessivePermissions from './least-privilege/excessive-permissions';
+import gitlabDindInMergeRequests from './least-privilege/gitlab-dind-in-merge-requests';
 import missingPermissions from './least-privilege/missing-permissions';
 import selfHostedRunner from './least-privilege/self-hosted-runner';
 import gitlabDeployWithoutResourceGroup from './runtime-safety/gitlab-deploy-without-resource-group';
@@ -47,6 +48,7 @@ export const ALL_RULES: readonly Rule[] = [
   unjustifiedSuppression,
   botApprovesPullRequest,
   excessivePermissions,
+  gitlabDindInMergeRequests,
   missingPermissions,
   selfHostedRunner,
   gitlabDeployWithoutResourceGroup,
@@ -92,6 +94,7 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'audit', id: 'unjustified-suppression' },
   { category: 'change-control', id: 'bot-approves-pull-request' },
   { category: 'least-privilege', id: 'excessive-permissions' },
+  { category: 'least-privilege', id: 'gitlab-dind-in-merge-requests' },
   { category: 'least-privilege', id: 'missing-permissions' },
   { category: 'least-privilege', id: 'self-hosted-runner' },
   { category: 'runtime-safety', id: 'gitlab-deploy-without-resource-group' },
