@@ -68,12 +68,13 @@ describe('curl-pipe-shell is an alias of unverified-script-exec', () => {
   test('the CLI accepts a configuration written with the old id', async (t) => {
     const dir = tempDir(t);
     writeFileSync(join(dir, '.gitlab-ci.yml'), PIPELINE);
+    const scan = async () => {
+      const r = await runCli(['scan', '.', '-f', 'json'], { cwd: dir });
+      assert.ok(r.status === 0 || r.status === 1, r.stderr);
+      return JSON.parse(r.stdout).findings.map((f: { ruleId: string }) => f.ruleId) as string[];
+    };
+    assert.deepEqual(await scan(), ['unverified-script-exec']);
     writeFileSync(join(dir, '.flowguard.yml'), 'rules:\n  curl-pipe-shell: off\n');
-    const r = await runCli(['scan', '.', '-f', 'json'], { cwd: dir });
-    assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(
-      JSON.parse(r.stdout).findings.map((f: { ruleId: string }) => f.ruleId),
-      [],
-    );
+    assert.deepEqual(await scan(), []);
   });
 });
