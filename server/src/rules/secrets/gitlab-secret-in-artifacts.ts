@@ -44,7 +44,7 @@ export default defineRule({
     docs: {
       risk: 'GitLab masks CI/CD variables in the job log only. A file is uploaded as it is: `printenv > env.txt` holds every variable of the job, masked and protected ones included, and `echo "$TOKEN" > creds.txt` holds the token. Job artifacts are downloadable by everyone who can see the pipeline unless `artifacts:access` restricts them; in a public project with public pipelines that is anyone, merge-request pipelines included, and `expose_as:` links the file from the merge request. A `reports: dotenv:` file is downloadable too.',
       severity:
-        'High when the artifacts are readable by everyone who can see the pipeline (the default) and a named secret is written; medium for a dump of the whole environment (it holds every CI/CD variable the job receives, but the file does not show which of them are secrets). Low when `artifacts:access: developer`/`maintainer` (or `public: false`) limits downloads to people who can usually reach those variables anyway, and for job-scoped tokens (`CI_JOB_TOKEN`, `CI_REGISTRY_PASSWORD`, ID tokens), which GitLab revokes when the job ends. Not reported with `access: none`, or when the file is outside the project directory (GitLab uploads nothing from there). Paths are compared as written: a `cd` before the write is not followed.',
+        'High when the artifacts are readable by everyone who can see the pipeline (the default) and a named secret is written; medium for a dump of the whole environment (it holds every CI/CD variable the job receives, but the file does not show which of them are secrets). Low when `artifacts:access: developer`/`maintainer` (or `public: false`) limits downloads to people who can usually reach those variables anyway, and for job-scoped tokens (`CI_JOB_TOKEN`, `CI_REGISTRY_PASSWORD`), which GitLab revokes when the job ends; `id_tokens` JWTs count as secrets, as they stay valid until they expire. Not reported with `access: none`, or when the file is outside the project directory (GitLab uploads nothing from there). Paths are compared as written: a `cd` before the write is not followed.',
       remediation:
         'Do not write secrets into the project directory: pipe them to the program that needs them, or write them under `/tmp` or `$HOME` and delete them at the end of the job. Keep the artifact paths to the files you need (not `.` or `untracked: true`), list sensitive files under `artifacts:exclude:`, and set `artifacts:access: developer` (or `none`) for artifacts that are only passed between jobs. Rotate any secret an artifact already exposed: expiring the artifact does not recall copies.',
       vulnerableExample:
@@ -68,6 +68,7 @@ export default defineRule({
     const artifactsHere = [job, ...p.jobs].some((j) => ownOrMerged(j.node, 'artifacts') === artifacts.node);
     const local = localScripts(p, ctx);
     const isSecret = (name: string) => {
+      // ID tokens are bearer JWTs that stay valid until they expire, after the job: as secret as any.
       if (JOB_SCOPED.has(name) || e.idTokens.includes(name)) return true;
       // `secrets:` are files by default: the variable holds a path, not the secret.
       if (e.secrets.includes(name)) return false;
@@ -85,7 +86,6 @@ export default defineRule({
         report(
           ctx,
           job,
-          e.idTokens,
           artifacts,
           write,
           maps?.map((at) => at(write.index)),
@@ -111,13 +111,12 @@ function localScripts(p: GitlabPipeline, ctx: AnalysisContext): Map<string, Offs
 function report(
   ctx: AnalysisContext,
   job: GitlabJob,
-  idTokens: string[],
   artifacts: GitlabArtifacts,
   write: SecretFileWrite,
   starts: number[] | undefined,
 ): void {
   const done = ctx.cached('gitlab-secret-in-artifacts:reported', () => new Set<number>());
-  const jobScoped = write.what !== 'environment' && write.what.every((n) => JOB_SCOPED.has(n) || idTokens.includes(n));
+  const jobScoped = write.what !== 'environment' && write.what.every((n) => JOB_SCOPED.has(n));
   const severity =
     artifacts.access !== 'all' || jobScoped ? 'low' : write.what === 'environment' ? 'medium' : undefined;
   const written =
