@@ -95,7 +95,7 @@ describe('bad input', { concurrency: true }, () => {
     const r = await runCli(['scan', '.', 'empty.yaml'], { cwd: dir, timeoutMs: TIMEOUT_MS });
     assertNoCrash(r);
     assert.equal(r.status, 0);
-    assert.match(r.stdout, /empty\.yaml: skipped \(neither a workflow nor an action\)/);
+    assert.match(r.stdout, /empty\.yaml: skipped \(neither a workflow, an action nor GitLab CI configuration\)/);
   });
 
   test('binary junk is reported as invalid YAML, and the frame prints no control characters', async (t) => {

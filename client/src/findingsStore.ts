@@ -152,7 +152,7 @@ export class FindingsStore implements vscode.Disposable {
     const started = Date.now();
     try {
       return await vscode.window.withProgress(
-        { location, title: 'Flowguard: scanning workflows', cancellable: true },
+        { location, title: 'Flowguard: scanning workflows and pipelines', cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => source.cancel());
           // Our own progress token: the server reports into this notification instead of opening a second one.

@@ -46,7 +46,7 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
     void vscode.commands.executeCommand('setContext', 'flowguard.hasFiles', store.fileCount() > 0);
     const message =
       store.scanning && store.fileCount() === 0
-        ? 'Scanning workflows…'
+        ? 'Scanning workflows and pipelines…'
         : checklist.isActiveFileOnly()
           ? 'Showing the active file only.'
           : undefined;

@@ -416,7 +416,7 @@ describe('flowguard scan', { concurrency: true }, () => {
     assert.deepEqual(kinds, {
       'composite.yaml': 'action',
       'pipeline.yml': 'workflow',
-      'values.yml': 'skipped: neither a workflow nor an action',
+      'values.yml': 'skipped: neither a workflow, an action nor GitLab CI configuration',
     });
     const rules = new Set((doc.findings as JsonFinding[]).map((f) => `${f.path}:${f.ruleId}`));
     assert.ok(rules.has('pipeline.yml:excessive-permissions'));

@@ -1,13 +1,13 @@
 // UI test: the packaged .vsix installed in code-server, driven with Playwright in Debian's Chromium the way a user
 // works: open a vulnerable workflow, see squiggles and Problems rows, fix one with Ctrl+., watch the finding and the
-// checklist update, run the Security Review and read its webview. Screenshots go to test-output/screenshots/.
+// checklist update, run the Security Review and read its webview, then fix a .gitlab-ci.yml the same way. Screenshots go to test-output/screenshots/.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { installVsix, launchBrowser, makeRunDir, removeRunDir, startCodeServer } from './codeServer.mjs';
 import { SELECTORS } from './selectors.mjs';
 import { repoRoot, vsixPath } from './setup.mjs';
-import { createWorkspace } from './workspace.mjs';
+import { createWorkspace, GITLAB_PIPELINE_FIXED } from './workspace.mjs';
 
 export const screenshotDir = path.join(repoRoot, 'test-output', 'screenshots');
 const TIMEOUT = 30_000;
@@ -193,6 +193,43 @@ export async function runUiTest({ keep = false } = {}) {
     await shot(page, '05-security-review.png');
     step('review webview read');
 
+    // GitLab CI in the same editor: .gitlab-ci.yml gets its finding, and Ctrl+. on `-p` (line 7) offers the
+    // --password-stdin rewrite; after saving, the file on disk differs from the original in that line only.
+    await openFile(page, '.gitlab-ci.yml');
+    await waitFor('the GitLab finding in Problems', async () =>
+      (await problemsRows(page)).some((t) => t.includes('password-argument')),
+    );
+    const stdinFix = page.locator(SELECTORS.actionWidgetItem, { hasText: '--password-stdin' }).first();
+    // The server may still be analyzing the newly opened file: ask again until the fix is offered.
+    for (let attempt = 1; ; attempt++) {
+      await goToLine(page, 7, 45);
+      await page.keyboard.press('Control+.');
+      try {
+        await stdinFix.waitFor({ state: 'visible', timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 4) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
+    await shot(page, '06-gitlab-quick-fix-menu.png');
+    await stdinFix.click();
+    await waitFor('the editor to show --password-stdin', async () =>
+      (await page.locator(SELECTORS.editorLines).innerText()).replace(/\u00a0/g, ' ').includes('--password-stdin'),
+    );
+    await page.keyboard.press('Control+S');
+    const gitlabFile = path.join(workspace, '.gitlab-ci.yml');
+    await waitFor(
+      'the fixed .gitlab-ci.yml on disk',
+      async () => readFileSync(gitlabFile, 'utf8') === GITLAB_PIPELINE_FIXED,
+    );
+    await waitFor('the password-argument problem to go', async () => {
+      const texts = await problemsRows(page);
+      return !texts.some((t) => t.includes('password-argument'));
+    });
+    await shot(page, '07-gitlab-after-fix.png');
+    step('GitLab quick-fix applied and saved');
+
     // A workspace without workflows: the checklist's welcome content offers a secure one.
     const empty = path.join(runDir, 'empty');
     mkdirSync(empty, { recursive: true });
@@ -203,7 +240,7 @@ export async function runUiTest({ keep = false } = {}) {
       hasText: 'Create secure workflow',
     });
     await create.waitFor({ state: 'visible', timeout: TIMEOUT });
-    await shot(page, '06-welcome-no-workflow.png');
+    await shot(page, '08-welcome-no-workflow.png');
     await create.click();
     await waitFor('the new workflow in the editor', async () =>
       (
@@ -221,7 +258,7 @@ export async function runUiTest({ keep = false } = {}) {
       created.filter((t) => /^(Least privilege|Secrets|Untrusted input)/.test(t)).every((t) => /pass/.test(t)),
       created.join(' | '),
     );
-    await shot(page, '07-secure-workflow-created.png');
+    await shot(page, '09-secure-workflow-created.png');
     step('welcome button created a secure workflow');
     return { screenshots: shots };
   } catch (error) {

@@ -1,4 +1,5 @@
-// The workspace both real-editor suites open: a few workflows with known findings, written fresh for every run.
+// The workspace both real-editor suites open: a few workflows and a GitLab CI pipeline with known findings, written
+// fresh for every run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -52,12 +53,30 @@ jobs:
       - run: echo hello
 `;
 
+/** GitLab CI: password-argument (low) on line 7, whose quick-fix passes the password on stdin. */
+export const GITLAB_PIPELINE = `stages: [build]
+
+build-image:
+  stage: build
+  tags: [docker]
+  script:
+    - docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" "$CI_REGISTRY"
+    - docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA" .
+`;
+
+/** GITLAB_PIPELINE after that quick-fix: only the login line changes. */
+export const GITLAB_PIPELINE_FIXED = GITLAB_PIPELINE.replace(
+  'docker login -u "$CI_REGISTRY_USER" -p "$CI_REGISTRY_PASSWORD" "$CI_REGISTRY"',
+  'echo "$CI_REGISTRY_PASSWORD" | docker login -u "$CI_REGISTRY_USER" --password-stdin "$CI_REGISTRY"',
+);
+
 export function createWorkspace(dir) {
   const workflows = path.join(dir, '.github', 'workflows');
   mkdirSync(workflows, { recursive: true });
   writeFileSync(path.join(workflows, 'vulnerable.yml'), VULNERABLE_WORKFLOW);
   writeFileSync(path.join(workflows, 'release.yml'), RELEASE_WORKFLOW);
   writeFileSync(path.join(workflows, 'escaping.yml'), ESCAPING_WORKFLOW);
+  writeFileSync(path.join(dir, '.gitlab-ci.yml'), GITLAB_PIPELINE);
   // Excluded by the workspace's files.exclude: must never appear in the checklist.
   mkdirSync(path.join(dir, 'vendored', '.github', 'workflows'), { recursive: true });
   writeFileSync(path.join(dir, 'vendored', '.github', 'workflows', 'excluded.yml'), VULNERABLE_WORKFLOW);

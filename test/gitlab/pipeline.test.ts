@@ -231,3 +231,65 @@ test('a rule condition given by !reference is resolved; an unresolvable one make
   const elsewhere = analyze({ path: '.gitlab/release.yml', text: jobs });
   assert.deepEqual(ofRule(elsewhere, 'deploy-without-environment'), [], 'the condition lives in a file not read');
 });
+
+test('artifacts merge key by key through extends:, default: applies only when no layer sets them', () => {
+  const text = [
+    'default:',
+    '  artifacts:',
+    '    paths: [default-only/]',
+    '.base:',
+    '  artifacts:',
+    '    public: false',
+    '    paths: [logs/]',
+    '    exclude: [logs/*.key]',
+    'job:',
+    '  extends: .base',
+    '  script: [make]',
+    '  artifacts:',
+    '    expose_as: build logs',
+    '    reports:',
+    '      dotenv: build.env',
+    'plain:',
+    '  script: [make]',
+    'open:',
+    '  extends: .base',
+    '  script: [make]',
+    '  artifacts:',
+    '    access: all',
+  ].join('\n');
+  const p = analyze({ path: '.gitlab-ci.yml', text }).model as GitlabPipeline;
+  const artifactsOf = (name: string) => {
+    const { node: _node, ...rest } = effective(
+      p.jobs.find((j) => j.name === name)!,
+      p,
+    ).artifacts!;
+    return rest;
+  };
+  assert.deepEqual(artifactsOf('job'), {
+    paths: ['logs/'],
+    exclude: ['logs/*.key'],
+    dotenv: ['build.env'],
+    untracked: false,
+    access: 'developer',
+    exposeAs: 'build logs',
+  });
+  assert.deepEqual(artifactsOf('plain').paths, ['default-only/']);
+  assert.equal(artifactsOf('open').access, 'all', 'access: wins over an inherited public: false');
+});
+
+test('a secret written by an included template is reported once, in the file that writes and uploads it', () => {
+  const template =
+    '.build-and-test:\n  script:\n    - printenv > ${CI_PROJECT_DIR}/ci_environment.log\n  artifacts:\n    paths: [ci_environment.log]\n';
+  const files: Record<string, string> = { '.gitlab/common.yml': template };
+  const pipeline = 'include:\n  local: /.gitlab/common.yml\nbuild:\n  extends: .build-and-test\n';
+  const secretFindings = (path: string, text: string) =>
+    ofRule(analyze({ path, text, readFile: (p) => files[p] }), 'gitlab-secret-in-artifacts').map(
+      (f) => `${text.slice(0, f.span.start).split('\n').length} ${f.severity}`,
+    );
+  assert.deepEqual(secretFindings('.gitlab/common.yml', template), ['3 medium']);
+  assert.deepEqual(secretFindings('.gitlab-ci.yml', pipeline), []);
+  // The job adds the upload itself: then it is reported at the job, where the artifacts are.
+  const uploadsHere = pipeline + '  artifacts:\n    paths: [.]\n';
+  files['.gitlab/common.yml'] = '.build-and-test:\n  script:\n    - printenv > ci_environment.log\n';
+  assert.deepEqual(secretFindings('.gitlab-ci.yml', uploadsHere), ['3 medium']);
+});

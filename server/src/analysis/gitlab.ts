@@ -169,3 +169,103 @@ export function humanGate(job: EffectiveJob): 'manual' | 'tags' | undefined {
     return 'tags';
   return undefined;
 }
+
+/** A script line that writes secrets to a file. */
+export interface SecretFileWrite {
+  /** Offset and length of the command in the script text. */
+  index: number;
+  length: number;
+  /** The file as written in the script, quotes removed. */
+  target: string;
+  /** `environment`: a dump of every variable; otherwise the variables written. */
+  what: 'environment' | string[];
+}
+
+/** Commands that print every variable of the environment when run alone. */
+const ENV_DUMP = /^(?:printenv|env|export\s+-p|declare\s+-[pxr]+|set|Get-ChildItem\s+env:|gci\s+env:)$/i;
+/** stdout into a file (not `2>`, not `>&2`). */
+const REDIRECT = /(?:^|[^0-9&>])>>?\s*(?!&)("[^"]*"|'[^']*'|[^\s;&|<>()]+)/;
+const TEE = /^tee\s+(?:-[a-z]+\s+)*("[^"]*"|'[^']*'|[^\s;&|<>()]+)/;
+const HEREDOC = /<<-?\s*(["']?)([A-Za-z_][\w-]*)\1/;
+const PRINTS = /^(?:echo|printf|cat|Write-Output|Out-File)\b/i;
+
+/** `$NAME`/`${NAME}` the shell expands in this text (not in single quotes, not escaped). */
+export function expandedVariables(text: string): string[] {
+  const out: string[] = [];
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\' && quote !== "'") {
+      i++;
+      continue;
+    }
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      continue;
+    }
+    if (c === '"') quote = quote ? undefined : '"';
+    else if (c === "'" && !quote) quote = "'";
+    else if (c === '$') {
+      const m = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/.exec(text.slice(i));
+      if (m) out.push(m[1] ?? m[2]);
+    }
+  }
+  return out;
+}
+
+const unquote = (s: string) => s.replace(/^(["'])(.*)\1$/, '$2');
+
+/**
+ * Writes of secrets into files: an environment dump (`printenv > env.txt`, `env | sort | tee env.log`) or a variable
+ * that `isSecret` accepts printed into a file (`echo "$TOKEN" > creds.txt`, a here-document with `$TOKEN` in it).
+ * Commands are split on `;`, `&&`, `||` and `|` without a full shell parse: a separator inside quotes may split a
+ * command early, which at worst misses a write.
+ */
+export function secretFileWrites(script: string, isSecret: (name: string) => boolean): SecretFileWrite[] {
+  const out: SecretFileWrite[] = [];
+  const lines = script.split('\n');
+  let offset = 0;
+  for (let l = 0; l < lines.length; l++) {
+    const line = lines[l];
+    const lineStart = offset;
+    offset += line.length + 1;
+    if (/^\s*#/.test(line)) continue;
+    let from = 0;
+    for (const command of line.split(/(&&|\|\||;)/)) {
+      const at = line.indexOf(command, from);
+      from = at + command.length;
+      if (command === '&&' || command === '||' || command === ';' || !command.trim()) continue;
+      const stages = command.split('|').map((s) => s.trim());
+      const first = stages[0];
+      const redirect = REDIRECT.exec(stages[stages.length - 1]);
+      const tee = stages
+        .slice(1)
+        .map((s) => TEE.exec(s))
+        .find((m) => m);
+      const target = redirect?.[1] ?? tee?.[1];
+      if (!target) continue;
+      const source = stages.length > 1 ? first : first.slice(0, REDIRECT.exec(first)?.index ?? first.length).trim();
+      const place = {
+        index: lineStart + at + (command.length - command.trimStart().length),
+        length: command.trim().length,
+      };
+      if (ENV_DUMP.test(source)) {
+        // `env | grep PROXY > f` keeps only what it selects.
+        if (stages.slice(1).some((s) => /^grep\b(?!.*\s-\w*v)/.test(s))) continue;
+        out.push({ ...place, target: unquote(target), what: 'environment' });
+        continue;
+      }
+      if (!PRINTS.test(first)) continue;
+      const heredoc = HEREDOC.exec(command);
+      let text = stages.length > 1 ? first : source;
+      if (heredoc) {
+        // The body up to the delimiter line; a quoted delimiter ('EOF') turns expansion off.
+        const end = lines.findIndex((x, i) => i > l && x.trim() === heredoc[2]);
+        text = heredoc[1] ? '' : lines.slice(l + 1, end < 0 ? lines.length : end).join('\n');
+      }
+      const names = [...new Set(expandedVariables(text).filter(isSecret))];
+      if (names.length) out.push({ ...place, target: unquote(target), what: names });
+    }
+  }
+  return out;
+}

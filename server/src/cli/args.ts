@@ -31,10 +31,11 @@ export type Command =
   | { command: 'help' }
   | { command: 'version' };
 
-export const HELP = `Flowguard: finds and fixes security problems in GitHub Actions workflows and actions.
+export const HELP = `Flowguard: finds and fixes security problems in GitHub Actions workflows and actions, and in GitLab CI pipelines.
 
 Usage:
-  flowguard scan [options] PATH...   scan files and folders (folders: .github/workflows/*.yml|yaml and action.yml|yaml)
+  flowguard scan [options] PATH...   scan files and folders (folders: .github/workflows/*.yml|yaml, action.yml|yaml,
+                                     .gitlab-ci.yml, *.gitlab-ci.yml, CI YAML under .gitlab/ and .gitlab-ci/)
   flowguard rules                    list the rules
   flowguard lsp --stdio|--node-ipc   run the language server (for editors)
 

@@ -116,7 +116,8 @@ function scanFile(
   const file: FileReport = { path, uri, text, result };
   // YAML under .gitlab/ found by walking is read to see whether it is CI configuration; other files there are not ours.
   if (!result.kind && result.problems.length === 0 && !target.explicit && maybeGitlabPath(path)) return undefined;
-  if (!result.kind && result.problems.length === 0) file.skipped = 'neither a workflow nor an action';
+  if (!result.kind && result.problems.length === 0)
+    file.skipped = 'neither a workflow, an action nor GitLab CI configuration';
   if (!opts.fix || !result.findings.some((f) => f.fixes.some((x) => !opts.safeFixesOnly || x.safety === 'safe')))
     return file;
   let fixed: FixAllResult;

@@ -455,7 +455,7 @@ export function startServer(kind: ServerKind): Connection {
         ? await connection.window.createWorkDoneProgress()
         : undefined;
     const progress: WorkDoneProgressReporter = created ?? connection.languages.attachWorkDoneProgress(params ?? {});
-    progress.begin('Flowguard: scanning workflows', 0, undefined, true);
+    progress.begin('Flowguard: scanning workflows and pipelines', 0, undefined, true);
     try {
       const running = startWorkspaceScan(
         {

@@ -4,12 +4,14 @@ import deployWithoutEnvironment from './approval/deploy-without-environment';
 import unjustifiedSuppression from './audit/unjustified-suppression';
 import botApprovesPullRequest from './change-control/bot-approves-pull-request';
 import excessivePermissions from './least-privilege/excessive-permissions';
+import gitlabDindInMergeRequests from './least-privilege/gitlab-dind-in-merge-requests';
 import missingPermissions from './least-privilege/missing-permissions';
 import selfHostedRunner from './least-privilege/self-hosted-runner';
 import gitlabDeployWithoutResourceGroup from './runtime-safety/gitlab-deploy-without-resource-group';
 import missingTimeout from './runtime-safety/missing-timeout';
 import gitlabDebugTrace from './secrets/gitlab-debug-trace';
 import gitlabJobJwt from './secrets/gitlab-job-jwt';
+import gitlabSecretInArtifacts from './secrets/gitlab-secret-in-artifacts';
 import hardcodedCredential from './secrets/hardcoded-credential';
 import longLivedCloudCredentials from './secrets/long-lived-cloud-credentials';
 import overprovisionedSecrets from './secrets/overprovisioned-secrets';
@@ -18,7 +20,6 @@ import secretEcho from './secrets/secret-echo';
 import secretsInWorkflowEnv from './secrets/secrets-in-workflow-env';
 import secretsInherit from './secrets/secrets-inherit';
 import archivedUses from './supply-chain/archived-uses';
-import curlPipeShell from './supply-chain/curl-pipe-shell';
 import forbiddenUses from './supply-chain/forbidden-uses';
 import gitlabUnpinnedImage from './supply-chain/gitlab-unpinned-image';
 import gitlabUnpinnedInclude from './supply-chain/gitlab-unpinned-include';
@@ -47,12 +48,14 @@ export const ALL_RULES: readonly Rule[] = [
   unjustifiedSuppression,
   botApprovesPullRequest,
   excessivePermissions,
+  gitlabDindInMergeRequests,
   missingPermissions,
   selfHostedRunner,
   gitlabDeployWithoutResourceGroup,
   missingTimeout,
   gitlabDebugTrace,
   gitlabJobJwt,
+  gitlabSecretInArtifacts,
   hardcodedCredential,
   longLivedCloudCredentials,
   overprovisionedSecrets,
@@ -61,7 +64,6 @@ export const ALL_RULES: readonly Rule[] = [
   secretsInWorkflowEnv,
   secretsInherit,
   archivedUses,
-  curlPipeShell,
   forbiddenUses,
   gitlabUnpinnedImage,
   gitlabUnpinnedInclude,
@@ -92,12 +94,14 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'audit', id: 'unjustified-suppression' },
   { category: 'change-control', id: 'bot-approves-pull-request' },
   { category: 'least-privilege', id: 'excessive-permissions' },
+  { category: 'least-privilege', id: 'gitlab-dind-in-merge-requests' },
   { category: 'least-privilege', id: 'missing-permissions' },
   { category: 'least-privilege', id: 'self-hosted-runner' },
   { category: 'runtime-safety', id: 'gitlab-deploy-without-resource-group' },
   { category: 'runtime-safety', id: 'missing-timeout' },
   { category: 'secrets', id: 'gitlab-debug-trace' },
   { category: 'secrets', id: 'gitlab-job-jwt' },
+  { category: 'secrets', id: 'gitlab-secret-in-artifacts' },
   { category: 'secrets', id: 'hardcoded-credential' },
   { category: 'secrets', id: 'long-lived-cloud-credentials' },
   { category: 'secrets', id: 'overprovisioned-secrets' },
@@ -106,7 +110,6 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'secrets', id: 'secrets-in-workflow-env' },
   { category: 'secrets', id: 'secrets-inherit' },
   { category: 'supply-chain', id: 'archived-uses' },
-  { category: 'supply-chain', id: 'curl-pipe-shell' },
   { category: 'supply-chain', id: 'forbidden-uses' },
   { category: 'supply-chain', id: 'gitlab-unpinned-image' },
   { category: 'supply-chain', id: 'gitlab-unpinned-include' },

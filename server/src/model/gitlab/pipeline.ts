@@ -105,6 +105,23 @@ export interface GitlabEnvironment {
   span: Span;
 }
 
+/** Who may download a job's artifacts: `artifacts:access`, or `public: false` (the same as `developer`). */
+export type ArtifactAccess = 'all' | 'developer' | 'maintainer' | 'none';
+
+/** `artifacts:` of a job, key by key through its templates (GitLab deep-merges mappings of `extends:`). */
+export interface GitlabArtifacts {
+  /** The `artifacts:` mapping of the most specific layer that has one. */
+  node: Node;
+  paths: string[];
+  exclude: string[];
+  /** `reports: dotenv:` files: downloadable like the archive, and loaded as variables by later jobs. */
+  dotenv: string[];
+  /** `untracked: true`: every file git does not track. */
+  untracked: boolean;
+  access: ArtifactAccess;
+  exposeAs?: string;
+}
+
 /** What a job does once templates, merge keys, references and defaults are applied. */
 export interface EffectiveJob {
   /** Every script string the job runs (before_script, script, after_script), as text. */
@@ -126,6 +143,7 @@ export interface EffectiveJob {
   trigger: boolean;
   idTokens: string[];
   secrets: string[];
+  artifacts?: GitlabArtifacts;
   images: string[];
   services: string[];
   /** Some `extends:` or `!reference` target is defined outside what Flowguard can see (remote or project includes). */
@@ -504,6 +522,40 @@ export function effective(job: GitlabJob, pipeline: GitlabPipeline): EffectiveJo
     return scalarString(v) ?? '';
   };
   const imageName = (n: unknown) => scalarString(isMap(resolveAlias(n)) ? mapGetPair(n, 'name')?.value : n);
+  // `extends:` merges the artifacts mappings key by key; `default:` only applies when no layer sets artifacts.
+  const artifactLayers = layers
+    .map((l) => resolveAlias(ownOrMerged(l, 'artifacts')))
+    .filter((a): a is Node => isMap(a))
+    .reverse();
+  if (!artifactLayers.length) {
+    const fromDefault = resolveAlias(ownOrMerged(pipeline.defaultNode, 'artifacts'));
+    if (isMap(fromDefault)) artifactLayers.push(fromDefault as Node);
+  }
+  const artifactKey = (...path: string[]): Node | undefined => {
+    for (const layer of artifactLayers) {
+      let n: unknown = layer;
+      for (const key of path) n = ownOrMerged(n, key);
+      if (n !== undefined) return n as Node;
+    }
+    return undefined;
+  };
+  const access = scalarString(artifactKey('access'));
+  const artifacts: GitlabArtifacts | undefined = artifactLayers.length
+    ? {
+        node: artifactLayers[0],
+        paths: texts(artifactKey('paths')),
+        exclude: texts(artifactKey('exclude')),
+        dotenv: texts(artifactKey('reports', 'dotenv')),
+        untracked: scalarString(artifactKey('untracked')) === 'true',
+        access:
+          access === 'developer' || access === 'maintainer' || access === 'none' || access === 'all'
+            ? access
+            : scalarString(artifactKey('public')) === 'false'
+              ? 'developer'
+              : 'all',
+        exposeAs: scalarString(artifactKey('expose_as')),
+      }
+    : undefined;
   job.effective = {
     scripts,
     variables,
@@ -520,6 +572,7 @@ export function effective(job: GitlabJob, pipeline: GitlabPipeline): EffectiveJo
     trigger: get('trigger') !== undefined,
     idTokens: keysOf(get('id_tokens')),
     secrets: keysOf(get('secrets')),
+    artifacts,
     images: [imageName(get('image'))].filter((s): s is string => !!s),
     services: seqItems(get('services'))
       .map(imageName)

@@ -4,6 +4,7 @@ import type { AnalysisContext } from '../../engine/context';
 import type { Block } from '../../model/common';
 import type { Step } from '../../model/workflow';
 import { judgeNamedValue, scanProviders } from '../../analysis/secrets/scan';
+import { gitlabLongLivedCredentials } from '../_gitlab/long-lived-cloud-credentials';
 
 interface ShortLived {
   /** What the static credential is. */
@@ -97,24 +98,27 @@ export default defineRule({
     confidence: 'high',
     category: 'secrets',
     aliases: ['use-oidc', 'static-cloud-credentials'],
-    appliesTo: ['workflow', 'action'],
+    appliesTo: ['workflow', 'action', 'gitlab'],
     fixable: false,
     docs: {
-      risk: 'A static key works from anywhere until someone remembers to rotate it. Leaked from a log, a compromised action or a fork, it gives lasting access to the cloud account or the package. OIDC and trusted publishing give the job a token that lives for minutes and is bound to this repository and workflow.',
+      risk: "A static key works from anywhere until someone remembers to rotate it. Leaked from a log, a compromised action or a fork, it gives lasting access to the cloud account or the package. OIDC and trusted publishing give the job a token that lives for minutes and is bound to this repository and workflow (on GitLab CI: to the project, branch and environment in the ID token's claims).",
       remediation:
-        "Configure the cloud or registry to trust GitHub's OIDC issuer for this repository, grant the job `permissions: id-token: write`, switch the step to the short-lived method named in the message, then delete the static secret and revoke the key.",
+        "GitHub Actions: configure the cloud or registry to trust GitHub's OIDC issuer for this repository, grant the job `permissions: id-token: write`, switch the step to the short-lived method named in the message, then delete the static secret and revoke the key. GitLab CI: give the job `id_tokens:` with the audience the provider expects (AWS `sts.amazonaws.com`, Google Cloud the workload identity pool provider's full resource URL, Azure `api://AzureADTokenExchange`), make the provider trust your GitLab instance (`https://gitlab.com` or your own URL) with conditions on `project_path` and `ref_protected`, exchange the token in the script (`aws sts assume-role-with-web-identity`, `gcloud iam workload-identity-pools create-cred-config`, `az login --federated-token`), then delete the CI/CD variables and revoke the key. On GitLab, only keys the file shows are reported: variables set in the project's settings and read implicitly by a CLI are not visible here.",
       vulnerableExample:
         'steps:\n  - uses: aws-actions/configure-aws-credentials@v4\n    with:\n      aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n      aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}\n      aws-region: eu-west-1\n',
       safeExample:
         'permissions:\n  id-token: write\n  contents: read\nsteps:\n  - uses: aws-actions/configure-aws-credentials@v4\n    with:\n      role-to-assume: arn:aws:iam::123456789012:role/deploy\n      aws-region: eu-west-1\n',
       references: [
         'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect',
+        'https://docs.gitlab.com/ci/secrets/id_token_authentication/',
+        'https://docs.gitlab.com/ci/cloud_services/',
         'https://docs.pypi.org/trusted-publishers/',
         'https://docs.npmjs.com/trusted-publishers',
       ],
     },
   },
 
+  ...gitlabLongLivedCredentials,
   workflow(wf, ctx) {
     reportEnv(ctx, wf.env, wf.jobs.flatMap((j) => j.steps.map((s) => s.run?.text ?? '')).join('\n'));
   },

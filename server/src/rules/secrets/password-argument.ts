@@ -1,6 +1,7 @@
 import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
 import type { GitlabScript } from '../../model/gitlab/pipeline';
+import { everyGitlabScript } from '../_gitlab/scripts';
 
 /** Registry logins that also read the password from stdin. */
 const LOGIN =
@@ -30,12 +31,7 @@ export default defineRule({
       references: ['https://docs.docker.com/reference/cli/docker/login/#password-stdin'],
     },
   },
-  pipeline(p, ctx) {
-    for (const s of p.globalScripts) check(s, ctx);
-  },
-  gitlabJob(job, _p, ctx) {
-    for (const s of job.scripts) check(s, ctx);
-  },
+  ...everyGitlabScript(check),
 });
 
 function check(script: GitlabScript, ctx: AnalysisContext): void {

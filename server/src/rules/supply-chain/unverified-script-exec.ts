@@ -1,6 +1,7 @@
 import { defineRule } from '../../engine/rule';
-import type { Step } from '../../model/workflow';
+import type { Span } from '../../text/span';
 import type { AnalysisContext } from '../../engine/context';
+import { everyGitlabScript } from '../_gitlab/scripts';
 
 // Every repetition is bounded (one command is at most a few hundred characters): an unbounded `[^\n|;&]*` after each
 // `curl` of a megabyte-long line made the scan quadratic.
@@ -45,11 +46,12 @@ export default defineRule({
     severity: 'low',
     confidence: 'high',
     category: 'supply-chain',
-    aliases: [],
-    appliesTo: ['workflow', 'action'],
+    // curl-pipe-shell: this rule's GitLab CI id before the two dialects shared it (suppressions and config still use it).
+    aliases: ['curl-pipe-shell', 'curl-bash', 'pipe-to-shell', 'unverified_script_exec'],
+    appliesTo: ['workflow', 'action', 'gitlab'],
     fixable: false,
     docs: {
-      risk: 'Whatever the server returns runs in the job, with its token and secrets, and nothing records what ran: a compromised download site or CDN, or a changed script at a moving URL (a branch on raw.githubusercontent.com), takes over the build. It is a dependency without a pin.',
+      risk: "Whatever the server returns runs in the job, with its token and secrets (on GitLab CI: the job's CI/CD variables and `CI_JOB_TOKEN`), and nothing records what ran: a compromised download site or CDN, or a changed script at a moving URL (a branch on raw.githubusercontent.com), takes over the build. It is a dependency without a pin. Over plain HTTP anyone on the network path can do it (insecure-transport reports that part).",
       remediation:
         'Download to a file, verify it against a checksum (or signature) kept in the repository, then run it: `curl -fsSLo install.sh https://…/v1.2.3/install.sh && echo "<sha256>  install.sh" | sha256sum -c - && sh install.sh`. Prefer a versioned URL, a package manager with a lock file, or a pinned setup action. No automatic fix: the checksum has to come from a source you trust.',
       vulnerableExample: 'steps:\n  - run: curl -fsSL https://get.example.com/install.sh | sh\n',
@@ -61,31 +63,33 @@ export default defineRule({
     },
   },
   step(step, _job, _wf, ctx) {
-    check(step, ctx);
+    if (step.run) check(step.run.span, ctx, "the job's token and secrets");
   },
   actionStep(step, _action, ctx) {
-    check(step, ctx);
+    if (step.run) check(step.run.span, ctx, "the job's token and secrets");
   },
+  ...everyGitlabScript((script, ctx) => check(script.line.span, ctx, "the job's CI/CD variables and CI_JOB_TOKEN")),
 });
 
-function check(step: Step, ctx: AnalysisContext): void {
-  const run = step.run;
-  if (!run) return;
-  const source = ctx.text.slice(run.span.start, run.span.end);
+/** The project's own files on its GitLab instance (`$CI_PROJECT_URL/-/raw/…`, the API of `$CI_PROJECT_ID`). */
+const OWN_GITLAB_PROJECT = /\$\{?CI_(?:PROJECT_URL|PROJECT_ID|PROJECT_PATH)\b/;
+
+function check(span: Span, ctx: AnalysisContext, holds: string): void {
+  const source = ctx.text.slice(span.start, span.end);
   const taken: Array<[number, number]> = [];
   for (const { re, how } of PATTERNS) {
     re.lastIndex = 0;
     for (const m of source.matchAll(re)) {
-      const start = run.span.start + m.index!;
+      const start = span.start + m.index!;
       const end = start + m[0].trimEnd().length;
       if (taken.some(([s, e]) => start < e && s < end)) continue;
       taken.push([start, end]);
       const host = URL.exec(m[0])?.[1];
       // The repository's own scripts (raw.githubusercontent.com/<this repo>/…) are its own code, not a third party's.
       const own = ctx.repository && /raw\.githubusercontent\.com\/([^/\s]+\/[^/\s]+)\//i.exec(m[0])?.[1]?.toLowerCase();
-      if (own && own === ctx.repository) continue;
+      if ((own && own === ctx.repository) || OWN_GITLAB_PROJECT.test(m[0])) continue;
       ctx.report({
-        message: `This script ${how}${host ? ` from ${host}` : ''}: whatever the server returns runs with the job's token and secrets. Download it, verify a checksum you keep in the repository, then run it.`,
+        message: `This script ${how}${host ? ` from ${host}` : ''}: whatever the server returns runs with ${holds}. Download it, verify a checksum you keep in the repository, then run it.`,
         span: { start, end },
         properties: { host },
       });
