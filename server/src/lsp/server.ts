@@ -65,7 +65,7 @@ import { analyzeText } from './analysis';
 import { codeActions, fixAllRequest, suppressRequest, type FixContext } from './codeActions';
 import { lenses } from './codeLens';
 import { isConfigFile } from './config';
-import { analysisDiagnostics, configDiagnostics, stoppedDiagnostic } from './diagnostics';
+import { analysisDiagnostics, configDiagnostics, maskedRuleErrors, stoppedDiagnostic } from './diagnostics';
 import { DocumentStore } from './documentStore';
 import { FindingsNotifier } from './findingsNotifier';
 import { hover } from './hover';
@@ -171,7 +171,7 @@ export function startServer(kind: ServerKind): Connection {
         return;
       }
       publish(doc.uri, snapshot);
-      for (const e of snapshot.analysis.result.ruleErrors)
+      for (const e of maskedRuleErrors(snapshot.text, snapshot.analysis.result))
         connection.console.error(`rule ${e.ruleId} failed on ${doc.uri}: ${e.message}`);
       void markLeaks(doc.uri, snapshot);
     },
@@ -331,7 +331,7 @@ export function startServer(kind: ServerKind): Connection {
     const target: Target | undefined = await config.target(uri, doc.languageId);
     const snapshot = target && (await scheduler.snapshot(doc));
     if (!target || !snapshot) return null;
-    return fn(snapshot, { target, readFile: target.repoRoot ? readerFor(target.repoRoot) : undefined });
+    return fn(snapshot, { target, readFile: target.repoRoot ? readerFor(target.repoRoot) : undefined, log });
   }
 
   connection.onHover(async (params) => {
