@@ -35,6 +35,8 @@ export interface FakeGitHub {
   notModified: string[];
   /** Overrides by path prefix. */
   overrides: Map<string, Override>;
+  /** Every answer waits this long (ms): answers that arrive while the user types. */
+  delay: { ms: number };
   close(): Promise<void>;
 }
 
@@ -53,7 +55,9 @@ export async function startFakeGitHub(repos: Record<string, FakeRepo>): Promise<
   const requests: string[] = [];
   const notModified: string[] = [];
   const overrides = new Map<string, Override>();
-  const server: Server = createServer((req, res) => {
+  const delay = { ms: 0 };
+  const server: Server = createServer((req, res) => void setTimeout(() => handle(req, res), delay.ms));
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(req.url ?? '');
     const override = [...overrides.entries()].find(([prefix]) => (req.url ?? '').startsWith(prefix));
@@ -103,7 +107,7 @@ export async function startFakeGitHub(repos: Record<string, FakeRepo>): Promise<
     if (!baseSha || !all.includes(head)) return notFound();
     const status = head === baseSha ? 'identical' : repo.commits.includes(head) ? 'behind' : 'diverged';
     return answer(200, { status, ahead_by: status === 'diverged' ? 1 : 0 });
-  });
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
@@ -112,6 +116,7 @@ export async function startFakeGitHub(repos: Record<string, FakeRepo>): Promise<
     requests,
     notModified,
     overrides,
+    delay,
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

@@ -23,6 +23,7 @@ import {
 } from '../protocol';
 import { applyEdits } from '../fixes/edits';
 import { checkFix } from '../fixes/apply';
+import { factsFromRecords } from '../analysis/supply-chain/facts';
 import { blockScalarKeyLine } from '../yaml/lines';
 import { LineIndex } from '../text/lines';
 import { visit } from 'yaml';
@@ -40,7 +41,8 @@ export interface FixContext {
 }
 
 function analyzeInput(snapshot: Snapshot, { target, readFile }: FixContext): AnalyzeInput {
-  return { path: target.relPath, text: snapshot.text, config: target.config, kind: target.kind, readFile };
+  const { relPath: path, config, kind, facts } = target;
+  return { path, text: snapshot.text, config, kind, readFile, facts: facts && factsFromRecords(facts) };
 }
 
 /** Why the fix of a finding of the snapshot must not be offered (fixes/apply.ts checkFix); undefined when it may. */
