@@ -27,7 +27,7 @@ import { factsFromRecords } from '../analysis/supply-chain/facts';
 import { blockScalarKeyLine } from '../yaml/lines';
 import { LineIndex } from '../text/lines';
 import { visit } from 'yaml';
-import type { Node } from '../yaml/parse';
+import { parseYaml, type Node } from '../yaml/parse';
 import { spanToRange, rangeToSpan } from './convert';
 import { findingDiagnostic } from './diagnostics';
 import { WORKER_THRESHOLD, type Snapshot, type Target } from './scheduler';
@@ -45,8 +45,16 @@ function analyzeInput(snapshot: Snapshot, { target, readFile }: FixContext): Ana
   return { path, text: snapshot.text, config, kind, readFile, facts: facts && factsFromRecords(facts) };
 }
 
-/** Why the fix of a finding of the snapshot must not be offered (fixes/apply.ts checkFix); undefined when it may. */
-export function fixDefect(snapshot: Snapshot, context: FixContext, finding: Finding, edits: readonly TextEdit[]) {
+/**
+ * Why the fix of a finding of the snapshot must not be offered (fixes/apply.ts checkFix); undefined when it may. On a
+ * document large enough for the worker, re-analyzing per offered fix would block the server on every cursor move:
+ * there the result's YAML is checked (parsed), not its findings.
+ */
+function fixDefect(snapshot: Snapshot, context: FixContext, finding: Finding, edits: readonly TextEdit[]) {
+  if (snapshot.text.length >= WORKER_THRESHOLD) {
+    const parseOnly = (text: string) => ({ findings: [], problems: parseYaml(text).problems });
+    return checkFix(snapshot.text, parseOnly(snapshot.text), finding, edits, parseOnly);
+  }
   const input = analyzeInput(snapshot, context);
   return checkFix(snapshot.text, snapshot.analysis.result, finding, edits, (text) => analyze({ ...input, text }));
 }
