@@ -8,6 +8,7 @@ import { analyze, type AnalysisResult, type AnalyzeInput } from '../server/src/e
 import type { Finding, Fix } from '../server/src/engine/types';
 import type { Span, TextEdit } from '../server/src/text/span';
 import { applyEdits } from '../server/src/fixes/edits';
+import { mapSpan, writtenSpans } from '../server/src/fixes/apply';
 import { parseYaml } from '../server/src/yaml/parse';
 import type { ActionMetadata } from '../server/src/model/action';
 import type { Step, Workflow } from '../server/src/model/workflow';
@@ -95,7 +96,7 @@ export function checkFix(
 
   // The finding goes: no finding of the rule where it was (mapped through the edits) with the same message.
   const mapped = mapSpan(finding.span, fix.edits);
-  const inserted = insertedRegions(fix.edits);
+  const inserted = writtenSpans(fix.edits);
   const stays = after.findings.some(
     (f) =>
       f.ruleId === finding.ruleId &&
@@ -166,7 +167,7 @@ function outsideChanges(oldText: string, newText: string, edits: readonly TextEd
   const problems: string[] = [];
   const oldLeaves = leaves(oldText);
   const newLeaves = new Map(leaves(newText).map((l) => [l.path, l]));
-  const inserted = insertedRegions(edits);
+  const inserted = writtenSpans(edits);
   const touched = (span: Span) =>
     edits.some(
       (e) =>
@@ -188,35 +189,6 @@ function outsideChanges(oldText: string, newText: string, edits: readonly TextEd
 
 function touchedNew(span: Span, regions: Span[]): boolean {
   return regions.some((r) => r.start <= span.end && span.start <= r.end);
-}
-
-/** Where each edit's new text sits in the fixed text. */
-function insertedRegions(edits: readonly TextEdit[]): Span[] {
-  const sorted = [...edits].sort((a, b) => a.span.start - b.span.start);
-  let shift = 0;
-  return sorted.map((e) => {
-    const start = e.span.start + shift;
-    shift += e.newText.length - (e.span.end - e.span.start);
-    return { start, end: start + e.newText.length };
-  });
-}
-
-/** The span after the edits, or undefined when an edit replaced part of it. */
-function mapSpan(span: Span, edits: readonly TextEdit[]): Span | undefined {
-  let shift = 0;
-  for (const e of [...edits].sort((a, b) => a.span.start - b.span.start)) {
-    const delta = e.newText.length - (e.span.end - e.span.start);
-    if (
-      e.span.end <= span.start &&
-      !(e.span.start === e.span.end && e.span.start === span.start && span.start === span.end)
-    ) {
-      shift += delta;
-      continue;
-    }
-    if (e.span.start >= span.end) break;
-    return undefined;
-  }
-  return { start: span.start + shift, end: span.end + shift };
 }
 
 function overlaps(a: Span, b: Span): boolean {

@@ -8,6 +8,7 @@ import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import { buildSuite } from './buildSuite.mjs';
 import { repoRoot } from './setup.mjs';
 import { createWorkspace } from './workspace.mjs';
+import { startLoopbackGitHub } from './githubApi.mjs';
 
 /** Desktop VS Code the suite runs against (the same version code-server 4.139.1 embeds). */
 export const VSCODE_VERSION = '1.139.1';
@@ -30,12 +31,14 @@ export async function runElectronSuite() {
   }
   const suite = await buildSuite();
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'flowguard-e2e-electron-'));
+  const github = await startLoopbackGitHub();
   try {
     const workspace = createWorkspace(path.join(runDir, 'ws'));
     const code = await runTests({
       vscodeExecutablePath: executable,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: suite,
+      extensionTestsEnv: { FLOWGUARD_E2E_GITHUB_API_URL: github.url },
       launchArgs: [
         workspace,
         '--disable-extensions',
@@ -47,6 +50,7 @@ export async function runElectronSuite() {
     });
     return { code };
   } finally {
+    await github.close();
     rmSync(runDir, { recursive: true, force: true });
   }
 }

@@ -6,6 +6,7 @@ import { buildSuite } from './buildSuite.mjs';
 import { launchBrowser, makeRunDir, removeRunDir, startCodeServer } from './codeServer.mjs';
 import { repoRoot } from './setup.mjs';
 import { createWorkspace } from './workspace.mjs';
+import { startLoopbackGitHub } from './githubApi.mjs';
 
 const SUITE_TIMEOUT_MS = 240_000;
 
@@ -27,7 +28,13 @@ export async function runHostSuite({ entry = 'index', folder, keep = false } = {
   const suite = await buildSuite(entry);
   const runDir = makeRunDir('host');
   const workspace = folder ?? createWorkspace(path.join(runDir, 'ws'));
-  const server = await startCodeServer(runDir);
+  // Named to the extension host, which inherits code-server's environment.
+  const github = await startLoopbackGitHub();
+  process.env.FLOWGUARD_E2E_GITHUB_API_URL = github.url;
+  const server = await startCodeServer(runDir).catch(async (error) => {
+    await github.close();
+    throw error;
+  });
   const browser = await launchBrowser(runDir);
   const lines = [];
   try {
@@ -69,6 +76,7 @@ export async function runHostSuite({ entry = 'index', folder, keep = false } = {
   } finally {
     await browser.close();
     await server.stop();
+    await github.close();
     if (!keep) removeRunDir(runDir);
   }
 }

@@ -83,7 +83,8 @@ export function createWorkspace(dir) {
   mkdirSync(path.join(dir, '.vscode'), { recursive: true });
   writeFileSync(
     path.join(dir, '.vscode', 'settings.json'),
-    JSON.stringify({ 'files.exclude': { '**/vendored': true } }, null, 2),
+    // Online checks stay off (no test reaches the internet) until the pinning test points them at the loopback API.
+    JSON.stringify({ 'files.exclude': { '**/vendored': true }, 'flowguard.online': false }, null, 2),
   );
   return dir;
 }

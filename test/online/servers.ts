@@ -35,6 +35,10 @@ export interface FakeGitHub {
   notModified: string[];
   /** Overrides by path prefix. */
   overrides: Map<string, Override>;
+  /** Every answer waits this long (ms): answers that arrive while the user types. */
+  delay: { ms: number };
+  /** The most advisories one page of GET /advisories holds, whatever per_page asks (pagination in tests). */
+  advisoryPageSize: { max: number };
   close(): Promise<void>;
 }
 
@@ -53,7 +57,10 @@ export async function startFakeGitHub(repos: Record<string, FakeRepo>): Promise<
   const requests: string[] = [];
   const notModified: string[] = [];
   const overrides = new Map<string, Override>();
-  const server: Server = createServer((req, res) => {
+  const delay = { ms: 0 };
+  const advisoryPageSize = { max: 100 };
+  const server: Server = createServer((req, res) => void setTimeout(() => handle(req, res), delay.ms));
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(req.url ?? '');
     const override = [...overrides.entries()].find(([prefix]) => (req.url ?? '').startsWith(prefix));
@@ -68,8 +75,19 @@ export async function startFakeGitHub(repos: Record<string, FakeRepo>): Promise<
     const answer = (status: number, body: unknown) => send(res, req, status, body, notModified);
     const notFound = () => answer(404, { message: 'Not Found' });
     if (url.pathname === '/advisories') {
-      const repo = repos[url.searchParams.get('affects') ?? ''];
-      return answer(200, url.searchParams.get('ecosystem') === 'actions' ? (repo?.advisories ?? []) : []);
+      if (url.searchParams.get('ecosystem') !== 'actions') return answer(200, []);
+      const affects = url.searchParams.get('affects');
+      if (affects) return answer(200, repos[affects]?.advisories ?? []);
+      // Every advisory (npm run update-advisories), in pages linked by a `Link: <…>; rel="next"` header.
+      const all = [...new Set(Object.values(repos).flatMap((r) => r.advisories ?? []))];
+      const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), advisoryPageSize.max);
+      const page = Number(url.searchParams.get('page') ?? 1);
+      if (page * perPage < all.length) {
+        const next = new URL(url);
+        next.searchParams.set('page', String(page + 1));
+        res.setHeader('link', `<http://${req.headers.host}${next.pathname}${next.search}>; rel="next"`);
+      }
+      return answer(200, all.slice((page - 1) * perPage, page * perPage));
     }
     const m = /^\/repos\/([^/]+)\/([^/]+)(?:\/(commits|tags|compare)(?:\/(.+))?)?$/.exec(url.pathname);
     const repo = m && repos[`${m[1]}/${m[2]}`];
@@ -103,7 +121,7 @@ export async function startFakeGitHub(repos: Record<string, FakeRepo>): Promise<
     if (!baseSha || !all.includes(head)) return notFound();
     const status = head === baseSha ? 'identical' : repo.commits.includes(head) ? 'behind' : 'diverged';
     return answer(200, { status, ahead_by: status === 'diverged' ? 1 : 0 });
-  });
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
@@ -112,6 +130,8 @@ export async function startFakeGitHub(repos: Record<string, FakeRepo>): Promise<
     requests,
     notModified,
     overrides,
+    delay,
+    advisoryPageSize,
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

@@ -9,6 +9,12 @@ import { runCli } from '../../server/src/cli/run';
 import { handleReview } from '../../server/src/lsp/review';
 import { pathToUri } from '../../server/src/lsp/paths';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config';
+import { analyze } from '../../server/src/engine/analyze';
+import { defineRule } from '../../server/src/engine/rule';
+import { ALL_RULES } from '../../server/src/rules/index';
+import { analysisDiagnostics, maskedRuleErrors } from '../../server/src/lsp/diagnostics';
+import { LineIndex } from '../../server/src/text/lines';
+import { RULE_ERROR_CODE } from '../../server/src/protocol';
 import { tempRepo, writeFiles } from './helpers';
 
 const GH_TOKEN = 'ghp_' + 'R7mK2pQ9xW4vL8nT3bY6cF1hJ5dS0gA2eZ7u';
@@ -101,4 +107,24 @@ test('security review facts (webview and Markdown export) never carry a secret',
   );
   assert.ok(review.files[0].facts, 'facts were computed');
   assertNoSecret(JSON.stringify(review), 'the review');
+});
+
+test('a rule crash quoting the file: the server log line and the error diagnostic are masked', () => {
+  // A rule that throws with the line it choked on in its message (and so in its stack).
+  const quoting = defineRule({
+    meta: { ...ALL_RULES[0].meta, id: 'quoting-rule' },
+    workflow(ctx) {
+      throw new Error(`cannot read ${ctx.text.split('\n').find((l) => l.includes('url:'))}`);
+    },
+  });
+  const result = analyze({ path: '.github/workflows/deploy.yml', text: WORKFLOW, rules: [...ALL_RULES, quoting] });
+  assert.equal(result.ruleErrors.length, 1);
+  assert.ok(result.ruleErrors[0].message.includes(ENV_PASSWORD), 'the raw error holds the secret');
+  const logged = maskedRuleErrors(WORKFLOW, result);
+  assert.match(logged[0].message, /cannot read +url: https:\/\/deploy:\*+5Mx8@/, 'masked, not dropped');
+  assertNoSecret(JSON.stringify(logged), 'the rule error log');
+  const analysis = { result, lenses: [], durationMs: 0, cpuMs: 0 };
+  const diagnostics = analysisDiagnostics('file:///deploy.yml', new LineIndex(WORKFLOW), analysis, 1);
+  assert.ok(diagnostics.some((d) => d.code === RULE_ERROR_CODE && /quoting-rule failed/.test(String(d.message))));
+  assertNoSecret(JSON.stringify(diagnostics), 'the diagnostics');
 });

@@ -75,7 +75,8 @@ export function mappingKeyColumn(text: string, map: Node): number | undefined {
   return first ? columnOf(text, first.start) : undefined;
 }
 
-function isFlow(node: Node): boolean {
+/** A flow collection (`{ a: 1 }`, `[a]`): block lines cannot go inside it. */
+export function isFlow(node: Node): boolean {
   return (node as { flow?: boolean }).flow === true;
 }
 

@@ -1,8 +1,8 @@
 // Adding variables to a step's `env:` (creating the block when missing), as one minimal edit.
 import type { TextEdit } from '../text/span';
 import type { Step } from '../model/workflow';
-import { isMap, mapGetPair, type Node, type Pair } from '../yaml/parse';
-import { appendToMapping, indentUnit, insertBeforePair, yamlScalar } from './edits';
+import { isMap, mapGetPair, spanOf, type Node, type Pair } from '../yaml/parse';
+import { appendToMapping, indentUnit, insertBeforePair, isFlow, yamlScalar } from './edits';
 
 export function addStepEnv(
   text: string,
@@ -18,6 +18,13 @@ export function addStepEnv(
   const unit = ' '.repeat(indentUnit(text));
   const anchor = (mapGetPair(step.node, 'run') ?? mapGetPair(step.node, 'with') ?? mapGetPair(step.node, 'uses')) as
     Pair<Node, Node | null> | undefined;
+  if (isFlow(step.node)) {
+    // `- { run: ... }` takes a flow entry before its key; flow values are quoted (`${{ }}` holds braces).
+    const keyStart = anchor && spanOf(anchor.key as Node)?.start;
+    if (keyStart === undefined) return undefined;
+    const entries = vars.map((v) => `${v.name}: ${JSON.stringify(v.value)}`).join(', ');
+    return { span: { start: keyStart, end: keyStart }, newText: `env: { ${entries} }, ` };
+  }
   const block = ['env:', ...lines.map((l) => unit + l)];
   return anchor ? insertBeforePair(text, anchor, block) : appendToMapping(text, step.node, block);
 }

@@ -11,11 +11,14 @@ import type { SecretSite } from '../analysis/secrets/collect';
 import type { ActionMetadata } from '../model/action';
 import type { Job, Step, Workflow } from '../model/workflow';
 import { mapGetPair } from '../yaml/parse';
+import { decodedPrefix, encodeForQuoted, quoteStyleOf } from '../yaml/quoted';
+import type { ScalarValue } from '../model/common';
 import {
   appendToMapping,
   columnOf,
   indentUnit,
   insertBeforePair,
+  isFlow,
   lineStartOf,
   newlineOf,
   pairLinesSpan,
@@ -207,10 +210,12 @@ function valueEdits(req: MoveRequest, ref: string): TextEdit[] | undefined {
 /** The value moves to the step's env: and the script reads "$NAME" (never an expression inlined into the script). */
 function scriptEdits(req: MoveRequest, step: Step, envValue: string): TextEdit[] | undefined {
   const shell = (step.shell ?? 'bash').toLowerCase();
-  const edits: TextEdit[] = req.spans.map((span) => ({
-    span,
-    newText: shellReference(req.text, span.start, req.name, shell),
-  }));
+  const edits: TextEdit[] = [];
+  for (const span of req.spans) {
+    const newText = scriptReference(req.text, req.site.scalar, span.start, req.name, shell, isFlow(step.node));
+    if (newText === undefined) return undefined;
+    edits.push({ span, newText });
+  }
   const existing = step.env?.entries.find((e) => e.name === req.name);
   if (!existing) {
     const envEdit = addStepEnv(req.text, step, [{ name: req.name, value: envValue }]);
@@ -218,6 +223,31 @@ function scriptEdits(req: MoveRequest, step: Step, envValue: string): TextEdit[]
     edits.push(envEdit);
   }
   return edits;
+}
+
+/**
+ * The reference written at `offset` of a `run:` scalar. Its shell quoting follows the script the shell runs: in a
+ * quoted YAML scalar that is the decoded value (`run: "curl -H 'token SECRET'"` holds single shell quotes the source
+ * shows only through YAML's), and the reference is then written in the scalar's own quoting. Undefined when it cannot
+ * be written there (a plain scalar inside a flow mapping cannot hold `${...}`, nor start with a quote).
+ */
+function scriptReference(
+  text: string,
+  scalar: ScalarValue,
+  offset: number,
+  name: string,
+  shell: string,
+  inFlow: boolean,
+): string | undefined {
+  const style = quoteStyleOf(scalar.node);
+  if (!style) {
+    const reference = shellReference(text, offset, name, shell);
+    const plain = !/^[|>]/.test(text.slice(scalar.span.start, scalar.span.end));
+    if (plain && (inFlow || (offset === scalar.span.start && /^['"]/.test(reference)))) return undefined;
+    return reference;
+  }
+  const script = decodedPrefix(text.slice(scalar.span.start, offset), style);
+  return script === undefined ? undefined : encodeForQuoted(shellReference(script, script.length, name, shell), style);
 }
 
 /** How the script refers to an environment variable at `offset`, keeping its quoting intact. */

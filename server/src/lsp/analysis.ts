@@ -3,6 +3,7 @@
 // In a form that can cross a worker_threads boundary once withoutModel() dropped the YAML nodes.
 import { computeWorkflowPermissions, type WorkflowPermissions } from '../analysis/permissions/index';
 import { analyze, type AnalysisResult } from '../engine/analyze';
+import { factsFromRecords, type FactRecords } from '../analysis/supply-chain/facts';
 import type { FlowguardConfig } from '../engine/config';
 import { codeLenses, type Lens } from '../editor/lenses';
 import type { FileKind } from '../model/detect';
@@ -17,6 +18,8 @@ export interface AnalyzeRequest {
   kind?: FileKind;
   /** Repository root for reading local reusable workflows and actions; absent for unsaved buffers. */
   repoRoot?: string;
+  /** What the online resolver knows so far (trusted workspaces with `flowguard.online`); plain data for the worker. */
+  facts?: FactRecords;
 }
 
 /** An analysis result; `result.model` and `permissions` are present only when it ran on the server's main thread. */
@@ -46,6 +49,7 @@ export function analyzeText(req: AnalyzeRequest, readFile?: RepoFileReader): Doc
     kind: req.kind,
     readFile: reader,
     repository,
+    facts: req.facts && factsFromRecords(req.facts),
   });
   const permissions =
     result.model?.kind === 'workflow' ? computeWorkflowPermissions(result.model, { resolve: reader }) : undefined;

@@ -1,8 +1,10 @@
 // Code actions: one quick-fix per fix of each finding under the cursor, a suppression comment, fix-all (every safe
 // fix) and fix-all per checklist category. Each carries its kind and a typed `data` payload (protocol.ts): clients
 // recognize them by those, never by title. Also the flowguard/suppress and flowguard/fixAll requests.
+// Every edit offered is checked as the CLI checks what it writes (fixes/apply.ts): a quick-fix whose result would not
+// parse, or would leave its finding, is not offered; fix-all drops the fixes that break the YAML.
 import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver/node';
-import type { AnalyzeInput } from '../engine/analyze';
+import { analyze, type AnalyzeInput } from '../engine/analyze';
 import { CATEGORIES, CATEGORY_TITLES, type Category, type Finding } from '../engine/types';
 import { type Span, type TextEdit } from '../text/span';
 import { fixSelected, ruleIdsOf, type FixSelection } from '../editor/fix-all';
@@ -20,10 +22,12 @@ import {
   type SuppressResult,
 } from '../protocol';
 import { applyEdits } from '../fixes/edits';
+import { checkFix } from '../fixes/apply';
+import { factsFromRecords } from '../analysis/supply-chain/facts';
 import { blockScalarKeyLine } from '../yaml/lines';
 import { LineIndex } from '../text/lines';
 import { visit } from 'yaml';
-import type { Node } from '../yaml/parse';
+import { parseYaml, type Node } from '../yaml/parse';
 import { spanToRange, rangeToSpan } from './convert';
 import { findingDiagnostic } from './diagnostics';
 import { WORKER_THRESHOLD, type Snapshot, type Target } from './scheduler';
@@ -32,10 +36,27 @@ import { WORKER_THRESHOLD, type Snapshot, type Target } from './scheduler';
 export interface FixContext {
   target: Target;
   readFile?: RepoFileReader;
+  /** Where a dropped fix is logged. */
+  log?: (message: string) => void;
 }
 
 function analyzeInput(snapshot: Snapshot, { target, readFile }: FixContext): AnalyzeInput {
-  return { path: target.relPath, text: snapshot.text, config: target.config, kind: target.kind, readFile };
+  const { relPath: path, config, kind, facts } = target;
+  return { path, text: snapshot.text, config, kind, readFile, facts: facts && factsFromRecords(facts) };
+}
+
+/**
+ * Why the fix of a finding of the snapshot must not be offered (fixes/apply.ts checkFix); undefined when it may. On a
+ * document large enough for the worker, re-analyzing per offered fix would block the server on every cursor move:
+ * there the result's YAML is checked (parsed), not its findings.
+ */
+function fixDefect(snapshot: Snapshot, context: FixContext, finding: Finding, edits: readonly TextEdit[]) {
+  if (snapshot.text.length >= WORKER_THRESHOLD) {
+    const parseOnly = (text: string) => ({ findings: [], problems: parseYaml(text).problems });
+    return checkFix(snapshot.text, parseOnly(snapshot.text), finding, edits, parseOnly);
+  }
+  const input = analyzeInput(snapshot, context);
+  return checkFix(snapshot.text, snapshot.analysis.result, finding, edits, (text) => analyze({ ...input, text }));
 }
 
 export function codeActions(params: CodeActionParams, snapshot: Snapshot, context: FixContext): CodeAction[] {
@@ -53,6 +74,8 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, contex
       if (f.span.start > requested.end || requested.start > f.span.end) return;
       const diagnostic = findingDiagnostic(uri, snapshot.lines, f, version, findingIndex);
       f.fixes.forEach((fix, fixIndex) => {
+        const defect = fixDefect(snapshot, context, f, fix.edits);
+        if (defect) return context.log?.(`dropped the fix "${fix.title}" of ${f.ruleId}: ${defect}`);
         const data: CodeActionData = {
           type: 'fix',
           ruleId: f.ruleId,

@@ -1,10 +1,12 @@
 // Analysis results -> LSP diagnostics.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import type { AnalysisResult } from '../engine/analyze';
 import type { ConfigProblem } from '../engine/config';
 import { ruleDocsUrl } from '../engine/docs';
 import type { Finding } from '../engine/types';
 import type { Severity } from '../analysis/levels';
 import { CONFIG_CODE, RULE_ERROR_CODE, YAML_SYNTAX_CODE, type FindingDiagnosticData } from '../protocol';
+import { redactorFor } from '../report/redact';
 import type { LineIndex } from '../text/lines';
 import type { DocumentAnalysis } from './analysis';
 import { spanToRange } from './convert';
@@ -57,7 +59,7 @@ export function analysisDiagnostics(
   }));
   result.findings.forEach((f, i) => out.push(findingDiagnostic(uri, lines, f, version, i)));
   // Fail closed: a rule that threw is shown, so a file cannot look clean because a check did not run.
-  for (const e of result.ruleErrors)
+  for (const e of maskedRuleErrors(lines.text, result))
     out.push({
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       severity: DiagnosticSeverity.Error,
@@ -66,6 +68,13 @@ export function analysisDiagnostics(
       message: `Flowguard rule ${e.ruleId} failed on this file, so its checks did not run: ${e.message.split('\n')[0]}`,
     });
   return out;
+}
+
+/** The rule errors of an analysis, every secret it saw masked: an error's text and stack can quote the file. */
+export function maskedRuleErrors(text: string, result: AnalysisResult): AnalysisResult['ruleErrors'] {
+  if (result.ruleErrors.length === 0) return [];
+  const redactor = redactorFor(text, result);
+  return result.ruleErrors.map((e) => ({ ruleId: e.ruleId, message: redactor.scrub(e.message) }));
 }
 
 export function configDiagnostics(lines: LineIndex, problems: ConfigProblem[]): Diagnostic[] {

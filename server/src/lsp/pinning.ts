@@ -7,7 +7,7 @@ import type { CodeAction, CodeActionParams, TextEdit as LspTextEdit } from 'vsco
 import { CodeActionKind } from 'vscode-languageserver/node';
 import { analyze, type AnalysisResult } from '../engine/analyze';
 import type { Finding } from '../engine/types';
-import { fixAll } from '../fixes/apply';
+import { checkFix, fixAll } from '../fixes/apply';
 import { factsFromRecords, type RemoteReferences } from '../analysis/supply-chain/facts';
 import { parseImageRef } from '../analysis/supply-chain/images';
 import { remoteReferences, remoteUses } from '../analysis/supply-chain/references';
@@ -103,18 +103,23 @@ export async function resolvePinAction(
   if (!finding) return action;
   const refs = referencesOf(finding);
   const records = await resolveReferences([refs], clients);
-  const again = analyze({
+  const input = {
     path: target.relPath,
     text: snapshot.text,
     config: target.config,
     kind: target.kind,
     facts: factsFromRecords(records),
-  });
-  const fixed = again.findings.find((f) => f.ruleId === data.ruleId && f.span.start === data.start)?.fixes[0];
-  if (!fixed) {
+  };
+  const again = analyze(input);
+  const pinned = again.findings.find((f) => f.ruleId === data.ruleId && f.span.start === data.start);
+  const fixed = pinned?.fixes[0];
+  if (!pinned || !fixed) {
     const why = clients.github.problems.messages.at(-1) ?? 'the reference could not be resolved';
     return { ...action, title: `${action.title}: ${why}`, disabled: { reason: why } };
   }
+  // Checked like every other fix the server sends (fixes/apply.ts).
+  const defect = checkFix(snapshot.text, again, pinned, fixed.edits, (text) => analyze({ ...input, text }));
+  if (defect) return { ...action, title: `${action.title}: ${defect}`, disabled: { reason: defect } };
   return { ...action, title: fixed.title, edit: { changes: { [data.uri]: toLsp(snapshot.lines, fixed.edits) } } };
 }
 

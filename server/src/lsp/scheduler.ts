@@ -5,6 +5,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlowguardConfig } from '../engine/config';
 import type { FileKind } from '../model/detect';
+import type { FactRecords } from '../analysis/supply-chain/facts';
 import type { RepoFileReader } from '../io/repo-files';
 import { LineIndex } from '../text/lines';
 import { analyzeText, type DocumentAnalysis } from './analysis';
@@ -33,6 +34,8 @@ export interface Target {
   kind?: FileKind;
   /** The repository the file belongs to (local callees are read from it); absent for unsaved buffers. */
   repoRoot?: string;
+  /** Online facts known when the analysis starts (only where online checks are allowed). */
+  facts?: FactRecords;
 }
 
 export interface Snapshot {
@@ -182,6 +185,7 @@ export class AnalysisScheduler {
       config: target.config,
       kind: target.kind,
       repoRoot: target.repoRoot,
+      facts: target.facts,
     });
     entry.job = job;
     try {
@@ -205,7 +209,14 @@ export class AnalysisScheduler {
     const text = doc.getText();
     const readFile = target.repoRoot ? this.host.reader?.(target.repoRoot) : undefined;
     const analysis = analyzeText(
-      { relPath: target.relPath, text, config: target.config, kind: target.kind, repoRoot: target.repoRoot },
+      {
+        relPath: target.relPath,
+        text,
+        config: target.config,
+        kind: target.kind,
+        repoRoot: target.repoRoot,
+        facts: target.facts,
+      },
       readFile,
     );
     const snapshot = { version: doc.version, text, lines: new LineIndex(text), analysis };

@@ -58,6 +58,7 @@ import {
   type PinFile,
 } from './pinning';
 import { findCandidates } from './scan';
+import { OnlineFacts } from './onlineFacts';
 import { LineIndex } from '../text/lines';
 import { gitRootOf, readDocument, repoFileReader, type RepoFileReader } from '../io/repo-files';
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
@@ -65,7 +66,7 @@ import { analyzeText } from './analysis';
 import { codeActions, fixAllRequest, suppressRequest, type FixContext } from './codeActions';
 import { lenses } from './codeLens';
 import { isConfigFile } from './config';
-import { analysisDiagnostics, configDiagnostics, stoppedDiagnostic } from './diagnostics';
+import { analysisDiagnostics, configDiagnostics, maskedRuleErrors, stoppedDiagnostic } from './diagnostics';
 import { DocumentStore } from './documentStore';
 import { FindingsNotifier } from './findingsNotifier';
 import { hover } from './hover';
@@ -154,8 +155,15 @@ export function startServer(kind: ServerKind): Connection {
   };
   const online = new OnlineResolver();
 
+  const onlineFacts = new OnlineFacts();
+  /** The document's target, with the online facts known so far where online checks are allowed. */
+  async function analysisTarget(uri: string, languageId?: string): Promise<Target | undefined> {
+    const target = await config.target(uri, languageId);
+    return target && (await onlineClients(uri)) ? { ...target, facts: onlineFacts.records } : target;
+  }
+
   const scheduler = new AnalysisScheduler({
-    target: (doc) => config.target(doc.uri, doc.languageId),
+    target: (doc) => analysisTarget(doc.uri, doc.languageId),
     current: (uri) => documents.get(uri),
     workerScript: script,
     reader: readerFor,
@@ -171,11 +179,24 @@ export function startServer(kind: ServerKind): Connection {
         return;
       }
       publish(doc.uri, snapshot);
-      for (const e of snapshot.analysis.result.ruleErrors)
+      for (const e of maskedRuleErrors(snapshot.text, snapshot.analysis.result))
         connection.console.error(`rule ${e.ruleId} failed on ${doc.uri}: ${e.message}`);
       void markLeaks(doc.uri, snapshot);
+      void fetchOnlineFacts(doc.uri, snapshot).catch((err) => log(`online checks for ${doc.uri} failed: ${err}`));
     },
   });
+
+  /**
+   * Online rules' facts, after the offline diagnostics are out: asks about the SHA pins not asked about yet, then has
+   * the document's current version analyzed again (the scheduler publishes only the latest version's result).
+   */
+  async function fetchOnlineFacts(uri: string, snapshot: Snapshot): Promise<void> {
+    const clients = await onlineClients(uri);
+    const wanted = clients && onlineFacts.unasked(snapshot.analysis.result.model, snapshot.text);
+    if (!clients || !wanted || !(await onlineFacts.resolve(wanted, clients.github))) return;
+    const current = documents.get(uri);
+    if (current) scheduler.schedule(current, 0);
+  }
 
   function publish(uri: string, snapshot: Snapshot): void {
     void connection.sendDiagnostics({
@@ -328,10 +349,10 @@ export function startServer(kind: ServerKind): Connection {
   async function withSnapshot<T>(uri: string, fn: (snapshot: Snapshot, context: FixContext) => T): Promise<T | null> {
     const doc: TextDocument | undefined = documents.get(uri);
     if (!doc) return null;
-    const target: Target | undefined = await config.target(uri, doc.languageId);
+    const target: Target | undefined = await analysisTarget(uri, doc.languageId);
     const snapshot = target && (await scheduler.snapshot(doc));
     if (!target || !snapshot) return null;
-    return fn(snapshot, { target, readFile: target.repoRoot ? readerFor(target.repoRoot) : undefined });
+    return fn(snapshot, { target, readFile: target.repoRoot ? readerFor(target.repoRoot) : undefined, log });
   }
 
   connection.onHover(async (params) => {

@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { SUPPRESS_KIND } from '../../../server/src/protocol';
+import { A, E } from '../../online/fixtures';
 
 interface RenderedItem {
   depth: number;
@@ -384,6 +385,58 @@ test('Move Secret to Secret Store replaces the inline credential with a secrets 
     'hardcoded-credential to go',
     () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'hardcoded-credential'),
   );
+});
+
+// The runner starts a loopback GitHub API (test/online/servers.ts) and names it here; the extension reaches it
+// through the flowguard.githubApiUrl user setting, as a GitHub Enterprise Server user would configure it.
+test('Pin to commit SHA (resolved when picked) and Pin All Actions in Workspace pin to the loopback API', async () => {
+  const api = process.env.FLOWGUARD_E2E_GITHUB_API_URL;
+  assert.ok(api, 'the runner started the loopback GitHub API');
+  const settings = vscode.workspace.getConfiguration('flowguard');
+  // A user setting only (a workspace cannot redirect the user's token).
+  await settings.update('githubApiUrl', api, vscode.ConfigurationTarget.Global);
+  await settings.update('online', true, vscode.ConfigurationTarget.Workspace);
+  const uri = workflow('pinning.yml');
+  const text =
+    'on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n' +
+    '      - uses: actions/checkout@v4\n        with:\n          persist-credentials: false\n' +
+    '      - uses: tj-actions/changed-files@v46\n';
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  await openAndWaitForCodes(uri, ['unpinned-uses']);
+  const document = await vscode.workspace.openTextDocument(uri);
+
+  // The quick-fix comes without an edit; asking VS Code to resolve it makes the server ask the API.
+  const range = new vscode.Range(7, 14, 7, 14);
+  let seen: string[] = [];
+  const pin = await until('the resolved Pin to commit SHA action', async () => {
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      range,
+      vscode.CodeActionKind.QuickFix.value,
+      50,
+    );
+    seen = actions.map(
+      (a) => `${a.title}${a.edit ? ' (edit)' : ''}${a.disabled ? ` (disabled: ${a.disabled.reason})` : ''}`,
+    );
+    // VS Code takes the edit from codeAction/resolve and keeps the title it listed.
+    return actions.find((a) => a.title === 'Pin to commit SHA' && a.edit);
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}; offered: ${seen.join(' | ')}`);
+  });
+  assert.ok(await vscode.workspace.applyEdit(pin.edit!));
+  assert.equal(document.lineAt(7).text, `      - uses: actions/checkout@${A} # v4.2.2`);
+
+  // The command shows a summary it waits on: not awaited here, the file is watched instead.
+  void vscode.commands.executeCommand('flowguard.pinAllActions');
+  await until(
+    'Pin All Actions to pin tj-actions/changed-files',
+    () => document.lineAt(10).text === `      - uses: tj-actions/changed-files@${E} # v46.0.1`,
+    30_000,
+  );
+  assert.equal(document.lineAt(7).text, `      - uses: actions/checkout@${A} # v4.2.2`, 'the first pin is kept');
+  await until('unpinned-uses to go', () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'unpinned-uses'));
+  await document.save();
 });
 
 export async function run(): Promise<void> {
