@@ -108,6 +108,60 @@ jobs:
   assert.deepEqual(flagged(text), ['${{ needs.parse.outputs.command }}', '${{ github.event.comment.body }}']);
 });
 
+test('job outputs carry taint through a needs chain of any length, whatever order the file lists the jobs in', () => {
+  // j6 needs j5 ... needs j1, listed last-first: a fixed number of rounds over the file order would lose the taint.
+  const hop = (n: number) => `  j${n}:
+    needs: j${n - 1}
+    runs-on: ubuntu-latest
+    outputs:
+      v: \${{ needs.j${n - 1}.outputs.v }}
+    steps:
+      - run: echo hop
+`;
+  const text = `on: issue_comment
+jobs:
+  use:
+    needs: j6
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "\${{ needs.j6.outputs.v }}"
+${[6, 5, 4, 3, 2].map(hop).join('')}  j1:
+    runs-on: ubuntu-latest
+    outputs:
+      v: \${{ github.event.comment.body }}
+    steps:
+      - run: echo start
+`;
+  const found = injections(text);
+  assert.deepEqual(
+    found.map((f) => text.slice(f.span.start, f.span.end)),
+    ['${{ needs.j6.outputs.v }}'],
+  );
+  assert.equal(found[0].severity, 'high');
+  assert.match(found[0].message, /^github\.event\.comment\.body/);
+});
+
+test('a needs cycle (an invalid workflow) neither hangs nor invents taint', () => {
+  const text = `on: issue_comment
+jobs:
+  a:
+    needs: b
+    runs-on: ubuntu-latest
+    outputs:
+      v: \${{ needs.b.outputs.v }}
+    steps:
+      - run: echo "\${{ needs.b.outputs.v }}"
+  b:
+    needs: a
+    runs-on: ubuntu-latest
+    outputs:
+      v: \${{ needs.a.outputs.v }}
+    steps:
+      - run: echo "\${{ needs.a.outputs.v }}"
+`;
+  assert.deepEqual(flagged(text), []);
+});
+
 test('a tainted NAME=value written to $GITHUB_ENV taints env.NAME for later steps only', () => {
   const text = `on: issues
 jobs:

@@ -415,25 +415,19 @@ function computeWorkflowTaint(wf: Workflow, callers?: Callers): WorkflowTaint {
   const wfEnv = extendEnv(root.env, wf.env, root);
   const jobScopes = new Map<Job, TaintScope>();
   const stepScopes = new Map<Step, TaintScope>();
-  // Job outputs feed later jobs through `needs`; a few rounds settle any order the file lists jobs in.
-  const rounds = Math.min(wf.jobs.length, 4);
-  for (let round = 0; round < rounds; round++) {
-    let changed = false;
-    for (const job of wf.jobs) {
-      const base: TaintScope = { env: wfEnv, steps: new Map(), needs, inputs };
-      const jobScope: TaintScope = { ...base, env: extendEnv(wfEnv, job.env, base) };
-      jobScopes.set(job, jobScope);
-      walkSteps(job.steps, jobScope, wf.text, stepScopes);
-      const outs = new Map<string, Taint>();
-      for (const o of job.outputs?.entries ?? []) {
-        const t = valueTaint(o.value?.expressions, jobScope);
-        if (t) outs.set(o.name.toLowerCase(), t);
-      }
-      const id = job.id.toLowerCase();
-      if (outs.size !== (needs.get(id)?.size ?? 0)) changed = true;
-      needs.set(id, outs);
+  // Job outputs feed later jobs through `needs`: each job is walked after every job it needs, so a tainted output
+  // reaches the end of a chain of any length in one pass.
+  for (const job of jobsInNeedsOrder(wf.jobs)) {
+    const base: TaintScope = { env: wfEnv, steps: new Map(), needs, inputs };
+    const jobScope: TaintScope = { ...base, env: extendEnv(wfEnv, job.env, base) };
+    jobScopes.set(job, jobScope);
+    walkSteps(job.steps, jobScope, wf.text, stepScopes);
+    const outs = new Map<string, Taint>();
+    for (const o of job.outputs?.entries ?? []) {
+      const t = valueTaint(o.value?.expressions, jobScope);
+      if (t) outs.set(o.name.toLowerCase(), t);
     }
-    if (!changed) break;
+    needs.set(job.id.toLowerCase(), outs);
   }
   const empty: TaintScope = { env: wfEnv, steps: new Map(), needs, inputs };
   return {
@@ -445,6 +439,37 @@ function computeWorkflowTaint(wf: Workflow, callers?: Callers): WorkflowTaint {
       return reach === 'caller' && viaCallers ? viaCallers : reach;
     },
   };
+}
+
+/**
+ * Jobs ordered so that each comes after the jobs it `needs` (depth-first, file order among independent jobs). A cycle
+ * or a missing job (invalid workflows) does not stop the walk: the job is placed where the cycle is found. Iterative,
+ * so a file with thousands of chained jobs cannot exhaust the stack.
+ */
+export function jobsInNeedsOrder(jobs: readonly Job[]): Job[] {
+  const byId = new Map(jobs.map((j) => [j.id.toLowerCase(), j]));
+  const seen = new Set<Job>();
+  const out: Job[] = [];
+  for (const start of jobs) {
+    if (seen.has(start)) continue;
+    seen.add(start);
+    const stack: Array<{ job: Job; next: number }> = [{ job: start, next: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const need = top.job.needs[top.next++];
+      if (!need) {
+        out.push(top.job);
+        stack.pop();
+        continue;
+      }
+      const dep = byId.get(need.text.toLowerCase());
+      if (dep && !seen.has(dep)) {
+        seen.add(dep);
+        stack.push({ job: dep, next: 0 });
+      }
+    }
+  }
+  return out;
 }
 
 export interface ActionTaint {
