@@ -346,16 +346,29 @@ jobs:
 });
 
 test('file-list outputs of changed-files actions are tainted, their booleans are not; `a && b` only lets b through', () => {
-  const text = `on: pull_request
+  const text = (version: string) => `on: pull_request
 jobs:
   a:
     runs-on: ubuntu-latest
     steps:
       - id: changed
-        uses: tj-actions/changed-files@v46
+        uses: tj-actions/changed-files@${version}
       - run: |
           echo \${{ steps.changed.outputs.any_changed }} \${{ steps.changed.outputs.all_changed_files }}
           echo \${{ github.event.pull_request.title && 'titled' || 'untitled' }}
+      - uses: actions/github-script@v7
+        with:
+          script: console.log('\${{ steps.changed.outputs.all_changed_files }}')
 `;
-  assert.deepEqual(flagged(text), ['${{ steps.changed.outputs.all_changed_files }}']);
+  assert.deepEqual(flagged(text('v40')), [
+    '${{ steps.changed.outputs.all_changed_files }}',
+    '${{ steps.changed.outputs.all_changed_files }}',
+  ]);
+  // From v41 the outputs backslash-escape shell characters (GHSA-mcph-m25j-8j63): inert in bash, not in JavaScript.
+  const escaped = injections(text('v46'));
+  assert.deepEqual(
+    escaped.map((f) => f.properties?.sink),
+    ['script'],
+  );
+  assert.match(escaped[0].message, /github-script/);
 });
