@@ -75,3 +75,16 @@ export const AI_AGENT_PROMPTS: ReadonlyMap<string, readonly string[]> = new Map(
 export const WORKSPACE_EXECUTING_ACTIONS: ReadonlySet<string> = new Set(data.workspaceExecutingActions);
 /** Actions that check code out into the workspace. */
 export const CHECKOUT_ACTIONS: ReadonlySet<string> = new Set(data.checkoutActions);
+
+/** What ends a command's options, if anything: `--`, or git's `--end-of-options` (where `--` starts paths). */
+export type OptionsSeparator = '--' | '--end-of-options';
+export interface ArgumentTool {
+  /** The first operand names a subcommand (`git fetch`, `gh pr`). */
+  subcommands?: boolean;
+  separator?: OptionsSeparator;
+  subcommandSeparators?: Readonly<Record<string, OptionsSeparator>>;
+}
+/** Commands an argument starting with `-` can give options to, by command name. */
+export const ARGUMENT_TOOLS: ReadonlyMap<string, ArgumentTool> = new Map(
+  Object.entries(data.argumentTools as Record<string, ArgumentTool>),
+);

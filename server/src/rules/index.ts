@@ -31,6 +31,7 @@ import unpinnedUses from './supply-chain/unpinned-uses';
 import unverifiedScriptExec from './supply-chain/unverified-script-exec';
 import insecureTransport from './transport/insecure-transport';
 import aiAgentUntrustedTrigger from './untrusted-input/ai-agent-untrusted-trigger';
+import argumentInjection from './untrusted-input/argument-injection';
 import artifactPoisoning from './untrusted-input/artifact-poisoning';
 import botConditions from './untrusted-input/bot-conditions';
 import cachePoisoning from './untrusted-input/cache-poisoning';
@@ -74,6 +75,7 @@ export const ALL_RULES: readonly Rule[] = [
   unverifiedScriptExec,
   insecureTransport,
   aiAgentUntrustedTrigger,
+  argumentInjection,
   artifactPoisoning,
   botConditions,
   cachePoisoning,
@@ -119,6 +121,7 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'supply-chain', id: 'unverified-script-exec' },
   { category: 'transport', id: 'insecure-transport' },
   { category: 'untrusted-input', id: 'ai-agent-untrusted-trigger' },
+  { category: 'untrusted-input', id: 'argument-injection' },
   { category: 'untrusted-input', id: 'artifact-poisoning' },
   { category: 'untrusted-input', id: 'bot-conditions' },
   { category: 'untrusted-input', id: 'cache-poisoning' },
