@@ -89,6 +89,16 @@ test('the schema rejects malformed entries', () => {
     'context paths are lower-case',
   );
   assert.equal(
+    broken((kb) => (kb.cachingActions['a/b'] = { restores: 'input' } as unknown as string)),
+    false,
+    'a cache switched by an input names the input',
+  );
+  assert.equal(
+    broken((kb) => (kb.argumentTools.git = { separator: '-' } as unknown as string)),
+    false,
+    'a separator is -- or --end-of-options',
+  );
+  assert.equal(
     broken((kb) => delete kb.events),
     false,
   );

@@ -88,3 +88,17 @@ export interface ArgumentTool {
 export const ARGUMENT_TOOLS: ReadonlyMap<string, ArgumentTool> = new Map(
   Object.entries(data.argumentTools as Record<string, ArgumentTool>),
 );
+
+/** An action that restores a GitHub Actions cache: always, or when an input switches it on. */
+export interface CachingAction {
+  restores: 'always' | 'input';
+  input?: string;
+  /** The first major version in which the input defaults to on. */
+  defaultOnSince?: string;
+  /** What the cache input does besides caching (removing it then needs a replacement step). */
+  alsoInstalls?: string;
+  what?: string;
+}
+export const CACHING_ACTIONS: ReadonlyMap<string, CachingAction> = new Map(
+  Object.entries(data.cachingActions as Record<string, CachingAction>),
+);

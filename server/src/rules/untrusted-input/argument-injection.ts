@@ -119,7 +119,10 @@ function checkCommand(
   const known = ARGUMENT_TOOLS.get(tool);
   if (!known) return;
   const args = words.slice(k + 1);
-  const subcommand = known.subcommands ? args.find((w) => !w.text.startsWith('-'))?.text : undefined;
+  // The first operand, skipping the value of a short global option (`git -C dir tag`).
+  const subcommand = known.subcommands
+    ? args.find((w, i) => !w.text.startsWith('-') && !/^-[A-Za-z]$/.test(args[i - 1]?.text ?? ''))?.text
+    : undefined;
   const separator: OptionsSeparator | undefined =
     (subcommand && known.subcommandSeparators && Object.hasOwn(known.subcommandSeparators, subcommand)
       ? known.subcommandSeparators[subcommand]
