@@ -81,6 +81,8 @@ export type OptionsSeparator = '--' | '--end-of-options';
 export interface ArgumentTool {
   /** The first operand names a subcommand (`git fetch`, `gh pr`). */
   subcommands?: boolean;
+  /** A first argument without a dash bundles options whose values follow (`tar czf out.tgz`). */
+  oldStyleOptions?: boolean;
   separator?: OptionsSeparator;
   subcommandSeparators?: Readonly<Record<string, OptionsSeparator>>;
 }

@@ -127,8 +127,11 @@ function checkCommand(
     (subcommand && known.subcommandSeparators && Object.hasOwn(known.subcommandSeparators, subcommand)
       ? known.subcommandSeparators[subcommand]
       : undefined) ?? known.separator;
+  // `tar czf NAME FILE`: bundled letters take the following words as values; skip one word per letter (at worst a miss).
+  const optionValues = known.oldStyleOptions && args[0] && !args[0].text.startsWith('-') ? args[0].text.length : 0;
   for (let i = 0; i < args.length; i++) {
     const word = args[i];
+    if (i <= optionValues && optionValues > 0) continue;
     if (word.text === '--' || word.text === '--end-of-options') return;
     const previous = args[i - 1]?.text;
     // Right after an option it is most likely that option's value (`-b "$BRANCH"`, `-m "$TITLE"`).
