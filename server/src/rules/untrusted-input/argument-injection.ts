@@ -16,6 +16,7 @@ import { describeReach, type Reach } from '../../analysis/triggers';
 import { ARGUMENT_TOOLS, type OptionsSeparator } from '../../knowledge/untrusted-input';
 import { languageOfShell } from '../../fixes/script-env';
 import type { ExpressionOccurrence } from '../../expressions/parse';
+import { posixCommands, scriptSource, type Word } from '../_shell/words';
 
 export default defineRule({
   meta: {
@@ -61,11 +62,6 @@ export default defineRule({
 /** The runner sets it to the pull request's head branch on pull request events. */
 const HEAD_REF_TAINT: Taint = { confidence: 'high', source: 'event', origin: 'github.head_ref', kind: 'ref' };
 
-interface Word {
-  text: string;
-  start: number;
-}
-
 /** Words that precede the command itself. */
 const PREFIX_COMMANDS = new Set(['sudo', 'time', 'exec', 'command', 'nohup']);
 const SHELL_VAR = /^"?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/;
@@ -75,13 +71,11 @@ function check(step: Step, job: Job | undefined, scope: TaintScope, reach: Reach
   if (!run || !/\$/.test(run.text)) return;
   const shell = step.shell ?? (job?.runsOn.some((r) => /windows/i.test(r.text)) ? 'pwsh' : 'bash');
   if (languageOfShell(shell) !== 'posix') return;
-  const first = ctx.text[run.span.start];
-  // A quoted YAML scalar's source is not the script (YAML escapes); no offsets to report or fix at.
-  if (first === '"' || first === "'") return;
-  const from = first === '|' || first === '>' ? ctx.text.indexOf('\n', run.span.start) + 1 : run.span.start;
-  if (from <= 0 || from >= run.span.end) return;
+  const source = scriptSource(ctx.text, run);
+  if (!source) return;
   const exprAt = new Map(run.expressions.map((e) => [e.span.start, e]));
-  for (const command of commands(ctx.text, from, run.span.end)) checkCommand(command, scope, exprAt, reach, ctx);
+  for (const command of posixCommands(ctx.text, source.from, source.to))
+    checkCommand(command, scope, exprAt, reach, ctx);
 }
 
 /** The tainted value a word starts with: a shell variable or a `${{ }}` expression (GitHub pastes it in first). */
@@ -180,97 +174,4 @@ function report(
     fixes: fix ? [fix] : [],
     properties: { context: taint.origin, via: taint.via, tool: tool.split(' ')[0] },
   });
-}
-
-/**
- * The simple commands of a POSIX script as words with source offsets: splits on unquoted newlines (not continued),
- * `;`, `&`, `|`, `(`, `)` and backquotes; keeps quotes in a word's text; `$( )` and `${ }` stay inside their word;
- * drops comments. Heredoc bodies are read as commands too (rare, and only a tool name at a line start matters).
- */
-function commands(text: string, from: number, to: number): Word[][] {
-  const out: Word[][] = [];
-  let command: Word[] = [];
-  let word: Word | undefined;
-  const endWord = (at: number) => {
-    if (word) {
-      word.text = text.slice(word.start, at);
-      command.push(word);
-      word = undefined;
-    }
-  };
-  const endCommand = (at: number) => {
-    endWord(at);
-    if (command.length) out.push(command);
-    command = [];
-  };
-  let i = from;
-  while (i < to) {
-    const c = text[i];
-    if (c === '\\' && text[i + 1] === '\n') {
-      endWord(i);
-      i += 2;
-      continue;
-    }
-    if (c === '\\') {
-      word ??= { text: '', start: i };
-      i += 2;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r') {
-      endWord(i);
-      i++;
-      continue;
-    }
-    if (c === '\n' || c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '`') {
-      endCommand(i);
-      i++;
-      continue;
-    }
-    if (c === '#' && !word) {
-      const nl = text.indexOf('\n', i);
-      i = nl === -1 || nl > to ? to : nl;
-      continue;
-    }
-    word ??= { text: '', start: i };
-    if (c === "'") {
-      const close = text.indexOf("'", i + 1);
-      i = close === -1 || close >= to ? to : close + 1;
-    } else if (c === '"') {
-      i = closingDoubleQuote(text, i + 1, to);
-    } else if (c === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
-      i = closingBracket(text, i + 1, to);
-    } else i++;
-  }
-  endCommand(to);
-  return out;
-}
-
-function closingDoubleQuote(text: string, i: number, to: number): number {
-  while (i < to && text[i] !== '"') {
-    if (text[i] === '\\') i += 2;
-    else if (text[i] === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) i = closingBracket(text, i + 1, to);
-    else i++;
-  }
-  return Math.min(i + 1, to);
-}
-
-/** The offset after the bracket matching the one at `i` (quotes inside are skipped). */
-function closingBracket(text: string, i: number, to: number): number {
-  const open = text[i];
-  const close = open === '(' ? ')' : '}';
-  let depth = 0;
-  while (i < to) {
-    const c = text[i];
-    if (c === '\\') i += 2;
-    else if (c === "'" && open === '(') {
-      const end = text.indexOf("'", i + 1);
-      i = end === -1 || end >= to ? to : end + 1;
-    } else if (c === '"') i = closingDoubleQuote(text, i + 1, to);
-    else {
-      if (c === open) depth++;
-      else if (c === close && --depth === 0) return i + 1;
-      i++;
-    }
-  }
-  return to;
 }
