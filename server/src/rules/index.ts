@@ -38,6 +38,7 @@ import cachePoisoning from './untrusted-input/cache-poisoning';
 import dangerousTriggers from './untrusted-input/dangerous-triggers';
 import githubEnv from './untrusted-input/github-env';
 import gitlabScriptInjection from './untrusted-input/gitlab-script-injection';
+import shellEvalInjection from './untrusted-input/shell-eval-injection';
 import templateInjection from './untrusted-input/template-injection';
 import unsoundCondition from './untrusted-input/unsound-condition';
 import unsoundContains from './untrusted-input/unsound-contains';
@@ -82,6 +83,7 @@ export const ALL_RULES: readonly Rule[] = [
   dangerousTriggers,
   githubEnv,
   gitlabScriptInjection,
+  shellEvalInjection,
   templateInjection,
   unsoundCondition,
   unsoundContains,
@@ -128,6 +130,7 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'untrusted-input', id: 'dangerous-triggers' },
   { category: 'untrusted-input', id: 'github-env' },
   { category: 'untrusted-input', id: 'gitlab-script-injection' },
+  { category: 'untrusted-input', id: 'shell-eval-injection' },
   { category: 'untrusted-input', id: 'template-injection' },
   { category: 'untrusted-input', id: 'unsound-condition' },
   { category: 'untrusted-input', id: 'unsound-contains' },
