@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { classifyContext } from '../../server/src/analysis/contexts';
+import { contextCapability } from '../../server/src/knowledge/event-contexts';
 import { SAFE_CONTEXT_PATTERNS, UNTRUSTED_CONTEXT_PATTERNS } from '../../server/src/knowledge/untrusted-input';
 import { conditionalReach, eventReach, workflowReach } from '../../server/src/analysis/triggers';
 import { buildWorkflow } from '../../server/src/model/workflow';
@@ -25,12 +26,37 @@ test('fields below a dangerous context stay dangerous; unknown event fields are 
   assert.deepEqual(classifyContext(seg('github.event.issue.milestone.description')), {
     kind: 'untrusted',
     confidence: 'medium',
-    why: 'github.event.issue.milestone.description is event data not known to be safe',
+    why: "github.event.issue.milestone.description is free text in GitHub's webhook payload",
+  });
+  assert.deepEqual(classifyContext(seg('github.event.issue.nonexistent_field')), {
+    kind: 'untrusted',
+    confidence: 'medium',
+    why: 'github.event.issue.nonexistent_field is event data not known to be safe',
   });
   assert.equal(classifyContext(seg('github.event.issue.milestone.number')).kind, 'safe');
   assert.equal(classifyContext(seg('github.event.pull_request.head.repo.html_url')).kind, 'safe');
   assert.equal(classifyContext(seg('github.run_id')).kind, 'safe');
   assert.equal(classifyContext(seg('steps.x.outputs.y')).kind, 'other');
+});
+
+test("the webhook schemas' capabilities: fixed fields are never tainted, structured ones are low confidence", () => {
+  // Neither on the explicit lists nor caught by the safe leaf names: only the webhook schemas know these.
+  assert.equal(classifyContext(seg('github.event.answer.reactions.+1')).kind, 'safe');
+  assert.equal(classifyContext(seg('github.event.branches.0.protected')).kind, 'safe');
+  assert.equal(classifyContext(seg('github.event.before')).kind, 'safe');
+  assert.deepEqual(classifyContext(seg('github.event.pusher.email')), {
+    kind: 'untrusted',
+    confidence: 'low',
+    why: 'github.event.pusher.email is constrained text (a URL, an email, a ref)',
+  });
+  // The explicit lists still decide first: a commit author's email is free text to git.
+  assert.equal(
+    (classifyContext(seg('github.event.commits.0.author.email')) as { confidence?: string }).confidence,
+    'high',
+  );
+  // Fields of a free-form object (a dispatch's client_payload) are free text at any depth.
+  assert.equal(contextCapability(seg('github.event.client_payload.a.b')), 'arbitrary');
+  assert.equal(contextCapability(seg('github.event.no_such_thing')), undefined);
 });
 
 test('reach levels per event, the widest trigger wins, and conditions narrow it', () => {

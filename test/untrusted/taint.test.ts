@@ -108,6 +108,60 @@ jobs:
   assert.deepEqual(flagged(text), ['${{ needs.parse.outputs.command }}', '${{ github.event.comment.body }}']);
 });
 
+test('job outputs carry taint through a needs chain of any length, whatever order the file lists the jobs in', () => {
+  // j6 needs j5 ... needs j1, listed last-first: a fixed number of rounds over the file order would lose the taint.
+  const hop = (n: number) => `  j${n}:
+    needs: j${n - 1}
+    runs-on: ubuntu-latest
+    outputs:
+      v: \${{ needs.j${n - 1}.outputs.v }}
+    steps:
+      - run: echo hop
+`;
+  const text = `on: issue_comment
+jobs:
+  use:
+    needs: j6
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "\${{ needs.j6.outputs.v }}"
+${[6, 5, 4, 3, 2].map(hop).join('')}  j1:
+    runs-on: ubuntu-latest
+    outputs:
+      v: \${{ github.event.comment.body }}
+    steps:
+      - run: echo start
+`;
+  const found = injections(text);
+  assert.deepEqual(
+    found.map((f) => text.slice(f.span.start, f.span.end)),
+    ['${{ needs.j6.outputs.v }}'],
+  );
+  assert.equal(found[0].severity, 'high');
+  assert.match(found[0].message, /^github\.event\.comment\.body/);
+});
+
+test('a needs cycle (an invalid workflow) neither hangs nor invents taint', () => {
+  const text = `on: issue_comment
+jobs:
+  a:
+    needs: b
+    runs-on: ubuntu-latest
+    outputs:
+      v: \${{ needs.b.outputs.v }}
+    steps:
+      - run: echo "\${{ needs.b.outputs.v }}"
+  b:
+    needs: a
+    runs-on: ubuntu-latest
+    outputs:
+      v: \${{ needs.a.outputs.v }}
+    steps:
+      - run: echo "\${{ needs.a.outputs.v }}"
+`;
+  assert.deepEqual(flagged(text), []);
+});
+
 test('a tainted NAME=value written to $GITHUB_ENV taints env.NAME for later steps only', () => {
   const text = `on: issues
 jobs:
@@ -292,16 +346,29 @@ jobs:
 });
 
 test('file-list outputs of changed-files actions are tainted, their booleans are not; `a && b` only lets b through', () => {
-  const text = `on: pull_request
+  const text = (version: string) => `on: pull_request
 jobs:
   a:
     runs-on: ubuntu-latest
     steps:
       - id: changed
-        uses: tj-actions/changed-files@v46
+        uses: tj-actions/changed-files@${version}
       - run: |
           echo \${{ steps.changed.outputs.any_changed }} \${{ steps.changed.outputs.all_changed_files }}
           echo \${{ github.event.pull_request.title && 'titled' || 'untitled' }}
+      - uses: actions/github-script@v7
+        with:
+          script: console.log('\${{ steps.changed.outputs.all_changed_files }}')
 `;
-  assert.deepEqual(flagged(text), ['${{ steps.changed.outputs.all_changed_files }}']);
+  assert.deepEqual(flagged(text('v40')), [
+    '${{ steps.changed.outputs.all_changed_files }}',
+    '${{ steps.changed.outputs.all_changed_files }}',
+  ]);
+  // From v41 the outputs backslash-escape shell characters (GHSA-mcph-m25j-8j63): inert in bash, not in JavaScript.
+  const escaped = injections(text('v46'));
+  assert.deepEqual(
+    escaped.map((f) => f.properties?.sink),
+    ['script'],
+  );
+  assert.match(escaped[0].message, /github-script/);
 });

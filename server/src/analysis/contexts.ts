@@ -1,8 +1,10 @@
 // Which expression contexts an outsider controls. Paths are lower-case; `*` matches one segment.
-// Kept as explicit lists (dangerous and known-safe) so each decision is documented and testable; a
-// `github.event.*` field on neither list is treated as possibly attacker-controlled at medium confidence.
+// The explicit lists (dangerous and known-safe) decide first, so each decision is documented and testable; then the
+// webhook schemas' capabilities (event-contexts.json): fixed fields are never tainted, structured ones (URLs, emails)
+// are low confidence, free-text ones medium. A `github.event.*` field known to neither is medium too.
 import type { Confidence } from './levels';
 import { SAFE_CONTEXT_PATTERNS, UNTRUSTED_CONTEXT_PATTERNS } from '../knowledge/untrusted-input';
+import { contextCapability } from '../knowledge/event-contexts';
 
 /** Field names that are numbers, SHAs, timestamps, URLs, logins, booleans or enums wherever they appear. */
 const SAFE_LEAF =
@@ -41,7 +43,15 @@ export function classifyContext(segments: string[]): ContextTrust {
   if (SAFE_EXACT.has(path) || SAFE_CONTEXT_PATTERNS.some((p) => matchesPattern(segments, p))) return { kind: 'safe' };
   if (segments[0] !== 'github') return { kind: 'other' };
   if (segments[1] !== 'event') return { kind: 'safe' };
+  const capability = contextCapability(segments);
+  if (capability === 'fixed') return { kind: 'safe' };
   const leaf = segments[segments.length - 1];
   if (SAFE_LEAF.test(leaf)) return { kind: 'safe' };
-  return { kind: 'untrusted', confidence: 'medium', why: `${path} is event data not known to be safe` };
+  if (capability === 'structured')
+    return { kind: 'untrusted', confidence: 'low', why: `${path} is constrained text (a URL, an email, a ref)` };
+  return {
+    kind: 'untrusted',
+    confidence: 'medium',
+    why: capability ? `${path} is free text in GitHub's webhook payload` : `${path} is event data not known to be safe`,
+  };
 }

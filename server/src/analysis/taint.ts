@@ -13,13 +13,19 @@ import {
   type Expr,
 } from '@actions/expressions/ast';
 import type { AnalyzedFile } from './file';
-import { TAINTED_OUTPUT_ACTIONS } from '../knowledge/untrusted-input';
+import {
+  REF_CONTEXT_PATTERNS,
+  TAINTED_OUTPUT_ACTIONS,
+  type TaintedOutputGroup,
+  type ValueKind,
+} from '../knowledge/untrusted-input';
+import { inRange, parseVersion } from './supply-chain/versions';
 import type { Confidence } from './levels';
 import type { ContextRef, ExpressionOccurrence } from '../expressions/parse';
 import type { ActionMetadata } from '../model/action';
 import type { Block, ScalarValue } from '../model/common';
 import type { Job, Step, Workflow } from '../model/workflow';
-import { classifyContext } from './contexts';
+import { classifyContext, matchesPattern } from './contexts';
 import { conditionalReach, severityForReach, workflowReach, type Reach } from './triggers';
 import { findCallers, type Callers } from './callers';
 
@@ -37,6 +43,10 @@ export interface Taint {
   reach?: Reach;
   /** For an input resolved from a caller: the caller's `with:` entry (path:line). */
   caller?: string;
+  /** What the text can hold, when known: free text, file names, a git ref name. */
+  kind?: ValueKind;
+  /** The action backslash-escapes shell characters in it: inert in a POSIX shell script, not elsewhere. */
+  shellEscaped?: boolean;
 }
 
 export interface TaintScope {
@@ -113,9 +123,9 @@ export function refTaint(ref: ContextRef, scope: TaintScope): Taint | undefined 
       if (s[1] === 'event' && s[2] === 'client_payload')
         return { confidence: 'medium', source: 'dispatch-input', origin: ref.path };
       const trust = classifyContext(s);
-      return trust.kind === 'untrusted'
-        ? { confidence: trust.confidence, source: 'event', origin: ref.path }
-        : undefined;
+      if (trust.kind !== 'untrusted') return undefined;
+      const isRef = REF_CONTEXT_PATTERNS.some((p) => matchesPattern(s, p));
+      return { confidence: trust.confidence, source: 'event', origin: ref.path, kind: isRef ? 'ref' : 'text' };
     }
     case 'env':
       return s[1] ? withVia(scope.env.get(s[1]), ref.path) : undefined;
@@ -244,11 +254,12 @@ function walkSteps(steps: Step[], base: TaintScope, text: string, stepScopes: Ma
     stepScopes.set(step, scope);
     const outputs = new Map<string, Taint>();
     const slug = step.uses?.slug;
-    const known = slug ? TAINTED_OUTPUT_ACTIONS.get(slug) : undefined;
-    const knownTaint: Taint = { confidence: 'medium', source: 'event', origin: `outputs of ${slug}` };
-    const knownPattern = known instanceof RegExp ? known : undefined;
-    if (known && !knownPattern)
-      for (const name of known === '*' ? ['*'] : (known as readonly string[])) outputs.set(name, knownTaint);
+    const patterns: Array<{ pattern: RegExp; taint: Taint }> = [];
+    for (const group of (slug && TAINTED_OUTPUT_ACTIONS.get(slug)) || []) {
+      const taint = knownOutputTaint(slug!, step.uses!.ref, group);
+      if (group.outputs instanceof RegExp) patterns.push({ pattern: group.outputs, taint });
+      else for (const name of group.outputs === '*' ? ['*'] : group.outputs) outputs.set(name, taint);
+    }
     if (step.run && (OUTPUT_LINE.test(step.run.text) || ENV_LINE.test(step.run.text))) {
       for (const scriptLine of scriptLines(step.run, text)) {
         const line = scriptLine.line;
@@ -277,13 +288,29 @@ function walkSteps(steps: Step[], base: TaintScope, text: string, stepScopes: Ma
         outputs.set('*', { confidence: 'medium', source: 'event', origin: 'context.payload in github-script' });
       }
     }
-    if (step.id && (outputs.size || knownPattern)) {
+    if (step.id && (outputs.size || patterns.length)) {
       base.steps.set(
         step.id.text.toLowerCase(),
-        (name) => outputs.get(name) ?? (knownPattern?.test(name) ? knownTaint : undefined) ?? outputs.get('*'),
+        (name) => outputs.get(name) ?? patterns.find((p) => p.pattern.test(name))?.taint ?? outputs.get('*'),
       );
     }
   }
+}
+
+/**
+ * The taint of a group of outputs an action is known to copy from attacker text: medium (the action's docs, not this
+ * file, say what they hold), marked shell-escaped from the version on that escapes shell characters by default.
+ */
+function knownOutputTaint(slug: string, ref: string | undefined, group: TaintedOutputGroup): Taint {
+  const version = ref ? parseVersion(ref) : undefined;
+  const escaped = !!group.escapedSince && !!version && inRange(version, `>= ${group.escapedSince}`);
+  return {
+    confidence: 'medium',
+    source: 'event',
+    origin: `outputs of ${slug}`,
+    kind: group.kind,
+    ...(escaped ? { shellEscaped: true } : {}),
+  };
 }
 
 export interface WorkflowTaint {
@@ -415,25 +442,19 @@ function computeWorkflowTaint(wf: Workflow, callers?: Callers): WorkflowTaint {
   const wfEnv = extendEnv(root.env, wf.env, root);
   const jobScopes = new Map<Job, TaintScope>();
   const stepScopes = new Map<Step, TaintScope>();
-  // Job outputs feed later jobs through `needs`; a few rounds settle any order the file lists jobs in.
-  const rounds = Math.min(wf.jobs.length, 4);
-  for (let round = 0; round < rounds; round++) {
-    let changed = false;
-    for (const job of wf.jobs) {
-      const base: TaintScope = { env: wfEnv, steps: new Map(), needs, inputs };
-      const jobScope: TaintScope = { ...base, env: extendEnv(wfEnv, job.env, base) };
-      jobScopes.set(job, jobScope);
-      walkSteps(job.steps, jobScope, wf.text, stepScopes);
-      const outs = new Map<string, Taint>();
-      for (const o of job.outputs?.entries ?? []) {
-        const t = valueTaint(o.value?.expressions, jobScope);
-        if (t) outs.set(o.name.toLowerCase(), t);
-      }
-      const id = job.id.toLowerCase();
-      if (outs.size !== (needs.get(id)?.size ?? 0)) changed = true;
-      needs.set(id, outs);
+  // Job outputs feed later jobs through `needs`: each job is walked after every job it needs, so a tainted output
+  // reaches the end of a chain of any length in one pass.
+  for (const job of jobsInNeedsOrder(wf.jobs)) {
+    const base: TaintScope = { env: wfEnv, steps: new Map(), needs, inputs };
+    const jobScope: TaintScope = { ...base, env: extendEnv(wfEnv, job.env, base) };
+    jobScopes.set(job, jobScope);
+    walkSteps(job.steps, jobScope, wf.text, stepScopes);
+    const outs = new Map<string, Taint>();
+    for (const o of job.outputs?.entries ?? []) {
+      const t = valueTaint(o.value?.expressions, jobScope);
+      if (t) outs.set(o.name.toLowerCase(), t);
     }
-    if (!changed) break;
+    needs.set(job.id.toLowerCase(), outs);
   }
   const empty: TaintScope = { env: wfEnv, steps: new Map(), needs, inputs };
   return {
@@ -445,6 +466,37 @@ function computeWorkflowTaint(wf: Workflow, callers?: Callers): WorkflowTaint {
       return reach === 'caller' && viaCallers ? viaCallers : reach;
     },
   };
+}
+
+/**
+ * Jobs ordered so that each comes after the jobs it `needs` (depth-first, file order among independent jobs). A cycle
+ * or a missing job (invalid workflows) does not stop the walk: the job is placed where the cycle is found. Iterative,
+ * so a file with thousands of chained jobs cannot exhaust the stack.
+ */
+export function jobsInNeedsOrder(jobs: readonly Job[]): Job[] {
+  const byId = new Map(jobs.map((j) => [j.id.toLowerCase(), j]));
+  const seen = new Set<Job>();
+  const out: Job[] = [];
+  for (const start of jobs) {
+    if (seen.has(start)) continue;
+    seen.add(start);
+    const stack: Array<{ job: Job; next: number }> = [{ job: start, next: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const need = top.job.needs[top.next++];
+      if (!need) {
+        out.push(top.job);
+        stack.pop();
+        continue;
+      }
+      const dep = byId.get(need.text.toLowerCase());
+      if (dep && !seen.has(dep)) {
+        seen.add(dep);
+        stack.push({ job: dep, next: 0 });
+      }
+    }
+  }
+  return out;
 }
 
 export interface ActionTaint {

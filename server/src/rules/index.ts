@@ -32,12 +32,14 @@ import unpinnedUses from './supply-chain/unpinned-uses';
 import unverifiedScriptExec from './supply-chain/unverified-script-exec';
 import insecureTransport from './transport/insecure-transport';
 import aiAgentUntrustedTrigger from './untrusted-input/ai-agent-untrusted-trigger';
+import argumentInjection from './untrusted-input/argument-injection';
 import artifactPoisoning from './untrusted-input/artifact-poisoning';
 import botConditions from './untrusted-input/bot-conditions';
 import cachePoisoning from './untrusted-input/cache-poisoning';
 import dangerousTriggers from './untrusted-input/dangerous-triggers';
 import githubEnv from './untrusted-input/github-env';
 import gitlabScriptInjection from './untrusted-input/gitlab-script-injection';
+import shellEvalInjection from './untrusted-input/shell-eval-injection';
 import templateInjection from './untrusted-input/template-injection';
 import unsoundCondition from './untrusted-input/unsound-condition';
 import unsoundContains from './untrusted-input/unsound-contains';
@@ -76,12 +78,14 @@ export const ALL_RULES: readonly Rule[] = [
   unverifiedScriptExec,
   insecureTransport,
   aiAgentUntrustedTrigger,
+  argumentInjection,
   artifactPoisoning,
   botConditions,
   cachePoisoning,
   dangerousTriggers,
   githubEnv,
   gitlabScriptInjection,
+  shellEvalInjection,
   templateInjection,
   unsoundCondition,
   unsoundContains,
@@ -122,12 +126,14 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'supply-chain', id: 'unverified-script-exec' },
   { category: 'transport', id: 'insecure-transport' },
   { category: 'untrusted-input', id: 'ai-agent-untrusted-trigger' },
+  { category: 'untrusted-input', id: 'argument-injection' },
   { category: 'untrusted-input', id: 'artifact-poisoning' },
   { category: 'untrusted-input', id: 'bot-conditions' },
   { category: 'untrusted-input', id: 'cache-poisoning' },
   { category: 'untrusted-input', id: 'dangerous-triggers' },
   { category: 'untrusted-input', id: 'github-env' },
   { category: 'untrusted-input', id: 'gitlab-script-injection' },
+  { category: 'untrusted-input', id: 'shell-eval-injection' },
   { category: 'untrusted-input', id: 'template-injection' },
   { category: 'untrusted-input', id: 'unsound-condition' },
   { category: 'untrusted-input', id: 'unsound-contains' },

@@ -7,11 +7,24 @@ import { conditionalReach, outsiderReachable } from '../../analysis/triggers';
 
 const ACTOR = String.raw`github\.(?:actor|triggering_actor)|github\.event\.sender\.login|github\[['"](?:actor|triggering_actor)['"]\]`;
 const BOT = String.raw`'[^']*(?:\[bot\]|dependabot|renovate)[^']*'`;
-/** `actor == 'x[bot]'`, `'x[bot]' == actor`, and contains/startsWith/endsWith(actor, 'bot...'). */
+/** `actor == 'x[bot]'`, `'x[bot]' == actor`, and contains/startsWith/endsWith(actor, 'bot...') (literal in group 5). */
 const SPOOFABLE = new RegExp(
-  String.raw`(${ACTOR})\s*==\s*${BOT}|${BOT}\s*==\s*(${ACTOR})|(?:contains|startswith|endswith)\(\s*(${ACTOR})\s*,\s*${BOT}\s*\)`,
+  String.raw`(${ACTOR})\s*==\s*${BOT}|${BOT}\s*==\s*(${ACTOR})|(?:contains|startswith|endswith)\(\s*(${ACTOR})\s*,\s*(${BOT})\s*\)`,
   'gi',
 );
+
+/**
+ * The exact login a partial bot match means: `startsWith(actor, 'dependabot')` -> dependabot[bot]. Rewriting only the
+ * actor would leave a substring test on the author's login, which any account named e.g. `dependabot-x` passes.
+ */
+function exactBotLogin(literal: string): string | undefined {
+  const text = literal.slice(1, -1).toLowerCase();
+  const named = /^([a-z0-9-]+)\[bot\]$/.exec(text);
+  if (named) return `${named[1]}[bot]`;
+  if (text.includes('dependabot')) return 'dependabot[bot]';
+  if (text.includes('renovate')) return 'renovate[bot]';
+  return undefined;
+}
 
 /** For each trigger family, the login of the user who opened the thing, which a bot check should test instead. */
 const AUTHOR_FOR: Record<string, string> = {
@@ -38,7 +51,7 @@ export default defineRule({
     docs: {
       risk: "`github.actor` is whoever caused the latest event, not who wrote the pull request. An attacker can get a bot to act on their pull request or fork (for example by having Dependabot rebase a branch they control, or by triggering a re-run at the right moment), so `if: github.actor == 'dependabot[bot]'` lets their code through to auto-merge, secrets or a write token.",
       remediation:
-        "Check who authored the change, e.g. `github.event.pull_request.user.login == 'dependabot[bot]'`, and for Dependabot also use `dependabot/fetch-metadata`. The quick-fix rewrites the check on pull request events.",
+        "Check who authored the change, e.g. `github.event.pull_request.user.login == 'dependabot[bot]'`, and for Dependabot also use `dependabot/fetch-metadata`. A substring or prefix test (`startsWith(github.actor, 'dependabot')`) becomes an exact comparison, since any account may be named like a bot (`dependabot-helper`); a test for any `[bot]` has no exact form and gets no fix. The quick-fix rewrites the check on pull request events.",
       severity:
         "Low on `pull_request` (and other fork-sandboxed events): a fork's run has no secrets and a read-only token, so a spoofed actor gains nothing. High where the guarded job runs privileged (pull_request_target, workflow_run, comments, reviews). Default confidence lowered from medium to low: both medium/high corpus findings in the judged sample were false or debatable (the condition already admitted forks, or the bot cannot be made to act on an outsider's pull request).",
       vulnerableExample:
@@ -71,17 +84,21 @@ function check(cond: ScalarValue, wf: Workflow, ctx: AnalysisContext, conditions
     const actor = m[1] ?? m[2] ?? m[3];
     const start = cond.span.start + m.index! + m[0].indexOf(actor);
     const span = { start, end: start + actor.length };
-    const fix: Fix | undefined = author
-      ? {
-          title: `Check the pull request author (${author}) instead of ${actor}`,
-          safety: 'unsafe',
-          isPreferred: true,
-          edits: [{ span, newText: author }],
-        }
-      : undefined;
+    // A contains/startsWith/endsWith test becomes an exact comparison; a test for any '[bot]' has no exact form.
+    const login = m[4] ? exactBotLogin(m[4]) : undefined;
+    const callSpan = { start: cond.span.start + m.index!, end: cond.span.start + m.index! + m[0].length };
+    const fix: Fix | undefined =
+      author && (!m[4] || login)
+        ? {
+            title: `Check the pull request author (${author}) instead of ${actor}`,
+            safety: 'unsafe',
+            isPreferred: true,
+            edits: [m[4] ? { span: callSpan, newText: `${author} == '${login}'` } : { span, newText: author }],
+          }
+        : undefined;
     ctx.report({
       message:
-        `${actor} is whoever caused the latest event, not the author: an outsider can make a bot the actor on ${events.join('/')} events. Check ${author ?? 'the author of the pull request or comment'} instead.` +
+        `${actor} is whoever caused the latest event, not the author: an outsider can make a bot the actor on ${events.join('/')} events. Check ${author ?? 'the author of the pull request or comment'} instead${m[4] ? (login ? `, and compare it exactly with '${login}': any account may be named like a bot` : ", and compare it exactly with the bot's login: any account may be named like a bot") : ''}.` +
         (reach === 'outsider-privileged'
           ? ''
           : " (Low: a fork's pull_request run has no secrets and a read-only token, so a spoofed actor gains nothing.)"),

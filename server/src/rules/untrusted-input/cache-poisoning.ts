@@ -3,28 +3,8 @@ import { defineRule } from '../../engine/rule';
 import type { Job, Step, Workflow } from '../../model/workflow';
 import { pairLinesSpan } from '../../fixes/edits';
 import { mapGet, isSeq, isScalar, seqItems } from '../../yaml/parse';
-
-/** Inputs that switch a setup action's dependency cache on; deleting the line switches it off. */
-const CACHE_INPUTS: Record<string, string> = {
-  'actions/setup-node': 'cache',
-  'actions/setup-python': 'cache',
-  'actions/setup-java': 'cache',
-  'actions/setup-dotnet': 'cache',
-  'ruby/setup-ruby': 'bundler-cache',
-  'astral-sh/setup-uv': 'enable-cache',
-  'pnpm/action-setup': 'cache',
-};
-
-/** Actions that always restore a cache. */
-const ALWAYS_CACHING = new Set([
-  'actions/cache',
-  'actions/cache/restore',
-  'swatinem/rust-cache',
-  'mozilla-actions/sccache-action',
-  'hendrikmuhs/ccache-action',
-  'gradle/actions/setup-gradle',
-  'gradle/gradle-build-action',
-]);
+import { CACHING_ACTIONS } from '../../knowledge/untrusted-input';
+import { inRange, parseVersion } from '../../analysis/supply-chain/versions';
 
 const PUBLISH_RUN =
   /\b(npm|yarn|pnpm)\s+publish\b|\btwine\s+upload\b|\bcargo\s+publish\b|\bgem\s+push\b|\bdocker\s+push\b|\bgh\s+release\s+(create|upload)\b|\bgoreleaser\s+release\b(?![^\n]*--snapshot)|\b(poetry|uv|flit|hatch)\s+publish\b|\bmvn\b[^\n]*\bdeploy\b|\bgradlew?\b[^\n]*\bpublish(?!ToMavenLocal)|\bdotnet\s+nuget\s+push\b|\bvsce\s+publish\b|\bovsx\s+publish\b/;
@@ -83,35 +63,45 @@ interface CacheUse {
   fix?: Fix;
 }
 
+/** An input value that leaves the cache off: empty, or false as actions read booleans. */
+const OFF = /^(false|)$/i;
+/** A cache input expression that is off on tag builds (`${{ !startsWith(github.ref, 'refs/tags/') }}`). */
+const OFF_ON_TAGS =
+  /^\s*\$\{\{\s*(!\s*startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/'\s*\)|github\.ref_type\s*!=\s*'tag')\s*\}\}\s*$/i;
+
 function cacheOf(step: Step, text: string): CacheUse | undefined {
   const slug = step.uses?.slug;
-  if (!slug) return undefined;
-  if (ALWAYS_CACHING.has(slug)) return { what: `${slug} restores a cache` };
   if (
     slug === 'docker/build-push-action' &&
     step.with?.entries.some((e) => e.name === 'cache-from' && /type=gha/.test(e.value?.text ?? ''))
   )
     return { what: 'docker/build-push-action restores layers from the GitHub Actions cache' };
-  if (slug === 'actions/setup-go') {
-    const cache = step.with?.entries.find((e) => e.name === 'cache');
-    const major = Number(/^v(\d+)/.exec(step.uses?.ref ?? '')?.[1] ?? 99);
-    if (cache ? cache.value?.text !== 'false' : major >= 4)
-      return { what: 'actions/setup-go restores the Go module and build cache (on by default since v4)' };
-    return undefined;
+  const known = slug ? CACHING_ACTIONS.get(slug) : undefined;
+  if (!slug || !known) return undefined;
+  if (known.restores === 'always') return { what: `${slug} restores a cache` };
+  const input = known.input!;
+  const entry = step.with?.entries.find((e) => e.name === input);
+  const value = entry?.value?.text.trim();
+  if (value === undefined || value === '') {
+    // Unset: on only where the version used defaults to it (a ref naming no version is taken as recent).
+    const version = step.uses?.ref ? parseVersion(step.uses.ref) : undefined;
+    if (!known.defaultOnSince || (version && !inRange(version, `>= ${known.defaultOnSince}`))) return undefined;
+    return {
+      what: `${slug} restores ${known.what ?? 'its cache'} (on by default since v${known.defaultOnSince})`,
+    };
   }
-  const input = CACHE_INPUTS[slug];
-  const entry = input ? step.with?.entries.find((e) => e.name === input) : undefined;
-  if (!entry?.value || /^(false|)$/.test(entry.value.text.trim())) return undefined;
+  if (OFF.test(value) || OFF_ON_TAGS.test(value)) return undefined;
   // The last input takes `with:` along: an empty `with:` is not a mapping.
-  const span = pairLinesSpan(text, step.with!.entries.length === 1 ? step.with!.pair : entry.pair);
-  // ruby/setup-ruby's bundler-cache also runs `bundle install`: without it later steps miss their gems.
-  const installs = slug === 'ruby/setup-ruby';
+  const span = pairLinesSpan(text, step.with!.entries.length === 1 ? step.with!.pair : entry!.pair);
+  const installs = known.alsoInstalls;
   return {
-    what: `${slug} restores its ${input}: ${entry.value.text} cache`,
+    what: known.what
+      ? `${slug} restores ${known.what} (${input}: ${value})`
+      : `${slug} restores its ${input}: ${value} cache`,
     fix: span
       ? {
           title: installs
-            ? `Remove ${input}: from ${slug} (review: it also runs bundle install, which a later step must now do)`
+            ? `Remove ${input}: from ${slug} (review: it also runs ${installs}, which a later step must now do)`
             : `Remove ${input}: from ${slug} (no cache in release builds)`,
           safety: installs ? 'unsafe' : 'safe',
           isPreferred: true,
@@ -134,13 +124,13 @@ export default defineRule({
     appliesTo: ['workflow'],
     fixable: true,
     fixSafety:
-      "Safe for inputs that only restore and save a cache (`cache:` of the setup-node, -python, -java and -dotnet actions, setup-uv's `enable-cache`): the job builds the same thing, only without the cache. An emptied `with:` is removed with it. Unsafe for ruby/setup-ruby's `bundler-cache`, which also runs `bundle install`: a later step must install the gems.",
+      "Safe for inputs that only restore and save a cache (`cache:` of the setup-node, -python, -java and -dotnet actions, setup-uv's `enable-cache`, maturin-action's `sccache`): the job builds the same thing, only without the cache. An emptied `with:` is removed with it. Unsafe for ruby/setup-ruby's `bundler-cache`, which also runs `bundle install`: a later step must install the gems.",
     docs: {
       risk: 'GitHub Actions caches are shared by scope: a release built from a tag or the default branch restores entries that any workflow running on the default branch could have saved, including ones that run pull request code or that an injected command took over (the Ultralytics release was poisoned this way). A poisoned dependency or build cache ends up inside the published package.',
       remediation:
         "Do not restore caches in jobs that build or publish releases: remove `cache:` from setup actions, drop `actions/cache`, or use `actions/cache/save` only in trusted workflows and build releases from a clean environment. The quick-fix removes the setup action's cache input.",
       severity:
-        'High for caches restored in the job that publishes; low in other jobs of a release-triggered workflow (tests, checks), whose caches never reach the release. Steps with `if: false` do not publish.',
+        "Which actions restore a cache, through which input and since which version by default (setup-go from v4), is in knowledge/untrusted-input.json (`cachingActions`); an input set to false, or to an expression that is false on tag builds (`${{ !startsWith(github.ref, 'refs/tags/') }}`), keeps the cache off. High for caches restored in the job that publishes; low in other jobs of a release-triggered workflow (tests, checks), whose caches never reach the release. Steps with `if: false` do not publish.",
       vulnerableExample:
         "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          cache: npm\n      - run: npm ci && npm publish\n",
       safeExample:

