@@ -35,7 +35,7 @@ function severityIcon(severity: ChecklistFinding['severity']): vscode.ThemeIcon 
   return new vscode.ThemeIcon('info');
 }
 
-export function findingRange(finding: ChecklistFinding): vscode.Range {
+export function findingRange(finding: Pick<ChecklistFinding, 'range'>): vscode.Range {
   return new vscode.Range(
     finding.range.start.line,
     finding.range.start.character,

@@ -4,7 +4,12 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { suppressionComment } from '../../server/src/protocol';
-import { FIX_ALL_KIND, type NarrowPermissionsArgs, type RuleInfo } from '../../server/src/protocol';
+import {
+  FIX_ALL_KIND,
+  type NarrowPermissionsArgs,
+  type RuleInfo,
+  type SuppressFindingArgs,
+} from '../../server/src/protocol';
 import { findingRange, type ChecklistElement, type ChecklistProvider } from './checklistView';
 import {
   applyCodeAction,
@@ -19,9 +24,15 @@ import {
 } from './codeActions';
 import type { FindingsStore } from './findingsStore';
 import { type ReviewPanel, ruleDocsHtml } from './reviewPanel';
+import { askSuppressionReason } from './suppressReason';
 import { configFromSchema, SECURE_CI_WORKFLOW } from './templates';
 
 type FindingElement = Extract<ChecklistElement, { type: 'finding' }>;
+
+function asSuppressArgs(arg: unknown): SuppressFindingArgs | undefined {
+  const a = arg as Partial<SuppressFindingArgs> | undefined;
+  return typeof a?.uri === 'string' && typeof a.ruleId === 'string' && a.range ? (a as SuppressFindingArgs) : undefined;
+}
 
 function asFinding(element: unknown): FindingElement | undefined {
   const e = element as ChecklistElement | undefined;
@@ -50,6 +61,7 @@ export class FlowguardCommands implements vscode.Disposable {
     private readonly store: FindingsStore,
     private readonly checklist: ChecklistProvider,
     readonly review: ReviewPanel,
+    private readonly log: (message: string) => void,
   ) {}
 
   async revealFinding(element: unknown): Promise<void> {
@@ -79,30 +91,35 @@ export class FlowguardCommands implements vscode.Disposable {
     return applyCodeAction(this.client, action);
   }
 
-  /** Inserts `# flowguard: ignore[rule] reason` for a finding; asks for the reason unless given. */
-  async suppress(element: unknown, givenReason?: string): Promise<boolean> {
-    const finding = asFinding(element);
+  /**
+   * Inserts `# flowguard: ignore[rule] reason` for a finding (a checklist item, or the lightbulb's SuppressFindingArgs);
+   * asks for the reason unless given. Every path ends with something the user sees.
+   */
+  async suppress(target: unknown, givenReason?: string): Promise<boolean> {
+    const finding = asFinding(target)?.finding ?? asSuppressArgs(target);
     if (!finding) return false;
+    const uri = vscode.Uri.parse(finding.uri);
+    const range = findingRange(finding);
+    if (this.store.rules().length === 0) await this.store.loadRules().catch(() => undefined);
     const reason =
-      givenReason ??
-      (await vscode.window.showInputBox({
-        title: `Suppress ${finding.finding.ruleId}`,
-        prompt: 'Why is this finding acceptable here? The reason is kept in the comment for reviewers.',
-        validateInput: (value) => (value.trim().length < 3 ? 'Give a reason (at least 3 characters).' : undefined),
-      }));
-    if (!reason?.trim()) return false;
-    const uri = vscode.Uri.parse(finding.finding.uri);
-    const range = findingRange(finding.finding);
+      givenReason ?? (await askSuppressionReason(finding.ruleId, this.store.rule(finding.ruleId)?.category));
+    if (!reason?.trim()) {
+      void vscode.window.showInformationMessage(`Flowguard: ${finding.ruleId} not suppressed (no reason given).`);
+      return false;
+    }
     await waitForDiagnostics(
       uri,
-      (ds) => ds.some((d) => diagnosticCode(d) === finding.finding.ruleId && d.range.intersection(range)),
+      (ds) => ds.some((d) => diagnosticCode(d) === finding.ruleId && d.range.intersection(range)),
       3000,
     );
     // The server knows where a comment may go (never inside a run: script line) and writes it with the reason.
-    if (await applyServerSuppression(this.client, uri, finding.finding.ruleId, range, reason)) return true;
+    if (await applyServerSuppression(this.client, uri, finding.ruleId, range, reason)) {
+      this.log(`suppressed ${finding.ruleId} in ${vscode.workspace.asRelativePath(uri)}: ${reason}`);
+      return true;
+    }
     // No server answer (the document changed or the server is busy): no guess that could land inside a script.
     void vscode.window.showWarningMessage(
-      `Flowguard: could not place the suppression; add "${suppressionComment(finding.finding.ruleId, reason)}" above the line or script yourself.`,
+      `Flowguard: could not place the suppression; add "${suppressionComment(finding.ruleId, reason)}" above the line or script yourself.`,
     );
     return false;
   }

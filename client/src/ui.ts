@@ -30,12 +30,17 @@ function debounce(fn: () => void, ms: number): () => void {
   };
 }
 
-export function registerFlowguardUi(context: vscode.ExtensionContext, client: LanguageClient): FlowguardUi {
+export function registerFlowguardUi(
+  context: vscode.ExtensionContext,
+  client: LanguageClient,
+  output: vscode.LogOutputChannel,
+): FlowguardUi {
+  const log = (message: string) => output.info(message);
   const store = new FindingsStore(client);
   const checklist = new ChecklistProvider(store);
   let commands: FlowguardCommands;
   const review = new ReviewPanel(client, store, async (ruleId) => void (await commands.showRuleDocs(ruleId)));
-  commands = new FlowguardCommands(client, store, checklist, review);
+  commands = new FlowguardCommands(client, store, checklist, review, log);
   const statusBar = new FindingsStatusBar(store);
   const treeViews = [CHECKLIST_VIEW_ID, CHECKLIST_EXPLORER_VIEW_ID].map((id) =>
     vscode.window.createTreeView(id, { treeDataProvider: checklist, showCollapseAll: true }),
@@ -119,6 +124,9 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
       await store.loadRules();
       await store.scan(vscode.ProgressLocation.Window);
     } catch (error) {
+      output.error(
+        `the workspace scan failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       void vscode.window.showWarningMessage(
         `Flowguard: the workspace scan failed: ${error instanceof Error ? error.message : String(error)}`,
       );

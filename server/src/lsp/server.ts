@@ -88,6 +88,8 @@ interface InitOptions {
   clientWatchesFiles?: boolean;
   /** true in a trusted VS Code workspace. Editors without workspace trust send nothing: the workspace is untrusted. */
   workspaceTrusted?: boolean;
+  /** The client implements SUPPRESS_FINDING_COMMAND (asks for a reason): suppression actions carry it, not an edit. */
+  suppressWithReason?: boolean;
 }
 
 /**
@@ -116,6 +118,7 @@ export function startServer(kind: ServerKind): Connection {
   let pullsConfiguration = false;
   let canCreateProgress = false;
   let workspaceTrusted = false;
+  let suppressWithReason = false;
   const script = workerScript();
 
   /** Config files whose problems were published, so fixing them clears the diagnostics; and those warned about. */
@@ -215,6 +218,7 @@ export function startServer(kind: ServerKind): Connection {
     const options = (params.initializationOptions ?? {}) as InitOptions;
     config.push(options.settings);
     workspaceTrusted = options.workspaceTrusted === true;
+    suppressWithReason = options.suppressWithReason === true;
     const wsFolders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     config.setFolders(
       wsFolders ??
@@ -339,7 +343,9 @@ export function startServer(kind: ServerKind): Connection {
     return withSupplyChainHover(base, params);
   });
   connection.onCodeAction(async (params) => {
-    const actions = await withSnapshot(params.textDocument.uri, (s, t) => codeActions(params, s, t));
+    const actions = await withSnapshot(params.textDocument.uri, (s, t) =>
+      codeActions(params, s, t, suppressWithReason),
+    );
     const pins = (await onlineClients(params.textDocument.uri))
       ? await withSnapshot(params.textDocument.uri, (s) => pinActions(params, s))
       : null;
