@@ -9,9 +9,12 @@ import {
   type NarrowPermissionsArgs,
   type RuleInfo,
   type SuppressFindingArgs,
+  YAML_SYNTAX_CODE,
 } from '../../server/src/protocol';
 import { findingRange, type ChecklistElement, type ChecklistProvider } from './checklistView';
+import type { CodeAction } from 'vscode-languageclient/node';
 import {
+  actionData,
   applyCodeAction,
   applyServerFixAll,
   applyServerSuppression,
@@ -37,6 +40,34 @@ function asSuppressArgs(arg: unknown): SuppressFindingArgs | undefined {
 function asFinding(element: unknown): FindingElement | undefined {
   const e = element as ChecklistElement | undefined;
   return e?.type === 'finding' ? e : undefined;
+}
+
+/** Where a code action's edit of `uri` starts (plain changes or annotated document changes). */
+function firstEditStart(action: CodeAction, uri: string): vscode.Position | undefined {
+  const same = (u: string) => vscode.Uri.parse(u).toString() === uri;
+  const edits = [
+    ...Object.entries(action.edit?.changes ?? {}).flatMap(([u, es]) => (same(u) ? es : [])),
+    ...(action.edit?.documentChanges ?? []).flatMap((c) =>
+      'textDocument' in c && same(c.textDocument.uri) ? c.edits : [],
+    ),
+  ];
+  const first = edits.sort((a, b) => a.range.start.line - b.range.start.line)[0];
+  return first && new vscode.Position(first.range.start.line, first.range.start.character);
+}
+
+/** The document's next diagnostics update (or the current ones after `ms`). */
+function nextDiagnostics(uri: vscode.Uri, ms = 3000): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(flowguardDiagnostics(uri));
+    };
+    const timer = setTimeout(done, ms);
+    const listener = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) done();
+    });
+  });
 }
 
 async function fileExists(uri: vscode.Uri): Promise<boolean> {
@@ -88,7 +119,21 @@ export class FlowguardCommands implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Flowguard: no quick-fix for this ${finding.finding.ruleId} finding.`);
       return false;
     }
-    return applyCodeAction(this.client, action);
+    // An unsafe fix carries needsConfirmation: VS Code shows the refactor preview and applies only on Apply.
+    if (!(await applyCodeAction(this.client, action))) {
+      void vscode.window.showInformationMessage(`Flowguard: "${action.title}" was not applied.`);
+      return false;
+    }
+    // The file may not be open: show the change where it happened.
+    const editor = await vscode.window.showTextDocument(uri, { preview: false });
+    const at = firstEditStart(action, uri.toString()) ?? range.start;
+    editor.selection = new vscode.Selection(at, at);
+    editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    this.log(`applied "${action.title}" in ${vscode.workspace.asRelativePath(uri)}`);
+    void vscode.window.showInformationMessage(
+      `Flowguard: applied "${action.title}" in ${vscode.workspace.asRelativePath(uri)}.`,
+    );
+    return true;
   }
 
   /**
@@ -179,11 +224,20 @@ export class FlowguardCommands implements vscode.Disposable {
     const fixAll = (await serverCodeActions(this.client, uri, whole, [FIX_ALL_KIND])).find(
       (a) => a.kind === FIX_ALL_KIND && a.edit,
     );
-    if (!fixAll) {
-      void vscode.window.showInformationMessage('Flowguard: no safe fix to apply in this file.');
-      return false;
-    }
-    return applyCodeAction(this.client, fixAll);
+    const data = fixAll && actionData(fixAll);
+    const fixed = data?.type === 'fixAll' ? data.applied : 0;
+    const changed = fixAll
+      ? (await Promise.all([nextDiagnostics(uri), applyCodeAction(this.client, fixAll)]))[1]
+      : false;
+    const remaining = flowguardDiagnostics(uri).filter((d) => diagnosticCode(d) !== YAML_SYNTAX_CODE).length;
+    const message = `Flowguard: ${changed ? fixed : 0} fixed, ${remaining} need review in ${vscode.workspace.asRelativePath(uri)}.`;
+    this.log(message);
+    void vscode.window.showInformationMessage(message, ...(remaining ? ['Show Remaining'] : [])).then((choice) => {
+      if (choice !== 'Show Remaining') return;
+      this.checklist.setActiveFileOnly(true);
+      void vscode.commands.executeCommand('flowguard.openChecklist');
+    });
+    return changed;
   }
 
   /** Applies the least-privilege fixes to a file (from the palette, the lens' typed arguments or a URI). */

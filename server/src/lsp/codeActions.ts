@@ -40,15 +40,24 @@ function analyzeInput(snapshot: Snapshot, { target, readFile }: FixContext): Ana
   return { path: target.relPath, text: snapshot.text, config: target.config, kind: target.kind, readFile };
 }
 
-/**
- * `askReason`: the client runs SUPPRESS_FINDING_COMMAND, which asks for a reason and writes the comment with it, so the
- * suppression action carries that command instead of an edit without a reason (which the audit rule would flag).
- */
+/** What the client can do beyond plain edits. */
+export interface ClientAbilities {
+  /**
+   * It runs SUPPRESS_FINDING_COMMAND, which asks for a reason and writes the comment with it: the suppression action
+   * carries that command instead of an edit without a reason (which the audit rule would flag).
+   */
+  askReason?: boolean;
+  /** It honours change annotations: unsafe fixes are marked needsConfirmation, so the editor previews them first. */
+  confirmUnsafe?: boolean;
+}
+
+const REVIEW_ANNOTATION = 'flowguard.unsafeFix';
+
 export function codeActions(
   params: CodeActionParams,
   snapshot: Snapshot,
   context: FixContext,
-  askReason = false,
+  { askReason = false, confirmUnsafe = false }: ClientAbilities = {},
 ): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
@@ -77,7 +86,27 @@ export function codeActions(
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
           isPreferred: fix.isPreferred === true,
-          edit: { changes: { [uri]: toLspEdits(snapshot.lines, fix.edits) } },
+          edit:
+            confirmUnsafe && fix.safety === 'unsafe'
+              ? {
+                  documentChanges: [
+                    {
+                      textDocument: { uri, version },
+                      edits: toLspEdits(snapshot.lines, fix.edits).map((e) => ({
+                        ...e,
+                        annotationId: REVIEW_ANNOTATION,
+                      })),
+                    },
+                  ],
+                  changeAnnotations: {
+                    [REVIEW_ANNOTATION]: {
+                      label: fix.title,
+                      description: 'may change what the workflow does: review before applying',
+                      needsConfirmation: true,
+                    },
+                  },
+                }
+              : { changes: { [uri]: toLspEdits(snapshot.lines, fix.edits) } },
           command: fix.followUp
             ? { title: fix.title, command: fix.followUp.command, arguments: fix.followUp.args }
             : undefined,

@@ -62,7 +62,7 @@ import { LineIndex } from '../text/lines';
 import { gitRootOf, readDocument, repoFileReader, type RepoFileReader } from '../io/repo-files';
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
 import { analyzeText } from './analysis';
-import { codeActions, fixAllRequest, suppressRequest, type FixContext } from './codeActions';
+import { codeActions, fixAllRequest, suppressRequest, type ClientAbilities, type FixContext } from './codeActions';
 import { lenses } from './codeLens';
 import { isConfigFile } from './config';
 import { analysisDiagnostics, configDiagnostics, stoppedDiagnostic } from './diagnostics';
@@ -118,7 +118,7 @@ export function startServer(kind: ServerKind): Connection {
   let pullsConfiguration = false;
   let canCreateProgress = false;
   let workspaceTrusted = false;
-  let suppressWithReason = false;
+  let abilities: ClientAbilities = {};
   const script = workerScript();
 
   /** Config files whose problems were published, so fixing them clears the diagnostics; and those warned about. */
@@ -218,7 +218,10 @@ export function startServer(kind: ServerKind): Connection {
     const options = (params.initializationOptions ?? {}) as InitOptions;
     config.push(options.settings);
     workspaceTrusted = options.workspaceTrusted === true;
-    suppressWithReason = options.suppressWithReason === true;
+    abilities = {
+      askReason: options.suppressWithReason === true,
+      confirmUnsafe: params.capabilities.workspace?.workspaceEdit?.changeAnnotationSupport !== undefined,
+    };
     const wsFolders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     config.setFolders(
       wsFolders ??
@@ -344,7 +347,7 @@ export function startServer(kind: ServerKind): Connection {
   });
   connection.onCodeAction(async (params) => {
     const actions = await withSnapshot(params.textDocument.uri, (s, t) =>
-      codeActions(params, s, t, suppressWithReason),
+      codeActions(params, s, t, abilities),
     );
     const pins = (await onlineClients(params.textDocument.uri))
       ? await withSnapshot(params.textDocument.uri, (s) => pinActions(params, s))
