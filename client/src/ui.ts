@@ -55,7 +55,11 @@ export function registerFlowguardUi(
         : checklist.isActiveFileOnly()
           ? 'Showing the active file only.'
           : undefined;
-    for (const view of treeViews) view.message = message;
+    for (const view of treeViews) {
+      view.message = message;
+      // The header says what the counts cover (Problems covers open files, the status bar the active file).
+      view.description = checklist.isActiveFileOnly() ? 'active file' : 'workspace';
+    }
   };
   const rescanSoon = debounce(() => void store.scan(vscode.ProgressLocation.Window).catch(() => undefined), 500);
   const configWatcher = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
@@ -95,6 +99,7 @@ export function registerFlowguardUi(
   register('flowguard.internal.uiState', async () => ({
     tree: await renderTree(checklist),
     statusBar: statusBar.text(),
+    statusBarTooltip: statusBar.tooltip(),
     lastScan: store.lastScan,
     files: store.fileUris(),
     review: review.current(),
@@ -110,6 +115,7 @@ export function registerFlowguardUi(
     configWatcher,
     ...treeViews,
     store.onDidChange(updateViewMessages),
+    checklist.onDidChangeTreeData(updateViewMessages),
     configWatcher.onDidChange(rescanSoon),
     configWatcher.onDidCreate(rescanSoon),
     configWatcher.onDidDelete(rescanSoon),
@@ -133,14 +139,12 @@ export function registerFlowguardUi(
     }
   };
   if (client.state === State.Running) void start();
-  else {
-    const listener = client.onDidChangeState((e) => {
-      if (e.newState === State.Running) {
-        listener.dispose();
-        void start();
-      }
-    });
-    context.subscriptions.push(listener);
-  }
+  // Also after every restart (granting workspace trust restarts the server): the status item and the checklist fill
+  // again at once, not when the editor next changes.
+  context.subscriptions.push(
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) void start();
+    }),
+  );
   return { store, checklist, commands, statusBar };
 }
