@@ -35,7 +35,9 @@ export async function askSuppressionReason(ruleId: string, category?: Category):
   });
   try {
     return await new Promise<string | undefined>((resolve) => {
-      pick.onDidAccept(() => resolve(pick.selectedItems[0]?.label ?? (pick.value.trim() || undefined)));
+      pick.onDidAccept(() =>
+        resolve((pick.selectedItems[0] ?? pick.activeItems[0])?.label ?? (pick.value.trim() || undefined)),
+      );
       pick.onDidHide(() => resolve(undefined));
       pick.show();
     });

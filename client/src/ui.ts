@@ -96,6 +96,7 @@ export function registerFlowguardUi(
   register('flowguard.applyFix', (element: unknown) => commands.applyFix(element));
   register(SUPPRESS_FINDING_COMMAND, (element: unknown, reason?: string) => commands.suppress(element, reason));
   // Not in the palette: what the views show, for the extension-host tests and bug reports.
+  register('flowguard.internal.checklistDescription', () => treeViews[0].description);
   register('flowguard.internal.uiState', async () => ({
     tree: await renderTree(checklist),
     statusBar: statusBar.text(),

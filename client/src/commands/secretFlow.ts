@@ -43,10 +43,13 @@ const COPY_STORE_COMMAND = 'flowguard.copySecretStoreCommand';
 export class RemovedTextTracker implements vscode.Disposable {
   private readonly snapshots = new Map<string, string>();
   private replacements: Replacement[] = [];
+  private readonly recorded = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[];
 
   constructor() {
-    const isYaml = (doc: vscode.TextDocument) => /\.ya?ml$/i.test(doc.uri.path);
+    // Real documents only: the refactor preview's copies (vscode-bulkeditpreview-editor:) must not be undone into.
+    const isYaml = (doc: vscode.TextDocument) =>
+      ['file', 'vscode-remote', 'untitled'].includes(doc.uri.scheme) && /\.ya?ml$/i.test(doc.uri.path);
     const remember = (doc: vscode.TextDocument) => {
       if (isYaml(doc)) this.snapshots.set(doc.uri.toString(), doc.getText());
     };
@@ -57,24 +60,49 @@ export class RemovedTextTracker implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         const key = e.document.uri.toString();
         const before = this.snapshots.get(key);
-        if (before !== undefined) {
+        if (before !== undefined && e.contentChanges.some((c) => c.rangeLength > 0)) {
           const now = Date.now();
           this.replacements = this.replacements.filter((r) => now - r.at < KEEP_REMOVED_MS);
-          // Changes of one event are expressed against the text before the event.
-          for (const change of e.contentChanges) {
-            if (change.rangeLength > 0)
-              this.replacements.push({
-                uri: key,
-                offset: change.rangeOffset,
-                removed: before.slice(change.rangeOffset, change.rangeOffset + change.rangeLength),
-                inserted: change.text,
-                at: now,
-              });
-          }
+          // VS Code splits an edit into minimal changes (a replaced value arrives as several small ones): one event is
+          // kept as one replacement, from its first to its last change, so the removed value is found whole.
+          const after = e.document.getText();
+          const start = Math.min(...e.contentChanges.map((c) => c.rangeOffset));
+          const end = Math.max(...e.contentChanges.map((c) => c.rangeOffset + c.rangeLength));
+          this.replacements.push({
+            uri: key,
+            offset: start,
+            removed: before.slice(start, end),
+            inserted: after.slice(start, end + after.length - before.length),
+            at: now,
+          });
         }
         remember(e.document);
+        this.recorded.fire();
       }),
+      this.recorded,
     ];
+  }
+
+  /**
+   * recall(), waiting up to `ms` for the edit's change event: it can reach the extension host after the applyEdit that
+   * caused it has resolved, and the store step runs right after.
+   */
+  async recallSoon(location: ValueLocation, ms = 2000): Promise<RemovedValue | undefined> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.recall(location);
+      const left = deadline - Date.now();
+      if (found || left <= 0) return found;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        const listener = this.recorded.event(done);
+        function done() {
+          clearTimeout(timer);
+          listener.dispose();
+          resolve();
+        }
+      });
+    }
   }
 
   /** The value an edit just removed at the finding's span, recognized by its mask. */

@@ -44,11 +44,11 @@ export function registerStoreSecretCommand(context: vscode.ExtensionContext, log
   context.subscriptions.push(
     tracker,
     outcomes,
-    vscode.commands.registerCommand(STORE_SECRET_COMMAND, (args?: StoreSecretArgs) =>
-      storeSecret(args, args ? tracker.recall(args) : undefined, outcomes),
+    vscode.commands.registerCommand(STORE_SECRET_COMMAND, async (args?: StoreSecretArgs) =>
+      storeSecret(args, args ? await tracker.recallSoon(args) : undefined, outcomes),
     ),
-    vscode.commands.registerCommand(STORE_GITLAB_VARIABLE_COMMAND, (args?: StoreGitlabVariableArgs) =>
-      storeGitlabVariable(context, args, args ? tracker.recall(args) : undefined, outcomes),
+    vscode.commands.registerCommand(STORE_GITLAB_VARIABLE_COMMAND, async (args?: StoreGitlabVariableArgs) =>
+      storeGitlabVariable(context, args, args ? await tracker.recallSoon(args) : undefined, outcomes),
     ),
   );
 }
@@ -78,11 +78,17 @@ async function storeSecret(
   }
   const replacement = removed?.replacement;
   let name = args?.name ?? '';
-  const skipped = (reason: string, target?: SecretTarget, retry?: () => Promise<unknown>) =>
+  // Where the copyable command points when the user stopped before choosing: the origin repository, if known.
+  const repoFromGit = await originRepo();
+  const skipped = (reason: string) =>
     outcomes.report(
-      { kind: 'skipped', name: name || 'the secret', reason, command: name ? ghCommandLine(target, name) : undefined },
+      {
+        kind: 'skipped',
+        name: name || 'the secret',
+        reason,
+        command: name ? ghCommandLine(repoFromGit ? { repo: repoFromGit } : undefined, name) : undefined,
+      },
       replacement,
-      retry,
     );
 
   if (args?.store && args.store !== 'github')
@@ -113,13 +119,16 @@ async function storeSecret(
   if (name && chosen !== name && replacement) await renameReference(replacement, name, chosen);
   name = chosen;
 
-  const target = await pickTarget(args);
+  const target = await pickTarget(args, repoFromGit);
   if (!target) return skipped('no scope or place chosen');
   return store(name, value, target, replacement, outcomes);
 }
 
 /** Asks for the scope (repository / environment / organisation) and the place, prefilled from the fix and git. */
-async function pickTarget(args: StoreSecretArgs | undefined): Promise<SecretTarget | undefined> {
+async function pickTarget(
+  args: StoreSecretArgs | undefined,
+  repoFromGit: string | undefined,
+): Promise<SecretTarget | undefined> {
   const scopes: Array<vscode.QuickPickItem & { scope: Scope }> = [
     { scope: 'repository', label: 'Repository secret', detail: 'Every workflow of the repository can read it.' },
     { scope: 'environment', label: 'Environment secret', detail: 'Only jobs that name the environment can read it.' },
@@ -133,7 +142,6 @@ async function pickTarget(args: StoreSecretArgs | undefined): Promise<SecretTarg
   scopes.sort((a, b) => Number(b.scope === preferred) - Number(a.scope === preferred));
   const scope = (await vscode.window.showQuickPick(scopes, { title: `${TITLE}: scope`, ignoreFocusOut: true }))?.scope;
   if (!scope) return undefined;
-  const repoFromGit = await originRepo();
   if (scope === 'organisation') {
     const org = await vscode.window.showInputBox({
       title: `${TITLE}: organisation`,
