@@ -9,6 +9,7 @@ import {
   type ChecklistFinding,
   type CheckState,
   type RuleNode,
+  shortSummary,
 } from './checklistModel';
 import type { FindingsStore } from './findingsStore';
 
@@ -139,7 +140,7 @@ export class ChecklistProvider implements vscode.TreeDataProvider<ChecklistEleme
       vscode.TreeItemCollapsibleState.None,
     );
     item.id = `${scope}:finding:${finding.ruleId}:${finding.uri}:${finding.range.start.line}:${finding.range.start.character}`;
-    item.description = finding.message.split('\n')[0];
+    item.description = shortSummary(finding.message);
     item.tooltip = new vscode.MarkdownString().appendText(
       `${vscode.workspace.asRelativePath(uri)}:${finding.range.start.line + 1} (${finding.severity})\n\n${finding.message}`,
     );
