@@ -185,7 +185,8 @@ async function store(
   const stores: Array<vscode.QuickPickItem & { via: 'api' | 'gh' }> = [
     { via: 'api', label: 'GitHub, signed in to VS Code', detail: `Through the REST API at ${apiUrl}` },
   ];
-  if (await ghAvailable())
+  const gh = settings.get<string>('githubCliPath') || 'gh';
+  if (await ghAvailable(gh))
     stores.unshift({
       via: 'gh',
       label: 'GitHub CLI (gh secret set)',
@@ -200,7 +201,7 @@ async function store(
   if (!via) return outcomes.report({ kind: 'skipped', name, reason: 'no store chosen', command }, replacement, retry);
   try {
     if (via === 'gh') {
-      await ghSecretSet(target, name, value);
+      await ghSecretSet(target, name, value, gh);
       return outcomes.report({ kind: 'stored', name, where: `${where} with gh` }, replacement);
     }
     const session = await githubSession(apiUrl);
