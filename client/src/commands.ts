@@ -212,11 +212,13 @@ export class FlowguardCommands implements vscode.Disposable {
     return rule.id;
   }
 
-  /** Applies the server's "fix all safe issues" source action to the active file. Returns whether it changed anything. */
-  async fixAllSafe(uri = vscode.window.activeTextEditor?.document.uri): Promise<boolean> {
+  /** Applies the server's "fix all safe issues" source action to a file; says (and returns) what was fixed and what remains. */
+  async fixAllSafe(
+    uri = vscode.window.activeTextEditor?.document.uri,
+  ): Promise<{ fixed: number; needReview: number } | undefined> {
     if (!uri) {
       void vscode.window.showInformationMessage('Flowguard: open a workflow to fix.');
-      return false;
+      return undefined;
     }
     const document = await vscode.workspace.openTextDocument(uri);
     await waitForDiagnostics(uri, (ds) => ds.length > 0, 3000);
@@ -237,7 +239,7 @@ export class FlowguardCommands implements vscode.Disposable {
       this.checklist.setActiveFileOnly(true);
       void vscode.commands.executeCommand('flowguard.openChecklist');
     });
-    return changed;
+    return { fixed: changed ? fixed : 0, needReview: remaining };
   }
 
   /** Applies the least-privilege fixes to a file (from the palette, the lens' typed arguments or a URI). */

@@ -129,11 +129,14 @@ export class RemovedTextTracker implements vscode.Disposable {
 async function locate(replacement: Replacement): Promise<{ document: vscode.TextDocument; range: vscode.Range }> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(replacement.uri));
   const text = document.getText();
-  let best = -1;
-  for (let i = text.indexOf(replacement.inserted); i >= 0; i = text.indexOf(replacement.inserted, i + 1)) {
+  // A pure deletion (GitLab's variable line) left nothing to look for: it is where it was.
+  let best = replacement.inserted ? -1 : Math.min(replacement.offset, text.length);
+  for (
+    let i = text.indexOf(replacement.inserted);
+    replacement.inserted && i >= 0;
+    i = text.indexOf(replacement.inserted, i + 1)
+  )
     if (best < 0 || Math.abs(i - replacement.offset) < Math.abs(best - replacement.offset)) best = i;
-    if (replacement.inserted.length === 0) break;
-  }
   if (best < 0) throw new Error('the reference the fix wrote was edited since');
   return {
     document,
@@ -158,6 +161,8 @@ export async function renameReference(replacement: Replacement, from: string, to
 export class SecretOutcomes implements vscode.Disposable {
   private readonly recorded: RecordedOutcome[] = [];
   private readonly undo = new Map<number, Replacement>();
+  /** One edit can remove two values (fix-all): once its text is back, the other outcome's Undo has nothing left to do. */
+  private readonly restored = new WeakSet<Replacement>();
   private nextId = 1;
   private readonly disposables: vscode.Disposable[];
 
@@ -224,12 +229,18 @@ export class SecretOutcomes implements vscode.Disposable {
     const replacement = this.undo.get(id);
     const outcome = this.recorded.find((o) => o.id === id);
     if (!replacement || !outcome) return false;
+    if (this.restored.has(replacement)) {
+      outcome.undone = true;
+      void vscode.window.showInformationMessage(`Flowguard: the inline value of ${outcome.name} is already back.`);
+      return true;
+    }
     try {
       const { document, range } = await locate(replacement);
       const edit = new vscode.WorkspaceEdit();
       edit.replace(document.uri, range, replacement.removed);
       if (!(await vscode.workspace.applyEdit(edit))) throw new Error('the editor refused the edit');
       this.undo.delete(id);
+      this.restored.add(replacement);
       outcome.undone = true;
       await vscode.window.showTextDocument(document, { selection: new vscode.Range(range.start, range.start) });
       void vscode.window.showInformationMessage(`Flowguard: the inline value of ${outcome.name} is back in the file.`);

@@ -45,7 +45,8 @@ export async function storeGitlabVariable(
   }
   const replacement = removed?.replacement;
   let name = args?.name ?? '';
-  let project = args?.project;
+  // Where the copyable command points when the user stopped before choosing: the configured or origin project.
+  let project = args?.project ?? (await originProject());
   let origin: string | undefined;
   const skipped = (reason: string) =>
     outcomes.report(
@@ -84,12 +85,16 @@ export async function storeGitlabVariable(
     validateInput: (v) => (/^[A-Za-z0-9_]{1,255}$/.test(v) ? undefined : 'Letters, digits and _'),
   });
   if (!chosen) return skipped('no name given');
-  if (name && chosen !== name && replacement) await renameReference(replacement, name, chosen);
+  // The fix removed the variable from the file: the pipeline's own $NAME references stay as they are.
+  if (name && chosen !== name && !(replacement && (await renameReference(replacement, name, chosen))))
+    void vscode.window.showWarningMessage(
+      `Flowguard: the pipeline still reads $${name}: rename its uses to $${chosen}.`,
+    );
   name = chosen;
   project = await vscode.window.showInputBox({
     title: TITLE,
     prompt: `Project on ${origin} (numeric ID or group/project); the variable is masked and protected`,
-    value: project ?? (await originProject()) ?? '',
+    value: project ?? '',
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() ? undefined : 'group/project or a project ID'),
   });
@@ -145,5 +150,9 @@ async function store(
 /** group/project of the first workspace folder's `origin` remote. */
 async function originProject(): Promise<string | undefined> {
   const url = await originRemoteUrl();
-  return url ? /(?:[:/]\/?[^/:]+[:/])([\w.-]+(?:\/[\w.-]+)+?)(?:\.git)?$/.exec(url)?.[1] : undefined;
+  if (!url) return undefined;
+  // https://host/group/sub/project.git, ssh://git@host:22/group/project, git@host:group/project.git
+  const trimmed = url.replace(/\/+$/, '').replace(/\.git$/, '');
+  const path = (/^[\w+.-]+:\/\/[^/]+\/(.+)$/.exec(trimmed) ?? /^[^/:]+:(?!\/\/)(.+)$/.exec(trimmed))?.[1];
+  return path && /^[\w.-]+(?:\/[\w.-]+)+$/.test(path) ? path : undefined;
 }
