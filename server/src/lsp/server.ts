@@ -346,9 +346,7 @@ export function startServer(kind: ServerKind): Connection {
     return withSupplyChainHover(base, params);
   });
   connection.onCodeAction(async (params) => {
-    const actions = await withSnapshot(params.textDocument.uri, (s, t) =>
-      codeActions(params, s, t, abilities),
-    );
+    const actions = await withSnapshot(params.textDocument.uri, (s, t) => codeActions(params, s, t, abilities));
     const pins = (await onlineClients(params.textDocument.uri))
       ? await withSnapshot(params.textDocument.uri, (s) => pinActions(params, s))
       : null;
