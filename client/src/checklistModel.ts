@@ -124,3 +124,13 @@ export function describeCounts(counts: SeverityCounts): string {
   const parts = (Object.keys(counts) as Severity[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
   return parts.length ? parts.join(', ') : 'no findings';
 }
+
+const SHORT_SUMMARY = 60;
+
+/** A finding's first sentence, cut at a word so the default sidebar width shows it; the tooltip has it all. */
+export function shortSummary(message: string): string {
+  const sentence = message.split('\n')[0].split(/(?<=\.)\s/)[0];
+  if (sentence.length <= SHORT_SUMMARY) return sentence;
+  const cut = sentence.slice(0, SHORT_SUMMARY);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > 20 ? cut.lastIndexOf(' ') : SHORT_SUMMARY).replace(/[\s,;:]+$/, '')}…`;
+}

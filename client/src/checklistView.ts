@@ -9,6 +9,7 @@ import {
   type ChecklistFinding,
   type CheckState,
   type RuleNode,
+  shortSummary,
 } from './checklistModel';
 import type { FindingsStore } from './findingsStore';
 
@@ -35,7 +36,7 @@ function severityIcon(severity: ChecklistFinding['severity']): vscode.ThemeIcon 
   return new vscode.ThemeIcon('info');
 }
 
-export function findingRange(finding: ChecklistFinding): vscode.Range {
+export function findingRange(finding: Pick<ChecklistFinding, 'range'>): vscode.Range {
   return new vscode.Range(
     finding.range.start.line,
     finding.range.start.character,
@@ -139,7 +140,7 @@ export class ChecklistProvider implements vscode.TreeDataProvider<ChecklistEleme
       vscode.TreeItemCollapsibleState.None,
     );
     item.id = `${scope}:finding:${finding.ruleId}:${finding.uri}:${finding.range.start.line}:${finding.range.start.character}`;
-    item.description = finding.message.split('\n')[0];
+    item.description = shortSummary(finding.message);
     item.tooltip = new vscode.MarkdownString().appendText(
       `${vscode.workspace.asRelativePath(uri)}:${finding.range.start.line + 1} (${finding.severity})\n\n${finding.message}`,
     );

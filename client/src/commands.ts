@@ -4,9 +4,17 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { suppressionComment } from '../../server/src/protocol';
-import { FIX_ALL_KIND, type NarrowPermissionsArgs, type RuleInfo } from '../../server/src/protocol';
-import { findingRange, type ChecklistElement, type ChecklistProvider } from './checklistView';
 import {
+  FIX_ALL_KIND,
+  type NarrowPermissionsArgs,
+  type RuleInfo,
+  type SuppressFindingArgs,
+  YAML_SYNTAX_CODE,
+} from '../../server/src/protocol';
+import { findingRange, type ChecklistElement, type ChecklistProvider } from './checklistView';
+import type { CodeAction } from 'vscode-languageclient/node';
+import {
+  actionData,
   applyCodeAction,
   applyServerFixAll,
   applyServerSuppression,
@@ -19,13 +27,47 @@ import {
 } from './codeActions';
 import type { FindingsStore } from './findingsStore';
 import { type ReviewPanel, ruleDocsHtml } from './reviewPanel';
+import { askSuppressionReason } from './suppressReason';
 import { configFromSchema, SECURE_CI_WORKFLOW } from './templates';
 
 type FindingElement = Extract<ChecklistElement, { type: 'finding' }>;
 
+function asSuppressArgs(arg: unknown): SuppressFindingArgs | undefined {
+  const a = arg as Partial<SuppressFindingArgs> | undefined;
+  return typeof a?.uri === 'string' && typeof a.ruleId === 'string' && a.range ? (a as SuppressFindingArgs) : undefined;
+}
+
 function asFinding(element: unknown): FindingElement | undefined {
   const e = element as ChecklistElement | undefined;
   return e?.type === 'finding' ? e : undefined;
+}
+
+/** Where a code action's edit of `uri` starts (plain changes or annotated document changes). */
+function firstEditStart(action: CodeAction, uri: string): vscode.Position | undefined {
+  const same = (u: string) => vscode.Uri.parse(u).toString() === uri;
+  const edits = [
+    ...Object.entries(action.edit?.changes ?? {}).flatMap(([u, es]) => (same(u) ? es : [])),
+    ...(action.edit?.documentChanges ?? []).flatMap((c) =>
+      'textDocument' in c && same(c.textDocument.uri) ? c.edits : [],
+    ),
+  ];
+  const first = edits.sort((a, b) => a.range.start.line - b.range.start.line)[0];
+  return first && new vscode.Position(first.range.start.line, first.range.start.character);
+}
+
+/** The document's next diagnostics update (or the current ones after `ms`). */
+function nextDiagnostics(uri: vscode.Uri, ms = 3000): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(flowguardDiagnostics(uri));
+    };
+    const timer = setTimeout(done, ms);
+    const listener = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) done();
+    });
+  });
 }
 
 async function fileExists(uri: vscode.Uri): Promise<boolean> {
@@ -50,6 +92,7 @@ export class FlowguardCommands implements vscode.Disposable {
     private readonly store: FindingsStore,
     private readonly checklist: ChecklistProvider,
     readonly review: ReviewPanel,
+    private readonly log: (message: string) => void,
   ) {}
 
   async revealFinding(element: unknown): Promise<void> {
@@ -76,33 +119,52 @@ export class FlowguardCommands implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Flowguard: no quick-fix for this ${finding.finding.ruleId} finding.`);
       return false;
     }
-    return applyCodeAction(this.client, action);
+    // An unsafe fix carries needsConfirmation: VS Code shows the refactor preview and applies only on Apply.
+    if (!(await applyCodeAction(this.client, action))) {
+      void vscode.window.showInformationMessage(`Flowguard: "${action.title}" was not applied.`);
+      return false;
+    }
+    // The file may not be open: show the change where it happened.
+    const editor = await vscode.window.showTextDocument(uri, { preview: false });
+    const at = firstEditStart(action, uri.toString()) ?? range.start;
+    editor.selection = new vscode.Selection(at, at);
+    editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    this.log(`applied "${action.title}" in ${vscode.workspace.asRelativePath(uri)}`);
+    void vscode.window.showInformationMessage(
+      `Flowguard: applied "${action.title}" in ${vscode.workspace.asRelativePath(uri)}.`,
+    );
+    return true;
   }
 
-  /** Inserts `# flowguard: ignore[rule] reason` for a finding; asks for the reason unless given. */
-  async suppress(element: unknown, givenReason?: string): Promise<boolean> {
-    const finding = asFinding(element);
+  /**
+   * Inserts `# flowguard: ignore[rule] reason` for a finding (a checklist item, or the lightbulb's SuppressFindingArgs);
+   * asks for the reason unless given. Every path ends with something the user sees.
+   */
+  async suppress(target: unknown, givenReason?: string): Promise<boolean> {
+    const finding = asFinding(target)?.finding ?? asSuppressArgs(target);
     if (!finding) return false;
+    const uri = vscode.Uri.parse(finding.uri);
+    const range = findingRange(finding);
+    if (this.store.rules().length === 0) await this.store.loadRules().catch(() => undefined);
     const reason =
-      givenReason ??
-      (await vscode.window.showInputBox({
-        title: `Suppress ${finding.finding.ruleId}`,
-        prompt: 'Why is this finding acceptable here? The reason is kept in the comment for reviewers.',
-        validateInput: (value) => (value.trim().length < 3 ? 'Give a reason (at least 3 characters).' : undefined),
-      }));
-    if (!reason?.trim()) return false;
-    const uri = vscode.Uri.parse(finding.finding.uri);
-    const range = findingRange(finding.finding);
+      givenReason ?? (await askSuppressionReason(finding.ruleId, this.store.rule(finding.ruleId)?.category));
+    if (!reason?.trim()) {
+      void vscode.window.showInformationMessage(`Flowguard: ${finding.ruleId} not suppressed (no reason given).`);
+      return false;
+    }
     await waitForDiagnostics(
       uri,
-      (ds) => ds.some((d) => diagnosticCode(d) === finding.finding.ruleId && d.range.intersection(range)),
+      (ds) => ds.some((d) => diagnosticCode(d) === finding.ruleId && d.range.intersection(range)),
       3000,
     );
     // The server knows where a comment may go (never inside a run: script line) and writes it with the reason.
-    if (await applyServerSuppression(this.client, uri, finding.finding.ruleId, range, reason)) return true;
+    if (await applyServerSuppression(this.client, uri, finding.ruleId, range, reason)) {
+      this.log(`suppressed ${finding.ruleId} in ${vscode.workspace.asRelativePath(uri)}: ${reason}`);
+      return true;
+    }
     // No server answer (the document changed or the server is busy): no guess that could land inside a script.
     void vscode.window.showWarningMessage(
-      `Flowguard: could not place the suppression; add "${suppressionComment(finding.finding.ruleId, reason)}" above the line or script yourself.`,
+      `Flowguard: could not place the suppression; add "${suppressionComment(finding.ruleId, reason)}" above the line or script yourself.`,
     );
     return false;
   }
@@ -150,11 +212,13 @@ export class FlowguardCommands implements vscode.Disposable {
     return rule.id;
   }
 
-  /** Applies the server's "fix all safe issues" source action to the active file. Returns whether it changed anything. */
-  async fixAllSafe(uri = vscode.window.activeTextEditor?.document.uri): Promise<boolean> {
+  /** Applies the server's "fix all safe issues" source action to a file; says (and returns) what was fixed and what remains. */
+  async fixAllSafe(
+    uri = vscode.window.activeTextEditor?.document.uri,
+  ): Promise<{ fixed: number; needReview: number } | undefined> {
     if (!uri) {
       void vscode.window.showInformationMessage('Flowguard: open a workflow to fix.');
-      return false;
+      return undefined;
     }
     const document = await vscode.workspace.openTextDocument(uri);
     await waitForDiagnostics(uri, (ds) => ds.length > 0, 3000);
@@ -162,11 +226,20 @@ export class FlowguardCommands implements vscode.Disposable {
     const fixAll = (await serverCodeActions(this.client, uri, whole, [FIX_ALL_KIND])).find(
       (a) => a.kind === FIX_ALL_KIND && a.edit,
     );
-    if (!fixAll) {
-      void vscode.window.showInformationMessage('Flowguard: no safe fix to apply in this file.');
-      return false;
-    }
-    return applyCodeAction(this.client, fixAll);
+    const data = fixAll && actionData(fixAll);
+    const fixed = data?.type === 'fixAll' ? data.applied : 0;
+    const changed = fixAll
+      ? (await Promise.all([nextDiagnostics(uri), applyCodeAction(this.client, fixAll)]))[1]
+      : false;
+    const remaining = flowguardDiagnostics(uri).filter((d) => diagnosticCode(d) !== YAML_SYNTAX_CODE).length;
+    const message = `Flowguard: ${changed ? fixed : 0} fixed, ${remaining} need review in ${vscode.workspace.asRelativePath(uri)}.`;
+    this.log(message);
+    void vscode.window.showInformationMessage(message, ...(remaining ? ['Show Remaining'] : [])).then((choice) => {
+      if (choice !== 'Show Remaining') return;
+      this.checklist.setActiveFileOnly(true);
+      void vscode.commands.executeCommand('flowguard.openChecklist');
+    });
+    return { fixed: changed ? fixed : 0, needReview: remaining };
   }
 
   /** Applies the least-privilege fixes to a file (from the palette, the lens' typed arguments or a URI). */

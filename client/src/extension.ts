@@ -39,6 +39,21 @@ export interface FlowguardApi {
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<FlowguardApi> {
+  // One channel for the client and the server: its level follows "Developer: Set Log Level…" (trace shows settings).
+  const output = vscode.window.createOutputChannel('Flowguard', { log: true });
+  context.subscriptions.push(output);
+  const log = (message: string) => output.info(message);
+  const version = (context.extension.packageJSON as { version?: string }).version ?? 'unknown';
+  output.info(
+    `Flowguard ${version} starting (VS Code ${vscode.version}, workspace trusted: ${vscode.workspace.isTrusted})`,
+  );
+  output.trace(`settings: ${JSON.stringify(vscode.workspace.getConfiguration('flowguard'))}`);
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('flowguard'))
+        output.trace(`settings changed: ${JSON.stringify(vscode.workspace.getConfiguration('flowguard'))}`);
+    }),
+  );
   const module = context.asAbsolutePath(path.join('dist', 'server.cjs'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -53,16 +68,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flowgu
       fileEvents: watchers,
     },
     // Evaluated at each (re)start: the server runs git on the repository only once the workspace is trusted.
-    initializationOptions: () => ({ clientWatchesFiles: true, workspaceTrusted: vscode.workspace.isTrusted }),
+    initializationOptions: () => ({
+      clientWatchesFiles: true,
+      workspaceTrusted: vscode.workspace.isTrusted,
+      suppressWithReason: true,
+    }),
     diagnosticCollectionName: 'flowguard',
+    outputChannel: output,
   };
   client = new LanguageClient('flowguard', 'Flowguard', serverOptions, clientOptions);
   // Views and commands exist before the server is up; they load rules and scan once it runs.
-  registerFlowguardUi(context, client);
-  registerStoreSecretCommand(context);
+  registerFlowguardUi(context, client, output);
+  registerStoreSecretCommand(context, log);
   registerPinningCommands(context, client);
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()));
-  await client.start();
+  try {
+    await client.start();
+    output.info('language server started');
+  } catch (error) {
+    output.error(
+      `the language server did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    throw error;
+  }
   return { client };
 }
 

@@ -113,6 +113,11 @@ export class FindingsStore implements vscode.Disposable {
     return [...this.files.keys()].sort();
   }
 
+  /** YAML syntax / limit problems of a file (shown as yaml-syntax diagnostics when it is open). */
+  problems(uri: string): number {
+    return this.files.get(uri)?.problems ?? 0;
+  }
+
   fileCount(): number {
     return this.files.size;
   }

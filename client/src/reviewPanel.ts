@@ -150,9 +150,11 @@ export class ReviewPanel implements vscode.Disposable {
       content = result.sarif ?? '';
     }
     await vscode.workspace.fs.writeFile(destination, new TextEncoder().encode(content));
-    void vscode.window.showInformationMessage(
-      `Flowguard: review exported to ${vscode.workspace.asRelativePath(destination)}`,
-    );
+    void vscode.window
+      .showInformationMessage(`Flowguard: review exported to ${vscode.workspace.asRelativePath(destination)}`, 'Open')
+      .then(async (choice) => {
+        if (choice === 'Open') await vscode.window.showTextDocument(destination);
+      });
     return destination;
   }
 

@@ -1,4 +1,4 @@
-// Status bar: the active file's Flowguard findings by severity; clicking opens the Security Checklist.
+// Status bar: the active file's Flowguard findings by severity and its YAML errors; clicking opens the Security Checklist.
 import * as vscode from 'vscode';
 import { countBySeverity } from './checklistModel';
 import type { FindingsStore } from './findingsStore';
@@ -22,23 +22,39 @@ export class FindingsStatusBar implements vscode.Disposable {
     return this.item.text;
   }
 
+  /** The tooltip shown, for the tests. */
+  tooltip(): string {
+    return typeof this.item.tooltip === 'string' ? this.item.tooltip : (this.item.tooltip?.value ?? '');
+  }
+
   private update(): void {
     const editor = vscode.window.activeTextEditor;
     const uri = editor?.document.uri.toString();
     const analyzed = uri !== undefined && this.store.fileUris().includes(uri);
+    // Palette commands follow the file, not its language mode (Plain Text keeps them).
+    void vscode.commands.executeCommand('setContext', 'flowguard.activeWorkflow', analyzed);
     if (!analyzed) {
       this.item.hide();
       return;
     }
     const counts = countBySeverity(this.store.findings(uri));
+    const syntax = this.store.problems(uri);
     const total = counts.high + counts.medium + counts.low + counts.info;
-    this.item.text =
-      total === 0
-        ? '$(shield) Flowguard: no findings'
-        : `$(shield) ${counts.high} high ${counts.medium} medium ${counts.low + counts.info} low`;
-    this.item.tooltip = `Flowguard findings in this file: ${counts.high} high, ${counts.medium} medium, ${counts.low} low, ${counts.info} info. Click to open the Security Checklist.`;
+    // The text and the tooltip say the same numbers, syntax errors included.
+    const summary =
+      total + syntax === 0
+        ? 'no findings'
+        : [
+            `${counts.high} high`,
+            `${counts.medium} medium`,
+            `${counts.low} low`,
+            `${counts.info} info`,
+            ...(syntax ? [`${syntax} YAML error${syntax === 1 ? '' : 's'}`] : []),
+          ].join(' ');
+    this.item.text = `$(shield) ${total + syntax === 0 ? 'Flowguard: no findings' : summary}`;
+    this.item.tooltip = `Flowguard, this file: ${summary}. In Problems: high = error, medium = warning, low = information, info = hint. Click to open the Security Checklist.`;
     this.item.backgroundColor =
-      counts.high > 0
+      counts.high > 0 || syntax > 0
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
         : counts.medium > 0
           ? new vscode.ThemeColor('statusBarItem.warningBackground')

@@ -30,12 +30,17 @@ function debounce(fn: () => void, ms: number): () => void {
   };
 }
 
-export function registerFlowguardUi(context: vscode.ExtensionContext, client: LanguageClient): FlowguardUi {
+export function registerFlowguardUi(
+  context: vscode.ExtensionContext,
+  client: LanguageClient,
+  output: vscode.LogOutputChannel,
+): FlowguardUi {
+  const log = (message: string) => output.info(message);
   const store = new FindingsStore(client);
   const checklist = new ChecklistProvider(store);
   let commands: FlowguardCommands;
   const review = new ReviewPanel(client, store, async (ruleId) => void (await commands.showRuleDocs(ruleId)));
-  commands = new FlowguardCommands(client, store, checklist, review);
+  commands = new FlowguardCommands(client, store, checklist, review, log);
   const statusBar = new FindingsStatusBar(store);
   const treeViews = [CHECKLIST_VIEW_ID, CHECKLIST_EXPLORER_VIEW_ID].map((id) =>
     vscode.window.createTreeView(id, { treeDataProvider: checklist, showCollapseAll: true }),
@@ -50,7 +55,11 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
         : checklist.isActiveFileOnly()
           ? 'Showing the active file only.'
           : undefined;
-    for (const view of treeViews) view.message = message;
+    for (const view of treeViews) {
+      view.message = message;
+      // The header says what the counts cover (Problems covers open files, the status bar the active file).
+      view.description = checklist.isActiveFileOnly() ? 'active file' : 'workspace';
+    }
   };
   const rescanSoon = debounce(() => void store.scan(vscode.ProgressLocation.Window).catch(() => undefined), 500);
   const configWatcher = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
@@ -87,9 +96,11 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
   register('flowguard.applyFix', (element: unknown) => commands.applyFix(element));
   register(SUPPRESS_FINDING_COMMAND, (element: unknown, reason?: string) => commands.suppress(element, reason));
   // Not in the palette: what the views show, for the extension-host tests and bug reports.
+  register('flowguard.internal.checklistDescription', () => treeViews[0].description);
   register('flowguard.internal.uiState', async () => ({
     tree: await renderTree(checklist),
     statusBar: statusBar.text(),
+    statusBarTooltip: statusBar.tooltip(),
     lastScan: store.lastScan,
     files: store.fileUris(),
     review: review.current(),
@@ -105,6 +116,7 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
     configWatcher,
     ...treeViews,
     store.onDidChange(updateViewMessages),
+    checklist.onDidChangeTreeData(updateViewMessages),
     configWatcher.onDidChange(rescanSoon),
     configWatcher.onDidCreate(rescanSoon),
     configWatcher.onDidDelete(rescanSoon),
@@ -119,20 +131,21 @@ export function registerFlowguardUi(context: vscode.ExtensionContext, client: La
       await store.loadRules();
       await store.scan(vscode.ProgressLocation.Window);
     } catch (error) {
+      output.error(
+        `the workspace scan failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       void vscode.window.showWarningMessage(
         `Flowguard: the workspace scan failed: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
   };
   if (client.state === State.Running) void start();
-  else {
-    const listener = client.onDidChangeState((e) => {
-      if (e.newState === State.Running) {
-        listener.dispose();
-        void start();
-      }
-    });
-    context.subscriptions.push(listener);
-  }
+  // Also after every restart (granting workspace trust restarts the server): the status item and the checklist fill
+  // again at once, not when the editor next changes.
+  context.subscriptions.push(
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) void start();
+    }),
+  );
   return { store, checklist, commands, statusBar };
 }

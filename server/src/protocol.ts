@@ -61,6 +61,13 @@ export const NARROW_PERMISSIONS_COMMAND = 'flowguard.narrowPermissions';
 /** Asks for a reason and inserts a suppression comment. Arguments: `[SuppressFindingArgs]`. */
 export const SUPPRESS_FINDING_COMMAND = 'flowguard.suppressFinding';
 
+/** The finding a suppression is for: the client asks for a reason, then calls flowguard/suppress. */
+export interface SuppressFindingArgs {
+  uri: string;
+  ruleId: string;
+  range: LspRange;
+}
+
 export interface NarrowPermissionsArgs {
   uri: string;
 }
@@ -70,7 +77,10 @@ export interface NarrowPermissionsArgs {
 // ---------------------------------------------------------------------------------------------------------------
 /** A rule's quick-fix (plain `quickfix`, so editors list it with other fixes). */
 export const QUICK_FIX_KIND = 'quickfix';
-/** `# flowguard: ignore[rule]` for one finding; the edit has no reason (see SUPPRESS_METHOD for one with a reason). */
+/**
+ * `# flowguard: ignore[rule]` for one finding. Clients that pass `suppressWithReason` in initializationOptions get a
+ * SUPPRESS_FINDING_COMMAND (which asks for the reason); others an edit without a reason (the audit rule then asks).
+ */
 export const SUPPRESS_KIND = 'quickfix.flowguard.suppress';
 /**
  * Every safe fix in the file (editor.codeActionsOnSave can name it). Sub-kinds, one per checklist category

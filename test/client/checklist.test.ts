@@ -8,6 +8,7 @@ import { LineIndex } from '../../server/src/text/lines';
 import {
   buildChecklist,
   describeCounts,
+  shortSummary,
   stateOf,
   type ChecklistFinding,
   type RuleSummary,
@@ -123,4 +124,19 @@ test('a line that already has a comment keeps it; the suppression follows it', (
   const result = analyze({ path: '.github/workflows/a.yml', text });
   assert.ok(!result.findings.some((f) => f.ruleId === 'excessive-permissions'));
   assert.equal(result.suppressed, 1);
+});
+
+test('tree descriptions are a short start of the message, cut at a word; short messages stay whole', () => {
+  const long =
+    "Job 'a' has no timeout-minutes: it may run (and hold its token and secrets) for 6 hours. Set a timeout.";
+  const short = shortSummary(long);
+  assert.ok(short.length <= 61, short);
+  assert.ok(long.startsWith(short.replace(/…$/, '')), short);
+  assert.equal(short, "Job 'a' has no timeout-minutes: it may run (and hold its…");
+  const words = shortSummary(
+    'Action actions/checkout is pinned to a branch or tag which can be moved by its owner at any time',
+  );
+  assert.match(words, /…$/);
+  assert.ok(!/\s…$/.test(words) && words.length <= 61, words);
+  assert.equal(shortSummary('Plain http download.'), 'Plain http download.');
 });

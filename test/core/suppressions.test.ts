@@ -22,6 +22,25 @@ test('a standalone suppression covers the next line; zizmor comments and aliases
   assert.deepEqual(r.findings, []);
 });
 
+test("a peer's ignore explained in the comment lines below it is justified and covers the line after them", () => {
+  const text =
+    'on: push\n# zizmor: ignore[excessive-permissions]\n# The release job publishes packages and pages;\n# reviewed by security.\npermissions: write-all\njobs: {}\n';
+  const r = wf(text);
+  assert.deepEqual(r.findings, [], 'neither the finding nor unjustified-suppression');
+  assert.equal(r.suppressed, 1);
+});
+
+test('stacked suppressions each cover the line after the comment block; an ignore is not a reason', () => {
+  const text =
+    'on: push\n# zizmor: ignore[excessive-permissions]\n# flowguard: ignore[template-injection] not reached\npermissions: write-all\njobs: {}\n';
+  const r = wf(text);
+  assert.deepEqual(
+    r.findings.map((f) => f.ruleId),
+    ['unjustified-suppression'],
+  );
+  assert.equal(r.suppressed, 1);
+});
+
 test('a suppression for another rule does not silence this one', () => {
   const r = wf('on: push\npermissions: write-all # flowguard: ignore[template-injection] nope\njobs: {}\n');
   assert.deepEqual(

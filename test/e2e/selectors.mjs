@@ -22,5 +22,18 @@ export const SELECTORS = {
   /** Buttons rendered from viewsWelcome `[label](command:...)` lines. */
   welcomeButton: '.welcome-view-content .monaco-button',
   notification: '.notifications-toasts .notification-toast',
+  notificationButton: '.monaco-button',
+  /** Hovers (status bar tooltips among them). */
+  hover: '.workbench-hover, .monaco-hover',
+  sideBar: '.part.sidebar',
+  collapseAll: '.action-label[aria-label^="Collapse All"]',
+  tab: '.tabs-container .tab',
+  activeTab: '.tabs-container .tab.active',
+  /** A tree row's inline action button, by its title. */
+  inlineAction: (title) => `.actions .action-label[aria-label^="${title}"]`,
+  /** VS Code's refactor preview (unsafe fixes carry needsConfirmation). */
+  refactorPreview: '.bulk-edit-panel[data-state="data"]',
+  refactorPreviewCheckbox: '.monaco-tl-contents .edit-checkbox',
+  refactorPreviewApply: '.content .buttons .monaco-button',
   flowguardStatus: '[id="flowguard.flowguard.flowguard.status"], #flowguard\\.status',
 };

@@ -14,12 +14,14 @@ import {
   FIX_ALL_METHOD,
   fixAllKind,
   NARROW_PERMISSIONS_COMMAND,
+  SUPPRESS_FINDING_COMMAND,
   SUPPRESS_KIND,
   SUPPRESS_METHOD,
   type CodeActionData,
   type FindingsChangedParams,
   type FixAllResult,
   type ReviewResult,
+  type SuppressFindingArgs,
   type SuppressResult,
   type RulesResult,
   type WorkspaceFindingsResult,
@@ -546,6 +548,49 @@ describe('language server: settings without workspace/configuration', () => {
         settings: { flowguard: { enable: false } },
       });
       await client.diagnostics(uri, (p) => p.diagnostics.length === 0, 15_000, client.published.length);
+    } finally {
+      await client.shutdown();
+      rmSync(ws.root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('language server: a client that asks for reasons and honours change annotations (VS Code)', () => {
+  test('suppression runs the reason command (no comment without a reason); unsafe fixes need confirmation', async () => {
+    const ws = workspace({});
+    const client = LspClient.start();
+    try {
+      await client.initialize(
+        pathToUri(ws.root),
+        { workspace: { configuration: true, workspaceFolders: true, workspaceEdit: { changeAnnotationSupport: {} } } },
+        { suppressWithReason: true },
+      );
+      const uri = ws.uri('.github/workflows/ci.yml');
+      const text = VULNERABLE.replace('permissions:\n  contents: read\n', 'permissions: write-all\n');
+      client.open(uri, text);
+      const published = await client.diagnostics(uri);
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } },
+        context: { diagnostics: published.diagnostics, only: ['quickfix'] },
+      });
+      const suppressions = actions.filter((a) => a.kind === SUPPRESS_KIND);
+      assert.ok(suppressions.length > 0);
+      for (const a of suppressions) {
+        assert.equal(a.edit, undefined, 'no edit that would write an ignore without a reason');
+        assert.equal(a.command?.command, SUPPRESS_FINDING_COMMAND);
+        const [args] = a.command.arguments as SuppressFindingArgs[];
+        assert.equal(args.uri, uri);
+        assert.equal(args.ruleId, (a.data as CodeActionData & { type: 'suppress' }).ruleId);
+      }
+      const fixes = actions.filter((a) => (a.data as CodeActionData | undefined)?.type === 'fix');
+      const unsafe = fixes.filter((a) => (a.data as CodeActionData & { type: 'fix' }).safety === 'unsafe');
+      assert.ok(unsafe.length > 0, 'the write-all narrowing is unsafe');
+      for (const a of fixes) {
+        const confirm = Object.values(a.edit?.changeAnnotations ?? {}).some((x) => x.needsConfirmation);
+        assert.equal(confirm, unsafe.includes(a), `${a.title}: needsConfirmation exactly for unsafe fixes`);
+        if (confirm) assert.ok(a.edit?.documentChanges?.length, 'annotated edits travel as documentChanges');
+      }
     } finally {
       await client.shutdown();
       rmSync(ws.root, { recursive: true, force: true });

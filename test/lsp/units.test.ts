@@ -182,6 +182,12 @@ describe('code action helpers', () => {
     const info = hoverInfo(result, ti.span.start + 2)!;
     assert.match(info.markdown, /template-injection/);
     assert.match(info.markdown, /docs\/rules\/template-injection\.md/);
+    // Summary, risk, fix, docs; not the diagnostic's message, which the editor shows above the hover already.
+    assert.ok(!info.markdown.includes(ti.message), info.markdown);
+    assert.deepEqual(
+      info.markdown.split('\n\n').map((p) => /^\*\*(Risk|Fix)\.\*\*|^\[Rule documentation\]/.exec(p)?.[0] ?? 'summary'),
+      ['summary', '**Risk.**', '**Fix.**', '[Rule documentation]'],
+    );
     assert.ok(
       !/<script>/.test(
         hoverInfo({ ...result, findings: [{ ...ti, message: '<script>x</script>' }] }, ti.span.start)!.markdown,

@@ -24,6 +24,14 @@ test('without any block: a workflow block and the job blocks that need more are 
   );
 });
 
+test("a maintainer's comment on a narrowed scope line is kept; generated comments are never cut short", () => {
+  const text =
+    'on: push\npermissions: {}\njobs:\n  label:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: write  # labeler config lives in the repo\n      pull-requests: write\n      issues: write\n    steps:\n      - uses: actions/labeler@v5\n';
+  const out = narrow(text).text;
+  assert.match(out, /^ {6}contents: read {2}# labeler config lives in the repo$/m, out);
+  assert.doesNotMatch(out, /…/, out);
+});
+
 test('a job needing nothing under a workflow that needs nothing gets permissions: {}', () => {
   const text = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n';
   assert.equal(

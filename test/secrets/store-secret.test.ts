@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sodium from 'libsodium-wrappers';
 import { GitHubSecretsClient, type SecretStoreError } from '../../server/src/secretstore/github-api';
-import { ghSecretSet } from '../../server/src/secretstore/gh-cli';
+import { ghSecretSet, ghSecretSetArgs } from '../../server/src/secretstore/gh-cli';
 import { runSecretCommand } from '../../server/src/secretstore/cli';
 
 interface Received {
@@ -18,6 +18,7 @@ interface Received {
   name: string;
   value: string;
   keyId: string;
+  visibility?: string;
 }
 
 let server: Server;
@@ -38,7 +39,10 @@ before(async () => {
         res.writeHead(401).end('{"message":"Bad credentials"}');
         return;
       }
-      const m = /^(?:\/api\/v3)?\/repos\/[^/]+\/[^/]+\/(?:actions|environments\/[^/]+)\/secrets\/(.+)$/.exec(url);
+      const m =
+        /^(?:\/api\/v3)?\/(?:repos\/[^/]+\/[^/]+\/(?:actions|environments\/[^/]+)|orgs\/[^/]+\/actions)\/secrets\/(.+)$/.exec(
+          url,
+        );
       if (req.method === 'GET' && m && m[1] === 'public-key') {
         res
           .writeHead(200, { 'Content-Type': 'application/json' })
@@ -48,7 +52,11 @@ before(async () => {
         return;
       }
       if (req.method === 'PUT' && m) {
-        const { encrypted_value, key_id } = JSON.parse(body) as { encrypted_value: string; key_id: string };
+        const { encrypted_value, key_id, visibility } = JSON.parse(body) as {
+          encrypted_value: string;
+          key_id: string;
+          visibility?: string;
+        };
         const opened = sodium.crypto_box_seal_open(
           sodium.from_base64(encrypted_value, sodium.base64_variants.ORIGINAL),
           keys.publicKey,
@@ -62,6 +70,7 @@ before(async () => {
           name: decodeURIComponent(m[1]),
           value: sodium.to_string(opened),
           keyId: key_id,
+          visibility,
         });
         res.writeHead(isNew ? 201 : 204).end();
         return;
@@ -93,6 +102,25 @@ test('environment secret on a GitHub Enterprise Server base URL', async () => {
   const last = received.at(-1)!;
   assert.equal(last.url, '/api/v3/repos/octo/app/environments/prod%20uk/secrets/DB_PASSWORD');
   assert.equal(last.value, 'pä55wörd-ünïcode');
+});
+
+test('organisation secret: private repositories only, like gh secret set --org', async () => {
+  const client = new GitHubSecretsClient({ apiUrl: base, token: TOKEN });
+  await client.setSecret({ org: 'octo' }, 'NPM_TOKEN', 'npm_abcdefghijklmnopqrstuvwxyz0123456789');
+  const last = received.at(-1)!;
+  assert.equal(last.url, '/orgs/octo/actions/secrets/NPM_TOKEN');
+  assert.equal(last.visibility, 'private');
+  assert.equal(last.value, 'npm_abcdefghijklmnopqrstuvwxyz0123456789');
+  assert.deepEqual(ghSecretSetArgs({ org: 'octo' }, 'NPM_TOKEN'), [
+    'secret',
+    'set',
+    'NPM_TOKEN',
+    '--org',
+    'octo',
+    '--visibility',
+    'private',
+  ]);
+  await assert.rejects(client.setSecret({ org: '../x' }, 'A', 'value'), /invalid organisation/);
 });
 
 test('errors name the problem and never contain the value', async () => {

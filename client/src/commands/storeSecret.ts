@@ -1,174 +1,217 @@
 // Flowguard: Store Secret (flowguard.storeSecret), run right after "Move to secret store": creates the GitHub
-// repository or environment secret the fix now references, through the REST API with the VS Code GitHub session
-// (or `gh secret set` when no session is available). The removed value is taken from memory: this module keeps the
-// text that edits removed from workflow files for a short while, so the value never has to be typed again, shown,
-// logged or written anywhere.
+// repository, environment or organisation secret the fix now references, through the REST API with the VS Code
+// GitHub session or with `gh secret set`. The value is the one the fix just removed, offered from memory (secretFlow.ts):
+// the user confirms the name, the scope and the store, and every path ends with a visible outcome.
 import { originRemoteUrl } from './originRemote';
 import * as vscode from 'vscode';
-import { maskSecret } from '../../../server/src/protocol';
-import { GitHubSecretsClient } from '../../../server/src/secretstore/github-api';
-import { ghAvailable, ghSecretSet } from '../../../server/src/secretstore/gh-cli';
+import { maskSecret, STORE_SECRET_COMMAND } from '../../../server/src/protocol';
+import {
+  GitHubSecretsClient,
+  isOrganisationTarget,
+  type SecretTarget,
+} from '../../../server/src/secretstore/github-api';
+import { ghAvailable, ghSecretSet, ghSecretSetArgs } from '../../../server/src/secretstore/gh-cli';
 import {
   STORE_GITLAB_VARIABLE_COMMAND,
   storeGitlabVariable,
   type StoreGitlabVariableArgs,
 } from './storeGitlabVariable';
-
-import { STORE_SECRET_COMMAND } from '../../../server/src/protocol';
+import {
+  RemovedTextTracker,
+  renameReference,
+  SecretOutcomes,
+  type RecordedOutcome,
+  type RemovedValue,
+  type ValueLocation,
+} from './secretFlow';
 
 /** The follow-up arguments a "Move to secret store" fix carries (never the value). */
-export interface StoreSecretArgs {
+export interface StoreSecretArgs extends ValueLocation {
   name: string;
   store?: string;
-  path?: string;
-  valueSpan?: { start: number; end: number };
-  masked?: string;
-  scope?: 'repository' | 'environment';
+  scope?: 'repository' | 'environment' | 'organisation';
   environment?: string;
 }
 
-/** Text removed from a document by an edit, with its offset in the document before the edit. */
-interface Removed {
-  uri: string;
-  offset: number;
-  text: string;
-  at: number;
-}
+type Scope = NonNullable<StoreSecretArgs['scope']>;
 
-const KEEP_REMOVED_MS = 5 * 60_000;
+const TITLE = 'Flowguard: Store Secret';
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function registerStoreSecretCommand(context: vscode.ExtensionContext): void {
-  const snapshots = new Map<string, string>();
-  let removed: Removed[] = [];
-  const isWorkflow = (doc: vscode.TextDocument) => /\.ya?ml$/i.test(doc.uri.path);
-  const remember = (doc: vscode.TextDocument) => {
-    if (isWorkflow(doc)) snapshots.set(doc.uri.toString(), doc.getText());
-  };
-  vscode.workspace.textDocuments.forEach(remember);
+export function registerStoreSecretCommand(context: vscode.ExtensionContext, log: (message: string) => void): void {
+  const tracker = new RemovedTextTracker();
+  const outcomes = new SecretOutcomes(log);
   context.subscriptions.push(
-    vscode.workspace.onDidOpenTextDocument(remember),
-    vscode.workspace.onDidCloseTextDocument((doc) => snapshots.delete(doc.uri.toString())),
-    vscode.workspace.onDidChangeTextDocument((e) => {
-      const key = e.document.uri.toString();
-      const before = snapshots.get(key);
-      if (before !== undefined) {
-        const now = Date.now();
-        removed = removed.filter((r) => now - r.at < KEEP_REMOVED_MS);
-        // Changes of one event are expressed against the text before the event.
-        for (const change of e.contentChanges) {
-          if (change.rangeLength > 0)
-            removed.push({
-              uri: key,
-              offset: change.rangeOffset,
-              text: before.slice(change.rangeOffset, change.rangeOffset + change.rangeLength),
-              at: now,
-            });
-        }
-      }
-      remember(e.document);
-    }),
-    vscode.commands.registerCommand(STORE_SECRET_COMMAND, (args?: StoreSecretArgs) =>
-      storeSecret(args, (a) => recall(removed, a)),
+    tracker,
+    outcomes,
+    vscode.commands.registerCommand(STORE_SECRET_COMMAND, async (args?: StoreSecretArgs) =>
+      storeSecret(args, args ? await tracker.recallSoon(args) : undefined, outcomes),
     ),
-    vscode.commands.registerCommand(STORE_GITLAB_VARIABLE_COMMAND, (args?: StoreGitlabVariableArgs) =>
-      storeGitlabVariable(context, args, (a) => recall(removed, a)),
+    vscode.commands.registerCommand(STORE_GITLAB_VARIABLE_COMMAND, async (args?: StoreGitlabVariableArgs) =>
+      storeGitlabVariable(context, args, args ? await tracker.recallSoon(args) : undefined, outcomes),
     ),
   );
 }
 
-/** The value an edit just removed at the finding's span, recognized by its mask. */
-function recall(removed: Removed[], args: StoreSecretArgs): string | undefined {
-  if (!args.valueSpan || !args.masked) return undefined;
-  const { start, end } = args.valueSpan;
-  for (const r of [...removed].reverse()) {
-    if (args.path && !decodeURIComponent(r.uri).endsWith(args.path.replace(/\\/g, '/').replace(/^\.?\//, ''))) continue;
-    if (r.offset > start || r.offset + r.text.length < end) continue;
-    const value = r.text.slice(start - r.offset, end - r.offset).trim();
-    if (maskSecret(value) === args.masked) return value;
+/** `gh secret set NAME --repo …` without the value: gh reads it from stdin. */
+export function ghCommandLine(target: SecretTarget | undefined, name: string): string {
+  try {
+    return ['gh', ...ghSecretSetArgs(target ?? { repo: 'OWNER/REPO' }, name)].join(' ');
+  } catch {
+    return `gh secret set ${name} --repo OWNER/REPO`;
   }
-  return undefined;
+}
+
+function describe(target: SecretTarget): string {
+  if (isOrganisationTarget(target)) return `organisation ${target.org} (private repositories)`;
+  return target.environment ? `${target.repo}, environment ${target.environment}` : `${target.repo} (repository)`;
 }
 
 async function storeSecret(
   args: StoreSecretArgs | undefined,
-  recallValue: (a: StoreSecretArgs) => string | undefined,
-): Promise<boolean> {
+  removed: RemovedValue | undefined,
+  outcomes: SecretOutcomes,
+): Promise<RecordedOutcome | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Flowguard: storing secrets is disabled until you trust this workspace.');
-    return false;
+    return undefined;
   }
-  const name =
-    args?.name ??
-    (await vscode.window.showInputBox({
-      title: 'Flowguard: Store Secret',
-      prompt: 'Secret name',
-      validateInput: (v) =>
-        /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) && !/^GITHUB_/i.test(v)
-          ? undefined
-          : 'Letters, digits and _; not starting with a digit or GITHUB_',
-    }));
-  if (!name) return false;
-  if (args?.store && args.store !== 'github') {
-    void vscode.window.showInformationMessage(
-      `Flowguard: create ${name} in your ${args.store} secret store (the workflow now reads it from there), then rotate the old value.`,
+  const replacement = removed?.replacement;
+  let name = args?.name ?? '';
+  // Where the copyable command points when the user stopped before choosing: the origin repository, if known.
+  const repoFromGit = await originRepo();
+  const skipped = (reason: string) =>
+    outcomes.report(
+      {
+        kind: 'skipped',
+        name: name || 'the secret',
+        reason,
+        command: name ? ghCommandLine(repoFromGit ? { repo: repoFromGit } : undefined, name) : undefined,
+      },
+      replacement,
     );
-    return false;
-  }
+
+  if (args?.store && args.store !== 'github')
+    return skipped(`create ${name} in your ${args.store} secret store yourself, then rotate the old value`);
+
   const value =
-    (args && recallValue(args)) ??
+    removed?.value ||
     (await vscode.window.showInputBox({
-      title: `Flowguard: value of secret ${name}`,
+      title: `${TITLE}: value of ${name || 'the secret'}`,
       prompt: args?.masked ? `The value removed from the workflow (${args.masked})` : 'Secret value',
       password: true,
       ignoreFocusOut: true,
     }));
-  if (!value) return false;
+  if (!value) return skipped('no value given');
 
-  const settings = vscode.workspace.getConfiguration('flowguard');
-  const apiUrl = settings.get<string>('githubApiUrl') || 'https://api.github.com';
+  // From here the value lives only in this closure (and in Retry's, while its notification is shown).
+  const chosen = await vscode.window.showInputBox({
+    title: `${TITLE}: ${maskSecret(value)}`,
+    prompt: 'Secret name (the workflow reads secrets.NAME)',
+    value: name,
+    ignoreFocusOut: true,
+    validateInput: (v) =>
+      SECRET_NAME.test(v) && !/^GITHUB_/i.test(v)
+        ? undefined
+        : 'Letters, digits and _; not starting with a digit or GITHUB_',
+  });
+  if (!chosen) return skipped('no name given');
+  if (name && chosen !== name && replacement) await renameReference(replacement, name, chosen);
+  name = chosen;
+
+  const target = await pickTarget(args, repoFromGit);
+  if (!target) return skipped('no scope or place chosen');
+  return store(name, value, target, replacement, outcomes);
+}
+
+/** Asks for the scope (repository / environment / organisation) and the place, prefilled from the fix and git. */
+async function pickTarget(
+  args: StoreSecretArgs | undefined,
+  repoFromGit: string | undefined,
+): Promise<SecretTarget | undefined> {
+  const scopes: Array<vscode.QuickPickItem & { scope: Scope }> = [
+    { scope: 'repository', label: 'Repository secret', detail: 'Every workflow of the repository can read it.' },
+    { scope: 'environment', label: 'Environment secret', detail: 'Only jobs that name the environment can read it.' },
+    {
+      scope: 'organisation',
+      label: 'Organisation secret',
+      detail: "The organisation's private repositories can read it.",
+    },
+  ];
+  const preferred = args?.scope ?? 'repository';
+  scopes.sort((a, b) => Number(b.scope === preferred) - Number(a.scope === preferred));
+  const scope = (await vscode.window.showQuickPick(scopes, { title: `${TITLE}: scope`, ignoreFocusOut: true }))?.scope;
+  if (!scope) return undefined;
+  if (scope === 'organisation') {
+    const org = await vscode.window.showInputBox({
+      title: `${TITLE}: organisation`,
+      value: repoFromGit?.split('/')[0] ?? '',
+      ignoreFocusOut: true,
+      validateInput: (v) => (/^[A-Za-z0-9-]+$/.test(v) ? undefined : 'An organisation login'),
+    });
+    return org ? { org } : undefined;
+  }
   const repo = await vscode.window.showInputBox({
-    title: 'Flowguard: Store Secret',
-    prompt: 'Repository (owner/repo)',
-    value: (await originRepo()) ?? '',
+    title: `${TITLE}: repository`,
+    prompt: 'owner/repo',
+    value: repoFromGit ?? '',
+    ignoreFocusOut: true,
     validateInput: (v) => (/^[\w.-]+\/[\w.-]+$/.test(v) ? undefined : 'owner/repo'),
   });
-  if (!repo) return false;
-  let environment = args?.environment;
-  if (args?.scope === 'environment' && !environment)
-    environment = await vscode.window.showInputBox({ title: 'Flowguard: Store Secret', prompt: 'Environment name' });
-  const where = `${repo}${environment ? ` (environment ${environment})` : ''}`;
-  const ok = await vscode.window.showWarningMessage(
-    `Store ${maskSecret(value)} as secret ${name} in ${where}?`,
-    { modal: true },
-    'Store',
-  );
-  if (ok !== 'Store') return false;
+  if (!repo) return undefined;
+  if (scope === 'repository') return { repo };
+  const environment = await vscode.window.showInputBox({
+    title: `${TITLE}: environment of ${repo}`,
+    value: args?.environment ?? '',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() && !/[/\\]/.test(v) ? undefined : 'An environment name'),
+  });
+  return environment ? { repo, environment } : undefined;
+}
 
+/** Asks which store to use, stores, and reports. Retry (on failure) comes back here with the same value. */
+async function store(
+  name: string,
+  value: string,
+  target: SecretTarget,
+  replacement: RemovedValue['replacement'],
+  outcomes: SecretOutcomes,
+): Promise<RecordedOutcome> {
+  const where = describe(target);
+  const command = ghCommandLine(target, name);
+  const retry = () => store(name, value, target, replacement, outcomes);
+  const settings = vscode.workspace.getConfiguration('flowguard');
+  const apiUrl = settings.get<string>('githubApiUrl') || 'https://api.github.com';
+  const stores: Array<vscode.QuickPickItem & { via: 'api' | 'gh' }> = [
+    { via: 'api', label: 'GitHub, signed in to VS Code', detail: `Through the REST API at ${apiUrl}` },
+  ];
+  const gh = settings.get<string>('githubCliPath') || 'gh';
+  if (await ghAvailable(gh))
+    stores.unshift({
+      via: 'gh',
+      label: 'GitHub CLI (gh secret set)',
+      detail: 'With your gh login; the value goes to its stdin',
+    });
+  const via = (
+    await vscode.window.showQuickPick(stores, {
+      title: `${TITLE}: store ${maskSecret(value)} as ${name} in ${where} with`,
+      ignoreFocusOut: true,
+    })
+  )?.via;
+  if (!via) return outcomes.report({ kind: 'skipped', name, reason: 'no store chosen', command }, replacement, retry);
   try {
+    if (via === 'gh') {
+      await ghSecretSet(target, name, value, gh);
+      return outcomes.report({ kind: 'stored', name, where: `${where} with gh` }, replacement);
+    }
     const session = await githubSession(apiUrl);
-    if (session) {
-      const outcome = await new GitHubSecretsClient({ apiUrl, token: session.accessToken }).setSecret(
-        { repo, environment },
-        name,
-        value,
-      );
-      void vscode.window.showInformationMessage(
-        `Flowguard: secret ${name} ${outcome} in ${where}. Rotate the old credential: it was in the file.`,
-      );
-      return true;
-    }
-    if (await ghAvailable()) {
-      await ghSecretSet({ repo, environment }, name, value);
-      void vscode.window.showInformationMessage(
-        `Flowguard: secret ${name} stored in ${where} with gh. Rotate the old credential: it was in the file.`,
-      );
-      return true;
-    }
-    void vscode.window.showErrorMessage('Flowguard: sign in to GitHub (or install the GitHub CLI) to store secrets.');
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Flowguard: could not store ${name}: ${(err as Error).message}`);
+    if (!session) throw new Error('no GitHub sign-in (sign in to GitHub in VS Code, or use the GitHub CLI)');
+    const how = await new GitHubSecretsClient({ apiUrl, token: session.accessToken }).setSecret(target, name, value);
+    return outcomes.report({ kind: 'stored', name, where: `${where} (${how})` }, replacement);
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split(value).join(maskSecret(value));
+    return outcomes.report({ kind: 'failed', name, reason, command }, replacement, retry);
   }
-  return false;
 }
 
 async function githubSession(apiUrl: string): Promise<vscode.AuthenticationSession | undefined> {

@@ -98,18 +98,19 @@ function jobSection(jp: JobPermissions, granted: Partial<Record<string, string>>
   return lines.join('\n');
 }
 
+/**
+ * One finding: a one-line summary, the risk, the fix, the docs link. Not the message: the editor shows the diagnostic's
+ * message right above the hover already.
+ */
 function findingMarkdown(f: Finding): string {
   const meta = RULES_BY_ID.get(f.ruleId);
   const title = meta?.title ?? f.ruleId;
-  const parts = [
-    `**Flowguard: ${escapeMarkdown(title)}** \`${f.ruleId}\` · ${f.severity} severity · ${f.confidence} confidence`,
-    escapeMarkdown(f.message),
-  ];
+  const parts = [`**${escapeMarkdown(title)}** \`${f.ruleId}\` · ${f.severity} · ${f.confidence} confidence`];
+  const quickFix = f.fixes.length ? ` Quick-fix: ${f.fixes.map((x) => escapeMarkdown(x.title)).join('; ')}.` : '';
   if (meta) {
     parts.push(`**Risk.** ${meta.docs.risk}`);
-    parts.push(`**Fix.** ${meta.docs.remediation}`);
-  }
-  if (f.fixes.length) parts.push(`Quick-fix available: ${f.fixes.map((x) => escapeMarkdown(x.title)).join('; ')}.`);
+    parts.push(`**Fix.** ${meta.docs.remediation}${quickFix}`);
+  } else if (quickFix) parts.push(`**Fix.**${quickFix}`);
   parts.push(`[Rule documentation](${ruleDocsUrl(f.ruleId)})`);
   return parts.join('\n\n');
 }

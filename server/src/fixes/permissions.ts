@@ -132,21 +132,36 @@ export function sameScopes(a: ScopeMap, b: ScopeMap): boolean {
   return ka.length === kb.length && ka.every((s, i) => kb[i] === s && a[s] === b[s]);
 }
 
-function scopeLines(scopes: ScopeMap, comments: Partial<Record<string, string>>): string[] {
+/** Scope lines; a maintainer's comment already on a scope's line (`kept`) wins over the generated one. */
+function scopeLines(
+  scopes: ScopeMap,
+  comments: Partial<Record<string, string>>,
+  kept: Partial<Record<string, string>> = {},
+): string[] {
   return sortedScopes(scopes).map((s) => {
-    const comment = comments[s];
-    return `${s}: ${scopes[s]}` + (comment ? `  # ${shorten(comment)}` : '');
+    const comment = kept[s] ?? (comments[s] && oneLine(comments[s]));
+    return `${s}: ${scopes[s]}` + (comment ? `  # ${comment}` : '');
   });
 }
 
-function shorten(s: string): string {
+/** A generated comment on one line, whole (never cut short). */
+function oneLine(s: string): string {
   // Expressions are left out of comments: `${{` in a comment reads like live code to people and tools.
-  const one = s
-    .replace(/\$\{\{[^}]*\}\}/g, '…')
-    .replace(/\$\{\{/g, '…')
+  return s
+    .replace(/\$\{\{[^}]*\}\}/g, '(expression)')
+    .replace(/\$\{\{/g, '(expression)')
     .replace(/\s+/g, ' ')
     .trim();
-  return one.length > 90 ? one.slice(0, 89) + '…' : one;
+}
+
+/** The comments on the `scope: level  # comment` lines of a block map, by scope. */
+function scopeLineComments(block: string): Partial<Record<string, string>> {
+  const out: Partial<Record<string, string>> = {};
+  for (const line of block.split(/\r?\n/)) {
+    const m = /^\s*([a-z-]+)\s*:\s*[a-z-]*\s+#\s?(.*?)\s*$/.exec(line);
+    if (m && m[2]) out[m[1]] = m[2];
+  }
+  return out;
 }
 
 /** The block's current scopes equal the target: nothing to do. */
@@ -180,7 +195,8 @@ function replaceBlock(
         { span: { start: from, end: to.at }, newText: '' },
       ];
     const pad = ' '.repeat(columnOf(text, perms.valueSpan.start));
-    return [{ span: { start: from, end: to.at }, newText: lines.map((l) => pad + l + nl).join('') }];
+    const withKept = scopeLines(target, comments, scopeLineComments(text.slice(from, to.at)));
+    return [{ span: { start: from, end: to.at }, newText: withKept.map((l) => pad + l + nl).join('') }];
   }
   // A scalar or flow value (write-all, {}, { contents: read }): a trailing comment stays on the key's line.
   const valueEnd =

@@ -13,8 +13,10 @@ import type { RepoFileReader } from '../io/repo-files';
 import {
   FIX_ALL_KIND,
   fixAllKind,
+  SUPPRESS_FINDING_COMMAND,
   SUPPRESS_KIND,
   type CodeActionData,
+  type SuppressFindingArgs,
   type FixAllParams,
   type FixAllResult,
   type LspTextEdit,
@@ -59,7 +61,25 @@ function fixDefect(snapshot: Snapshot, context: FixContext, finding: Finding, ed
   return checkFix(snapshot.text, snapshot.analysis.result, finding, edits, (text) => analyze({ ...input, text }));
 }
 
-export function codeActions(params: CodeActionParams, snapshot: Snapshot, context: FixContext): CodeAction[] {
+/** What the client can do beyond plain edits. */
+export interface ClientAbilities {
+  /**
+   * It runs SUPPRESS_FINDING_COMMAND, which asks for a reason and writes the comment with it: the suppression action
+   * carries that command instead of an edit without a reason (which the audit rule would flag).
+   */
+  askReason?: boolean;
+  /** It honours change annotations: unsafe fixes are marked needsConfirmation, so the editor previews them first. */
+  confirmUnsafe?: boolean;
+}
+
+const REVIEW_ANNOTATION = 'flowguard.unsafeFix';
+
+export function codeActions(
+  params: CodeActionParams,
+  snapshot: Snapshot,
+  context: FixContext,
+  { askReason = false, confirmUnsafe = false }: ClientAbilities = {},
+): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const { uri } = params.textDocument;
@@ -89,7 +109,27 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, contex
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
           isPreferred: fix.isPreferred === true,
-          edit: { changes: { [uri]: toLspEdits(snapshot.lines, fix.edits) } },
+          edit:
+            confirmUnsafe && fix.safety === 'unsafe'
+              ? {
+                  documentChanges: [
+                    {
+                      textDocument: { uri, version },
+                      edits: toLspEdits(snapshot.lines, fix.edits).map((e) => ({
+                        ...e,
+                        annotationId: REVIEW_ANNOTATION,
+                      })),
+                    },
+                  ],
+                  changeAnnotations: {
+                    [REVIEW_ANNOTATION]: {
+                      label: fix.title,
+                      description: 'may change what the workflow does: review before applying',
+                      needsConfirmation: true,
+                    },
+                  },
+                }
+              : { changes: { [uri]: toLspEdits(snapshot.lines, fix.edits) } },
           command: fix.followUp
             ? { title: fix.title, command: fix.followUp.command, arguments: fix.followUp.args }
             : undefined,
@@ -100,11 +140,15 @@ export function codeActions(params: CodeActionParams, snapshot: Snapshot, contex
       const suppress = suppressionEdit(snapshot.text, snapshot.lines, f, snapshot.analysis.result.model?.root);
       if (suppress) {
         const data: CodeActionData = { type: 'suppress', ruleId: f.ruleId, version, findingIndex };
+        const title = `Suppress ${f.ruleId} ${suppress.forBlock ? 'in this script' : 'on this line'}`;
+        const args: SuppressFindingArgs = { uri, ruleId: f.ruleId, range: diagnostic.range };
         actions.push({
-          title: `Suppress ${f.ruleId} ${suppress.forBlock ? 'in this script' : 'on this line'}`,
+          title: askReason ? `${title}…` : title,
           kind: SUPPRESS_KIND,
           diagnostics: [diagnostic],
-          edit: { changes: { [uri]: toLspEdits(snapshot.lines, [suppress]) } },
+          ...(askReason
+            ? { command: { title, command: SUPPRESS_FINDING_COMMAND, arguments: [args] } }
+            : { edit: { changes: { [uri]: toLspEdits(snapshot.lines, [suppress]) } } }),
           data,
         });
       }
@@ -206,9 +250,9 @@ export function minimalEdit(before: string, after: string): TextEdit {
 }
 
 /**
- * `# flowguard: ignore[rule]` for the finding's line. The code action has no reason: the engine then reports
- * `unjustified-suppression` on the new comment, prompting the user to write why (a placeholder reason would satisfy the
- * audit rule without anyone having justified anything).
+ * `# flowguard: ignore[rule] reason` for the finding's line. For clients that cannot ask for a reason the code action
+ * has none: the engine then reports `unjustified-suppression` on the new comment, prompting the user to write why (a
+ * placeholder reason would satisfy the audit rule without anyone having justified anything).
  * Appended to the line when the line can take a YAML comment. Inside a `run: |` script any `#` line would be script
  * text (and in a folded `>` script it would comment out the next command), so the comment goes on its own line above
  * the key that holds the script, which the engine honors for every finding in that block.

@@ -63,7 +63,7 @@ import { LineIndex } from '../text/lines';
 import { gitRootOf, readDocument, repoFileReader, type RepoFileReader } from '../io/repo-files';
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
 import { analyzeText } from './analysis';
-import { codeActions, fixAllRequest, suppressRequest, type FixContext } from './codeActions';
+import { codeActions, fixAllRequest, suppressRequest, type ClientAbilities, type FixContext } from './codeActions';
 import { lenses } from './codeLens';
 import { isConfigFile } from './config';
 import { analysisDiagnostics, configDiagnostics, maskedRuleErrors, stoppedDiagnostic } from './diagnostics';
@@ -89,6 +89,8 @@ interface InitOptions {
   clientWatchesFiles?: boolean;
   /** true in a trusted VS Code workspace. Editors without workspace trust send nothing: the workspace is untrusted. */
   workspaceTrusted?: boolean;
+  /** The client implements SUPPRESS_FINDING_COMMAND (asks for a reason): suppression actions carry it, not an edit. */
+  suppressWithReason?: boolean;
 }
 
 /**
@@ -117,6 +119,7 @@ export function startServer(kind: ServerKind): Connection {
   let pullsConfiguration = false;
   let canCreateProgress = false;
   let workspaceTrusted = false;
+  let abilities: ClientAbilities = {};
   const script = workerScript();
 
   /** Config files whose problems were published, so fixing them clears the diagnostics; and those warned about. */
@@ -236,6 +239,10 @@ export function startServer(kind: ServerKind): Connection {
     const options = (params.initializationOptions ?? {}) as InitOptions;
     config.push(options.settings);
     workspaceTrusted = options.workspaceTrusted === true;
+    abilities = {
+      askReason: options.suppressWithReason === true,
+      confirmUnsafe: params.capabilities.workspace?.workspaceEdit?.changeAnnotationSupport !== undefined,
+    };
     const wsFolders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     config.setFolders(
       wsFolders ??
@@ -360,7 +367,7 @@ export function startServer(kind: ServerKind): Connection {
     return withSupplyChainHover(base, params);
   });
   connection.onCodeAction(async (params) => {
-    const actions = await withSnapshot(params.textDocument.uri, (s, t) => codeActions(params, s, t));
+    const actions = await withSnapshot(params.textDocument.uri, (s, t) => codeActions(params, s, t, abilities));
     const pins = (await onlineClients(params.textDocument.uri))
       ? await withSnapshot(params.textDocument.uri, (s) => pinActions(params, s))
       : null;

@@ -2,7 +2,15 @@
 // never to its command line (which other local users could read from the process list).
 import { spawn } from 'node:child_process';
 import { maskSecret } from '../analysis/mask';
-import { checkEnvironment, checkRepo, checkSecretName, SecretStoreError, type SecretTarget } from './github-api';
+import {
+  checkEnvironment,
+  checkOrganisation,
+  checkRepo,
+  checkSecretName,
+  isOrganisationTarget,
+  SecretStoreError,
+  type SecretTarget,
+} from './github-api';
 
 export async function ghAvailable(gh = 'gh'): Promise<boolean> {
   return new Promise((resolve) => {
@@ -12,18 +20,20 @@ export async function ghAvailable(gh = 'gh'): Promise<boolean> {
   });
 }
 
-export async function ghSecretSet(target: SecretTarget, name: string, value: string, gh = 'gh'): Promise<void> {
+/** The `gh secret set` arguments for a target: the value is never among them (gh reads it from stdin). */
+export function ghSecretSetArgs(target: SecretTarget, name: string): string[] {
   checkSecretName(name);
+  if (isOrganisationTarget(target)) {
+    checkOrganisation(target.org);
+    return ['secret', 'set', name, '--org', target.org, '--visibility', 'private'];
+  }
   checkRepo(target.repo);
   if (target.environment !== undefined) checkEnvironment(target.environment);
-  const args = [
-    'secret',
-    'set',
-    name,
-    '--repo',
-    target.repo,
-    ...(target.environment ? ['--env', target.environment] : []),
-  ];
+  return ['secret', 'set', name, '--repo', target.repo, ...(target.environment ? ['--env', target.environment] : [])];
+}
+
+export async function ghSecretSet(target: SecretTarget, name: string, value: string, gh = 'gh'): Promise<void> {
+  const args = ghSecretSetArgs(target, name);
   await new Promise<void>((resolve, reject) => {
     const child = spawn(gh, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';

@@ -2,11 +2,22 @@
 // The value only ever exists in memory and, sealed, in the request body. Errors never include it.
 import { sealSecret } from './sealed-box';
 
-export interface SecretTarget {
+/** A repository (or one of its environments), or an organisation (its secret is visible to its private repositories). */
+export type SecretTarget = RepositoryTarget | OrganisationTarget;
+
+export interface RepositoryTarget {
   /** owner/repo */
   repo: string;
   /** Environment secrets when set; repository secrets otherwise. */
   environment?: string;
+}
+
+export interface OrganisationTarget {
+  org: string;
+}
+
+export function isOrganisationTarget(target: SecretTarget): target is OrganisationTarget {
+  return 'org' in target;
 }
 
 export interface GitHubSecretsOptions {
@@ -46,6 +57,11 @@ export function checkRepo(repo: string): void {
     throw new SecretStoreError(`invalid repository '${repo}': expected owner/repo`);
 }
 
+export function checkOrganisation(org: string): void {
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(org))
+    throw new SecretStoreError(`invalid organisation '${org}': letters, digits and inner hyphens`);
+}
+
 export function checkEnvironment(environment: string): void {
   if (!environment.trim() || DOT_SEGMENT.test(environment) || /[/\\]/.test(environment))
     throw new SecretStoreError(`invalid environment name '${environment}'`);
@@ -75,6 +91,10 @@ export class GitHubSecretsClient {
   }
 
   private base(target: SecretTarget): string {
+    if (isOrganisationTarget(target)) {
+      checkOrganisation(target.org);
+      return `${this.apiUrl}/orgs/${encodeURIComponent(target.org)}/actions/secrets`;
+    }
     checkRepo(target.repo);
     if (target.environment !== undefined) checkEnvironment(target.environment);
     const repo = target.repo.split('/').map(encodeURIComponent).join('/');
@@ -127,6 +147,8 @@ export class GitHubSecretsClient {
     const res = await this.request('PUT', `${this.base(target)}/${encodeURIComponent(name)}`, {
       encrypted_value: encrypted,
       key_id: keyId,
+      // Like `gh secret set --org`: private repositories of the organisation, never public ones by default.
+      ...(isOrganisationTarget(target) ? { visibility: 'private' } : {}),
     });
     return res.status === 201 ? 'created' : 'updated';
   }

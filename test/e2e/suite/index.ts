@@ -15,6 +15,7 @@ interface RenderedItem {
 interface UiState {
   tree: RenderedItem[];
   statusBar: string;
+  statusBarTooltip: string;
   lastScan?: { files: number; scanned: number; durationMs: number; elapsedMs: number };
   files: string[];
   review?: {
@@ -70,6 +71,41 @@ async function until<T>(
   }
 }
 
+/**
+ * Unsafe fixes carry needsConfirmation: VS Code holds them in its refactor preview, unticked. Checks that the edit waits
+ * there, then ticks the change and presses Apply as a user would.
+ */
+async function applyInPreview<T>(pending: Thenable<T>): Promise<T> {
+  let settled = false;
+  const result = Promise.resolve(pending).finally(() => (settled = true));
+  // Generous: only catches an edit that was applied without the preview.
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(settled, false, 'the unsafe fix waits in the refactor preview');
+  await confirmPreview();
+  await until('the previewed edit to apply', () => settled);
+  return result;
+}
+
+async function confirmPreview(): Promise<void> {
+  await vscode.commands.executeCommand('refactorPreview.focus');
+  await vscode.commands.executeCommand('list.focusFirst');
+  await vscode.commands.executeCommand('refactorPreview.toggleCheckedState');
+  await vscode.commands.executeCommand('refactorPreview.apply');
+}
+
+interface SecretOutcome {
+  id: number;
+  kind: 'stored' | 'skipped' | 'failed';
+  name: string;
+  where?: string;
+  reason?: string;
+  command?: string;
+  undone?: boolean;
+}
+
+const secretOutcomes = async () =>
+  (await vscode.commands.executeCommand<SecretOutcome[]>('flowguard.internal.secretOutcomes')) ?? [];
+
 const uiState = () => vscode.commands.executeCommand<UiState>('flowguard.internal.uiState');
 
 async function openAndWaitForCodes(uri: vscode.Uri, codes: string[]): Promise<vscode.Diagnostic[]> {
@@ -123,10 +159,16 @@ test('the tree shows exactly the findings of each file, under their rules', asyn
   await openAndWaitForCodes(uri, ['excessive-permissions', 'insecure-transport']);
   const state = await uiState();
   const findingRows = state.tree.filter((i) => i.depth === 2 && i.label.startsWith('vulnerable.yml:'));
+  // Short descriptions (the start of the message), the full message in the tooltip.
   const expected = flowguardDiagnostics(uri)
     .map((d) => `vulnerable.yml:${d.range.start.line + 1} ${d.message.split('\n')[0]}`)
     .sort();
-  assert.deepEqual(findingRows.map((r) => `${r.label} ${r.description}`).sort(), expected);
+  const shown = findingRows.map((r) => `${r.label} ${r.description}`).sort();
+  assert.equal(shown.length, expected.length, shown.join(' | '));
+  shown.forEach((row, i) => {
+    assert.ok(expected[i].startsWith(row.replace(/…$/, '')), `${row} starts ${expected[i]}`);
+    assert.ok(row.length <= 'vulnerable.yml:12 '.length + 61, row);
+  });
   // Each finding row sits under the row of its rule.
   const ruleRow = state.tree.findIndex((i) => i.depth === 1 && i.label === 'Excessive GITHUB_TOKEN permissions');
   assert.ok(ruleRow >= 0, 'the rule row exists');
@@ -134,7 +176,23 @@ test('the tree shows exactly the findings of each file, under their rules', asyn
   const underRule = state.tree.slice(ruleRow + 1, nextRule === -1 ? undefined : nextRule).map((i) => i.label);
   assert.ok(underRule.includes('vulnerable.yml:3'), underRule.join(', '));
   // vulnerable.yml: write-all (high) and a plain-http download kept as data (low: nothing executes it).
-  assert.match(state.statusBar, /1 high 0 medium 1 low/);
+  assert.match(state.statusBar, /1 high 0 medium 1 low 0 info$/);
+  assert.ok(
+    state.statusBarTooltip.includes(state.statusBar.replace('$(shield) ', '')),
+    `the tooltip says what the text says: ${state.statusBar} / ${state.statusBarTooltip}`,
+  );
+});
+
+test('the checklist header says what it covers: the workspace or the active file', async () => {
+  const description = () => vscode.commands.executeCommand<string>('flowguard.internal.checklistDescription');
+  assert.equal(await description(), 'workspace');
+  await vscode.window.showTextDocument(workflow('release.yml'));
+  await vscode.commands.executeCommand('flowguard.checklist.showActiveFileOnly');
+  try {
+    assert.equal(await description(), 'active file');
+  } finally {
+    await vscode.commands.executeCommand('flowguard.checklist.showWorkspace');
+  }
 });
 
 test('active-file-only shows only the active file', async () => {
@@ -199,6 +257,8 @@ test('a quick-fix code action applies and its finding goes, in the editor and in
     'the suppression is offered too',
   );
   assert.ok(fix?.edit, `a fix is offered (got ${actions.map((a) => `${a.kind?.value}: ${a.title}`).join(' | ')})`);
+  // The https fix is unsafe: the lightbulb previews it (the UI test checks that); the edit this API hands back no
+  // longer carries its change annotation, so it applies at once.
   assert.ok(await vscode.workspace.applyEdit(fix.edit));
   const document = await vscode.workspace.openTextDocument(uri);
   assert.match(document.getText(), /curl https:\/\/example\.com/);
@@ -230,7 +290,7 @@ test('Apply Fix from a tree item runs the preferred fix', async () => {
       range: { start: { line: 2, character: 13 }, end: { line: 2, character: 22 } },
     },
   };
-  assert.equal(await vscode.commands.executeCommand('flowguard.applyFix', finding), true);
+  assert.equal(await applyInPreview(vscode.commands.executeCommand('flowguard.applyFix', finding)), true);
   const document = await vscode.workspace.openTextDocument(uri);
   assert.doesNotMatch(document.getText(), /write-all/);
   await until(
@@ -238,6 +298,66 @@ test('Apply Fix from a tree item runs the preferred fix', async () => {
     () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'excessive-permissions' && /write-all/.test(d.message)),
   );
   await document.save();
+});
+
+test('Apply Fix on a workflow that is not open opens it at the change, after the preview', async () => {
+  const uri = workflow('closed.yml');
+  const text =
+    'on: push\npermissions: write-all\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: echo hi\n';
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await until('the closed workflow in the checklist', async () => (await uiState()).files.includes(uri.toString()));
+  const finding = {
+    type: 'finding',
+    fixes: 1,
+    finding: {
+      uri: uri.toString(),
+      ruleId: 'excessive-permissions',
+      message: '',
+      severity: 'high',
+      range: { start: { line: 1, character: 13 }, end: { line: 1, character: 22 } },
+    },
+  };
+  assert.equal(await applyInPreview(vscode.commands.executeCommand('flowguard.applyFix', finding)), true);
+  const editor = vscode.window.activeTextEditor;
+  assert.equal(editor?.document.uri.toString(), uri.toString(), 'the fixed file is shown');
+  assert.doesNotMatch(editor.document.getText(), /write-all/);
+  assert.equal(editor.selection.active.line, 1, 'at the change');
+  await editor.document.save();
+});
+
+test('the lightbulb suppression asks for a reason and writes it: no unjustified-suppression finding', async () => {
+  const uri = workflow('lightbulb-suppress.yml');
+  const text =
+    'on: push\npermissions:\n  contents: read\njobs:\n  fetch:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - uses: actions/checkout@v4\n';
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  const ds = await openAndWaitForCodes(uri, ['unpinned-uses']);
+  const target = ds.find((d) => codeOf(d) === 'unpinned-uses')!;
+  const actions =
+    (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      target.range,
+      vscode.CodeActionKind.QuickFix.value,
+    )) ?? [];
+  const suppress = actions.find((a) => a.kind?.value === SUPPRESS_KIND && a.title.includes('unpinned-uses'));
+  assert.ok(suppress?.command, actions.map((a) => a.title).join(' | '));
+  assert.equal(suppress.edit, undefined, 'no comment without a reason');
+  // What the lightbulb does on selection: run the command, which asks for the reason (a QuickPick).
+  const done = vscode.commands.executeCommand<boolean>(suppress.command.command, ...(suppress.command.arguments ?? []));
+  // The first offered reason is selected; accepting takes it.
+  await until('the reason to be accepted', async () => {
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const line = (await vscode.workspace.openTextDocument(uri)).getText().split('\n')[8];
+    return /# flowguard: ignore\[unpinned-uses\] \S/.test(line);
+  });
+  assert.equal(await done, true);
+  await until(
+    'the finding to go, and no unjustified-suppression',
+    () =>
+      !flowguardDiagnostics(uri).some((d) => ['unpinned-uses', 'unjustified-suppression'].includes(codeOf(d))) && true,
+  );
+  await (await vscode.workspace.openTextDocument(uri)).save();
 });
 
 test('Suppress with a reason inserts the comment (outside the script text) and the finding goes', async () => {
@@ -287,7 +407,13 @@ test('Suppress with a reason inserts the comment (outside the script text) and t
 test('Fix All Safe Issues in File applies the safe fix only', async () => {
   const uri = workflow('release.yml');
   await openAndWaitForCodes(uri, ['cache-poisoning']);
-  assert.equal(await vscode.commands.executeCommand('flowguard.fixAllSafe', uri), true);
+  const result = await vscode.commands.executeCommand<{ fixed: number; needReview: number }>(
+    'flowguard.fixAllSafe',
+    uri,
+  );
+  // "1 fixed, N need review": the contents: write finding (its narrowing is unsafe) remains, with a way to it.
+  assert.equal(result.fixed, 1, JSON.stringify(result));
+  assert.ok(result.needReview >= 1, JSON.stringify(result));
   const document = await vscode.workspace.openTextDocument(uri);
   assert.doesNotMatch(document.getText(), /cache: npm/);
   assert.match(document.getText(), /contents: write/, 'unsafe fixes are left alone');
@@ -367,24 +493,113 @@ test('Narrow Permissions in All Workflows narrows closed workflows and saves the
   }
 });
 
-// Last: the fix's follow-up (storing the value) belongs to the secrets feature and may wait for input; the edit itself
-// must be in place either way.
-test('Move Secret to Secret Store replaces the inline credential with a secrets reference', async () => {
-  const uri = vscode.Uri.joinPath(folder(), '.github', 'workflows', 'secret.yml');
+test('the status bar counts YAML syntax errors, in its text and its tooltip alike', async () => {
+  const uri = workflow('broken.yml');
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('on: push\njobs:\n  a: [unclosed\n'));
+  await vscode.window.showTextDocument(uri);
+  const state = await until('the status bar to count the syntax error', async () => {
+    const s = await uiState();
+    return /YAML error/.test(s.statusBar) && s;
+  });
+  assert.match(state.statusBar, /\d+ YAML errors?$/);
+  assert.ok(state.statusBarTooltip.includes(state.statusBar.replace('$(shield) ', '')), state.statusBarTooltip);
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+});
+
+const SECRET_TEXT =
+  'on: push\npermissions: {}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    container:\n      image: registry.example.com/app:1\n      credentials:\n        username: deployer\n        password: "s3cr3t-Pa55word!"\n    steps:\n      - run: ./deploy.sh\n';
+
+/** Runs Move Secret to Store on a fresh workflow, through the preview; the store step then asks its questions. */
+async function moveSecret(name: string): Promise<{ uri: vscode.Uri; document: vscode.TextDocument }> {
+  const uri = workflow(name);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(SECRET_TEXT));
+  await openAndWaitForCodes(uri, ['hardcoded-credential']);
+  const before = (await secretOutcomes()).length;
+  const moving = vscode.commands.executeCommand('flowguard.moveSecretToStore', uri);
+  const document = await vscode.workspace.openTextDocument(uri);
+  await until('the refactor preview to apply', async () => {
+    await vscode.commands.executeCommand('refactorPreview.apply').then(undefined, () => undefined);
+    return !document.getText().includes('s3cr3t-Pa55word!');
+  });
+  assert.match(document.getText(), /\$\{\{ secrets\.[A-Z_]+ \}\}/);
+  void moving;
+  assert.equal((await secretOutcomes()).length, before, 'the store step is waiting for the user');
+  return { uri, document };
+}
+
+test('Move Secret: the removed value is offered, the prefilled answers accepted, and gh stores it from stdin', async () => {
+  // A stand-in gh on PATH (the extension host is this process): records its arguments and its stdin.
+  const { mkdtempSync, writeFileSync, readFileSync, chmodSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const bin = mkdtempSync(join(tmpdir(), 'fake-gh-'));
+  writeFileSync(
+    join(bin, 'gh'),
+    `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "gh version 2.0.0"; exit 0; fi\necho "$@" > "${bin}/args"\ncat > "${bin}/stdin"\n`,
+  );
+  chmodSync(join(bin, 'gh'), 0o755);
+  process.env.PATH = `${bin}:${process.env.PATH}`;
+  // The repository prompt is prefilled from the origin remote.
+  await vscode.workspace.fs.writeFile(
+    vscode.Uri.joinPath(folder(), '.git', 'config'),
+    new TextEncoder().encode('[remote "origin"]\n\turl = https://github.com/octo/app.git\n'),
+  );
+  const before = (await secretOutcomes()).length;
+  const { document } = await moveSecret('secret-stored.yml');
+  const name = /secrets\.([A-Z_]+)/.exec(document.getText())![1];
+  // Name, scope (repository first), repository (octo/app), store (gh first): each accepted as offered.
+  const outcome = await until('the stored outcome', async () => {
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const all = await secretOutcomes();
+    return all.length > before && all[all.length - 1];
+  });
+  assert.equal(outcome.kind, 'stored', JSON.stringify(outcome));
+  assert.equal(outcome.name, name);
+  assert.match(outcome.where ?? '', /octo\/app \(repository\) with gh/);
+  assert.equal(readFileSync(join(bin, 'stdin'), 'utf8'), 's3cr3t-Pa55word!', 'the value went to stdin');
+  assert.equal(readFileSync(join(bin, 'args'), 'utf8').trim(), `secret set ${name} --repo octo/app`);
+  assert.ok(!JSON.stringify(outcome).includes('s3cr3t'), 'no value in the outcome');
+});
+
+test('Move Secret: an empty answer is "skipped" with a stdin gh command, and Undo puts the value back', async () => {
+  const before = (await secretOutcomes()).length;
+  const { document } = await moveSecret('secret-skipped.yml');
+  const outcome = await until('the skipped outcome', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    const all = await secretOutcomes();
+    return all.length > before && all[all.length - 1];
+  });
+  assert.equal(outcome.kind, 'skipped', JSON.stringify(outcome));
+  assert.match(outcome.command ?? '', /^gh secret set [A-Z_]+ --repo octo\/app$/);
+  assert.ok(!JSON.stringify(outcome).includes('s3cr3t'), 'no value in the outcome');
+  assert.equal(await vscode.commands.executeCommand('flowguard.undoSecretMove', outcome.id), true);
+  assert.equal(document.getText(), SECRET_TEXT, 'Undo restores the text the fix replaced');
+  await until('hardcoded-credential to be back', () =>
+    flowguardDiagnostics(document.uri).some((d) => codeOf(d) === 'hardcoded-credential'),
+  );
+});
+
+test('Move Secret on GitLab CI: an empty answer is "skipped" with a stdin glab command, and Undo restores the variable', async () => {
+  const uri = vscode.Uri.joinPath(folder(), '.gitlab-ci.yml');
   const text =
-    'on: push\npermissions: {}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    container:\n      image: registry.example.com/app:1\n      credentials:\n        username: deployer\n        password: "s3cr3t-Pa55word!"\n    steps:\n      - run: ./deploy.sh\n';
+    'stages: [deploy]\n\ndeploy:\n  stage: deploy\n  environment: production\n  variables:\n    DEPLOY_API_KEY: "Hk3pQ8vZr2Lm9Tx4Wn7Ys1Bc6Df0Gj5K"\n    TARGET: prod\n  script:\n    - ./deploy.sh "$TARGET"\n';
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
   await openAndWaitForCodes(uri, ['hardcoded-credential']);
+  const before = (await secretOutcomes()).length;
   void vscode.commands.executeCommand('flowguard.moveSecretToStore', uri);
   const document = await vscode.workspace.openTextDocument(uri);
-  await until(
-    'the credential to be replaced',
-    () => !document.getText().includes('s3cr3t-Pa55word!') && document.getText().includes('${{ secrets.'),
-  );
-  await until(
-    'hardcoded-credential to go',
-    () => !flowguardDiagnostics(uri).some((d) => codeOf(d) === 'hardcoded-credential'),
-  );
+  await until('the variable to leave the file', () => !document.getText().includes('Hk3pQ8vZr2Lm9Tx4Wn7Ys1Bc6Df0Gj5K'));
+  const outcome = await until('the skipped outcome', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    const all = await secretOutcomes();
+    return all.length > before && all[all.length - 1];
+  });
+  assert.equal(outcome.kind, 'skipped', JSON.stringify(outcome));
+  assert.equal(outcome.name, 'DEPLOY_API_KEY');
+  assert.equal(outcome.command, 'glab variable set DEPLOY_API_KEY --masked --protected --repo octo/app');
+  assert.ok(!JSON.stringify(outcome).includes('Hk3pQ8'), 'no value in the outcome');
+  assert.equal(await vscode.commands.executeCommand('flowguard.undoSecretMove', outcome.id), true);
+  assert.equal(document.getText(), text, 'Undo restores the removed variable');
 });
 
 // The runner starts a loopback GitHub API (test/online/servers.ts) and names it here; the extension reaches it
