@@ -16,6 +16,8 @@ import {
   type TaintScope,
 } from '../../analysis/taint';
 import { describeReach, type Reach } from '../../analysis/triggers';
+import { passedByVisibleCaller, type CalleeSink, type SinkHit } from '../../analysis/callee-flow';
+import { callSiteOf, reportThroughCall } from '../_untrusted-input/through-calls';
 import { AI_AGENT_PROMPTS, EXECUTING_INPUTS } from '../../knowledge/untrusted-input';
 import { languageOfShell, moveExpressionToEnv, type ScriptLanguage } from '../../fixes/script-env';
 
@@ -38,7 +40,7 @@ export default defineRule({
       remediation:
         'Pass the value through an environment variable and reference it quoted: `env: TITLE: ${{ github.event.pull_request.title }}` and `echo "$TITLE"` (bash/sh), `$env:TITLE` (pwsh), `%TITLE%` (cmd), `os.environ["TITLE"]` (python), `process.env.TITLE` (actions/github-script). The quick-fix does that, reusing an existing env entry with the same value; an unquoted expansion stays unquoted so the argument count cannot change (see Fix safety). Numbers, SHAs, ids, booleans and statuses are never reported. AI agent prompts have no mechanical fix: gate the workflow on the author\'s association and keep untrusted text out of the prompt.',
       severity:
-        "Inputs of a reusable workflow or composite action take their severity from the callers found in this repository: a caller passing attacker text (e.g. a pull_request_target job passing the PR title) makes the finding as severe as that caller's trigger and names the caller's `with:` line; callers passing only constants, matrix values or trusted contexts give no finding. With no visible caller (a published action, a callee called from elsewhere) the finding is low: it depends on what callers pass. `workflow_dispatch` inputs are low (only people with write access dispatch). Text on `pull_request` is low: a fork's run has a read-only token and no secrets, and its author can change the workflow itself.",
+        "Inputs of a reusable workflow or composite action take their severity from the callers found in this repository: attacker text a caller passes (e.g. a pull_request_target job passing the PR title) is reported at that caller's `with:` entry, as severe as the caller's trigger, with the path into the callee (and through callees that pass the input on, up to three calls deep) as related information; the callee itself reports nothing for it. Callers of callers are followed the same way. Callers passing only constants, matrix values or trusted contexts give no finding. With no visible caller (a published action, a callee called from elsewhere) the finding is low: it depends on what callers pass. `workflow_dispatch` inputs are low (only people with write access dispatch). Text on `pull_request` is low: a fork's run has a read-only token and no secrets, and its author can change the workflow itself.",
       vulnerableExample:
         'on: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n',
       safeExample:
@@ -50,80 +52,75 @@ export default defineRule({
     },
   },
 
+  job(job, wf, ctx) {
+    const taint = workflowTaint(wf, ctx);
+    const site = callSiteOf(job, undefined, taint.jobScope(job), taint.reachOf(job));
+    if (site) reportThroughCall(ctx, site, calleeSinks, rateThroughCall, INJECTION_EFFECT);
+  },
+
   step(step, job, wf, ctx) {
     const taint = workflowTaint(wf, ctx);
-    checkStep(step, job, taint.stepScope(step), taint.reachOf(job, step), ctx, [wf.env, job.env]);
+    const scope = taint.stepScope(step);
+    const reach = taint.reachOf(job, step);
+    for (const { value, sink } of sinksOf(step, job))
+      checkValue(step, value, sink, scope, reach, ctx, [wf.env, job.env]);
+    const site = callSiteOf(job, step, scope, reach);
+    if (site) reportThroughCall(ctx, site, calleeSinks, rateThroughCall, INJECTION_EFFECT);
   },
 
   actionStep(step, action, ctx) {
-    checkStep(step, undefined, actionTaint(action, ctx).stepScope(step), 'action', ctx, []);
+    const scope = actionTaint(action, ctx).stepScope(step);
+    for (const { value, sink } of sinksOf(step, undefined)) checkValue(step, value, sink, scope, 'action', ctx, []);
   },
 });
+
+const INJECTION_EFFECT =
+  'there it becomes code (or an agent prompt). Pass a value that cannot carry attacker text, or fix the callee: move the input to env: and reference the variable quoted.';
 
 type Sink =
   | { kind: 'script'; lang?: ScriptLanguage; what: string }
   | { kind: 'action-input'; what: string }
   | { kind: 'prompt'; what: string };
 
-function checkStep(
-  step: Step,
-  job: Job | undefined,
-  scope: TaintScope,
-  reach: Reach | 'action',
-  ctx: AnalysisContext,
-  outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>,
-): void {
+/** The values of a step that are code or a prompt: its run: script, github-script code, executing inputs, prompts. */
+function sinksOf(step: Step, job: Job | undefined): Array<{ value: ScalarValue; sink: Sink }> {
+  const out: Array<{ value: ScalarValue; sink: Sink }> = [];
   if (step.run) {
     const shell = step.shell ?? (job?.runsOn.some((r) => /windows/i.test(r.text)) ? 'pwsh' : 'bash');
-    checkValue(
-      step,
-      step.run,
-      { kind: 'script', lang: languageOfShell(shell), what: `the ${shell} script` },
-      scope,
-      reach,
-      ctx,
-      outerEnv,
-    );
+    out.push({ value: step.run, sink: { kind: 'script', lang: languageOfShell(shell), what: `the ${shell} script` } });
   }
   const slug = step.uses?.slug;
-  if (!slug || !step.with) return;
+  if (!slug || !step.with) return out;
   const executing = EXECUTING_INPUTS.get(slug);
   const prompts = AI_AGENT_PROMPTS.get(slug);
   for (const entry of step.with.entries) {
     if (!entry.value?.expressions.length) continue;
     const input = entry.name.toLowerCase();
-    if (slug === 'actions/github-script' && input === 'script') {
-      checkValue(
-        step,
-        entry.value,
-        { kind: 'script', lang: 'javascript', what: 'the github-script code' },
-        scope,
-        reach,
-        ctx,
-        outerEnv,
-      );
-    } else if (executing?.includes(input)) {
-      checkValue(
-        step,
-        entry.value,
-        { kind: 'action-input', what: `${slug}'s ${entry.name} input, which it executes` },
-        scope,
-        reach,
-        ctx,
-        outerEnv,
-      );
-    } else if (prompts?.includes(input)) {
-      checkValue(
-        step,
-        entry.value,
-        { kind: 'prompt', what: `the ${entry.name} of AI agent ${slug}` },
-        scope,
-        reach,
-        ctx,
-        outerEnv,
-      );
-    }
+    if (slug === 'actions/github-script' && input === 'script')
+      out.push({ value: entry.value, sink: { kind: 'script', lang: 'javascript', what: 'the github-script code' } });
+    else if (executing?.includes(input))
+      out.push({
+        value: entry.value,
+        sink: { kind: 'action-input', what: `${slug}'s ${entry.name} input, which it executes` },
+      });
+    else if (prompts?.includes(input))
+      out.push({ value: entry.value, sink: { kind: 'prompt', what: `the ${entry.name} of AI agent ${slug}` } });
   }
+  return out;
+}
+
+/** The sinks of one callee step a caller's text reaches (the caller reports them). */
+function calleeSinks(step: Step, job: Job | undefined, scope: TaintScope): SinkHit[] {
+  return sinksOf(step, job).flatMap(({ value, sink }) =>
+    value.expressions.flatMap((expr) =>
+      expressionTaints(expr, scope).map((hit) => ({ span: expr.span, what: sink.what, taint: hit.taint })),
+    ),
+  );
+}
+
+/** Severity follows who can run the caller that passes the text. */
+function rateThroughCall(entering: Taint, _sink: CalleeSink, reach: Reach | 'action') {
+  return rating(entering, reach);
 }
 
 /** Beyond this many expressions in one script, findings carry no fix: each fix rewrites every occurrence, which would be quadratic. */
@@ -142,7 +139,8 @@ function checkValue(
   const fixes = new Map<string, Fix | undefined>();
   const fixable = sink.kind === 'script' && !!sink.lang && value.expressions.length <= MAX_FIXABLE_EXPRESSIONS;
   for (const expr of value.expressions) {
-    const hits = expressionTaints(expr, scope);
+    // Text a visible caller passes in is reported at that caller's `with:` entry.
+    const hits = expressionTaints(expr, scope).filter((h) => !passedByVisibleCaller(h.taint));
     if (hits.length === 0) continue;
     const hit = strongestHit(hits);
     const { severity, confidence } = rating(hit.taint, reach);
@@ -197,7 +195,7 @@ function sourcePhrase(t: Taint, reach: Reach | 'action'): string {
         (t.reach ?? reach) === 'maintainer'
           ? 'may carry text written by others (e.g. merged commits)'
           : 'can be set by an outsider';
-      return t.caller ? `${who}: the caller at ${t.caller} passes it in` : who;
+      return who;
     }
   }
 }
