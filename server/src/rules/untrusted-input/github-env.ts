@@ -43,7 +43,7 @@ export default defineRule({
       remediation:
         'Do not forward untrusted text through these files. Pass it to the step that needs it with `env:` directly, or validate it first (e.g. `[[ "$BRANCH" =~ ^[A-Za-z0-9._/-]+$ ]]`). When a multi-line value is unavoidable, use a random heredoc delimiter (`EOF_$(openssl rand -hex 8)`) and never write to $GITHUB_PATH from untrusted data.',
       severity:
-        'Same rules as template-injection: attacker text a visible caller passes into a local callee that writes it is reported at the caller\'s `with:` entry with the path into the callee; callee inputs with no visible caller are low, dispatch inputs are low, `pull_request` is low.',
+        "Same rules as template-injection: attacker text a visible caller passes into a local callee that writes it is reported at the caller's `with:` entry with the path into the callee; callee inputs with no visible caller are low, dispatch inputs are low, `pull_request` is low.",
       vulnerableExample:
         'on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          BODY: ${{ github.event.issue.body }}\n        run: echo "ISSUE_BODY=$BODY" >> "$GITHUB_ENV"\n',
       safeExample:
