@@ -83,6 +83,16 @@ test('the SLSA generator at its release tag is not reported: it rejects a commit
   );
 });
 
+test("an image in the repository's own namespace is low once the repository is known", () => {
+  const text =
+    'on: push\npermissions: {}\njobs:\n  gpu:\n    runs-on: x\n    container: diffusers/diffusers-pytorch-cuda\n    steps:\n      - run: pytest\n        env:\n          HF_TOKEN: ${{ secrets.HF_TOKEN }}\n';
+  const severity = (repository?: string) =>
+    analyze({ path: '.github/workflows/ci.yml', text, repository }).findings.find((f) => f.ruleId === 'unpinned-images')
+      ?.severity;
+  assert.equal(severity('huggingface/diffusers'), 'low');
+  assert.equal(severity('someone/else'), 'high');
+});
+
 test('a pin inside a flow mapping keeps the mapping valid (no comment where none fits)', () => {
   const text = wf('      - { uses: someone/action@v1, with: { a: 1 } }\n');
   const facts = factsFromRecords({ commits: { 'someone/action@v1': 'f'.repeat(40) }, tags: {} });

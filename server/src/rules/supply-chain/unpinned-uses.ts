@@ -7,7 +7,7 @@ import { everyUses, isRemoteUse, type UsesSite } from '../_supply-chain/hooks';
 import { mostSpecificTag, parseVersion } from '../../analysis/supply-chain/versions';
 import { isFullSha, rewriteRef } from '../../analysis/supply-chain/uses-text';
 import { tagOnlyReason } from '../../knowledge/supply-chain';
-import type { Job, Workflow } from '../../model/workflow';
+import { jobStake } from '../_supply-chain/stake';
 
 /** Owners whose actions GitHub itself publishes: a moved tag there is a GitHub compromise, not a third party's. */
 const FIRST_PARTY = new Set(['actions', 'github', 'dependabot']);
@@ -51,16 +51,6 @@ export default defineRule({
   ...everyUses(check),
 });
 
-/** What a moved tag would get in this job: its secrets or a write token (undefined when neither is visible). */
-function holds(job: Job, wf: Workflow, text: string): string | undefined {
-  const secret = /\bsecrets\.(?!GITHUB_TOKEN\b)(\w+)/i.exec(text.slice(job.span.start, job.span.end));
-  if (secret) return `the job's secret ${secret[1]}`;
-  const permissions = job.permissions ?? wf.permissions;
-  if (permissions && /:\s*write\b|write-all/.test(text.slice(permissions.span.start, permissions.span.end)))
-    return 'a write token';
-  return undefined;
-}
-
 function check(uses: UsesRef, ctx: AnalysisContext, site: UsesSite): void {
   if (!isRemoteUse(uses, ctx) || isFullSha(uses.ref) || isTrustedAction(ctx.config, uses.slug)) return;
   const policy = pinPolicy(ctx.config, uses.slug);
@@ -72,7 +62,7 @@ function check(uses: UsesRef, ctx: AnalysisContext, site: UsesSite): void {
   const sameOwner =
     owner === ctx.repository?.split('/')[0] ||
     ctx.cached('unpinned-uses/own-owners', () => ownOwners(ctx.text)).has(owner);
-  const stake = site.job && site.wf ? holds(site.job, site.wf, ctx.text) : undefined;
+  const stake = site.job && site.wf ? jobStake(site.job, site.wf, ctx.text) : undefined;
   const what = uses.kind === 'reusable-workflow' ? 'Reusable workflow' : 'Action';
   const fix = uses.ref ? pinFix(uses, uses.ref, ctx) : undefined;
   const base = uses.ref
