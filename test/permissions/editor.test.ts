@@ -188,3 +188,46 @@ test('a release task run with the Git credentials checkout persisted may push: c
   assert.deepEqual(unusedScopes(['contents: write'], steps(true)), []);
   assert.match(unusedScopes(['contents: write'], steps(false))[0], /contents: write/);
 });
+
+test('pull-requests: write is used when a comment goes through the issues API and issues is granted only read', () => {
+  const text = [
+    'on:',
+    '  workflow_run:',
+    '    workflows: [check]',
+    '    types: [completed]',
+    'permissions: {}',
+    'jobs:',
+    '  comment:',
+    '    runs-on: ubuntu-latest',
+    '    permissions:',
+    '      contents: read',
+    '      issues: read',
+    '      pull-requests: write',
+    '    steps:',
+    '      - uses: actions/github-script@v7',
+    '        with:',
+    '          github-token: ${{ secrets.GITHUB_TOKEN }}',
+    '          script: |',
+    '            const issues = await github.paginate(github.rest.issues.listForRepo.endpoint.merge({ ...context.repo }))',
+    '            await github.rest.issues.createComment({ ...context.repo, issue_number: 1, body: "failed" })',
+    '',
+  ].join('\n');
+  assert.deepEqual(
+    analyze({ path: '.github/workflows/comment.yml', text }).findings.filter(
+      (f) => f.ruleId === 'excessive-permissions',
+    ),
+    [],
+  );
+});
+
+test('a workflow-level write scope that reaches no job is low: it grants nothing today', () => {
+  const text =
+    'on: push\npermissions:\n  id-token: write\njobs:\n  a:\n    runs-on: x\n    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@v4\n';
+  const found = analyze({ path: '.github/workflows/x.yml', text }).findings.filter(
+    (f) => f.ruleId === 'excessive-permissions',
+  );
+  assert.deepEqual(
+    found.map((f) => f.severity),
+    ['low'],
+  );
+});
