@@ -1,7 +1,7 @@
 import { type Fix } from '../../engine/types';
 import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
-import type { Workflow } from '../../model/workflow';
+import type { Service, Workflow } from '../../model/workflow';
 import type { ActionMetadata } from '../../model/action';
 import { imageSites, parseImageRef, type ImageSite } from '../../analysis/supply-chain/images';
 import { jobStake } from '../_supply-chain/stake';
@@ -23,7 +23,7 @@ export default defineRule({
     docs: {
       risk: "Image tags move: whoever can push to the image's repository decides what the job runs, with its token and secrets. `latest` (or no tag) changes on every push (high; medium for Docker Hub's official images, which Docker itself builds); a version tag usually stays, but the registry does not guarantee it (low).",
       severity:
-        "`latest` (or no tag) is high, medium for Docker Hub's official images; low when the job holds no secret or write permission (a moved tag gets only the runner: the test containers and proxy services that were 8 of 12 judged high/medium findings in docs/precision seed 4242), for images in the repository's own namespace (its owner or name, when the repository is known), and in composite actions (the caller's job decides). A version tag is low.",
+        "`latest` (or no tag) is high, medium for Docker Hub's official images; low when the job holds no secret or write permission, and for services whose own env holds no secret (a service container never sees the job's secrets) (a moved tag gets only the runner: the test containers and proxy services that were 8 of 12 judged high/medium findings in docs/precision seed 4242), for images in the repository's own namespace (its owner or name, when the repository is known), and in composite actions (the caller's job decides). A version tag is low.",
       remediation:
         'Pin the digest and keep the tag in a comment: `image: node@sha256:<digest> # 20.11`. With `--online` (or in a trusted workspace in VS Code) the fix asks the registry (OCI distribution API, anonymous token for Docker Hub and GHCR) for the digest the tag names today.',
       vulnerableExample: 'jobs:\n  test:\n    container: node:latest\n',
@@ -55,10 +55,17 @@ function check(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
       model.kind === 'workflow'
         ? model.jobs.find((j) => j.span.start <= site.span.start && site.span.start < j.span.end)
         : undefined;
-    const stake = job && model.kind === 'workflow' ? jobStake(job, model, ctx.text) : undefined;
+    // A service container gets only its own env, never the job's secrets or token.
+    const stake = site.service
+      ? serviceStake(site.service)
+      : job && model.kind === 'workflow'
+        ? jobStake(job, model, ctx.text)
+        : undefined;
     const own = ownNamespace(ref.name, ctx.repository);
     const lowered = !stake
-      ? ' (Low: the job holds no secret or write permission; a moved tag gets only the runner.)'
+      ? site.service
+        ? ' (Low: a service container sees only its own env, which holds no secret.)'
+        : ' (Low: the job holds no secret or write permission; a moved tag gets only the runner.)'
       : own
         ? ` (Low: ${own} is this repository's own image namespace.)`
         : '';
@@ -74,6 +81,14 @@ function check(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
       fixes: pinImage(site, ref.name, ref.tag ?? 'latest', ctx),
     });
   }
+}
+
+/** The first secret a service's own env passes it, as the stake of a moved image tag. */
+function serviceStake(service: Service): string | undefined {
+  const secret = (service.env?.entries ?? [])
+    .map((e) => /\bsecrets\.(\w+)/.exec(e.value?.text ?? '')?.[1])
+    .find((name) => name && name.toUpperCase() !== 'GITHUB_TOKEN');
+  return secret ? `the service's secret ${secret}` : undefined;
 }
 
 /** The image's namespace when it is the repository's owner or name (`diffusers/x` in huggingface/diffusers). */
