@@ -23,7 +23,7 @@ export default defineRule({
     docs: {
       risk: "Image tags move: whoever can push to the image's repository decides what the job runs, with its token and secrets. `latest` (or no tag) changes on every push (high; medium for Docker Hub's official images, which Docker itself builds); a version tag usually stays, but the registry does not guarantee it (low).",
       severity:
-        "`latest` (or no tag) is high, medium for Docker Hub's official images; low when the job holds no secret or write permission, and for services whose own env holds no secret (a service container never sees the job's secrets) (a moved tag gets only the runner: the test containers and proxy services that were 8 of 12 judged high/medium findings in docs/precision seed 4242), for images in the repository's own namespace (its owner or name, when the repository is known), and in composite actions (the caller's job decides). A version tag is low.",
+        "`latest` (or no tag) is high, medium for Docker Hub's official images; low when the job holds no secret or write permission, and for services whose own env holds no secret (a service container never sees the job's secrets) (a moved tag gets only the runner: the test containers and proxy services that were 8 of 12 judged high/medium findings in docs/precision seed 4242), for images in the repository's own namespace (its owner or name, when the repository is known), and in composite actions (the caller's job decides). A version tag is low. Confidence is medium for a floating tag of a non-official image: in the judged sample (seed 4242) 4 of 10 high findings were images the maintainers publish themselves under another name (their company's or personal namespace), which a workflow file cannot reveal.",
       remediation:
         'Pin the digest and keep the tag in a comment: `image: node@sha256:<digest> # 20.11`. With `--online` (or in a trusted workspace in VS Code) the fix asks the registry (OCI distribution API, anonymous token for Docker Hub and GHCR) for the digest the tag names today.',
       vulnerableExample: 'jobs:\n  test:\n    container: node:latest\n',
@@ -77,6 +77,8 @@ function check(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
         (floating ? lowered : ''),
       span: site.span,
       severity: floating && !lowered ? (official ? 'medium' : 'high') : 'low',
+      // Who publishes an image cannot be read from its name: a maintainer's own namespace looks like a stranger's.
+      confidence: floating && !lowered && !official ? 'medium' : undefined,
       properties: { image: site.image },
       fixes: pinImage(site, ref.name, ref.tag ?? 'latest', ctx),
     });
