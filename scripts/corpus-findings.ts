@@ -46,7 +46,7 @@ for (const [repo, , path, , kind] of rows) {
   const file = join(corpus, repo.replace('/', '__'), path);
   if (!existsSync(file)) continue;
   const text = readFileSync(file, 'utf8');
-  const result = analyze({ path: file, text, kind });
+  const result = analyze({ path: file, text, kind, repository: repo });
   files++;
   errors += result.ruleErrors.length;
   const redactor = new SecretRedactor(text, result.findings.filter(isSecretFinding));

@@ -42,7 +42,7 @@ for (const [repo, , path, , kind] of rows) {
   if (!existsSync(file)) continue;
   const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   const verdicts = checkFileFixes(
-    { path, text, kind: kind as 'workflow' | 'action', readFile: repoFileReader(repoDir) },
+    { path, text, kind: kind as 'workflow' | 'action', readFile: repoFileReader(repoDir), repository: repo },
     tools,
     { ruleIds, maxFixesPerRule: perRulePerFile },
   );

@@ -4,7 +4,8 @@
 //          each finding with its context (triggers, permissions, job, step, callers) and a verdict field to fill in.
 //   Score: node --import tsx scripts/review-sample.ts --score FILE
 //          Reads a judged sheet back and prints strict precision per rule: true / (true + false + debatable).
-// Files are analyzed with a reader of their own repository, as the CLI does, so callers and callees resolve.
+// Files are analyzed with a reader of their own repository and its owner/repo (the corpus folder `<owner>__<repo>`), as
+// the CLI does in a checkout, so callers and callees resolve and the repository's own actions are recognized.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyze } from '../server/src/engine/analyze';
@@ -56,7 +57,8 @@ function draw(): void {
     if (!existsSync(file)) continue;
     const text = readFileSync(file, 'utf8');
     const readFile = repoFileReader(root);
-    const result = analyze({ path, text, kind, readFile });
+    // The repository's identity, as the CLI reads it from the origin remote: its own owner's actions are not third-party.
+    const result = analyze({ path, text, kind, readFile, repository: repo });
     const redactor = new SecretRedactor(text, result.findings.filter(isSecretFinding));
     for (const f of result.findings) {
       if (!atLeast(f.severity, 'medium')) continue;

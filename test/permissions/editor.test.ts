@@ -132,3 +132,102 @@ test('an id-token grant is kept while the job runs code we cannot see', () => {
     /id-token: write but no step uses it/,
   );
 });
+
+/** The excessive-permissions messages of a one-job workflow granting `grants` and running `steps`. */
+function unusedScopes(grants: string[], steps: string[]): string[] {
+  const text = [
+    'on:',
+    '  push:',
+    "    tags: ['v*']",
+    'permissions: {}',
+    'jobs:',
+    '  release:',
+    '    runs-on: ubuntu-latest',
+    '    permissions:',
+    ...grants.map((g) => `      ${g}`),
+    '    steps:',
+    ...steps.map((s) => `      ${s}`),
+    '',
+  ].join('\n');
+  return analyze({ path: '.github/workflows/release.yml', text })
+    .findings.filter((f) => f.ruleId === 'excessive-permissions')
+    .map((f) => f.message);
+}
+
+test('goreleaser: packages, id-token, issues and discussions its configuration can use are not called unused', () => {
+  const goreleaser = [
+    '- uses: actions/checkout@v4',
+    '- uses: goreleaser/goreleaser-action@v6',
+    '  with:',
+    '    args: release --clean',
+    '  env:',
+    '    GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}',
+  ];
+  const grants = ['contents: write', 'packages: write', 'id-token: write', 'issues: write', 'discussions: write'];
+  assert.deepEqual(unusedScopes(grants, goreleaser), []);
+  // pull-requests is nothing goreleaser documents: still reported.
+  assert.deepEqual(
+    unusedScopes([...grants, 'pull-requests: write'], goreleaser).map((m) => m.split(' but ')[0]),
+    ["Job 'release' grants pull-requests: write"],
+  );
+});
+
+test('npm publish with the token in its environment runs lifecycle scripts (napi-rs uploads to the release)', () => {
+  const publish = (env: string) => ['- uses: actions/checkout@v4', '- run: npm publish', '  env:', `    ${env}`];
+  assert.deepEqual(unusedScopes(['contents: write'], publish('GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}')), []);
+  // Without the token in its environment, contents: write is unused (checkout only reads).
+  assert.match(unusedScopes(['contents: write'], publish('NPM_TOKEN: ${{ secrets.NPM_TOKEN }}'))[0], /contents: write/);
+});
+
+test('a release task run with the Git credentials checkout persisted may push: contents: write is not called unused', () => {
+  const steps = (persist: boolean) => [
+    '- uses: actions/checkout@v4',
+    ...(persist ? [] : ['  with:', '    persist-credentials: false']),
+    '- run: bundle exec rake release',
+  ];
+  assert.deepEqual(unusedScopes(['contents: write'], steps(true)), []);
+  assert.match(unusedScopes(['contents: write'], steps(false))[0], /contents: write/);
+});
+
+test('pull-requests: write is used when a comment goes through the issues API and issues is granted only read', () => {
+  const text = [
+    'on:',
+    '  workflow_run:',
+    '    workflows: [check]',
+    '    types: [completed]',
+    'permissions: {}',
+    'jobs:',
+    '  comment:',
+    '    runs-on: ubuntu-latest',
+    '    permissions:',
+    '      contents: read',
+    '      issues: read',
+    '      pull-requests: write',
+    '    steps:',
+    '      - uses: actions/github-script@v7',
+    '        with:',
+    '          github-token: ${{ secrets.GITHUB_TOKEN }}',
+    '          script: |',
+    '            const issues = await github.paginate(github.rest.issues.listForRepo.endpoint.merge({ ...context.repo }))',
+    '            await github.rest.issues.createComment({ ...context.repo, issue_number: 1, body: "failed" })',
+    '',
+  ].join('\n');
+  assert.deepEqual(
+    analyze({ path: '.github/workflows/comment.yml', text }).findings.filter(
+      (f) => f.ruleId === 'excessive-permissions',
+    ),
+    [],
+  );
+});
+
+test('a workflow-level write scope that reaches no job is low: it grants nothing today', () => {
+  const text =
+    'on: push\npermissions:\n  id-token: write\njobs:\n  a:\n    runs-on: x\n    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@v4\n';
+  const found = analyze({ path: '.github/workflows/x.yml', text }).findings.filter(
+    (f) => f.ruleId === 'excessive-permissions',
+  );
+  assert.deepEqual(
+    found.map((f) => f.severity),
+    ['low'],
+  );
+});

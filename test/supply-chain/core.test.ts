@@ -61,6 +61,38 @@ test("the repository's own actions and reusable workflows are never flagged as u
   assert.equal(ids(text).filter((r) => r === 'unpinned-uses').length, 2, 'unknown repository: they are third-party');
 });
 
+test("an action of the repository's own owner on a tag is low once the repository is known, a third party's medium", () => {
+  const text = wf(
+    '      - uses: my-org/setup@v2\n      - uses: someone/setup@v2\n      - run: ./release.sh\n        env:\n          TOKEN: ${{ secrets.NPM_TOKEN }}\n',
+  );
+  const levels = (repository?: string) =>
+    analyze({ path: '.github/workflows/ci.yml', text, repository })
+      .findings.filter((f) => f.ruleId === 'unpinned-uses')
+      .map((f) => `${String(f.properties?.action)} ${f.severity}`);
+  assert.deepEqual(levels('my-org/tools'), ['my-org/setup low', 'someone/setup medium']);
+  assert.deepEqual(levels(), ['my-org/setup medium', 'someone/setup medium']);
+});
+
+test('the SLSA generator at its release tag is not reported: it rejects a commit ref, so there is nothing to pin', () => {
+  const text = `on: push\npermissions: {}\njobs:\n  provenance:\n    permissions:\n      id-token: write\n      contents: write\n      actions: read\n    uses: slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2.1.0\n    with:\n      base64-subjects: abc\n  other:\n    permissions:\n      contents: write\n    uses: someone/workflows/.github/workflows/x.yml@v2.1.0\n`;
+  assert.deepEqual(
+    analyze({ path: '.github/workflows/release.yml', text })
+      .findings.filter((f) => f.ruleId === 'unpinned-uses')
+      .map((f) => f.properties?.action),
+    ['someone/workflows/.github/workflows/x.yml'],
+  );
+});
+
+test("an image in the repository's own namespace is low once the repository is known", () => {
+  const text =
+    'on: push\npermissions: {}\njobs:\n  gpu:\n    runs-on: x\n    container: diffusers/diffusers-pytorch-cuda\n    steps:\n      - run: pytest\n        env:\n          HF_TOKEN: ${{ secrets.HF_TOKEN }}\n';
+  const severity = (repository?: string) =>
+    analyze({ path: '.github/workflows/ci.yml', text, repository }).findings.find((f) => f.ruleId === 'unpinned-images')
+      ?.severity;
+  assert.equal(severity('huggingface/diffusers'), 'low');
+  assert.equal(severity('someone/else'), 'high');
+});
+
 test('a pin inside a flow mapping keeps the mapping valid (no comment where none fits)', () => {
   const text = wf('      - { uses: someone/action@v1, with: { a: 1 } }\n');
   const facts = factsFromRecords({ commits: { 'someone/action@v1': 'f'.repeat(40) }, tags: {} });

@@ -1,10 +1,11 @@
 // The callers of a reusable workflow or a local composite action inside the same repository, and what each passes
 // to every input. Inputs are attacker text only when some caller passes attacker text: the callee's taint is decided
-// here, from the callers' own taint (one hop: a caller that is itself called elsewhere passes "depends on its callers").
-import type { AnalyzedFile } from './file';
+// here, from the callers' own taint; a caller that is itself a reusable workflow takes its inputs from its own callers
+// (a bounded number of hops, see MAX_CALLER_DEPTH in taint.ts).
+import type { AnalyzedFile, RepoReader } from './file';
 import type { Job, Step, Workflow } from '../model/workflow';
 import { buildWorkflow } from '../model/workflow';
-import { parseYaml } from '../yaml/parse';
+import { parseYaml, type ParsedYaml } from '../yaml/parse';
 import type { ExpressionOccurrence } from '../expressions/parse';
 
 /** Where workflows live; only they can call a local reusable workflow or (with steps) a local action. */
@@ -22,6 +23,8 @@ export interface CallerArgument {
 export interface Call {
   /** The caller's repository-relative path and the line of its `uses:`. */
   where: string;
+  /** The caller's repository-relative path. */
+  path: string;
   /** Lower-cased input name -> what this caller passes; an input it does not pass keeps its default. */
   args: Map<string, CallerArgument>;
   wf: Workflow;
@@ -32,6 +35,22 @@ export interface Call {
 export interface Callers {
   /** One entry per calling job or step. */
   calls: Call[];
+  /** The reader the callers were found with: their own callers are looked up through it. */
+  readFile: RepoReader;
+}
+
+/** Workflow files parsed once for every callee that looks for its callers (keyed by text, oldest dropped first). */
+const parsedCallers = new Map<string, ParsedYaml>();
+const MAX_PARSED_CALLERS = 256;
+
+function parseCaller(text: string): ParsedYaml {
+  let parsed = parsedCallers.get(text);
+  if (!parsed) {
+    parsed = parseYaml(text);
+    if (parsedCallers.size >= MAX_PARSED_CALLERS) parsedCallers.delete(parsedCallers.keys().next().value!);
+    parsedCallers.set(text, parsed);
+  }
+  return parsed;
 }
 
 function normalize(path: string): string {
@@ -64,36 +83,39 @@ function lineOf(text: string, offset: number): number {
  * (no repository reader, a file outside `.github/workflows` for a reusable workflow). An empty list means none is visible.
  */
 export function findCallers(ctx: AnalyzedFile, kind: 'workflow' | 'action'): Callers | undefined {
-  return ctx.cached(`callers/${kind}`, () => {
-    const list = ctx.readFile?.list;
-    const key = calleeKey(ctx.path, kind);
-    if (!ctx.readFile || !list || !key) return undefined;
-    const self = normalize(ctx.path);
-    const calls: Callers['calls'] = [];
-    const files = list(WORKFLOWS_DIR)
-      .filter((n) => /\.ya?ml$/i.test(n))
-      .slice(0, MAX_CALLER_FILES);
-    for (const name of files) {
-      const rel = `${WORKFLOWS_DIR}/${name}`;
-      if (self.endsWith(`/${rel}`) || self === rel) continue;
-      const text = ctx.readFile(rel);
-      if (!text || !text.includes('./')) continue;
-      const parsed = parseYaml(text);
-      const wf = parsed.doc ? buildWorkflow(parsed, rel) : undefined;
-      if (!wf) continue;
-      for (const job of wf.jobs) {
-        if (kind === 'workflow' && job.uses?.kind === 'local-reusable-workflow' && usesPath(job.uses.raw) === key)
-          calls.push(call(rel, text, wf, job, undefined, job.uses.span.start, job.with));
-        if (kind !== 'action') continue;
-        for (const step of job.steps) {
-          const target = step.uses?.kind === 'local' ? usesPath(step.uses.raw) : undefined;
-          if (target && (key === target || key.endsWith(`/${target}`)))
-            calls.push(call(rel, text, wf, job, step, step.uses!.span.start, step.with));
-        }
+  return ctx.cached(`callers/${kind}`, () => (ctx.readFile ? callersOf(ctx.readFile, ctx.path, kind) : undefined));
+}
+
+/** The callers of the file at `path` (repository-relative or absolute), found through `readFile`. */
+export function callersOf(readFile: RepoReader, path: string, kind: 'workflow' | 'action'): Callers | undefined {
+  const list = readFile.list;
+  const key = calleeKey(path, kind);
+  if (!list || !key) return undefined;
+  const self = normalize(path);
+  const calls: Callers['calls'] = [];
+  const files = list(WORKFLOWS_DIR)
+    .filter((n) => /\.ya?ml$/i.test(n))
+    .slice(0, MAX_CALLER_FILES);
+  for (const name of files) {
+    const rel = `${WORKFLOWS_DIR}/${name}`;
+    if (self.endsWith(`/${rel}`) || self === rel) continue;
+    const text = readFile(rel);
+    if (!text || !text.includes('./')) continue;
+    const parsed = parseCaller(text);
+    const wf = parsed.doc ? buildWorkflow(parsed, rel) : undefined;
+    if (!wf) continue;
+    for (const job of wf.jobs) {
+      if (kind === 'workflow' && job.uses?.kind === 'local-reusable-workflow' && usesPath(job.uses.raw) === key)
+        calls.push(call(rel, text, wf, job, undefined, job.uses.span.start, job.with));
+      if (kind !== 'action') continue;
+      for (const step of job.steps) {
+        const target = step.uses?.kind === 'local' ? usesPath(step.uses.raw) : undefined;
+        if (target && (key === target || key.endsWith(`/${target}`)))
+          calls.push(call(rel, text, wf, job, step, step.uses!.span.start, step.with));
       }
     }
-    return { calls };
-  });
+  }
+  return { calls, readFile };
 }
 
 function call(
@@ -111,5 +133,5 @@ function call(
       where: `${rel}:${lineOf(text, entry.span.start)}`,
       expressions: entry.value?.expressions ?? [],
     });
-  return { where: `${rel}:${lineOf(text, usesOffset)}`, args, wf, job, step };
+  return { where: `${rel}:${lineOf(text, usesOffset)}`, path: rel, args, wf, job, step };
 }

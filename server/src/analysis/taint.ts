@@ -27,7 +27,7 @@ import type { Block, ScalarValue } from '../model/common';
 import type { Job, Step, Workflow } from '../model/workflow';
 import { classifyContext, matchesPattern } from './contexts';
 import { conditionalReach, severityForReach, workflowReach, type Reach } from './triggers';
-import { findCallers, type Callers } from './callers';
+import { callersOf, findCallers, type Callers } from './callers';
 
 /** Where tainted text comes from; rules scale severity by it. */
 export type TaintSource = 'event' | 'dispatch-input' | 'call-input' | 'action-input';
@@ -325,7 +325,7 @@ export interface WorkflowTaint {
 
 const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
 
-function workflowInputs(wf: Workflow, callers?: Callers): Map<string, Taint | null> {
+function workflowInputs(wf: Workflow, callers: Callers | undefined, depth: number): Map<string, Taint | null> {
   const inputs = new Map<string, Taint | null>();
   const events = new Set(wf.triggers.map((t) => t.event));
   for (const input of wf.inputs) {
@@ -353,6 +353,7 @@ function workflowInputs(wf: Workflow, callers?: Callers): Map<string, Taint | nu
   const resolved = inputsFromCallers(
     callers,
     wf.inputs.filter((i) => i.event === 'workflow_call').map((i) => i.name),
+    depth,
   );
   for (const [name, taint] of resolved) {
     if (inputs.get(name) === null && name !== '*') continue;
@@ -383,16 +384,23 @@ function callerTaintRank(t: Taint): number {
 
 /**
  * Input name -> the strongest taint any visible caller passes (null when every caller passes constants, matrix values
- * or trusted contexts, or leaves the default). '*' covers inputs no caller names. Callers are analysed without their
- * own callers (one hop): an input a caller forwards from its own inputs stays "depends on what its callers pass".
+ * or trusted contexts, or leaves the default). '*' covers inputs no caller names. A caller that is itself a reusable
+ * workflow takes its inputs from its own callers, up to MAX_CALLER_DEPTH hops; beyond that (or with none visible) an
+ * input a caller forwards stays "depends on what its callers pass".
  */
-function inputsFromCallers(callers: Callers, declared: string[]): Map<string, Taint | null> {
+function inputsFromCallers(callers: Callers, declared: string[], depth: number): Map<string, Taint | null> {
   const out = new Map<string, Taint | null>([['*', null]]);
   for (const name of declared) out.set(name.toLowerCase(), null);
   const taints = new Map<Workflow, WorkflowTaint>();
   for (const call of callers.calls) {
     let t = taints.get(call.wf);
-    if (!t) taints.set(call.wf, (t = computeWorkflowTaint(call.wf)));
+    if (!t) {
+      const outer =
+        depth + 1 < MAX_CALLER_DEPTH && call.wf.triggers.some((tr) => tr.event === 'workflow_call')
+          ? callersOf(callers.readFile, call.path, 'workflow')
+          : undefined;
+      taints.set(call.wf, (t = computeWorkflowTaint(call.wf, outer, depth + 1)));
+    }
     const scope = call.step ? t.stepScope(call.step) : t.jobScope(call.job);
     const reach = t.reachOf(call.job, call.step);
     for (const [name, arg] of call.args) {
@@ -424,18 +432,32 @@ function callersReach(callers: Callers | undefined): Reach | undefined {
   return best;
 }
 
+/** Callers of callers followed at most this deep (a reusable workflow passing its input on to another, and so on). */
+const MAX_CALLER_DEPTH = 3;
+
 export function workflowTaint(wf: Workflow, ctx: AnalyzedFile): WorkflowTaint {
   return ctx.cached('untrusted-input/workflow-taint', () =>
     computeWorkflowTaint(
       wf,
       wf.triggers.some((t) => t.event === 'workflow_call') ? findCallers(ctx, 'workflow') : undefined,
+      0,
     ),
   );
 }
 
-function computeWorkflowTaint(wf: Workflow, callers?: Callers): WorkflowTaint {
+/** The taint of a called workflow when its inputs hold `inputs` (what one caller passes); no lookup of other callers. */
+export function workflowTaintWithInputs(wf: Workflow, inputs: Map<string, Taint | null>): WorkflowTaint {
+  return computeWorkflowTaint(wf, undefined, 0, inputs);
+}
+
+function computeWorkflowTaint(
+  wf: Workflow,
+  callers: Callers | undefined,
+  depth: number,
+  given?: Map<string, Taint | null>,
+): WorkflowTaint {
   const needs = new Map<string, Map<string, Taint>>();
-  const inputs = workflowInputs(wf, callers);
+  const inputs = given ?? workflowInputs(wf, callers, depth);
   // A reusable workflow runs with its callers' event: their widest reach replaces "whatever its callers allow".
   const viaCallers = callers?.calls.length ? callersReach(callers) : undefined;
   const root: TaintScope = { env: new Map(), steps: new Map(), needs, inputs };
@@ -510,13 +532,19 @@ export function actionTaint(action: ActionMetadata, ctx: AnalyzedFile): ActionTa
       ? inputsFromCallers(
           callers,
           action.inputs.map((i) => i.name),
+          0,
         )
       : new Map([['*', { confidence: 'low', source: 'action-input', origin: 'inputs' }]]);
-    const root: TaintScope = { env: new Map(), steps: new Map(), needs: new Map(), inputs };
-    const stepScopes = new Map<Step, TaintScope>();
-    walkSteps(action.steps, { ...root, env: extendEnv(root.env, action.env, root) }, action.text, stepScopes);
-    return { stepScope: (step: Step) => stepScopes.get(step) ?? root };
+    return actionTaintWithInputs(action, inputs);
   });
+}
+
+/** The taint of a composite action's steps when its inputs hold `inputs`. */
+export function actionTaintWithInputs(action: ActionMetadata, inputs: Map<string, Taint | null>): ActionTaint {
+  const root: TaintScope = { env: new Map(), steps: new Map(), needs: new Map(), inputs };
+  const stepScopes = new Map<Step, TaintScope>();
+  walkSteps(action.steps, { ...root, env: extendEnv(root.env, action.env, root) }, action.text, stepScopes);
+  return { stepScope: (step: Step) => stepScopes.get(step) ?? root };
 }
 
 /**

@@ -80,6 +80,24 @@ export interface Execution {
   what: string;
 }
 
+/**
+ * The first match of `pattern` that runs workspace code. With a `working-directory:` (the checked-out folder), an
+ * interpreter given a script under `../` runs a file from a sibling folder, e.g. a trusted checkout of the default
+ * branch next to the pull request's (`python ../tools/unpack.py` in `repo/`): that is not the checked-out code.
+ */
+function firstOutside(pattern: RegExp, commands: string, step: Step): RegExpExecArray | undefined {
+  const all = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`);
+  for (const m of commands.matchAll(all)) {
+    if (
+      step.workingDirectory &&
+      /^\s*(?:python3?|node|bash|sh|zsh|source)\s+\.\.\//.test(m[0].replace(/^[\s;&|(]/, ''))
+    )
+      continue;
+    return m as RegExpExecArray;
+  }
+  return undefined;
+}
+
 /** A step that runs code from the workspace (after a checkout of untrusted code, that is the attacker's code). */
 export function executesWorkspace(step: Step, text: string): Execution | undefined {
   if (step.uses?.kind === 'local')
@@ -98,7 +116,7 @@ export function executesWorkspace(step: Step, text: string): Execution | undefin
       .split('\n')
       .filter((l) => !/^\s*(echo|printf|#)/.test(l))
       .join('\n');
-    const m = EXECUTES_WORKSPACE.exec(commands) ?? RUNS_LOCAL_SCRIPT.exec(commands);
+    const m = firstOutside(EXECUTES_WORKSPACE, commands, step) ?? RUNS_LOCAL_SCRIPT.exec(commands);
     if (m) return { step, span: locate(step.run, m[0], text), what: `runs \`${m[0].trim().slice(0, 40)}\`` };
   }
   return undefined;

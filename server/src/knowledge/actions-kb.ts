@@ -39,6 +39,8 @@ export interface ScopeNeed {
   level: ScopeLevel;
   reason: string;
   when?: InputCondition | InputCondition[];
+  /** Used only when the action's own configuration file asks for it (the need is then assumed). */
+  configured?: string;
 }
 
 export interface TokenSource {

@@ -50,6 +50,12 @@ export function archivedAction(repo: string): { replacement?: string } | undefin
 export const POPULAR_ACTIONS: readonly string[] = popularData.popular;
 
 const PINS: Record<string, { ref: string; sha?: string }> = pinsData.pins;
+const TAG_ONLY: Record<string, string> = pinsData.tagOnly;
+
+/** Why owner/repo must be referenced by a version tag (a commit pin breaks it), or undefined. */
+export function tagOnlyReason(repo: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(TAG_ONLY, repo.toLowerCase()) ? TAG_ONLY[repo.toLowerCase()] : undefined;
+}
 
 /**
  * The `uses:` value (and trailing comment) for an action Flowguard inserts: `owner/repo@<sha> # v1.2.3` when the

@@ -16,6 +16,7 @@ import { buildWorkflow, stepLabel, type Job, type Step, type Workflow } from '..
 import { parseYaml, type ParsedYaml } from '../../yaml/parse';
 import { analyzeGithubScript, analyzeShellScript } from './scripts';
 import {
+  levelRank,
   mergeNeeds,
   TOKEN_SCOPES,
   type NeedSource,
@@ -179,7 +180,14 @@ function computeJob(
         reason: `${opaque.reason}, which may request an OIDC token (id-token: write is granted)`,
       });
   }
-  return { job, needs: out.needs, required: mergeNeeds(out.needs), unknown: out.unknown, granted };
+  // What an action's configuration may use counts only where it is granted: it is then assumed in use, never added.
+  const needs = out.needs.filter(
+    (n) =>
+      !n.configured ||
+      granted.kind === 'write-all' ||
+      (granted.kind === 'map' && levelRank(granted.scopes[n.scope]) >= levelRank(n.level)),
+  );
+  return { job, needs, required: mergeNeeds(needs), unknown: out.unknown, granted };
 }
 
 function addEnv(
@@ -212,12 +220,19 @@ function analyzeStep(step: Step, outer: StepScope, out: Collector): void {
   const env = new Map(outer.env);
   addEnv(env, step.env?.entries, outer.tokenInputs);
   const tokenVars = [...env].filter(([, v]) => v.holdsToken).map(([k]) => k);
-  const need = (scope: ScopeNeedFound['scope'], level: ScopeNeedFound['level'], reason: string, source: NeedSource) =>
+  const need = (
+    scope: ScopeNeedFound['scope'],
+    level: ScopeNeedFound['level'],
+    reason: string,
+    source: NeedSource,
+    configured?: boolean,
+  ) =>
     out.needs.push({
       scope,
       level,
       reason,
       source,
+      ...(configured ? { configured } : {}),
       stepLabel: label,
       span: step.uses?.span ?? step.run?.span ?? step.span,
     });
@@ -269,7 +284,12 @@ function analyzeStep(step: Step, outer: StepScope, out: Collector): void {
     if (scope !== 'id-token' && !holds) continue;
     const cond = conditionHolds(n.when, step);
     if (cond === false) continue;
-    need(scope, n.level, cond === 'assumed' ? `${n.reason} (input set by an expression: assumed)` : n.reason, 'action');
+    const assumed = n.configured
+      ? ` (if ${n.configured}: assumed)`
+      : cond === 'assumed'
+        ? ' (input set by an expression: assumed)'
+        : '';
+    need(scope, n.level, `${n.reason}${assumed}`, 'action', !!n.configured);
   }
   if (holds && uses.slug === 'actions/github-script') {
     const script = step.with?.entries.find((e) => e.name === 'script')?.value;

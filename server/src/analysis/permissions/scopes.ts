@@ -17,6 +17,8 @@ export interface ScopeNeedFound {
   /** The step (or job, for reusable workflows) that needs it. */
   stepLabel: string;
   span: Span;
+  /** Used only when the action's configuration file asks for it: it excuses a grant, never requires one. */
+  configured?: boolean;
 }
 
 /** A step that holds (or may hold) the token but whose needs cannot be inferred. */

@@ -36,7 +36,12 @@ type Scoped = (scope: TokenScope, level: ScopeLevel, reason: string, source: Nee
 
 /** Commands that run code we cannot see (another script, a build tool): with the token in the environment, they may use it. */
 const OPAQUE =
-  /^(?:\.{1,2}\/\S+|(?:bash|sh|zsh|pwsh|python3?|node|ruby|perl|deno|bun|tsx|ts-node)\s+(?!-c\b|-e\b)\S+|npx\s|npm\s+(?:run|exec|run-script)\b|pnpm\s|yarn\s|make\b|just\b|cargo\s+(?:run|xtask|release|make)\b|go\s+run\b|goreleaser\b|semantic-release\b|uv\s+run\b|poetry\s+run\b|hatch\s+run\b|nox\b|tox\b|invoke\b|gradle|\.\/gradlew|mvn\b|task\b)/;
+  /^(?:\.{1,2}\/\S+|(?:bash|sh|zsh|pwsh|python3?|node|ruby|perl|deno|bun|tsx|ts-node)\s+(?!-c\b|-e\b)\S+|npx\s|npm\s+(?:run|exec|run-script)\b|(?:bundle\s+exec\s+)?rake\b|pnpm\s|yarn\s|make\b|just\b|cargo\s+(?:run|xtask|release|make)\b|go\s+run\b|goreleaser\b|semantic-release\b|uv\s+run\b|poetry\s+run\b|hatch\s+run\b|nox\b|tox\b|invoke\b|gradle|\.\/gradlew|mvn\b|task\b)/;
+
+const PACKAGE_PUBLISH = /^(?:npm|yarn|pnpm)\s+(?:publish|release)\b/;
+
+/** A script or task whose name says it releases: with persisted Git credentials it may push tags or branches. */
+const RELEASE_WORD = /\b(?:release|publish|push|bump)\b/i;
 
 /** A command line starting with a tool that uses a GitHub token from the environment. */
 const TOKEN_TOOL = new RegExp(`^(?:${TOKEN_TOOLS.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`);
@@ -73,6 +78,11 @@ export function analyzeShellScript(script: string, ctx: ShellScriptContext): Scr
         add('contents', 'write', tags ? 'git push of tags' : 'git push', 'git');
         continue;
       }
+      // Publishing runs the package's lifecycle scripts: napi-rs's prepublish uploads binaries to the GitHub release.
+      if (ctx.holdsToken && PACKAGE_PUBLISH.test(words)) {
+        tokenUses++;
+        unknown.push(`runs \`${truncate(words)}\` with the token: the package's publish scripts may use it`);
+      }
       const oidc = oidcUse(words, command, ctx.env);
       if (oidc) {
         add('id-token', 'write', oidc, 'oidc');
@@ -100,6 +110,9 @@ export function analyzeShellScript(script: string, ctx: ShellScriptContext): Scr
         continue;
       }
       if (OPAQUE.test(words)) opaque.push(truncate(words));
+      // actions/checkout left the token in the Git config: a release script may push tags or branches with it.
+      if (ctx.gitCredentials && OPAQUE.test(words) && RELEASE_WORD.test(words))
+        unknown.push(`runs \`${truncate(words)}\` with the Git credentials actions/checkout persisted: it may push`);
       if (ctx.holdsToken && OPAQUE.test(words))
         unknown.push(`runs \`${truncate(words)}\` with the token in its environment`);
       else if (ctx.holdsToken) {

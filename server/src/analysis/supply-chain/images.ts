@@ -1,7 +1,7 @@
 // Container images a workflow or action runs: job `container:`, `services:`, `docker://` step uses and Docker
 // actions' `runs.image`. Each with where its text sits, so a fix can pin it by digest.
 import type { Span } from '../../text/span';
-import type { Workflow } from '../../model/workflow';
+import type { Service, Workflow } from '../../model/workflow';
 import type { ActionMetadata } from '../../model/action';
 import type { ScalarValue } from '../../model/common';
 
@@ -28,6 +28,8 @@ export interface ImageSite {
   /** The whole value, for the finding's range. */
   span: Span;
   where: string;
+  /** The service this image runs, for `services:` images (it sees only its own env, not the job's secrets). */
+  service?: Service;
 }
 
 function site(text: string, value: ScalarValue, where: string, prefix = ''): ImageSite | undefined {
@@ -53,7 +55,10 @@ export function imageSites(model: Workflow | ActionMetadata, text: string): Imag
     for (const job of model.jobs) {
       if (job.container?.image) push(site(text, job.container.image, `job '${job.id}' container`));
       for (const svc of job.services)
-        if (svc.image) push(site(text, svc.image, `service '${svc.id}' of job '${job.id}'`));
+        if (svc.image) {
+          const found = site(text, svc.image, `service '${svc.id}' of job '${job.id}'`);
+          push(found && { ...found, service: svc });
+        }
       for (const step of job.steps)
         if (step.uses?.kind === 'docker')
           push(site(text, usesValue(step.uses.raw, step.uses.span), `step uses`, 'docker://'));

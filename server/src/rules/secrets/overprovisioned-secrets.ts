@@ -18,7 +18,7 @@ export default defineRule({
       remediation:
         'Reference each secret the step needs by name: `${{ secrets.NPM_TOKEN }}`. For a matrix, map the entries to explicit secrets in the matrix itself or use one step per secret.',
       severity:
-        'Default confidence lowered from high to medium: of the two corpus findings one was a workflow whose purpose is to export every secret.',
+        'Default confidence lowered from high to medium. The whole context (`toJSON(secrets)`) is low: in both judged corpus samples (docs/precision, seeds 2026 and 4242) its only medium finding was a workflow whose purpose is to export every secret to a secrets manager, which cannot be written any other way; a computed index (`secrets[matrix.pat]`), judged true both times, stays medium.',
       vulnerableExample:
         'jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./configure.sh\n        env:\n          ALL_SECRETS: ${{ toJSON(secrets) }}\n',
       safeExample:
@@ -42,6 +42,8 @@ export default defineRule({
             ? `${ref.enclosingFunctions.includes('tojson') ? 'toJSON(secrets)' : 'The whole secrets context'} hands every secret to this place: reference only the secrets it needs, by name.`
             : `${ctx.slice(ref.span)} picks a secret by a computed name, so every secret is reachable here: reference the secrets by name.`,
           span: ref.span,
+          // Handing over the whole context is how a secrets export is written; a computed index never needs to be.
+          severity: whole ? 'low' : undefined,
           properties: { expression: ctx.slice(expr.span) },
         });
       }

@@ -55,7 +55,10 @@ function check(uses: UsesRef, ctx: AnalysisContext): void {
   const hits = advisories.filter(
     (a) =>
       (pinnedSha && a.compromisedCommits?.some((c) => c.package.toLowerCase() === uses.repo && c.sha === pinnedSha)) ||
+      // A compromise advisory (tags moved to an attacker's commit) spares a SHA pin to any other commit: the pinned
+      // code never changed. Only tag refs, which were moved, fall in its version range.
       (version &&
+        !(pinnedSha && a.compromisedCommits?.length) &&
         a.vulnerabilities.some(
           (v) => v.package.toLowerCase() === uses.repo && inRange(version, v.vulnerableVersionRange),
         )),

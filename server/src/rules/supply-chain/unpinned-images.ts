@@ -1,9 +1,10 @@
 import { type Fix } from '../../engine/types';
 import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
-import type { Workflow } from '../../model/workflow';
+import type { Service, Workflow } from '../../model/workflow';
 import type { ActionMetadata } from '../../model/action';
 import { imageSites, parseImageRef, type ImageSite } from '../../analysis/supply-chain/images';
+import { jobStake } from '../_supply-chain/stake';
 
 export default defineRule({
   meta: {
@@ -21,6 +22,8 @@ export default defineRule({
       'Safe: the image is pinned to the digest its tag names today, so the same image runs; only later retagging no longer reaches the job.',
     docs: {
       risk: "Image tags move: whoever can push to the image's repository decides what the job runs, with its token and secrets. `latest` (or no tag) changes on every push (high; medium for Docker Hub's official images, which Docker itself builds); a version tag usually stays, but the registry does not guarantee it (low).",
+      severity:
+        "`latest` (or no tag) is high, medium for Docker Hub's official images; low when the job holds no secret or write permission, and for services whose own env holds no secret (a service container never sees the job's secrets) (a moved tag gets only the runner: the test containers and proxy services that were 8 of 12 judged high/medium findings in docs/precision seed 4242), for images in the repository's own namespace (its owner or name, when the repository is known), and in composite actions (the caller's job decides). A version tag is low. Confidence is medium for a floating tag of a non-official image: in the judged sample (seed 4242) 4 of 10 high findings were images the maintainers publish themselves under another name (their company's or personal namespace), which a workflow file cannot reveal.",
       remediation:
         'Pin the digest and keep the tag in a comment: `image: node@sha256:<digest> # 20.11`. With `--online` (or in a trusted workspace in VS Code) the fix asks the registry (OCI distribution API, anonymous token for Docker Hub and GHCR) for the digest the tag names today.',
       vulnerableExample: 'jobs:\n  test:\n    container: node:latest\n',
@@ -46,16 +49,58 @@ function check(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
     const floating = !ref.tag || ref.tag === 'latest';
     // Docker Hub's official images (`node`, `postgres`) are built and pushed by Docker's own pipeline, not by one person.
     const official = !ref.name.includes('/') || ref.name.startsWith('docker.io/library/');
+    // What a moved tag gets: a job holding no secret or write token gives it only the runner (a composite action's
+    // stake is its caller's job); an image in the repository's own namespace is published by the same people.
+    const job =
+      model.kind === 'workflow'
+        ? model.jobs.find((j) => j.span.start <= site.span.start && site.span.start < j.span.end)
+        : undefined;
+    // A service container gets only its own env, never the job's secrets or token.
+    const stake = site.service
+      ? serviceStake(site.service)
+      : job && model.kind === 'workflow'
+        ? jobStake(job, model, ctx.text)
+        : undefined;
+    const own = ownNamespace(ref.name, ctx.repository);
+    const lowered = !stake
+      ? site.service
+        ? ' (Low: a service container sees only its own env, which holds no secret.)'
+        : ' (Low: the job holds no secret or write permission; a moved tag gets only the runner.)'
+      : own
+        ? ` (Low: ${own} is this repository's own image namespace.)`
+        : '';
     ctx.report({
-      message: floating
-        ? `${site.where}: image ${site.image} ${ref.tag ? 'uses the latest tag' : 'has no tag (latest)'}, which changes on every push. Pin its digest.`
-        : `${site.where}: image ${site.image} is pinned to a tag, which its publisher can move. Pin its digest and keep the tag in a comment.`,
+      message:
+        (floating
+          ? `${site.where}: image ${site.image} ${ref.tag ? 'uses the latest tag' : 'has no tag (latest)'}, which changes on every push. Pin its digest.`
+          : `${site.where}: image ${site.image} is pinned to a tag, which its publisher can move. Pin its digest and keep the tag in a comment.`) +
+        (floating ? lowered : ''),
       span: site.span,
-      severity: floating ? (official ? 'medium' : 'high') : 'low',
+      severity: floating && !lowered ? (official ? 'medium' : 'high') : 'low',
+      // Who publishes an image cannot be read from its name: a maintainer's own namespace looks like a stranger's.
+      confidence: floating && !lowered && !official ? 'medium' : undefined,
       properties: { image: site.image },
       fixes: pinImage(site, ref.name, ref.tag ?? 'latest', ctx),
     });
   }
+}
+
+/** The first secret a service's own env passes it, as the stake of a moved image tag. */
+function serviceStake(service: Service): string | undefined {
+  const secret = (service.env?.entries ?? [])
+    .map((e) => /\bsecrets\.(\w+)/.exec(e.value?.text ?? '')?.[1])
+    .find((name) => name && name.toUpperCase() !== 'GITHUB_TOKEN');
+  return secret ? `the service's secret ${secret}` : undefined;
+}
+
+/** The image's namespace when it is the repository's owner or name (`diffusers/x` in huggingface/diffusers). */
+function ownNamespace(name: string, repository: string | undefined): string | undefined {
+  if (!repository) return undefined;
+  const segments = name.toLowerCase().split('/');
+  // A first segment with a dot or a port is a registry host (ghcr.io, quay.io, localhost:5000).
+  const namespace = /[.:]/.test(segments[0]) || segments[0] === 'localhost' ? segments[1] : segments[0];
+  const [owner, repo] = repository.toLowerCase().split('/');
+  return segments.length > 1 && namespace && (namespace === owner || namespace === repo) ? namespace : undefined;
 }
 
 function pinImage(site: ImageSite, name: string, tag: string, ctx: AnalysisContext): Fix[] {

@@ -53,7 +53,7 @@ export default defineRule({
       remediation:
         "Check who authored the change, e.g. `github.event.pull_request.user.login == 'dependabot[bot]'`, and for Dependabot also use `dependabot/fetch-metadata`. A substring or prefix test (`startsWith(github.actor, 'dependabot')`) becomes an exact comparison, since any account may be named like a bot (`dependabot-helper`); a test for any `[bot]` has no exact form and gets no fix. The quick-fix rewrites the check on pull request events.",
       severity:
-        "Low on `pull_request` (and other fork-sandboxed events): a fork's run has no secrets and a read-only token, so a spoofed actor gains nothing. High where the guarded job runs privileged (pull_request_target, workflow_run, comments, reviews). Default confidence lowered from medium to low: both medium/high corpus findings in the judged sample were false or debatable (the condition already admitted forks, or the bot cannot be made to act on an outsider's pull request).",
+        "Low on `pull_request` (and other fork-sandboxed events): a fork's run has no secrets and a read-only token, so a spoofed actor gains nothing. High where the guarded job runs privileged (pull_request_target, workflow_run, comments, reviews); low when the condition already lets forks through (the bot clause is OR'ed with a fork check) or the privileged runs come only from labels (the actor of a labeled event is the labeller, who needs triage access). Default confidence lowered from medium to low: both medium/high corpus findings in the judged sample were false or debatable (the condition already admitted forks, or the bot cannot be made to act on an outsider's pull request).",
       vulnerableExample:
         'on: pull_request_target\njobs:\n  automerge:\n    if: github.actor == \'dependabot[bot]\'\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh pr merge --auto "$PR"\n',
       safeExample:
@@ -78,6 +78,7 @@ function check(cond: ScalarValue, wf: Workflow, ctx: AnalysisContext, conditions
   if (!outsiderReachable(reach)) return;
   const source = ctx.text.slice(cond.span.start, cond.span.end);
   const events = [...new Set(wf.triggers.map((t) => t.event))];
+  const moot = mootReason(source, wf, ctx.text);
   const authors = new Set(events.map((e) => AUTHOR_FOR[e]));
   const author = authors.size === 1 ? [...authors][0] : undefined;
   for (const m of source.matchAll(SPOOFABLE)) {
@@ -99,13 +100,46 @@ function check(cond: ScalarValue, wf: Workflow, ctx: AnalysisContext, conditions
     ctx.report({
       message:
         `${actor} is whoever caused the latest event, not the author: an outsider can make a bot the actor on ${events.join('/')} events. Check ${author ?? 'the author of the pull request or comment'} instead${m[4] ? (login ? `, and compare it exactly with '${login}': any account may be named like a bot` : ", and compare it exactly with the bot's login: any account may be named like a bot") : ''}.` +
-        (reach === 'outsider-privileged'
-          ? ''
-          : " (Low: a fork's pull_request run has no secrets and a read-only token, so a spoofed actor gains nothing.)"),
+        (reach !== 'outsider-privileged'
+          ? " (Low: a fork's pull_request run has no secrets and a read-only token, so a spoofed actor gains nothing.)"
+          : moot
+            ? ` (Low: ${moot}.)`
+            : ''),
       span,
       // Only privileged events (pull_request_target, workflow_run, comments, reviews) hand the spoofer secrets or write access.
-      severity: reach === 'outsider-privileged' ? 'high' : 'low',
+      severity: reach === 'outsider-privileged' && !moot ? 'high' : 'low',
       fixes: fix ? [fix] : [],
     });
   }
+}
+
+/** A condition that already admits forks: `head_repository.full_name != github.repository`, `head.repo.fork`. */
+const ADMITS_FORKS =
+  /head_repository\.full_name\s*!=\s*github\.repository|github\.repository\s*!=\s*github\.event\.\w+\.head_repository\.full_name|head\.repo\.full_name\s*!=\s*github\.repository|head\.repo\.fork\s*(==\s*true)?\s*(\|\||\)|$)/;
+
+/**
+ * Why spoofing the actor gains nothing here, if it does not: the condition lets forks in anyway (the bot clause is
+ * OR'ed with it), or the only privileged events are labels, whose actor is the labeller (who needs triage access).
+ */
+function mootReason(condition: string, wf: Workflow, text: string): string | undefined {
+  if (ADMITS_FORKS.test(condition) && /\|\|/.test(condition))
+    return "the condition already lets forks' runs through, so a spoofed actor gets nothing more";
+  // Events the condition itself names (`github.event_name == 'pull_request_target'`) are the only ones it runs on.
+  const named = [...condition.matchAll(/github\.event_name\s*==\s*'(\w+)'/g)].map((m) => m[1]);
+  const privileged = wf.triggers.filter(
+    (t) => t.event !== 'pull_request' && t.event !== 'push' && (named.length === 0 || named.includes(t.event)),
+  );
+  const labelsOnly =
+    privileged.length > 0 &&
+    privileged.every((t) => {
+      if (t.event !== 'pull_request_target' && t.event !== 'issues') return false;
+      const config = t.config as { range?: number[] } | undefined;
+      const types = config?.range
+        ? /types:\s*(\[[^\]]*\]|(?:\s*-\s*\w+)+)/.exec(text.slice(config.range[0], config.range[1]))
+        : null;
+      return !!types && /^[\s[\]\-,]*(?:(?:labeled|unlabeled)[\s\]\-,]*)+$/.test(types[1]);
+    });
+  return labelsOnly
+    ? 'the privileged runs come from labels, and whoever labels (the actor) needs triage access'
+    : undefined;
 }

@@ -2,6 +2,7 @@ import { defineRule } from '../../engine/rule';
 import { type Confidence, type Severity } from '../../analysis/levels';
 import type { AnalysisContext } from '../../engine/context';
 import type { Step } from '../../model/workflow';
+import type { Span } from '../../text/span';
 import {
   actionTaint,
   taintSeverity,
@@ -15,6 +16,9 @@ import {
   type TaintScope,
 } from '../../analysis/taint';
 import { describeReach, type Reach } from '../../analysis/triggers';
+import { passedByVisibleCaller, type CalleeSink, type SinkHit } from '../../analysis/callee-flow';
+import type { Job, Workflow } from '../../model/workflow';
+import { callSiteOf, reportThroughCall } from '../_untrusted-input/through-calls';
 
 const FILES =
   /\$\{?(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|\$env:(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|%(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)%/i;
@@ -39,7 +43,7 @@ export default defineRule({
       remediation:
         'Do not forward untrusted text through these files. Pass it to the step that needs it with `env:` directly, or validate it first (e.g. `[[ "$BRANCH" =~ ^[A-Za-z0-9._/-]+$ ]]`). When a multi-line value is unavoidable, use a random heredoc delimiter (`EOF_$(openssl rand -hex 8)`) and never write to $GITHUB_PATH from untrusted data.',
       severity:
-        'Same rules as template-injection: callee inputs follow the visible callers (low when none is visible), dispatch inputs are low, `pull_request` is low.',
+        "Same rules as template-injection: attacker text a visible caller passes into a local callee that writes it is reported at the caller's `with:` entry with the path into the callee; callee inputs with no visible caller are low, dispatch inputs are low, `pull_request` is low.",
       vulnerableExample:
         'on: issues\njobs:\n  triage:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          BODY: ${{ github.event.issue.body }}\n        run: echo "ISSUE_BODY=$BODY" >> "$GITHUB_ENV"\n',
       safeExample:
@@ -51,48 +55,101 @@ export default defineRule({
     },
   },
 
+  job(job, wf, ctx) {
+    reportCalls(job, undefined, wf, ctx);
+  },
+
   step(step, job, wf, ctx) {
     const t = workflowTaint(wf, ctx);
-    check(step, t.stepScope(step), t.reachOf(job, step), ctx);
+    for (const w of writes(step, t.stepScope(step), ctx.text))
+      if (!passedByVisibleCaller(w.taint)) report(ctx, w.span, w.file, w.taint, t.reachOf(job, step));
+    reportCalls(job, step, wf, ctx);
   },
 
   actionStep(step, action, ctx) {
-    check(step, actionTaint(action, ctx).stepScope(step), 'action', ctx);
+    for (const w of writes(step, actionTaint(action, ctx).stepScope(step), ctx.text))
+      if (!passedByVisibleCaller(w.taint)) report(ctx, w.span, w.file, w.taint, 'action');
   },
 });
 
-function check(step: Step, scope: TaintScope, reach: Reach | 'action', ctx: AnalysisContext): void {
+interface Write {
+  span: Span;
+  file: string;
+  taint: Taint;
+}
+
+/** Tainted writes of one step to the environment files (or github-script's core.exportVariable/addPath/setOutput). */
+function writes(step: Step, scope: TaintScope, text: string): Write[] {
+  const out: Write[] = [];
   if (step.run && FILES.test(step.run.text)) {
-    for (const line of scriptLines(step.run, ctx.text)) {
+    for (const line of scriptLines(step.run, text)) {
       const m = FILES.exec(line.line);
       if (!m) continue;
       const taint = lineTaint(line, scope);
       if (!taint) continue;
       // Point at the written text, without the line's indentation.
       const indent = line.line.length - line.line.trimStart().length;
-      report(ctx, { start: line.start + indent, end: line.end }, (m[1] ?? m[2] ?? m[3]).toUpperCase(), taint, reach);
+      out.push({
+        span: { start: line.start + indent, end: line.end },
+        file: (m[1] ?? m[2] ?? m[3]).toUpperCase(),
+        taint,
+      });
     }
   }
   if (step.uses?.slug === 'actions/github-script') {
     const script = step.with?.entries.find((e) => e.name === 'script')?.value;
-    if (!script || !/core\.(exportVariable|addPath|setOutput)\s*\(/.test(script.text)) return;
+    if (!script || !/core\.(exportVariable|addPath|setOutput)\s*\(/.test(script.text)) return out;
     for (const expr of script.expressions) {
-      const line = ctx.text.slice(
-        ctx.text.lastIndexOf('\n', expr.span.start) + 1,
-        ctx.text.indexOf('\n', expr.span.end) === -1 ? undefined : ctx.text.indexOf('\n', expr.span.end),
+      const line = text.slice(
+        text.lastIndexOf('\n', expr.span.start) + 1,
+        text.indexOf('\n', expr.span.end) === -1 ? undefined : text.indexOf('\n', expr.span.end),
       );
       const fn = /core\.(exportVariable|addPath|setOutput)\s*\(/.exec(line);
       const hit = fn ? expressionTaints(expr, scope)[0] : undefined;
       if (fn && hit)
-        report(
-          ctx,
-          expr.span,
-          fn[1] === 'addPath' ? 'GITHUB_PATH' : fn[1] === 'setOutput' ? 'GITHUB_OUTPUT' : 'GITHUB_ENV',
-          hit.taint,
-          reach,
-        );
+        out.push({
+          span: expr.span,
+          file: fn[1] === 'addPath' ? 'GITHUB_PATH' : fn[1] === 'setOutput' ? 'GITHUB_OUTPUT' : 'GITHUB_ENV',
+          taint: hit.taint,
+        });
     }
   }
+  return out;
+}
+
+/** Text this workflow passes into a local callee that writes it to an environment file: reported at the `with:` entry. */
+function reportCalls(job: Job, step: Step | undefined, wf: Workflow, ctx: AnalysisContext): void {
+  const t = workflowTaint(wf, ctx);
+  const site = callSiteOf(job, step, step ? t.stepScope(step) : t.jobScope(job), t.reachOf(job, step));
+  if (!site) return;
+  const sinks = (s: Step, _job: unknown, scope: TaintScope, text: string): SinkHit[] =>
+    writes(s, scope, text).map((w) => ({ span: w.span, what: `$${w.file}`, taint: w.taint }));
+  reportThroughCall(
+    ctx,
+    site,
+    sinks,
+    rateWrite,
+    'there a newline in it defines environment variables, PATH entries or outputs for later steps. Pass a value that cannot carry attacker text, or validate it in the callee before writing it.',
+  );
+}
+
+function rateWrite(entering: Taint, sink: CalleeSink, reach: Reach | 'action') {
+  const last = sink.hops[sink.hops.length - 1];
+  return levels(entering, /\$(GITHUB_\w+)$/.exec(last)?.[1] ?? 'GITHUB_ENV', reach);
+}
+
+function levels(
+  taint: Taint,
+  file: string,
+  reach: Reach | 'action',
+): { severity: Severity; confidence: Confidence; multiline: boolean } {
+  const multiline = MULTILINE.test(taint.origin) || MULTILINE.test(taint.via ?? '');
+  let severity: Severity = taintSeverity(taint, reach);
+  if (file === 'GITHUB_OUTPUT') severity = LOWER[severity];
+  if (!multiline && file !== 'GITHUB_PATH') severity = LOWER[severity];
+  const confidence: Confidence =
+    multiline || file === 'GITHUB_PATH' ? taint.confidence : minConfidence(taint.confidence, 'low');
+  return { severity, confidence, multiline };
 }
 
 function report(
@@ -102,12 +159,7 @@ function report(
   taint: Taint,
   reach: Reach | 'action',
 ): void {
-  const multiline = MULTILINE.test(taint.origin) || MULTILINE.test(taint.via ?? '');
-  let severity: Severity = taintSeverity(taint, reach);
-  if (file === 'GITHUB_OUTPUT') severity = LOWER[severity];
-  if (!multiline && file !== 'GITHUB_PATH') severity = LOWER[severity];
-  const confidence: Confidence =
-    multiline || file === 'GITHUB_PATH' ? taint.confidence : minConfidence(taint.confidence, 'low');
+  const { severity, confidence, multiline } = levels(taint, file, reach);
   const effect =
     file === 'GITHUB_PATH'
       ? 'an attacker-chosen directory is searched first for every later command'

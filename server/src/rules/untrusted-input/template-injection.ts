@@ -16,6 +16,8 @@ import {
   type TaintScope,
 } from '../../analysis/taint';
 import { describeReach, type Reach } from '../../analysis/triggers';
+import { passedByVisibleCaller, type CalleeSink, type SinkHit } from '../../analysis/callee-flow';
+import { callSiteOf, reportThroughCall } from '../_untrusted-input/through-calls';
 import { AI_AGENT_PROMPTS, INPUT_SINKS, type InputSink, type SinkKind } from '../../knowledge/untrusted-input';
 import { inRange, parseVersion } from '../../analysis/supply-chain/versions';
 import { languageOfShell, moveExpressionToEnv, type ScriptLanguage } from '../../fixes/script-env';
@@ -39,7 +41,7 @@ export default defineRule({
       remediation:
         'Pass the value through an environment variable and reference it quoted: `env: TITLE: ${{ github.event.pull_request.title }}` and `echo "$TITLE"` (bash/sh), `$env:TITLE` (pwsh), `%TITLE%` (cmd), `os.environ["TITLE"]` (python), `process.env.TITLE` (actions/github-script), `$env:TITLE` (Amadevus/pwsh-script). The quick-fix does that, reusing an existing env entry with the same value; an unquoted expansion stays unquoted so the argument count cannot change (see Fix safety). Numbers, SHAs, ids, booleans and statuses are never reported. Other evaluated action inputs (ssh-action scripts, sonarqube-scan-action args before 5.3.1, the lycheeVersion of lychee-action before 2.0.2, tibdex/backport templates...; the list with versions and sources is in knowledge/untrusted-input.json) get the advice for their kind and no fix: pass data the way the action documents (its `envs:`, a template variable). AI agent prompts have no mechanical fix: gate the workflow on the author\'s association and keep untrusted text out of the prompt.',
       severity:
-        "Inputs of a reusable workflow or composite action take their severity from the callers found in this repository: a caller passing attacker text (e.g. a pull_request_target job passing the PR title) makes the finding as severe as that caller's trigger and names the caller's `with:` line; callers passing only constants, matrix values or trusted contexts give no finding. With no visible caller (a published action, a callee called from elsewhere) the finding is low: it depends on what callers pass. `workflow_dispatch` inputs are low (only people with write access dispatch). Text on `pull_request` is low: a fork's run has a read-only token and no secrets, and its author can change the workflow itself.",
+        "Inputs of a reusable workflow or composite action take their severity from the callers found in this repository: attacker text a caller passes (e.g. a pull_request_target job passing the PR title) is reported at that caller's `with:` entry, as severe as the caller's trigger, with the path into the callee (and through callees that pass the input on, up to three calls deep) as related information; the callee itself reports nothing for it. Callers of callers are followed the same way. Callers passing only constants, matrix values or trusted contexts give no finding. With no visible caller (a published action, a callee called from elsewhere) the finding is low: it depends on what callers pass. `workflow_dispatch` inputs are low (only people with write access dispatch). Text on `pull_request` is low: a fork's run has a read-only token and no secrets, and its author can change the workflow itself.",
       vulnerableExample:
         'on: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n',
       safeExample:
@@ -51,15 +53,30 @@ export default defineRule({
     },
   },
 
+  job(job, wf, ctx) {
+    const taint = workflowTaint(wf, ctx);
+    const site = callSiteOf(job, undefined, taint.jobScope(job), taint.reachOf(job));
+    if (site) reportThroughCall(ctx, site, calleeSinks, rateThroughCall, INJECTION_EFFECT);
+  },
+
   step(step, job, wf, ctx) {
     const taint = workflowTaint(wf, ctx);
-    checkStep(step, job, taint.stepScope(step), taint.reachOf(job, step), ctx, [wf.env, job.env]);
+    const scope = taint.stepScope(step);
+    const reach = taint.reachOf(job, step);
+    for (const { value, sink } of sinksOf(step, job))
+      checkValue(step, value, sink, scope, reach, ctx, [wf.env, job.env]);
+    const site = callSiteOf(job, step, scope, reach);
+    if (site) reportThroughCall(ctx, site, calleeSinks, rateThroughCall, INJECTION_EFFECT);
   },
 
   actionStep(step, action, ctx) {
-    checkStep(step, undefined, actionTaint(action, ctx).stepScope(step), 'action', ctx, []);
+    const scope = actionTaint(action, ctx).stepScope(step);
+    for (const { value, sink } of sinksOf(step, undefined)) checkValue(step, value, sink, scope, 'action', ctx, []);
   },
 });
+
+const INJECTION_EFFECT =
+  'there it becomes code (or an agent prompt). Pass a value that cannot carry attacker text, or fix the callee: move the input to env: and reference the variable quoted.';
 
 type Sink =
   | { kind: 'script'; lang?: ScriptLanguage; what: string }
@@ -109,28 +126,15 @@ const SINK_ADVICE: Record<SinkKind, string> = {
     "template syntax in it runs. Keep the template constant and refer to the pull request's fields through the template's own variables.",
 };
 
-function checkStep(
-  step: Step,
-  job: Job | undefined,
-  scope: TaintScope,
-  reach: Reach | 'action',
-  ctx: AnalysisContext,
-  outerEnv: Array<{ entries: Array<{ name: string }> } | undefined>,
-): void {
+/** The values of a step that are code or a prompt: its run: script, github-script code, executing inputs, prompts. */
+function sinksOf(step: Step, job: Job | undefined): Array<{ value: ScalarValue; sink: Sink }> {
+  const out: Array<{ value: ScalarValue; sink: Sink }> = [];
   if (step.run) {
     const shell = step.shell ?? (job?.runsOn.some((r) => /windows/i.test(r.text)) ? 'pwsh' : 'bash');
-    checkValue(
-      step,
-      step.run,
-      { kind: 'script', lang: languageOfShell(shell), what: `the ${shell} script` },
-      scope,
-      reach,
-      ctx,
-      outerEnv,
-    );
+    out.push({ value: step.run, sink: { kind: 'script', lang: languageOfShell(shell), what: `the ${shell} script` } });
   }
   const slug = step.uses?.slug;
-  if (!slug || !step.with) return;
+  if (!slug || !step.with) return out;
   const sinks = INPUT_SINKS.get(slug);
   const prompts = AI_AGENT_PROMPTS.get(slug);
   for (const entry of step.with.entries) {
@@ -139,49 +143,41 @@ function checkStep(
     const found = inputSink(sinks, input, step.uses?.ref);
     if (found?.sink.language) {
       const lang = found.sink.language;
-      checkValue(
-        step,
-        entry.value,
-        {
-          kind: 'script',
-          lang,
-          what: slug === 'actions/github-script' ? 'the github-script code' : `${slug}'s ${entry.name} (${lang} code)`,
-        },
-        scope,
-        reach,
-        ctx,
-        outerEnv,
-      );
+      const what =
+        slug === 'actions/github-script' ? 'the github-script code' : `${slug}'s ${entry.name} (${lang} code)`;
+      out.push({ value: entry.value, sink: { kind: 'script', lang, what } });
     } else if (found) {
       const { sink, uncertain } = found;
-      checkValue(
-        step,
-        entry.value,
-        {
+      const versionNote = uncertain
+        ? `only in versions ${[sink.since && `from ${sink.since}`, sink.until && `before ${sink.until}`].filter(Boolean).join(' ')}; the ref used names no version`
+        : undefined;
+      out.push({
+        value: entry.value,
+        sink: {
           kind: 'action-input',
           sinkKind: sink.kind,
           what: `${slug}'s ${entry.name} input, ${SINK_WHAT[sink.kind]}`,
-          versionNote: uncertain
-            ? `only in versions ${[sink.since && `from ${sink.since}`, sink.until && `before ${sink.until}`].filter(Boolean).join(' ')}; the ref used names no version`
-            : undefined,
+          versionNote,
         },
-        scope,
-        reach,
-        ctx,
-        outerEnv,
-      );
-    } else if (prompts?.includes(input)) {
-      checkValue(
-        step,
-        entry.value,
-        { kind: 'prompt', what: `the ${entry.name} of AI agent ${slug}` },
-        scope,
-        reach,
-        ctx,
-        outerEnv,
-      );
-    }
+      });
+    } else if (prompts?.includes(input))
+      out.push({ value: entry.value, sink: { kind: 'prompt', what: `the ${entry.name} of AI agent ${slug}` } });
   }
+  return out;
+}
+
+/** The sinks of one callee step a caller's text reaches (the caller reports them). */
+function calleeSinks(step: Step, job: Job | undefined, scope: TaintScope): SinkHit[] {
+  return sinksOf(step, job).flatMap(({ value, sink }) =>
+    value.expressions.flatMap((expr) =>
+      expressionTaints(expr, scope).map((hit) => ({ span: expr.span, what: sink.what, taint: hit.taint })),
+    ),
+  );
+}
+
+/** Severity follows who can run the caller that passes the text. */
+function rateThroughCall(entering: Taint, _sink: CalleeSink, reach: Reach | 'action') {
+  return rating(entering, reach);
 }
 
 /** Beyond this many expressions in one script, findings carry no fix: each fix rewrites every occurrence, which would be quadratic. */
@@ -200,9 +196,11 @@ function checkValue(
   const fixes = new Map<string, Fix | undefined>();
   const fixable = sink.kind === 'script' && !!sink.lang && value.expressions.length <= MAX_FIXABLE_EXPRESSIONS;
   for (const expr of value.expressions) {
-    // Outputs an action backslash-escapes (tj-actions/changed-files since v41) are inert in a POSIX shell script.
+    // Text a visible caller passes in is reported at that caller's `with:` entry. Outputs an action backslash-escapes
+    // (tj-actions/changed-files since v41) are inert in a POSIX shell script.
     const hits = expressionTaints(expr, scope).filter(
-      (h) => !(h.taint.shellEscaped && sink.kind === 'script' && sink.lang === 'posix'),
+      (h) =>
+        !passedByVisibleCaller(h.taint) && !(h.taint.shellEscaped && sink.kind === 'script' && sink.lang === 'posix'),
     );
     if (hits.length === 0) continue;
     const hit = strongestHit(hits);
@@ -262,7 +260,7 @@ function sourcePhrase(t: Taint, reach: Reach | 'action'): string {
         (t.reach ?? reach) === 'maintainer'
           ? 'may carry text written by others (e.g. merged commits)'
           : 'can be set by an outsider';
-      return t.caller ? `${who}: the caller at ${t.caller} passes it in` : who;
+      return who;
     }
   }
 }
