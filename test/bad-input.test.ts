@@ -65,7 +65,7 @@ function assertNoCrash(r: { status: number | null; stderr: string; timedOut: boo
 }
 
 describe('bad input', { concurrency: true }, () => {
-  test('invalid YAML becomes a yaml-syntax entry with a position in text, JSON and SARIF (which validates)', async (t) => {
+  test('invalid YAML becomes a parse-error entry with a position in text, JSON and SARIF (which validates)', async (t) => {
     const dir = tempDir(t);
     writeFileSync(
       join(workflowsDir(dir), 'broken.yml'),
@@ -74,12 +74,12 @@ describe('bad input', { concurrency: true }, () => {
     const text = await scanAll(dir, 'text');
     assertNoCrash(text);
     assert.equal(text.status, 1);
-    assert.match(text.stdout, /^\.github\/workflows\/broken\.yml:\d+:\d+  high  yaml-syntax/m);
+    assert.match(text.stdout, /^\.github\/workflows\/broken\.yml:\d+:\d+  high  parse-error/m);
     assert.match(text.stdout, /Invalid YAML: /);
 
     const json = JSON.parse((await scanAll(dir, 'json')).stdout);
-    const syntax = json.findings.find((f: { ruleId: string }) => f.ruleId === 'yaml-syntax');
-    assert.ok(syntax, 'a yaml-syntax entry');
+    const syntax = json.findings.find((f: { ruleId: string }) => f.ruleId === 'parse-error');
+    assert.ok(syntax, 'a parse-error entry');
     assert.ok(syntax.range.start.line >= 4, 'on the line of the unclosed bracket or after it');
 
     const out = join(dir, 'r.sarif');
@@ -103,7 +103,7 @@ describe('bad input', { concurrency: true }, () => {
     writeFileSync(join(workflowsDir(dir), 'junk.yml'), binaryJunk());
     const r = await scanAll(dir, 'text');
     assertNoCrash(r);
-    assert.match(r.stdout, /yaml-syntax/);
+    assert.match(r.stdout, /parse-error/);
     assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(r.stdout), 'no raw control characters in the text report');
     const json = await scanAll(dir, 'json');
     assertNoCrash(json);
@@ -130,7 +130,7 @@ describe('bad input', { concurrency: true }, () => {
     assertNoCrash(r);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.findings.length, 1);
-    assert.equal(doc.findings[0].ruleId, 'yaml-syntax');
+    assert.equal(doc.findings[0].ruleId, 'parse-error');
     assert.match(doc.findings[0].message, /larger than/);
   });
 
@@ -155,7 +155,7 @@ describe('bad input', { concurrency: true }, () => {
     const messages = doc.findings.map(
       (f: { path: string; ruleId: string; message: string }) => `${f.path.split('/').pop()} ${f.ruleId}`,
     );
-    assert.deepEqual(messages.sort(), ['block.yml yaml-syntax', 'flow.yml yaml-syntax']);
+    assert.deepEqual(messages.sort(), ['block.yml parse-error', 'flow.yml parse-error']);
     assert.ok(doc.findings.every((f: { message: string }) => /nested more than/.test(f.message)));
   });
 });

@@ -56,8 +56,11 @@ Scan options:
   -h, --help                     show this help
   -v, --version                  show the version
 
-Exit status: 0 no findings, 1 findings remain, 2 usage, configuration or I/O error, 3 a rule failed (the
-analysis is incomplete; --no-fail does not hide it).
+Exit status:
+  0  no findings (or --no-fail)
+  1  findings remain; a file that cannot be parsed, is too large or too deeply nested is a parse-error finding
+  2  usage, configuration or I/O error (a file or folder that cannot be read, a report that cannot be written)
+  3  Flowguard failed (a rule or the engine threw): the analysis is incomplete; --no-fail does not hide it
 Suppress a finding with a reason: # flowguard: ignore[rule-id] why this is acceptable
 `;
 

@@ -61,7 +61,33 @@ export function atLeast(s: Severity, min: Severity): boolean {
   return severityRank(s) >= severityRank(min);
 }
 
+/**
+ * Never throws: a failure outside the rules (parsing, model building) is reported as a `ruleErrors` entry of the
+ * pseudo-rule `engine`, so the file fails closed (CLI exit 3, an error diagnostic) instead of stopping the scan.
+ */
 export function analyze(input: AnalyzeInput): AnalysisResult {
+  try {
+    return analyzeUnguarded(input);
+  } catch (err) {
+    let secrets: SecretSighting[] = [];
+    try {
+      secrets = secretSightings(input.text);
+    } catch {
+      // Masking is best effort here; the file is reported as failed either way.
+    }
+    return {
+      path: input.path,
+      kind: input.kind ?? kindFromPath(input.path),
+      findings: [],
+      problems: [],
+      suppressed: 0,
+      ruleErrors: [{ ruleId: 'engine', message: (err as Error)?.stack ?? String(err) }],
+      secrets,
+    };
+  }
+}
+
+function analyzeUnguarded(input: AnalyzeInput): AnalysisResult {
   const config = input.config ?? DEFAULT_CONFIG;
   const parsed = parseYaml(input.text);
   const kind = input.kind ?? kindFromPath(input.path) ?? kindFromContent(parsed);

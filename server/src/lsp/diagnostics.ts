@@ -4,7 +4,7 @@ import type { ConfigProblem } from '../engine/config';
 import { ruleDocsUrl } from '../engine/docs';
 import type { Finding } from '../engine/types';
 import type { Severity } from '../analysis/levels';
-import { CONFIG_CODE, RULE_ERROR_CODE, YAML_SYNTAX_CODE, type FindingDiagnosticData } from '../protocol';
+import { CONFIG_CODE, RULE_ERROR_CODE, PARSE_ERROR_CODE, type FindingDiagnosticData } from '../protocol';
 import type { LineIndex } from '../text/lines';
 import type { DocumentAnalysis } from './analysis';
 import { spanToRange } from './convert';
@@ -51,7 +51,7 @@ export function analysisDiagnostics(
   const out: Diagnostic[] = result.problems.map((p) => ({
     range: spanToRange(lines, p.span),
     severity: p.kind === 'yaml' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
-    code: YAML_SYNTAX_CODE,
+    code: PARSE_ERROR_CODE,
     source: SOURCE,
     message: p.message,
   }));
@@ -83,7 +83,7 @@ export function stoppedDiagnostic(reason: string): Diagnostic {
   return {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Warning,
-    code: YAML_SYNTAX_CODE,
+    code: PARSE_ERROR_CODE,
     source: SOURCE,
     message: `Flowguard did not finish analyzing this file (${reason}); it is too large or complex.`,
   };

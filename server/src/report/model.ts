@@ -1,5 +1,5 @@
 // What every report format is built from: the analyzed files, their findings, and the parse problems turned into
-// findings-like entries (rule id `yaml-syntax`) so that a file Flowguard could not read is never silently "clean".
+// findings-like entries (rule id `parse-error`) so that a file Flowguard could not read is never silently "clean".
 // Pure code: the CLI reads files and passes their text in.
 import type { AnalysisResult } from '../engine/analyze';
 import type { AppliedFix } from '../fixes/apply';
@@ -33,17 +33,21 @@ export interface ScanReport {
   errors?: string[];
 }
 
-/** The pseudo-rule under which YAML parse problems and analysis limits are reported. */
-export const YAML_SYNTAX_META: RuleMeta = {
-  id: 'yaml-syntax',
+/**
+ * The pseudo-rule under which parse problems and analysis limits are reported: invalid YAML, a file too large or too
+ * deeply nested to parse, an analysis stopped by its time budget. `yaml-syntax` was its name before 0.2.
+ */
+export const PARSE_ERROR_META: RuleMeta = {
+  id: 'parse-error',
   title: 'File could not be analyzed',
-  description: 'The file is not valid YAML, or is beyond what Flowguard analyzes (size, nesting depth).',
+  description:
+    'The file is not valid YAML, or is beyond what Flowguard analyzes (size, nesting depth, time), so its checks did not all run.',
   // A security gate must not pass a file it could not read, so this is never filtered out by --min-severity.
   severity: 'high',
   confidence: 'high',
   category: 'audit',
-  aliases: [],
-  appliesTo: ['workflow', 'action'],
+  aliases: ['yaml-syntax'],
+  appliesTo: ['workflow', 'action', 'gitlab'],
   fixable: false,
   docs: {
     risk: 'GitHub rejects a workflow that is not valid YAML, and Flowguard cannot check a file it cannot parse: any problem in it stays hidden.',
@@ -52,7 +56,7 @@ export const YAML_SYNTAX_META: RuleMeta = {
 };
 
 /** Every rule a report may mention, registry order, with the pseudo-rule last. */
-export const REPORT_RULES: readonly RuleMeta[] = [...ALL_RULES.map((r) => r.meta), YAML_SYNTAX_META];
+export const REPORT_RULES: readonly RuleMeta[] = [...ALL_RULES.map((r) => r.meta), PARSE_ERROR_META];
 const META_BY_ID = new Map(REPORT_RULES.map((m) => [m.id, m]));
 
 export function ruleMeta(id: string): RuleMeta | undefined {
@@ -79,10 +83,10 @@ export interface FileView {
 
 function problemFindings(result: AnalysisResult): Finding[] {
   return result.problems.map((p) => ({
-    ruleId: YAML_SYNTAX_META.id,
+    ruleId: PARSE_ERROR_META.id,
     message: p.kind === 'yaml' ? `Invalid YAML: ${p.message}` : p.message,
-    severity: YAML_SYNTAX_META.severity,
-    confidence: YAML_SYNTAX_META.confidence,
+    severity: PARSE_ERROR_META.severity,
+    confidence: PARSE_ERROR_META.confidence,
     span: p.span,
     fixes: [],
   }));
