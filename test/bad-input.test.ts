@@ -128,6 +128,7 @@ describe('bad input', { concurrency: true }, () => {
     writeFileSync(join(workflowsDir(dir), 'huge.yml'), '#'.repeat(MAX_ANALYZED_BYTES + 1));
     const r = await scanAll(dir, 'json');
     assertNoCrash(r);
+    assert.equal(r.status, 1, 'a file Flowguard could not analyze is a finding, never a clean pass');
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.findings.length, 1);
     assert.equal(doc.findings[0].ruleId, 'parse-error');
@@ -157,5 +158,8 @@ describe('bad input', { concurrency: true }, () => {
     );
     assert.deepEqual(messages.sort(), ['block.yml parse-error', 'flow.yml parse-error']);
     assert.ok(doc.findings.every((f: { message: string }) => /nested more than/.test(f.message)));
+    assert.equal(r.status, 1);
+    // The position is where the nesting goes over the limit, not the top of the file.
+    assert.ok(doc.findings.every((f: { range: { start: { offset: number } } }) => f.range.start.offset > 400));
   });
 });
