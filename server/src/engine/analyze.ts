@@ -137,18 +137,24 @@ function analyzeUnguarded(input: AnalyzeInput): AnalysisResult {
     }
   };
 
+  let steps = 0;
+  const inStep = (hook: (rule: Rule) => void) => {
+    ctx.currentStep = steps++;
+    run(hook);
+    ctx.currentStep = undefined;
+  };
   if (model?.kind === 'workflow') {
     run((r) => r.workflow?.(model, ctx));
     for (const job of model.jobs) {
       run((r) => r.job?.(job, model, ctx));
-      for (const step of job.steps) run((r) => r.step?.(step, job, model, ctx));
+      for (const step of job.steps) inStep((r) => r.step?.(step, job, model, ctx));
     }
   } else if (model?.kind === 'action') {
     run((r) => r.action?.(model, ctx));
-    for (const step of model.steps) run((r) => r.actionStep?.(step, model, ctx));
+    for (const step of model.steps) inStep((r) => r.actionStep?.(step, model, ctx));
   } else if (model?.kind === 'gitlab') {
     run((r) => r.pipeline?.(model, ctx));
-    for (const job of model.jobs) run((r) => r.gitlabJob?.(job, model, ctx));
+    for (const job of model.jobs) inStep((r) => r.gitlabJob?.(job, model, ctx));
   }
   // Document-level hooks run last: they may look at what other rules found (e.g. unused suppressions).
   run((r) => r.document?.(ctx));
