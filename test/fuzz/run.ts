@@ -19,7 +19,7 @@ const files = fc.check(
   }),
   { numRuns: runs, seed, endOnFailure: true },
 );
-if (files.failed) failures.push(fc.defaultReportMessage(files) ?? 'failed');
+if (files.failed) failures.push(`${String(files.errorInstance).slice(0, 2000)}\n${fc.defaultReportMessage(files)}`);
 let editCases = 0;
 const edits = await fc.check(
   fc.asyncProperty(editSequence(seeds), async (e) => {
@@ -29,7 +29,7 @@ const edits = await fc.check(
   }),
   { numRuns: editRuns || 0, seed, endOnFailure: true },
 );
-if (edits.failed) failures.push(fc.defaultReportMessage(edits) ?? 'failed');
+if (edits.failed) failures.push(`${String(edits.errorInstance).slice(0, 2000)}\n${fc.defaultReportMessage(edits)}`);
 console.log(
   JSON.stringify({ seed, cases, editCases, failures, seconds: Math.round((performance.now() - started) / 1000) }),
 );
