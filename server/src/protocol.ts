@@ -233,6 +233,8 @@ export interface FindingsChangedParams extends FileFindings {
 export const PARSE_ERROR_CODE = 'parse-error';
 /** Diagnostic `code` used for problems in .flowguard.yml. */
 export const CONFIG_CODE = 'flowguard-config';
+/** Diagnostic `code` of the summary shown when a document has more findings than the server publishes. */
+export const TRUNCATED_CODE = 'flowguard-truncated';
 /** Diagnostic `code` of a rule that failed on the file (its checks did not run). */
 export const RULE_ERROR_CODE = 'flowguard-rule-error';
 

@@ -158,6 +158,7 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
     const jobs = Math.min(opts.jobs ?? availableParallelism(), tasks.length);
     const script = jobs > 1 ? scanWorkerScript() : undefined;
     if (script) {
+      if (io.env.FLOWGUARD_DEBUG) io.stderr(`flowguard: ${jobs} worker threads\n`);
       let at = 0;
       await scanInWorkers(script, setup, tasks, jobs, (outcome) => emit(tasks[at++], outcome));
     } else {
