@@ -21,6 +21,7 @@ import { registerUntrustedInputBench } from './untrusted-input';
 import { registerSecretsBench } from './secrets';
 import { registerGitlabBench } from './gitlab';
 import { registerEditorLatencyBench } from './editor-latency';
+import { registerScanFloorBench } from './scan-floor';
 
 const corpus = loadCorpus();
 if (!corpus) {
@@ -214,6 +215,7 @@ section(
 );
 
 registerEditorLatencyBench();
+registerScanFloorBench(files);
 registerUntrustedInputBench(files);
 registerSecretsBench(files);
 registerGitlabBench();

@@ -79,7 +79,7 @@ describe('bounded diagnostics', () => {
     const summary = diagnostics.filter((d) => d.code === TRUNCATED_CODE);
     const shown = diagnostics.filter((d) => d.code !== TRUNCATED_CODE && (d.data as FindingDiagnosticData)?.index >= 0);
     assert.equal(summary.length, 1);
-    assert.match(summary[0].message, new RegExp(`shows ${shown.length} of ${findings.length} findings`));
+    assert.match(String(summary[0].message), new RegExp(`shows ${shown.length} of ${findings.length} findings`));
     assert.ok(diagnostics.length <= MAX_DIAGNOSTICS + 1 + analysis.result.problems.length);
     // Each diagnostic still names its finding (code actions find it by index), and nothing more severe was dropped.
     const indexes = shown.map((d) => (d.data as FindingDiagnosticData).index);

@@ -1,7 +1,7 @@
 // The callers of a reusable workflow or a local composite action inside the same repository, and what each passes
 // to every input. Inputs are attacker text only when some caller passes attacker text: the callee's taint is decided
 // here, from the callers' own taint (one hop: a caller that is itself called elsewhere passes "depends on its callers").
-import type { AnalyzedFile } from './file';
+import type { AnalyzedFile, RepoReader } from './file';
 import type { Job, Step, Workflow } from '../model/workflow';
 import { buildWorkflow } from '../model/workflow';
 import { parseYaml } from '../yaml/parse';
@@ -78,8 +78,7 @@ export function findCallers(ctx: AnalyzedFile, kind: 'workflow' | 'action'): Cal
       if (self.endsWith(`/${rel}`) || self === rel) continue;
       const text = ctx.readFile(rel);
       if (!text || !text.includes('./')) continue;
-      const parsed = parseYaml(text);
-      const wf = parsed.doc ? buildWorkflow(parsed, rel) : undefined;
+      const wf = callerWorkflow(ctx.readFile, rel, text);
       if (!wf) continue;
       for (const job of wf.jobs) {
         if (kind === 'workflow' && job.uses?.kind === 'local-reusable-workflow' && usesPath(job.uses.raw) === key)
@@ -94,6 +93,24 @@ export function findCallers(ctx: AnalyzedFile, kind: 'workflow' | 'action'): Cal
     }
     return { calls };
   });
+}
+
+/**
+ * Caller workflows parsed once per reader (a CLI scan of a repository, a server session) and text: every reusable
+ * workflow and local action of a repository looks through the same workflows, and parsing them again for each was
+ * 44% of a corpus scan. A changed text (an unsaved edit read through the overlay) is parsed again. Models are read-only.
+ */
+const parsedCallers = new WeakMap<RepoReader, Map<string, { text: string; wf?: Workflow }>>();
+
+function callerWorkflow(reader: RepoReader, rel: string, text: string): Workflow | undefined {
+  let byPath = parsedCallers.get(reader);
+  if (!byPath) parsedCallers.set(reader, (byPath = new Map()));
+  const known = byPath.get(rel);
+  if (known?.text === text) return known.wf;
+  const parsed = parseYaml(text);
+  const wf = parsed.doc ? buildWorkflow(parsed, rel) : undefined;
+  byPath.set(rel, { text, wf });
+  return wf;
 }
 
 function call(

@@ -41,7 +41,13 @@ export interface FileOutcome {
   warnings: string[];
 }
 
-/** Per thread: one reader per repository root (callees shared by many workflows are read once), the facts. */
+/** Readers kept: files come sorted by path, so a repository's files are scanned together and older readers go. */
+const KEPT_READERS = 4;
+
+/**
+ * Per thread: one reader per repository root (callees and callers shared by many workflows are read and parsed
+ * once), the facts.
+ */
 export class FileScanner {
   private readonly readers = new Map<string, RepoFileReader>();
   private readonly facts?: SupplyChainFacts;
@@ -61,7 +67,11 @@ export class FileScanner {
   private reader(file: string): RepoFileReader {
     const root = repoRootOf(file, this.setup.cwd);
     let reader = this.readers.get(root);
-    if (!reader) this.readers.set(root, (reader = repoFileReader(root)));
+    if (!reader) {
+      this.readers.set(root, (reader = repoFileReader(root)));
+      // Bounded memory on an organization-sized scan: the oldest repository's texts and parsed callers are let go.
+      if (this.readers.size > KEPT_READERS) this.readers.delete(this.readers.keys().next().value!);
+    }
     return reader;
   }
 

@@ -36,6 +36,9 @@ export interface ParsedYaml {
   problems: ParseProblem[];
 }
 
+/** An anchor may be defined: `&` then a name character, at a line start or after a space, `-`, `:`, `,`, `[`, `{`, `!tag `. Shell `&&` does not match. */
+const MAY_HAVE_ANCHOR = /(?:^|[\s\-:,[{])&[^\s&]/m;
+
 export const MAX_ANALYZED_BYTES = 10 * 1024 * 1024;
 /** Deeper flow/block nesting than any real workflow; beyond it parsing could exhaust the stack. */
 export const MAX_NESTING = 400;
@@ -75,7 +78,8 @@ export function parseYaml(text: string): ParsedYaml {
     const split = specHeaderSplit(text);
     if (split) [header, doc] = split;
   }
-  linkAliases(doc);
+  // Most files define no anchor (`&name` after a space, a line start or a flow indicator); the walk is skipped.
+  if (MAY_HAVE_ANCHOR.test(text)) linkAliases(doc);
   const problems: ParseProblem[] = doc.errors.map((e) => ({
     kind: 'yaml' as const,
     message: e.message.split('\n')[0],
