@@ -5,7 +5,11 @@ const { parseDocument } = require('yaml');
 
 let errors = 0;
 for (const file of readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean)) {
-  const doc = parseDocument(readFileSync(file, 'utf8'), { keepSourceTokens: false, prettyErrors: false, strict: false });
+  const doc = parseDocument(readFileSync(file, 'utf8'), {
+    keepSourceTokens: false,
+    prettyErrors: false,
+    strict: false,
+  });
   errors += doc.errors.length;
 }
 process.stdout.write(`${errors}\n`);

@@ -22,6 +22,7 @@ import { registerSecretsBench } from './secrets';
 import { registerGitlabBench } from './gitlab';
 import { registerEditorLatencyBench } from './editor-latency';
 import { registerScanFloorBench } from './scan-floor';
+import { registerHostileSetBench } from './hostile-set';
 
 const corpus = loadCorpus();
 if (!corpus) {
@@ -216,6 +217,7 @@ section(
 
 registerEditorLatencyBench();
 registerScanFloorBench(files);
+registerHostileSetBench();
 registerUntrustedInputBench(files);
 registerSecretsBench(files);
 registerGitlabBench();
