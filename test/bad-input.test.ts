@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_ANALYZED_BYTES } from '../server/src/yaml/parse';
+import { MAX_ANALYZED_BYTES, MAX_STRUCTURE } from '../server/src/yaml/parse';
 import { hasStackTrace, runCli, tempDir, validateSarif } from './cli/helpers';
 
 /** Generous for a slow CI machine, far below "hangs". */
@@ -41,9 +41,9 @@ function binaryJunk(): Buffer {
   return bytes;
 }
 
-/** ~5 MB of harmless steps with one injection at the very end. */
+/** ~5 MB of harmless steps (long scripts: a few thousand lines, within MAX_STRUCTURE) with one injection at the very end. */
 function fiveMegabytes(): string {
-  const step = '      - name: step\n        run: echo "building"\n';
+  const step = `      - name: step\n        run: echo "building ${'x'.repeat(2000)}"\n`;
   const head =
     'on: issues\npermissions: {}\njobs:\n  big:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n';
   return (
@@ -133,6 +133,25 @@ describe('bad input', { concurrency: true }, () => {
     assert.equal(doc.findings.length, 1);
     assert.equal(doc.findings[0].ruleId, 'parse-error');
     assert.match(doc.findings[0].message, /larger than/);
+  });
+
+  test('a workflow with more lines and flow items than MAX_STRUCTURE is a parse-error where it goes over, exit 1', async (t) => {
+    const dir = tempDir(t);
+    const step = '      - run: echo building\n';
+    const head = 'on: issues\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n';
+    writeFileSync(join(workflowsDir(dir), 'long.yml'), head + step.repeat(MAX_STRUCTURE + 10));
+    const r = await scanAll(dir, 'json');
+    assertNoCrash(r);
+    assert.equal(r.status, 1);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(
+      doc.findings.map((f: { ruleId: string; message: string }) => [
+        f.ruleId,
+        /more than 60,000 lines/.test(f.message),
+      ]),
+      [['parse-error', true]],
+    );
+    assert.equal(doc.findings[0].range.start.line, MAX_STRUCTURE + 1);
   });
 
   test('a YAML alias bomb (billion laughs) neither hangs nor explodes', async (t) => {

@@ -67,7 +67,8 @@ Scan options:
 
 Exit status:
   0  no findings (or --no-fail)
-  1  findings remain; a file that cannot be parsed, is too large or too deeply nested is a parse-error finding
+  1  findings remain; a file that cannot be parsed, is too large (10 MB, 60,000 lines) or too deep is a
+     parse-error finding
   2  usage, configuration or I/O error (a file or folder that cannot be read, a report that cannot be written)
   3  Flowguard failed (a rule or the engine threw): the analysis is incomplete; --no-fail does not hide it
 Suppress a finding with a reason: # flowguard: ignore[rule-id] why this is acceptable
