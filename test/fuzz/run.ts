@@ -13,7 +13,7 @@ let cases = 0;
 const failures: string[] = [];
 const files = fc.check(
   fc.property(hostileCase(seeds), (c) => {
-    cases++;
+    if (++cases % 10_000 === 0) process.stderr.write(`fuzz seed ${seed}: ${cases} cases\n`);
     const problem = checkCase(c, BUDGET_MS);
     if (problem) throw new Error(`${c.path} (${c.text.length} chars): ${problem}`);
   }),
