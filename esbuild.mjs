@@ -13,6 +13,8 @@ const entries = [
   // Large documents and workspace scans are analyzed here, off the server's main thread.
   { in: 'server/src/lsp/analysisWorker.ts', out: 'analysisWorker' },
   { in: 'server/src/cli/main.ts', out: 'cli' },
+  // `flowguard scan --jobs N` analyzes files here; it must sit next to cli.cjs.
+  { in: 'server/src/cli/scanWorker.ts', out: 'scanWorker' },
 ];
 /** @type {esbuild.BuildOptions} */
 const options = {

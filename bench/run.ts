@@ -21,6 +21,8 @@ import { registerUntrustedInputBench } from './untrusted-input';
 import { registerSecretsBench } from './secrets';
 import { registerGitlabBench } from './gitlab';
 import { registerEditorLatencyBench } from './editor-latency';
+import { registerScanFloorBench } from './scan-floor';
+import { registerHostileSetBench } from './hostile-set';
 
 const corpus = loadCorpus();
 if (!corpus) {
@@ -214,6 +216,8 @@ section(
 );
 
 registerEditorLatencyBench();
+registerScanFloorBench(files);
+registerHostileSetBench();
 registerUntrustedInputBench(files);
 registerSecretsBench(files);
 registerGitlabBench();

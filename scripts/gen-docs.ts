@@ -1,11 +1,11 @@
-// Writes docs/rules/<id>.md for every rule (and the yaml-syntax pseudo-rule) and docs/rules/README.md, from the rules'
+// Writes docs/rules/<id>.md for every rule (and the parse-error pseudo-rule) and docs/rules/README.md, from the rules'
 // metadata: the same text SARIF carries as each rule's help. `--check` compares in memory and exits 1, writing nothing,
 // when the committed docs are stale (npm test's first gate).
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATEGORIES, CATEGORY_TITLES, type RuleMeta } from '../server/src/engine/types';
-import { REPORT_RULES, YAML_SYNTAX_META } from '../server/src/report/model';
+import { REPORT_RULES, PARSE_ERROR_META } from '../server/src/report/model';
 import { ruleHelpMarkdown } from '../server/src/report/rule-docs';
 
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'rules');
@@ -27,7 +27,7 @@ function rulePage(meta: RuleMeta): string {
       `# ${meta.id}: ${meta.title}`,
       '| | |\n|---|---|\n' + rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n'),
       ruleHelpMarkdown(meta).trimEnd(),
-      ...(meta.id === YAML_SYNTAX_META.id ? [] : [suppressing(meta)]),
+      ...(meta.id === PARSE_ERROR_META.id ? [] : [suppressing(meta)]),
     ].join('\n\n') + '\n'
   );
 }

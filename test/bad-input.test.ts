@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_ANALYZED_BYTES } from '../server/src/yaml/parse';
+import { MAX_ANALYZED_BYTES, MAX_STRUCTURE } from '../server/src/yaml/parse';
 import { hasStackTrace, runCli, tempDir, validateSarif } from './cli/helpers';
 
 /** Generous for a slow CI machine, far below "hangs". */
@@ -41,9 +41,9 @@ function binaryJunk(): Buffer {
   return bytes;
 }
 
-/** ~5 MB of harmless steps with one injection at the very end. */
+/** ~5 MB of harmless steps (long scripts: a few thousand lines, within MAX_STRUCTURE) with one injection at the very end. */
 function fiveMegabytes(): string {
-  const step = '      - name: step\n        run: echo "building"\n';
+  const step = `      - name: step\n        run: echo "building ${'x'.repeat(2000)}"\n`;
   const head =
     'on: issues\npermissions: {}\njobs:\n  big:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n';
   return (
@@ -65,7 +65,7 @@ function assertNoCrash(r: { status: number | null; stderr: string; timedOut: boo
 }
 
 describe('bad input', { concurrency: true }, () => {
-  test('invalid YAML becomes a yaml-syntax entry with a position in text, JSON and SARIF (which validates)', async (t) => {
+  test('invalid YAML becomes a parse-error entry with a position in text, JSON and SARIF (which validates)', async (t) => {
     const dir = tempDir(t);
     writeFileSync(
       join(workflowsDir(dir), 'broken.yml'),
@@ -74,12 +74,12 @@ describe('bad input', { concurrency: true }, () => {
     const text = await scanAll(dir, 'text');
     assertNoCrash(text);
     assert.equal(text.status, 1);
-    assert.match(text.stdout, /^\.github\/workflows\/broken\.yml:\d+:\d+  high  yaml-syntax/m);
+    assert.match(text.stdout, /^\.github\/workflows\/broken\.yml:\d+:\d+  high  parse-error/m);
     assert.match(text.stdout, /Invalid YAML: /);
 
     const json = JSON.parse((await scanAll(dir, 'json')).stdout);
-    const syntax = json.findings.find((f: { ruleId: string }) => f.ruleId === 'yaml-syntax');
-    assert.ok(syntax, 'a yaml-syntax entry');
+    const syntax = json.findings.find((f: { ruleId: string }) => f.ruleId === 'parse-error');
+    assert.ok(syntax, 'a parse-error entry');
     assert.ok(syntax.range.start.line >= 4, 'on the line of the unclosed bracket or after it');
 
     const out = join(dir, 'r.sarif');
@@ -103,7 +103,7 @@ describe('bad input', { concurrency: true }, () => {
     writeFileSync(join(workflowsDir(dir), 'junk.yml'), binaryJunk());
     const r = await scanAll(dir, 'text');
     assertNoCrash(r);
-    assert.match(r.stdout, /yaml-syntax/);
+    assert.match(r.stdout, /parse-error/);
     assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(r.stdout), 'no raw control characters in the text report');
     const json = await scanAll(dir, 'json');
     assertNoCrash(json);
@@ -128,10 +128,30 @@ describe('bad input', { concurrency: true }, () => {
     writeFileSync(join(workflowsDir(dir), 'huge.yml'), '#'.repeat(MAX_ANALYZED_BYTES + 1));
     const r = await scanAll(dir, 'json');
     assertNoCrash(r);
+    assert.equal(r.status, 1, 'a file Flowguard could not analyze is a finding, never a clean pass');
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.findings.length, 1);
-    assert.equal(doc.findings[0].ruleId, 'yaml-syntax');
+    assert.equal(doc.findings[0].ruleId, 'parse-error');
     assert.match(doc.findings[0].message, /larger than/);
+  });
+
+  test('a workflow with more lines and flow items than MAX_STRUCTURE is a parse-error where it goes over, exit 1', async (t) => {
+    const dir = tempDir(t);
+    const step = '      - run: echo building\n';
+    const head = 'on: issues\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n';
+    writeFileSync(join(workflowsDir(dir), 'long.yml'), head + step.repeat(MAX_STRUCTURE + 10));
+    const r = await scanAll(dir, 'json');
+    assertNoCrash(r);
+    assert.equal(r.status, 1);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(
+      doc.findings.map((f: { ruleId: string; message: string }) => [
+        f.ruleId,
+        /more than 60,000 lines/.test(f.message),
+      ]),
+      [['parse-error', true]],
+    );
+    assert.equal(doc.findings[0].range.start.line, MAX_STRUCTURE + 1);
   });
 
   test('a YAML alias bomb (billion laughs) neither hangs nor explodes', async (t) => {
@@ -155,7 +175,10 @@ describe('bad input', { concurrency: true }, () => {
     const messages = doc.findings.map(
       (f: { path: string; ruleId: string; message: string }) => `${f.path.split('/').pop()} ${f.ruleId}`,
     );
-    assert.deepEqual(messages.sort(), ['block.yml yaml-syntax', 'flow.yml yaml-syntax']);
+    assert.deepEqual(messages.sort(), ['block.yml parse-error', 'flow.yml parse-error']);
     assert.ok(doc.findings.every((f: { message: string }) => /nested more than/.test(f.message)));
+    assert.equal(r.status, 1);
+    // The position is where the nesting goes over the limit, not the top of the file.
+    assert.ok(doc.findings.every((f: { range: { start: { offset: number } } }) => f.range.start.offset > 400));
   });
 });

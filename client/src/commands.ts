@@ -9,7 +9,7 @@ import {
   type NarrowPermissionsArgs,
   type RuleInfo,
   type SuppressFindingArgs,
-  YAML_SYNTAX_CODE,
+  PARSE_ERROR_CODE,
 } from '../../server/src/protocol';
 import { findingRange, type ChecklistElement, type ChecklistProvider } from './checklistView';
 import type { CodeAction } from 'vscode-languageclient/node';
@@ -231,7 +231,7 @@ export class FlowguardCommands implements vscode.Disposable {
     const changed = fixAll
       ? (await Promise.all([nextDiagnostics(uri), applyCodeAction(this.client, fixAll)]))[1]
       : false;
-    const remaining = flowguardDiagnostics(uri).filter((d) => diagnosticCode(d) !== YAML_SYNTAX_CODE).length;
+    const remaining = flowguardDiagnostics(uri).filter((d) => diagnosticCode(d) !== PARSE_ERROR_CODE).length;
     const message = `Flowguard: ${changed ? fixed : 0} fixed, ${remaining} need review in ${vscode.workspace.asRelativePath(uri)}.`;
     this.log(message);
     void vscode.window.showInformationMessage(message, ...(remaining ? ['Show Remaining'] : [])).then((choice) => {

@@ -217,7 +217,7 @@ export interface FileFindings {
   /** Monotonic per-URI counter: a listener ignores a notification older than what it already holds. */
   generation: number;
   findings: FindingSummary[];
-  /** YAML syntax / limit problems, counted (they appear as `yaml-syntax` diagnostics on open files). */
+  /** YAML syntax / limit problems, counted (they appear as `parse-error` diagnostics on open files). */
   problems: number;
 }
 
@@ -239,10 +239,12 @@ export interface FindingsChangedParams extends FileFindings {
   removed?: boolean;
 }
 
-/** Diagnostic `code` used for YAML syntax / size problems. */
-export const YAML_SYNTAX_CODE = 'yaml-syntax';
+/** Diagnostic `code` of a file that could not be analyzed: invalid YAML, too large, too deep, stopped (was `yaml-syntax`). */
+export const PARSE_ERROR_CODE = 'parse-error';
 /** Diagnostic `code` used for problems in .flowguard.yml. */
 export const CONFIG_CODE = 'flowguard-config';
+/** Diagnostic `code` of the summary shown when a document has more findings than the server publishes. */
+export const TRUNCATED_CODE = 'flowguard-truncated';
 /** Diagnostic `code` of a rule that failed on the file (its checks did not run). */
 export const RULE_ERROR_CODE = 'flowguard-rule-error';
 

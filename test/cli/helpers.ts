@@ -83,6 +83,9 @@ const CLI_COMMAND: string[] =
     ? [DIST_CLI]
     : ['--import', TSX_LOADER, CLI_ENTRY];
 
+/** Whether runCli runs the bundle (dist/cli.cjs), the only form with worker threads (dist/scanWorker.cjs). */
+export const CLI_RUNS_BUNDLE = CLI_COMMAND[0] === DIST_CLI;
+
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
   return runNode([...CLI_COMMAND, ...args], options);
 }

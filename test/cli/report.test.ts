@@ -1,4 +1,4 @@
-// The report layer in-process: code frames, secret masking everywhere a value could leak, and the yaml-syntax entries.
+// The report layer in-process: code frames, secret masking everywhere a value could leak, and the parse-error entries.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/engine/analyze';
@@ -75,14 +75,14 @@ test('a finding on a very long line is framed in a window that keeps the caret u
   assert.equal(lines[frame].slice(at, at + 3), '${{');
 });
 
-test('invalid YAML appears as a yaml-syntax entry in every format', () => {
+test('invalid YAML appears as a parse-error entry in every format', () => {
   const report = reportOf('.github/workflows/broken.yml', 'on: push\njobs: [\n');
-  assert.match(renderText(report), /broken\.yml:\d+:\d+  high  yaml-syntax/);
-  assert.equal(JSON.parse(renderJson(report)).findings[0].ruleId, 'yaml-syntax');
+  assert.match(renderText(report), /broken\.yml:\d+:\d+  high  parse-error/);
+  assert.equal(JSON.parse(renderJson(report)).findings[0].ruleId, 'parse-error');
   const sarif = JSON.parse(renderSarif(report));
   const result = sarif.runs[0].results[0];
-  assert.equal(result.ruleId, 'yaml-syntax');
-  assert.equal(sarif.runs[0].tool.driver.rules[result.ruleIndex].id, 'yaml-syntax');
+  assert.equal(result.ruleId, 'parse-error');
+  assert.equal(sarif.runs[0].tool.driver.rules[result.ruleIndex].id, 'parse-error');
 });
 
 test('scan errors (unreadable files) mark the SARIF run unsuccessful and are listed in JSON', () => {

@@ -56,7 +56,8 @@ test('nesting beyond the limit is refused with a clear problem, not a stack over
 });
 
 test('a 5 MB workflow is analyzed', () => {
-  const step = '      - name: step\n        run: echo "${{ github.event.issue.title }}"\n';
+  // Long scripts: 5 MB in a few thousand lines (a file of 5 MB in short lines is over MAX_STRUCTURE).
+  const step = `      - name: step\n        run: echo "\${{ github.event.issue.title }}" ${'x'.repeat(2000)}\n`;
   const text =
     'on: issues\npermissions: {}\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n' +
     step.repeat(Math.ceil((5 * 1024 * 1024) / step.length));

@@ -431,11 +431,11 @@ describe('language server over stdio', () => {
     client.close(ignored);
   });
 
-  test('YAML syntax errors become yaml-syntax diagnostics', async () => {
+  test('YAML syntax errors become parse-error diagnostics', async () => {
     const uri = ws.uri('.github/workflows/broken.yml');
     client.open(uri, 'on: push\njobs:\n  a: [unclosed\n');
     const published = await client.diagnostics(uri, () => true, 15_000, client.published.length);
-    assert.ok(published.diagnostics.some((d) => d.code === 'yaml-syntax' && d.severity === 1));
+    assert.ok(published.diagnostics.some((d) => d.code === 'parse-error' && d.severity === 1));
     client.close(uri);
   });
 

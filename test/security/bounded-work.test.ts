@@ -66,7 +66,7 @@ test('brackets in comments and scalars do not count as nesting; real flow nestin
   assert.match(bomb.problems[0]?.message ?? '', /nested more than 400 levels/);
 });
 
-test('a 1 MB single-line script is analyzed and fixed in bounded time; a rule flooding findings is capped', () => {
+test('a 1 MB single-line script is analyzed and fixed in bounded time; a flood of one cause is one counted finding', () => {
   const fill = (unit: string) => unit.repeat(Math.ceil(1_000_000 / unit.length));
   for (const body of [fill(' '), fill('curl http://get.example.com/x '), fill('curl -k x ')]) {
     const text = `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: export API_TOKEN=9f8e7d6c5b4a39281706f5e4d3c2b1a0; ${body}\n`;
@@ -76,8 +76,11 @@ test('a 1 MB single-line script is analyzed and fixed in bounded time; a rule fl
     assert.ok(performance.now() - started < HANG_GUARD_MS, `${Math.round(performance.now() - started)} ms`);
     assert.ok(result.findings.some((f) => f.ruleId === 'hardcoded-credential'));
     if (body.includes('curl')) {
-      assert.ok(result.findings.filter((f) => f.ruleId === 'insecure-transport').length <= 200);
-      assert.ok(result.problems.some((p) => /insecure-transport found more than 200 problems/.test(p.message)));
+      // One cause repeated in one step is one finding that counts its occurrences (not 200 findings and a limit).
+      const flood = result.findings.filter((f) => f.ruleId === 'insecure-transport');
+      assert.equal(flood.length, 1);
+      assert.equal(flood[0].properties?.occurrences, Math.ceil(1_000_000 / (body.startsWith('curl http') ? 30 : 10)));
+      assert.deepEqual(result.problems, []);
     }
   }
 });

@@ -39,20 +39,6 @@ export interface Callers {
   readFile: RepoReader;
 }
 
-/** Workflow files parsed once for every callee that looks for its callers (keyed by text, oldest dropped first). */
-const parsedCallers = new Map<string, ParsedYaml>();
-const MAX_PARSED_CALLERS = 256;
-
-function parseCaller(text: string): ParsedYaml {
-  let parsed = parsedCallers.get(text);
-  if (!parsed) {
-    parsed = parseYaml(text);
-    if (parsedCallers.size >= MAX_PARSED_CALLERS) parsedCallers.delete(parsedCallers.keys().next().value!);
-    parsedCallers.set(text, parsed);
-  }
-  return parsed;
-}
-
 function normalize(path: string): string {
   return path.replace(/\\/g, '/');
 }
@@ -101,8 +87,7 @@ export function callersOf(readFile: RepoReader, path: string, kind: 'workflow' |
     if (self.endsWith(`/${rel}`) || self === rel) continue;
     const text = readFile(rel);
     if (!text || !text.includes('./')) continue;
-    const parsed = parseCaller(text);
-    const wf = parsed.doc ? buildWorkflow(parsed, rel) : undefined;
+    const wf = callerWorkflow(readFile, rel, text);
     if (!wf) continue;
     for (const job of wf.jobs) {
       if (kind === 'workflow' && job.uses?.kind === 'local-reusable-workflow' && usesPath(job.uses.raw) === key)
@@ -116,6 +101,24 @@ export function callersOf(readFile: RepoReader, path: string, kind: 'workflow' |
     }
   }
   return { calls, readFile };
+}
+
+/**
+ * Caller workflows parsed once per reader (a CLI scan of a repository, a server session) and text: every reusable
+ * workflow and local action of a repository looks through the same workflows, and parsing them again for each was
+ * 44% of a corpus scan. A changed text (an unsaved edit read through the overlay) is parsed again. Models are read-only.
+ */
+const parsedCallers = new WeakMap<RepoReader, Map<string, { text: string; wf?: Workflow }>>();
+
+function callerWorkflow(reader: RepoReader, rel: string, text: string): Workflow | undefined {
+  let byPath = parsedCallers.get(reader);
+  if (!byPath) parsedCallers.set(reader, (byPath = new Map()));
+  const known = byPath.get(rel);
+  if (known?.text === text) return known.wf;
+  const parsed = parseYaml(text);
+  const wf = parsed.doc ? buildWorkflow(parsed, rel) : undefined;
+  byPath.set(rel, { text, wf });
+  return wf;
 }
 
 function call(

@@ -22,6 +22,10 @@ export interface ScanOptions {
   /** Ask the GitHub API and image registries (pins, tags, advisories, impostor commits, digests); off by default. */
   online: boolean;
   githubApiUrl?: string;
+  /** Worker threads analyzing files in parallel; undefined: one per available core. 1: in the main thread. */
+  jobs?: number;
+  /** Only the files of shard `index` (1-based) of `count`, by a stable hash of their path. */
+  shard?: { index: number; count: number };
 }
 
 export type Command =
@@ -52,13 +56,22 @@ Scan options:
                                  version comments, advisories and impostor commits; nothing is requested without it
       --github-api-url URL       GitHub API for --online (default: $GITHUB_API_URL, else https://api.github.com;
                                  GitHub Enterprise Server: https://HOST/api/v3). Token: GH_TOKEN, GITHUB_TOKEN or gh
+  -j, --jobs N                   analyze files in N worker threads (default: one per available core; 1 = no
+                                 workers). The report is the same, in the same order, whatever N
+      --shard I/N                only scan shard I of N (1-based): files are assigned by a stable hash of their
+                                 path relative to the working directory, so N runners with the same command and
+                                 checkout cover every file exactly once; SARIF gets a distinct run category
       --no-fail                  exit 0 even when findings remain
       --color / --no-color       force or disable colored text output
   -h, --help                     show this help
   -v, --version                  show the version
 
-Exit status: 0 no findings, 1 findings remain, 2 usage, configuration or I/O error, 3 a rule failed (the
-analysis is incomplete; --no-fail does not hide it).
+Exit status:
+  0  no findings (or --no-fail)
+  1  findings remain; a file that cannot be parsed, is too large (10 MB, 60,000 lines) or too deep is a
+     parse-error finding
+  2  usage, configuration or I/O error (a file or folder that cannot be read, a report that cannot be written)
+  3  Flowguard failed (a rule or the engine threw): the analysis is incomplete; --no-fail does not hide it
 Suppress a finding with a reason: # flowguard: ignore[rule-id] why this is acceptable
 `;
 
@@ -66,6 +79,13 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], option: s
   if (!(allowed as readonly string[]).includes(value))
     throw new CliError(`${option} must be one of ${allowed.join(', ')} (got '${value}')`);
   return value as T;
+}
+
+function positiveInteger(value: string, option: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 256)
+    throw new CliError(`${option} must be a whole number from 1 to 256 (got '${value}')`);
+  return n;
 }
 
 export function parseArgs(argv: readonly string[]): Command {
@@ -153,6 +173,19 @@ function parseScan(args: readonly string[]): Command {
       case '--github-api-url':
         opts.githubApiUrl = value();
         break;
+      case '-j':
+      case '--jobs':
+        opts.jobs = positiveInteger(value(), '--jobs');
+        break;
+      case '--shard': {
+        const shard = /^(\d+)\/(\d+)$/.exec(value());
+        const index = Number(shard?.[1]);
+        const count = Number(shard?.[2]);
+        if (!shard || count < 1 || index < 1 || index > count || count > 10_000)
+          throw new CliError('--shard must be I/N with 1 <= I <= N (e.g. --shard 2/4)');
+        opts.shard = { index, count };
+        break;
+      }
       case '--no-fail':
         flag();
         opts.noFail = true;

@@ -6,6 +6,16 @@ void runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   stdout: (s) => process.stdout.write(s),
+  // Resolves once standard output can take more (or is gone: a closed pipe must not stall the scan).
+  drain: () =>
+    new Promise<void>((resolve) => {
+      if (!process.stdout.writableNeedDrain) return resolve();
+      const done = () => {
+        process.stdout.off('drain', done).off('close', done);
+        resolve();
+      };
+      process.stdout.on('drain', done).on('close', done);
+    }),
   stderr: (s) => process.stderr.write(s),
   stdoutIsTTY: process.stdout.isTTY === true,
 }).then((outcome) => {

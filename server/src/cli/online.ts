@@ -3,7 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { analyze } from '../engine/analyze';
 import type { FlowguardConfig } from '../engine/config';
-import { factsFromRecords, type RemoteReferences, type SupplyChainFacts } from '../analysis/supply-chain/facts';
+import {
+  factsFromRecords,
+  type FactRecords,
+  type RemoteReferences,
+  type SupplyChainFacts,
+} from '../analysis/supply-chain/facts';
 import { remoteReferences } from '../analysis/supply-chain/references';
 import { splitBom } from '../io/repo-files';
 import { DiskCache, defaultCacheDir } from '../online/cache';
@@ -18,6 +23,8 @@ import type { Target } from './files';
 
 export interface OnlineResult {
   facts: SupplyChainFacts;
+  /** The same answers as plain data (what worker threads are sent). */
+  records: FactRecords;
   /** Why some answers are missing (rate limit, timeouts...), for standard error. */
   problems: string[];
   requests: number;
@@ -58,6 +65,7 @@ export async function resolveOnline(
   const records = await resolveReferences(refs, { github, registry, impostors: true });
   return {
     facts: factsFromRecords(records),
+    records,
     problems: github.problems.messages,
     requests: github.requests + registry.requests,
   };

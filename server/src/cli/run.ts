@@ -1,5 +1,5 @@
-// Dispatches a command line. Every failure ends as exit status 2 with one clear line on stderr, never a stack trace
-// (FLOWGUARD_DEBUG=1 shows it for bug reports).
+// Dispatches a command line. Every failure ends with one clear line on stderr, never a stack trace (FLOWGUARD_DEBUG=1
+// shows it for bug reports): exit 2 for usage, configuration and I/O errors, 3 when Flowguard itself failed.
 import { version } from '../../../package.json';
 import { startServer } from '../lsp/server';
 import { ALL_RULES } from '../rules/index';
@@ -35,12 +35,13 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<CliOut
   } catch (err) {
     if (err instanceof CliError) {
       io.stderr(`flowguard: ${err.message}\n`);
-    } else {
-      const e = err as Error;
-      io.stderr(`flowguard: internal error: ${String(e?.message ?? err).split('\n')[0]}\n`);
-      if (io.env.FLOWGUARD_DEBUG) io.stderr(`${e?.stack ?? ''}\n`);
+      return 2;
     }
-    return 2;
+    // A bug, not the user's input: the analysis is incomplete, which exit 3 says (never a clean pass, never exit 2).
+    const e = err as Error;
+    io.stderr(`flowguard: internal error: ${String(e?.message ?? err).split('\n')[0]}\n`);
+    if (io.env.FLOWGUARD_DEBUG) io.stderr(`${e?.stack ?? ''}\n`);
+    return 3;
   }
 }
 

@@ -1,28 +1,30 @@
-// `flowguard scan`: load the config, collect files, analyze (and fix) each, render one report.
-import { closeSync, constants, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// `flowguard scan`: load the config, collect files (this shard's), analyze (and fix) each in the main thread or in
+// worker threads, and write the report file by file in target order.
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { maybeGitlabPath } from '../model/detect';
-import { analyze, type AnalysisResult } from '../engine/analyze';
 import { CONFIG_FILE_NAMES, ConfigError, loadConfigText, DEFAULT_CONFIG, type FlowguardConfig } from '../engine/config';
-import { fixAll, type FixAllResult } from '../fixes/apply';
-import { renderFixLog, renderReport, type FileReport, type ScanReport } from '../report/index';
+import { renderFixLog, reportWriter, type FileReport } from '../report/index';
+import type { ReportSink } from '../report/model';
 import { printableLine } from '../report/text';
 import { ALL_RULES } from '../rules/index';
-import { gitRootOf, repoFileReader, repoRootOf, splitBom, type RepoFileReader } from '../io/repo-files';
+import { gitRootOf } from '../io/repo-files';
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
-import { MAX_ANALYZED_BYTES } from '../yaml/parse';
 import { CliError, type ScanOptions } from './args';
 import { resolveOnline } from './online';
 import { repositoryOf } from '../io/repository';
-import type { SupplyChainFacts } from '../analysis/supply-chain/facts';
-import { collectTargets, describeIoError, relativePath, type Target } from './files';
+import { collectTargets, describeIoError, relativePath } from './files';
+import { scanInWorkers, scanWorkerScript } from './pool';
+import { FileScanner, type FileOutcome, type FileTask, type WorkerSetup } from './scan-file';
 
 export interface CliIO {
   cwd: string;
   env: Record<string, string | undefined>;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Resolves when standard output has room again (the report is written as it is produced). */
+  drain?(): Promise<void>;
   stdoutIsTTY: boolean;
 }
 
@@ -58,23 +60,6 @@ export function loadConfig(explicit: string | undefined, cwd: string): LoadedCon
   return { config: structuredClone(DEFAULT_CONFIG), baseDir: cwd };
 }
 
-function tooLarge(path: string): AnalysisResult {
-  const mb = MAX_ANALYZED_BYTES / 1024 / 1024;
-  return {
-    path,
-    findings: [],
-    problems: [
-      {
-        kind: 'limit',
-        message: `File is larger than ${mb} MB; Flowguard does not analyze it.`,
-        span: { start: 0, end: 0 },
-      },
-    ],
-    suppressed: 0,
-    ruleErrors: [],
-  };
-}
-
 /** Relative reference for files under the working directory (GitHub code scanning wants repo-relative paths). */
 function artifactUri(cwd: string, file: string): string {
   const rel = relativePath(cwd, file);
@@ -82,157 +67,128 @@ function artifactUri(cwd: string, file: string): string {
   return rel.split('/').map(encodeURIComponent).join('/');
 }
 
-/** One reader per repository root for the whole scan, so callees shared by many workflows are read once. */
-function readerFor(readers: Map<string, RepoFileReader>, file: string, cwd: string): RepoFileReader {
-  const root = repoRootOf(file, cwd);
-  let reader = readers.get(root);
-  if (!reader) readers.set(root, (reader = repoFileReader(root)));
-  return reader;
-}
-
-function scanFile(
-  target: Target,
-  opts: ScanOptions,
-  config: FlowguardConfig,
-  cwd: string,
-  errors: string[],
-  warnings: string[],
-  readFile: RepoFileReader,
-  remote: { facts?: SupplyChainFacts; repository?: string },
-): FileReport | undefined {
-  const path = relativePath(cwd, target.file);
-  const uri = artifactUri(cwd, target.file);
-  let text: string;
-  let bom: string;
-  try {
-    // Checked before reading: a huge file is reported, not loaded into memory.
-    if (statSync(target.file).size > MAX_ANALYZED_BYTES) return { path, uri, text: '', result: tooLarge(path) };
-    ({ bom, text } = splitBom(readFileSync(target.file, 'utf8')));
-  } catch (err) {
-    errors.push(`cannot read ${path}: ${describeIoError(err)}`);
-    return undefined;
-  }
-  const result = analyze({ path, text, config, readFile, ...remote });
-  const file: FileReport = { path, uri, text, result };
-  // YAML under .gitlab/ found by walking is read to see whether it is CI configuration; other files there are not ours.
-  if (!result.kind && result.problems.length === 0 && !target.explicit && maybeGitlabPath(path)) return undefined;
-  if (!result.kind && result.problems.length === 0)
-    file.skipped = 'neither a workflow, an action nor GitLab CI configuration';
-  if (!opts.fix || !result.findings.some((f) => f.fixes.some((x) => !opts.safeFixesOnly || x.safety === 'safe')))
-    return file;
-  let fixed: FixAllResult;
-  try {
-    fixed = fixAll(text, (next) => analyze({ path, text: next, config, readFile, ...remote }), {
-      safeOnly: opts.safeFixesOnly,
-    });
-  } catch (err) {
-    // A broken fix must not stop the scan or leave a half-written file: the file is reported unfixed.
-    errors.push(`could not apply the fixes to ${path}: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
-    return file;
-  }
-  if (!fixed.converged) {
-    const left = fixed.remaining.filter((f) => f.fixes.some((x) => !opts.safeFixesOnly || x.safety === 'safe'));
-    warnings.push(
-      `the fixes for ${path} did not converge: after ${fixed.rounds} rounds ${left.length} finding${left.length === 1 ? '' : 's'} with a fix remain; the fixes applied so far are kept. Run the fix again.`,
-    );
-  }
-  if (fixed.text === text) return file;
-  const after = analyze({ path, text: fixed.text, config, readFile, ...remote });
-  // Files are rewritten in place: never with text that parses worse than what the user had.
-  if (after.problems.length > result.problems.length) {
-    errors.push(
-      `did not write the fixes to ${path}: the result would not be valid YAML (${after.problems[0].message})`,
-    );
-    return file;
-  }
-  try {
-    writeNoFollow(target.file, bom + fixed.text);
-  } catch (err) {
-    errors.push(`cannot write fixes to ${path}: ${describeIoError(err)}`);
-    return file;
-  }
-  return { path, uri, text: fixed.text, result: after, applied: fixed.applied };
-}
-
-/** Fixes are written to the file itself, never through a symbolic link (O_NOFOLLOW: a link fails with ELOOP). */
-function writeNoFollow(file: string, text: string): void {
-  const fd = openSync(file, constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW);
-  try {
-    writeFileSync(fd, text, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
+/** 32-bit FNV-1a: the same shard for the same path on every runner, platform and Node version. */
+export function shardOf(path: string, count: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
+  return (h % count) + 1;
 }
 
 /** A credential the analyzed text holds that git already committed is reported as leaked (rotate, not only move). */
-async function markLeaks(files: FileReport[], targets: Map<string, string>): Promise<void> {
-  await Promise.all(
-    files.map(async (f) => {
-      const file = targets.get(f.path);
-      const gitRoot = file && secretValueFindings(f.result).length ? gitRootOf(file) : undefined;
-      if (file && gitRoot) await markLeakedSecrets(f.result, gitRoot, f.text, file);
-    }),
-  );
+async function markLeaks(file: FileReport, absolute: string): Promise<void> {
+  const gitRoot = secretValueFindings(file.result).length ? gitRootOf(absolute) : undefined;
+  if (gitRoot) await markLeakedSecrets(file.result, gitRoot, file.text, absolute);
+}
+
+/** Where the report goes: standard output (waiting when the reader is slow) or a file written as it grows. */
+function reportSink(opts: ScanOptions, io: CliIO): { write: ReportSink; drain(): Promise<void>; close(): void } {
+  if (!opts.output) return { write: io.stdout, drain: () => io.drain?.() ?? Promise.resolve(), close: () => {} };
+  let fd: number;
+  try {
+    fd = openSync(resolve(io.cwd, opts.output), 'w');
+  } catch (err) {
+    throw new CliError(`cannot write report to ${opts.output}: ${describeIoError(err)}`);
+  }
+  return {
+    write: (chunk) => {
+      try {
+        writeSync(fd, chunk);
+      } catch (err) {
+        throw new CliError(`cannot write report to ${opts.output}: ${describeIoError(err)}`);
+      }
+    },
+    drain: () => Promise.resolve(),
+    close: () => closeSync(fd),
+  };
 }
 
 export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string): Promise<number> {
   const { config, baseDir } = loadConfig(opts.config, io.cwd);
   if (opts.minSeverity) config.minSeverity = opts.minSeverity;
-  const { targets, ignored, errors } = collectTargets(opts.paths, io.cwd, baseDir, config);
+  const collected = collectTargets(opts.paths, io.cwd, baseDir, config);
+  const shard = opts.shard;
+  const targets = shard
+    ? collected.targets.filter((t) => shardOf(relativePath(io.cwd, t.file), shard.count) === shard.index)
+    : collected.targets;
   /** Problems that make the exit status 2 once the report is out (unreadable files, fixes that failed). */
-  const ioErrors = [...errors];
+  const ioErrors = [...collected.errors];
   /** Reported on stderr; they do not change the exit status. */
   const warnings: string[] = [];
-  for (const p of ignored) io.stderr(`flowguard: skipped ${printableLine(p)} (ignored by configuration)\n`);
+  for (const p of collected.ignored) io.stderr(`flowguard: skipped ${printableLine(p)} (ignored by configuration)\n`);
 
-  // Online answers are resolved up front (only with --online); the scan itself stays synchronous and offline.
+  // Online answers are resolved up front (only with --online); the scan itself stays offline.
   const online = opts.online ? await resolveOnline(targets, config, io.env, opts.githubApiUrl) : undefined;
   for (const p of online?.problems ?? []) io.stderr(`flowguard: ${p}\n`);
-  const readers = new Map<string, RepoFileReader>();
-  const files = targets
-    .map((t) =>
-      scanFile(t, opts, config, io.cwd, ioErrors, warnings, readerFor(readers, t.file, io.cwd), {
-        facts: online?.facts,
-        repository: repositoryOf(t.file, io.env),
-      }),
-    )
-    .filter((f): f is FileReport => f !== undefined);
-  await markLeaks(files, new Map(targets.map((t) => [relativePath(io.cwd, t.file), t.file])));
-  const report: ScanReport = {
-    toolVersion,
-    files,
-    srcRoot: pathToFileURL(io.cwd).href.replace(/\/?$/, '/'),
-    errors: ioErrors,
+  const setup: WorkerSetup = {
+    cwd: io.cwd,
+    config,
+    fix: opts.fix,
+    safeFixesOnly: opts.safeFixesOnly,
+    facts: online?.records,
   };
-  const color = opts.color ?? (opts.output === undefined && io.stdoutIsTTY && !io.env.NO_COLOR);
-  const rendered = renderReport(opts.format, report, { color });
+  const tasks: FileTask[] = targets.map((t) => ({
+    file: t.file,
+    path: relativePath(io.cwd, t.file),
+    uri: artifactUri(io.cwd, t.file),
+    explicit: t.explicit,
+    repository: repositoryOf(t.file, io.env),
+  }));
 
-  if (opts.output) {
-    try {
-      writeFileSync(resolve(io.cwd, opts.output), rendered, 'utf8');
-    } catch (err) {
-      throw new CliError(`cannot write report to ${opts.output}: ${describeIoError(err)}`);
+  const sink = reportSink(opts, io);
+  const color = opts.color ?? (opts.output === undefined && io.stdoutIsTTY && !io.env.NO_COLOR);
+  const writer = reportWriter(
+    opts.format,
+    sink.write,
+    {
+      toolVersion,
+      srcRoot: pathToFileURL(io.cwd).href.replace(/\/?$/, '/'),
+      ...(shard ? { automationId: `flowguard-shard-${shard.index}-of-${shard.count}/` } : {}),
+    },
+    { color },
+  );
+  const emit = async (task: FileTask, outcome: FileOutcome) => {
+    ioErrors.push(...outcome.errors);
+    warnings.push(...outcome.warnings);
+    if (!outcome.report) return;
+    await markLeaks(outcome.report, task.file);
+    writer.file(outcome.report);
+    await sink.drain();
+  };
+  try {
+    const jobs = Math.min(opts.jobs ?? availableParallelism(), tasks.length);
+    const script = jobs > 1 ? scanWorkerScript() : undefined;
+    if (script) {
+      if (io.env.FLOWGUARD_DEBUG) io.stderr(`flowguard: ${jobs} worker threads\n`);
+      let at = 0;
+      await scanInWorkers(script, setup, tasks, jobs, (outcome) => emit(tasks[at++], outcome));
+    } else {
+      const scanner = new FileScanner(setup);
+      for (const task of tasks) await emit(task, scanner.scan(task));
     }
-  } else {
-    io.stdout(rendered);
+    writer.end(ioErrors);
+  } finally {
+    sink.close();
   }
+  const digests = writer.digests;
+
   // Human notes go where they cannot corrupt a machine-readable report on standard output.
-  const notes = opts.format === 'text' && !opts.output ? [] : renderFixLog(report);
-  const findings = files.reduce((n, f) => n + f.result.findings.length + f.result.problems.length, 0);
+  const notes = opts.format === 'text' && !opts.output ? [] : renderFixLog(digests);
+  const findings = digests.reduce((n, d) => n + d.findings, 0);
   if (opts.output)
     notes.push(
-      `Wrote ${opts.format} report to ${opts.output}: ${findings} finding${findings === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}.`,
+      `Wrote ${opts.format} report to ${opts.output}: ${findings} finding${findings === 1 ? '' : 's'} in ${digests.length} file${digests.length === 1 ? '' : 's'}.`,
     );
   const log = opts.format === 'text' || opts.output ? io.stdout : io.stderr;
   for (const n of notes) log(n + '\n');
   for (const w of warnings) io.stderr(`flowguard: warning: ${printableLine(w)}\n`);
   for (const e of ioErrors) io.stderr(`flowguard: ${printableLine(e)}\n`);
 
-  const failedRules = files.flatMap((f) => f.result.ruleErrors.map((e) => `${f.path}: rule ${e.ruleId}`));
+  const failedRules = digests.flatMap((d) => d.ruleErrors.map((e) => `${d.path}: rule ${e.ruleId}`));
   for (const r of failedRules)
     io.stderr(`flowguard: ${printableLine(r)} failed; the analysis of this file is incomplete\n`);
 
-  if (targets.length === 0) io.stderr(`flowguard: no workflow or action files found in ${opts.paths.join(' ')}\n`);
+  if (collected.targets.length === 0)
+    io.stderr(`flowguard: no workflow or action files found in ${opts.paths.join(' ')}\n`);
   return scanExitStatus(findings, ioErrors.length, failedRules.length, opts.noFail);
 }
 

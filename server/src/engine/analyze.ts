@@ -61,7 +61,33 @@ export function atLeast(s: Severity, min: Severity): boolean {
   return severityRank(s) >= severityRank(min);
 }
 
+/**
+ * Never throws: a failure outside the rules (parsing, model building) is reported as a `ruleErrors` entry of the
+ * pseudo-rule `engine`, so the file fails closed (CLI exit 3, an error diagnostic) instead of stopping the scan.
+ */
 export function analyze(input: AnalyzeInput): AnalysisResult {
+  try {
+    return analyzeUnguarded(input);
+  } catch (err) {
+    let secrets: SecretSighting[] = [];
+    try {
+      secrets = secretSightings(input.text);
+    } catch {
+      // Masking is best effort here; the file is reported as failed either way.
+    }
+    return {
+      path: input.path,
+      kind: input.kind ?? kindFromPath(input.path),
+      findings: [],
+      problems: [],
+      suppressed: 0,
+      ruleErrors: [{ ruleId: 'engine', message: (err as Error)?.stack ?? String(err) }],
+      secrets,
+    };
+  }
+}
+
+function analyzeUnguarded(input: AnalyzeInput): AnalysisResult {
   const config = input.config ?? DEFAULT_CONFIG;
   const parsed = parseYaml(input.text);
   const kind = input.kind ?? kindFromPath(input.path) ?? kindFromContent(parsed);
@@ -111,18 +137,24 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     }
   };
 
+  let steps = 0;
+  const inStep = (hook: (rule: Rule) => void) => {
+    ctx.currentStep = steps++;
+    run(hook);
+    ctx.currentStep = undefined;
+  };
   if (model?.kind === 'workflow') {
     run((r) => r.workflow?.(model, ctx));
     for (const job of model.jobs) {
       run((r) => r.job?.(job, model, ctx));
-      for (const step of job.steps) run((r) => r.step?.(step, job, model, ctx));
+      for (const step of job.steps) inStep((r) => r.step?.(step, job, model, ctx));
     }
   } else if (model?.kind === 'action') {
     run((r) => r.action?.(model, ctx));
-    for (const step of model.steps) run((r) => r.actionStep?.(step, model, ctx));
+    for (const step of model.steps) inStep((r) => r.actionStep?.(step, model, ctx));
   } else if (model?.kind === 'gitlab') {
     run((r) => r.pipeline?.(model, ctx));
-    for (const job of model.jobs) run((r) => r.gitlabJob?.(job, model, ctx));
+    for (const job of model.jobs) inStep((r) => r.gitlabJob?.(job, model, ctx));
   }
   // Document-level hooks run last: they may look at what other rules found (e.g. unused suppressions).
   run((r) => r.document?.(ctx));

@@ -10,10 +10,19 @@ import type { SupplyChainFacts } from '../analysis/supply-chain/facts';
 
 /** Findings one rule may report in one file; beyond it the file gets a `limit` problem instead. */
 export const MAX_FINDINGS_PER_RULE = 200;
+/** Other occurrences of one collapsed cause listed as related locations; the rest are only counted. */
+export const MAX_RELATED_OCCURRENCES = 20;
 
 export class AnalysisContext {
   /** Set by the engine before each hook call. */
   currentRule!: { readonly meta: RuleMeta };
+  /**
+   * Set by the engine while step hooks run (a GitHub step, an action step, a GitLab job): within it, repeats of one
+   * cause (same rule, message and source text, e.g. one expression used 500 times in a script) are one finding, with
+   * the other occurrences as related locations and `properties.occurrences`.
+   */
+  currentStep?: number;
+  private readonly causes = new Map<string, Finding>();
   /** Set by the engine when the adapter can read other files of the repository (see AnalyzeInput.readFile). */
   readFile?: RepoReader;
   /** Set by the engine from AnalyzeInput.facts: resolved remote facts (online only). */
@@ -39,6 +48,20 @@ export class AnalysisContext {
 
   report(input: FindingInput): void {
     const meta = this.currentRule.meta;
+    const cause =
+      this.currentStep === undefined || input.span.end <= input.span.start
+        ? undefined
+        : `${meta.id}\0${this.currentStep}\0${input.message}\0${this.slice(input.span)}`;
+    const first = cause === undefined ? undefined : this.causes.get(cause);
+    if (first) {
+      const occurrences = ((first.properties?.occurrences as number | undefined) ?? 1) + 1;
+      first.properties = { ...first.properties, occurrences };
+      // A copy: the rule may share its `related` array between findings.
+      const related = occurrences === 2 ? (first.related = [...(first.related ?? [])]) : first.related!;
+      if (related.length < MAX_RELATED_OCCURRENCES)
+        related.push({ span: input.span, message: 'The same cause again in this step.' });
+      return;
+    }
     // Bounded work and output: a crafted file cannot make a rule report (and fix) thousands of times.
     const count = (this.counts.get(meta.id) ?? 0) + 1;
     this.counts.set(meta.id, count);
@@ -46,7 +69,7 @@ export class AnalysisContext {
       this.overflowed.add(meta.id);
       return;
     }
-    this.findings.push({
+    const finding: Finding = {
       ruleId: meta.id,
       message: input.message,
       severity: input.severity ?? meta.severity,
@@ -55,7 +78,9 @@ export class AnalysisContext {
       related: input.related,
       fixes: input.fixes ?? [],
       properties: input.properties,
-    });
+    };
+    this.findings.push(finding);
+    if (cause !== undefined) this.causes.set(cause, finding);
   }
 
   /** Computes once per file. */

@@ -5,7 +5,13 @@ import type { ConfigProblem } from '../engine/config';
 import { ruleDocsUrl } from '../engine/docs';
 import type { Finding } from '../engine/types';
 import type { Severity } from '../analysis/levels';
-import { CONFIG_CODE, RULE_ERROR_CODE, YAML_SYNTAX_CODE, type FindingDiagnosticData } from '../protocol';
+import {
+  CONFIG_CODE,
+  RULE_ERROR_CODE,
+  PARSE_ERROR_CODE,
+  TRUNCATED_CODE,
+  type FindingDiagnosticData,
+} from '../protocol';
 import { redactorFor } from '../report/redact';
 import type { LineIndex } from '../text/lines';
 import type { DocumentAnalysis } from './analysis';
@@ -43,6 +49,14 @@ export function findingDiagnostic(
   };
 }
 
+/**
+ * Diagnostics one document publishes at most: editors slow down on thousands, and nobody reads past a few hundred.
+ * Beyond it the most severe are kept, and one more diagnostic says how many were left out.
+ */
+export const MAX_DIAGNOSTICS = 500;
+
+const SEVERITY_ORDER: Record<Severity, number> = { high: 0, medium: 1, low: 2, info: 3 };
+
 export function analysisDiagnostics(
   uri: string,
   lines: LineIndex,
@@ -53,11 +67,10 @@ export function analysisDiagnostics(
   const out: Diagnostic[] = result.problems.map((p) => ({
     range: spanToRange(lines, p.span),
     severity: p.kind === 'yaml' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
-    code: YAML_SYNTAX_CODE,
+    code: PARSE_ERROR_CODE,
     source: SOURCE,
     message: p.message,
   }));
-  result.findings.forEach((f, i) => out.push(findingDiagnostic(uri, lines, f, version, i)));
   // Fail closed: a rule that threw is shown, so a file cannot look clean because a check did not run.
   for (const e of maskedRuleErrors(lines.text, result))
     out.push({
@@ -66,6 +79,24 @@ export function analysisDiagnostics(
       code: RULE_ERROR_CODE,
       source: SOURCE,
       message: `Flowguard rule ${e.ruleId} failed on this file, so its checks did not run: ${e.message.split('\n')[0]}`,
+    });
+  const room = Math.max(0, MAX_DIAGNOSTICS - out.length);
+  // `index` stays the finding's index in the analysis, which code actions look it up by.
+  let shown = result.findings.map((f, index) => ({ f, index }));
+  if (shown.length > room)
+    shown = shown
+      .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.index - b.index)
+      .slice(0, room)
+      .sort((a, b) => a.index - b.index);
+  for (const { f, index } of shown) out.push(findingDiagnostic(uri, lines, f, version, index));
+  const hidden = result.findings.length - shown.length;
+  if (hidden > 0)
+    out.push({
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Warning,
+      code: TRUNCATED_CODE,
+      source: SOURCE,
+      message: `Flowguard shows ${shown.length} of ${result.findings.length} findings in this file (the most severe); ${hidden} more are not shown. Run \`flowguard scan\` on it for the full report.`,
     });
   return out;
 }
@@ -92,7 +123,7 @@ export function stoppedDiagnostic(reason: string): Diagnostic {
   return {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Warning,
-    code: YAML_SYNTAX_CODE,
+    code: PARSE_ERROR_CODE,
     source: SOURCE,
     message: `Flowguard did not finish analyzing this file (${reason}); it is too large or complex.`,
   };

@@ -1,10 +1,21 @@
-// One entry point for the three report formats.
-import { renderJson } from './json';
-import type { ScanReport } from './model';
-import { renderSarif } from './sarif';
-import { renderText, type TextOptions } from './text';
+// One entry point for the three report formats: a writer that streams file by file, or a whole report as a string.
+import { jsonWriter, renderJson } from './json';
+import type { ReportHeader, ReportSink, ReportWriter, ScanReport } from './model';
+import { renderSarif, sarifWriter } from './sarif';
+import { renderText, textWriter, type TextOptions } from './text';
 
 export type ReportFormat = 'text' | 'json' | 'sarif';
+
+export function reportWriter(
+  format: ReportFormat,
+  sink: ReportSink,
+  header: ReportHeader,
+  options: TextOptions = {},
+): ReportWriter {
+  if (format === 'json') return jsonWriter(sink, header);
+  if (format === 'sarif') return sarifWriter(sink, header);
+  return textWriter(sink, options);
+}
 
 export function renderReport(format: ReportFormat, report: ScanReport, options: TextOptions = {}): string {
   if (format === 'json') return renderJson(report);
@@ -13,4 +24,4 @@ export function renderReport(format: ReportFormat, report: ScanReport, options: 
 }
 
 export { renderFixLog } from './text';
-export type { FileReport, ScanReport } from './model';
+export type { FileDigest, FileReport, ReportWriter, ScanReport } from './model';

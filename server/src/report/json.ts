@@ -1,9 +1,23 @@
-// Machine-readable report. `version` changes only when a field changes meaning or disappears; fields may be added.
+// Machine-readable report, written file by file (see ReportWriter). `version` changes only when a field changes meaning or disappears; fields may be added.
 // Positions are given both as 1-based line/column (UTF-16 code units) and as 0-based offsets.
 import { ruleDocsUrl } from '../engine/docs';
 import type { Span } from '../text/span';
 import type { LineIndex } from '../text/lines';
-import { firstLine, summarize, TOOL_NAME, viewOf, type ScanReport } from './model';
+import {
+  digestOf,
+  nestedJson,
+  renderToString,
+  summarizeDigests,
+  TOOL_NAME,
+  viewOf,
+  type FileDigest,
+  type FileView,
+  type ReportEntry,
+  type ReportHeader,
+  type ReportSink,
+  type ReportWriter,
+  type ScanReport,
+} from './model';
 
 export const JSON_REPORT_VERSION = 1;
 
@@ -21,60 +35,66 @@ function range(lines: LineIndex, span: Span): JsonRange {
   };
 }
 
-export function renderJson(report: ScanReport): string {
-  const views = report.files.map(viewOf);
-  const findings = views.flatMap((view) =>
-    view.entries.map((entry) => {
-      const f = entry.finding;
-      const scrub = (text: string) => view.redactor.scrub(text);
-      return {
-        path: view.file.path,
-        ruleId: f.ruleId,
-        title: entry.title,
-        category: entry.category,
-        severity: f.severity,
-        confidence: f.confidence,
-        message: scrub(f.message),
-        range: range(view.lines, f.span),
-        snippet: view.redactor.masked(f.span.start, f.span.end).text,
-        related: (f.related ?? []).map((r) => ({ message: scrub(r.message), range: range(view.lines, r.span) })),
-        fixes: f.fixes.map((fix) => ({
-          title: scrub(fix.title),
-          safety: fix.safety,
-          preferred: fix.isPreferred === true,
-          edits: fix.edits.map((e) => ({ range: range(view.lines, e.span), newText: scrub(e.newText) })),
-          ...(fix.secretsToCreate?.length ? { secretsToCreate: fix.secretsToCreate } : {}),
-        })),
-        docsUrl: ruleDocsUrl(f.ruleId),
-        properties: view.redactor.scrubValue(f.properties ?? {}),
-      };
-    }),
+/** The JSON report written file by file: the findings stream out, then the file list, the summary and the errors. */
+export function jsonWriter(sink: ReportSink, header: ReportHeader): ReportWriter {
+  const digests: FileDigest[] = [];
+  let written = 0;
+  sink(
+    `{\n  "version": ${JSON_REPORT_VERSION},\n  "tool": ${nestedJson({ name: TOOL_NAME, version: header.toolVersion }, 1)},\n  "findings": [`,
   );
-  const files = views.map((view) => ({
-    path: view.file.path,
-    kind: view.file.result.kind ?? null,
-    findings: view.entries.length,
-    suppressed: view.file.result.suppressed,
-    ...(view.file.skipped ? { skipped: view.file.skipped } : {}),
-    ...(view.file.applied
-      ? { fixesApplied: view.file.applied.map((a) => ({ ...a, title: view.redactor.scrub(a.title) })) }
-      : {}),
-    ...(view.file.result.ruleErrors.length
-      ? {
-          ruleErrors: view.file.result.ruleErrors.map((e) => ({
-            ruleId: e.ruleId,
-            message: view.redactor.scrub(firstLine(e.message)),
-          })),
-        }
-      : {}),
-  }));
-  const doc = {
-    version: JSON_REPORT_VERSION,
-    tool: { name: TOOL_NAME, version: report.toolVersion },
-    summary: summarize(views),
-    files,
-    findings,
-    errors: report.errors ?? [],
+  return {
+    digests,
+    file(file) {
+      const view = viewOf(file);
+      digests.push(digestOf(view));
+      let chunk = '';
+      for (const entry of view.entries)
+        chunk += `${written++ ? ',' : ''}\n    ${nestedJson(findingJson(view, entry), 2)}`;
+      if (chunk) sink(chunk);
+    },
+    end(errors) {
+      const files = digests.map((d) => ({
+        path: d.path,
+        kind: d.kind,
+        findings: d.findings,
+        suppressed: d.suppressed,
+        ...(d.skipped ? { skipped: d.skipped } : {}),
+        ...(d.applied ? { fixesApplied: d.applied } : {}),
+        ...(d.ruleErrors.length ? { ruleErrors: d.ruleErrors } : {}),
+      }));
+      sink(
+        `${written ? '\n  ' : ''}],\n  "files": ${nestedJson(files, 1)},\n  "summary": ${nestedJson(summarizeDigests(digests), 1)},\n  "errors": ${nestedJson(errors, 1)}\n}\n`,
+      );
+    },
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+function findingJson(view: FileView, entry: ReportEntry) {
+  const f = entry.finding;
+  const scrub = (text: string) => view.redactor.scrub(text);
+  return {
+    path: view.file.path,
+    ruleId: f.ruleId,
+    title: entry.title,
+    category: entry.category,
+    severity: f.severity,
+    confidence: f.confidence,
+    message: scrub(f.message),
+    range: range(view.lines, f.span),
+    snippet: view.redactor.masked(f.span.start, f.span.end).text,
+    related: (f.related ?? []).map((r) => ({ message: scrub(r.message), range: range(view.lines, r.span) })),
+    fixes: f.fixes.map((fix) => ({
+      title: scrub(fix.title),
+      safety: fix.safety,
+      preferred: fix.isPreferred === true,
+      edits: fix.edits.map((e) => ({ range: range(view.lines, e.span), newText: scrub(e.newText) })),
+      ...(fix.secretsToCreate?.length ? { secretsToCreate: fix.secretsToCreate } : {}),
+    })),
+    docsUrl: ruleDocsUrl(f.ruleId),
+    properties: view.redactor.scrubValue(f.properties ?? {}),
+  };
+}
+
+export function renderJson(report: ScanReport): string {
+  return renderToString(jsonWriter, report);
 }

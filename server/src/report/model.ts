@@ -1,5 +1,5 @@
 // What every report format is built from: the analyzed files, their findings, and the parse problems turned into
-// findings-like entries (rule id `yaml-syntax`) so that a file Flowguard could not read is never silently "clean".
+// findings-like entries (rule id `parse-error`) so that a file Flowguard could not read is never silently "clean".
 // Pure code: the CLI reads files and passes their text in.
 import type { AnalysisResult } from '../engine/analyze';
 import type { AppliedFix } from '../fixes/apply';
@@ -29,21 +29,27 @@ export interface ScanReport {
   files: FileReport[];
   /** file: URI (ending in '/') that relative artifact URIs resolve against. */
   srcRoot?: string;
+  /** SARIF `runAutomationDetails.id` (one per shard). */
+  automationId?: string;
   /** Files that could not be read or fixed: the scan is incomplete, and machine-readable reports must say so. */
   errors?: string[];
 }
 
-/** The pseudo-rule under which YAML parse problems and analysis limits are reported. */
-export const YAML_SYNTAX_META: RuleMeta = {
-  id: 'yaml-syntax',
+/**
+ * The pseudo-rule under which parse problems and analysis limits are reported: invalid YAML, a file too large or too
+ * deeply nested to parse, an analysis stopped by its time budget. `yaml-syntax` was its name before 0.2.
+ */
+export const PARSE_ERROR_META: RuleMeta = {
+  id: 'parse-error',
   title: 'File could not be analyzed',
-  description: 'The file is not valid YAML, or is beyond what Flowguard analyzes (size, nesting depth).',
+  description:
+    'The file is not valid YAML, or is beyond what Flowguard analyzes (size, nesting depth, time), so its checks did not all run.',
   // A security gate must not pass a file it could not read, so this is never filtered out by --min-severity.
   severity: 'high',
   confidence: 'high',
   category: 'audit',
-  aliases: [],
-  appliesTo: ['workflow', 'action'],
+  aliases: ['yaml-syntax'],
+  appliesTo: ['workflow', 'action', 'gitlab'],
   fixable: false,
   docs: {
     risk: 'GitHub rejects a workflow that is not valid YAML, and Flowguard cannot check a file it cannot parse: any problem in it stays hidden.',
@@ -52,7 +58,7 @@ export const YAML_SYNTAX_META: RuleMeta = {
 };
 
 /** Every rule a report may mention, registry order, with the pseudo-rule last. */
-export const REPORT_RULES: readonly RuleMeta[] = [...ALL_RULES.map((r) => r.meta), YAML_SYNTAX_META];
+export const REPORT_RULES: readonly RuleMeta[] = [...ALL_RULES.map((r) => r.meta), PARSE_ERROR_META];
 const META_BY_ID = new Map(REPORT_RULES.map((m) => [m.id, m]));
 
 export function ruleMeta(id: string): RuleMeta | undefined {
@@ -79,10 +85,10 @@ export interface FileView {
 
 function problemFindings(result: AnalysisResult): Finding[] {
   return result.problems.map((p) => ({
-    ruleId: YAML_SYNTAX_META.id,
+    ruleId: PARSE_ERROR_META.id,
     message: p.kind === 'yaml' ? `Invalid YAML: ${p.message}` : p.message,
-    severity: YAML_SYNTAX_META.severity,
-    confidence: YAML_SYNTAX_META.confidence,
+    severity: PARSE_ERROR_META.severity,
+    confidence: PARSE_ERROR_META.confidence,
     span: p.span,
     fixes: [],
   }));
@@ -135,30 +141,105 @@ export interface Summary {
   fixesApplied: number;
 }
 
-export function summarize(views: readonly FileView[]): Summary {
+/** What a report keeps of a file once its findings are written: counts and names, never the text. */
+export interface FileDigest {
+  path: string;
+  kind: AnalysisResult['kind'] | null;
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  fixable: number;
+  suppressed: number;
+  skipped?: string;
+  /** Fixes `--fix` wrote, titles scrubbed of secret values. */
+  applied?: AppliedFix[];
+  ruleErrors: Array<{ ruleId: string; message: string }>;
+}
+
+export function digestOf(view: FileView): FileDigest {
   const bySeverity: Record<Severity, number> = { high: 0, medium: 0, low: 0, info: 0 };
-  let findings = 0;
   let fixable = 0;
-  for (const v of views) {
-    for (const e of v.entries) {
-      findings++;
-      bySeverity[e.finding.severity]++;
-      if (e.finding.fixes.length > 0) fixable++;
-    }
+  for (const e of view.entries) {
+    bySeverity[e.finding.severity]++;
+    if (e.finding.fixes.length > 0) fixable++;
   }
+  const { file, redactor } = view;
   return {
-    files: views.length,
-    analysed: views.filter((v) => v.file.result.kind && !v.file.skipped).length,
-    filesWithFindings: views.filter((v) => v.entries.length > 0).length,
-    findings,
+    path: file.path,
+    kind: file.result.kind ?? null,
+    findings: view.entries.length,
     bySeverity,
     fixable,
-    suppressed: views.reduce((n, v) => n + v.file.result.suppressed, 0),
-    fixesApplied: views.reduce((n, v) => n + (v.file.applied?.length ?? 0), 0),
+    suppressed: file.result.suppressed,
+    ...(file.skipped ? { skipped: file.skipped } : {}),
+    ...(file.applied ? { applied: file.applied.map((a) => ({ ...a, title: redactor.scrub(a.title) })) } : {}),
+    ruleErrors: file.result.ruleErrors.map((e) => ({
+      ruleId: e.ruleId,
+      message: redactor.scrub(firstLine(e.message)),
+    })),
   };
+}
+
+export function summarize(views: readonly FileView[]): Summary {
+  return summarizeDigests(views.map(digestOf));
+}
+
+export function summarizeDigests(digests: readonly FileDigest[]): Summary {
+  const bySeverity: Record<Severity, number> = { high: 0, medium: 0, low: 0, info: 0 };
+  for (const d of digests) for (const s of Object.keys(bySeverity) as Severity[]) bySeverity[s] += d.bySeverity[s];
+  return {
+    files: digests.length,
+    analysed: digests.filter((d) => d.kind && !d.skipped).length,
+    filesWithFindings: digests.filter((d) => d.findings > 0).length,
+    findings: digests.reduce((n, d) => n + d.findings, 0),
+    bySeverity,
+    fixable: digests.reduce((n, d) => n + d.fixable, 0),
+    suppressed: digests.reduce((n, d) => n + d.suppressed, 0),
+    fixesApplied: digests.reduce((n, d) => n + (d.applied?.length ?? 0), 0),
+  };
+}
+
+/**
+ * A report written file by file to a sink (a stream, a file descriptor, an array): memory holds one file's findings
+ * at a time, never the whole report as one string.
+ */
+export interface ReportWriter {
+  /** Writes one file's findings; files come in report order. */
+  file(file: FileReport): void;
+  /** Writes what needs every file (file list, summary, scan errors) and closes the document. */
+  end(errors: readonly string[]): void;
+  /** One digest per file written so far. */
+  readonly digests: readonly FileDigest[];
+}
+
+export type ReportSink = (chunk: string) => void;
+
+/** What a streamed report needs besides the files. */
+export interface ReportHeader {
+  toolVersion: string;
+  /** file: URI (ending in '/') that relative artifact URIs resolve against. */
+  srcRoot?: string;
+  /** SARIF `runAutomationDetails.id` (e.g. one per shard, so code scanning keeps each shard's alerts apart). */
+  automationId?: string;
+}
+
+/** `JSON.stringify(value, null, 2)` as it reads nested `depth` levels deep in a pretty-printed document. */
+export function nestedJson(value: unknown, depth: number): string {
+  return JSON.stringify(value, null, 2).replace(/\n/g, '\n' + '  '.repeat(depth));
 }
 
 /** First line of a rule error: reports never carry stack traces. */
 export function firstLine(message: string): string {
   return message.split('\n')[0];
+}
+
+/** A whole report as one string, for small reports (tests, the editor's review export). */
+export function renderToString(
+  writer: (sink: ReportSink, header: ReportHeader) => ReportWriter,
+  report: ScanReport,
+): string {
+  const chunks: string[] = [];
+  const w = writer((c) => chunks.push(c), report);
+  for (const file of report.files) w.file(file);
+  w.end(report.errors ?? []);
+  return chunks.join('');
 }

@@ -5,7 +5,22 @@ import type { RuleMeta } from '../engine/types';
 import type { Confidence, Severity } from '../analysis/levels';
 import type { Span } from '../text/span';
 import type { LineIndex } from '../text/lines';
-import { firstLine, REPORT_RULES, TOOL_NAME, viewOf, type FileReport, type FileView, type ScanReport } from './model';
+import {
+  digestOf,
+  firstLine,
+  nestedJson,
+  renderToString,
+  REPORT_RULES,
+  TOOL_NAME,
+  viewOf,
+  type FileDigest,
+  type FileReport,
+  type FileView,
+  type ReportHeader,
+  type ReportSink,
+  type ReportWriter,
+  type ScanReport,
+} from './model';
 import { ruleHelpMarkdown, ruleHelpText } from './rule-docs';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -43,9 +58,9 @@ function sarifRule(meta: RuleMeta) {
   };
 }
 
-function artifactLocation(file: FileReport, report: ScanReport, index: number) {
+function artifactLocation(file: FileReport, baseIds: boolean, index: number) {
   const relative = !/^[a-z][a-z0-9+.-]*:/i.test(file.uri);
-  return { uri: file.uri, ...(relative && report.srcRoot ? { uriBaseId: SRCROOT } : {}), index };
+  return { uri: file.uri, ...(relative && baseIds ? { uriBaseId: SRCROOT } : {}), index };
 }
 
 function region(lines: LineIndex, span: Span) {
@@ -79,8 +94,8 @@ function fingerprint(s: string): string {
   return h.toString(16).padStart(16, '0');
 }
 
-function results(view: FileView, report: ScanReport, fileIndex: number, ruleIndex: Map<string, number>) {
-  const location = artifactLocation(view.file, report, fileIndex);
+function results(view: FileView, baseIds: boolean, fileIndex: number, ruleIndex: Map<string, number>) {
+  const location = artifactLocation(view.file, baseIds, fileIndex);
   const seen = new Map<string, number>();
   const scrub = (text: string) => view.redactor.scrub(text);
   return view.entries.map((entry) => {
@@ -141,51 +156,75 @@ function results(view: FileView, report: ScanReport, fileIndex: number, ruleInde
   });
 }
 
-export function renderSarif(report: ScanReport): string {
-  const views = report.files.map(viewOf);
+/**
+ * The SARIF log written file by file: results stream out; artifacts and the invocation (whether the run succeeded)
+ * follow them, since they need every file.
+ */
+export function sarifWriter(sink: ReportSink, header: ReportHeader): ReportWriter {
+  const digests: FileDigest[] = [];
+  const artifacts: unknown[] = [];
+  const ruleFailures: unknown[] = [];
   const ruleIndex = new Map(REPORT_RULES.map((m, i) => [m.id, i]));
-  const scanErrors = (report.errors ?? []).map((text) => ({ level: 'error', message: { text } }));
-  const ruleFailures = views.flatMap((view, i) =>
-    view.file.result.ruleErrors.map((err) => ({
-      level: 'error',
-      message: { text: view.redactor.scrub(`Rule ${err.ruleId} failed on this file: ${firstLine(err.message)}`) },
-      locations: [{ physicalLocation: { artifactLocation: artifactLocation(view.file, report, i) } }],
-      ...(ruleIndex.has(err.ruleId) ? { associatedRule: { id: err.ruleId, index: ruleIndex.get(err.ruleId) } } : {}),
-    })),
-  );
-  const log = {
-    $schema: SARIF_SCHEMA,
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: TOOL_NAME,
-            fullName: 'Flowguard: Secure Workflow Authoring',
-            version: report.toolVersion,
-            semanticVersion: report.toolVersion,
-            informationUri: INFORMATION_URI,
-            rules: REPORT_RULES.map(sarifRule),
-          },
-        },
-        ...(report.srcRoot ? { originalUriBaseIds: { [SRCROOT]: { uri: report.srcRoot } } } : {}),
-        invocations: [
-          {
-            // A rule that failed left the file half-checked: the run did not succeed (fail closed).
-            executionSuccessful: scanErrors.length === 0 && ruleFailures.length === 0,
-            ...(scanErrors.length + ruleFailures.length
-              ? { toolExecutionNotifications: [...scanErrors, ...ruleFailures] }
-              : {}),
-          },
-        ],
-        artifacts: views.map((view, i) => {
-          const { index: _index, ...location } = artifactLocation(view.file, report, i);
-          return { location, sourceLanguage: 'yaml' };
-        }),
-        columnKind: 'utf16CodeUnits',
-        results: views.flatMap((view, i) => results(view, report, i, ruleIndex)),
+  const baseIds = header.srcRoot !== undefined;
+  let written = 0;
+  const run = {
+    tool: {
+      driver: {
+        name: TOOL_NAME,
+        fullName: 'Flowguard: Secure Workflow Authoring',
+        version: header.toolVersion,
+        semanticVersion: header.toolVersion,
+        informationUri: INFORMATION_URI,
+        rules: REPORT_RULES.map(sarifRule),
       },
-    ],
+    },
+    ...(header.automationId ? { automationDetails: { id: header.automationId } } : {}),
+    ...(header.srcRoot ? { originalUriBaseIds: { [SRCROOT]: { uri: header.srcRoot } } } : {}),
+    columnKind: 'utf16CodeUnits',
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  // The run object without its closing brace, so the results can follow.
+  const open = nestedJson(run, 2).replace(/\n {4}\}$/, '');
+  sink(
+    `{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA)},\n  "version": "2.1.0",\n  "runs": [\n    ${open},\n      "results": [`,
+  );
+  return {
+    digests,
+    file(file) {
+      const view = viewOf(file);
+      const index = digests.length;
+      digests.push(digestOf(view));
+      const { index: _index, ...location } = artifactLocation(view.file, baseIds, index);
+      artifacts.push({ location, sourceLanguage: 'yaml' });
+      for (const err of view.file.result.ruleErrors)
+        ruleFailures.push({
+          level: 'error',
+          message: { text: view.redactor.scrub(`Rule ${err.ruleId} failed on this file: ${firstLine(err.message)}`) },
+          locations: [{ physicalLocation: { artifactLocation: artifactLocation(view.file, baseIds, index) } }],
+          ...(ruleIndex.has(err.ruleId)
+            ? { associatedRule: { id: err.ruleId, index: ruleIndex.get(err.ruleId) } }
+            : {}),
+        });
+      let chunk = '';
+      for (const result of results(view, baseIds, index, ruleIndex))
+        chunk += `${written++ ? ',' : ''}\n        ${nestedJson(result, 4)}`;
+      if (chunk) sink(chunk);
+    },
+    end(errors) {
+      const scanErrors = errors.map((text) => ({ level: 'error', message: { text } }));
+      const invocation = {
+        // A rule that failed left the file half-checked: the run did not succeed (fail closed).
+        executionSuccessful: scanErrors.length === 0 && ruleFailures.length === 0,
+        ...(scanErrors.length + ruleFailures.length
+          ? { toolExecutionNotifications: [...scanErrors, ...ruleFailures] }
+          : {}),
+      };
+      sink(
+        `${written ? '\n      ' : ''}],\n      "artifacts": ${nestedJson(artifacts, 3)},\n      "invocations": ${nestedJson([invocation], 3)}\n    }\n  ]\n}\n`,
+      );
+    },
+  };
+}
+
+export function renderSarif(report: ScanReport): string {
+  return renderToString(sarifWriter, report);
 }

@@ -2,7 +2,18 @@
 // values masked), the fix on offer, then a summary. Colors only when the caller says the terminal supports them.
 import { ruleDocsUrl } from '../engine/docs';
 import type { Severity } from '../analysis/levels';
-import { firstLine, summarize, viewOf, type FileView, type ReportEntry, type ScanReport } from './model';
+import {
+  digestOf,
+  renderToString,
+  summarizeDigests,
+  viewOf,
+  type FileDigest,
+  type FileView,
+  type ReportEntry,
+  type ReportSink,
+  type ReportWriter,
+  type ScanReport,
+} from './model';
 
 export interface TextOptions {
   color?: boolean;
@@ -39,21 +50,34 @@ const NO_COLORS: Palette = {
   green: plain,
 };
 
-export function renderText(report: ScanReport, options: TextOptions = {}): string {
+/** The text report written file by file: findings as they come, the summary at the end. */
+export function textWriter(sink: ReportSink, options: TextOptions = {}): ReportWriter {
   const p = options.color ? COLORS : NO_COLORS;
-  const views = report.files.map(viewOf);
-  const out: string[] = [];
-  for (const view of views) {
-    for (const entry of view.entries) out.push(renderEntry(entry, view, p), '');
-    for (const err of view.file.result.ruleErrors) {
-      out.push(
-        `${printableLine(view.file.path)}: ${p.severity.high('internal error')} in rule ${err.ruleId}: ${printableLine(view.redactor.scrub(firstLine(err.message)))}`,
-        '',
-      );
-    }
-  }
-  out.push(...renderSummary(views, p));
-  return out.join('\n') + '\n';
+  const digests: FileDigest[] = [];
+  return {
+    digests,
+    file(file) {
+      const view = viewOf(file);
+      const digest = digestOf(view);
+      digests.push(digest);
+      const out: string[] = [];
+      for (const entry of view.entries) out.push(renderEntry(entry, view, p), '');
+      for (const err of digest.ruleErrors) {
+        out.push(
+          `${printableLine(view.file.path)}: ${p.severity.high('internal error')} in rule ${err.ruleId}: ${printableLine(err.message)}`,
+          '',
+        );
+      }
+      if (out.length) sink(out.join('\n') + '\n');
+    },
+    end() {
+      sink(renderSummary(digests, p).join('\n') + '\n');
+    },
+  };
+}
+
+export function renderText(report: ScanReport, options: TextOptions = {}): string {
+  return renderToString((sink) => textWriter(sink, options), report);
 }
 
 function renderEntry(entry: ReportEntry, view: FileView, p: Palette): string {
@@ -130,19 +154,17 @@ export function printableLine(s: string): string {
 }
 
 /** What `--fix` changed and which secrets the user must now create (names only). */
-export function renderFixLog(report: ScanReport, options: TextOptions = {}): string[] {
-  return fixLog(report.files.map(viewOf), options.color ? COLORS : NO_COLORS);
+export function renderFixLog(digests: readonly FileDigest[], options: TextOptions = {}): string[] {
+  return fixLog(digests, options.color ? COLORS : NO_COLORS);
 }
 
-function fixLog(views: FileView[], p: Palette): string[] {
+function fixLog(digests: readonly FileDigest[], p: Palette): string[] {
   const out: string[] = [];
-  for (const v of views) {
-    for (const a of v.file.applied ?? [])
-      out.push(
-        `${printableLine(v.file.path)}: ${p.green('fixed')} ${a.ruleId}: ${printableLine(v.redactor.scrub(a.title))}`,
-      );
+  for (const d of digests) {
+    for (const a of d.applied ?? [])
+      out.push(`${printableLine(d.path)}: ${p.green('fixed')} ${a.ruleId}: ${printableLine(a.title)}`);
   }
-  const secrets = [...new Set(views.flatMap((v) => (v.file.applied ?? []).flatMap((a) => a.secretsToCreate)))];
+  const secrets = [...new Set(digests.flatMap((d) => (d.applied ?? []).flatMap((a) => a.secretsToCreate)))];
   if (secrets.length) {
     out.push(
       `Create ${secrets.length === 1 ? 'this secret' : 'these secrets'} in your secret store: ${secrets.join(', ')}. The values were removed from the files; rotate them if they were ever committed.`,
@@ -151,12 +173,12 @@ function fixLog(views: FileView[], p: Palette): string[] {
   return out;
 }
 
-function renderSummary(views: FileView[], p: Palette): string[] {
-  const s = summarize(views);
-  const out: string[] = views
-    .filter((v) => v.file.skipped)
-    .map((v) => p.dim(`${printableLine(v.file.path)}: skipped (${v.file.skipped})`));
-  out.push(...fixLog(views, p));
+function renderSummary(digests: readonly FileDigest[], p: Palette): string[] {
+  const s = summarizeDigests(digests);
+  const out: string[] = digests
+    .filter((d) => d.skipped)
+    .map((d) => p.dim(`${printableLine(d.path)}: skipped (${d.skipped})`));
+  out.push(...fixLog(digests, p));
   if (out.length) out.push('');
   const severities = (Object.keys(s.bySeverity) as Severity[])
     .filter((k) => s.bySeverity[k] > 0)
@@ -169,16 +191,16 @@ function renderSummary(views: FileView[], p: Palette): string[] {
   } else {
     out.push(`${p.green(`No findings`)} in ${s.files} file${s.files === 1 ? '' : 's'}; ${s.suppressed} suppressed.`);
   }
-  const failed = views.reduce((n, v) => n + v.file.result.ruleErrors.length, 0);
+  const failed = digests.reduce((n, d) => n + d.ruleErrors.length, 0);
   if (failed > 0)
     out.push(
       p.severity.high(
         `${failed} rule failure${failed === 1 ? '' : 's'}: the analysis is incomplete; do not treat this as a pass.`,
       ),
     );
-  const clean = views.filter((v) => v.entries.length === 0 && !v.file.skipped);
+  const clean = digests.filter((d) => d.findings === 0 && !d.skipped);
   if (clean.length > 0 && clean.length <= LIST_CLEAN_FILES_UP_TO && s.findings > 0) {
-    for (const v of clean) out.push(`${p.green('✓')} ${v.file.path}: no findings`);
+    for (const d of clean) out.push(`${p.green('✓')} ${d.path}: no findings`);
   }
   return out;
 }

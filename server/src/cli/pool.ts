@@ -1,0 +1,111 @@
+// `flowguard scan --jobs N`: files analyzed by N worker threads (dist/scanWorker.cjs), handed back in target order so
+// the report is the same as a single-thread scan's. Work is handed out a little ahead of the file the report waits
+// for, never far: memory stays bounded even when one slow file holds the line.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FileTask, FileOutcome, WorkerSetup } from './scan-file';
+
+/** The bundled worker sits next to the bundled CLI (dist/). Unbundled (ES modules under tsx) there is none. */
+export function scanWorkerScript(): string | undefined {
+  if (typeof __dirname === 'undefined') return undefined;
+  const file = join(__dirname, 'scanWorker.cjs');
+  return existsSync(file) ? file : undefined;
+}
+
+export type WorkerMessage = { index: number; outcome: FileOutcome };
+
+/**
+ * Runs every task on `jobs` workers and calls `emit` once per task, in task order, awaiting each call (the report is
+ * written there). A worker that dies fails only its file (reported as an engine failure, exit 3) and is replaced.
+ */
+export async function scanInWorkers(
+  script: string,
+  setup: WorkerSetup,
+  tasks: readonly FileTask[],
+  jobs: number,
+  emit: (outcome: FileOutcome) => Promise<void>,
+): Promise<void> {
+  const window = jobs * 4;
+  const done = new Map<number, FileOutcome>();
+  let next = 0;
+  let emitted = 0;
+  let emitting = false;
+  let finish!: () => void;
+  let fail!: (err: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
+  const workers = new Set<Worker>();
+
+  const drain = async () => {
+    if (emitting) return;
+    emitting = true;
+    try {
+      while (done.has(emitted)) {
+        const outcome = done.get(emitted)!;
+        done.delete(emitted++);
+        await emit(outcome);
+        for (const w of workers) feed(w);
+      }
+    } catch (err) {
+      fail(err);
+    } finally {
+      emitting = false;
+    }
+    if (emitted === tasks.length) finish();
+  };
+
+  const busy = new Map<Worker, number>();
+  const feed = (worker: Worker) => {
+    if (busy.has(worker) || next >= tasks.length || next >= emitted + window) return;
+    busy.set(worker, next);
+    worker.postMessage({ index: next, task: tasks[next] });
+    next++;
+  };
+
+  const start = () => {
+    const worker = new Worker(script, { workerData: setup });
+    workers.add(worker);
+    worker.on('message', (msg: WorkerMessage) => {
+      busy.delete(worker);
+      done.set(msg.index, msg.outcome);
+      feed(worker);
+      void drain();
+    });
+    worker.on('error', (err) => {
+      const index = busy.get(worker);
+      busy.delete(worker);
+      workers.delete(worker);
+      if (index !== undefined) done.set(index, workerFailed(tasks[index], err));
+      if (next < tasks.length) feed(start());
+      void drain();
+    });
+    return worker;
+  };
+
+  if (tasks.length === 0) return;
+  for (let i = 0; i < Math.min(jobs, tasks.length); i++) feed(start());
+  try {
+    await finished;
+  } finally {
+    await Promise.all([...workers].map((w) => w.terminate()));
+  }
+}
+
+function workerFailed(task: FileTask, err: Error): FileOutcome {
+  return {
+    report: {
+      path: task.path,
+      uri: task.uri,
+      text: '',
+      result: {
+        path: task.path,
+        findings: [],
+        problems: [],
+        suppressed: 0,
+        ruleErrors: [{ ruleId: 'engine', message: `the worker analyzing this file failed: ${err.message}` }],
+      },
+    },
+    errors: [],
+    warnings: [],
+  };
+}

@@ -1,0 +1,36 @@
+// One fuzzing process: `node --import tsx test/fuzz/run.ts RUNS SEED [EDIT_RUNS]`. scripts/fuzz.mjs starts one per core.
+// Prints one JSON line: cases run, failures (with fast-check's counterexample and seed to replay), time.
+import fc from 'fast-check';
+import { checkCase, hostileCase, seedTexts } from './hostile';
+import { checkEditSequence, editSequence } from './edits';
+
+const [runs, seed, editRuns] = process.argv.slice(2).map(Number);
+/** Per file; generous (other processes share the machine), far below "hangs". */
+const BUDGET_MS = 10_000;
+const seeds = seedTexts();
+const started = performance.now();
+let cases = 0;
+const failures: string[] = [];
+const files = fc.check(
+  fc.property(hostileCase(seeds), (c) => {
+    if (++cases % 10_000 === 0) process.stderr.write(`fuzz seed ${seed}: ${cases} cases\n`);
+    const problem = checkCase(c, BUDGET_MS);
+    if (problem) throw new Error(`${c.path} (${c.text.length} chars): ${problem}`);
+  }),
+  { numRuns: runs, seed, endOnFailure: true },
+);
+if (files.failed) failures.push(`${String(files.errorInstance).slice(0, 2000)}\n${fc.defaultReportMessage(files)}`);
+let editCases = 0;
+const edits = await fc.check(
+  fc.asyncProperty(editSequence(seeds), async (e) => {
+    editCases++;
+    const problem = await checkEditSequence(e);
+    if (problem) throw new Error(problem);
+  }),
+  { numRuns: editRuns || 0, seed, endOnFailure: true },
+);
+if (edits.failed) failures.push(`${String(edits.errorInstance).slice(0, 2000)}\n${fc.defaultReportMessage(edits)}`);
+console.log(
+  JSON.stringify({ seed, cases, editCases, failures, seconds: Math.round((performance.now() - started) / 1000) }),
+);
+process.exitCode = failures.length ? 1 : 0;
