@@ -5,7 +5,7 @@
 import type { AnalyzedFile, RepoReader } from './file';
 import type { Job, Step, Workflow } from '../model/workflow';
 import { buildWorkflow } from '../model/workflow';
-import { parseYaml, type ParsedYaml } from '../yaml/parse';
+import { parseYaml } from '../yaml/parse';
 import type { ExpressionOccurrence } from '../expressions/parse';
 
 /** Where workflows live; only they can call a local reusable workflow or (with steps) a local action. */
