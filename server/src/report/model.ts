@@ -77,7 +77,8 @@ export interface FileView {
   redactor: SecretRedactor;
 }
 
-function problemFindings(result: AnalysisResult): Finding[] {
+/** A file's parse problems as `yaml-syntax` findings: counted like any high finding (the CLI and the checklist). */
+export function problemFindings(result: AnalysisResult): Finding[] {
   return result.problems.map((p) => ({
     ruleId: YAML_SYNTAX_META.id,
     message: p.kind === 'yaml' ? `Invalid YAML: ${p.message}` : p.message,
