@@ -2,6 +2,7 @@
 // Shown in Flowguard's own activity-bar container and in the Explorer (one provider, two views).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { YAML_SYNTAX_CODE } from '../../server/src/protocol';
 import {
   buildChecklist,
   describeCounts,
@@ -145,7 +146,13 @@ export class ChecklistProvider implements vscode.TreeDataProvider<ChecklistEleme
       `${vscode.workspace.asRelativePath(uri)}:${finding.range.start.line + 1} (${finding.severity})\n\n${finding.message}`,
     );
     item.iconPath = severityIcon(finding.severity);
-    item.contextValue = fixes > 0 ? 'flowguard.finding.fixable' : 'flowguard.finding';
+    // A YAML error is fixed in the file, not suppressed: no finding actions on its row.
+    item.contextValue =
+      finding.ruleId === YAML_SYNTAX_CODE
+        ? 'flowguard.problem'
+        : fixes > 0
+          ? 'flowguard.finding.fixable'
+          : 'flowguard.finding';
     item.command = { command: 'flowguard.revealFinding', title: 'Reveal', arguments: [element] };
     return item;
   }

@@ -113,7 +113,7 @@ export class FindingsStore implements vscode.Disposable {
     return [...this.files.keys()].sort();
   }
 
-  /** YAML syntax / limit problems of a file (shown as yaml-syntax diagnostics when it is open). */
+  /** YAML syntax / limit problems of a file (shown as parse-error diagnostics when it is open). */
   problems(uri: string): number {
     return this.files.get(uri)?.problems ?? 0;
   }

@@ -1,5 +1,6 @@
 // Status bar: the active file's Flowguard findings by severity and its YAML errors; clicking opens the Security Checklist.
 import * as vscode from 'vscode';
+import { YAML_SYNTAX_CODE } from '../../server/src/protocol';
 import { countBySeverity } from './checklistModel';
 import type { FindingsStore } from './findingsStore';
 
@@ -37,7 +38,8 @@ export class FindingsStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const counts = countBySeverity(this.store.findings(uri));
+    // YAML errors are listed on their own, not among the high findings the checklist counts them with.
+    const counts = countBySeverity(this.store.findings(uri).filter((f) => f.ruleId !== YAML_SYNTAX_CODE));
     const syntax = this.store.problems(uri);
     const total = counts.high + counts.medium + counts.low + counts.info;
     // The text and the tooltip say the same numbers, syntax errors included.

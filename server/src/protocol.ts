@@ -217,7 +217,7 @@ export interface FileFindings {
   /** Monotonic per-URI counter: a listener ignores a notification older than what it already holds. */
   generation: number;
   findings: FindingSummary[];
-  /** YAML syntax / limit problems, counted (they appear as `parse-error` diagnostics on open files). */
+  /** YAML syntax / limit problems, counted; also in `findings` as `parse-error` entries (diagnostics on open files). */
   problems: number;
 }
 

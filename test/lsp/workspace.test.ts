@@ -167,3 +167,20 @@ describe('workspace scan', () => {
     assert.equal(progress.at(-1), 1);
   });
 });
+
+// Issue 17: the checklist's totals match the CLI's, which reports a parse problem as a high `parse-error` finding.
+test('a YAML error is summarized as a high parse-error finding at its position, as the CLI counts it', () => {
+  const text = 'on: push\njobs:\n  a: [unclosed\n';
+  const summary = summarize(
+    'file:///w/.github/workflows/broken.yml',
+    text,
+    analyzeText({ relPath: '.github/workflows/broken.yml', text, config: DEFAULT_CONFIG }),
+    0,
+  );
+  assert.equal(summary.problems, 1);
+  assert.deepEqual(
+    summary.findings.map((f) => [f.ruleId, f.severity, f.category]),
+    [['parse-error', 'high', 'audit']],
+  );
+  assert.ok(summary.findings[0].range.start.line >= 2, JSON.stringify(summary.findings[0].range));
+});

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { narrowPermissionsFix } from '../../server/src/fixes/permissions';
 import { applyEdits } from '../../server/src/fixes/edits';
 import { parseYaml } from '../../server/src/yaml/parse';
+import { computeWorkflowPermissions } from '../../server/src/analysis/permissions/index';
 import { jobs, workflow } from './helpers';
 
 function narrow(text: string): { text: string; title: string } {
@@ -126,4 +127,55 @@ test('CRLF files stay CRLF', () => {
   const text = 'on: push\r\njobs:\r\n  a:\r\n    runs-on: x\r\n    steps:\r\n      - uses: actions/labeler@v5\r\n';
   const out = narrow(text).text;
   assert.ok(!/[^\r]\n/.test(out), 'every newline is CRLF');
+});
+
+/** Each job's explicit grant (its own block or the workflow's): undefined for write-all and the repository default. */
+function explicitGrants(text: string): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const jp of computeWorkflowPermissions(workflow(text)).jobs) {
+    const kind = jp.granted.kind;
+    if (kind === 'map' || kind === 'none' || kind === 'read-all') out.set(jp.job.id, { ...jp.granted.scopes });
+  }
+  return out;
+}
+
+const levelRank = (level: string | undefined) => (level === 'write' ? 2 : level === 'read' ? 1 : 0);
+
+// Issue 17: narrowing must never give a job with an explicit block a scope (or a level) it was not granted, even when
+// its steps seem to need it. Checked on ../shared/corpus by scripts/narrowing-scopes.ts (391 fixes, 0 violations).
+test('narrowing never adds a scope, or raises a level, that an explicit block did not grant', () => {
+  const labeler = '      - uses: actions/labeler@v5\n';
+  const release = '      - run: gh release create v1\n        env:\n          GH_TOKEN: ${{ github.token }}\n';
+  const shapes = [
+    // The job's own empty block; the step would need contents: write.
+    `on: push\njobs:\n  ship:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:\n${release}`,
+    // Inherited from the workflow: contents: read only, the labeler would need pull-requests: write.
+    `on: pull_request\npermissions:\n  contents: read\njobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n${labeler}`,
+    // read-all at the workflow level: no write may appear.
+    `on: push\npermissions: read-all\njobs:\n  ship:\n    runs-on: ubuntu-latest\n    steps:\n${release}`,
+    // A job block with an unrelated write scope.
+    `on: pull_request\npermissions: {}\njobs:\n  label:\n    runs-on: ubuntu-latest\n    permissions:\n      issues: write\n    steps:\n${labeler}`,
+    // A step we do not understand beside one we do.
+    `on: push\npermissions:\n  contents: read\njobs:\n  mixed:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: example/unknown-action@v1\n${release}`,
+    // Two jobs, one with its own block, one inheriting a workflow block wider than it needs.
+    `on: push\npermissions:\n  contents: write\n  packages: write\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n  label:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read\n    steps:\n${labeler}`,
+  ];
+  let narrowed = 0;
+  for (const text of shapes) {
+    const fix = narrowPermissionsFix(workflow(text));
+    if (!fix) continue;
+    narrowed++;
+    const out = applyEdits(text, fix.edits);
+    const before = explicitGrants(text);
+    for (const [job, scopes] of explicitGrants(out)) {
+      const was = before.get(job);
+      assert.ok(was, `job '${job}' had an explicit grant:\n${text}`);
+      for (const [scope, level] of Object.entries(scopes))
+        assert.ok(
+          levelRank(level) <= levelRank(was[scope]),
+          `job '${job}' gained ${scope}: ${level}\n${text}\n->\n${out}`,
+        );
+    }
+  }
+  assert.ok(narrowed >= 4, `narrowing offered on ${narrowed} shapes`);
 });

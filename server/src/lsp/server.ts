@@ -346,8 +346,11 @@ export function startServer(kind: ServerKind): Connection {
         configFileChanged(path);
         continue;
       }
-      if (documents.get(change.uri)) continue; // open documents follow the editor's text
-      if (change.type === FileChangeType.Deleted) notifier.notify(change.uri, undefined);
+      // Open documents follow the editor's text, but not once their file is gone: VS Code keeps a closed editor's
+      // document for a while, and a deleted file must leave the checklist at once.
+      const gone = change.type === FileChangeType.Deleted && !existsSync(path);
+      if (documents.get(change.uri) && !gone) continue;
+      if (gone) notifier.notify(change.uri, undefined);
       else await notifyFromDisk(change.uri, path);
     }
   });
@@ -489,8 +492,15 @@ export function startServer(kind: ServerKind): Connection {
         {
           workerScript: script,
           notifier,
+          // A document whose file was deleted is not part of the workspace any more, even while VS Code keeps it.
           openDocuments: () =>
-            documents.all().map((d) => ({ uri: d.uri, version: d.version, latest: scheduler.lastSnapshot(d.uri) })),
+            documents
+              .all()
+              .filter((d) => {
+                const path = uriToPath(d.uri);
+                return !path || existsSync(path);
+              })
+              .map((d) => ({ uri: d.uri, version: d.version, latest: scheduler.lastSnapshot(d.uri) })),
         },
         req,
         (done, total) => progress.report(total ? Math.round((done / total) * 100) : 0, `${done}/${total} files`),

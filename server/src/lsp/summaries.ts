@@ -1,4 +1,5 @@
 // Findings summarized for the client's views (flowguard/workspaceFindings, flowguard/findingsChanged).
+import { problemFindings, YAML_SYNTAX_META } from '../report/model';
 import { ALL_RULES } from '../rules/index';
 import type { Category } from '../engine/types';
 import type { FileFindings } from '../protocol';
@@ -6,7 +7,9 @@ import { LineIndex } from '../text/lines';
 import type { DocumentAnalysis } from './analysis';
 import { spanToRange } from './convert';
 
-const CATEGORY_OF = new Map<string, Category>(ALL_RULES.map((r) => [r.meta.id, r.meta.category]));
+const CATEGORY_OF = new Map<string, Category>(
+  [...ALL_RULES.map((r) => r.meta), YAML_SYNTAX_META].map((m) => [m.id, m.category]),
+);
 
 export function summarize(
   uri: string,
@@ -21,7 +24,8 @@ export function summarize(
     kind: result.kind,
     generation,
     problems: result.problems.length,
-    findings: result.findings.map((f) => ({
+    // Parse problems count as the CLI counts them (high `parse-error` entries), so the checklist's totals match its.
+    findings: [...problemFindings(result), ...result.findings].map((f) => ({
       ruleId: f.ruleId,
       category: CATEGORY_OF.get(f.ruleId) ?? 'audit',
       severity: f.severity,

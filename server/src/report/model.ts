@@ -83,7 +83,8 @@ export interface FileView {
   redactor: SecretRedactor;
 }
 
-function problemFindings(result: AnalysisResult): Finding[] {
+/** A file's parse problems as `parse-error` findings: counted like any high finding (the CLI and the checklist). */
+export function problemFindings(result: AnalysisResult): Finding[] {
   return result.problems.map((p) => ({
     ruleId: PARSE_ERROR_META.id,
     message: p.kind === 'yaml' ? `Invalid YAML: ${p.message}` : p.message,

