@@ -265,3 +265,23 @@ test('dangerous-triggers is a note on the trigger key', () => {
   assert.equal(f.severity, 'info');
   assert.equal(text.slice(f.span.start, f.span.end), 'workflow_run');
 });
+
+test('template-injection: a script reused through an alias is reported at the alias, the anchor related, no fix', () => {
+  const text = `on: issues
+permissions: {}
+x-greet: &greet echo "\${{ github.event.issue.title }}"
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: *greet
+      - run: &own echo "\${{ github.event.issue.body }}"
+`;
+  const [alias, anchored] = of('template-injection', text);
+  assert.equal(text.slice(alias.span.start, alias.span.end), '*greet');
+  assert.equal(text.slice(alias.related![0].span.start, alias.related![0].span.end), '${{ github.event.issue.title }}');
+  assert.deepEqual(alias.fixes, []);
+  // The anchored text is also used where it stands; rewriting it would change every alias of it.
+  assert.equal(text.slice(anchored.span.start, anchored.span.end), '${{ github.event.issue.body }}');
+  assert.deepEqual(anchored.fixes, []);
+});

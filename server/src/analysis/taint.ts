@@ -47,6 +47,8 @@ export interface Taint {
   kind?: ValueKind;
   /** The action backslash-escapes shell characters in it: inert in a POSIX shell script, not elsewhere. */
   shellEscaped?: boolean;
+  /** Set by `container.env`: the job's processes see the variable, but the `env` context does not hold it. */
+  processOnly?: boolean;
 }
 
 export interface TaintScope {
@@ -127,8 +129,10 @@ export function refTaint(ref: ContextRef, scope: TaintScope): Taint | undefined 
       const isRef = REF_CONTEXT_PATTERNS.some((p) => matchesPattern(s, p));
       return { confidence: trust.confidence, source: 'event', origin: ref.path, kind: isRef ? 'ref' : 'text' };
     }
-    case 'env':
-      return s[1] ? withVia(scope.env.get(s[1]), ref.path) : undefined;
+    case 'env': {
+      const t = s[1] ? scope.env.get(s[1]) : undefined;
+      return t?.processOnly ? undefined : withVia(t, ref.path);
+    }
     case 'steps':
       if (s[2] !== 'outputs' || !s[1]) return undefined;
       return withVia(scope.steps.get(s[1])?.(s[3] ?? '*'), ref.path);
@@ -204,9 +208,16 @@ export function taintedShellVars(
   for (const m of text.matchAll(SHELL_VAR)) {
     const name = m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5];
     const t = env.get(name.toLowerCase());
-    if (t) out.push({ name, taint: t, index: m.index! });
+    if (t) out.push({ name, taint: readByProcess(t), index: m.index! });
   }
   return out;
+}
+
+/** The taint a process reads from its environment: from there on (an output, `$GITHUB_ENV`) it is ordinary text. */
+function readByProcess(t: Taint): Taint {
+  if (!t.processOnly) return t;
+  const { processOnly: _processOnly, ...rest } = t;
+  return rest;
 }
 
 export interface ScriptLine {
@@ -467,8 +478,8 @@ function computeWorkflowTaint(
   // Job outputs feed later jobs through `needs`: each job is walked after every job it needs, so a tainted output
   // reaches the end of a chain of any length in one pass.
   for (const job of jobsInNeedsOrder(wf.jobs)) {
-    const base: TaintScope = { env: wfEnv, steps: new Map(), needs, inputs };
-    const jobScope: TaintScope = { ...base, env: extendEnv(wfEnv, job.env, base) };
+    const base: TaintScope = { env: withContainerEnv(wfEnv, job, root, wf), steps: new Map(), needs, inputs };
+    const jobScope: TaintScope = { ...base, env: extendEnv(base.env, job.env, base) };
     jobScopes.set(job, jobScope);
     walkSteps(job.steps, jobScope, wf.text, stepScopes);
     const outs = new Map<string, Taint>();
@@ -488,6 +499,19 @@ function computeWorkflowTaint(
       return reach === 'caller' && viaCallers ? viaCallers : reach;
     },
   };
+}
+
+/**
+ * A job container's `env:` is set on the container, so every process of the job's steps sees it (`$TITLE`), below the
+ * workflow's, job's and step's `env:`, which override it; the `env` context does not include it.
+ */
+function withContainerEnv(wfEnv: Map<string, Taint>, job: Job, root: TaintScope, wf: Workflow): Map<string, Taint> {
+  const containerEnv = job.container?.env;
+  if (!containerEnv?.entries.length) return wfEnv;
+  const own = new Map<string, Taint>();
+  for (const [name, t] of extendEnv(root.env, containerEnv, root))
+    own.set(name, { ...t, via: t.via?.replace(/^env\./, 'container.env.'), processOnly: true });
+  return extendEnv(own, wf.env, root);
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { Span } from '../text/span';
 import { findExpressions, type ExpressionOccurrence } from '../expressions/parse';
 import {
+  isAlias,
   isMap,
   isScalar,
   isSeq,
@@ -16,6 +17,7 @@ import {
   spanOf,
   type Node,
   type Pair,
+  type Scalar,
 } from '../yaml/parse';
 
 /** A scalar value with its position. `text` is the parsed value; `span` covers the source (with quotes). */
@@ -25,6 +27,10 @@ export interface ScalarValue {
   node: Node;
   /** Expressions in the source of this value, with exact offsets. */
   expressions: ExpressionOccurrence[];
+  /** When the value is an alias (`run: *script`): the alias's span; `span` and `expressions` are the anchor's. */
+  aliasSpan?: Span;
+  /** The value carries an anchor (`&name`): aliases elsewhere repeat its text. */
+  anchored?: boolean;
 }
 
 /** A `key: value` entry (env var, with input, output...). */
@@ -76,7 +82,15 @@ export function scalarValue(node: unknown, text: string): ScalarValue | undefine
   const value = scalarString(n);
   const span = spanOf(n);
   if (value === undefined || !span) return undefined;
-  return { text: value, span, node: n, expressions: value.includes('${{') ? findExpressions(text, span) : [] };
+  const aliasSpan = isAlias(node) ? spanOf(node as Node) : undefined;
+  return {
+    text: value,
+    span,
+    node: n,
+    expressions: value.includes('${{') ? findExpressions(text, span) : [],
+    ...(aliasSpan ? { aliasSpan } : {}),
+    ...((n as Scalar).anchor ? { anchored: true } : {}),
+  };
 }
 
 export function keyValues(node: unknown, text: string): KeyValue[] {

@@ -33,7 +33,8 @@ export default defineRule({
   },
 
   step(step, job, wf, ctx) {
-    check(step, ctx, [wf.env, job.env, step.env]);
+    // A job container's env: is in every step's process environment too.
+    check(step, ctx, [job.container?.env, wf.env, job.env, step.env]);
   },
   actionStep(step, _action, ctx) {
     check(step, ctx, [step.env]);

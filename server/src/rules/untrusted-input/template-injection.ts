@@ -194,7 +194,13 @@ function checkValue(
 ): void {
   // Identical expressions share one fix (it rewrites all of them at once).
   const fixes = new Map<string, Fix | undefined>();
-  const fixable = sink.kind === 'script' && !!sink.lang && value.expressions.length <= MAX_FIXABLE_EXPRESSIONS;
+  // Text shared through an anchor is not rewritten: the edit would change every alias of it, each in its own step.
+  const fixable =
+    sink.kind === 'script' &&
+    !!sink.lang &&
+    !value.aliasSpan &&
+    !value.anchored &&
+    value.expressions.length <= MAX_FIXABLE_EXPRESSIONS;
   for (const expr of value.expressions) {
     // Text a visible caller passes in is reported at that caller's `with:` entry. Outputs an action backslash-escapes
     // (tj-actions/changed-files since v41) are inert in a POSIX shell script.
@@ -223,7 +229,9 @@ function checkValue(
               : 'it becomes shell code. Move it to env: and reference the variable quoted.';
     ctx.report({
       message: `${describeTaint(hit.taint)} ${sourcePhrase(hit.taint, reach)} and is expanded into ${sink.what}: ${advice} (${reachPhrase(hit.taint, reach)})`,
-      span: expr.span,
+      // Through an alias the finding is where this step uses the text; the anchored expression is related.
+      span: value.aliasSpan ?? expr.span,
+      ...(value.aliasSpan ? { related: [{ span: expr.span, message: 'the anchored text this alias repeats' }] } : {}),
       severity,
       confidence,
       fixes: fix ? [fix] : [],
