@@ -2,7 +2,7 @@
 // Shown in Flowguard's own activity-bar container and in the Explorer (one provider, two views).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { YAML_SYNTAX_CODE } from '../../server/src/protocol';
+import { PARSE_ERROR_CODE } from '../../server/src/protocol';
 import {
   buildChecklist,
   describeCounts,
@@ -148,7 +148,7 @@ export class ChecklistProvider implements vscode.TreeDataProvider<ChecklistEleme
     item.iconPath = severityIcon(finding.severity);
     // A YAML error is fixed in the file, not suppressed: no finding actions on its row.
     item.contextValue =
-      finding.ruleId === YAML_SYNTAX_CODE
+      finding.ruleId === PARSE_ERROR_CODE
         ? 'flowguard.problem'
         : fixes > 0
           ? 'flowguard.finding.fixable'

@@ -1,6 +1,6 @@
 // Status bar: the active file's Flowguard findings by severity and its YAML errors; clicking opens the Security Checklist.
 import * as vscode from 'vscode';
-import { YAML_SYNTAX_CODE } from '../../server/src/protocol';
+import { PARSE_ERROR_CODE } from '../../server/src/protocol';
 import { countBySeverity } from './checklistModel';
 import type { FindingsStore } from './findingsStore';
 
@@ -39,7 +39,7 @@ export class FindingsStatusBar implements vscode.Disposable {
       return;
     }
     // YAML errors are listed on their own, not among the high findings the checklist counts them with.
-    const counts = countBySeverity(this.store.findings(uri).filter((f) => f.ruleId !== YAML_SYNTAX_CODE));
+    const counts = countBySeverity(this.store.findings(uri).filter((f) => f.ruleId !== PARSE_ERROR_CODE));
     const syntax = this.store.problems(uri);
     const total = counts.high + counts.medium + counts.low + counts.info;
     // The text and the tooltip say the same numbers, syntax errors included.

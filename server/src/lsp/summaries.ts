@@ -1,5 +1,5 @@
 // Findings summarized for the client's views (flowguard/workspaceFindings, flowguard/findingsChanged).
-import { problemFindings, YAML_SYNTAX_META } from '../report/model';
+import { problemFindings, PARSE_ERROR_META } from '../report/model';
 import { ALL_RULES } from '../rules/index';
 import type { Category } from '../engine/types';
 import type { FileFindings } from '../protocol';
@@ -8,7 +8,7 @@ import type { DocumentAnalysis } from './analysis';
 import { spanToRange } from './convert';
 
 const CATEGORY_OF = new Map<string, Category>(
-  [...ALL_RULES.map((r) => r.meta), YAML_SYNTAX_META].map((m) => [m.id, m.category]),
+  [...ALL_RULES.map((r) => r.meta), PARSE_ERROR_META].map((m) => [m.id, m.category]),
 );
 
 export function summarize(
