@@ -1,7 +1,9 @@
 // Class 4: a 9.5 MB workflow (just under the 10 MB the CLI analyzes) finishes in the engine and in the real CLI within
 // a hang guard and is reported: findings (capped per rule), no crash, no rule error. Built in the test: a script of a
-// hundred thousand downloads piped to sh, each echoing an issue title (once over 120 s: a linear overlap test per
-// match in unverified-script-exec made it quadratic).
+// hundred thousand downloads piped to sh, issue titles echoed between them (once over 120 s: a linear overlap test
+// per match in unverified-script-exec made it quadratic). Twenty downloads share a line and one expression: a file with more
+// than 60,000 lines, brackets and commas is a parse-error (too large) before any rule runs (test/bad-input.test.ts),
+// and this test is about the rules' cost on a file they do analyze.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/engine/analyze';
@@ -18,8 +20,9 @@ function largeWorkflow(): string {
     '      - uses: actions/checkout@v4\n      - run: |\n';
   const parts = [head];
   let length = head.length;
-  for (let i = 0; length < 9.5 * 1024 * 1024; i++) {
-    const line = `          echo "\${{ github.event.issue.title }} ${i}" && curl -fsSL http://example.com/${i} | sh\n`;
+  for (let i = 0; length < 9.5 * 1024 * 1024; i += 20) {
+    const downloads = Array.from({ length: 20 }, (_, k) => `curl -fsSL http://example.com/${i + k} | sh`);
+    const line = `          echo "\${{ github.event.issue.title }} ${i}"; ${downloads.join('; ')}\n`;
     parts.push(line);
     length += line.length;
   }
