@@ -1,0 +1,125 @@
+// Can an `if:` hold? A three-valued reading of GitHub's expression AST under what we know about a run: the event
+// that started it, and whether the person who caused it is an outsider. Anything else stays unknown, so the answer
+// is "cannot hold" only when the known parts alone make the condition false.
+import {
+  ContextAccess,
+  FunctionCall,
+  Grouping,
+  IndexAccess,
+  Literal,
+  Logical,
+  Binary,
+  Unary,
+} from '@actions/expressions/ast';
+import type { Expr } from '@actions/expressions';
+import { TokenType } from '@actions/expressions/lexer';
+import { parseExpression } from '../expressions/parse';
+
+export interface RunFacts {
+  /** The event that started the run (`github.event_name`). */
+  event: string;
+  /** The commenter/author/actor has no write-level role and is on no list the workflow names. */
+  outsider?: boolean;
+}
+
+type Tri = boolean | undefined;
+
+/** author_association values only people with a role in the repository have (an outsider is NONE, CONTRIBUTOR...). */
+const MEMBER_ROLES = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+/** Who caused the event: compared with fixed logins, these name the person, so an outsider matches none. */
+const ACTOR_PATHS =
+  /^github\.(actor|triggering_actor|event\.(comment|review|issue|pull_request|sender)\.user\.login|event\.sender\.login)$/;
+const ASSOCIATION_PATH = /^github\.event\.(comment|review|issue|pull_request)\.author_association$/;
+
+function pathOf(e: Expr): string | undefined {
+  if (e instanceof Grouping) return pathOf(e.group);
+  if (e instanceof ContextAccess) return e.name.lexeme.toLowerCase();
+  if (e instanceof IndexAccess && e.index instanceof Literal) {
+    const base = pathOf(e.expr);
+    const idx = e.index.token;
+    return base && `${base}.${String(idx.value ?? idx.lexeme).toLowerCase()}`;
+  }
+  return undefined;
+}
+
+function stringOf(e: Expr): string | undefined {
+  if (e instanceof Grouping) return stringOf(e.group);
+  return e instanceof Literal && e.token.type === TokenType.STRING ? String(e.token.value) : undefined;
+}
+
+/** `fromJSON('["a","b"]')` as a list of strings. */
+function listOf(e: Expr): string[] | undefined {
+  if (!(e instanceof FunctionCall) || e.functionName.lexeme.toLowerCase() !== 'fromjson') return undefined;
+  const json = e.args[0] && stringOf(e.args[0]);
+  if (!json) return undefined;
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `path` (a context) has `value` under the facts; undefined when the facts say nothing. */
+function matches(path: string, value: string, facts: RunFacts): Tri {
+  if (path === 'github.event_name') return value.toLowerCase() === facts.event.toLowerCase();
+  if (facts.outsider && ACTOR_PATHS.test(path)) return false;
+  if (facts.outsider && ASSOCIATION_PATH.test(path) && MEMBER_ROLES.has(value.toUpperCase())) return false;
+  return undefined;
+}
+
+function evaluate(e: Expr, facts: RunFacts): Tri {
+  if (e instanceof Grouping) return evaluate(e.group, facts);
+  if (e instanceof Literal) {
+    if (e.token.type === TokenType.TRUE) return true;
+    if (e.token.type === TokenType.FALSE) return false;
+    return undefined;
+  }
+  if (e instanceof Unary && e.operator.lexeme === '!') {
+    const inner = evaluate(e.expr, facts);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (e instanceof Logical) {
+    const values = e.args.map((a) => evaluate(a, facts));
+    if (e.operator.lexeme === '&&') return values.includes(false) ? false : values.every((v) => v) ? true : undefined;
+    return values.includes(true) ? true : values.every((v) => v === false) ? false : undefined;
+  }
+  if (e instanceof Binary && (e.operator.lexeme === '==' || e.operator.lexeme === '!=')) {
+    const [path, value] = pathOf(e.left) ? [pathOf(e.left), stringOf(e.right)] : [pathOf(e.right), stringOf(e.left)];
+    if (!path || value === undefined) return undefined;
+    const equal = matches(path, value, facts);
+    if (equal === undefined) return undefined;
+    return e.operator.lexeme === '==' ? equal : !equal;
+  }
+  if (e instanceof FunctionCall && e.functionName.lexeme.toLowerCase() === 'contains' && e.args.length === 2) {
+    const list = listOf(e.args[0]);
+    const path = pathOf(e.args[1]);
+    if (!list || !path) return undefined;
+    const found = list.map((v) => matches(path, v, facts));
+    return found.includes(true) ? true : found.every((v) => v === false) ? false : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * False when the `if:` conditions (joined by `&&`, as a step's are with its job's) cannot all hold under the facts;
+ * true when they might. A condition that does not parse might hold.
+ */
+export function conditionsCanHold(conditions: Array<string | undefined>, facts: RunFacts): boolean {
+  for (const cond of conditions) {
+    if (!cond?.trim()) continue;
+    const inner = cond.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
+    const { ast } = parseExpression(inner, 0);
+    if (ast && evaluate(ast, facts) === false) return false;
+  }
+  return true;
+}
+
+/** The trigger events under which the conditions might hold. */
+export function eventsWhereConditionsHold(
+  events: string[],
+  conditions: Array<string | undefined>,
+  outsider = false,
+): string[] {
+  return events.filter((event) => conditionsCanHold(conditions, { event, outsider }));
+}
