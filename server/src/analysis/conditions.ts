@@ -20,6 +20,8 @@ export interface RunFacts {
   event: string;
   /** The commenter/author/actor has no write-level role and is on no list the workflow names. */
   outsider?: boolean;
+  /** The full ref the run is on (`refs/heads/main`), when reasoning about a particular one. */
+  ref?: string;
 }
 
 type Tri = boolean | undefined;
@@ -63,6 +65,8 @@ function listOf(e: Expr): string[] | undefined {
 /** Whether `path` (a context) has `value` under the facts; undefined when the facts say nothing. */
 function matches(path: string, value: string, facts: RunFacts): Tri {
   if (path === 'github.event_name') return value.toLowerCase() === facts.event.toLowerCase();
+  if (facts.ref !== undefined && path === 'github.ref') return value === facts.ref;
+  if (facts.ref !== undefined && path === 'github.ref_name') return value === refName(facts.ref);
   if (facts.outsider && ACTOR_PATHS.test(path)) return false;
   if (facts.outsider && ASSOCIATION_PATH.test(path) && MEMBER_ROLES.has(value.toUpperCase())) return false;
   return undefined;
@@ -91,6 +95,14 @@ function evaluate(e: Expr, facts: RunFacts): Tri {
     if (equal === undefined) return undefined;
     return e.operator.lexeme === '==' ? equal : !equal;
   }
+  if (e instanceof FunctionCall && e.functionName.lexeme.toLowerCase() === 'startswith' && e.args.length === 2) {
+    const path = pathOf(e.args[0]);
+    const prefix = stringOf(e.args[1]);
+    if (facts.ref === undefined || prefix === undefined) return undefined;
+    if (path === 'github.ref') return facts.ref.startsWith(prefix);
+    if (path === 'github.ref_name') return refName(facts.ref).startsWith(prefix);
+    return undefined;
+  }
   if (e instanceof FunctionCall && e.functionName.lexeme.toLowerCase() === 'contains' && e.args.length === 2) {
     const list = listOf(e.args[0]);
     const path = pathOf(e.args[1]);
@@ -108,18 +120,51 @@ function evaluate(e: Expr, facts: RunFacts): Tri {
 export function conditionsCanHold(conditions: Array<string | undefined>, facts: RunFacts): boolean {
   for (const cond of conditions) {
     if (!cond?.trim()) continue;
-    const inner = cond.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
-    const { ast } = parseExpression(inner, 0);
+    const ast = parsed(cond);
     if (ast && evaluate(ast, facts) === false) return false;
   }
   return true;
 }
 
-/** The trigger events under which the conditions might hold. */
-export function eventsWhereConditionsHold(
-  events: string[],
-  conditions: Array<string | undefined>,
-  outsider = false,
-): string[] {
-  return events.filter((event) => conditionsCanHold(conditions, { event, outsider }));
+function refName(ref: string): string {
+  return ref.replace(/^refs\/(heads|tags)\//, '');
+}
+
+function parsed(cond: string) {
+  return parseExpression(cond.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1'), 0).ast;
+}
+
+/** Refs the conditions name (`github.ref == 'refs/heads/stable'`, `startsWith(github.ref_name, 'release/')`). */
+function namedRefs(conditions: Array<string | undefined>): string[] {
+  const refs = new Set<string>();
+  const visit = (e: Expr): void => {
+    if (e instanceof Grouping) visit(e.group);
+    else if (e instanceof Unary) visit(e.expr);
+    else if (e instanceof Logical) e.args.forEach(visit);
+    else if (e instanceof Binary || e instanceof FunctionCall) {
+      const [a, b] = e instanceof Binary ? [e.left, e.right] : e.args;
+      if (!a || !b) return;
+      const [path, value] = pathOf(a) ? [pathOf(a), stringOf(b)] : [pathOf(b), stringOf(a)];
+      if (value === undefined) return;
+      const prefix = e instanceof FunctionCall ? 'x' : '';
+      if (path === 'github.ref') refs.add(value + prefix);
+      if (path === 'github.ref_name') refs.add(`refs/heads/${value}${prefix}`);
+    }
+  };
+  for (const cond of conditions) {
+    const ast = cond?.trim() ? parsed(cond) : undefined;
+    if (ast) visit(ast);
+  }
+  return [...refs];
+}
+
+/**
+ * True when some trigger event and some ref let every condition hold: the refs tried are those the conditions name
+ * and one they do not (so `github.ref == 'refs/heads/stable'` in a step and `github.ref_name == 'main'` in its job
+ * cannot both hold).
+ */
+export function conditionsCanEverHold(events: string[], conditions: Array<string | undefined>): boolean {
+  if (events.length === 0) return true;
+  const refs = [...namedRefs(conditions), 'refs/heads/(a branch no condition names)'];
+  return events.some((event) => refs.some((ref) => conditionsCanHold(conditions, { event, ref })));
 }
