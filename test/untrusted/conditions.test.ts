@@ -39,3 +39,9 @@ test("a step's ref condition that its job's condition excludes never holds", () 
   // No triggers known: nothing to rule out.
   assert.equal(conditionsCanEverHold([], [prJob, stableStep]), true);
 });
+
+test("on issue_comment the issue author's login or association is not the commenter's", () => {
+  const issueAuthor = `github.event.issue.author_association == 'OWNER' || github.event.issue.user.login == 'alice'`;
+  assert.equal(conditionsCanHold([issueAuthor], { event: 'issue_comment', outsider: true }), true);
+  assert.equal(conditionsCanHold([issueAuthor], { event: 'issues', outsider: true }), false);
+});

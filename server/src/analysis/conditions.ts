@@ -29,9 +29,25 @@ type Tri = boolean | undefined;
 /** author_association values only people with a role in the repository have (an outsider is NONE, CONTRIBUTOR...). */
 const MEMBER_ROLES = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 /** Who caused the event: compared with fixed logins, these name the person, so an outsider matches none. */
-const ACTOR_PATHS =
-  /^github\.(actor|triggering_actor|event\.(comment|review|issue|pull_request|sender)\.user\.login|event\.sender\.login)$/;
-const ASSOCIATION_PATH = /^github\.event\.(comment|review|issue|pull_request)\.author_association$/;
+const ACTOR_PATHS = /^github\.(actor|triggering_actor|event\.sender\.login)$/;
+/**
+ * The payload object whose author is the one who caused each event: on issue_comment the issue's author may be a
+ * maintainer while the commenter is an outsider, so only the comment's login and association count there.
+ */
+const AUTHORED_OBJECT: Record<string, string> = {
+  issue_comment: 'comment',
+  pull_request_review_comment: 'comment',
+  discussion_comment: 'comment',
+  pull_request_review: 'review',
+  issues: 'issue',
+  discussion: 'discussion',
+  pull_request_target: 'pull_request',
+};
+
+function namesCauser(path: string, field: 'user.login' | 'author_association', event: string): boolean {
+  const object = AUTHORED_OBJECT[event];
+  return !!object && path === `github.event.${object}.${field}`;
+}
 
 function pathOf(e: Expr): string | undefined {
   if (e instanceof Grouping) return pathOf(e.group);
@@ -67,8 +83,9 @@ function matches(path: string, value: string, facts: RunFacts): Tri {
   if (path === 'github.event_name') return value.toLowerCase() === facts.event.toLowerCase();
   if (facts.ref !== undefined && path === 'github.ref') return value === facts.ref;
   if (facts.ref !== undefined && path === 'github.ref_name') return value === refName(facts.ref);
-  if (facts.outsider && ACTOR_PATHS.test(path)) return false;
-  if (facts.outsider && ASSOCIATION_PATH.test(path) && MEMBER_ROLES.has(value.toUpperCase())) return false;
+  if (facts.outsider && (ACTOR_PATHS.test(path) || namesCauser(path, 'user.login', facts.event))) return false;
+  if (facts.outsider && namesCauser(path, 'author_association', facts.event) && MEMBER_ROLES.has(value.toUpperCase()))
+    return false;
   return undefined;
 }
 
