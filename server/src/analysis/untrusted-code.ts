@@ -134,6 +134,28 @@ function checksPermission(step: Step): boolean {
   );
 }
 
+/** A script comparing the pull request's head repository with this one (or reading its fork flag)... */
+const FORK_TEST =
+  /head\.repo\.full_name\s*!==?\s*[`'"]?\$?\{?\s*(context\.repo|github\.repository|process\.env\.GITHUB_REPOSITORY)|head\.repo\.fork\b|isCrossRepository|headRepositoryOwner/;
+/** ...and failing the step on it. */
+const FAILS = /core\.setFailed\(|\bthrow\b|process\.exit\(\s*[1-9]|\bexit\s+[1-9]/;
+
+/**
+ * An earlier step fails the job on a fork's pull request before `step` runs: a failed step stops the steps after
+ * it unless they opt in with always()/failure() or the failing step continues on error. What is checked out then is
+ * a branch of this repository, which only people with write access can push to.
+ */
+export function forksRefusedBefore(job: Job, step: Step): boolean {
+  if (/\b(always|failure)\s*\(|!\s*cancelled\s*\(/.test(step.if?.text ?? '')) return false;
+  return job.steps.slice(0, job.steps.indexOf(step)).some((s) => {
+    const script = s.run?.text ?? s.with?.entries.find((e) => e.name === 'script')?.value?.text ?? '';
+    const test = FORK_TEST.exec(script);
+    // The failure must be in the branch the fork test opens (up to its closing brace or fi).
+    const branch = test ? script.slice(test.index).split(/\n\s*(?:\}|fi)\s*(?:\n|$|else)/)[0] : '';
+    return (!s.continueOnError || s.continueOnError.text.trim() === 'false') && FAILS.test(branch);
+  });
+}
+
 /**
  * Conditions that restrict a job to trusted people or require a human step first: labels, environments, association
  * or permission checks in its `if:`, in an earlier step, or in a job it needs.

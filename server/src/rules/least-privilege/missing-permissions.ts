@@ -7,6 +7,7 @@ import { narrowPermissionsFix, planNarrowing } from '../../fixes/permissions';
 import { isSeq } from 'yaml';
 import { mapGet, mapGetPair, type Node, type Pair } from '../../yaml/parse';
 import type { Trigger } from '../../model/workflow';
+import { conditionsCanHold } from '../../analysis/conditions';
 
 /** Triggers an outsider can fire (from a fork, an issue, a comment) while the job runs in the base repository with its token. */
 const FORK_REACHABLE_PRIVILEGED = new Set([
@@ -71,7 +72,7 @@ export default defineRule({
       remediation:
         'Declare permissions explicitly: `permissions: {}` or `contents: read` at the workflow level and the scopes each job needs on that job. The "Narrow permissions" quick-fix computes them from the steps and writes them with a reason per scope.',
       severity:
-        'High only for triggers outsiders can fire (pull_request_target, issue_comment, issues opened, workflow_run...); low for privileged events restricted to collaborator actions (labels, assignments), and for push, workflow_dispatch, schedule and pull_request, where fork runs get a read-only token and only collaborators get the default one.',
+        'High only for triggers outsiders can fire (pull_request_target, issue_comment, issues opened, workflow_run...); low for privileged events restricted to collaborator actions (labels, assignments), for push, workflow_dispatch, schedule and pull_request, where fork runs get a read-only token and only collaborators get the default one, and for jobs whose if: admits only repository members (author_association OWNER, MEMBER or COLLABORATOR) or a fixed list of logins on the outsider-reachable event.',
       vulnerableExample:
         'on: issue_comment\njobs:\n  respond:\n    runs-on: ubuntu-latest\n    steps:\n      - run: gh issue comment "$NUMBER" --body thanks\n        env:\n          GH_TOKEN: ${{ github.token }}\n          NUMBER: ${{ github.event.issue.number }}\n',
       safeExample:
@@ -90,9 +91,16 @@ export default defineRule({
     // A reusable workflow's token is the caller's: the caller decides its permissions.
     if (wf.triggers.length > 0 && wf.triggers.every((t) => t.event === 'workflow_call')) return;
     const privilegedEvents = wf.triggers.filter((t) => FORK_REACHABLE_PRIVILEGED.has(t.event));
-    const privileged = privilegedEvents.filter(outsiderFires);
+    // A job whose `if:` admits only repository members or listed logins on that event is not the outsider's to start.
+    const outsiderRuns = (t: Trigger) =>
+      bare.some((j) => conditionsCanHold([j.if?.text], { event: t.event, outsider: true }));
+    const privileged = privilegedEvents.filter((t) => outsiderFires(t) && outsiderRuns(t));
+    const memberGated = privilegedEvents.filter((t) => outsiderFires(t) && !outsiderRuns(t));
     // Fork pull requests get a read-only token; only branches of this repository (collaborators) get the default.
     const collaboratorOnly = privilegedEvents.filter((t) => !outsiderFires(t));
+    const gatedNote = memberGated.length
+      ? ` On ${memberGated.map((t) => t.event).join(', ')} the jobs' if: admits only repository members (author_association OWNER/MEMBER/COLLABORATOR) or listed users, so outsiders cannot start them.`
+      : '';
     const severity: Severity = privileged.length ? 'high' : 'low';
     const result = workflowPermissionsFor(ctx, wf);
     const needs = result.jobs
@@ -101,12 +109,14 @@ export default defineRule({
         (j) =>
           `'${j.job.id}' needs ${j.unknown.length ? `at least ${formatScopes(j.required)} (some steps not understood)` : formatScopes(j.required)}`,
       );
-    const trigger = privileged[0] ?? collaboratorOnly[0];
+    const trigger = privileged[0] ?? memberGated[0] ?? collaboratorOnly[0];
     const why = privileged.length
       ? ` Outsiders can trigger it (${privileged.map((t) => t.event).join(', ')}).`
       : collaboratorOnly.length
         ? ` ${collaboratorOnly.map((t) => t.event).join(', ')} runs with that token on an outsider's issue or pull request once a collaborator acts on it.`
-        : ' (Low: only collaborators can trigger it; fork pull requests get a read-only token.)';
+        : memberGated.length
+          ? ''
+          : ' (Low: only collaborators can trigger it; fork pull requests get a read-only token.)';
     const fixes: Fix[] = [];
     const plan = planNarrowing(result);
     const narrow = plan.workflow ? narrowPermissionsFix(wf, {}, result) : undefined;
@@ -125,7 +135,7 @@ export default defineRule({
         });
     }
     ctx.report({
-      message: `No permissions: block: ${bare.length === wf.jobs.length ? 'every job runs' : `${bare.length} job(s) run`} with the repository's default token, which may be read-write.${why} ${needs.join('; ')}.`,
+      message: `No permissions: block: ${bare.length === wf.jobs.length ? 'every job runs' : `${bare.length} job(s) run`} with the repository's default token, which may be read-write.${why}${gatedNote} ${needs.join('; ')}.`,
       span: trigger?.span ?? wf.onKeySpan ?? wf.jobsKeySpan ?? bare[0].idSpan,
       severity,
       fixes,

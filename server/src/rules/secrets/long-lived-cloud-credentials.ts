@@ -3,6 +3,8 @@ import { type Span } from '../../text/span';
 import type { AnalysisContext } from '../../engine/context';
 import type { Block } from '../../model/common';
 import type { Step } from '../../model/workflow';
+import { conditionsCanEverHold } from '../../analysis/conditions';
+import { triggerNames } from '../../analysis/triggers';
 import { judgeNamedValue, scanProviders } from '../../analysis/secrets/scan';
 import { gitlabLongLivedCredentials } from '../_gitlab/long-lived-cloud-credentials';
 
@@ -104,6 +106,8 @@ export default defineRule({
       risk: "A static key works from anywhere until someone remembers to rotate it. Leaked from a log, a compromised action or a fork, it gives lasting access to the cloud account or the package. OIDC and trusted publishing give the job a token that lives for minutes and is bound to this repository and workflow (on GitLab CI: to the project, branch and environment in the ID token's claims).",
       remediation:
         "GitHub Actions: configure the cloud or registry to trust GitHub's OIDC issuer for this repository, grant the job `permissions: id-token: write`, switch the step to the short-lived method named in the message, then delete the static secret and revoke the key. GitLab CI: give the job `id_tokens:` with the audience the provider expects (AWS `sts.amazonaws.com`, Google Cloud the workload identity pool provider's full resource URL, Azure `api://AzureADTokenExchange`), make the provider trust your GitLab instance (`https://gitlab.com` or your own URL) with conditions on `project_path` and `ref_protected`, exchange the token in the script (`aws sts assume-role-with-web-identity`, `gcloud iam workload-identity-pools create-cred-config`, `az login --federated-token`), then delete the CI/CD variables and revoke the key. On GitLab, only keys the file shows are reported: variables set in the project's settings and read implicitly by a CLI are not visible here.",
+      severity:
+        "Medium. Low when the step's if: and its job's if: cannot hold together for any of the workflow's triggers and the refs the conditions name (a step for pushes to `stable` in a job that only runs on pull requests or on `main`): the step never runs as written.",
       vulnerableExample:
         'steps:\n  - uses: aws-actions/configure-aws-credentials@v4\n    with:\n      aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n      aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}\n      aws-region: eu-west-1\n',
       safeExample:
@@ -122,18 +126,20 @@ export default defineRule({
   workflow(wf, ctx) {
     reportEnv(ctx, wf.env, wf.jobs.flatMap((j) => j.steps.map((s) => s.run?.text ?? '')).join('\n'));
   },
-  job(job, _wf, ctx) {
-    reportEnv(ctx, job.env, job.steps.map((s) => s.run?.text ?? '').join('\n'));
+  job(job, wf, ctx) {
+    const never = !conditionsCanEverHold(triggerNames(wf), [job.if?.text]);
+    reportEnv(ctx, job.env, job.steps.map((s) => s.run?.text ?? '').join('\n'), never);
   },
-  step(step, _job, _wf, ctx) {
-    checkStep(step, ctx);
+  step(step, job, wf, ctx) {
+    checkStep(step, ctx, !conditionsCanEverHold(triggerNames(wf), [job.if?.text, step.if?.text]));
   },
   actionStep(step, _action, ctx) {
-    checkStep(step, ctx);
+    checkStep(step, ctx, false);
   },
 });
 
-function checkStep(step: Step, ctx: AnalysisContext): void {
+/** `never`: the step's and job's if: cannot hold together for any of the workflow's triggers, so it never runs. */
+function checkStep(step: Step, ctx: AnalysisContext, never: boolean): void {
   const slug = step.uses?.slug;
   const known = slug ? ACTION_INPUTS.find((a) => a.action === slug) : undefined;
   if (known) {
@@ -145,14 +151,15 @@ function checkStep(step: Step, ctx: AnalysisContext): void {
         used[0].keySpan,
         known.kind,
         `${slug} is given ${known.kind.what} (${used.map((u) => u.name).join(', ')})`,
+        never,
       );
   }
-  reportEnv(ctx, step.env, step.run?.text ?? '');
+  reportEnv(ctx, step.env, step.run?.text ?? '', never);
   // A registry or cloud credential written into the script itself.
   if (step.run) {
     for (const hit of scanProviders(ctx.text, step.run.span.start, step.run.span.end)) {
       const kind = hit.longLived ? LONG_LIVED_KINDS[hit.longLived] : undefined;
-      if (kind) report(ctx, hit.span, kind, `The script holds ${kind.what}`);
+      if (kind) report(ctx, hit.span, kind, `The script holds ${kind.what}`, never);
     }
   }
 }
@@ -160,7 +167,7 @@ function checkStep(step: Step, ctx: AnalysisContext): void {
 /** S3-compatible stores (R2, MinIO, Spaces, B2...) use AWS variable names but have no OIDC: not AWS. */
 const NOT_AWS = /\b(r2|minio|spaces|b2|wasabi|backblaze|scaleway|ovh|linode|garage)\b|endpoint/i;
 
-function reportEnv(ctx: AnalysisContext, env: Block | undefined, scripts: string): void {
+function reportEnv(ctx: AnalysisContext, env: Block | undefined, scripts: string, never = false): void {
   const entries = env?.entries ?? [];
   for (const entry of entries) {
     // Only stored credentials count: a literal is a test stand-in (or a hardcoded-credential finding),
@@ -186,13 +193,14 @@ function reportEnv(ctx: AnalysisContext, env: Block | undefined, scripts: string
     // Pairs are reported once: on the key id, on NODE_AUTH_TOKEN.
     if (entry.name === 'AWS_SECRET_ACCESS_KEY' && entries.some((e) => e.name === 'AWS_ACCESS_KEY_ID')) continue;
     if (entry.name === 'NPM_TOKEN' && entries.some((e) => e.name === 'NODE_AUTH_TOKEN')) continue;
-    report(ctx, entry.keySpan, match.kind, `${entry.name} holds ${match.kind.what}`);
+    report(ctx, entry.keySpan, match.kind, `${entry.name} holds ${match.kind.what}`, never);
   }
 }
 
-function report(ctx: AnalysisContext, span: Span, kind: ShortLived, what: string): void {
+function report(ctx: AnalysisContext, span: Span, kind: ShortLived, what: string, never = false): void {
   ctx.report({
-    message: `${what}, which stays valid until revoked. Prefer ${kind.instead}.`,
+    message: `${what}, which stays valid until revoked. Prefer ${kind.instead}.${never ? " (Low: the if: of this step and its job cannot hold together for any of the workflow's triggers and refs, so it never runs as written; the secret still exists and should be revoked if unused.)" : ''}`,
+    severity: never ? 'low' : undefined,
     span,
     properties: { alternative: kind.instead },
   });

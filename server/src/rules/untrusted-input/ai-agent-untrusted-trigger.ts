@@ -113,8 +113,13 @@ export default defineRule({
     const power = [tools ? `shell/unrestricted tools (${tools.input})` : '', writes ? 'a write-capable token' : '']
       .filter(Boolean)
       .join(' and ');
+    // Its permissions: may leave the token read-only; then say so rather than "the repository token".
+    const who =
+      reach === 'outsider-privileged' && !writes
+        ? 'any GitHub user can trigger this workflow, and it runs with secrets and a read-only repository token'
+        : describeReach(reach);
     ctx.report({
-      message: `${slug} runs on ${[...new Set(wf.triggers.map((t) => t.event))].join('/')} and ${gateText}: ${describeReach(reach)}. Anyone can put instructions in the text it reads${power ? `, and it has ${power}` : ', and it holds its API key'}. Gate the job on author_association and remove shell tools.`,
+      message: `${slug} runs on ${[...new Set(wf.triggers.map((t) => t.event))].join('/')} and ${gateText}: ${who}. Anyone can put instructions in the text it reads${power ? `, and it has ${power}` : ', and it holds its API key'}. Gate the job on author_association and remove shell tools.`,
       span: step.uses.span,
       severity: power && reach === 'outsider-privileged' ? 'high' : 'medium',
       confidence: opened || !profile.builtInGate ? 'medium' : 'low',

@@ -7,7 +7,7 @@ import { CACHING_ACTIONS } from '../../knowledge/untrusted-input';
 import { inRange, parseVersion } from '../../analysis/supply-chain/versions';
 
 const PUBLISH_RUN =
-  /\b(npm|yarn|pnpm)\s+publish\b|\btwine\s+upload\b|\bcargo\s+publish\b|\bgem\s+push\b|\bdocker\s+push\b|\bgh\s+release\s+(create|upload)\b|\bgoreleaser\s+release\b(?![^\n]*--snapshot)|\b(poetry|uv|flit|hatch)\s+publish\b|\bmvn\b[^\n]*\bdeploy\b|\bgradlew?\b[^\n]*\bpublish(?!ToMavenLocal)|\bdotnet\s+nuget\s+push\b|\bvsce\s+publish\b|\bovsx\s+publish\b/;
+  /\b(npm|yarn|pnpm)\s+publish\b|\btwine\s+upload\b|\bcargo\s+publish\b|\bgem\s+push\b|\bdocker\s+push\b|\bgh\s+release\s+upload\b|\bgoreleaser\s+release\b(?![^\n]*--snapshot)|\b(poetry|uv|flit|hatch)\s+publish\b|\bmvn\b[^\n]*\bdeploy\b|\bgradlew?\b[^\n]*\bpublish(?!ToMavenLocal)|\bdotnet\s+nuget\s+push\b|\bvsce\s+publish\b|\bovsx\s+publish\b/;
 const PUBLISH_ACTIONS = new Set([
   'pypa/gh-action-pypi-publish',
   'softprops/action-gh-release',
@@ -40,12 +40,64 @@ function isPublish(step: Step): boolean {
   return (
     !!step.run &&
     step.run.text
+      .replace(/\\\n/g, ' ')
       .split('\n')
       .some(
         (line) =>
-          PUBLISH_RUN.test(line) && !/--dry-run|--snapshot|\bdry_run\b/.test(line) && !/^\s*(echo|printf|#)/.test(line),
+          (PUBLISH_RUN.test(line) || uploadsReleaseAssets(line)) &&
+          !/--dry-run|--snapshot|\bdry_run\b/.test(line) &&
+          !/^\s*(echo|printf|#)/.test(line),
       )
   );
+}
+
+/** `gh release create` flags that take a value (written apart from it). */
+const GH_RELEASE_VALUE_FLAGS = new Set([
+  '-t',
+  '--title',
+  '-n',
+  '--notes',
+  '-F',
+  '--notes-file',
+  '--target',
+  '-R',
+  '--repo',
+  '--discussion-category',
+  '--notes-start-tag',
+]);
+
+/**
+ * `gh release create TAG FILES...` publishes built files; with the tag alone it only creates the tag and its notes,
+ * which no cache can reach.
+ */
+function uploadsReleaseAssets(line: string): boolean {
+  const m = /\bgh\s+release\s+create\b([^;&|]*)/.exec(line);
+  if (!m) return false;
+  const words = m[1].match(/"[^"]*"|'[^']*'|\S+/g) ?? [];
+  let positional = 0;
+  for (let k = 0; k < words.length; k++) {
+    if (GH_RELEASE_VALUE_FLAGS.has(words[k])) k++;
+    else if (!words[k].startsWith('-')) positional++;
+  }
+  return positional > 1;
+}
+
+/** npm commands that resolve packages outside the lockfile (and so may trust cached registry metadata). */
+const NPM_UNLOCKED = /\bnpm\s+(install|i|add|update|up|exec|x|dlx)\b|\bnpx\s+(-y\b|--yes\b|-p\b|--package\b)/;
+
+/**
+ * setup-node's npm cache in a job whose only npm install is `npm ci`: the cache is content-addressed and `npm ci`
+ * verifies each package against the lockfile's integrity hash, so a poisoned entry is rejected, not installed.
+ */
+function lockfileVerifiedNpm(step: Step, job: Job): boolean {
+  if (step.uses?.slug !== 'actions/setup-node') return false;
+  const value = step.with?.entries
+    .find((e) => e.name === 'cache')
+    ?.value?.text.trim()
+    .replace(/^['"]|['"]$/g, '');
+  if (value !== 'npm') return false;
+  const scripts = job.steps.map((s) => s.run?.text ?? '').join('\n');
+  return /\bnpm\s+ci\b/.test(scripts) && !NPM_UNLOCKED.test(scripts);
 }
 
 /** Release triggers: `release`, or `push` limited to tags. */
@@ -130,9 +182,9 @@ export default defineRule({
       remediation:
         "Do not restore caches in jobs that build or publish releases: remove `cache:` from setup actions, drop `actions/cache`, or use `actions/cache/save` only in trusted workflows and build releases from a clean environment. The quick-fix removes the setup action's cache input.",
       severity:
-        "Which actions restore a cache, through which input and since which version by default (setup-go from v4), is in knowledge/untrusted-input.json (`cachingActions`); an input set to false, or to an expression that is false on tag builds (`${{ !startsWith(github.ref, 'refs/tags/') }}`), keeps the cache off. High for caches restored in the job that publishes; low in other jobs of a release-triggered workflow (tests, checks), whose caches never reach the release. Steps with `if: false` do not publish.",
+        "Which actions restore a cache, through which input and since which version by default (setup-go from v4), is in knowledge/untrusted-input.json (`cachingActions`); an input set to false, or to an expression that is false on tag builds (`${{ !startsWith(github.ref, 'refs/tags/') }}`), keeps the cache off. High for caches restored in the job that publishes; low in other jobs of a release-triggered workflow (tests, checks), whose caches never reach the release. Low for actions/setup-node's npm cache when the job installs only with `npm ci`: npm's cache is content-addressed and `npm ci` checks every package against the lockfile's integrity hash, so a poisoned entry cannot change what is installed (yarn and pnpm caches are not treated so). Steps with `if: false` do not publish, nor does `gh release create` with a tag and no files.",
       vulnerableExample:
-        "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          cache: npm\n      - run: npm ci && npm publish\n",
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          cache: npm\n      - run: npm install && npm publish\n",
       safeExample:
         "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n      - run: npm ci && npm publish\n",
       references: [
@@ -154,13 +206,16 @@ export default defineRule({
       // A restore skipped on tag builds never reaches what the tags release.
       if (/!\s*startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/'\s*\)/.test(step.if?.text ?? '')) continue;
       const why = publishes ? 'this job publishes' : 'this workflow builds releases (release or tag trigger)';
+      const verified = lockfileVerifiedNpm(step, job);
       ctx.report({
-        message: publishes
-          ? `${cache.what}, and ${why}: a cache written by a less trusted workflow on the same branch scope ends up in the release. Build releases without restoring caches.`
-          : `${cache.what}, and ${why}, but this job publishes nothing: only the publishing job's caches reach a release. Check that nothing it builds is published later. (Low: no publishing step in this job.)`,
+        message: verified
+          ? `${cache.what}, and ${why}, but npm's cache is content-addressed and \`npm ci\` checks every package against the lockfile's integrity hash, and this job installs nothing else with npm: a poisoned cache cannot change what is installed. (Low: lockfile-verified cache.)`
+          : publishes
+            ? `${cache.what}, and ${why}: a cache written by a less trusted workflow on the same branch scope ends up in the release. Build releases without restoring caches.`
+            : `${cache.what}, and ${why}, but this job publishes nothing: only the publishing job's caches reach a release. Check that nothing it builds is published later. (Low: no publishing step in this job.)`,
         span: step.uses.span,
         // Only what the publishing job restores can end up in the release; other jobs of a release workflow test or check.
-        severity: publishes ? 'high' : 'low',
+        severity: publishes && !verified ? 'high' : 'low',
         related:
           publishes?.run || publishes?.uses
             ? [{ span: (publishes.uses ?? publishes.run)!.span, message: 'publishes from this job' }]

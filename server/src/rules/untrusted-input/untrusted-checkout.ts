@@ -2,7 +2,13 @@ import { defineRule } from '../../engine/rule';
 import { conditionalReach } from '../../analysis/triggers';
 import { HEAD_CODE_PRIVILEGED_EVENTS } from '../../knowledge/untrusted-input';
 import type { Step } from '../../model/workflow';
-import { checkoutOfHead, executesWorkspace, gateOf, type Execution } from '../../analysis/untrusted-code';
+import {
+  checkoutOfHead,
+  executesWorkspace,
+  forksRefusedBefore,
+  gateOf,
+  type Execution,
+} from '../../analysis/untrusted-code';
 
 export default defineRule({
   meta: {
@@ -21,7 +27,7 @@ export default defineRule({
       remediation:
         'Run untrusted code in a `pull_request` workflow (no secrets, read-only token). If results need privileges, upload them as an artifact and process them as data in a separate `workflow_run` workflow. If the privileged job only needs to read files, check them out into a sub-directory, never execute anything from it, and set `persist-credentials: false` and minimal `permissions:`.',
       severity:
-        'Low when no later step visibly runs the checked-out code (a build, test, install, script or local action from the checkout path); `git diff`/`git log` are not execution. Fork gates and write-access-only triggers remove or lower it.',
+        "Low when no later step visibly runs the checked-out code (a build, test, install, script or local action from the checkout path); `git diff`/`git log` are not execution. Fork gates and write-access-only triggers remove or lower it; an earlier step that fails the job on a fork's pull request (comparing head.repo.full_name with this repository, then core.setFailed/exit 1) lowers it to low, since the branch checked out is then one only people with write access can push to.",
       vulnerableExample:
         'on: pull_request_target\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm test\n',
       safeExample:
@@ -60,7 +66,15 @@ export default defineRule({
         execution = runsCheckedOut(executesWorkspace(job.steps[j], ctx.text));
       const gate = gateOf(job, step, wf.jobs);
       const trigger = privileged.join('/');
-      if (execution) {
+      if (execution && forksRefusedBefore(job, step)) {
+        ctx.report({
+          message: `On ${trigger}, this step ${checkout.what} and a later step ${execution.what}, but an earlier step fails the job on a fork's pull request: only branches of this repository are checked out, and only people with write access can push to them. (Low: no outsider's code runs.)`,
+          span: checkout.span,
+          severity: 'low',
+          related: [{ span: execution.span, message: `executes the checked-out code: ${execution.what}` }],
+          properties: { trigger, gated: !!gate, forksRefused: true },
+        });
+      } else if (execution) {
         ctx.report({
           message: `On ${trigger}, this step ${checkout.what} and a later step ${execution.what}: the pull request author's code runs with this repository's secrets and token.${gate ? ` Lowered: ${gate}.` : ''}`,
           span: checkout.span,

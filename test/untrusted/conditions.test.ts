@@ -1,0 +1,47 @@
+// Whether an if: can hold for a run: the event that started it, an outsider as the actor, the ref it is on.
+// Real conditions from the corpus (pulumi, wasmtime, sveltejs, rust-lang/rustup), read by GitHub's own parser.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { conditionsCanEverHold, conditionsCanHold } from '../../server/src/analysis/conditions';
+
+const MEMBERS = `contains(fromJSON('["COLLABORATOR", "MEMBER", "OWNER"]'), github.event.comment.author_association) && github.event.issue.pull_request != ''`;
+const LOGINS = `(github.event_name == 'issue_comment') && (('abrown' == github.event.comment.user.login) || ('cfallin' == github.event.comment.user.login))`;
+const SVELTE = `github.event_name == 'workflow_dispatch' || (github.event.comment.body == '/autofix' && contains(fromJSON('["OWNER", "MEMBER", "COLLABORATOR"]'), github.event.comment.author_association))`;
+
+test('an outsider cannot pass a member-role or fixed-login gate', () => {
+  for (const cond of [MEMBERS, LOGINS, SVELTE])
+    assert.equal(conditionsCanHold([cond], { event: 'issue_comment', outsider: true }), false, cond);
+  // A member can, and so can anyone when the facts say nothing about the actor.
+  assert.equal(conditionsCanHold([MEMBERS], { event: 'issue_comment' }), true);
+  // workflow_dispatch is the other branch of sveltejs' condition.
+  assert.equal(conditionsCanHold([SVELTE], { event: 'workflow_dispatch', outsider: true }), true);
+});
+
+test('gates outsiders pass are not gates', () => {
+  const contributor = `contains(fromJSON('["MEMBER", "CONTRIBUTOR"]'), github.event.comment.author_association)`;
+  const notBot = `github.event.comment.user.login != 'dependabot[bot]'`;
+  const unparsable = `github.event.comment.author_association == 'OWNER' &&& (`;
+  for (const cond of [contributor, notBot, unparsable, `\${{ ${MEMBERS} || true }}`])
+    assert.equal(conditionsCanHold([cond], { event: 'issue_comment', outsider: true }), true, cond);
+});
+
+test("a step's ref condition that its job's condition excludes never holds", () => {
+  const events = ['merge_group', 'pull_request', 'push', 'workflow_dispatch', 'schedule'];
+  const prJob = `\${{ contains(fromJSON('["pull_request", "merge_group"]'), github.event_name) }}`;
+  const mainJob = `\${{ github.event_name == 'push' && (github.ref_name == 'main' || startsWith(github.ref_name, 'release/')) }}`;
+  const stableStep = `github.event_name == 'push' && github.ref == 'refs/heads/stable' && matrix.mode == 'release'`;
+  assert.equal(conditionsCanEverHold(events, [prJob, stableStep]), false);
+  assert.equal(conditionsCanEverHold(events, [mainJob, stableStep]), false);
+  const stableJob = `\${{ github.event_name == 'push' && github.ref_name == 'stable' || github.event_name == 'schedule' }}`;
+  assert.equal(conditionsCanEverHold(events, [stableJob, stableStep]), true);
+  // A release branch satisfies the main job's startsWith.
+  assert.equal(conditionsCanEverHold(events, [mainJob, `github.ref == 'refs/heads/release/1.28'`]), true);
+  // No triggers known: nothing to rule out.
+  assert.equal(conditionsCanEverHold([], [prJob, stableStep]), true);
+});
+
+test("on issue_comment the issue author's login or association is not the commenter's", () => {
+  const issueAuthor = `github.event.issue.author_association == 'OWNER' || github.event.issue.user.login == 'alice'`;
+  assert.equal(conditionsCanHold([issueAuthor], { event: 'issue_comment', outsider: true }), true);
+  assert.equal(conditionsCanHold([issueAuthor], { event: 'issues', outsider: true }), false);
+});
