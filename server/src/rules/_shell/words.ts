@@ -7,6 +7,16 @@ export interface Word {
   start: number;
 }
 
+/** Words that precede the command itself. */
+const PREFIX_COMMANDS = new Set(['sudo', 'time', 'exec', 'command', 'nohup']);
+
+/** Index of the command's own name in a simple command: after `VAR=value` assignments and `sudo`, `time`, `exec`… */
+export function commandNameIndex(words: readonly Word[]): number {
+  let k = 0;
+  while (k < words.length && (/^[A-Za-z_]\w*=/.test(words[k].text) || PREFIX_COMMANDS.has(words[k].text))) k++;
+  return k;
+}
+
 /**
  * Where a `run:` script's source lies in the file, or undefined for a quoted YAML scalar (its source is not the
  * script: YAML escapes) and an empty script. A block scalar starts on the line after its indicator.

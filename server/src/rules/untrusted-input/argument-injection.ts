@@ -16,7 +16,7 @@ import { describeReach, type Reach } from '../../analysis/triggers';
 import { ARGUMENT_TOOLS, type OptionsSeparator } from '../../knowledge/untrusted-input';
 import { languageOfShell } from '../../fixes/script-env';
 import type { ExpressionOccurrence } from '../../expressions/parse';
-import { posixCommands, scriptSource, type Word } from '../_shell/words';
+import { posixCommands, scriptSource, type Word, commandNameIndex } from '../_shell/words';
 
 export default defineRule({
   meta: {
@@ -62,8 +62,6 @@ export default defineRule({
 /** The runner sets it to the pull request's head branch on pull request events. */
 const HEAD_REF_TAINT: Taint = { confidence: 'high', source: 'event', origin: 'github.head_ref', kind: 'ref' };
 
-/** Words that precede the command itself. */
-const PREFIX_COMMANDS = new Set(['sudo', 'time', 'exec', 'command', 'nohup']);
 const SHELL_VAR = /^"?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/;
 
 function check(step: Step, job: Job | undefined, scope: TaintScope, reach: Reach | 'action', ctx: AnalysisContext) {
@@ -106,8 +104,7 @@ function checkCommand(
   reach: Reach | 'action',
   ctx: AnalysisContext,
 ): void {
-  let k = 0;
-  while (k < words.length && (/^[A-Za-z_]\w*=/.test(words[k].text) || PREFIX_COMMANDS.has(words[k].text))) k++;
+  const k = commandNameIndex(words);
   if (k >= words.length) return;
   const tool = words[k].text.replace(/^.*\//, '');
   const known = ARGUMENT_TOOLS.get(tool);

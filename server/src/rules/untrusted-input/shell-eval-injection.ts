@@ -11,7 +11,7 @@ import {
 } from '../../analysis/taint';
 import { describeReach, type Reach } from '../../analysis/triggers';
 import { languageOfShell } from '../../fixes/script-env';
-import { posixCommands, scriptSource, type Word } from '../_shell/words';
+import { posixCommands, scriptSource, type Word, commandNameIndex } from '../_shell/words';
 
 export default defineRule({
   meta: {
@@ -61,7 +61,6 @@ const INLINE_PROGRAM: Record<string, string> = {
   perl: '-e',
   ruby: '-e',
 };
-const PREFIX_COMMANDS = new Set(['sudo', 'time', 'exec', 'command', 'nohup']);
 
 function check(step: Step, job: Job | undefined, scope: TaintScope, reach: Reach | 'action', ctx: AnalysisContext) {
   const run = step.run;
@@ -71,8 +70,7 @@ function check(step: Step, job: Job | undefined, scope: TaintScope, reach: Reach
   const source = scriptSource(ctx.text, run);
   if (!source) return;
   for (const words of posixCommands(ctx.text, source.from, source.to)) {
-    let k = 0;
-    while (k < words.length && (/^[A-Za-z_]\w*=/.test(words[k].text) || PREFIX_COMMANDS.has(words[k].text))) k++;
+    const k = commandNameIndex(words);
     const tool = words[k]?.text.replace(/^.*\//, '');
     if (!tool) continue;
     const args = words.slice(k + 1);
