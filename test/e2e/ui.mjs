@@ -125,6 +125,30 @@ async function quickFix(page, line, column, text) {
   await item.click();
 }
 
+/**
+ * "Move to secret store" on line 12 of the open workflow, through the refactor preview, until the store prompt shows.
+ * Known issue (issue 17, open): now and then the previewed edit is applied but VS Code does not run the fix's
+ * follow-up command, so no store prompt appears. Such an attempt is logged, undone and tried again, at most 3 times.
+ */
+async function moveSecretThroughPreview(page, shot) {
+  for (let attempt = 1; ; attempt++) {
+    await quickFix(page, 12, 20, 'Move to secret store');
+    await applyRefactorPreview(page);
+    await waitFor('the credential to be replaced', async () => (await editorText(page)).includes('secrets.'));
+    try {
+      await page.waitForSelector(SELECTORS.quickInputBox, { state: 'visible', timeout: 15_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.log(`  [ui] KNOWN ISSUE, attempt ${attempt}: edit applied, no store prompt; undone, trying again`);
+      await shot(page, `known-issue-no-store-prompt-${attempt}.png`);
+      await goToLine(page, 12, 20);
+      await page.keyboard.press('Control+Z');
+      await waitFor('the value back', async () => (await editorText(page)).includes('s3cr3t-Pa55word!'));
+    }
+  }
+}
+
 async function notification(page, text) {
   const toast = page.locator(SELECTORS.notification, { hasText: text }).first();
   await toast.waitFor({ state: 'visible', timeout: TIMEOUT });
@@ -343,10 +367,7 @@ export async function runUiTest({ keep = false } = {}) {
     writeFileSync(path.join(workflows, 'deploy.yml'), SECRET_WORKFLOW('Deploy'));
     writeFileSync(path.join(workflows, 'deploy-later.yml'), SECRET_WORKFLOW('Deploy later'));
     await openFile(page, 'deploy.yml');
-    await quickFix(page, 12, 20, 'Move to secret store');
-    await applyRefactorPreview(page);
-    await waitFor('the credential to be replaced', async () => (await editorText(page)).includes('secrets.'));
-    await page.waitForSelector(SELECTORS.quickInputBox, { state: 'visible', timeout: TIMEOUT });
+    await moveSecretThroughPreview(page, shot);
     assert.equal(await page.locator(SELECTORS.quickInputBox).inputValue(), 'EXAMPLE_REGISTRY_PASSWORD');
     await shot(page, '12-secret-store-prompt.png');
     await page.keyboard.press('Enter'); // name
@@ -367,9 +388,7 @@ export async function runUiTest({ keep = false } = {}) {
 
     // An empty answer is "skipped", with Undo: the text comes back.
     await openFile(page, 'deploy-later.yml');
-    await quickFix(page, 12, 20, 'Move to secret store');
-    await applyRefactorPreview(page);
-    await page.waitForSelector(SELECTORS.quickInputBox, { state: 'visible', timeout: TIMEOUT });
+    await moveSecretThroughPreview(page, shot);
     await page.keyboard.press('Escape');
     const skipped = await notification(page, 'was not stored');
     await shot(page, '14-secret-skipped.png');
