@@ -179,14 +179,7 @@ export class AnalysisScheduler {
       return;
     }
     const entry = this.entry(uri);
-    const job = this.worker.analyze({
-      relPath: target.relPath,
-      text,
-      config: target.config,
-      kind: target.kind,
-      repoRoot: target.repoRoot,
-      facts: target.facts,
-    });
+    const job = this.worker.analyze(analysisRequest(target, text));
     entry.job = job;
     try {
       const analysis = await job.promise;
@@ -208,17 +201,7 @@ export class AnalysisScheduler {
   private analyzeHere(doc: TextDocument, target: Target): Snapshot {
     const text = doc.getText();
     const readFile = target.repoRoot ? this.host.reader?.(target.repoRoot) : undefined;
-    const analysis = analyzeText(
-      {
-        relPath: target.relPath,
-        text,
-        config: target.config,
-        kind: target.kind,
-        repoRoot: target.repoRoot,
-        facts: target.facts,
-      },
-      readFile,
-    );
+    const analysis = analyzeText(analysisRequest(target, text), readFile);
     const snapshot = { version: doc.version, text, lines: new LineIndex(text), analysis };
     this.record(this.entry(doc.uri), snapshot);
     return snapshot;
@@ -229,4 +212,10 @@ export class AnalysisScheduler {
     entry.lastCostMs = snapshot.analysis.cpuMs;
     entry.finishedAt = performance.now();
   }
+}
+
+/** What one analysis of a document's text needs, in the worker or on the main thread alike. */
+function analysisRequest(target: Target, text: string) {
+  const { relPath, config, kind, repoRoot, facts } = target;
+  return { relPath, text, config, kind, repoRoot, facts };
 }
