@@ -19,6 +19,7 @@ import {
   type SuppressParams,
   type SuppressResult,
 } from '../../server/src/protocol';
+import { offsetEdits, removedValue, replacementOf, type RemovedValue, type ValueLocation } from './commands/secretFlow';
 
 export const DIAGNOSTIC_SOURCE = 'flowguard';
 
@@ -102,11 +103,22 @@ export function preferred(actions: CodeAction[]): CodeAction | undefined {
   return actions.find((a) => a.isPreferred) ?? actions[0];
 }
 
-/** Runs the commands that follow an edit (e.g. storing a removed secret); the edit stays whatever they do. */
-async function runFollowUps(title: string, commands: readonly LspCommand[]): Promise<void> {
-  for (const command of commands) {
+/** A command that follows an edit, with the secret value the edit removed when it is a store step. */
+interface FollowUp {
+  command: LspCommand;
+  removed?: RemovedValue;
+}
+
+/**
+ * Runs the commands that follow an edit (e.g. storing a removed secret: the value goes in as the last argument); the
+ * edit stays whatever they do. Returns false when a command answered false (a secret move that was not applied).
+ */
+async function runFollowUps(title: string, followUps: readonly FollowUp[]): Promise<boolean> {
+  let ok = true;
+  for (const { command, removed } of followUps) {
     try {
-      await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+      const args = [...(command.arguments ?? []), ...(removed ? [removed] : [])];
+      if ((await vscode.commands.executeCommand<unknown>(command.command, ...args)) === false) ok = false;
     } catch (error) {
       // The edit is in place; say plainly that its follow-up (e.g. storing the secret) did not happen.
       void vscode.window.showWarningMessage(
@@ -114,17 +126,20 @@ async function runFollowUps(title: string, commands: readonly LspCommand[]): Pro
       );
     }
   }
+  return ok;
 }
 
-/** Applies a code action's edit, then runs its command (e.g. the follow-up that stores a removed secret). */
+/**
+ * Applies a code action's edit, then runs its command. A secret move has only a command, which applies the edit
+ * itself and reports its own outcome: false when it was not applied.
+ */
 export async function applyCodeAction(client: LanguageClient, action: CodeAction): Promise<boolean> {
   if (
     action.edit &&
     !(await vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(action.edit)))
   )
     return false;
-  if (action.command) await runFollowUps(action.title, [action.command]);
-  return true;
+  return action.command ? runFollowUps(action.title, [{ command: action.command }]) : true;
 }
 
 /** Applies `edits` to the document if it is still at `version`. */
@@ -134,6 +149,16 @@ async function applyAt(client: LanguageClient, uri: vscode.Uri, version: number,
   const edit = new vscode.WorkspaceEdit();
   edit.set(uri, await client.protocol2CodeConverter.asTextEdits(edits));
   return vscode.workspace.applyEdit(edit);
+}
+
+/** The pass' follow-ups, each store step with the value the pass' edits remove, read from the text before them. */
+function withRemovedValues(document: vscode.TextDocument, pass: FixAllResult['passes'][number]): FollowUp[] {
+  const before = document.getText();
+  const { replacement } = replacementOf(document.uri.toString(), before, offsetEdits(document, pass.edits));
+  return pass.followUps.map((command) => ({
+    command,
+    removed: removedValue(before, command.arguments?.[0] as ValueLocation | undefined, replacement),
+  }));
 }
 
 /**
@@ -152,12 +177,13 @@ export async function applyServerFixAll(
   if (!result) return 0;
   let version = result.version;
   let applied = 0;
-  const followUps: LspCommand[] = [];
+  const followUps: FollowUp[] = [];
   for (const pass of result.passes) {
+    const pending = withRemovedValues(document, pass);
     if (!(await applyAt(client, uri, version, pass.edits))) break;
-    version = (await vscode.workspace.openTextDocument(uri)).version;
+    version = document.version;
     applied += pass.fixes.length;
-    followUps.push(...pass.followUps);
+    followUps.push(...pending);
   }
   await runFollowUps('Fix all', followUps);
   return applied;

@@ -121,7 +121,8 @@ export class FlowguardCommands implements vscode.Disposable {
     }
     // An unsafe fix carries needsConfirmation: VS Code shows the refactor preview and applies only on Apply.
     if (!(await applyCodeAction(this.client, action))) {
-      void vscode.window.showInformationMessage(`Flowguard: "${action.title}" was not applied.`);
+      // An action without an edit (a secret move) applies it in its command, which says itself what happened.
+      if (action.edit) void vscode.window.showInformationMessage(`Flowguard: "${action.title}" was not applied.`);
       return false;
     }
     // The file may not be open: show the change where it happened.
@@ -318,9 +319,9 @@ export class FlowguardCommands implements vscode.Disposable {
       (d) => diagnosticCode(d) === credential && !!cursor && d.range.contains(cursor),
     );
     const fix = atCursor && preferred(await quickFixesFor(this.client, uri, atCursor.range, credential));
-    const applied = fix
-      ? Number(await applyCodeAction(this.client, fix))
-      : await applyServerFixAll(this.client, uri, { ruleIds: [credential] });
+    // The move at the cursor reports its own outcome, applied or not.
+    if (fix) return Number(await applyCodeAction(this.client, fix));
+    const applied = await applyServerFixAll(this.client, uri, { ruleIds: [credential] });
     if (!applied) void vscode.window.showInformationMessage('Flowguard: no inline secret to move in this file.');
     return applied;
   }

@@ -72,6 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Flowgu
       clientWatchesFiles: true,
       workspaceTrusted: vscode.workspace.isTrusted,
       suppressWithReason: true,
+      movesSecrets: true,
     }),
     diagnosticCollectionName: 'flowguard',
     outputChannel: output,

@@ -56,6 +56,30 @@ export const CONFIG_GLOB = '**/.flowguard.{yml,yaml}';
 // ---------------------------------------------------------------------------------------------------------------
 /** Stores a secret value a "Move to secret store" fix removed. Arguments: one StoreSecretArgs-like object. */
 export { STORE_SECRET_COMMAND } from './fixes/secret-store';
+/**
+ * "Move to secret store" for a client that applies it itself (initializationOptions `movesSecrets`): the code action
+ * carries this command and no edit. The client reads the value from the document, applies `edits` (previewed when
+ * `needsConfirmation`), and runs the store step only once the edit is in the document; every other path (preview
+ * cancelled, document changed since) ends with a visible "nothing changed". Arguments: `[MoveSecretArgs]`.
+ */
+export const MOVE_SECRET_COMMAND = 'flowguard.moveSecret';
+
+export interface MoveSecretArgs {
+  uri: string;
+  /** The document version the edits were computed for: the client refuses them on any other. */
+  version: number;
+  /** The fix's title (shown in the preview and the outcome). */
+  title: string;
+  edits: LspTextEdit[];
+  /** The fix is unsafe: the client shows the change for review before applying it. */
+  needsConfirmation: boolean;
+  /**
+   * The store step (STORE_SECRET_COMMAND or the GitLab variable command) with its arguments: the secret name and the
+   * removed value's location in the document before the edit (path, valueSpan, masked); never the value.
+   */
+  store: LspCommand;
+}
+
 /** Applies the least-privilege fixes to a file. Arguments: `[NarrowPermissionsArgs]` (or none: the active file). */
 export const NARROW_PERMISSIONS_COMMAND = 'flowguard.narrowPermissions';
 /** Asks for a reason and inserts a suppression comment. Arguments: `[SuppressFindingArgs]`. */

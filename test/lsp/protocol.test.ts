@@ -13,6 +13,8 @@ import { pathToUri } from '../../server/src/lsp/paths';
 import {
   FIX_ALL_METHOD,
   fixAllKind,
+  MOVE_SECRET_COMMAND,
+  STORE_SECRET_COMMAND,
   NARROW_PERMISSIONS_COMMAND,
   SUPPRESS_FINDING_COMMAND,
   SUPPRESS_KIND,
@@ -20,6 +22,7 @@ import {
   type CodeActionData,
   type FindingsChangedParams,
   type FixAllResult,
+  type MoveSecretArgs,
   type ReviewResult,
   type SuppressFindingArgs,
   type SuppressResult,
@@ -595,6 +598,63 @@ describe('language server: a client that asks for reasons and honours change ann
       await client.shutdown();
       rmSync(ws.root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('language server: a client that moves secrets itself (VS Code)', () => {
+  const text =
+    'on: push\npermissions: {}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    container:\n      image: registry.example.com/app:1\n      credentials:\n        username: deployer\n        password: "s3cr3t-Pa55word!"\n    steps:\n      - run: ./deploy.sh\n';
+
+  async function moveAction(movesSecrets: boolean): Promise<{ uri: string; action: CodeAction }> {
+    const ws = workspace({});
+    const client = LspClient.start();
+    try {
+      await client.initialize(
+        pathToUri(ws.root),
+        { workspace: { configuration: true, workspaceFolders: true, workspaceEdit: { changeAnnotationSupport: {} } } },
+        { suppressWithReason: true, movesSecrets },
+      );
+      const uri = ws.uri('.github/workflows/deploy.yml');
+      client.open(uri, text);
+      const [finding] = ofRule(await client.diagnostics(uri), 'hardcoded-credential');
+      assert.ok(finding, 'the inline password is found');
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: finding.range,
+        context: { diagnostics: [finding], only: ['quickfix'] },
+      });
+      const action = actions.find((a) => {
+        const data = a.data as CodeActionData | undefined;
+        return data?.type === 'fix' && data.ruleId === 'hardcoded-credential';
+      });
+      assert.ok(action, actions.map((a) => a.title).join(' | '));
+      return { uri, action };
+    } finally {
+      await client.shutdown();
+      rmSync(ws.root, { recursive: true, force: true });
+    }
+  }
+
+  test('"Move to secret store" is a command with the edit, its version and the store step, and no edit of its own', async () => {
+    const { uri, action } = await moveAction(true);
+    assert.equal(action.edit, undefined, 'nothing for the editor to apply before (or instead of) the command');
+    assert.equal(action.command?.command, MOVE_SECRET_COMMAND);
+    const [args] = action.command.arguments as MoveSecretArgs[];
+    assert.equal(args.uri, uri);
+    assert.equal(args.version, 1);
+    assert.equal(args.needsConfirmation, true, 'unsafe: previewed');
+    assert.equal(args.store.command, STORE_SECRET_COMMAND);
+    const after = TextDocument.applyEdits(TextDocument.create(uri, 'yaml', 1, text), args.edits);
+    assert.ok(after.includes('password: ${{ secrets.'), after);
+    const location = args.store.arguments?.[0] as { valueSpan: { start: number; end: number } };
+    assert.equal(text.slice(location.valueSpan.start, location.valueSpan.end), 's3cr3t-Pa55word!');
+    assert.ok(!JSON.stringify(action).includes('s3cr3t-Pa55word!'), 'the value itself never travels');
+  });
+
+  test('a client without the ability gets the edit and the store step as its command', async () => {
+    const { action } = await moveAction(false);
+    assert.ok(action.edit?.documentChanges?.length);
+    assert.equal(action.command?.command, STORE_SECRET_COMMAND);
   });
 });
 

@@ -1,17 +1,17 @@
-// What "Move to secret store" shares between its GitHub and GitLab store steps: the value the fix removed, kept in
-// memory only (never on disk, never logged), and the outcome every path ends with, shown to the user: stored (where),
-// skipped (Undo puts the text back; a copyable CLI command reads the value from stdin), or failed (the reason, Retry).
+// What "Move to secret store" shares between its GitHub and GitLab store steps: the value the fix removed, read from the
+// document before the edit and kept in memory only (never on disk, never logged), and the outcome every path ends
+// with, shown to the user: stored (where), skipped (Undo puts the text back; a copyable CLI command reads the value
+// from stdin), failed (the reason, Retry), or unchanged (the move was not applied: nothing changed, nothing stored).
 import * as vscode from 'vscode';
-import { maskSecret } from '../../../server/src/protocol';
+import { maskSecret, type LspRange, type LspTextEdit } from '../../../server/src/protocol';
 
 /** What an edit did to a workflow: the text it removed and the text it put in its place. */
-interface Replacement {
+export interface Replacement {
   uri: string;
   /** Offset of the change in the document before the edit. */
   offset: number;
   removed: string;
   inserted: string;
-  at: number;
 }
 
 /** The value a fix removed, with the edit that removed it (for Undo and for renaming the reference). */
@@ -30,99 +30,71 @@ export interface ValueLocation {
 export type SecretOutcome =
   | { kind: 'stored'; name: string; where: string }
   | { kind: 'skipped'; name: string; reason: string; command?: string }
-  | { kind: 'failed'; name: string; reason: string; command?: string };
+  | { kind: 'failed'; name: string; reason: string; command?: string }
+  /** The move did not happen (preview cancelled, file changed since): the file is as it was, nothing was stored. */
+  | { kind: 'unchanged'; name: string; reason: string; command?: undefined };
 
 /** What tests and bug reports may see of an outcome: never the value. */
 export type RecordedOutcome = SecretOutcome & { id: number; undone?: boolean };
 
-const KEEP_REMOVED_MS = 5 * 60_000;
 const UNDO_SECRET_MOVE_COMMAND = 'flowguard.undoSecretMove';
 const COPY_STORE_COMMAND = 'flowguard.copySecretStoreCommand';
 
-/** Remembers what edits remove from workflow files for a few minutes, in memory, so the store step can offer it. */
-export class RemovedTextTracker implements vscode.Disposable {
-  private readonly snapshots = new Map<string, string>();
-  private replacements: Replacement[] = [];
-  private readonly recorded = new vscode.EventEmitter<void>();
-  private readonly disposables: vscode.Disposable[];
+/** A text edit as offsets into the document before it. */
+export interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
 
-  constructor() {
-    // Real documents only: the refactor preview's copies (vscode-bulkeditpreview-editor:) must not be undone into.
-    const isYaml = (doc: vscode.TextDocument) =>
-      ['file', 'vscode-remote', 'untitled'].includes(doc.uri.scheme) && /\.ya?ml$/i.test(doc.uri.path);
-    const remember = (doc: vscode.TextDocument) => {
-      if (isYaml(doc)) this.snapshots.set(doc.uri.toString(), doc.getText());
-    };
-    vscode.workspace.textDocuments.forEach(remember);
-    this.disposables = [
-      vscode.workspace.onDidOpenTextDocument(remember),
-      vscode.workspace.onDidCloseTextDocument((doc) => this.snapshots.delete(doc.uri.toString())),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        const key = e.document.uri.toString();
-        const before = this.snapshots.get(key);
-        if (before !== undefined && e.contentChanges.some((c) => c.rangeLength > 0)) {
-          const now = Date.now();
-          this.replacements = this.replacements.filter((r) => now - r.at < KEEP_REMOVED_MS);
-          // VS Code splits an edit into minimal changes (a replaced value arrives as several small ones): one event is
-          // kept as one replacement, from its first to its last change, so the removed value is found whole.
-          const after = e.document.getText();
-          const start = Math.min(...e.contentChanges.map((c) => c.rangeOffset));
-          const end = Math.max(...e.contentChanges.map((c) => c.rangeOffset + c.rangeLength));
-          this.replacements.push({
-            uri: key,
-            offset: start,
-            removed: before.slice(start, end),
-            inserted: after.slice(start, end + after.length - before.length),
-            at: now,
-          });
-        }
-        remember(e.document);
-        this.recorded.fire();
-      }),
-      this.recorded,
-    ];
-  }
+export function lspRange(range: LspRange): vscode.Range {
+  return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
+}
 
-  /**
-   * recall(), waiting up to `ms` for the edit's change event: it can reach the extension host after the applyEdit that
-   * caused it has resolved, and the store step runs right after.
-   */
-  async recallSoon(location: ValueLocation, ms = 2000): Promise<RemovedValue | undefined> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found = this.recall(location);
-      const left = deadline - Date.now();
-      if (found || left <= 0) return found;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, left);
-        const listener = this.recorded.event(done);
-        function done() {
-          clearTimeout(timer);
-          listener.dispose();
-          resolve();
-        }
-      });
-    }
-  }
+export function offsetEdits(document: vscode.TextDocument, edits: readonly LspTextEdit[]): OffsetEdit[] {
+  return edits.map((e) => {
+    const range = lspRange(e.range);
+    return { start: document.offsetAt(range.start), end: document.offsetAt(range.end), newText: e.newText };
+  });
+}
 
-  /** The value an edit just removed at the finding's span, recognized by its mask. */
-  recall(location: ValueLocation): RemovedValue | undefined {
-    if (!location.valueSpan || !location.masked) return undefined;
-    const { start, end } = location.valueSpan;
-    const suffix = location.path?.replace(/\\/g, '/').replace(/^\.?\//, '');
-    for (const r of [...this.replacements].reverse()) {
-      if (suffix && !decodeURIComponent(r.uri).endsWith(suffix)) continue;
-      if (r.offset > start || r.offset + r.removed.length < end) continue;
-      const value = r.removed.slice(start - r.offset, end - r.offset).trim();
-      if (maskSecret(value) === location.masked) return { value, replacement: r };
-    }
-    return undefined;
+/**
+ * What applying `edits` to `text` gives, and the same change as one replacement from the first edit's start to the
+ * last one's end (Undo puts `removed` back where `inserted` is; one object however many values the edits remove).
+ */
+export function replacementOf(
+  uri: string,
+  text: string,
+  edits: readonly OffsetEdit[],
+): { replacement: Replacement; after: string } {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  let after = '';
+  let at = 0;
+  for (const e of sorted) {
+    after += text.slice(at, e.start) + e.newText;
+    at = e.end;
   }
+  after += text.slice(at);
+  const start = sorted[0]?.start ?? 0;
+  const end = Math.max(start, ...sorted.map((e) => e.end));
+  const inserted = after.slice(start, end + after.length - text.length);
+  return { replacement: { uri, offset: start, removed: text.slice(start, end), inserted }, after };
+}
 
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-    this.replacements = [];
-  }
+/**
+ * The value at the fix's location in `text` (the document before the edit), recognized by its mask and inside what
+ * the replacement removes. Read before the edit is applied: from then on it lives in memory only.
+ */
+export function removedValue(
+  text: string,
+  location: ValueLocation | undefined,
+  replacement: Replacement,
+): RemovedValue | undefined {
+  if (!location?.valueSpan || !location.masked) return undefined;
+  const { start, end } = location.valueSpan;
+  if (start < replacement.offset || end > replacement.offset + replacement.removed.length) return undefined;
+  const value = text.slice(start, end).trim();
+  return value && maskSecret(value) === location.masked ? { value, replacement } : undefined;
 }
 
 /** Where the replacement's inserted text is now: the occurrence nearest its original offset. */
@@ -203,6 +175,10 @@ export class SecretOutcomes implements vscode.Disposable {
     if (outcome.kind === 'stored') {
       choice = await vscode.window.showInformationMessage(
         `Flowguard: secret ${outcome.name} stored in ${outcome.where}. Rotate the old credential: it was in the file.`,
+      );
+    } else if (outcome.kind === 'unchanged') {
+      await vscode.window.showInformationMessage(
+        `Flowguard: ${outcome.name} was not moved (${outcome.reason}). Nothing was changed and nothing was stored.`,
       );
     } else if (outcome.kind === 'skipped') {
       choice = await vscode.window.showWarningMessage(

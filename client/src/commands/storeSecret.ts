@@ -4,7 +4,13 @@
 // the user confirms the name, the scope and the store, and every path ends with a visible outcome.
 import { originRemoteUrl } from './originRemote';
 import * as vscode from 'vscode';
-import { maskSecret, STORE_SECRET_COMMAND } from '../../../server/src/protocol';
+import {
+  maskSecret,
+  MOVE_SECRET_COMMAND,
+  STORE_SECRET_COMMAND,
+  type LspCommand,
+  type MoveSecretArgs,
+} from '../../../server/src/protocol';
 import {
   GitHubSecretsClient,
   isOrganisationTarget,
@@ -16,8 +22,8 @@ import {
   storeGitlabVariable,
   type StoreGitlabVariableArgs,
 } from './storeGitlabVariable';
+import { moveSecret } from './moveSecret';
 import {
-  RemovedTextTracker,
   renameReference,
   SecretOutcomes,
   type RecordedOutcome,
@@ -38,17 +44,27 @@ type Scope = NonNullable<StoreSecretArgs['scope']>;
 const TITLE = 'Flowguard: Store Secret';
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * The move (MOVE_SECRET_COMMAND) and the store steps. A store step gets the removed value as its second argument from
+ * the move or from fix-all (read from the document before their edit); from the palette it asks for the value.
+ */
 export function registerStoreSecretCommand(context: vscode.ExtensionContext, log: (message: string) => void): void {
-  const tracker = new RemovedTextTracker();
   const outcomes = new SecretOutcomes(log);
+  const storeStep = (step: LspCommand, removed: RemovedValue) =>
+    step.command === STORE_GITLAB_VARIABLE_COMMAND
+      ? storeGitlabVariable(context, step.arguments?.[0] as StoreGitlabVariableArgs | undefined, removed, outcomes)
+      : storeSecret(step.arguments?.[0] as StoreSecretArgs | undefined, removed, outcomes);
   context.subscriptions.push(
-    tracker,
     outcomes,
-    vscode.commands.registerCommand(STORE_SECRET_COMMAND, async (args?: StoreSecretArgs) =>
-      storeSecret(args, args ? await tracker.recallSoon(args) : undefined, outcomes),
+    vscode.commands.registerCommand(MOVE_SECRET_COMMAND, (args?: MoveSecretArgs) =>
+      moveSecret(args, outcomes, storeStep),
     ),
-    vscode.commands.registerCommand(STORE_GITLAB_VARIABLE_COMMAND, async (args?: StoreGitlabVariableArgs) =>
-      storeGitlabVariable(context, args, args ? await tracker.recallSoon(args) : undefined, outcomes),
+    vscode.commands.registerCommand(STORE_SECRET_COMMAND, (args?: StoreSecretArgs, removed?: RemovedValue) =>
+      storeSecret(args, removed, outcomes),
+    ),
+    vscode.commands.registerCommand(
+      STORE_GITLAB_VARIABLE_COMMAND,
+      (args?: StoreGitlabVariableArgs, removed?: RemovedValue) => storeGitlabVariable(context, args, removed, outcomes),
     ),
   );
 }

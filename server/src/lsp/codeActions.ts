@@ -13,6 +13,7 @@ import type { RepoFileReader } from '../io/repo-files';
 import {
   FIX_ALL_KIND,
   fixAllKind,
+  MOVE_SECRET_COMMAND,
   SUPPRESS_FINDING_COMMAND,
   SUPPRESS_KIND,
   type CodeActionData,
@@ -20,6 +21,7 @@ import {
   type FixAllParams,
   type FixAllResult,
   type LspTextEdit,
+  type MoveSecretArgs,
   type SuppressParams,
   type SuppressResult,
 } from '../protocol';
@@ -70,6 +72,13 @@ export interface ClientAbilities {
   askReason?: boolean;
   /** It honours change annotations: unsafe fixes are marked needsConfirmation, so the editor previews them first. */
   confirmUnsafe?: boolean;
+  /**
+   * It runs MOVE_SECRET_COMMAND: a fix with a follow-up (the secret moves) carries that command and no edit, so the
+   * client applies the edit itself and starts the store step only when the edit is in the document. (An editor runs a
+   * code action's command only when it reports its edit applied: a previewed edit it applied without saying so left
+   * the removed value with no store step.)
+   */
+  movesSecrets?: boolean;
 }
 
 const REVIEW_ANNOTATION = 'flowguard.unsafeFix';
@@ -78,7 +87,7 @@ export function codeActions(
   params: CodeActionParams,
   snapshot: Snapshot,
   context: FixContext,
-  { askReason = false, confirmUnsafe = false }: ClientAbilities = {},
+  { askReason = false, confirmUnsafe = false, movesSecrets = false }: ClientAbilities = {},
 ): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
@@ -104,8 +113,28 @@ export function codeActions(
           fixIndex,
           safety: fix.safety,
         };
+        const title = fix.safety === 'safe' ? fix.title : `${fix.title} (review the change)`;
+        if (movesSecrets && fix.followUp) {
+          const args: MoveSecretArgs = {
+            uri,
+            version,
+            title: fix.title,
+            edits: toLspEdits(snapshot.lines, fix.edits),
+            needsConfirmation: confirmUnsafe && fix.safety === 'unsafe',
+            store: { title: fix.title, command: fix.followUp.command, arguments: fix.followUp.args },
+          };
+          actions.push({
+            title,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            isPreferred: fix.isPreferred === true,
+            command: { title, command: MOVE_SECRET_COMMAND, arguments: [args] },
+            data,
+          });
+          return;
+        }
         actions.push({
-          title: fix.safety === 'safe' ? fix.title : `${fix.title} (review the change)`,
+          title,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
           isPreferred: fix.isPreferred === true,

@@ -91,6 +91,8 @@ interface InitOptions {
   workspaceTrusted?: boolean;
   /** The client implements SUPPRESS_FINDING_COMMAND (asks for a reason): suppression actions carry it, not an edit. */
   suppressWithReason?: boolean;
+  /** The client implements MOVE_SECRET_COMMAND: secret moves carry it, not an edit followed by a store command. */
+  movesSecrets?: boolean;
 }
 
 /**
@@ -241,6 +243,7 @@ export function startServer(kind: ServerKind): Connection {
     workspaceTrusted = options.workspaceTrusted === true;
     abilities = {
       askReason: options.suppressWithReason === true,
+      movesSecrets: options.movesSecrets === true,
       confirmUnsafe: params.capabilities.workspace?.workspaceEdit?.changeAnnotationSupport !== undefined,
     };
     const wsFolders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);

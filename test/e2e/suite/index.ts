@@ -97,7 +97,7 @@ async function confirmPreview(): Promise<void> {
 
 interface SecretOutcome {
   id: number;
-  kind: 'stored' | 'skipped' | 'failed';
+  kind: 'stored' | 'skipped' | 'failed' | 'unchanged';
   name: string;
   where?: string;
   reason?: string;
@@ -516,20 +516,29 @@ test('the status bar counts YAML syntax errors, in its text and its tooltip alik
 const SECRET_TEXT =
   'on: push\npermissions: {}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    container:\n      image: registry.example.com/app:1\n      credentials:\n        username: deployer\n        password: "s3cr3t-Pa55word!"\n    steps:\n      - run: ./deploy.sh\n';
 
-/** Runs Move Secret to Store on a fresh workflow, through the preview; the store step then asks its questions. */
-async function moveSecret(name: string): Promise<{ uri: vscode.Uri; document: vscode.TextDocument }> {
+/** A fresh workflow with SECRET_TEXT, open, with the cursor on its credential: Move Secret runs its quick-fix. */
+async function secretAtCursor(name: string): Promise<vscode.Uri> {
   const uri = workflow(name);
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(SECRET_TEXT));
-  await openAndWaitForCodes(uri, ['hardcoded-credential']);
+  const diagnostics = await openAndWaitForCodes(uri, ['hardcoded-credential']);
+  const at = diagnostics.find((d) => codeOf(d) === 'hardcoded-credential')!.range.start;
+  const editor = await vscode.window.showTextDocument(uri);
+  editor.selection = new vscode.Selection(at, at);
+  return uri;
+}
+
+/** Runs Move Secret to Store at the credential, applied in the refactor preview; the store step then asks. */
+async function moveSecret(name: string): Promise<{ uri: vscode.Uri; document: vscode.TextDocument }> {
+  const uri = await secretAtCursor(name);
   const before = (await secretOutcomes()).length;
-  const moving = vscode.commands.executeCommand('flowguard.moveSecretToStore', uri);
+  void vscode.commands.executeCommand('flowguard.moveSecretToStore', uri);
   const document = await vscode.workspace.openTextDocument(uri);
+  // Ticked and applied once the preview shows it (until then the preview commands have nothing to act on).
   await until('the refactor preview to apply', async () => {
-    await vscode.commands.executeCommand('refactorPreview.apply').then(undefined, () => undefined);
+    await confirmPreview().then(undefined, () => undefined);
     return !document.getText().includes('s3cr3t-Pa55word!');
   });
   assert.match(document.getText(), /\$\{\{ secrets\.[A-Z_]+ \}\}/);
-  void moving;
   assert.equal((await secretOutcomes()).length, before, 'the store step is waiting for the user');
   return { uri, document };
 }
@@ -584,6 +593,52 @@ test('Move Secret: an empty answer is "skipped" with a stdin gh command, and Und
   await until('hardcoded-credential to be back', () =>
     flowguardDiagnostics(document.uri).some((d) => codeOf(d) === 'hardcoded-credential'),
   );
+});
+
+test('Move Secret: cancelling the preview changes nothing, stores nothing, and says so', async () => {
+  const uri = await secretAtCursor('secret-cancelled.yml');
+  const before = (await secretOutcomes()).length;
+  const moving = vscode.commands.executeCommand<number>('flowguard.moveSecretToStore', uri);
+  // Discard the refactor preview once it is there: the move then ends with a visible "nothing was changed".
+  const outcome = await until('the unchanged outcome', async () => {
+    await vscode.commands.executeCommand('refactorPreview.discard').then(undefined, () => undefined);
+    const all = await secretOutcomes();
+    return all.length > before && all[all.length - 1];
+  });
+  assert.equal(outcome.kind, 'unchanged', JSON.stringify(outcome));
+  assert.match(outcome.reason ?? '', /not applied/);
+  assert.equal(await moving, 0, 'the command reports nothing moved');
+  assert.equal((await vscode.workspace.openTextDocument(uri)).getText(), SECRET_TEXT, 'the file is as it was');
+  assert.equal((await secretOutcomes()).length, before + 1, 'no store step ran');
+});
+
+test('Move Secret refuses an edit computed for an older version of the file, visibly', async () => {
+  const uri = workflow('secret-stale.yml');
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(SECRET_TEXT));
+  const [diagnostic] = (await openAndWaitForCodes(uri, ['hardcoded-credential'])).filter(
+    (d) => codeOf(d) === 'hardcoded-credential',
+  );
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    uri,
+    diagnostic.range,
+    vscode.CodeActionKind.QuickFix.value,
+  );
+  const move = actions.find((a) => a.command?.command === 'flowguard.moveSecret');
+  assert.ok(move?.command, `a move command: ${actions.map((a) => a.title).join(' | ')}`);
+  assert.equal(move.edit, undefined, 'the action carries no edit: the command applies it');
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(uri, new vscode.Position(0, 0), '# edited\n');
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  const before = (await secretOutcomes()).length;
+  const moved = await vscode.commands.executeCommand<boolean>(move.command.command, ...(move.command.arguments ?? []));
+  assert.equal(moved, false);
+  const outcome = (await secretOutcomes()).slice(before);
+  assert.equal(outcome.length, 1);
+  assert.equal(outcome[0].kind, 'unchanged');
+  assert.match(outcome[0].reason ?? '', /changed since/);
+  assert.equal((await vscode.workspace.openTextDocument(uri)).getText(), `# edited\n${SECRET_TEXT}`);
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 });
 
 test('Move Secret on GitLab CI: an empty answer is "skipped" with a stdin glab command, and Undo restores the variable', async () => {
