@@ -103,6 +103,22 @@ export function callersOf(readFile: RepoReader, path: string, kind: 'workflow' |
   return { calls, readFile };
 }
 
+/** Every workflow of the repository (parsed once per reader), or undefined when the folder cannot be listed. */
+export function repositoryWorkflows(readFile: RepoReader): Array<{ path: string; wf: Workflow }> | undefined {
+  if (!readFile.list) return undefined;
+  const out: Array<{ path: string; wf: Workflow }> = [];
+  for (const name of readFile
+    .list(WORKFLOWS_DIR)
+    .filter((n) => /\.ya?ml$/i.test(n))
+    .slice(0, MAX_CALLER_FILES)) {
+    const path = `${WORKFLOWS_DIR}/${name}`;
+    const text = readFile(path);
+    const wf = text ? callerWorkflow(readFile, path, text) : undefined;
+    if (wf) out.push({ path, wf });
+  }
+  return out;
+}
+
 /**
  * Caller workflows parsed once per reader (a CLI scan of a repository, a server session) and text: every reusable
  * workflow and local action of a repository looks through the same workflows, and parsing them again for each was

@@ -122,6 +122,51 @@ export function executesWorkspace(step: Step, text: string): Execution | undefin
   return undefined;
 }
 
+/**
+ * The first execution of the checked-out code after `checkout`: later in the same script, or a later step of the job
+ * (in the checkout's sub-directory, when it was checked out into one).
+ */
+export function executionAfterCheckout(job: Job, checkout: CheckoutOfHead, text: string): Execution | undefined {
+  const { step } = checkout;
+  const dir = checkoutDir(step);
+  const runsCheckedOut = (e: Execution | undefined) => (e && (!dir || referencesDir(e.step, dir)) ? e : undefined);
+  // A script that fetches the code may run it a few lines later.
+  let execution: Execution | undefined =
+    step.run && checkout.restIndex !== undefined
+      ? runsCheckedOut(
+          executesWorkspace({ ...step, run: { ...step.run, text: step.run.text.slice(checkout.restIndex) } }, text),
+        )
+      : undefined;
+  for (let j = job.steps.indexOf(step) + 1; j < job.steps.length && !execution; j++)
+    execution = runsCheckedOut(executesWorkspace(job.steps[j], text));
+  return execution;
+}
+/** The sub-directory a checkout writes to, when not the workspace root. */
+function checkoutDir(step: Step): string | undefined {
+  const path = step.with?.entries
+    .find((e) => e.name === 'path')
+    ?.value?.text.trim()
+    .replace(/^\.\//, '')
+    .replace(/\/$/, '');
+  return path && path !== '.' && !path.includes('${{') ? path : undefined;
+}
+
+/** Whether a step runs code in the directory: `working-directory: pr`, `cd pr`, `make -C pr`, `pr/build.sh`, `uses: ./pr/...`. */
+function referencesDir(step: Step, dir: string): boolean {
+  const esc = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const inDir = new RegExp(
+    `(?:\\bcd|\\bmake(?:\\s+-[\\w-]+)*\\s+-C|--prefix|--cwd|--dir|--directory|\\bpushd)\\s+["']?(?:\\./)?${esc}(?:/|\\s|$|["'])|(?:^|[;&|(]\\s*|\\s)(?:\\./)?${esc}/[\\w./-]+`,
+    'm',
+  );
+  const wd = step.workingDirectory?.text.trim().replace(/^\.\//, '') ?? '';
+  return (
+    wd === dir ||
+    wd.startsWith(`${dir}/`) ||
+    inDir.test(step.run?.text ?? '') ||
+    (step.uses?.kind === 'local' && step.uses.raw.includes(`${dir}/`))
+  );
+}
+
 /** A script that checks the actor's association or repository permission before going on. */
 const PERMISSION_CHECK =
   /author_association|authorAssociation|\/collaborators\/[^\s]*\/permission|getCollaboratorPermissionLevel|checkCollaborator|permission\.permission/;

@@ -100,7 +100,13 @@ export interface CachingAction {
   /** What the cache input does besides caching (removing it then needs a replacement step). */
   alsoInstalls?: string;
   what?: string;
+  /** Whose entries it restores and saves: a writer poisons restores of the same ecosystem (`any`: actions/cache). */
+  ecosystem: CacheEcosystem;
+  /** It restores and never saves (actions/cache/restore). */
+  restoreOnly?: boolean;
 }
+export type CacheEcosystem =
+  'any' | 'go' | 'node' | 'python' | 'jvm' | 'dotnet' | 'ruby' | 'rust' | 'compiler' | 'docker';
 export const CACHING_ACTIONS: ReadonlyMap<string, CachingAction> = new Map(
   Object.entries(data.cachingActions as Record<string, CachingAction>),
 );

@@ -1,5 +1,7 @@
 import { defineRule } from '../../engine/rule';
-import type { Job } from '../../model/workflow';
+import type { Job, Step, Workflow } from '../../model/workflow';
+import type { AnalysisContext } from '../../engine/context';
+import { findCallers } from '../../analysis/callers';
 import { insertBeforePair } from '../../fixes/edits';
 import { mapGetPair, type Node, type Pair } from '../../yaml/parse';
 import { gitlabDeployWithoutEnvironment } from '../_gitlab/deploy-without-environment';
@@ -44,7 +46,7 @@ export default defineRule({
       remediation:
         "Run the job in an environment (`environment: production`) configured with required reviewers and deployment branch/tag rules, and move the deploy credentials into that environment's secrets. The quick-fix adds `environment: production`; create and protect it in the repository settings.",
       severity:
-        'Only commands that run count (not echo, heredocs, comments, step summaries, `--dry-run`, goreleaser `check`/`--snapshot`, steps with `if: false`); changesets/action only with `publish:`. Low when the job deploys with no repository secret (only the workflow token or OIDC): an environment would fence off nothing. Low for image pushes in a workflow that also runs on pull requests: those are CI images (build caches, test environments), as in 4 of 12 medium findings of the judged sample (docs/precision, seed 4242).',
+        'Only commands that run count (not echo, heredocs, comments, step summaries, `--dry-run`, goreleaser `check`/`--snapshot`, steps with `if: false`); changesets/action only with `publish:`. Low when the job deploys with no repository secret (only the workflow token or OIDC): an environment would fence off nothing. A reusable workflow secret that every caller in the repository fills with `secrets.GITHUB_TOKEN` is the workflow token (with no visible caller it counts as a credential). Low for jobs that only create GitHub releases (`gh release create`, action-gh-release, release-action) when their only other secrets mint a GitHub App token for this repository (actions/create-github-app-token without `owner`/`repositories`). Low for pull request previews: a workflow started by pull requests or by their runs (`workflow_run`) deploying to a static-site host (Cloudflare Pages/Workers, gh-pages actions, Firebase) under a per-pull-request name (head SHA or branch, PR number, `preview`), where a required reviewer would hold every preview (as judged in the independent re-judge, seed 4242). Low for image pushes in a workflow that also runs on pull requests: those are CI images (build caches, test environments), as in 4 of 12 medium findings of the judged sample (docs/precision, seed 4242).',
       vulnerableExample:
         'on:\n  push:\n    tags: ["v*"]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm publish\n',
       safeExample:
@@ -57,34 +59,48 @@ export default defineRule({
   gitlabJob: gitlabDeployWithoutEnvironment,
   job(job, wf, ctx) {
     if (job.environment || job.uses) return;
-    const step = deployStep(job);
-    if (!step) return;
+    const deploys = deploySteps(job);
+    if (deploys.length === 0) return;
+    const step = deploys[0];
     const anchor = (mapGetPair(job.node, 'steps') ?? mapGetPair(job.node, 'runs-on')) as
       Pair<Node, Node | null> | undefined;
     const edit = anchor ? insertBeforePair(wf.text, anchor, ['environment: production']) : undefined;
     // Credentials in repository secrets are what an environment would fence off; a job deploying with the workflow's
     // own token or OIDC has none to protect, and the release itself stays reviewable through branch protection.
-    const credentials = referencedSecrets(wf.text.slice(job.span.start, job.span.end)).concat(
+    const referenced = referencedSecrets(wf.text.slice(job.span.start, job.span.end)).concat(
       referencedSecrets(
         wf.env
           ? wf.text.slice(wf.env.keySpan.start, Math.max(...wf.env.entries.map((e) => e.span.end), wf.env.keySpan.end))
           : '',
       ),
     );
+    // A reusable workflow's secret that every caller in this repository fills with the workflow token is that token.
+    const tokenFromCallers = referenced.filter((name) => callersPassWorkflowToken(ctx, wf, name));
+    const credentials = referenced.filter((name) => !tokenFromCallers.includes(name));
+    // A job that only creates GitHub releases: a GitHub App key that mints a token for this repository is not a deploy
+    // credential (the release is made on GitHub, with a token scoped like the workflow's own).
+    const appKeys = deploys.every((d) => d.githubRelease) ? repositoryAppKeys(job) : new Set<string>();
+    const deployCredentials = credentials.filter((name) => !appKeys.has(name));
     // An image pushed by a workflow that also builds pull requests is the project's CI image (a build cache or test
     // environment), not what users install.
     const ciImage =
       /docker push|build-push-action/.test(step.what) &&
       wf.triggers.some((t) => t.event === 'pull_request' || t.event === 'merge_group');
+    const preview = previewDeploy(wf, deploys);
+    const low = !credentials.length
+      ? tokenFromCallers.length
+        ? ` (Low: it deploys with no repository secret: ${tokenFromCallers.map((n) => `secrets.${n}`).join(', ')} is the workflow token every caller in this repository passes.)`
+        : ' (Low: it deploys with no repository secret, only the workflow token or OIDC.)'
+      : !deployCredentials.length
+        ? ` (Low: it only creates a GitHub release, with the workflow token; ${credentials.map((n) => `secrets.${n}`).join(', ')} only mint${credentials.length === 1 ? 's' : ''} a GitHub App token for this repository, and the release stays reviewable on GitHub.)`
+        : ciImage
+          ? ' (Low: the workflow also builds pull requests, so the image is a CI image rather than a release.)'
+          : preview
+            ? ` (Low: it deploys pull request previews (${preview}): a required reviewer would hold every preview. Deploy production from a separate job in a protected environment.)`
+            : '';
     ctx.report({
-      message:
-        `Job '${job.id}' deploys (${step.what}) without a protected environment: no reviewer or branch rule can stop a bad release. Add environment: and protect it.` +
-        (!credentials.length
-          ? ' (Low: it deploys with no repository secret, only the workflow token or OIDC.)'
-          : ciImage
-            ? ' (Low: the workflow also builds pull requests, so the image is a CI image rather than a release.)'
-            : ''),
-      severity: credentials.length && !ciImage ? undefined : 'low',
+      message: `Job '${job.id}' deploys (${step.what}) without a protected environment: no reviewer or branch rule can stop a bad release. Add environment: and protect it.${low}`,
+      severity: low ? 'low' : undefined,
       span: job.idSpan,
       related: [{ span: step.span, message: 'deploys here' }],
       fixes: edit
@@ -100,6 +116,67 @@ export default defineRule({
     });
   },
 });
+
+/** `${{ secrets.GITHUB_TOKEN }}` or `${{ github.token }}`, as a caller passes it. */
+const WORKFLOW_TOKEN = /^\s*\$\{\{\s*(secrets\.github_token|github\.token)\s*\}\}\s*$/i;
+
+/**
+ * A secret declared by this reusable workflow (`on.workflow_call.secrets`) that every caller in the repository passes
+ * as the workflow token. Unknown when no caller is visible (then it counts as a credential).
+ */
+function callersPassWorkflowToken(ctx: AnalysisContext, wf: Workflow, name: string): boolean {
+  if (!wf.declaredSecrets.some((d) => d.toLowerCase() === name.toLowerCase())) return false;
+  const calls = findCallers(ctx, 'workflow')?.calls ?? [];
+  return (
+    calls.length > 0 &&
+    calls.every((call) =>
+      call.job.secrets?.entries.some(
+        (e) => e.name.toLowerCase() === name.toLowerCase() && WORKFLOW_TOKEN.test(e.value?.text ?? ''),
+      ),
+    )
+  );
+}
+
+/** Secrets a job only feeds to actions/create-github-app-token for this repository (no `owner:`/`repositories:`). */
+function repositoryAppKeys(job: Job): Set<string> {
+  const keys = new Set<string>();
+  const elsewhere = new Set<string>();
+  for (const s of job.steps) {
+    const appToken =
+      s.uses?.slug === 'actions/create-github-app-token' &&
+      !s.with?.entries.some((e) => e.name === 'owner' || e.name === 'repositories');
+    for (const e of [...(s.with?.entries ?? []), ...(s.env?.entries ?? [])])
+      for (const name of referencedSecrets(e.value?.text ?? '')) (appToken ? keys : elsewhere).add(name);
+    for (const name of referencedSecrets(s.run?.text ?? '')) elsewhere.add(name);
+  }
+  for (const name of referencedSecrets(job.env ? job.env.entries.map((e) => e.value?.text ?? '').join(' ') : ''))
+    elsewhere.add(name);
+  return new Set([...keys].filter((k) => !elsewhere.has(k)));
+}
+
+/** Static-site hosts whose deploys can go to a per-pull-request branch, channel or directory. */
+const PREVIEW_HOSTS = new Set([
+  'cloudflare/wrangler-action',
+  'peaceiris/actions-gh-pages',
+  'jamesives/github-pages-deploy-action',
+]);
+/** What names a pull request's preview in a deploy step: its head, number, or the word preview. */
+const PULL_REQUEST_ALIAS =
+  /\bpreview\b|pull_request\.number|event\.number|pull_requests\[|head_sha|head_branch|head_ref|head\.(sha|ref)\b/i;
+
+/**
+ * Deploys of pull request previews: a workflow started by pull requests (or by a run they triggered) whose every deploy
+ * goes to a static-site host with a per-pull-request alias (Cloudflare Pages `--branch`, a preview channel or folder).
+ */
+function previewDeploy(wf: Workflow, deploys: DeployStep[]): string | undefined {
+  if (!wf.triggers.some((t) => /^(pull_request|pull_request_target|workflow_run)$/.test(t.event))) return undefined;
+  const aliases = deploys.map((d) =>
+    PREVIEW_HOSTS.has(d.what) || /firebase deploy/.test(d.what)
+      ? PULL_REQUEST_ALIAS.exec(wf.text.slice(d.step.span.start, d.step.span.end))?.[0]
+      : undefined,
+  );
+  return aliases.every((a) => a !== undefined) ? `${deploys[0].what}, its target named by ${aliases[0]}` : undefined;
+}
 
 /** Secrets a job's text reads, except the workflow's own token. */
 function referencedSecrets(text: string): string[] {
@@ -128,14 +205,31 @@ function commandLines(script: string): string[] {
 }
 
 /** A step that can never run (`if: false`). */
-function neverRuns(step: Job['steps'][number]): boolean {
+function neverRuns(step: Step): boolean {
   return !!step.if && /^\s*(\$\{\{\s*)?false(\s*\}\})?\s*$/.test(step.if.text);
 }
 
 /** Actions that deploy only when one of their inputs is set (changesets/action publishes only with `publish:`). */
 const DEPLOY_INPUT: Record<string, string> = { 'changesets/action': 'publish' };
 
-function deployStep(job: Job): { what: string; span: { start: number; end: number } } | undefined {
+interface DeployStep {
+  what: string;
+  span: { start: number; end: number };
+  step: Step;
+  /** It creates or uploads to a GitHub release (nothing leaves GitHub). */
+  githubRelease: boolean;
+}
+
+/** Actions that only create GitHub releases or upload to them. */
+const GITHUB_RELEASE_ACTIONS = new Set([
+  'softprops/action-gh-release',
+  'ncipollo/release-action',
+  'actions/create-release',
+]);
+
+/** Every step of the job that deploys (one entry per step). */
+function deploySteps(job: Job): DeployStep[] {
+  const out: DeployStep[] = [];
   for (const s of job.steps) {
     if (neverRuns(s)) continue;
     if (s.uses?.slug && DEPLOY_ACTIONS.has(s.uses.slug)) {
@@ -150,12 +244,24 @@ function deployStep(job: Job): { what: string; span: { start: number; end: numbe
       // goreleaser in snapshot/build mode publishes nothing.
       const args = s.with?.entries.find((e) => e.name === 'args')?.value?.text ?? '';
       if (DRY_RUN.test(args) || /^\s*(build|check|healthcheck)\b/.test(args)) continue;
-      return { what: s.uses.slug, span: s.uses.span };
+      out.push({
+        what: s.uses.slug,
+        span: s.uses.span,
+        step: s,
+        githubRelease: GITHUB_RELEASE_ACTIONS.has(s.uses.slug),
+      });
+      continue;
     }
-    for (const line of commandLines(s.run?.text ?? '')) {
-      const m = DEPLOY_COMMAND.exec(line);
-      if (m && s.run && !DRY_RUN.test(line)) return { what: m[2], span: s.run.span };
-    }
+    const commands = commandLines(s.run?.text ?? '')
+      .map((line) => (DRY_RUN.test(line) ? undefined : DEPLOY_COMMAND.exec(line)?.[2]))
+      .filter((c): c is string => !!c);
+    if (commands.length && s.run)
+      out.push({
+        what: commands[0],
+        span: s.run.span,
+        step: s,
+        githubRelease: commands.every((c) => c === 'gh release create'),
+      });
   }
-  return undefined;
+  return out;
 }
