@@ -3,7 +3,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Ajv from 'ajv';
 import schema from '../../schemas/low-value-secrets.schema.json';
-import { LOW_VALUE_SECRETS_KB, isUploadOnlySecret } from '../../server/src/knowledge/low-value-secrets';
+import {
+  LOW_VALUE_SECRETS_KB,
+  isLowValueWriteScope,
+  isUploadOnlySecret,
+} from '../../server/src/knowledge/low-value-secrets';
 
 const validate = new Ajv({ allErrors: true }).compile(schema);
 
@@ -27,4 +31,12 @@ test('upload-only names match regardless of case; publishing tokens do not', () 
   assert.equal(isUploadOnlySecret('PYPI_API_TOKEN'), false);
   assert.equal(isUploadOnlySecret('TURBO_TOKEN'), false);
   assert.equal(isUploadOnlySecret('constructor'), false);
+});
+
+test('only scopes that report CI results are low-value write scopes', () => {
+  assert.equal(isLowValueWriteScope('checks'), true);
+  assert.equal(isLowValueWriteScope('contents'), false);
+  const kb = structuredClone(LOW_VALUE_SECRETS_KB) as { lowValueScopes: Array<Record<string, unknown>> };
+  kb.lowValueScopes[0].scope = 'contents';
+  assert.equal(validate(kb), false);
 });

@@ -2,11 +2,14 @@
 // the job uses to publish or reach a cloud. Upload-only secrets (coverage, benchmark reports) are no stake.
 import type { AnalysisContext } from '../../engine/context';
 import type { Job, Workflow } from '../../model/workflow';
-import { isUploadOnlySecret } from '../../knowledge/low-value-secrets';
+import { isLowValueWriteScope, isUploadOnlySecret } from '../../knowledge/low-value-secrets';
 import { workflowPermissionsFor } from '../../analysis/permissions';
 
 /** Names that usually hold a credential, preferred when the message names one secret among several. */
 const CREDENTIAL_NAME = /TOKEN|PAT\b|PASSWORD|PASSPHRASE|SECRET|PRIVATE|CERT|WEBHOOK|CREDENTIAL|_KEY\b|^KEY\b/i;
+
+/** Names that usually hold an identifier kept out of logs (tenant, client, account), named only when nothing else is. */
+const IDENTIFIER_NAME = /(?:^|_)(?:ID|USERNAME|USER|REGION|PROJECT|ACCOUNT|PATH)$/i;
 
 /** The most valuable thing the job holds, in words for a message; undefined when it holds nothing worth stealing. */
 export function jobStake(job: Job, wf: Workflow, ctx: AnalysisContext): string | undefined {
@@ -15,13 +18,16 @@ export function jobStake(job: Job, wf: Workflow, ctx: AnalysisContext): string |
   const secrets = [...new Set([...jobText.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))].filter(
     (name) => name.toUpperCase() !== 'GITHUB_TOKEN' && !isUploadOnlySecret(name),
   );
-  const secret = secrets.find((name) => CREDENTIAL_NAME.test(name)) ?? secrets[0];
+  const secret =
+    secrets.find((name) => CREDENTIAL_NAME.test(name)) ??
+    secrets.find((name) => !IDENTIFIER_NAME.test(name)) ??
+    secrets[0];
   if (secret) return `the job's secret ${secret}`;
   const permissions = job.permissions ?? wf.permissions;
   if (!permissions) return undefined;
   if (permissions.kind === 'write-all') return 'a GITHUB_TOKEN with write-all';
   const writes = permissions.scopes.filter((s) => s.level === 'write').map((s) => s.scope);
-  const repositoryWrites = writes.filter((s) => s !== 'id-token');
+  const repositoryWrites = writes.filter((s) => s !== 'id-token' && !isLowValueWriteScope(s));
   if (repositoryWrites.length) return `a GITHUB_TOKEN with ${repositoryWrites.map((s) => `${s}: write`).join(', ')}`;
   if (!writes.length) return undefined;
   // id-token: write mints OIDC tokens: worth stealing only where something (a cloud role, a registry's trusted
@@ -40,14 +46,16 @@ export function whyNoStake(job: Job, wf: Workflow, ctx: AnalysisContext): string
     isUploadOnlySecret,
   );
   const permissions = job.permissions ?? wf.permissions;
-  const idToken =
-    permissions?.kind === 'map' && permissions.scopes.some((s) => s.scope === 'id-token' && s.level === 'write');
+  const writes = permissions?.kind === 'map' ? permissions.scopes.filter((s) => s.level === 'write') : [];
+  const idToken = writes.some((s) => s.scope === 'id-token');
+  const reporting = writes.filter((s) => isLowValueWriteScope(s.scope)).map((s) => `${s.scope}: write`);
+  const beyond = reporting.length ? ` beyond ${reporting.join(', ')}, which only reports CI results` : '';
   return [
     uploadOnly.length
-      ? `the job's only secrets are upload-only (${uploadOnly.join(', ')}) and it has no write-scoped token`
-      : 'the job holds no secret or write-scoped token',
+      ? `the job's only secrets are upload-only (${uploadOnly.join(', ')}) and it has no write-scoped token${beyond}`
+      : `the job holds no secret or write-scoped token${beyond}`,
     idToken ? 'no step uses its id-token: write' : '',
-    uploadOnly.length
+    uploadOnly.length || reporting.length
       ? 'a moved tag gets the runner and at most a way to post false reports'
       : 'a moved tag gets only the runner',
   ]
