@@ -27,7 +27,7 @@ export default defineRule({
     docs: {
       risk: 'Branch protection that requires an approving review is only as strong as the set of identities that can approve. A workflow that approves with its token turns "two people looked at this" into "a workflow ran", and anyone who can shape the workflow\'s input (a PR title, a label, a dependency bump) can get code merged unreviewed.',
       severity:
-        "Medium where someone other than the maintainers can get a pull request of their choice approved or merged: privileged outsider events (pull_request_target, issue_comment, workflow_run...), repository_dispatch, a pull request number taken from dispatch inputs, a gate on the pull request's author (a writer can push onto the bot's branch), or a plain pull_request run without an exact actor gate. Low when only maintainers start the job (push, schedule, workflow_dispatch, or a reusable workflow whose callers in the repository are all such) and it approves a pull request it chose itself, and on plain pull_request gated on an exact actor (`github.actor == 'dependabot[bot]'`): a fork's run has a read-only token and a writer's push makes them the actor. In the independent judged sample (docs/precision/rejudge-seed-4242-independent.md) these were 5 of 9 medium findings, all debatable (release workflows merging their own generated pull request, the documented Dependabot auto-merge, an organisation's own bot). An actor gate on pull_request_target is not lowered; bot-conditions reports it.",
+        "Medium where someone other than the maintainers can get a pull request of their choice approved or merged: privileged outsider events (pull_request_target, issue_comment, workflow_run...), repository_dispatch and events whose payload names a pull request (check_run, status...), a pull request number taken from dispatch inputs, a gate on the pull request's author (a writer can push onto the bot's branch), or a plain pull_request run without an exact actor gate. Low when only maintainers start the job (push, schedule, workflow_dispatch, or a reusable workflow whose callers in the repository are all such) and it approves a pull request it chose itself, and on plain pull_request gated on an exact actor (`github.actor == 'dependabot[bot]'`): a fork's run has a read-only token and a writer's push makes them the actor. In the independent judged sample (docs/precision/rejudge-seed-4242-independent.md) these were 5 of 9 medium findings, all debatable (release workflows merging their own generated pull request, the documented Dependabot auto-merge, an organisation's own bot). An actor gate on pull_request_target is not lowered; bot-conditions reports it.",
       remediation:
         'Do not approve from workflows. If you auto-merge dependency updates, restrict it to a narrow, verified actor and update type, require a CODEOWNERS review for workflow files, and disable "Allow GitHub Actions to create and approve pull requests" in the repository settings.',
       vulnerableExample:
@@ -76,6 +76,11 @@ const EXACT_ACTOR =
   /github\.(?:actor|triggering_actor)\s*==\s*'[^']+'|'[^']+'\s*==\s*github\.(?:actor|triggering_actor)\b/;
 /** Where a dispatch names the pull request: any writer (or token holder) then picks which pull request is approved. */
 const DISPATCH_CHOICE = /\binputs\.|github\.event\.inputs\b|client_payload/;
+/**
+ * Events only people with write access cause, where the workflow picks the pull request itself. Not check_run,
+ * status or repository_dispatch: their payload can name an outsider's pull request.
+ */
+const MAINTAINER_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch', 'release', 'create']);
 /** Callers of callers followed at most this deep. */
 const MAX_CALLER_DEPTH = 3;
 
@@ -91,7 +96,7 @@ function maintainerOnly(step: Step, job: Job, wf: Workflow, ctx: AnalysisContext
   const conditions = [job.if?.text, step.if?.text];
   const reach = conditionalReach(wf, conditions);
   const chosenByDispatch = DISPATCH_CHOICE.test(stepText(step, ctx.text));
-  if (reach === 'maintainer' && !chosenByDispatch && !triggerNames(wf).includes('repository_dispatch'))
+  if (reach === 'maintainer' && !chosenByDispatch && triggerNames(wf).every((e) => MAINTAINER_EVENTS.has(e)))
     return 'only users with write access can start this job, and it approves a pull request it does not take from them';
   if (reach === 'caller' && !chosenByDispatch && trustedCallers(findCallers(ctx, 'workflow'), 0))
     return 'this reusable workflow is called only from workflows that users with write access start';
@@ -106,8 +111,7 @@ function trustedCallers(callers: Callers | undefined, depth: number): boolean {
   if (!callers?.calls.length || depth >= MAX_CALLER_DEPTH) return false;
   return callers.calls.every((call) => {
     const reach = conditionalReach(call.wf, [call.job.if?.text, call.step?.if?.text]);
-    if (triggerNames(call.wf).includes('repository_dispatch')) return false;
-    if (reach === 'maintainer') return true;
+    if (reach === 'maintainer') return triggerNames(call.wf).every((e) => MAINTAINER_EVENTS.has(e));
     return reach === 'caller' && trustedCallers(callersOf(callers.readFile, call.path, 'workflow'), depth + 1);
   });
 }
