@@ -54,8 +54,11 @@ function calleeKey(path: string, kind: 'workflow' | 'action'): string | undefine
   return m ? m[1] : undefined;
 }
 
+/** The repository path a local `uses:` names: `./x` or `$/x` (the self-repository form of the actions lock file). */
 function usesPath(raw: string): string {
-  return normalize(raw.trim()).replace(/^\.\//, '').replace(/\/+$/, '');
+  return normalize(raw.trim())
+    .replace(/^(?:\.|\$)\//, '')
+    .replace(/\/+$/, '');
 }
 
 function lineOf(text: string, offset: number): number {
@@ -86,7 +89,7 @@ export function callersOf(readFile: RepoReader, path: string, kind: 'workflow' |
     const rel = `${WORKFLOWS_DIR}/${name}`;
     if (self.endsWith(`/${rel}`) || self === rel) continue;
     const text = readFile(rel);
-    if (!text || !text.includes('./')) continue;
+    if (!text || !/\.\/|\$\//.test(text)) continue;
     const wf = callerWorkflow(readFile, rel, text);
     if (!wf) continue;
     for (const job of wf.jobs) {

@@ -75,3 +75,49 @@ export function imageSites(model: Workflow | ActionMetadata, text: string): Imag
 function usesValue(raw: string, span: Span): ScalarValue {
   return { text: raw, span, node: undefined as never, expressions: [] };
 }
+
+/** The namespace of an image name: its first path segment, or the second after a registry host (`ghcr.io/ns/app`). */
+export function imageNamespace(name: string): string | undefined {
+  const segments = name.toLowerCase().split('/');
+  if (segments.length < 2) return undefined;
+  // A first segment with a dot or a port is a registry host (ghcr.io, quay.io, localhost:5000).
+  const host = /[.:]/.test(segments[0]) || segments[0] === 'localhost';
+  return host ? (segments.length > 2 ? segments[1] : undefined) : segments[0];
+}
+
+/** An image name with a namespace (`ns/app`, `ghcr.io/ns/app`), optionally quoted, at the start of a value. */
+const IMAGE_NAME = /^["']?((?:[a-z0-9.-]+\.[a-z]{2,}(?::\d+)?\/)?[a-z0-9][\w.-]*\/[a-z0-9][\w./-]*)(?=[:@"']|$)/i;
+/** First segments of slash-separated values that are not image namespaces (platforms, git refs). */
+const NOT_NAMESPACES = new Set(['linux', 'windows', 'darwin', 'refs']);
+const PUSH_COMMAND =
+  /\b(?:docker|podman)\s+(?:image\s+)?push\s+(\S+)|\b(?:docker|podman|buildah)\b[^\n]*?(?:--tag|\s-t)[\s=]+(\S+)/g;
+const TAGS_KEY = /^(\s*)(?:-\s+)?(?:tags|images)\s*[:=]\s*(.*)$/;
+
+/**
+ * The namespaces (lower case) a workflow text publishes images to: `docker push x`, `docker build --tag x`, and the
+ * `tags:`/`images:` values of the build and metadata actions (inline, comma-separated or a block of lines).
+ */
+export function publishedImageNamespaces(text: string): Set<string> {
+  const names: string[] = [];
+  if (!/\b(?:docker|podman)\s+(?:image\s+)?push\b|build-push-action|metadata-action|--push\b|\bpush:\s*true/.test(text))
+    return new Set();
+  for (const m of text.matchAll(PUSH_COMMAND)) names.push(m[1] ?? m[2]);
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const key = TAGS_KEY.exec(lines[i]);
+    if (!key) continue;
+    const values = [key[2]];
+    // A block scalar (`tags: |`) or an empty value continues on the lines indented deeper than the key.
+    if (/^[|>][-+]?\s*$|^$/.test(key[2].trim()))
+      for (let j = i + 1; j < lines.length && (lines[j].trim() === '' || lines[j].search(/\S/) > key[1].length); j++)
+        values.push(lines[j]);
+    for (const value of values) names.push(...value.split(/[,\s]+/).map((v) => v.replace(/^(?:-|type=\w+,?)/, '')));
+  }
+  const namespaces = new Set<string>();
+  for (const name of names) {
+    const image = IMAGE_NAME.exec(name.trim())?.[1];
+    const namespace = image ? imageNamespace(image) : undefined;
+    if (namespace && !NOT_NAMESPACES.has(namespace)) namespaces.add(namespace);
+  }
+  return namespaces;
+}

@@ -1,4 +1,8 @@
 import { defineRule } from '../../engine/rule';
+import type { AnalysisContext } from '../../engine/context';
+import type { Job, Step, Workflow } from '../../model/workflow';
+import { callersOf, findCallers, type Callers } from '../../analysis/callers';
+import { conditionalReach, triggerNames } from '../../analysis/triggers';
 
 const APPROVE_COMMAND = /\bgh\s+pr\s+review\b[^\n]*(--approve|-a\b)|\bgh\s+pr\s+merge\b[^\n]*--admin\b/;
 const APPROVE_SCRIPT = /\bpulls\.createReview\s*\([^)]*event\s*:\s*['"]APPROVE['"]/s;
@@ -22,6 +26,8 @@ export default defineRule({
     fixable: false,
     docs: {
       risk: 'Branch protection that requires an approving review is only as strong as the set of identities that can approve. A workflow that approves with its token turns "two people looked at this" into "a workflow ran", and anyone who can shape the workflow\'s input (a PR title, a label, a dependency bump) can get code merged unreviewed.',
+      severity:
+        "Medium where someone other than the maintainers can get a pull request of their choice approved or merged: privileged outsider events (pull_request_target, issue_comment, workflow_run...), repository_dispatch and events whose payload names a pull request (check_run, status...), a pull request number taken from dispatch inputs, a gate on the pull request's author (a writer can push onto the bot's branch), or a plain pull_request run without an exact actor gate. Low when only maintainers start the job (push, schedule, workflow_dispatch, or a reusable workflow whose callers in the repository are all such) and it approves a pull request it chose itself, and on plain pull_request gated on an exact actor (`github.actor == 'dependabot[bot]'`): a fork's run has a read-only token and a writer's push makes them the actor. In the independent judged sample (docs/precision/rejudge-seed-4242-independent.md) these were 5 of 9 medium findings, all debatable (release workflows merging their own generated pull request, the documented Dependabot auto-merge, an organisation's own bot). An actor gate on pull_request_target is not lowered; bot-conditions reports it.",
       remediation:
         'Do not approve from workflows. If you auto-merge dependency updates, restrict it to a narrow, verified actor and update type, require a CODEOWNERS review for workflow files, and disable "Allow GitHub Actions to create and approve pull requests" in the repository settings.',
       vulnerableExample:
@@ -30,31 +36,87 @@ export default defineRule({
         'steps:\n  - run: gh pr merge --auto --squash "$PR_URL"\n    env:\n      GH_TOKEN: ${{ github.token }}\n',
     },
   },
-  step(step, _job, _wf, ctx) {
-    if (step.uses?.slug && APPROVE_ACTIONS.has(step.uses.slug)) {
-      ctx.report({
+  step(step, job, wf, ctx) {
+    const spans = [];
+    if (step.uses?.slug && APPROVE_ACTIONS.has(step.uses.slug))
+      spans.push({
         message: `${step.uses.slug} approves pull requests with the workflow's token: this can satisfy required reviews without a human.`,
         span: step.uses.span,
       });
-    }
     const run = step.run;
-    if (run && APPROVE_COMMAND.test(run.text)) {
-      ctx.report({
+    if (run && APPROVE_COMMAND.test(run.text))
+      spans.push({
         message:
           'This step approves a pull request (or merges with --admin) from a workflow: required human review can be satisfied or bypassed by automation.',
         span: run.span,
       });
-    }
     const script =
       step.uses?.slug === 'actions/github-script'
         ? step.with?.entries.find((e) => e.name === 'script')?.value
         : undefined;
-    if (script && APPROVE_SCRIPT.test(script.text)) {
-      ctx.report({
+    if (script && APPROVE_SCRIPT.test(script.text))
+      spans.push({
         message:
           'This github-script step approves a pull request with the workflow token: required human review can be satisfied by automation.',
         span: script.span,
       });
-    }
+    if (!spans.length) return;
+    const lowered = maintainerOnly(step, job, wf, ctx);
+    for (const { message, span } of spans)
+      ctx.report({
+        message: lowered ? `${message} (Low: ${lowered}.)` : message,
+        span,
+        severity: lowered ? 'low' : undefined,
+      });
   },
 });
+
+/** `github.actor == 'name'` (either order): on a pull_request run the actor is whoever pushed or opened it. */
+const EXACT_ACTOR =
+  /github\.(?:actor|triggering_actor)\s*==\s*'[^']+'|'[^']+'\s*==\s*github\.(?:actor|triggering_actor)\b/;
+/** Where a dispatch names the pull request: any writer (or token holder) then picks which pull request is approved. */
+const DISPATCH_CHOICE = /\binputs\.|github\.event\.inputs\b|client_payload/;
+/**
+ * Events only people with write access cause, where the workflow picks the pull request itself. Not check_run,
+ * status or repository_dispatch: their payload can name an outsider's pull request.
+ */
+const MAINTAINER_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch', 'release', 'create']);
+/** Callers of callers followed at most this deep. */
+const MAX_CALLER_DEPTH = 3;
+
+/**
+ * Why no outsider (and no single writer) can get a pull request of their choice approved here, or undefined:
+ * - only maintainer events start the job (push, schedule, workflow_dispatch, or a reusable workflow whose visible
+ *   callers are all such), and the approved pull request is not one a dispatch input names;
+ * - on plain `pull_request` the job is gated on an exact actor (the repository's own bot): a fork's run has a
+ *   read-only token, and a writer's push makes them the actor. `pull_request_target` and the other privileged events
+ *   are never lowered here: there the actor can be arranged (bot-conditions reports that).
+ */
+function maintainerOnly(step: Step, job: Job, wf: Workflow, ctx: AnalysisContext): string | undefined {
+  const conditions = [job.if?.text, step.if?.text];
+  const reach = conditionalReach(wf, conditions);
+  const chosenByDispatch = DISPATCH_CHOICE.test(stepText(step, ctx.text));
+  if (reach === 'maintainer' && !chosenByDispatch && triggerNames(wf).every((e) => MAINTAINER_EVENTS.has(e)))
+    return 'only users with write access can start this job, and it approves a pull request it does not take from them';
+  if (reach === 'caller' && !chosenByDispatch && trustedCallers(findCallers(ctx, 'workflow'), 0))
+    return 'this reusable workflow is called only from workflows that users with write access start';
+  const gate = conditions.filter(Boolean).join(' && ');
+  if (reach === 'outsider' && EXACT_ACTOR.test(gate) && !/\|\|/.test(gate))
+    return "the job runs on pull_request only for an exact actor: a fork's run gets a read-only token, and a writer's push makes them the actor";
+  return undefined;
+}
+
+/** Every visible caller starts only on maintainer events (following callers that are reusable workflows themselves). */
+function trustedCallers(callers: Callers | undefined, depth: number): boolean {
+  if (!callers?.calls.length || depth >= MAX_CALLER_DEPTH) return false;
+  return callers.calls.every((call) => {
+    const reach = conditionalReach(call.wf, [call.job.if?.text, call.step?.if?.text]);
+    if (reach === 'maintainer') return triggerNames(call.wf).every((e) => MAINTAINER_EVENTS.has(e));
+    return reach === 'caller' && trustedCallers(callersOf(callers.readFile, call.path, 'workflow'), depth + 1);
+  });
+}
+
+/** The approving step's own text: its script or command, its inputs and the env it reads. */
+function stepText(step: Step, text: string): string {
+  return text.slice(step.span.start, step.span.end).replace(/^\s*if:.*$/m, '');
+}

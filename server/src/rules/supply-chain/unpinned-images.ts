@@ -3,8 +3,14 @@ import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
 import type { Service, Workflow } from '../../model/workflow';
 import type { ActionMetadata } from '../../model/action';
-import { imageSites, parseImageRef, type ImageSite } from '../../analysis/supply-chain/images';
-import { jobStake } from '../_supply-chain/stake';
+import {
+  imageNamespace,
+  imageSites,
+  parseImageRef,
+  publishedImageNamespaces,
+  type ImageSite,
+} from '../../analysis/supply-chain/images';
+import { jobStake, whyNoStake } from '../_supply-chain/stake';
 
 export default defineRule({
   meta: {
@@ -23,7 +29,7 @@ export default defineRule({
     docs: {
       risk: "Image tags move: whoever can push to the image's repository decides what the job runs, with its token and secrets. `latest` (or no tag) changes on every push (high; medium for Docker Hub's official images, which Docker itself builds); a version tag usually stays, but the registry does not guarantee it (low).",
       severity:
-        "`latest` (or no tag) is high, medium for Docker Hub's official images; low when the job holds no secret or write permission, and for services whose own env holds no secret (a service container never sees the job's secrets) (a moved tag gets only the runner: the test containers and proxy services that were 8 of 12 judged high/medium findings in docs/precision seed 4242), for images in the repository's own namespace (its owner or name, when the repository is known), and in composite actions (the caller's job decides). A version tag is low. Confidence is medium for a floating tag of a non-official image: in the judged sample (seed 4242) 4 of 10 high findings were images the maintainers publish themselves under another name (their company's or personal namespace), which a workflow file cannot reveal.",
+        "`latest` (or no tag) is high, medium for Docker Hub's official images; low when the job holds no secret or write permission, and for services whose own env holds no secret (a service container never sees the job's secrets) (a moved tag gets only the runner: the test containers and proxy services that were 8 of 12 judged high/medium findings in docs/precision seed 4242), for images in the repository's own namespace (its owner or name, when the repository is known, or a namespace the repository's own workflows push images to: `docker push`, `--tag`, the `tags:`/`images:` of the build and metadata actions), and in composite actions (the caller's job decides). Upload-only secrets (coverage and benchmark tokens, listed in server/src/knowledge/low-value-secrets.json) and an `id-token: write` no step uses are no stake. A version tag is low. Confidence is medium for a floating tag of a non-official image: in the judged sample (seed 4242) 4 of 10 high findings were images the maintainers publish themselves under another name (their company's or personal namespace, e.g. ghcr.io/kastelo in syncthing) that no file of the repository shows it publishes to; those stay high, since a namespace nothing in the repository ties to it cannot be told from a stranger's, and `.flowguard.yml` can lower them per rule or suppress them with a reason.",
       remediation:
         'Pin the digest and keep the tag in a comment: `image: node@sha256:<digest> # 20.11`. With `--online` (or in a trusted workspace in VS Code) the fix asks the registry (OCI distribution API, anonymous token for Docker Hub and GHCR) for the digest the tag names today.',
       vulnerableExample: 'jobs:\n  test:\n    container: node:latest\n',
@@ -59,15 +65,15 @@ function check(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
     const stake = site.service
       ? serviceStake(site.service)
       : job && model.kind === 'workflow'
-        ? jobStake(job, model, ctx.text)
+        ? jobStake(job, model, ctx)
         : undefined;
-    const own = ownNamespace(ref.name, ctx.repository);
+    const own = ownNamespace(ref.name, ctx.repository) ?? publishedBySelf(ref.name, ctx);
     const lowered = !stake
       ? site.service
         ? ' (Low: a service container sees only its own env, which holds no secret.)'
-        : ' (Low: the job holds no secret or write permission; a moved tag gets only the runner.)'
+        : ` (Low: ${job && model.kind === 'workflow' ? whyNoStake(job, model, ctx) : "in a composite action the caller's job decides what a moved tag gets"}.)`
       : own
-        ? ` (Low: ${own} is this repository's own image namespace.)`
+        ? ` (Low: ${own}.)`
         : '';
     ctx.report({
       message:
@@ -93,14 +99,43 @@ function serviceStake(service: Service): string | undefined {
   return secret ? `the service's secret ${secret}` : undefined;
 }
 
-/** The image's namespace when it is the repository's owner or name (`diffusers/x` in huggingface/diffusers). */
+/** Why the image's namespace is the repository's own: its owner or name (`diffusers/x` in huggingface/diffusers). */
 function ownNamespace(name: string, repository: string | undefined): string | undefined {
-  if (!repository) return undefined;
-  const segments = name.toLowerCase().split('/');
-  // A first segment with a dot or a port is a registry host (ghcr.io, quay.io, localhost:5000).
-  const namespace = /[.:]/.test(segments[0]) || segments[0] === 'localhost' ? segments[1] : segments[0];
+  const namespace = imageNamespace(name);
+  if (!repository || !namespace) return undefined;
   const [owner, repo] = repository.toLowerCase().split('/');
-  return segments.length > 1 && namespace && (namespace === owner || namespace === repo) ? namespace : undefined;
+  return namespace === owner || namespace === repo
+    ? `${namespace} is this repository's own image namespace`
+    : undefined;
+}
+
+/** Workflows read for the namespaces they publish to: a repository has tens. */
+const MAX_PUBLISHER_FILES = 200;
+
+/**
+ * Why the image's namespace is one this repository's workflows push images to (this file, or another workflow when
+ * the adapter can read the repository): the same people publish it.
+ */
+function publishedBySelf(name: string, ctx: AnalysisContext): string | undefined {
+  const namespace = imageNamespace(name);
+  if (!namespace) return undefined;
+  const publishers = ctx.cached('unpinned-images/published', () => {
+    const found = new Map<string, string>();
+    const add = (text: string, where: string) => {
+      for (const ns of publishedImageNamespaces(text)) if (!found.has(ns)) found.set(ns, where);
+    };
+    add(ctx.text, 'this workflow');
+    const dir = '.github/workflows';
+    for (const file of (ctx.readFile?.list?.(dir) ?? [])
+      .filter((f) => /\.ya?ml$/i.test(f))
+      .slice(0, MAX_PUBLISHER_FILES)) {
+      const text = ctx.readFile?.(`${dir}/${file}`);
+      if (text) add(text, `${dir}/${file}`);
+    }
+    return found;
+  });
+  const where = publishers.get(namespace);
+  return where ? `${namespace} is an image namespace ${where} publishes to` : undefined;
 }
 
 function pinImage(site: ImageSite, name: string, tag: string, ctx: AnalysisContext): Fix[] {
