@@ -1,14 +1,7 @@
 import { defineRule } from '../../engine/rule';
 import { conditionalReach } from '../../analysis/triggers';
 import { HEAD_CODE_PRIVILEGED_EVENTS } from '../../knowledge/untrusted-input';
-import type { Step } from '../../model/workflow';
-import {
-  checkoutOfHead,
-  executesWorkspace,
-  forksRefusedBefore,
-  gateOf,
-  type Execution,
-} from '../../analysis/untrusted-code';
+import { checkoutOfHead, forksRefusedBefore, gateOf, runsCheckedOutCode } from '../../analysis/untrusted-code';
 
 export default defineRule({
   meta: {
@@ -50,20 +43,7 @@ export default defineRule({
       if (conditionalReach(wf, [job.if?.text, step.if?.text]) !== 'outsider-privileged') continue;
       if (/pull_request\.merged\s*(==\s*true)?(\s|\)|$|&)/.test(`${job.if?.text ?? ''} ${step.if?.text ?? ''}`))
         continue;
-      const dir = checkoutDir(step);
-      const runsCheckedOut = (e: Execution | undefined) => (e && (!dir || referencesDir(e.step, dir)) ? e : undefined);
-      // A script that fetches the code may run it a few lines later.
-      let execution: Execution | undefined =
-        step.run && checkout.restIndex !== undefined
-          ? runsCheckedOut(
-              executesWorkspace(
-                { ...step, run: { ...step.run, text: step.run.text.slice(checkout.restIndex) } },
-                ctx.text,
-              ),
-            )
-          : undefined;
-      for (let j = i + 1; j < job.steps.length && !execution; j++)
-        execution = runsCheckedOut(executesWorkspace(job.steps[j], ctx.text));
+      const execution = runsCheckedOutCode(job, checkout, ctx.text);
       const gate = gateOf(job, step, wf.jobs);
       const trigger = privileged.join('/');
       if (execution && forksRefusedBefore(job, step)) {
@@ -95,29 +75,3 @@ export default defineRule({
     }
   },
 });
-
-/** The sub-directory a checkout writes to, when not the workspace root. */
-function checkoutDir(step: Step): string | undefined {
-  const path = step.with?.entries
-    .find((e) => e.name === 'path')
-    ?.value?.text.trim()
-    .replace(/^\.\//, '')
-    .replace(/\/$/, '');
-  return path && path !== '.' && !path.includes('${{') ? path : undefined;
-}
-
-/** Whether a step runs code in the directory: `working-directory: pr`, `cd pr`, `make -C pr`, `pr/build.sh`, `uses: ./pr/...`. */
-function referencesDir(step: Step, dir: string): boolean {
-  const esc = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const inDir = new RegExp(
-    `(?:\\bcd|\\bmake(?:\\s+-[\\w-]+)*\\s+-C|--prefix|--cwd|--dir|--directory|\\bpushd)\\s+["']?(?:\\./)?${esc}(?:/|\\s|$|["'])|(?:^|[;&|(]\\s*|\\s)(?:\\./)?${esc}/[\\w./-]+`,
-    'm',
-  );
-  const wd = step.workingDirectory?.text.trim().replace(/^\.\//, '') ?? '';
-  return (
-    wd === dir ||
-    wd.startsWith(`${dir}/`) ||
-    inDir.test(step.run?.text ?? '') ||
-    (step.uses?.kind === 'local' && step.uses.raw.includes(`${dir}/`))
-  );
-}
