@@ -1,7 +1,8 @@
 // A precision review of medium/high findings on the real-world corpus.
-//   Draw:  node --import tsx scripts/review-sample.ts --seed N --per-rule K [--out FILE] [--corpus DIR]
+//   Draw:  node --import tsx scripts/review-sample.ts --seed N --per-rule K [--rule ID[,ID]] [--out FILE] [--corpus DIR]
 //          A seeded sample, stratified by rule (K findings of each rule, or all it has), written as a Markdown sheet:
 //          each finding with its context (triggers, permissions, job, step, callers) and a verdict field to fill in.
+//          --rule limits the analysis and the sample to those rules (the draw then differs from the full one).
 //   Score: node --import tsx scripts/review-sample.ts --score FILE
 //          Reads a judged sheet back and prints strict precision per rule: true / (true + false + debatable).
 // Files are analyzed with a reader of their own repository and its owner/repo (the corpus folder `<owner>__<repo>`), as
@@ -9,6 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyze } from '../server/src/engine/analyze';
+import { ALL_RULES } from '../server/src/rules/index';
 import { atLeast } from '../server/src/engine/analyze';
 import type { Finding } from '../server/src/engine/types';
 import { repoFileReader } from '../server/src/io/repo-files';
@@ -44,6 +46,9 @@ function draw(): void {
   let state = seed;
   const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
 
+  const ruleIds = arg('rule')?.split(',');
+  const rules = ruleIds ? ALL_RULES.filter((r) => ruleIds.includes(r.meta.id)) : undefined;
+  if (ruleIds && rules?.length !== ruleIds.length) throw new Error(`unknown rule among ${ruleIds.join(', ')}`);
   const rows = readFileSync(join(corpus, 'MANIFEST.tsv'), 'utf8')
     .trim()
     .split('\n')
@@ -58,7 +63,7 @@ function draw(): void {
     const text = readFileSync(file, 'utf8');
     const readFile = repoFileReader(root);
     // The repository's identity, as the CLI reads it from the origin remote: its own owner's actions are not third-party.
-    const result = analyze({ path, text, kind, readFile, repository: repo });
+    const result = analyze({ path, text, kind, readFile, repository: repo, rules });
     const redactor = new SecretRedactor(text, result.findings.filter(isSecretFinding));
     for (const f of result.findings) {
       if (!atLeast(f.severity, 'medium')) continue;

@@ -26,7 +26,9 @@ jobs:
     runs-on: ubuntu-latest
     timeout-minutes: 5
     steps:
-      - run: echo hello
+      - run: echo "\${{ github.event.comment.body }}"
+        env:
+          GH_TOKEN: \${{ github.token }}
 `;
 
 function run(args: string[]): string {
@@ -61,18 +63,23 @@ test('review-sample draws a seeded sheet with context and scores the judged shee
     assert.match(text, /- triggers: issue_comment \[created\]/);
     assert.match(text, /- job: greet; runs-on: ubuntu-latest/);
     assert.match(text, /- file: acme\/site\/\.github\/workflows\/greet\.yml:9/);
-    assert.equal((text.match(/^- verdict: $/gm) ?? []).length, 2);
+    assert.match(text, /^## 3\. template-injection — high\/high$/m);
+    assert.equal((text.match(/^- verdict: $/gm) ?? []).length, 3);
     // The same seed draws the same sheet.
     const again = join(dir, 'again.md');
     run(['--corpus', corpus, '--seed', '7', '--per-rule', '5', '--out', again]);
     assert.equal(readFileSync(again, 'utf8'), text);
+    // --rule limits the sheet to the rules named.
+    const one = join(dir, 'one.md');
+    run(['--corpus', corpus, '--seed', '7', '--per-rule', '5', '--rule', 'missing-permissions', '--out', one]);
+    assert.deepEqual(readFileSync(one, 'utf8').match(/^## \d+\. \S+/gm), ['## 1. missing-permissions']);
 
-    const judged = text.replace('- verdict: ', '- verdict: true').replace('- verdict: \n', '- verdict: debatable\n');
+    const judged = text.replace('- verdict: ', '- verdict: true').replaceAll('- verdict: \n', '- verdict: debatable\n');
     writeFileSync(sheet, judged);
     const score = run(['--score', sheet]);
     assert.match(score, /missing-permissions\s+1\s+0\s+0\s+100%/);
-    assert.match(score, /template-injection\s+0\s+0\s+1\s+0%/);
-    assert.match(score, /all\s+1\s+0\s+1\s+50%/);
+    assert.match(score, /template-injection\s+0\s+0\s+2\s+0%/);
+    assert.match(score, /all\s+1\s+0\s+2\s+33%/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

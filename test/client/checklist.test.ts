@@ -17,8 +17,9 @@ import { suppressionEdit } from '../../server/src/lsp/codeActions';
 import { applyEdits } from '../../server/src/fixes/edits';
 
 const RULES: RuleSummary[] = ALL_RULES.map((r) => ({ ...r.meta }));
+// write-all is high where any user's comment becomes shell code next to the token.
 const VULNERABLE =
-  'on: push\npermissions: write-all\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: curl http://example.com/x.sh | sh\n';
+  'on: issue_comment\npermissions: write-all\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: curl http://example.com/x.sh | sh\n      - run: gh issue comment 1 --body "${{ github.event.comment.body }}"\n        env:\n          GH_TOKEN: ${{ github.token }}\n';
 
 function findingsOf(text: string, uri: string): ChecklistFinding[] {
   const lines = new LineIndex(text);

@@ -65,7 +65,9 @@ test('hover on the workflow permissions: key covers the jobs that inherit it, un
 
 test('excessive-permissions reports unused job scopes; workflow scopes are spared while a job is not understood', () => {
   const found = result.findings.filter((f) => f.ruleId === 'excessive-permissions').map((f) => f.message);
-  assert.deepEqual(found, ["Job 'label' grants statuses: write but no step uses it."]);
+  assert.deepEqual(found, [
+    "Job 'label' grants statuses: write but no step uses it. (Low, hygiene: no trigger any user can fire reaches a job holding it with their code or text where the token is in reach.)",
+  ]);
 });
 
 test('excessive-permissions: a workflow write scope only one job needs', () => {
@@ -79,14 +81,19 @@ test('excessive-permissions: a workflow write scope only one job needs', () => {
   assert.equal(f[0].fixes[0].title, 'Narrow permissions');
 });
 
-test('missing-permissions: severity follows how reachable the trigger is', () => {
-  const sev = (on: string) =>
+test('missing-permissions: high only where an outsider has a path to the token, hygiene (low) elsewhere', () => {
+  // Event text that becomes shell code in a step holding the token: a path on every event an outsider can fire.
+  const injected =
+    '      - run: echo "${{ github.event.comment.body }}${{ github.event.issue.title }}${{ github.event.pull_request.title }}"\n        env:\n          GH_TOKEN: ${{ github.token }}\n';
+  const sev = (on: string, step = injected) =>
     analyze({
       path: '.github/workflows/x.yml',
-      text: `on: ${on}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n`,
+      text: `on: ${on}\njobs:\n  a:\n    runs-on: x\n    steps:\n${step}`,
     }).findings.find((f) => f.ruleId === 'missing-permissions')?.severity;
   assert.equal(sev('pull_request_target'), 'high');
   assert.equal(sev('issue_comment'), 'high');
+  // Without anything of the outsider's running there, the missing block is hygiene.
+  assert.equal(sev('issue_comment', '      - run: echo hello\n'), 'low');
   // Fork pull requests get a read-only token; only collaborators' branches get the default one.
   assert.equal(sev('pull_request'), 'low');
   assert.equal(sev('push'), 'low');

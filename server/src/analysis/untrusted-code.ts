@@ -1,7 +1,12 @@
 // Step-level facts the untrusted-input rules share: does a step fetch a pull request's code, does it execute code
 // from the workspace, does a condition or an earlier check gate the job to trusted people.
 import type { Span } from '../text/span';
-import { CHECKOUT_ACTIONS, WORKSPACE_EXECUTING_ACTIONS } from '../knowledge/untrusted-input';
+import {
+  AI_AGENT_PROMPTS,
+  AI_AGENT_WRITE_ACCESS_GATES,
+  CHECKOUT_ACTIONS,
+  WORKSPACE_EXECUTING_ACTIONS,
+} from '../knowledge/untrusted-input';
 import type { ScalarValue } from '../model/common';
 import type { Job, Step } from '../model/workflow';
 
@@ -68,9 +73,12 @@ export function locate(value: ScalarValue, fragment: string, text: string): Span
   return at === -1 ? value.span : { start: value.span.start + at, end: value.span.start + at + head.length };
 }
 
-/** Commands that run code from the workspace: build tools, package installs (with lifecycle scripts), test runners. */
+/**
+ * Commands that run code from the workspace: build tools, package installs (with lifecycle scripts), test runners;
+ * `netlify deploy` runs the build command of the workspace's netlify.toml unless given --no-build (netlify-cli 21+).
+ */
 const EXECUTES_WORKSPACE =
-  /(?:^|[\s;&|(])(?:(?:npm|pnpm|yarn|bun)\s+(?:ci|install|i|run|test|build|exec|start|pack|publish)\b(?!\s+(?:-g|--global)\b)|npx\s|make\b|cmake\b|pip3?\s+install\s+(?:-e\s+)?\.|pip3?\s+install\s+-r\b|python3?\s+(?:-m\s+(?:pytest|tox|build|pip\s+install\s+\.)|setup\.py|[\w./-]+\.py)|pytest\b|tox\b|nox\b|poetry\s+(?:install|run|build)|uv\s+(?:run|sync|build|pip\s+install)|hatch\s|\.\/gradlew\b|gradle\s|\.\/mvnw\b|mvn\s|ant\s|sbt\s|cargo\s+(?:build|test|run|check|clippy|bench|install\s+--path)|go\s+(?:build|test|run|generate|vet|install)|bundle\s+(?:install|exec)|rake\b|composer\s+(?:install|update|run)|dotnet\s+(?:build|test|run|restore|pack)|docker\s+(?:build|compose)|docker-compose\s|mix\s|pre-commit\s|(?:bash|sh|zsh|source)\s+[\w./-]+\.(?:sh|bash)\b|node\s+[\w./-]+\.m?[jt]s\b|deno\s+(?:run|task)|lerna\s|nx\s|turbo\s)/m;
+  /(?:^|[\s;&|(])(?:(?:npm|pnpm|yarn|bun)\s+(?:ci|install|i|run|test|build|exec|start|pack|publish)\b(?!\s+(?:-g|--global)\b)|npx\s|make\b|cmake\b|pip3?\s+install\s+(?:-e\s+)?\.|pip3?\s+install\s+-r\b|python3?\s+(?:-m\s+(?:pytest|tox|build|pip\s+install\s+\.)|setup\.py|[\w./-]+\.py)|pytest\b|tox\b|nox\b|poetry\s+(?:install|run|build)|uv\s+(?:run|sync|build|pip\s+install)|hatch\s|\.\/gradlew\b|gradle\s|\.\/mvnw\b|mvn\s|ant\s|sbt\s|cargo\s+(?:build|test|run|check|clippy|bench|install\s+--path)|go\s+(?:build|test|run|generate|vet|install)|bundle\s+(?:install|exec)|rake\b|composer\s+(?:install|update|run)|dotnet\s+(?:build|test|run|restore|pack)|docker\s+(?:build|compose)|docker-compose\s|mix\s|pre-commit\s|(?:bash|sh|zsh|source)\s+[\w./-]+\.(?:sh|bash)\b|node\s+[\w./-]+\.m?[jt]s\b|deno\s+(?:run|task)|lerna\s|nx\s|turbo\s|netlify\s+(?:build\b|deploy\b(?![^\n]*--no-build)))/m;
 /** A workspace script run as a command (`./build.sh`, `. ./env.sh`), not merely named as an argument (`cat ./NR`). */
 const RUNS_LOCAL_SCRIPT = /(?:^|[;&|(]|\bthen|\bdo|\bsudo|\bexec|\$\()\s*(?:\.\s+)?\.\/[\w.-][\w./-]*/m;
 
@@ -167,6 +175,68 @@ function referencesDir(step: Step, dir: string): boolean {
   );
 }
 
+export interface ArtifactDownload {
+  span: Span;
+  what: string;
+  /** Files land in the workspace root, where they can replace scripts, configs and lockfiles. */
+  overWorkspace: boolean;
+}
+
+const WORKSPACE_PATH = /^\s*(\.\/?|\$\{\{\s*github\.workspace\s*\}\}\/?|\$GITHUB_WORKSPACE\/?)?\s*$/;
+
+function pathInput(step: Step, ...names: string[]): string | undefined {
+  return step.with?.entries.find((e) => names.includes(e.name))?.value?.text;
+}
+
+/** A step that fetches artifacts of another (the triggering) run. */
+export function artifactDownloadOf(step: Step, text: string): ArtifactDownload | undefined {
+  const slug = step.uses?.slug;
+  if (slug === 'actions/download-artifact' && step.with?.entries.some((e) => e.name === 'run-id')) {
+    const path = pathInput(step, 'path');
+    return {
+      span: step.uses!.span,
+      what: 'downloads artifacts of the triggering run',
+      overWorkspace: path === undefined || WORKSPACE_PATH.test(path),
+    };
+  }
+  if (slug === 'dawidd6/action-download-artifact') {
+    const path = pathInput(step, 'path');
+    return {
+      span: step.uses!.span,
+      what: 'downloads artifacts of another run',
+      overWorkspace: path === undefined || WORKSPACE_PATH.test(path),
+    };
+  }
+  if (slug === 'actions/github-script') {
+    const script = step.with?.entries.find((e) => e.name === 'script')?.value;
+    if (script && /downloadArtifact|listWorkflowRunArtifacts/.test(script.text))
+      return {
+        span: step.uses!.span,
+        what: 'downloads artifacts of the triggering run with the API',
+        overWorkspace: /writeFileSync\(\s*[`'"]?\$\{?(process\.env\.GITHUB_WORKSPACE|github\.workspace)?/.test(
+          script.text,
+        ),
+      };
+  }
+  if (step.run) {
+    const m = /\bgh\s+run\s+download\b[^\n]*/.exec(step.run.text);
+    if (m)
+      return {
+        span: locate(step.run, m[0], text),
+        what: 'downloads artifacts with gh run download',
+        overWorkspace: !/\s(-D|--dir)\s/.test(m[0]),
+      };
+  }
+  return undefined;
+}
+
+/** `unzip x.zip` without `-d` extracts over the workspace. */
+export const UNZIP_HERE = /\b(unzip\s+(?![^\n]*\s-d\s)[^\n]*|tar\s+(-?x[^\n]*)(?![^\n]*\s-C\s))/;
+
+/** Conditions limiting a workflow_run job to runs of this repository's own branches (not a fork's pull request). */
+export const OWN_RUNS_ONLY =
+  /github\.event\.workflow_run\.event\s*==\s*'(push|schedule|release|workflow_dispatch)'|github\.event\.workflow_run\.head_repository\.full_name\s*==\s*github\.repository/;
+
 /** A script that checks the actor's association or repository permission before going on. */
 const PERMISSION_CHECK =
   /author_association|authorAssociation|\/collaborators\/[^\s]*\/permission|getCollaboratorPermissionLevel|checkCollaborator|permission\.permission/;
@@ -202,17 +272,27 @@ export function forksRefusedBefore(job: Job, step: Step): boolean {
 }
 
 /**
+ * A step before `step` (or a job this one needs) checks the actor's association or repository permission. Such a
+ * check fails the job for outsiders, as a membership test in `if:` skips it.
+ */
+export function permissionCheckedBefore(job: Job, step: Step | undefined, jobs: readonly Job[]): boolean {
+  const earlier = step ? job.steps.slice(0, job.steps.indexOf(step)) : [];
+  const needed = jobs.filter((j) => job.needs.some((n) => n.text === j.id));
+  return (
+    earlier.some(checksPermission) ||
+    needed.some((j) => j.steps.some(checksPermission) || /author_association/.test(j.if?.text ?? ''))
+  );
+}
+
+/**
  * Conditions that restrict a job to trusted people or require a human step first: labels, environments, association
  * or permission checks in its `if:`, in an earlier step, or in a job it needs.
  */
 export function gateOf(job: Job, step?: Step, jobs: Job[] = []): string | undefined {
   const conds = [job.if?.text ?? '', step?.if?.text ?? ''].join(' ');
-  const earlier = step ? job.steps.slice(0, job.steps.indexOf(step)) : [];
-  const needed = jobs.filter((j) => job.needs.some((n) => n.text === j.id));
   if (
     /author_association|github\.event\.(comment|review|issue|pull_request)\.user\.login\s*==|permission/i.test(conds) ||
-    earlier.some(checksPermission) ||
-    needed.some((j) => j.steps.some(checksPermission) || /author_association/.test(j.if?.text ?? ''))
+    permissionCheckedBefore(job, step, jobs)
   ) {
     return "the author's association or permission is checked first, but the pull request can change between that check and the checkout";
   }
@@ -221,4 +301,21 @@ export function gateOf(job: Job, step?: Step, jobs: Job[] = []): string | undefi
   if (job.environment)
     return 'a protected environment may require approval, but the approved run still executes code that can change after review';
   return undefined;
+}
+
+/** The input that opens an AI agent's built-in write-access check to other users (`allow-users: "*"`), if set. */
+export function agentOpenedBy(step: Step): { input: string; value: string } | undefined {
+  const inputs = (step.uses?.slug && AI_AGENT_WRITE_ACCESS_GATES.get(step.uses.slug)) || [];
+  for (const name of inputs) {
+    const value = step.with?.entries.find((e) => e.name.toLowerCase() === name)?.value?.text;
+    if (value !== undefined && value.trim() !== '' && value.trim() !== 'false') return { input: name, value };
+  }
+  return undefined;
+}
+
+/** An AI agent that acts on text whoever triggered the run wrote: no built-in write-access check, or one opened up. */
+export function agentActsForAnyone(step: Step): boolean {
+  const slug = step.uses?.slug;
+  if (!slug || !AI_AGENT_PROMPTS.has(slug)) return false;
+  return !AI_AGENT_WRITE_ACCESS_GATES.has(slug) || !!agentOpenedBy(step);
 }

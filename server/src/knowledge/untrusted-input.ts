@@ -70,6 +70,10 @@ export const INPUT_SINKS: ReadonlyMap<string, readonly InputSink[]> = (() => {
 })();
 /** AI agents whose prompt an attacker can fill: the text steers a model that holds the job's token and tools. */
 export const AI_AGENT_PROMPTS: ReadonlyMap<string, readonly string[]> = new Map(Object.entries(data.aiAgentPrompts));
+/** AI agent actions that refuse actors without write access, with the inputs that open them to anyone. */
+export const AI_AGENT_WRITE_ACCESS_GATES: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries(data.aiAgentWriteAccessGates),
+);
 
 /** Actions that build or run the checked-out project's code. */
 export const WORKSPACE_EXECUTING_ACTIONS: ReadonlySet<string> = new Set(data.workspaceExecutingActions);

@@ -10,7 +10,8 @@ import {
 } from '../../analysis/permissions/index';
 import { isTokenScope } from '../../knowledge/actions-kb';
 import type { Permissions, PermissionScope } from '../../model/common';
-import type { Workflow } from '../../model/workflow';
+import type { Job, Workflow } from '../../model/workflow';
+import { describeExposure, tokenExposure } from '../../analysis/token-exposure';
 import { columnOf, indentUnit, newlineOf } from '../../fixes/edits';
 import { narrowPermissionsFix } from '../../fixes/permissions';
 
@@ -33,9 +34,9 @@ export default defineRule({
       remediation:
         'Declare `permissions: {}` or `contents: read` at the workflow level, then grant each job only the scopes it uses. Flowguard computes what each job needs from its actions (a knowledge base of popular actions), its scripts (gh, git push, REST calls, github-script, OIDC, registry logins) and its reusable workflows; the "Narrow permissions" quick-fix writes those blocks with a reason per scope and keeps the grants of jobs whose steps it cannot understand.',
       severity:
-        'Default confidence lowered from medium to low: in the judged corpus sample (docs/precision, seed 2026) 8 of 14 were true; the rest were scopes used implicitly (tools reading GITHUB_TOKEN, goreleaser or release-please configuration, called workflows) that the steps do not show. The knowledge base now records such implicit needs (goreleaser features its configuration turns on, npm publish lifecycle scripts, release scripts with persisted Git credentials). A workflow-level write scope that reaches no job (every job declares its own block) is low: it grants nothing today.',
+        "Medium (high for write-all) only when an outsider has a path to a job holding the excess grant: a trigger any GitHub user can fire (pull_request_target, issue_comment, issues, discussion, workflow_run after a fork's pull request...) reaches it without a membership, login or permission check, something they control runs there (their pull request's code checked out and built, their text expanded into a script, an AI agent acting on it, their artifacts extracted and run, a third-party action on a movable ref) and that code can reach the token (checkout's persisted credentials, env, the step itself, or a later step of the same runner); the message names that path. Otherwise low, as hygiene: an independent re-judge (docs/precision/rejudge-seed-4242-independent.md) found 13 of 13 medium findings without such a path debatable. Scopes a job needs are never reported, including implicit needs the knowledge base records (goreleaser configuration, npm publish lifecycle scripts, actions/stale's state cache). Default confidence is low: 8 of 14 were true in the seed-2026 sample, the rest scopes used implicitly. A workflow-level write scope that reaches no job (every job declares its own block) is low: it grants nothing today.",
       vulnerableExample:
-        'on: pull_request_target\npermissions: write-all\njobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/labeler@v5\n',
+        'on: pull_request_target\npermissions:\n  contents: write\n  pull-requests: write\njobs:\n  preview:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n      - run: gh pr comment "$PR" --body built\n        env:\n          GH_TOKEN: ${{ github.token }}\n          PR: ${{ github.event.pull_request.number }}\n',
       safeExample:
         'on: pull_request_target\npermissions: {}\njobs:\n  label:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read  # reads the labeler configuration\n      pull-requests: write  # adds labels to the pull request\n    steps:\n      - uses: actions/labeler@v5\n',
       references: [
@@ -48,11 +49,17 @@ export default defineRule({
   workflow(wf, ctx) {
     const result = workflowPermissionsFor(ctx, wf);
     const narrow = () => narrowPermissionsFix(wf, {}, result);
+    const inheriting = result.jobs.filter((j) => !j.job.permissions);
     if (wf.permissions?.kind === 'write-all') {
+      const path = pathTo(
+        ctx,
+        wf,
+        inheriting.map((j) => j.job),
+      );
       ctx.report({
-        message:
-          'permissions: write-all gives every job write access to the whole repository. Grant only the scopes each job uses (start with contents: read).',
+        message: `permissions: write-all gives every job write access to the whole repository. Grant only the scopes each job uses (start with contents: read).${path.note}`,
         span: wf.permissions.valueSpan,
+        severity: path.exposed ? 'high' : 'low',
         // write-all is written in the file: no inference about unused scopes is involved.
         confidence: 'high',
         fixes: fixesFor(wf, wf.permissions, narrow),
@@ -60,7 +67,6 @@ export default defineRule({
       return;
     }
     if (wf.permissions?.kind !== 'map') return;
-    const inheriting = result.jobs.filter((j) => !j.job.permissions);
     const allKnown = inheriting.every((j) => j.unknown.length === 0);
     for (const granted of wf.permissions.scopes) {
       if (!isTokenScope(granted.scope) || (granted.level !== 'read' && granted.level !== 'write')) continue;
@@ -82,19 +88,32 @@ export default defineRule({
       if (users.length === 0 && !(scope === 'contents' && granted.level === 'read')) {
         const needed = Math.max(0, ...inheriting.map((j) => levelRank(j.required[scope])));
         const neededText = needed === 1 ? `; at most ${scope}: read is needed` : '';
+        const path =
+          granted.level === 'write'
+            ? pathTo(
+                ctx,
+                wf,
+                inheriting.map((j) => j.job),
+              )
+            : undefined;
         report(
           ctx,
           granted,
-          `${scope}: ${granted.level} is granted to every job but no step uses it${neededText}.`,
-          granted.level === 'write' ? 'medium' : 'low',
+          `${scope}: ${granted.level} is granted to every job but no step uses it${neededText}.${path?.note ?? ''}`,
+          path?.exposed ? 'medium' : 'low',
           narrow,
         );
       } else if (granted.level === 'write' && users.length === 1 && inheriting.length > 1) {
+        const path = pathTo(
+          ctx,
+          wf,
+          inheriting.filter((j) => j !== users[0]).map((j) => j.job),
+        );
         report(
           ctx,
           granted,
-          `${scope}: write is granted to all ${inheriting.length} jobs but only job '${users[0].job.id}' needs it (${firstReason(users[0], scope)}). Grant it on that job only.`,
-          'medium',
+          `${scope}: write is granted to all ${inheriting.length} jobs but only job '${users[0].job.id}' needs it (${firstReason(users[0], scope)}). Grant it on that job only.${path.note}`,
+          path.exposed ? 'medium' : 'low',
           narrow,
         );
       }
@@ -105,9 +124,11 @@ export default defineRule({
     if (!job.permissions) return;
     const narrow = () => narrowPermissionsFix(wf, {}, workflowPermissionsFor(ctx, wf));
     if (job.permissions.kind === 'write-all') {
+      const path = pathTo(ctx, wf, [job]);
       ctx.report({
-        message: `Job '${job.id}' grants permissions: write-all. Grant only the scopes this job uses.`,
+        message: `Job '${job.id}' grants permissions: write-all. Grant only the scopes this job uses.${path.note}`,
         span: job.permissions.valueSpan,
+        severity: path.exposed ? 'high' : 'low',
         confidence: 'high',
         fixes: fixesFor(wf, job.permissions, narrow),
       });
@@ -121,13 +142,30 @@ export default defineRule({
       const need = usedLevel(jp, granted.scope);
       if (levelRank(need) >= levelRank(granted.level) || (granted.scope === 'contents' && granted.level === 'read'))
         continue;
+      const path = granted.level === 'write' ? pathTo(ctx, wf, [job]) : undefined;
       const message = need
         ? `Job '${job.id}' grants ${granted.scope}: write but its steps only read (${firstReason(jp, granted.scope)}).`
         : `Job '${job.id}' grants ${granted.scope}: ${granted.level} but no step uses it.`;
-      report(ctx, granted, message, granted.level === 'write' ? 'medium' : 'low', narrow);
+      report(ctx, granted, `${message}${path?.note ?? ''}`, path?.exposed ? 'medium' : 'low', narrow);
     }
   },
 });
+
+/**
+ * Whether an outsider has a path to the token of one of these jobs (the ones holding the excess grant), and the
+ * sentence that says so, or that the excess is hygiene.
+ */
+function pathTo(ctx: AnalysisContext, wf: Workflow, jobs: Job[]): { exposed: boolean; note: string } {
+  for (const job of jobs) {
+    const exposure = tokenExposure(ctx, wf, job);
+    if (exposure)
+      return { exposed: true, note: ` ${describeExposure(job.id, exposure)}: that code holds this grant too.` };
+  }
+  return {
+    exposed: false,
+    note: ' (Low, hygiene: no trigger any user can fire reaches a job holding it with their code or text where the token is in reach.)',
+  };
+}
 
 function report(
   ctx: AnalysisContext,

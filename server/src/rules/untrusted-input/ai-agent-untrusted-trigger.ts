@@ -1,12 +1,10 @@
 import { defineRule } from '../../engine/rule';
 import type { Job, Step } from '../../model/workflow';
 import { outsiderReachable, conditionalReach, describeReach } from '../../analysis/triggers';
+import { AI_AGENT_WRITE_ACCESS_GATES } from '../../knowledge/untrusted-input';
+import { agentOpenedBy } from '../../analysis/untrusted-code';
 
 interface AgentProfile {
-  /** The action refuses actors without write access unless an input opens it up. */
-  builtInGate: boolean;
-  /** Inputs that open the action to users without write access. */
-  openInputs: string[];
   /** Inputs whose value enables a shell or unrestricted tools, matched by pattern. */
   toolInputs: Array<{ input: string; pattern: RegExp }>;
   /** Inputs that carry the agent's own API key or login (not a stake beyond the agent itself). */
@@ -26,8 +24,6 @@ function claudeRestriction(step: Step): string | undefined {
 
 const AGENTS: Record<string, AgentProfile> = {
   'anthropics/claude-code-action': {
-    builtInGate: true,
-    openInputs: ['allowed_non_write_users'],
     toolInputs: [
       { input: 'allowed_tools', pattern: /\bBash\b|\*/ },
       { input: 'claude_args', pattern: /Bash|--dangerously-skip-permissions|bypassPermissions/ },
@@ -37,8 +33,6 @@ const AGENTS: Record<string, AgentProfile> = {
     restriction: claudeRestriction,
   },
   'anthropics/claude-code-base-action': {
-    builtInGate: false,
-    openInputs: [],
     toolInputs: [
       { input: 'allowed_tools', pattern: /\bBash\b|\*/ },
       { input: 'claude_args', pattern: /Bash|--dangerously-skip-permissions|bypassPermissions/ },
@@ -47,8 +41,6 @@ const AGENTS: Record<string, AgentProfile> = {
     restriction: claudeRestriction,
   },
   'openai/codex-action': {
-    builtInGate: true,
-    openInputs: ['allow-users', 'allow-bots'],
     toolInputs: [
       { input: 'sandbox', pattern: /danger-full-access|workspace-write/ },
       { input: 'safety-strategy', pattern: /unsafe/ },
@@ -57,15 +49,11 @@ const AGENTS: Record<string, AgentProfile> = {
     restriction: codexRestriction,
   },
   'google-github-actions/run-gemini-cli': {
-    builtInGate: false,
-    openInputs: [],
     toolInputs: [{ input: 'settings', pattern: /run_shell_command|ShellTool|"yolo"|autoAccept/i }],
     keyInputs: ['gemini_api_key', 'google_api_key'],
     restriction: geminiRestriction,
   },
   'google-gemini/gemini-cli-action': {
-    builtInGate: false,
-    openInputs: [],
     toolInputs: [{ input: 'settings', pattern: /run_shell_command|ShellTool|"yolo"|autoAccept/i }],
     keyInputs: ['gemini_api_key', 'google_api_key'],
     restriction: geminiRestriction,
@@ -154,14 +142,12 @@ export default defineRule({
   step(step, job, wf, ctx) {
     const slug = step.uses?.slug;
     const profile = slug ? AGENTS[slug] : undefined;
-    if (!profile || !step.uses) return;
+    if (!slug || !profile || !step.uses) return;
     const reach = conditionalReach(wf, [job.if?.text, step.if?.text]);
     if (!outsiderReachable(reach)) return;
     if (AUTHOR_GATE.test(`${job.if?.text ?? ''} ${step.if?.text ?? ''}`)) return;
-    const opened = profile.openInputs
-      .map((n) => ({ n, v: input(step, n) }))
-      .find((x) => x.v !== undefined && x.v.trim() !== '' && x.v.trim() !== 'false');
-    if (profile.builtInGate && !opened) return;
+    const opened = agentOpenedBy(step);
+    if (AI_AGENT_WRITE_ACCESS_GATES.has(slug) && !opened) return;
     const tools = profile.toolInputs.find((t) => t.pattern.test(input(step, t.input) ?? ''));
     const writes = writePermissions(job, wf.permissions);
     // Low when injected text can steer only what the agent says: a read-only token, no secret but the agent's own
@@ -170,7 +156,7 @@ export default defineRule({
     const otherSecret = otherSecretOf(job, step, profile, ctx.text);
     const lowered = restriction && !otherSecret ? restriction : undefined;
     const gateText = opened
-      ? `${opened.n}: ${opened.v!.trim().slice(0, 30)} lets users without write access trigger it`
+      ? `${opened.input}: ${opened.value.trim().slice(0, 30)} lets users without write access trigger it`
       : 'nothing checks who triggered it';
     const power = [tools ? `shell/unrestricted tools (${tools.input})` : '', writes ? 'a write-capable token' : '']
       .filter(Boolean)
@@ -186,7 +172,7 @@ export default defineRule({
         : `${slug} runs on ${[...new Set(wf.triggers.map((t) => t.event))].join('/')} and ${gateText}: ${who}. Anyone can put instructions in the text it reads${power ? `, and it has ${power}` : otherSecret ? `, and its job holds the secret ${otherSecret}` : ', and it holds its API key'}. Gate the job on author_association and remove shell tools.`,
       span: step.uses.span,
       severity: lowered ? 'low' : power && reach === 'outsider-privileged' ? 'high' : 'medium',
-      confidence: opened || !profile.builtInGate ? 'medium' : 'low',
+      confidence: opened || !AI_AGENT_WRITE_ACCESS_GATES.has(slug) ? 'medium' : 'low',
       properties: { agent: slug, tools: !!tools, write: writes },
     });
   },

@@ -1,66 +1,7 @@
 import { defineRule } from '../../engine/rule';
 import { type Severity } from '../../analysis/levels';
 import { type Span } from '../../text/span';
-import type { Step } from '../../model/workflow';
-import { executesWorkspace, locate } from '../../analysis/untrusted-code';
-
-interface Download {
-  span: Span;
-  what: string;
-  /** Files land in the workspace root, where they can replace scripts, configs and lockfiles. */
-  overWorkspace: boolean;
-}
-
-const WORKSPACE_PATH = /^\s*(\.\/?|\$\{\{\s*github\.workspace\s*\}\}\/?|\$GITHUB_WORKSPACE\/?)?\s*$/;
-
-function pathInput(step: Step, ...names: string[]): string | undefined {
-  return step.with?.entries.find((e) => names.includes(e.name))?.value?.text;
-}
-
-/** A step that fetches artifacts of another (the triggering) run. */
-function downloadOf(step: Step, text: string): Download | undefined {
-  const slug = step.uses?.slug;
-  if (slug === 'actions/download-artifact' && step.with?.entries.some((e) => e.name === 'run-id')) {
-    const path = pathInput(step, 'path');
-    return {
-      span: step.uses!.span,
-      what: 'downloads artifacts of the triggering run',
-      overWorkspace: path === undefined || WORKSPACE_PATH.test(path),
-    };
-  }
-  if (slug === 'dawidd6/action-download-artifact') {
-    const path = pathInput(step, 'path');
-    return {
-      span: step.uses!.span,
-      what: 'downloads artifacts of another run',
-      overWorkspace: path === undefined || WORKSPACE_PATH.test(path),
-    };
-  }
-  if (slug === 'actions/github-script') {
-    const script = step.with?.entries.find((e) => e.name === 'script')?.value;
-    if (script && /downloadArtifact|listWorkflowRunArtifacts/.test(script.text))
-      return {
-        span: step.uses!.span,
-        what: 'downloads artifacts of the triggering run with the API',
-        overWorkspace: /writeFileSync\(\s*[`'"]?\$\{?(process\.env\.GITHUB_WORKSPACE|github\.workspace)?/.test(
-          script.text,
-        ),
-      };
-  }
-  if (step.run) {
-    const m = /\bgh\s+run\s+download\b[^\n]*/.exec(step.run.text);
-    if (m)
-      return {
-        span: locate(step.run, m[0], text),
-        what: 'downloads artifacts with gh run download',
-        overWorkspace: !/\s(-D|--dir)\s/.test(m[0]),
-      };
-  }
-  return undefined;
-}
-
-/** `unzip x.zip` without `-d` extracts over the workspace. */
-const UNZIP_HERE = /\b(unzip\s+(?![^\n]*\s-d\s)[^\n]*|tar\s+(-?x[^\n]*)(?![^\n]*\s-C\s))/;
+import { artifactDownloadOf, executesWorkspace, OWN_RUNS_ONLY, UNZIP_HERE } from '../../analysis/untrusted-code';
 
 export default defineRule({
   meta: {
@@ -94,14 +35,9 @@ export default defineRule({
   job(job, wf, ctx) {
     if (!wf.triggers.some((t) => t.event === 'workflow_run')) return;
     // Runs of the base repository's own pushes (or schedules) carry no fork's files.
-    if (
-      /github\.event\.workflow_run\.event\s*==\s*'(push|schedule|release|workflow_dispatch)'/.test(job.if?.text ?? '')
-    )
-      return;
-    if (/github\.event\.workflow_run\.head_repository\.full_name\s*==\s*github\.repository/.test(job.if?.text ?? ''))
-      return;
+    if (OWN_RUNS_ONLY.test(job.if?.text ?? '')) return;
     for (let i = 0; i < job.steps.length; i++) {
-      const download = downloadOf(job.steps[i], ctx.text);
+      const download = artifactDownloadOf(job.steps[i], ctx.text);
       if (!download) continue;
       let overWorkspace = download.overWorkspace;
       let execution: { span: Span; what: string } | undefined;
