@@ -1,17 +1,10 @@
 import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
 import type { Job, Step } from '../../model/workflow';
-import {
-  actionTaint,
-  describeTaint,
-  taintSeverity,
-  workflowTaint,
-  type Taint,
-  type TaintScope,
-} from '../../analysis/taint';
+import { actionTaint, describeTaint, taintSeverity, workflowTaint, type TaintScope } from '../../analysis/taint';
 import { describeReach, type Reach } from '../../analysis/triggers';
-import { languageOfShell } from '../../fixes/script-env';
-import { posixCommands, scriptSource, type Word, commandNameIndex } from '../_shell/words';
+import { stepLanguage } from '../../analysis/shell-words';
+import { scriptSinks, type ShellSink } from '../../analysis/shell-flow';
 
 export default defineRule({
   meta: {
@@ -52,87 +45,29 @@ export default defineRule({
   },
 });
 
-const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh']);
-/** Interpreters and the option that takes an inline program. */
-const INLINE_PROGRAM: Record<string, string> = {
-  python: '-c',
-  python3: '-c',
-  node: '-e',
-  perl: '-e',
-  ruby: '-e',
-};
-
 function check(step: Step, job: Job | undefined, scope: TaintScope, reach: Reach | 'action', ctx: AnalysisContext) {
   const run = step.run;
-  if (!run || scope.env.size === 0 || !/\$/.test(run.text)) return;
-  const shell = step.shell ?? (job?.runsOn.some((r) => /windows/i.test(r.text)) ? 'pwsh' : 'bash');
-  if (languageOfShell(shell) !== 'posix') return;
-  const source = scriptSource(ctx.text, run);
-  if (!source) return;
-  for (const words of posixCommands(ctx.text, source.from, source.to)) {
-    const k = commandNameIndex(words);
-    const tool = words[k]?.text.replace(/^.*\//, '');
-    if (!tool) continue;
-    const args = words.slice(k + 1);
-    let code: Word[] = [];
-    let what = '';
-    if (tool === 'eval') {
-      code = args;
-      what = 'eval';
-    } else if (SHELLS.has(tool) || Object.hasOwn(INLINE_PROGRAM, tool)) {
-      const flag = SHELLS.has(tool) ? '-c' : INLINE_PROGRAM[tool];
-      // The program is the word after the flag (`bash -c CODE`, also bundled: `bash -ec CODE`).
-      const at = args.findIndex((w) => w.text === flag || (SHELLS.has(tool) && /^-[a-z]*c$/.test(w.text)));
-      if (at >= 0 && args[at + 1]) code = [args[at + 1]];
-      what = `${tool} ${flag}`;
-    }
-    for (const word of code) {
-      const hit = expandedTaint(word, scope);
-      if (!hit) continue;
-      report(hit, what, reach, ctx);
-      break;
-    }
-  }
+  if (!run) return;
+  for (const sink of scriptSinks(run, ctx.text, stepLanguage(step, job), scope.env))
+    if (sink.kind === 'code') report(sink, reach, ctx);
 }
 
-/** The first tainted variable the outer shell expands inside a word (unquoted or in double quotes). */
-function expandedTaint(word: Word, scope: TaintScope): { name: string; start: number; taint: Taint } | undefined {
-  const text = word.text;
-  let inDouble = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (c === "'" && !inDouble) {
-      const close = text.indexOf("'", i + 1);
-      if (close === -1) return undefined;
-      i = close;
-      continue;
-    }
-    if (c === '"') inDouble = !inDouble;
-    if (c !== '$') continue;
-    const m = /^\$(?:\{([A-Za-z_]\w*)[}:#%/^,@[-]|([A-Za-z_]\w*))/.exec(text.slice(i));
-    const name = m?.[1] ?? m?.[2];
-    const taint = name ? scope.env.get(name.toLowerCase()) : undefined;
-    if (name && taint) return { name, start: word.start + i, taint };
-  }
-  return undefined;
-}
-
-function report(
-  hit: { name: string; start: number; taint: Taint },
-  what: string,
-  reach: Reach | 'action',
-  ctx: AnalysisContext,
-): void {
-  const { taint } = hit;
+function report(sink: ShellSink, reach: Reach | 'action', ctx: AnalysisContext): void {
+  const { taint, what } = sink;
+  const how =
+    what === 'cmd'
+      ? 'cmd expands it before it parses the line, so its `&`, `|`, `>` and quotes are syntax. Read it with delayed expansion (`!NAME!`) or move the step to pwsh or bash'
+      : what === 'Invoke-Expression'
+        ? 'Invoke-Expression runs it: the value becomes code. Call the command directly with the value as an argument'
+        : what.endsWith('source')
+          ? `${what} runs the file it names: the value chooses the code. Source a fixed path`
+          : `the shell pastes it into code that ${what} runs: the value becomes code. Pass it as an argument or keep it in single quotes so the inner program reads it as data`;
   ctx.report({
-    message: `$${hit.name} holds ${describeTaint(taint)} and the shell pastes it into code that ${what} runs: the value becomes code. Pass it as an argument or keep it in single quotes so the inner program reads it as data. (${describeReach(taint.reach ?? reach)})`,
-    span: { start: hit.start, end: hit.start + 1 + hit.name.length + (ctx.text[hit.start + 1] === '{' ? 2 : 0) },
+    message: `${sink.variable} holds ${describeTaint(taint)} and ${how}. (${describeReach(taint.reach ?? reach)})`,
+    span: sink.span,
     severity: taintSeverity(taint, reach),
     confidence: taint.confidence,
+    ...(sink.related.length ? { related: sink.related } : {}),
     properties: { context: taint.origin, via: taint.via, sink: what },
   });
 }
