@@ -5,7 +5,7 @@
 // statements, no fixed point: a value assigned inside a loop after its use is not followed (bounded work per script).
 import type { ScalarValue } from '../model/common';
 import type { Span } from '../text/span';
-import type { Taint } from './taint';
+import type { Confidence } from './levels';
 import {
   commandNameIndex,
   posixStatements,
@@ -15,9 +15,16 @@ import {
   type Word,
 } from './shell-words';
 
+/** What the flow needs of a taint (analysis/taint.ts's Taint; generic so that taint.ts can use this module). */
+export interface FlowTaint {
+  confidence: Confidence;
+  via?: string;
+  processOnly?: boolean;
+}
+
 export type EnvFile = 'GITHUB_ENV' | 'GITHUB_PATH' | 'GITHUB_OUTPUT';
 
-export interface ShellSink {
+export interface ShellSink<T extends FlowTaint = FlowTaint> {
   /** `code`: the text is parsed as code again; `env-file`: it is written to an environment file. */
   kind: 'code' | 'env-file';
   /** What runs or receives it: `eval`, `bash -c`, `Invoke-Expression`, `cmd`, `source`, or the file. */
@@ -29,7 +36,7 @@ export interface ShellSink {
   span: Span;
   /** For an environment file: the variable or output name written, when visible. */
   written?: string;
-  taint: Taint;
+  taint: T;
   /** The variable got its taint inside the script (an assignment, `read`, a loop), not from the step's `env:`. */
   derived: boolean;
   /** Where the taint entered the script's variables, first hop first. */
@@ -37,7 +44,7 @@ export interface ShellSink {
 }
 
 interface Tainted {
-  taint: Taint;
+  taint: FlowTaint;
   related: ShellSink['related'];
   derived: boolean;
 }
@@ -47,17 +54,18 @@ const FILE =
 /** At most this many hops are kept as related locations. */
 const MAX_HOPS = 4;
 
-const cache = new WeakMap<ScalarValue, { env: Map<string, Taint>; sinks: ShellSink[] }>();
+const cache = new WeakMap<ScalarValue, { env: Map<string, FlowTaint>; sinks: ShellSink[] }>();
 
 /** The sinks tainted text reaches in a step's script, given the step's environment (lower-cased names). */
-export function scriptSinks(
+export function scriptSinks<T extends FlowTaint>(
   run: ScalarValue,
   text: string,
   language: ScriptLanguage | undefined,
-  env: Map<string, Taint>,
-): ShellSink[] {
+  env: Map<string, T>,
+): Array<ShellSink<T>> {
   const hit = cache.get(run);
-  if (hit?.env === env) return hit.sinks;
+  // Sinks carry the environment's taints, extended with hops (same type, more `via`).
+  if (hit?.env === env) return hit.sinks as Array<ShellSink<T>>;
   let sinks: ShellSink[] = [];
   const source = env.size ? scriptSource(text, run) : undefined;
   if (source) {
@@ -66,7 +74,7 @@ export function scriptSinks(
     else if (language === 'cmd' && run.text.includes('%')) sinks = cmdSinks(text, source.from, source.to, env);
   }
   cache.set(run, { env, sinks });
-  return sinks;
+  return sinks as Array<ShellSink<T>>;
 }
 
 function hop(from: Tainted, label: string, span: Span, message: string): Tainted {
@@ -81,7 +89,7 @@ function hop(from: Tainted, label: string, span: Span, message: string): Tainted
 /** Variables of a script: the step's environment below, the script's own assignments on top (null: made clean). */
 class Scope {
   private readonly own = new Map<string, Tainted | null>();
-  constructor(private readonly env: Map<string, Taint>) {}
+  constructor(private readonly env: Map<string, FlowTaint>) {}
   get(name: string): Tainted | undefined {
     const key = name.toLowerCase();
     const mine = this.own.get(key);
@@ -129,7 +137,7 @@ const FILTERS = new Set([
 const DECLARES = new Set(['export', 'local', 'declare', 'typeset', 'readonly']);
 const ASSIGNMENT = /^([A-Za-z_]\w*)(\+?=)/;
 
-function posixSinks(text: string, from: number, to: number, env: Map<string, Taint>): ShellSink[] {
+function posixSinks(text: string, from: number, to: number, env: Map<string, FlowTaint>): ShellSink[] {
   const scope = new Scope(env);
   const sinks: ShellSink[] = [];
   flowStatements(text, posixStatements(text, from, to), scope, sinks, 0);
@@ -447,7 +455,7 @@ function strongest(values: Array<Tainted | undefined>): Tainted | undefined {
 
 const PWSH_VAR = /\$\{?(env:)?([A-Za-z_]\w*)\}?/gi;
 
-function pwshSinks(text: string, from: number, to: number, env: Map<string, Taint>): ShellSink[] {
+function pwshSinks(text: string, from: number, to: number, env: Map<string, FlowTaint>): ShellSink[] {
   const envScope = new Scope(env);
   const locals = new Scope(new Map());
   const sinks: ShellSink[] = [];
@@ -496,7 +504,7 @@ function pwshSinks(text: string, from: number, to: number, env: Map<string, Tain
   return sinks;
 }
 
-function cmdSinks(text: string, from: number, to: number, env: Map<string, Taint>): ShellSink[] {
+function cmdSinks(text: string, from: number, to: number, env: Map<string, FlowTaint>): ShellSink[] {
   const scope = new Scope(env);
   const sinks: ShellSink[] = [];
   forEachLine(text, from, to, (line, start) => {

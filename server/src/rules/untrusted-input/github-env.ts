@@ -19,6 +19,8 @@ import { describeReach, type Reach } from '../../analysis/triggers';
 import { passedByVisibleCaller, type CalleeSink, type SinkHit } from '../../analysis/callee-flow';
 import type { Job, Workflow } from '../../model/workflow';
 import { callSiteOf, reportThroughCall } from '../_untrusted-input/through-calls';
+import { scriptSinks } from '../../analysis/shell-flow';
+import { stepLanguage } from '../../analysis/shell-words';
 
 const FILES =
   /\$\{?(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|\$env:(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|%(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)%/i;
@@ -61,14 +63,14 @@ export default defineRule({
 
   step(step, job, wf, ctx) {
     const t = workflowTaint(wf, ctx);
-    for (const w of writes(step, t.stepScope(step), ctx.text))
-      if (!passedByVisibleCaller(w.taint)) report(ctx, w.span, w.file, w.taint, t.reachOf(job, step));
+    for (const w of writes(step, t.stepScope(step), ctx.text, job))
+      if (!passedByVisibleCaller(w.taint)) report(ctx, w, t.reachOf(job, step));
     reportCalls(job, step, wf, ctx);
   },
 
   actionStep(step, action, ctx) {
     for (const w of writes(step, actionTaint(action, ctx).stepScope(step), ctx.text))
-      if (!passedByVisibleCaller(w.taint)) report(ctx, w.span, w.file, w.taint, 'action');
+      if (!passedByVisibleCaller(w.taint)) report(ctx, w, 'action');
   },
 });
 
@@ -76,10 +78,12 @@ interface Write {
   span: Span;
   file: string;
   taint: Taint;
+  /** Where a script variable took the tainted text, first hop first. */
+  related?: Array<{ span: Span; message: string }>;
 }
 
 /** Tainted writes of one step to the environment files (or github-script's core.exportVariable/addPath/setOutput). */
-function writes(step: Step, scope: TaintScope, text: string): Write[] {
+function writes(step: Step, scope: TaintScope, text: string, job?: Job): Write[] {
   const out: Write[] = [];
   if (step.run && FILES.test(step.run.text)) {
     for (const line of scriptLines(step.run, text)) {
@@ -96,6 +100,18 @@ function writes(step: Step, scope: TaintScope, text: string): Write[] {
       });
     }
   }
+  // Writes the line reader cannot see: a variable the script derived from tainted text, a heredoc body. Outputs are
+  // left to the steps that use them (taint follows them to a sink there).
+  if (step.run)
+    for (const sink of scriptSinks(step.run, text, stepLanguage(step, job), scope.env)) {
+      if (sink.kind !== 'env-file' || sink.file === 'GITHUB_OUTPUT') continue;
+      if (out.some((w) => w.span.start <= sink.span.start && sink.span.start < w.span.end)) continue;
+      const lineStart = Math.max(text.lastIndexOf('\n', sink.span.start - 1) + 1, step.run.span.start);
+      const lineEnd = text.indexOf('\n', sink.span.start);
+      const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+      const span = { start: lineStart + line.length - line.trimStart().length, end: lineStart + line.trimEnd().length };
+      out.push({ span, file: sink.file!, taint: sink.taint, related: sink.related });
+    }
   if (step.uses?.slug === 'actions/github-script') {
     const script = step.with?.entries.find((e) => e.name === 'script')?.value;
     if (!script || !/core\.(exportVariable|addPath|setOutput)\s*\(/.test(script.text)) return out;
@@ -152,13 +168,8 @@ function levels(
   return { severity, confidence, multiline };
 }
 
-function report(
-  ctx: AnalysisContext,
-  span: { start: number; end: number },
-  file: string,
-  taint: Taint,
-  reach: Reach | 'action',
-): void {
+function report(ctx: AnalysisContext, write: Write, reach: Reach | 'action'): void {
+  const { span, file, taint, related } = write;
   const { severity, confidence, multiline } = levels(taint, file, reach);
   const effect =
     file === 'GITHUB_PATH'
@@ -171,6 +182,7 @@ function report(
     span,
     severity,
     confidence,
+    ...(related?.length ? { related } : {}),
     properties: { file, context: taint.origin },
   });
 }

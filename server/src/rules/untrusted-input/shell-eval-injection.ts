@@ -1,7 +1,7 @@
 import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
 import type { Job, Step } from '../../model/workflow';
-import { actionTaint, describeTaint, taintSeverity, workflowTaint, type TaintScope } from '../../analysis/taint';
+import { actionTaint, describeTaint, taintSeverity, workflowTaint, type Taint, type TaintScope } from '../../analysis/taint';
 import { describeReach, type Reach } from '../../analysis/triggers';
 import { stepLanguage } from '../../analysis/shell-words';
 import { scriptSinks, type ShellSink } from '../../analysis/shell-flow';
@@ -52,7 +52,7 @@ function check(step: Step, job: Job | undefined, scope: TaintScope, reach: Reach
     if (sink.kind === 'code') report(sink, reach, ctx);
 }
 
-function report(sink: ShellSink, reach: Reach | 'action', ctx: AnalysisContext): void {
+function report(sink: ShellSink<Taint>, reach: Reach | 'action', ctx: AnalysisContext): void {
   const { taint, what } = sink;
   const how =
     what === 'cmd'
