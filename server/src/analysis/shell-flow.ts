@@ -158,6 +158,7 @@ function flowStatements(
     let r = 0;
     while (r < words.length && RESERVED.has(words[r].text)) r++;
     words = words.slice(r);
+    validated(text, words, scope);
     const k = commandNameIndex(words);
     const input = st.piped ? output : undefined;
     output = undefined;
@@ -184,6 +185,20 @@ function flowStatements(
           : undefined);
   }
   return output;
+}
+
+/**
+ * `[[ "$X" =~ ^[A-Za-z0-9._-]+$ ]]`: a script that matches a variable against a pattern anchored at both ends acts on
+ * the result (exits or branches), so from here on X holds only what the pattern allows.
+ */
+function validated(text: string, words: Word[], scope: Scope): void {
+  const at = words.findIndex((w) => w.text === '=~');
+  const name = at > 0 ? /^"?\$\{?([A-Za-z_]\w*)\}?"?$/.exec(words[at - 1].text)?.[1] : undefined;
+  if (!name) return;
+  const from = words[at].start + 2;
+  const lineEnd = text.indexOf('\n', from);
+  if (/^\s*['"]?\^.*\$['"]?\s*\]\]/.test(text.slice(from, lineEnd === -1 ? undefined : lineEnd)))
+    scope.set(name, undefined);
 }
 
 /** `tr -cd 'a-z0-9'` keeps only the characters it names. */

@@ -15,7 +15,7 @@ import {
   type Taint,
   type TaintScope,
 } from '../../analysis/taint';
-import { describeReach, type Reach } from '../../analysis/triggers';
+import { describeReach, gatedReach, type Reach } from '../../analysis/triggers';
 import { passedByVisibleCaller, type CalleeSink, type SinkHit } from '../../analysis/callee-flow';
 import type { Job, Workflow } from '../../model/workflow';
 import { callSiteOf, reportThroughCall } from '../_untrusted-input/through-calls';
@@ -64,7 +64,7 @@ export default defineRule({
   step(step, job, wf, ctx) {
     const t = workflowTaint(wf, ctx);
     for (const w of writes(step, t.stepScope(step), ctx.text, job))
-      if (!passedByVisibleCaller(w.taint)) report(ctx, w, t.reachOf(job, step));
+      if (!passedByVisibleCaller(w.taint)) report(ctx, w, gatedReach(wf, job, t.reachOf(job, step)));
     reportCalls(job, step, wf, ctx);
   },
 

@@ -1,8 +1,15 @@
 import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
 import type { Job, Step } from '../../model/workflow';
-import { actionTaint, describeTaint, taintSeverity, workflowTaint, type Taint, type TaintScope } from '../../analysis/taint';
-import { describeReach, type Reach } from '../../analysis/triggers';
+import {
+  actionTaint,
+  describeTaint,
+  taintSeverity,
+  workflowTaint,
+  type Taint,
+  type TaintScope,
+} from '../../analysis/taint';
+import { describeReach, gatedReach, type Reach } from '../../analysis/triggers';
 import { stepLanguage } from '../../analysis/shell-words';
 import { scriptSinks, type ShellSink } from '../../analysis/shell-flow';
 
@@ -37,7 +44,7 @@ export default defineRule({
 
   step(step, job, wf, ctx) {
     const taint = workflowTaint(wf, ctx);
-    check(step, job, taint.stepScope(step), taint.reachOf(job, step), ctx);
+    check(step, job, taint.stepScope(step), gatedReach(wf, job, taint.reachOf(job, step)), ctx);
   },
 
   actionStep(step, action, ctx) {
