@@ -51,6 +51,7 @@ interface Tainted {
 
 const FILE =
   /\$\{?(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|\$env:(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|%(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)%/i;
+const MAX_SINKS = 100;
 /** At most this many hops are kept as related locations. */
 const MAX_HOPS = 4;
 
@@ -73,17 +74,28 @@ export function scriptSinks<T extends FlowTaint>(
     else if (language === 'pwsh' && run.text.includes('$')) sinks = pwshSinks(text, source.from, source.to, env);
     else if (language === 'cmd' && run.text.includes('%')) sinks = cmdSinks(text, source.from, source.to, env);
   }
+  // Findings past the first hundred of one script add nothing a reader would act on; the cap bounds the rules' work.
+  if (sinks.length > MAX_SINKS) sinks = sinks.slice(0, MAX_SINKS);
   cache.set(run, { env, sinks });
   return sinks as Array<ShellSink<T>>;
 }
 
 function hop(from: Tainted, label: string, span: Span, message: string): Tainted {
-  const via = from.taint.via ? `${from.taint.via} -> ${label}` : label;
+  // `X=$(echo "$X" | sed …)` rewrites a variable in place: one hop, not two.
+  if (from.taint.via === label || from.taint.via?.endsWith(` -> ${label}`)) return from;
+  const via = from.taint.via ? shortVia(`${from.taint.via} -> ${label}`) : label;
   return {
     taint: { ...from.taint, via },
     related: [...from.related, { span, message }].slice(-MAX_HOPS),
     derived: true,
   };
+}
+
+/** A chain of hops kept to its first and last few, so that a long chain of assignments costs no more per hop. */
+function shortVia(via: string): string {
+  if (via.length < 400) return via;
+  const hops = via.split(' -> ');
+  return [...hops.slice(0, 3), '…', ...hops.slice(-4)].join(' -> ');
 }
 
 /** Variables of a script: the step's environment below, the script's own assignments on top (null: made clean). */

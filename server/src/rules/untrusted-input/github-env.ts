@@ -102,10 +102,12 @@ function writes(step: Step, scope: TaintScope, text: string, job?: Job): Write[]
   }
   // Writes the line reader cannot see: a variable the script derived from tainted text, a heredoc body. Outputs are
   // left to the steps that use them (taint follows them to a sink there).
+  const lineWrites = out.length;
   if (step.run)
     for (const sink of scriptSinks(step.run, text, stepLanguage(step, job), scope.env)) {
       if (sink.kind !== 'env-file' || sink.file === 'GITHUB_OUTPUT') continue;
-      if (out.some((w) => w.span.start <= sink.span.start && sink.span.start < w.span.end)) continue;
+      if (out.slice(0, lineWrites).some((w) => w.span.start <= sink.span.start && sink.span.start < w.span.end))
+        continue;
       const lineStart = Math.max(text.lastIndexOf('\n', sink.span.start - 1) + 1, step.run.span.start);
       const lineEnd = text.indexOf('\n', sink.span.start);
       const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
