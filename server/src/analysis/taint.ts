@@ -28,6 +28,8 @@ import type { Job, Step, Workflow } from '../model/workflow';
 import { classifyContext, matchesPattern } from './contexts';
 import { conditionalReach, severityForReach, workflowReach, type Reach } from './triggers';
 import { callersOf, findCallers, type Callers } from './callers';
+import { scriptSinks } from './shell-flow';
+import { stepLanguage } from './shell-words';
 
 /** Where tainted text comes from; rules scale severity by it. */
 export type TaintSource = 'event' | 'dispatch-input' | 'call-input' | 'action-input';
@@ -258,7 +260,7 @@ const OUTPUT_NAME = /(?:^|["'\s])([A-Za-z_][\w-]*)(?:=|<<)/;
 const ENV_LINE = /GITHUB_ENV/;
 
 /** Walks one job's steps in order, recording each step's scope and the taint its outputs carry. */
-function walkSteps(steps: Step[], base: TaintScope, text: string, stepScopes: Map<Step, TaintScope>): void {
+function walkSteps(steps: Step[], base: TaintScope, text: string, stepScopes: Map<Step, TaintScope>, job?: Job): void {
   let jobEnv = base.env;
   for (const step of steps) {
     const scope: TaintScope = { ...base, env: extendEnv(jobEnv, step.env, { ...base, env: jobEnv }) };
@@ -286,6 +288,20 @@ function walkSteps(steps: Step[], base: TaintScope, text: string, stepScopes: Ma
         else if (name) jobEnv = new Map(jobEnv).set(name.toLowerCase(), withVia(t, `$GITHUB_ENV ${name}`)!);
       }
     }
+    // What the line reader cannot see: a variable the script derived from tainted text, a heredoc body.
+    if (step.run)
+      for (const sink of scriptSinks(step.run, text, stepLanguage(step, job), scope.env)) {
+        if (sink.kind !== 'env-file' || sink.file === 'GITHUB_PATH') continue;
+        const name = sink.written;
+        if (sink.file === 'GITHUB_OUTPUT') {
+          if (!outputs.has(name ?? '*'))
+            outputs.set(
+              name ?? '*',
+              name ? sink.taint : { ...sink.taint, confidence: minConfidence(sink.taint.confidence, 'medium') },
+            );
+        } else if (name && !jobEnv.has(name.toLowerCase()))
+          jobEnv = new Map(jobEnv).set(name.toLowerCase(), withVia(sink.taint, `$GITHUB_ENV ${name}`)!);
+      }
     if (slug === 'actions/github-script') {
       const script = step.with?.entries.find((e) => e.name === 'script')?.value;
       const t = valueTaint(script?.expressions, scope);
@@ -481,7 +497,7 @@ function computeWorkflowTaint(
     const base: TaintScope = { env: withContainerEnv(wfEnv, job, root, wf), steps: new Map(), needs, inputs };
     const jobScope: TaintScope = { ...base, env: extendEnv(base.env, job.env, base) };
     jobScopes.set(job, jobScope);
-    walkSteps(job.steps, jobScope, wf.text, stepScopes);
+    walkSteps(job.steps, jobScope, wf.text, stepScopes, job);
     const outs = new Map<string, Taint>();
     for (const o of job.outputs?.entries ?? []) {
       const t = valueTaint(o.value?.expressions, jobScope);

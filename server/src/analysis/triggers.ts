@@ -2,7 +2,7 @@
 // fire with secrets and a write token is worse than one only a maintainer can start.
 import type { Severity } from './levels';
 import { OUTSIDER_EVENTS, PRIVILEGED_OUTSIDER_EVENTS } from '../knowledge/untrusted-input';
-import type { Workflow } from '../model/workflow';
+import type { Job, Workflow } from '../model/workflow';
 
 /**
  * - outsider-privileged: any GitHub user can trigger it and the job runs in the base repository with secrets and a
@@ -52,6 +52,49 @@ export function conditionalReach(wf: Workflow, conditions: Array<string | undefi
   let best = REACH_ORDER.length - 1;
   for (const e of events) best = Math.min(best, REACH_ORDER.indexOf(eventReach(e)));
   return REACH_ORDER[best];
+}
+
+/** A script or github-script call that asks for the triggering user's permission on the repository. */
+const PERMISSION_CHECK = /\/collaborators\/[^\s/]+\/permission|getCollaboratorPermissionLevel/;
+
+/**
+ * Whether the job, or a job it needs (transitively), asks the REST API for the user's permission on the repository
+ * before it goes on: chat-ops bots that let only maintainers run commands do this in a step, not in an `if:`.
+ */
+function permissionChecked(wf: Workflow, job: Job): boolean {
+  const known = CHECKED.get(job);
+  if (known !== undefined) return known;
+  const checked = findsPermissionCheck(wf, job);
+  CHECKED.set(job, checked);
+  return checked;
+}
+
+const CHECKED = new WeakMap<Job, boolean>();
+
+/** The reach of a job an outsider can start but whose steps only go on for users with a permission on the repository. */
+export function gatedReach(wf: Workflow, job: Job, reach: Reach): Reach {
+  return outsiderReachable(reach) && permissionChecked(wf, job) ? 'maintainer' : reach;
+}
+
+function findsPermissionCheck(wf: Workflow, job: Job): boolean {
+  const byId = new Map(wf.jobs.map((j) => [j.id.toLowerCase(), j]));
+  const seen = new Set<Job>([job]);
+  const queue = [job];
+  while (queue.length) {
+    const j = queue.pop()!;
+    for (const step of j.steps) {
+      const script = step.run?.text ?? step.with?.entries.find((e) => e.name === 'script')?.value?.text;
+      if (script && PERMISSION_CHECK.test(script)) return true;
+    }
+    for (const need of j.needs) {
+      const dep = byId.get(need.text.toLowerCase());
+      if (dep && !seen.has(dep)) {
+        seen.add(dep);
+        queue.push(dep);
+      }
+    }
+  }
+  return false;
 }
 
 export function outsiderReachable(reach: Reach): boolean {

@@ -7,26 +7,9 @@ import type { ScalarValue } from '../model/common';
 import type { Step } from '../model/workflow';
 import { addStepEnv, envNames, uniqueName } from './env';
 import { shellContexts, type ShellContext } from './shell-context';
+import { languageOfShell, type ScriptLanguage } from '../analysis/shell-words';
 
-export type ScriptLanguage = 'posix' | 'pwsh' | 'cmd' | 'python' | 'javascript';
-
-/** The language a `run:` is interpreted in, from the shell name GitHub documents. */
-export function languageOfShell(shell: string): ScriptLanguage | undefined {
-  const s = shell.trim().toLowerCase();
-  if (
-    s === 'bash' ||
-    s === 'sh' ||
-    s.startsWith('bash ') ||
-    s.startsWith('sh ') ||
-    s.startsWith('/bin/') ||
-    s.startsWith('/usr/bin/')
-  )
-    return 'posix';
-  if (s.startsWith('pwsh') || s.startsWith('powershell')) return 'pwsh';
-  if (s === 'cmd' || s.startsWith('cmd ')) return 'cmd';
-  if (s === 'python' || s.startsWith('python ')) return 'python';
-  return undefined;
-}
+export { languageOfShell, type ScriptLanguage };
 
 /** The quote open at `offset` on its line for the language: '"', "'", '`' or ''. Line-local, which is what fixes need. */
 export function quoteAt(text: string, offset: number, lang: ScriptLanguage): string {

@@ -16,7 +16,7 @@ import { describeReach, type Reach } from '../../analysis/triggers';
 import { ARGUMENT_TOOLS, type OptionsSeparator } from '../../knowledge/untrusted-input';
 import { languageOfShell } from '../../fixes/script-env';
 import type { ExpressionOccurrence } from '../../expressions/parse';
-import { posixCommands, scriptSource, type Word, commandNameIndex } from '../_shell/words';
+import { posixCommands, scriptSource, type Word, commandNameIndex } from '../../analysis/shell-words';
 
 export default defineRule({
   meta: {

@@ -15,10 +15,12 @@ import {
   type Taint,
   type TaintScope,
 } from '../../analysis/taint';
-import { describeReach, type Reach } from '../../analysis/triggers';
+import { describeReach, gatedReach, type Reach } from '../../analysis/triggers';
 import { passedByVisibleCaller, type CalleeSink, type SinkHit } from '../../analysis/callee-flow';
 import type { Job, Workflow } from '../../model/workflow';
 import { callSiteOf, reportThroughCall } from '../_untrusted-input/through-calls';
+import { scriptSinks } from '../../analysis/shell-flow';
+import { stepLanguage } from '../../analysis/shell-words';
 
 const FILES =
   /\$\{?(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|\$env:(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|%(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)%/i;
@@ -39,9 +41,9 @@ export default defineRule({
     appliesTo: ['workflow', 'action'],
     fixable: false,
     docs: {
-      risk: 'Lines written to $GITHUB_ENV become environment variables of every later step; $GITHUB_PATH entries are searched for commands first. A value with a newline (an issue body, a commit message) can add its own line: `LD_PRELOAD=`, `BASH_ENV=`, `NODE_OPTIONS=--require ...` or a PATH directory the attacker fills, turning the next step into their code. Written to $GITHUB_OUTPUT, the same text adds or overrides step outputs that later steps may trust. Values that cannot contain a newline (branch names, titles) are reported at lower confidence.',
+      risk: 'Lines written to $GITHUB_ENV become environment variables of every later step; $GITHUB_PATH entries are searched for commands first. A value with a newline (an issue body, a commit message) can add its own line: `LD_PRELOAD=`, `BASH_ENV=`, `NODE_OPTIONS=--require ...` or a PATH directory the attacker fills, turning the next step into their code. Written to $GITHUB_OUTPUT, the same text adds or overrides step outputs that later steps may trust. Values that cannot contain a newline (branch names, titles) are reported at lower confidence. The write is followed through the script: a variable derived from the text (`S=$(echo "$BODY" | head -n 20)`, `read`, `for`, a pwsh `$s = $env:BODY`, a cmd `set S=%BODY%`) and an unquoted heredoc (`cat >> $GITHUB_ENV <<EOF`) count; a derived $GITHUB_OUTPUT write is reported where a later step uses the output.',
       remediation:
-        'Do not forward untrusted text through these files. Pass it to the step that needs it with `env:` directly, or validate it first (e.g. `[[ "$BRANCH" =~ ^[A-Za-z0-9._/-]+$ ]]`). When a multi-line value is unavoidable, use a random heredoc delimiter (`EOF_$(openssl rand -hex 8)`) and never write to $GITHUB_PATH from untrusted data.',
+        'Do not forward untrusted text through these files. Pass it to the step that needs it with `env:` directly, or validate it first (e.g. `[[ "$BRANCH" =~ ^[A-Za-z0-9._/-]+$ ]]`). A quoted heredoc (`<<\'EOF\'`) writes its text as is. When a multi-line value is unavoidable, use a random heredoc delimiter (`EOF_$(openssl rand -hex 8)`) and never write to $GITHUB_PATH from untrusted data.',
       severity:
         "Same rules as template-injection: attacker text a visible caller passes into a local callee that writes it is reported at the caller's `with:` entry with the path into the callee; callee inputs with no visible caller are low, dispatch inputs are low, `pull_request` is low.",
       vulnerableExample:
@@ -61,14 +63,14 @@ export default defineRule({
 
   step(step, job, wf, ctx) {
     const t = workflowTaint(wf, ctx);
-    for (const w of writes(step, t.stepScope(step), ctx.text))
-      if (!passedByVisibleCaller(w.taint)) report(ctx, w.span, w.file, w.taint, t.reachOf(job, step));
+    for (const w of writes(step, t.stepScope(step), ctx.text, job))
+      if (!passedByVisibleCaller(w.taint)) report(ctx, w, gatedReach(wf, job, t.reachOf(job, step)));
     reportCalls(job, step, wf, ctx);
   },
 
   actionStep(step, action, ctx) {
     for (const w of writes(step, actionTaint(action, ctx).stepScope(step), ctx.text))
-      if (!passedByVisibleCaller(w.taint)) report(ctx, w.span, w.file, w.taint, 'action');
+      if (!passedByVisibleCaller(w.taint)) report(ctx, w, 'action');
   },
 });
 
@@ -76,10 +78,12 @@ interface Write {
   span: Span;
   file: string;
   taint: Taint;
+  /** Where a script variable took the tainted text, first hop first. */
+  related?: Array<{ span: Span; message: string }>;
 }
 
 /** Tainted writes of one step to the environment files (or github-script's core.exportVariable/addPath/setOutput). */
-function writes(step: Step, scope: TaintScope, text: string): Write[] {
+function writes(step: Step, scope: TaintScope, text: string, job?: Job): Write[] {
   const out: Write[] = [];
   if (step.run && FILES.test(step.run.text)) {
     for (const line of scriptLines(step.run, text)) {
@@ -96,6 +100,20 @@ function writes(step: Step, scope: TaintScope, text: string): Write[] {
       });
     }
   }
+  // Writes the line reader cannot see: a variable the script derived from tainted text, a heredoc body. Outputs are
+  // left to the steps that use them (taint follows them to a sink there).
+  const lineWrites = out.length;
+  if (step.run)
+    for (const sink of scriptSinks(step.run, text, stepLanguage(step, job), scope.env)) {
+      if (sink.kind !== 'env-file' || sink.file === 'GITHUB_OUTPUT') continue;
+      if (out.slice(0, lineWrites).some((w) => w.span.start <= sink.span.start && sink.span.start < w.span.end))
+        continue;
+      const lineStart = Math.max(text.lastIndexOf('\n', sink.span.start - 1) + 1, step.run.span.start);
+      const lineEnd = text.indexOf('\n', sink.span.start);
+      const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+      const span = { start: lineStart + line.length - line.trimStart().length, end: lineStart + line.trimEnd().length };
+      out.push({ span, file: sink.file!, taint: sink.taint, related: sink.related });
+    }
   if (step.uses?.slug === 'actions/github-script') {
     const script = step.with?.entries.find((e) => e.name === 'script')?.value;
     if (!script || !/core\.(exportVariable|addPath|setOutput)\s*\(/.test(script.text)) return out;
@@ -152,13 +170,8 @@ function levels(
   return { severity, confidence, multiline };
 }
 
-function report(
-  ctx: AnalysisContext,
-  span: { start: number; end: number },
-  file: string,
-  taint: Taint,
-  reach: Reach | 'action',
-): void {
+function report(ctx: AnalysisContext, write: Write, reach: Reach | 'action'): void {
+  const { span, file, taint, related } = write;
   const { severity, confidence, multiline } = levels(taint, file, reach);
   const effect =
     file === 'GITHUB_PATH'
@@ -171,6 +184,7 @@ function report(
     span,
     severity,
     confidence,
+    ...(related?.length ? { related } : {}),
     properties: { file, context: taint.origin },
   });
 }
