@@ -91,15 +91,27 @@ export const ARGUMENT_TOOLS: ReadonlyMap<string, ArgumentTool> = new Map(
   Object.entries(data.argumentTools as Record<string, ArgumentTool>),
 );
 
+export type PackageManager = 'npm' | 'pnpm' | 'yarn';
+
 /** An action that restores a GitHub Actions cache: always, or when an input switches it on. */
 export interface CachingAction {
   restores: 'always' | 'input';
   input?: string;
   /** The first major version in which the input defaults to on. */
   defaultOnSince?: string;
+  /** Where that default applies (setup-uv: on GitHub-hosted runners only). */
+  defaultOnlyOn?: 'github-hosted';
+  /** With no cache input: the versions that cache the package manager the root package.json names (setup-node). */
+  packageManagerCache?: {
+    offInput: string;
+    byVersion: Array<{ since: string; until?: string; managers: PackageManager[] }>;
+  };
+  /** An input whose listed values turn a default cache off. */
+  offInput?: { name: string; values: string[] };
   /** What the cache input does besides caching (removing it then needs a replacement step). */
   alsoInstalls?: string;
   what?: string;
+  source?: string;
 }
 export const CACHING_ACTIONS: ReadonlyMap<string, CachingAction> = new Map(
   Object.entries(data.cachingActions as Record<string, CachingAction>),

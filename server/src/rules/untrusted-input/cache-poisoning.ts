@@ -3,7 +3,9 @@ import { defineRule } from '../../engine/rule';
 import type { Job, Step, Workflow } from '../../model/workflow';
 import { pairLinesSpan } from '../../fixes/edits';
 import { mapGet, isSeq, isScalar, seqItems } from '../../yaml/parse';
-import { CACHING_ACTIONS } from '../../knowledge/untrusted-input';
+import { CACHING_ACTIONS, type CachingAction, type PackageManager } from '../../knowledge/untrusted-input';
+import type { RepoReader } from '../../analysis/file';
+import { commentVersion, isFullSha, trailingComment } from '../../analysis/supply-chain/uses-text';
 import { inRange, parseVersion } from '../../analysis/supply-chain/versions';
 
 const PUBLISH_RUN =
@@ -89,13 +91,8 @@ const NPM_UNLOCKED = /\bnpm\s+(install|i|add|update|up|exec|x|dlx)\b|\bnpx\s+(-y
  * setup-node's npm cache in a job whose only npm install is `npm ci`: the cache is content-addressed and `npm ci`
  * verifies each package against the lockfile's integrity hash, so a poisoned entry is rejected, not installed.
  */
-function lockfileVerifiedNpm(step: Step, job: Job): boolean {
-  if (step.uses?.slug !== 'actions/setup-node') return false;
-  const value = step.with?.entries
-    .find((e) => e.name === 'cache')
-    ?.value?.text.trim()
-    .replace(/^['"]|['"]$/g, '');
-  if (value !== 'npm') return false;
+function lockfileVerifiedNpm(step: Step, job: Job, cache: CacheUse): boolean {
+  if (step.uses?.slug !== 'actions/setup-node' || cache.packageManager !== 'npm') return false;
   const scripts = job.steps.map((s) => s.run?.text ?? '').join('\n');
   return /\bnpm\s+ci\b/.test(scripts) && !NPM_UNLOCKED.test(scripts);
 }
@@ -112,6 +109,8 @@ function releaseTriggered(wf: Workflow): boolean {
 
 interface CacheUse {
   what: string;
+  /** The package manager whose cache setup-node restores. */
+  packageManager?: PackageManager;
   fix?: Fix;
 }
 
@@ -121,7 +120,80 @@ const OFF = /^(false|)$/i;
 const OFF_ON_TAGS =
   /^\s*\$\{\{\s*(!\s*startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/'\s*\)|github\.ref_type\s*!=\s*'tag')\s*\}\}\s*$/i;
 
-function cacheOf(step: Step, text: string): CacheUse | undefined {
+/** An input's value without quotes, lower-cased; undefined when the step does not set it. */
+function inputValue(step: Step, name: string): string | undefined {
+  const entry = step.with?.entries.find((e) => e.name === name);
+  return entry?.value?.text
+    .trim()
+    .replace(/^['"]|['"]$/g, '')
+    .toLowerCase();
+}
+
+const MANAGER_FIELD = /^\^?(npm|pnpm|yarn)(@.*)?$/;
+
+/**
+ * The package manager the repository's root package.json names, as setup-node reads it (`devEngines.packageManager`,
+ * an object or a list, before `packageManager`); null when there is none or the file cannot be read (no reader).
+ */
+function declaredPackageManager(readFile: RepoReader | undefined): PackageManager | null {
+  const text = readFile?.('package.json');
+  if (!text) return null;
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!pkg || typeof pkg !== 'object') return null;
+  const { devEngines, packageManager } = pkg as { devEngines?: { packageManager?: unknown }; packageManager?: unknown };
+  const dev = devEngines?.packageManager;
+  for (const entry of Array.isArray(dev) ? dev : dev ? [dev] : []) {
+    const name = (entry as { name?: unknown } | null)?.name;
+    const m = typeof name === 'string' ? MANAGER_FIELD.exec(name) : null;
+    if (m) return m[1] as PackageManager;
+  }
+  const m = typeof packageManager === 'string' ? MANAGER_FIELD.exec(packageManager) : null;
+  return m ? (m[1] as PackageManager) : null;
+}
+
+/**
+ * setup-node with no cache input: from v5 it caches the package manager package.json names (v5 any of npm, pnpm,
+ * yarn; from v6 npm only) unless `package-manager-cache: false`. A ref naming no version is taken as recent.
+ */
+function automaticPackageCache(
+  step: Step,
+  slug: string,
+  auto: NonNullable<CachingAction['packageManagerCache']>,
+  declared: PackageManager | null,
+  text: string,
+): CacheUse | undefined {
+  if (!declared || inputValue(step, auto.offInput) === 'false') return undefined;
+  const version = usedVersion(step, text);
+  const range = version
+    ? auto.byVersion.find((r) =>
+        inRange(version, [`>= ${r.since}`, r.until && `< ${r.until}`].filter(Boolean).join(', ')),
+      )
+    : auto.byVersion[auto.byVersion.length - 1];
+  if (!range?.managers.includes(declared)) return undefined;
+  return {
+    what: `${slug} restores the ${declared} cache (automatic from v${auto.byVersion[0].since} when package.json names ${declared}; ${auto.offInput}: false turns it off)`,
+    packageManager: declared,
+  };
+}
+
+/** The version a step's ref names, or for a SHA pin the version its `# v5.0.0` comment names. */
+function usedVersion(step: Step, text: string) {
+  const uses = step.uses;
+  if (!uses?.ref) return undefined;
+  const named = isFullSha(uses.ref) ? commentVersion(trailingComment(text, uses)?.text) : uses.ref;
+  return named ? parseVersion(named) : undefined;
+}
+
+function selfHosted(job: Job): boolean {
+  return job.runsOn.some((r) => /self-hosted/i.test(r.text));
+}
+
+function cacheOf(step: Step, text: string, job: Job, declared: () => PackageManager | null): CacheUse | undefined {
   const slug = step.uses?.slug;
   if (
     slug === 'docker/build-push-action' &&
@@ -130,14 +202,21 @@ function cacheOf(step: Step, text: string): CacheUse | undefined {
     return { what: 'docker/build-push-action restores layers from the GitHub Actions cache' };
   const known = slug ? CACHING_ACTIONS.get(slug) : undefined;
   if (!slug || !known) return undefined;
-  if (known.restores === 'always') return { what: `${slug} restores a cache` };
+  if (known.restores === 'always') {
+    const off = known.offInput;
+    if (off && off.values.includes(inputValue(step, off.name) ?? '')) return undefined;
+    return { what: known.what ? `${slug} restores ${known.what}` : `${slug} restores a cache` };
+  }
   const input = known.input!;
   const entry = step.with?.entries.find((e) => e.name === input);
   const value = entry?.value?.text.trim();
   if (value === undefined || value === '') {
+    if (known.packageManagerCache)
+      return automaticPackageCache(step, slug, known.packageManagerCache, declared(), text);
     // Unset: on only where the version used defaults to it (a ref naming no version is taken as recent).
-    const version = step.uses?.ref ? parseVersion(step.uses.ref) : undefined;
+    const version = usedVersion(step, text);
     if (!known.defaultOnSince || (version && !inRange(version, `>= ${known.defaultOnSince}`))) return undefined;
+    if (known.defaultOnlyOn === 'github-hosted' && selfHosted(job)) return undefined;
     return {
       what: `${slug} restores ${known.what ?? 'its cache'} (on by default since v${known.defaultOnSince})`,
     };
@@ -146,7 +225,9 @@ function cacheOf(step: Step, text: string): CacheUse | undefined {
   // The last input takes `with:` along: an empty `with:` is not a mapping.
   const span = pairLinesSpan(text, step.with!.entries.length === 1 ? step.with!.pair : entry!.pair);
   const installs = known.alsoInstalls;
+  const manager = slug === 'actions/setup-node' ? /^(npm|pnpm|yarn)$/.exec(value.replace(/^['"]|['"]$/g, '')) : null;
   return {
+    packageManager: manager ? (manager[1] as PackageManager) : undefined,
     what: known.what
       ? `${slug} restores ${known.what} (${input}: ${value})`
       : `${slug} restores its ${input}: ${value} cache`,
@@ -182,7 +263,7 @@ export default defineRule({
       remediation:
         "Do not restore caches in jobs that build or publish releases: remove `cache:` from setup actions, drop `actions/cache`, or use `actions/cache/save` only in trusted workflows and build releases from a clean environment. The quick-fix removes the setup action's cache input.",
       severity:
-        "Which actions restore a cache, through which input and since which version by default (setup-go from v4), is in knowledge/untrusted-input.json (`cachingActions`); an input set to false, or to an expression that is false on tag builds (`${{ !startsWith(github.ref, 'refs/tags/') }}`), keeps the cache off. High for caches restored in the job that publishes; low in other jobs of a release-triggered workflow (tests, checks), whose caches never reach the release. Low for actions/setup-node's npm cache when the job installs only with `npm ci`: npm's cache is content-addressed and `npm ci` checks every package against the lockfile's integrity hash, so a poisoned entry cannot change what is installed (yarn and pnpm caches are not treated so). Steps with `if: false` do not publish, nor does `gh release create` with a tag and no files.",
+        "Which actions restore a cache, through which input and since which version by default (setup-go from v4; setup-uv from v5 on GitHub-hosted runners; setup-node from v5 for the package manager the root package.json names, npm only from v6, read through the repository and never assumed when package.json cannot be read; ramsey/composer-install unless `ignore-cache`), is in knowledge/untrusted-input.json (`cachingActions`); an input set to false, or to an expression that is false on tag builds (`${{ !startsWith(github.ref, 'refs/tags/') }}`), keeps the cache off. High for caches restored in the job that publishes; low in other jobs of a release-triggered workflow (tests, checks), whose caches never reach the release. Low for actions/setup-node's npm cache when the job installs only with `npm ci`: npm's cache is content-addressed and `npm ci` checks every package against the lockfile's integrity hash, so a poisoned entry cannot change what is installed (yarn and pnpm caches are not treated so: `cache: yarn` serves Yarn 1 and Yarn 2+ alike and the workflow does not say which runs, and the pnpm store keeps the hashes it checks files against inside the cached directory, which its documentation places in pnpm's trust domain). Steps with `if: false` do not publish, nor does `gh release create` with a tag and no files.",
       vulnerableExample:
         "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          cache: npm\n      - run: npm install && npm publish\n",
       safeExample:
@@ -200,13 +281,14 @@ export default defineRule({
     const publishes = job.steps.find((s) => isPublish(s) && (release0 || !isDockerPushOnly(s)));
     const release = releaseTriggered(wf);
     if (!publishes && !release) return;
+    const declared = () => ctx.cached('cache-poisoning/package-manager', () => declaredPackageManager(ctx.readFile));
     for (const step of job.steps) {
-      const cache = cacheOf(step, ctx.text);
+      const cache = cacheOf(step, ctx.text, job, declared);
       if (!cache || !step.uses) continue;
       // A restore skipped on tag builds never reaches what the tags release.
       if (/!\s*startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/'\s*\)/.test(step.if?.text ?? '')) continue;
       const why = publishes ? 'this job publishes' : 'this workflow builds releases (release or tag trigger)';
-      const verified = lockfileVerifiedNpm(step, job);
+      const verified = lockfileVerifiedNpm(step, job, cache);
       ctx.report({
         message: verified
           ? `${cache.what}, and ${why}, but npm's cache is content-addressed and \`npm ci\` checks every package against the lockfile's integrity hash, and this job installs nothing else with npm: a poisoned cache cannot change what is installed. (Low: lockfile-verified cache.)`
