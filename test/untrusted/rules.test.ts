@@ -287,6 +287,47 @@ test('self-hosted-runner: a job limited to push events is not outsider-reachable
   assert.match(found[0].message, /Job 'b'/);
 });
 
+test('template-injection in a composite action: an anchored script is reported at each alias, the anchor related', () => {
+  const text = `name: greet
+description: Greets
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      run: &say echo "\${{ github.event.pull_request.title }}"
+    - shell: bash
+      run: *say
+`;
+  const found = of('template-injection', text, 'action.yml');
+  assert.deepEqual(
+    found.map((f) => [
+      text.slice(f.span.start, f.span.end),
+      f.related?.map((r) => text.slice(r.span.start, r.span.end)),
+    ]),
+    [
+      ['${{ github.event.pull_request.title }}', undefined],
+      ['*say', ['${{ github.event.pull_request.title }}']],
+    ],
+  );
+});
+
+test('merge keys (<<:) are not resolved in GitHub workflows: GitHub Actions does not support them', () => {
+  const text = `on: issues
+permissions: {}
+x-step: &step
+  run: echo "\${{ github.event.issue.title }}"
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - <<: *step
+        name: merged
+`;
+  // The anchored mapping itself is no step either: nothing runs the text.
+  assert.deepEqual(of('template-injection', text), []);
+  assert.deepEqual(analyzeText(text, 'wf.yml').ruleErrors, []);
+});
+
 test('dangerous-triggers is a note on the trigger key', () => {
   const text = 'on:\n  workflow_run:\n    workflows: [CI]\njobs: {}\n';
   const [f] = of('dangerous-triggers', text);
