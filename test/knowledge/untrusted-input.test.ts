@@ -186,6 +186,7 @@ test('caching defaults by version: setup-node caches its package manager from v5
     ],
   );
   assert.equal(CACHING_ACTIONS.get('astral-sh/setup-uv')!.defaultOnSince, '5');
+  assert.ok(CACHING_ACTIONS.get('astral-sh/setup-uv')!.defaultReadBy?.includes('uv sync'));
   assert.deepEqual(CACHING_ACTIONS.get('ramsey/composer-install')!.offInput?.values, ['yes', 'true', '1']);
   assert.equal(CACHING_ACTIONS.get('ruby/setup-ruby')!.input, 'bundler-cache');
 });

@@ -101,6 +101,8 @@ export interface CachingAction {
   defaultOnSince?: string;
   /** Where that default applies (setup-uv: on GitHub-hosted runners only). */
   defaultOnlyOn?: 'github-hosted';
+  /** Commands that read the cache: a cache on only by default matters in a job that runs one of them. */
+  defaultReadBy?: string[];
   /** With no cache input: the versions that cache the package manager the root package.json names (setup-node). */
   packageManagerCache?: {
     offInput: string;

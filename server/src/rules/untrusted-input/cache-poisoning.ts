@@ -189,6 +189,12 @@ function usedVersion(step: Step, text: string) {
   return named ? parseVersion(named) : undefined;
 }
 
+/** Whether a run: script of the job starts one of the commands (words separated by any whitespace). */
+function runsAnyOf(job: Job, commands: string[]): boolean {
+  const scripts = job.steps.map((s) => s.run?.text ?? '').join('\n');
+  return commands.some((c) => new RegExp(`(^|[\\s;&|(])${c.split(' ').join('\\s+')}\\b`).test(scripts));
+}
+
 function selfHosted(job: Job): boolean {
   return job.runsOn.some((r) => /self-hosted/i.test(r.text));
 }
@@ -217,6 +223,7 @@ function cacheOf(step: Step, text: string, job: Job, declared: () => PackageMana
     const version = usedVersion(step, text);
     if (!known.defaultOnSince || (version && !inRange(version, `>= ${known.defaultOnSince}`))) return undefined;
     if (known.defaultOnlyOn === 'github-hosted' && selfHosted(job)) return undefined;
+    if (known.defaultReadBy && !runsAnyOf(job, known.defaultReadBy)) return undefined;
     return {
       what: `${slug} restores ${known.what ?? 'its cache'} (on by default since v${known.defaultOnSince})`,
     };
@@ -263,7 +270,7 @@ export default defineRule({
       remediation:
         "Do not restore caches in jobs that build or publish releases: remove `cache:` from setup actions, drop `actions/cache`, or use `actions/cache/save` only in trusted workflows and build releases from a clean environment. The quick-fix removes the setup action's cache input.",
       severity:
-        "Which actions restore a cache, through which input and since which version by default (setup-go from v4; setup-uv from v5 on GitHub-hosted runners; setup-node from v5 for the package manager the root package.json names, npm only from v6, read through the repository and never assumed when package.json cannot be read; ramsey/composer-install unless `ignore-cache`), is in knowledge/untrusted-input.json (`cachingActions`); an input set to false, or to an expression that is false on tag builds (`${{ !startsWith(github.ref, 'refs/tags/') }}`), keeps the cache off. High for caches restored in the job that publishes; low in other jobs of a release-triggered workflow (tests, checks), whose caches never reach the release. Low for actions/setup-node's npm cache when the job installs only with `npm ci`: npm's cache is content-addressed and `npm ci` checks every package against the lockfile's integrity hash, so a poisoned entry cannot change what is installed (yarn and pnpm caches are not treated so: `cache: yarn` serves Yarn 1 and Yarn 2+ alike and the workflow does not say which runs, and the pnpm store keeps the hashes it checks files against inside the cached directory, which its documentation places in pnpm's trust domain). Steps with `if: false` do not publish, nor does `gh release create` with a tag and no files.",
+        "Which actions restore a cache, through which input and since which version by default (setup-go from v4; setup-uv from v5 on GitHub-hosted runners, in jobs that run uv to install, build or run (not one that only uploads built files); setup-node from v5 for the package manager the root package.json names, npm only from v6, read through the repository and never assumed when package.json cannot be read; ramsey/composer-install unless `ignore-cache`), is in knowledge/untrusted-input.json (`cachingActions`); an input set to false, or to an expression that is false on tag builds (`${{ !startsWith(github.ref, 'refs/tags/') }}`), keeps the cache off. High for caches restored in the job that publishes; low in other jobs of a release-triggered workflow (tests, checks), whose caches never reach the release. Low for actions/setup-node's npm cache when the job installs only with `npm ci`: npm's cache is content-addressed and `npm ci` checks every package against the lockfile's integrity hash, so a poisoned entry cannot change what is installed (yarn and pnpm caches are not treated so: `cache: yarn` serves Yarn 1 and Yarn 2+ alike and the workflow does not say which runs, and the pnpm store keeps the hashes it checks files against inside the cached directory, which its documentation places in pnpm's trust domain). Steps with `if: false` do not publish, nor does `gh release create` with a tag and no files.",
       vulnerableExample:
         "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          cache: npm\n      - run: npm install && npm publish\n",
       safeExample:
