@@ -145,11 +145,13 @@ function actionCallers(readFile: RepoReader, self: string): ActionCall[] {
     .reduce<string | undefined>((a, b) => (!a || b.length > a.length ? b : a), undefined);
   if (!own) return [];
   const dir = own.slice(0, own.lastIndexOf('/') + 1).replace(/\/$/, '');
+  // A step naming the folder holds its last segment: files that do not are not parsed.
+  const needle = dir.slice(dir.lastIndexOf('/') + 1) || './';
   const calls: ActionCall[] = [];
   for (const rel of files) {
     if (rel === own) continue;
     const text = readFile(rel);
-    if (!text || !text.includes('./')) continue;
+    if (!text || !text.includes('./') || !text.includes(needle)) continue;
     const action = callerModel(readFile, rel, text, 'action');
     if (action?.using?.text !== 'composite') continue;
     for (const step of action.steps)
@@ -177,18 +179,14 @@ function callerModel(
 ): Workflow | ActionMetadata | undefined {
   let byPath = parsedCallers.get(reader);
   if (!byPath) parsedCallers.set(reader, (byPath = new Map()));
-  const known = byPath.get(rel);
-  if (known?.text !== text) {
-    const parsed = parseYaml(text);
-    const model = parsed.doc
-      ? kind === 'workflow'
-        ? buildWorkflow(parsed, rel)
-        : buildAction(parsed, rel)
-      : undefined;
-    byPath.set(rel, { text, model });
-    return model;
-  }
-  return known.model?.kind === kind ? known.model : undefined;
+  // By kind too: `.github/workflows/action.yml` is read as a workflow, and as an action file by the action search.
+  const key = `${kind}:${rel}`;
+  const known = byPath.get(key);
+  if (known?.text === text) return known.model;
+  const parsed = parseYaml(text);
+  const model = parsed.doc ? (kind === 'workflow' ? buildWorkflow(parsed, rel) : buildAction(parsed, rel)) : undefined;
+  byPath.set(key, { text, model });
+  return model;
 }
 
 function call(rel: string, text: string, usesOffset: number, withBlock: Block | undefined): CallSite {
