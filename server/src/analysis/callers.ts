@@ -108,6 +108,8 @@ export function callersOf(readFile: RepoReader, path: string, kind: 'workflow' |
   const key = calleeKey(path, kind);
   if (!list || !key) return undefined;
   const self = normalize(path);
+  // A caller names the callee's file or folder: workflows that do not are not parsed.
+  const needle = key.slice(key.lastIndexOf('/') + 1);
   const calls: Call[] = [];
   const files = list(WORKFLOWS_DIR)
     .filter((n) => /\.ya?ml$/i.test(n))
@@ -116,7 +118,7 @@ export function callersOf(readFile: RepoReader, path: string, kind: 'workflow' |
     const rel = `${WORKFLOWS_DIR}/${name}`;
     if (self.endsWith(`/${rel}`) || self === rel) continue;
     const text = readFile(rel);
-    if (!text || !text.includes('./')) continue;
+    if (!text || !text.includes('./') || !text.includes(needle)) continue;
     const wf = callerModel(readFile, rel, text, 'workflow');
     if (!wf) continue;
     for (const job of wf.jobs) {

@@ -428,7 +428,8 @@ function inputsFromCallers(
           deeper && !visiting.has(call.path) && call.wf.triggers.some((tr) => tr.event === 'workflow_call')
             ? callersOf(callers.readFile, call.path, 'workflow')
             : undefined;
-        workflowTaints.set(call.wf, (t = computeWorkflowTaint(call.wf, outer, depth + 1, undefined, onPath)));
+        t = outer ? computeWorkflowTaint(call.wf, outer, depth + 1, undefined, onPath) : ownTaint(call.wf);
+        workflowTaints.set(call.wf, t);
       }
       scope = call.step ? t.stepScope(call.step) : t.jobScope(call.job);
       reach = t.reachOf(call.job, call.step);
@@ -467,6 +468,17 @@ function inputsFromCallers(
     }
   }
   return out;
+}
+
+/**
+ * The taint of a caller workflow whose own callers are not followed: it depends on the model alone, and caller models
+ * are shared per repository reader, so every callee of a repository reuses it (actions called from one big workflow).
+ */
+const ownTaints = new WeakMap<Workflow, WorkflowTaint>();
+function ownTaint(wf: Workflow): WorkflowTaint {
+  let t = ownTaints.get(wf);
+  if (!t) ownTaints.set(wf, (t = computeWorkflowTaint(wf, undefined, MAX_CALLER_DEPTH)));
+  return t;
 }
 
 /** The inputs of an action none of whose callers is visible: whatever its callers pass, low. */
