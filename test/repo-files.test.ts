@@ -101,11 +101,37 @@ function repository(t: { after(fn: () => void): void }): string {
 
 test('repoRootOf: a workflow belongs to the folder above .github/workflows; other files to the nearest git root', (t) => {
   const root = tempDir(t);
-  write(root, { 'sub/.github/workflows/a.yml': 'on: push\n', 'tools/action.yml': 'name: x\n' });
+  const inGithub = join(root, 'sub', '.github', 'actions', 'x', 'action.yml');
+  write(root, {
+    'sub/.github/workflows/a.yml': 'on: push\n',
+    'sub/.github/actions/x/action.yml': 'name: x\n',
+    'tools/action.yml': 'name: x\n',
+  });
   assert.equal(repoRootOf(join(root, 'sub', '.github', 'workflows', 'a.yml'), '/fallback'), join(root, 'sub'));
   assert.equal(repoRootOf(join(root, 'tools', 'action.yml'), '/fallback'), '/fallback');
+  // A copy without git: an action under .github/ belongs to the folder holding it.
+  assert.equal(repoRootOf(inGithub, '/fallback'), join(root, 'sub'));
   mkdirSync(join(root, '.git'));
   assert.equal(repoRootOf(join(root, 'tools', 'action.yml'), '/fallback'), root);
+  assert.equal(repoRootOf(inGithub, '/fallback'), root);
+});
+
+test('the repository reader lists every action file, without node_modules, and never outside the root', (t) => {
+  const outer = tempDir(t);
+  write(outer, {
+    'elsewhere/action.yml': 'name: outside\n',
+    'repo/action.yml': 'name: root\n',
+    'repo/.github/actions/a/action.yaml': 'name: a\n',
+    'repo/tools/deep/b/action.yml': 'name: b\n',
+    'repo/node_modules/dep/action.yml': 'name: dep\n',
+    'repo/docs/action.yml.md': 'not an action\n',
+  });
+  const read = repoFileReader(join(outer, 'repo'));
+  assert.deepEqual(read.actionFiles!().sort(), [
+    '.github/actions/a/action.yaml',
+    'action.yml',
+    'tools/deep/b/action.yml',
+  ]);
 });
 
 test('repoFileReader reads inside the root only, prefers unsaved text, and reads missing files as undefined', (t) => {

@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import schema from '../../schemas/untrusted-input.schema.json';
 import {
   AI_AGENT_PROMPTS,
+  CACHING_ACTIONS,
   INPUT_SINKS,
   TAINTED_OUTPUT_ACTIONS,
   UNTRUSTED_INPUT_KB,
@@ -94,6 +95,23 @@ test('the schema rejects malformed entries', () => {
     'a cache switched by an input names the input',
   );
   assert.equal(
+    broken(
+      (kb) =>
+        (kb.cachingActions['a/b'] = {
+          restores: 'input',
+          input: 'cache',
+          packageManagerCache: { offInput: 'x', byVersion: [{ since: '5', managers: ['bun'] }] },
+        } as unknown as string),
+    ),
+    false,
+    'setup-node caches npm, pnpm or yarn',
+  );
+  assert.equal(
+    broken((kb) => (kb.cachingActions['a/b'] = { restores: 'always', offInput: { name: 'x' } } as unknown as string)),
+    false,
+    'an input turning a cache off lists the values that do',
+  );
+  assert.equal(
     broken((kb) => (kb.argumentTools.git = { separator: '-' } as unknown as string)),
     false,
     'a separator is -- or --end-of-options',
@@ -155,4 +173,20 @@ test("every CodeQL sink from zizmor's list is in the knowledge base", () => {
         INPUT_SINKS.get(action)?.some((s) => s.input === input && s.source === 'codeql'),
         `${action} ${input}`,
       );
+});
+
+test('caching defaults by version: setup-node caches its package manager from v5 (npm only from v6), setup-uv from v5', () => {
+  const node = CACHING_ACTIONS.get('actions/setup-node')!.packageManagerCache!;
+  assert.equal(node.offInput, 'package-manager-cache');
+  assert.deepEqual(
+    node.byVersion.map((r) => [r.since, r.until, [...r.managers].sort()]),
+    [
+      ['5', '6', ['npm', 'pnpm', 'yarn']],
+      ['6', undefined, ['npm']],
+    ],
+  );
+  assert.equal(CACHING_ACTIONS.get('astral-sh/setup-uv')!.defaultOnSince, '5');
+  assert.ok(CACHING_ACTIONS.get('astral-sh/setup-uv')!.defaultReadBy?.includes('uv sync'));
+  assert.deepEqual(CACHING_ACTIONS.get('ramsey/composer-install')!.offInput?.values, ['yes', 'true', '1']);
+  assert.equal(CACHING_ACTIONS.get('ruby/setup-ruby')!.input, 'bundler-cache');
 });

@@ -2,7 +2,7 @@
 // (read through the same repository reader the CLI and the language server use).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/engine/analyze';
 import { repoFileReader } from '../../server/src/io/repo-files';
@@ -12,13 +12,13 @@ import { runCli, tempDir } from '../cli/helpers';
 const REUSABLE = '.github/workflows/reusable-changelog.yml';
 const ACTION = '.github/actions/label/action.yml';
 
-function injections(repo: string, path: string, withReader = true) {
-  const root = join(FIXTURES, 'template-injection', repo);
+function injections(repo: string, path: string, withReader = true, rules = ['template-injection']) {
+  const root = repo.startsWith('/') ? repo : join(FIXTURES, 'template-injection', repo);
   const text = readFileSync(join(root, path), 'utf8');
   const result = analyze({ path, text, readFile: withReader ? repoFileReader(root) : undefined });
   assert.deepEqual(result.ruleErrors, []);
   return result.findings
-    .filter((f) => f.ruleId === 'template-injection')
+    .filter((f) => rules.includes(f.ruleId))
     .map((f) => ({ ...f, expr: text.slice(f.span.start, f.span.end) }));
 }
 
@@ -84,6 +84,75 @@ test('with no caller visible (no repository reader), inputs are low: "depends on
       assert.match(f.message, /depends on what callers pass/);
     }
   }
+});
+
+// Composite actions calling local actions are callers too: workflow -> triage -> summarize -> tools/comment.
+const CHAIN = [
+  '.github/actions/triage/action.yml',
+  '.github/actions/summarize/action.yml',
+  'tools/comment/action.yml',
+] as const;
+
+test('text a workflow passes through a chain of composite actions is reported at the workflow, not in the actions', () => {
+  const found = injections('action-callers-tainted', '.github/workflows/triage.yml', true, [
+    'template-injection',
+    'github-env',
+  ]);
+  assert.deepEqual(
+    found.map((f) => [f.ruleId, f.expr, f.severity]),
+    [
+      ['github-env', 'title: ${{ github.event.pull_request.title }}', 'medium'],
+      ['template-injection', 'title: ${{ github.event.pull_request.title }}', 'high'],
+    ],
+  );
+  assert.deepEqual(
+    found[1].related?.map((r) => r.message),
+    [
+      'into the callee: .github/actions/triage/action.yml:13 with.text -> .github/actions/summarize/action.yml:13 with.body -> tools/comment/action.yml:14 the bash script',
+    ],
+  );
+  // Each action in the chain sees its caller (an action) and that caller's callers: none reports the text again.
+  for (const path of CHAIN)
+    assert.deepEqual(injections('action-callers-tainted', path, true, ['template-injection', 'github-env']), [], path);
+});
+
+test('an action passing event text it reads itself into a local action is the caller: medium at its with: line', () => {
+  const [f, ...rest] = injections('action-callers-tainted', '.github/actions/greet/action.yml');
+  assert.deepEqual(rest, []);
+  assert.equal(f.severity, 'medium');
+  assert.equal(f.expr, 'words: ${{ github.event.pull_request.title }}');
+  assert.deepEqual(
+    f.related?.map((r) => r.message),
+    ['into the callee: .github/actions/shout/action.yml:10 the bash script'],
+  );
+  assert.deepEqual(injections('action-callers-tainted', '.github/actions/shout/action.yml'), []);
+});
+
+test('action callers passing constants give no finding along the chain', () => {
+  for (const path of ['.github/workflows/triage.yml', ...CHAIN, '.github/actions/shout/action.yml'])
+    assert.deepEqual(injections('action-callers-clean', path, true, ['template-injection', 'github-env']), [], path);
+});
+
+test("an inner action whose action callers have no visible caller is low: depends on what that action's callers pass", (t) => {
+  const dir = tempDir(t);
+  cpSync(join(FIXTURES, 'template-injection', 'action-callers-tainted'), dir, { recursive: true });
+  rmSync(join(dir, '.github', 'workflows'), { recursive: true });
+  const found = injections(dir, 'tools/comment/action.yml');
+  assert.deepEqual(
+    found.map((f) => [f.expr, f.severity]),
+    [['${{ inputs.body }}', 'low']],
+  );
+  assert.match(found[0].message, /inputs\.title \(via \.github\/actions\/triage\/action\.yml:13 with\.text -> /);
+  assert.match(found[0].message, /depends on what that action's callers pass/);
+});
+
+test('actions calling each other in a cycle are followed a bounded number of hops', () => {
+  assert.deepEqual(injections('action-callers-tainted', '.github/actions/loop-a/action.yml'), []);
+  const found = injections('action-callers-tainted', '.github/actions/loop-b/action.yml');
+  assert.deepEqual(
+    found.map((f) => [f.expr, f.severity]),
+    [['${{ inputs.value }}', 'low']],
+  );
 });
 
 test('the repository reader lists a folder but never outside the repository', () => {

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeText, ofRule, fixFile } from '../helpers';
+import { analyze } from '../../server/src/engine/analyze';
 
 const of = (rule: string, text: string, path = 'wf.yml') => ofRule(analyzeText(text, path), rule);
 
@@ -231,6 +232,33 @@ test('cache-poisoning: snapshot and dry-run builds do not count as publishing; s
   assert.deepEqual(of('cache-poisoning', wf('goreleaser release --clean', 'v3')), []);
 });
 
+test('cache-poisoning: setup-node caches on its own what package.json names (v5: npm, pnpm, yarn; v6: npm only)', () => {
+  const wf = (ref: string, install = 'npm ci', extra = '') =>
+    `on:\n  release:\n    types: [published]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@${ref}${extra}\n      - run: ${install} && npm publish\n`;
+  const found = (text: string, packageJson: string | undefined) => {
+    const readFile = (p: string) => (p === 'package.json' ? packageJson : undefined);
+    const result = analyze({ path: 'wf.yml', text, readFile });
+    assert.deepEqual(result.ruleErrors, []);
+    return result.findings.filter((f) => f.ruleId === 'cache-poisoning').map((f) => [f.severity, f.message]);
+  };
+  const yarn = '{"packageManager": "yarn@4.5.0"}';
+  const npm = '{"devEngines": {"packageManager": {"name": "npm", "version": "^10"}}}';
+  // v5 caches yarn too; v6 only npm; a SHA pin is read through its version comment.
+  assert.equal(found(wf('v5', 'yarn install --immutable'), yarn).length, 1);
+  assert.match(found(wf('v5'), yarn)[0][1], /restores the yarn cache \(automatic from v5/);
+  assert.deepEqual(found(wf('v6', 'yarn install --immutable'), yarn), []);
+  assert.deepEqual(found(wf('a0853c24544627f65ddf259abe73b1d18a591444 # v4.4.0'), yarn), []);
+  assert.equal(found(wf('a0853c24544627f65ddf259abe73b1d18a591444 # v5.0.0'), yarn).length, 1);
+  // npm's own cache under npm ci stays lockfile-verified, as with an explicit cache: npm (the severity is policy's).
+  assert.match(found(wf('v6'), npm)[0][1], /lockfile-verified cache/);
+  assert.doesNotMatch(found(wf('v6', 'npm install'), npm)[0][1], /lockfile-verified/);
+  // Turned off, no package manager named, or package.json unreadable: nothing restored.
+  assert.deepEqual(found(wf('v6', 'npm install', '\n        with:\n          package-manager-cache: false'), npm), []);
+  assert.deepEqual(found(wf('v6', 'npm install'), '{"name": "x"}'), []);
+  assert.deepEqual(found(wf('v6', 'npm install'), '{not json'), []);
+  assert.deepEqual(found(wf('v6', 'npm install'), undefined), []);
+});
+
 test('ai-agent-untrusted-trigger: codex opened to everyone is reported; an author_association gate removes it', () => {
   const wf = (cond: string) => `on: issue_comment
 permissions:
@@ -257,6 +285,47 @@ test('self-hosted-runner: a job limited to push events is not outsider-reachable
   const found = of('self-hosted-runner', text);
   assert.equal(found.length, 1);
   assert.match(found[0].message, /Job 'b'/);
+});
+
+test('template-injection in a composite action: an anchored script is reported at each alias, the anchor related', () => {
+  const text = `name: greet
+description: Greets
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      run: &say echo "\${{ github.event.pull_request.title }}"
+    - shell: bash
+      run: *say
+`;
+  const found = of('template-injection', text, 'action.yml');
+  assert.deepEqual(
+    found.map((f) => [
+      text.slice(f.span.start, f.span.end),
+      f.related?.map((r) => text.slice(r.span.start, r.span.end)),
+    ]),
+    [
+      ['${{ github.event.pull_request.title }}', undefined],
+      ['*say', ['${{ github.event.pull_request.title }}']],
+    ],
+  );
+});
+
+test('merge keys (<<:) are not resolved in GitHub workflows: GitHub Actions does not support them', () => {
+  const text = `on: issues
+permissions: {}
+x-step: &step
+  run: echo "\${{ github.event.issue.title }}"
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - <<: *step
+        name: merged
+`;
+  // The anchored mapping itself is no step either: nothing runs the text.
+  assert.deepEqual(of('template-injection', text), []);
+  assert.deepEqual(analyzeText(text, 'wf.yml').ruleErrors, []);
 });
 
 test('dangerous-triggers is a note on the trigger key', () => {

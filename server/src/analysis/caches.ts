@@ -3,10 +3,16 @@
 // issue_comment, workflow_run, issues...) that runs the attacker's code (a pull request's head checked out and built, or
 // attacker text expanded into a script) and saves a cache of the same ecosystem. A release that restores such a cache
 // can be poisoned; without such a writer, restoring caches in a release job is defence in depth.
-import type { AnalyzedFile } from './file';
+import type { AnalyzedFile, RepoReader } from './file';
 import type { KeyValue } from '../model/common';
 import type { Job, Step, Workflow } from '../model/workflow';
-import { CACHING_ACTIONS, type CacheEcosystem, type CachingAction } from '../knowledge/untrusted-input';
+import {
+  CACHING_ACTIONS,
+  type CacheEcosystem,
+  type CachingAction,
+  type PackageManager,
+} from '../knowledge/untrusted-input';
+import { commentVersion, isFullSha, trailingComment } from './supply-chain/uses-text';
 import { inRange, parseVersion } from './supply-chain/versions';
 import { repositoryWorkflows } from './callers';
 import { conditionalReach } from './triggers';
@@ -24,6 +30,10 @@ export interface CacheStep {
   value?: string;
   /** The action restores and never saves. */
   restoreOnly: boolean;
+  /** The package manager whose cache setup-node restores (its `cache:` input, or package.json's with none). */
+  packageManager?: PackageManager;
+  /** setup-node caches it with no cache input, because package.json names it. */
+  automatic?: boolean;
 }
 
 /** An input value that leaves the cache off: empty, or false as actions read booleans. */
@@ -32,8 +42,90 @@ const OFF = /^(false|)$/i;
 const OFF_ON_TAGS =
   /^\s*\$\{\{\s*(!\s*startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/'\s*\)|github\.ref_type\s*!=\s*'tag')\s*\}\}\s*$/i;
 
-/** The cache a step restores (and, unless restore-only, saves), or undefined when it uses none. */
-export function cacheStep(step: Step): CacheStep | undefined {
+/** An input's value without quotes, lower-cased; undefined when the step does not set it. */
+function inputValue(step: Step, name: string): string | undefined {
+  const entry = step.with?.entries.find((e) => e.name === name);
+  return entry?.value?.text
+    .trim()
+    .replace(/^['"]|['"]$/g, '')
+    .toLowerCase();
+}
+
+const MANAGER_FIELD = /^\^?(npm|pnpm|yarn)(@.*)?$/;
+
+/**
+ * The package manager the repository's root package.json names, as setup-node reads it (`devEngines.packageManager`,
+ * an object or a list, before `packageManager`); null when there is none or the file cannot be read (no reader).
+ */
+export function declaredPackageManager(readFile: RepoReader | undefined): PackageManager | null {
+  const text = readFile?.('package.json');
+  if (!text) return null;
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!pkg || typeof pkg !== 'object') return null;
+  const { devEngines, packageManager } = pkg as { devEngines?: { packageManager?: unknown }; packageManager?: unknown };
+  const dev = devEngines?.packageManager;
+  for (const entry of Array.isArray(dev) ? dev : dev ? [dev] : []) {
+    const name = (entry as { name?: unknown } | null)?.name;
+    const m = typeof name === 'string' ? MANAGER_FIELD.exec(name) : null;
+    if (m) return m[1] as PackageManager;
+  }
+  const m = typeof packageManager === 'string' ? MANAGER_FIELD.exec(packageManager) : null;
+  return m ? (m[1] as PackageManager) : null;
+}
+
+/**
+ * setup-node with no cache input: from v5 it caches the package manager package.json names (v5 any of npm, pnpm,
+ * yarn; from v6 npm only) unless `package-manager-cache: false`. A ref naming no version is taken as recent.
+ */
+function automaticPackageManager(
+  step: Step,
+  auto: NonNullable<CachingAction['packageManagerCache']>,
+  declared: PackageManager | null,
+  text: string,
+): PackageManager | undefined {
+  if (!declared || inputValue(step, auto.offInput) === 'false') return undefined;
+  const version = usedVersion(step, text);
+  const range = version
+    ? auto.byVersion.find((r) =>
+        inRange(version, [`>= ${r.since}`, r.until && `< ${r.until}`].filter(Boolean).join(', ')),
+      )
+    : auto.byVersion[auto.byVersion.length - 1];
+  return range?.managers.includes(declared) ? declared : undefined;
+}
+
+/** The version a step's ref names, or for a SHA pin the version its `# v5.0.0` comment names. */
+function usedVersion(step: Step, text: string) {
+  const uses = step.uses;
+  if (!uses?.ref) return undefined;
+  const named = isFullSha(uses.ref) ? commentVersion(trailingComment(text, uses)?.text) : uses.ref;
+  return named ? parseVersion(named) : undefined;
+}
+
+/** Whether a run: script of the job starts one of the commands (words separated by any whitespace). */
+function runsAnyOf(job: Job, commands: string[]): boolean {
+  const scripts = job.steps.map((s) => s.run?.text ?? '').join('\n');
+  return commands.some((c) => new RegExp(`(^|[\\s;&|(])${c.split(' ').join('\\s+')}\\b`).test(scripts));
+}
+
+function selfHosted(job: Job): boolean {
+  return job.runsOn.some((r) => /self-hosted/i.test(r.text));
+}
+
+/**
+ * The cache a step restores (and, unless restore-only, saves), or undefined when it uses none. `text` is the file the
+ * step is in; `declared` reads the package manager package.json names (only asked for setup-node without `cache:`).
+ */
+export function cacheStep(
+  step: Step,
+  job: Job,
+  text: string,
+  declared: () => PackageManager | null,
+): CacheStep | undefined {
   const slug = step.uses?.slug;
   if (
     slug === 'docker/build-push-action' &&
@@ -43,17 +135,27 @@ export function cacheStep(step: Step): CacheStep | undefined {
   const known = slug ? CACHING_ACTIONS.get(slug) : undefined;
   if (!slug || !known) return undefined;
   const base = { slug, known, ecosystem: known.ecosystem, restoreOnly: !!known.restoreOnly };
-  if (known.restores === 'always') return base;
+  if (known.restores === 'always') {
+    const off = known.offInput;
+    return off && off.values.includes(inputValue(step, off.name) ?? '') ? undefined : base;
+  }
   const entry = step.with?.entries.find((e) => e.name === known.input);
   const value = entry?.value?.text.trim();
   if (value === undefined || value === '') {
+    if (known.packageManagerCache) {
+      const packageManager = automaticPackageManager(step, known.packageManagerCache, declared(), text);
+      return packageManager ? { ...base, packageManager, automatic: true } : undefined;
+    }
     // Unset: on only where the version used defaults to it (a ref naming no version is taken as recent).
-    const version = step.uses?.ref ? parseVersion(step.uses.ref) : undefined;
+    const version = usedVersion(step, text);
     if (!known.defaultOnSince || (version && !inRange(version, `>= ${known.defaultOnSince}`))) return undefined;
+    if (known.defaultOnlyOn === 'github-hosted' && selfHosted(job)) return undefined;
+    if (known.defaultReadBy && !runsAnyOf(job, known.defaultReadBy)) return undefined;
     return base;
   }
   if (OFF.test(value) || OFF_ON_TAGS.test(value)) return undefined;
-  return { ...base, entry, value };
+  const manager = slug === 'actions/setup-node' ? /^(npm|pnpm|yarn)$/.exec(value.replace(/^['"]|['"]$/g, '')) : null;
+  return { ...base, entry, value, packageManager: manager ? (manager[1] as PackageManager) : undefined };
 }
 
 /** A writer's entries can be what a restore of `restored` picks up. */
@@ -98,11 +200,12 @@ export function lowerTrustCacheWriters(ctx: AnalyzedFile, self: Workflow): Cache
     const isSelf = (path: string) => normalized === path || normalized.endsWith(`/${path}`);
     const selfPath = others.find((o) => isSelf(o.path))?.path ?? ctx.path;
     const workflows = [{ path: selfPath, wf: self }, ...others.filter((o) => !isSelf(o.path))];
-    return workflows.flatMap(({ path, wf }) => writersIn(wf, path, wf === self));
+    const declared = () => declaredPackageManager(ctx.readFile);
+    return workflows.flatMap(({ path, wf }) => writersIn(wf, path, wf === self, declared));
   });
 }
 
-function writersIn(wf: Workflow, path: string, isSelf: boolean): CacheWriter[] {
+function writersIn(wf: Workflow, path: string, isSelf: boolean, declared: () => PackageManager | null): CacheWriter[] {
   const events = [...new Set(wf.triggers.map((t) => t.event))].filter((e) => DEFAULT_SCOPE_OUTSIDER_EVENTS.has(e));
   if (events.length === 0) return [];
   const out: CacheWriter[] = [];
@@ -110,7 +213,7 @@ function writersIn(wf: Workflow, path: string, isSelf: boolean): CacheWriter[] {
     const how = attackerCode(wf, job);
     if (!how) continue;
     for (const step of job.steps) {
-      const cache = cacheStep(step);
+      const cache = cacheStep(step, job, wf.text, declared);
       if (!cache || cache.restoreOnly) continue;
       out.push({
         path,

@@ -1,14 +1,17 @@
 // The callers of a reusable workflow or a local composite action inside the same repository, and what each passes
 // to every input. Inputs are attacker text only when some caller passes attacker text: the callee's taint is decided
-// here, from the callers' own taint; a caller that is itself a reusable workflow takes its inputs from its own callers
-// (a bounded number of hops, see MAX_CALLER_DEPTH in taint.ts).
+// here, from the callers' own taint; a caller that is itself a reusable workflow or a composite action takes its inputs
+// from its own callers (a bounded number of hops, see MAX_CALLER_DEPTH in taint.ts).
 import type { AnalyzedFile, RepoReader } from './file';
 import type { Job, Step, Workflow } from '../model/workflow';
+import type { ActionMetadata } from '../model/action';
+import type { Block } from '../model/common';
+import { buildAction } from '../model/action';
 import { buildWorkflow } from '../model/workflow';
 import { parseYaml } from '../yaml/parse';
 import type { ExpressionOccurrence } from '../expressions/parse';
 
-/** Where workflows live; only they can call a local reusable workflow or (with steps) a local action. */
+/** Where workflows live; only they can call a local reusable workflow. */
 const WORKFLOWS_DIR = '.github/workflows';
 /** Caller files read per callee at most: a repository has tens of workflows. */
 const MAX_CALLER_FILES = 200;
@@ -20,17 +23,31 @@ export interface CallerArgument {
   expressions: ExpressionOccurrence[];
 }
 
-export interface Call {
+interface CallSite {
   /** The caller's repository-relative path and the line of its `uses:`. */
   where: string;
   /** The caller's repository-relative path. */
   path: string;
   /** Lower-cased input name -> what this caller passes; an input it does not pass keeps its default. */
   args: Map<string, CallerArgument>;
+}
+
+/** A job or step of a workflow calling the callee. */
+export interface WorkflowCall extends CallSite {
+  kind: 'workflow';
   wf: Workflow;
   job: Job;
   step?: Step;
 }
+
+/** A step of a composite action calling the callee (a local action only). */
+export interface ActionCall extends CallSite {
+  kind: 'action';
+  action: ActionMetadata;
+  step: Step;
+}
+
+export type Call = WorkflowCall | ActionCall;
 
 export interface Callers {
   /** One entry per calling job or step. */
@@ -61,6 +78,22 @@ function usesPath(raw: string): string {
     .replace(/\/+$/, '');
 }
 
+/** A local `uses:` (`./x`, or `$/x` of the actions lock file) somewhere in a file: files without one are not parsed. */
+const LOCAL_USES = /\.\/|\$\//;
+
+/** `./a/./b/` or `$/a/b` -> `a/b` inside the repository; undefined when `..` leaves it. */
+function repoPath(raw: string): string | undefined {
+  const out: string[] = [];
+  for (const seg of normalize(raw.trim().replace(/^\$\//, '')).split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (!out.length) return undefined;
+      out.pop();
+    } else out.push(seg);
+  }
+  return out.join('/');
+}
+
 function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
@@ -81,7 +114,9 @@ export function callersOf(readFile: RepoReader, path: string, kind: 'workflow' |
   const key = calleeKey(path, kind);
   if (!list || !key) return undefined;
   const self = normalize(path);
-  const calls: Callers['calls'] = [];
+  // A caller names the callee's file or folder: workflows that do not are not parsed.
+  const needle = key.slice(key.lastIndexOf('/') + 1);
+  const calls: Call[] = [];
   const files = list(WORKFLOWS_DIR)
     .filter((n) => /\.ya?ml$/i.test(n))
     .slice(0, MAX_CALLER_FILES);
@@ -89,20 +124,21 @@ export function callersOf(readFile: RepoReader, path: string, kind: 'workflow' |
     const rel = `${WORKFLOWS_DIR}/${name}`;
     if (self.endsWith(`/${rel}`) || self === rel) continue;
     const text = readFile(rel);
-    if (!text || !/\.\/|\$\//.test(text)) continue;
-    const wf = callerWorkflow(readFile, rel, text);
+    if (!text || !LOCAL_USES.test(text) || !text.includes(needle)) continue;
+    const wf = callerModel(readFile, rel, text, 'workflow');
     if (!wf) continue;
     for (const job of wf.jobs) {
       if (kind === 'workflow' && job.uses?.kind === 'local-reusable-workflow' && usesPath(job.uses.raw) === key)
-        calls.push(call(rel, text, wf, job, undefined, job.uses.span.start, job.with));
+        calls.push({ kind: 'workflow', ...call(rel, text, job.uses.span.start, job.with), wf, job });
       if (kind !== 'action') continue;
       for (const step of job.steps) {
         const target = step.uses?.kind === 'local' ? usesPath(step.uses.raw) : undefined;
         if (target && (key === target || key.endsWith(`/${target}`)))
-          calls.push(call(rel, text, wf, job, step, step.uses!.span.start, step.with));
+          calls.push({ kind: 'workflow', ...call(rel, text, step.uses!.span.start, step.with), wf, job, step });
       }
     }
   }
+  if (kind === 'action') calls.push(...actionCallers(readFile, self));
   return { calls, readFile };
 }
 
@@ -116,44 +152,73 @@ export function repositoryWorkflows(readFile: RepoReader): Array<{ path: string;
     .slice(0, MAX_CALLER_FILES)) {
     const path = `${WORKFLOWS_DIR}/${name}`;
     const text = readFile(path);
-    const wf = text ? callerWorkflow(readFile, path, text) : undefined;
+    const wf = text ? callerModel(readFile, path, text, 'workflow') : undefined;
     if (wf) out.push({ path, wf });
   }
   return out;
 }
 
 /**
- * Caller workflows parsed once per reader (a CLI scan of a repository, a server session) and text: every reusable
- * workflow and local action of a repository looks through the same workflows, and parsing them again for each was
- * 44% of a corpus scan. A changed text (an unsaved edit read through the overlay) is parsed again. Models are read-only.
+ * The steps of the repository's composite actions that call the action at `self`. A local `uses:` names a folder from
+ * the repository root, so the callee must be one of the reader's action files and the path must name exactly its folder.
  */
-const parsedCallers = new WeakMap<RepoReader, Map<string, { text: string; wf?: Workflow }>>();
-
-function callerWorkflow(reader: RepoReader, rel: string, text: string): Workflow | undefined {
-  let byPath = parsedCallers.get(reader);
-  if (!byPath) parsedCallers.set(reader, (byPath = new Map()));
-  const known = byPath.get(rel);
-  if (known?.text === text) return known.wf;
-  const parsed = parseYaml(text);
-  const wf = parsed.doc ? buildWorkflow(parsed, rel) : undefined;
-  byPath.set(rel, { text, wf });
-  return wf;
+function actionCallers(readFile: RepoReader, self: string): ActionCall[] {
+  const files = readFile.actionFiles?.() ?? [];
+  const own = files
+    .filter((f) => self === f || self.endsWith(`/${f}`))
+    .reduce<string | undefined>((a, b) => (!a || b.length > a.length ? b : a), undefined);
+  if (!own) return [];
+  const dir = own.slice(0, own.lastIndexOf('/') + 1).replace(/\/$/, '');
+  // A step naming the folder holds its last segment: files that do not are not parsed.
+  const needle = dir.slice(dir.lastIndexOf('/') + 1) || './';
+  const calls: ActionCall[] = [];
+  for (const rel of files) {
+    if (rel === own) continue;
+    const text = readFile(rel);
+    if (!text || !LOCAL_USES.test(text) || !text.includes(needle)) continue;
+    const action = callerModel(readFile, rel, text, 'action');
+    if (action?.using?.text !== 'composite') continue;
+    for (const step of action.steps)
+      if (step.uses?.kind === 'local' && repoPath(step.uses.raw) === dir)
+        calls.push({ kind: 'action', ...call(rel, text, step.uses.span.start, step.with), action, step });
+  }
+  return calls;
 }
 
-function call(
+/**
+ * Caller workflows and actions parsed once per reader (a CLI scan of a repository, a server session) and text: every
+ * reusable workflow and local action of a repository looks through the same callers, and parsing them again for each
+ * was 44% of a corpus scan. A changed text (an unsaved edit read through the overlay) is parsed again. Models are
+ * read-only.
+ */
+const parsedCallers = new WeakMap<RepoReader, Map<string, { text: string; model?: Workflow | ActionMetadata }>>();
+
+function callerModel(reader: RepoReader, rel: string, text: string, kind: 'workflow'): Workflow | undefined;
+function callerModel(reader: RepoReader, rel: string, text: string, kind: 'action'): ActionMetadata | undefined;
+function callerModel(
+  reader: RepoReader,
   rel: string,
   text: string,
-  wf: Workflow,
-  job: Job,
-  step: Step | undefined,
-  usesOffset: number,
-  withBlock: Job['with'],
-): Call {
+  kind: 'workflow' | 'action',
+): Workflow | ActionMetadata | undefined {
+  let byPath = parsedCallers.get(reader);
+  if (!byPath) parsedCallers.set(reader, (byPath = new Map()));
+  // By kind too: `.github/workflows/action.yml` is read as a workflow, and as an action file by the action search.
+  const key = `${kind}:${rel}`;
+  const known = byPath.get(key);
+  if (known?.text === text) return known.model;
+  const parsed = parseYaml(text);
+  const model = parsed.doc ? (kind === 'workflow' ? buildWorkflow(parsed, rel) : buildAction(parsed, rel)) : undefined;
+  byPath.set(key, { text, model });
+  return model;
+}
+
+function call(rel: string, text: string, usesOffset: number, withBlock: Block | undefined): CallSite {
   const args = new Map<string, CallerArgument>();
   for (const entry of withBlock?.entries ?? [])
     args.set(entry.name.toLowerCase(), {
       where: `${rel}:${lineOf(text, entry.span.start)}`,
       expressions: entry.value?.expressions ?? [],
     });
-  return { where: `${rel}:${lineOf(text, usesOffset)}`, path: rel, args, wf, job, step };
+  return { where: `${rel}:${lineOf(text, usesOffset)}`, path: rel, args };
 }

@@ -10,7 +10,11 @@ export interface AnalyzedFile {
   cached<T>(key: string, compute: () => T): T;
 }
 
-/** Reads a repository file by repository-relative path; `list` (optional) names the files of a folder. */
+/**
+ * Reads a repository file by repository-relative path; `list` (optional) names the files of a folder, `actionFiles`
+ * (optional) the repository-relative paths of its action metadata files.
+ */
 export type RepoReader = ((repoRelativePath: string) => string | undefined) & {
   list?: (repoRelativeDir: string) => string[];
+  actionFiles?: () => string[];
 };

@@ -352,7 +352,12 @@ export interface WorkflowTaint {
 
 const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
 
-function workflowInputs(wf: Workflow, callers: Callers | undefined, depth: number): Map<string, Taint | null> {
+function workflowInputs(
+  wf: Workflow,
+  callers: Callers | undefined,
+  depth: number,
+  visiting?: ReadonlySet<string>,
+): Map<string, Taint | null> {
   const inputs = new Map<string, Taint | null>();
   const events = new Set(wf.triggers.map((t) => t.event));
   for (const input of wf.inputs) {
@@ -381,6 +386,7 @@ function workflowInputs(wf: Workflow, callers: Callers | undefined, depth: numbe
     callers,
     wf.inputs.filter((i) => i.event === 'workflow_call').map((i) => i.name),
     depth,
+    visiting,
   );
   for (const [name, taint] of resolved) {
     if (inputs.get(name) === null && name !== '*') continue;
@@ -412,24 +418,55 @@ function callerTaintRank(t: Taint): number {
 /**
  * Input name -> the strongest taint any visible caller passes (null when every caller passes constants, matrix values
  * or trusted contexts, or leaves the default). '*' covers inputs no caller names. A caller that is itself a reusable
- * workflow takes its inputs from its own callers, up to MAX_CALLER_DEPTH hops; beyond that (or with none visible) an
- * input a caller forwards stays "depends on what its callers pass".
+ * workflow or a composite action takes its inputs from its own callers, up to MAX_CALLER_DEPTH hops and never through
+ * a file already on the path; beyond that (or with none visible) an input a caller forwards stays "depends on what its
+ * callers pass".
  */
-function inputsFromCallers(callers: Callers, declared: string[], depth: number): Map<string, Taint | null> {
+function inputsFromCallers(
+  callers: Callers,
+  declared: string[],
+  depth: number,
+  visiting: ReadonlySet<string> = new Set(),
+): Map<string, Taint | null> {
   const out = new Map<string, Taint | null>([['*', null]]);
   for (const name of declared) out.set(name.toLowerCase(), null);
-  const taints = new Map<Workflow, WorkflowTaint>();
+  const workflowTaints = new Map<Workflow, WorkflowTaint>();
+  const actionTaints = new Map<ActionMetadata, ActionTaint>();
+  const deeper = depth + 1 < MAX_CALLER_DEPTH;
   for (const call of callers.calls) {
-    let t = taints.get(call.wf);
-    if (!t) {
-      const outer =
-        depth + 1 < MAX_CALLER_DEPTH && call.wf.triggers.some((tr) => tr.event === 'workflow_call')
-          ? callersOf(callers.readFile, call.path, 'workflow')
-          : undefined;
-      taints.set(call.wf, (t = computeWorkflowTaint(call.wf, outer, depth + 1)));
+    const onPath = new Set([...visiting, call.path]);
+    let scope: TaintScope;
+    let reach: Reach | undefined;
+    if (call.kind === 'workflow') {
+      let t = workflowTaints.get(call.wf);
+      if (!t) {
+        const outer =
+          deeper && !visiting.has(call.path) && call.wf.triggers.some((tr) => tr.event === 'workflow_call')
+            ? callersOf(callers.readFile, call.path, 'workflow')
+            : undefined;
+        t = outer ? computeWorkflowTaint(call.wf, outer, depth + 1, undefined, onPath) : ownTaint(call.wf);
+        workflowTaints.set(call.wf, t);
+      }
+      scope = call.step ? t.stepScope(call.step) : t.jobScope(call.job);
+      reach = t.reachOf(call.job, call.step);
+    } else {
+      let t = actionTaints.get(call.action);
+      if (!t) {
+        const outer = deeper && !visiting.has(call.path) ? callersOf(callers.readFile, call.path, 'action') : undefined;
+        const inputs = outer?.calls.length
+          ? inputsFromCallers(
+              outer,
+              call.action.inputs.map((i) => i.name),
+              depth + 1,
+              onPath,
+            )
+          : unknownActionInputs();
+        actionTaints.set(call.action, (t = actionTaintWithInputs(call.action, inputs)));
+      }
+      scope = t.stepScope(call.step);
+      // An action runs with its own callers' event: text it forwards keeps the reach it was passed with.
+      reach = undefined;
     }
-    const scope = call.step ? t.stepScope(call.step) : t.jobScope(call.job);
-    const reach = t.reachOf(call.job, call.step);
     for (const [name, arg] of call.args) {
       const hit = strongest(arg.expressions.flatMap((e) => expressionTaints(e, scope).map((h) => h.taint)));
       const prior = out.get(name) ?? null;
@@ -440,7 +477,7 @@ function inputsFromCallers(callers: Callers, declared: string[], depth: number):
       const passed: Taint = {
         ...hit,
         via: `${hit.via ? `${hit.via} -> ` : ''}${arg.where} with.${name}`,
-        reach,
+        reach: reach ?? hit.reach,
         caller: arg.where,
       };
       if (!prior || callerTaintRank(passed) > callerTaintRank(prior)) out.set(name, passed);
@@ -449,10 +486,27 @@ function inputsFromCallers(callers: Callers, declared: string[], depth: number):
   return out;
 }
 
+/**
+ * The taint of a caller workflow whose own callers are not followed: it depends on the model alone, and caller models
+ * are shared per repository reader, so every callee of a repository reuses it (actions called from one big workflow).
+ */
+const ownTaints = new WeakMap<Workflow, WorkflowTaint>();
+function ownTaint(wf: Workflow): WorkflowTaint {
+  let t = ownTaints.get(wf);
+  if (!t) ownTaints.set(wf, (t = computeWorkflowTaint(wf, undefined, MAX_CALLER_DEPTH)));
+  return t;
+}
+
+/** The inputs of an action none of whose callers is visible: whatever its callers pass, low. */
+function unknownActionInputs(): Map<string, Taint | null> {
+  return new Map([['*', { confidence: 'low', source: 'action-input', origin: 'inputs' }]]);
+}
+
 /** The widest reach among the callers' calling jobs and steps (undefined when none is visible). */
 function callersReach(callers: Callers | undefined): Reach | undefined {
   let best: Reach | undefined;
   for (const call of callers?.calls ?? []) {
+    if (call.kind !== 'workflow') continue;
     const reach = conditionalReach(call.wf, [call.job.if?.text, call.step?.if?.text]);
     if (!best || REACH_RANK[reach] > REACH_RANK[best]) best = reach;
   }
@@ -482,9 +536,10 @@ function computeWorkflowTaint(
   callers: Callers | undefined,
   depth: number,
   given?: Map<string, Taint | null>,
+  visiting?: ReadonlySet<string>,
 ): WorkflowTaint {
   const needs = new Map<string, Map<string, Taint>>();
-  const inputs = given ?? workflowInputs(wf, callers, depth);
+  const inputs = given ?? workflowInputs(wf, callers, depth, visiting);
   // A reusable workflow runs with its callers' event: their widest reach replaces "whatever its callers allow".
   const viaCallers = callers?.calls.length ? callersReach(callers) : undefined;
   const root: TaintScope = { env: new Map(), steps: new Map(), needs, inputs };
@@ -573,8 +628,9 @@ export function actionTaint(action: ActionMetadata, ctx: AnalyzedFile): ActionTa
           callers,
           action.inputs.map((i) => i.name),
           0,
+          new Set([ctx.path]),
         )
-      : new Map([['*', { confidence: 'low', source: 'action-input', origin: 'inputs' }]]);
+      : unknownActionInputs();
     return actionTaintWithInputs(action, inputs);
   });
 }

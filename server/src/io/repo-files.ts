@@ -1,20 +1,25 @@
 // Reading other files of the repository for the analysis (local reusable workflows, local composite actions).
 // The core does no I/O: the CLI and the language server build a reader here and hand it to the engine.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { SKIPPED_DIRS } from './walk';
 
 /** Callee files beyond this are not read: a reusable workflow or action.yml is a few KB. */
 const MAX_CALLEE_BYTES = 1024 * 1024;
 
 /**
  * The repository a workflow or action file belongs to: the folder holding `.github/workflows/` for a workflow, else
- * the nearest ancestor with `.git`, else `fallback` (the working directory or workspace folder).
+ * the nearest ancestor with `.git`, else the folder holding `.github/` (an action in `.github/actions/x` of a copy
+ * without git), else `fallback` (the working directory or workspace folder).
  */
 export function repoRootOf(file: string, fallback: string): string {
   const normalized = file.split(sep).join('/');
   const at = normalized.lastIndexOf('/.github/workflows/');
   if (at >= 0) return normalized.slice(0, at).split('/').join(sep) || sep;
-  return gitRootOf(file) ?? fallback;
+  const git = gitRootOf(file);
+  if (git) return git;
+  const github = normalized.lastIndexOf('/.github/');
+  return github >= 0 ? normalized.slice(0, github).split('/').join(sep) || sep : fallback;
 }
 
 /** The nearest ancestor folder of `file` that holds `.git` (a folder, or a file in worktrees and submodules). */
@@ -32,10 +37,41 @@ export function gitRootOf(file: string): string | undefined {
 export type RepoFileReader = ((repoRelativePath: string) => string | undefined) & {
   /** File names directly inside a repository-relative folder (the callers of a reusable workflow or local action). */
   list?: (repoRelativeDir: string) => string[];
+  /** Repository-relative paths of every `action.yml`/`action.yaml` (composite actions calling other local actions). */
+  actionFiles?: () => string[];
 };
 
 /** A folder is listed up to this many entries: `.github/workflows` holds tens of files. */
 const MAX_LISTED = 500;
+/** The search for action files visits at most this many folders and keeps this many files (a monorepo has a few). */
+const MAX_ACTION_SEARCH_DIRS = 5000;
+const MAX_ACTION_FILES = 200;
+const ACTION_FILE = /^action\.ya?ml$/;
+
+/**
+ * Every action metadata file under `base`, breadth first (actions sit near the top: `.github/actions/x`, `actions/x`)
+ * and bounded, so a huge tree costs a fixed number of folder reads. Symbolic links are not followed.
+ */
+function findActionFiles(base: string): string[] {
+  const out: string[] = [];
+  const queue = [base];
+  for (let visited = 0; visited < queue.length && visited < MAX_ACTION_SEARCH_DIRS; visited++) {
+    const dir = queue[visited];
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!SKIPPED_DIRS.has(e.name)) queue.push(join(dir, e.name));
+      } else if (e.isFile() && ACTION_FILE.test(e.name) && out.length < MAX_ACTION_FILES)
+        out.push(relative(base, join(dir, e.name)).split(sep).join('/'));
+    }
+  }
+  return out;
+}
 
 /**
  * A reader of repository-relative paths under `root`. Disk reads are memoised for the reader's life (a CLI scan; in
@@ -89,6 +125,8 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
     return text;
   };
   read.list = list;
+  let actions: string[] | undefined;
+  read.actionFiles = () => (actions ??= findActionFiles(base));
   return read;
 }
 

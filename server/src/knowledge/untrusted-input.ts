@@ -95,12 +95,25 @@ export const ARGUMENT_TOOLS: ReadonlyMap<string, ArgumentTool> = new Map(
   Object.entries(data.argumentTools as Record<string, ArgumentTool>),
 );
 
+export type PackageManager = 'npm' | 'pnpm' | 'yarn';
+
 /** An action that restores a GitHub Actions cache: always, or when an input switches it on. */
 export interface CachingAction {
   restores: 'always' | 'input';
   input?: string;
   /** The first major version in which the input defaults to on. */
   defaultOnSince?: string;
+  /** Where that default applies (setup-uv: on GitHub-hosted runners only). */
+  defaultOnlyOn?: 'github-hosted';
+  /** Commands that read the cache: a cache on only by default matters in a job that runs one of them. */
+  defaultReadBy?: string[];
+  /** With no cache input: the versions that cache the package manager the root package.json names (setup-node). */
+  packageManagerCache?: {
+    offInput: string;
+    byVersion: Array<{ since: string; until?: string; managers: PackageManager[] }>;
+  };
+  /** An input whose listed values turn a default cache off. */
+  offInput?: { name: string; values: string[] };
   /** What the cache input does besides caching (removing it then needs a replacement step). */
   alsoInstalls?: string;
   what?: string;
@@ -108,9 +121,10 @@ export interface CachingAction {
   ecosystem: CacheEcosystem;
   /** It restores and never saves (actions/cache/restore). */
   restoreOnly?: boolean;
+  source?: string;
 }
 export type CacheEcosystem =
-  'any' | 'go' | 'node' | 'python' | 'jvm' | 'dotnet' | 'ruby' | 'rust' | 'compiler' | 'docker';
+  'any' | 'go' | 'node' | 'python' | 'jvm' | 'dotnet' | 'ruby' | 'rust' | 'compiler' | 'docker' | 'php';
 export const CACHING_ACTIONS: ReadonlyMap<string, CachingAction> = new Map(
   Object.entries(data.cachingActions as Record<string, CachingAction>),
 );

@@ -1,5 +1,6 @@
-// Caller-side reporting shared by template-injection and github-env: attacker text a workflow passes into a local
-// reusable workflow or composite action is reported at the caller's `with:` entry, with the path into the callee.
+// Caller-side reporting shared by template-injection and github-env: attacker text a workflow or composite action
+// passes into a local reusable workflow or composite action is reported at the caller's `with:` entry, with the path
+// into the callee.
 import type { AnalysisContext } from '../../engine/context';
 import type { Severity, Confidence } from '../../analysis/levels';
 import type { Block } from '../../model/common';
@@ -19,20 +20,20 @@ export interface CallSite {
   reach: Reach | 'action';
 }
 
-/** The local call a job or step makes, if any. */
+/** The local call a job or step makes, if any (a step of a composite action has no job). */
 export function callSiteOf(
-  job: Job,
+  job: Job | undefined,
   step: Step | undefined,
   scope: TaintScope,
   reach: Reach | 'action',
 ): CallSite | undefined {
-  const uses = step ? step.uses : job.uses;
+  const uses = step ? step.uses : job?.uses;
   if (!uses || (step ? uses.kind !== 'local' : uses.kind !== 'local-reusable-workflow')) return undefined;
   return {
     kind: step ? 'action' : 'workflow',
     raw: uses.raw,
     usesSpan: uses.span,
-    with: step ? step.with : job.with,
+    with: step ? step.with : job?.with,
     scope,
     reach,
   };

@@ -129,10 +129,12 @@ function callersPassWorkflowToken(ctx: AnalysisContext, wf: Workflow, name: stri
   const calls = findCallers(ctx, 'workflow')?.calls ?? [];
   return (
     calls.length > 0 &&
-    calls.every((call) =>
-      call.job.secrets?.entries.some(
-        (e) => e.name.toLowerCase() === name.toLowerCase() && WORKFLOW_TOKEN.test(e.value?.text ?? ''),
-      ),
+    calls.every(
+      (call) =>
+        call.kind === 'workflow' &&
+        call.job.secrets?.entries.some(
+          (e) => e.name.toLowerCase() === name.toLowerCase() && WORKFLOW_TOKEN.test(e.value?.text ?? ''),
+        ),
     )
   );
 }

@@ -110,6 +110,7 @@ function maintainerOnly(step: Step, job: Job, wf: Workflow, ctx: AnalysisContext
 function trustedCallers(callers: Callers | undefined, depth: number): boolean {
   if (!callers?.calls.length || depth >= MAX_CALLER_DEPTH) return false;
   return callers.calls.every((call) => {
+    if (call.kind !== 'workflow') return false;
     const reach = conditionalReach(call.wf, [call.job.if?.text, call.step?.if?.text]);
     if (reach === 'maintainer') return triggerNames(call.wf).every((e) => MAINTAINER_EVENTS.has(e));
     return reach === 'caller' && trustedCallers(callersOf(callers.readFile, call.path, 'workflow'), depth + 1);

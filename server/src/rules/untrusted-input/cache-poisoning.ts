@@ -3,8 +3,10 @@ import { defineRule } from '../../engine/rule';
 import type { Job, Step, Workflow } from '../../model/workflow';
 import { pairLinesSpan } from '../../fixes/edits';
 import { mapGet, isSeq, isScalar, seqItems } from '../../yaml/parse';
+import type { PackageManager } from '../../knowledge/untrusted-input';
 import {
   cacheStep,
+  declaredPackageManager,
   lowerTrustCacheWriters,
   sameCacheEcosystem,
   type CacheStep,
@@ -94,13 +96,8 @@ const NPM_UNLOCKED = /\bnpm\s+(install|i|add|update|up|exec|x|dlx)\b|\bnpx\s+(-y
  * setup-node's npm cache in a job whose only npm install is `npm ci`: the cache is content-addressed and `npm ci`
  * verifies each package against the lockfile's integrity hash, so a poisoned entry is rejected, not installed.
  */
-function lockfileVerifiedNpm(step: Step, job: Job): boolean {
-  if (step.uses?.slug !== 'actions/setup-node') return false;
-  const value = step.with?.entries
-    .find((e) => e.name === 'cache')
-    ?.value?.text.trim()
-    .replace(/^['"]|['"]$/g, '');
-  if (value !== 'npm') return false;
+function lockfileVerifiedNpm(step: Step, job: Job, cache: CacheStep): boolean {
+  if (step.uses?.slug !== 'actions/setup-node' || cache.packageManager !== 'npm') return false;
   const scripts = job.steps.map((s) => s.run?.text ?? '').join('\n');
   return /\bnpm\s+ci\b/.test(scripts) && !NPM_UNLOCKED.test(scripts);
 }
@@ -121,12 +118,18 @@ interface CacheUse {
   fix?: Fix;
 }
 
-function cacheOf(step: Step, text: string): CacheUse | undefined {
-  const cache = cacheStep(step);
+function cacheOf(step: Step, job: Job, text: string, declared: () => PackageManager | null): CacheUse | undefined {
+  const cache = cacheStep(step, job, text, declared);
   if (!cache) return undefined;
   const { slug, known, entry, value } = cache;
   if (!known) return { what: `${slug} restores layers from the GitHub Actions cache`, cache };
-  if (known.restores === 'always') return { what: `${slug} restores a cache`, cache };
+  if (known.restores === 'always')
+    return { what: known.what ? `${slug} restores ${known.what}` : `${slug} restores a cache`, cache };
+  if (cache.automatic && known.packageManagerCache)
+    return {
+      what: `${slug} restores the ${cache.packageManager} cache (automatic from v${known.packageManagerCache.byVersion[0].since} when package.json names ${cache.packageManager}; ${known.packageManagerCache.offInput}: false turns it off)`,
+      cache,
+    };
   if (!entry || value === undefined)
     return {
       what: `${slug} restores ${known.what ?? 'its cache'} (on by default since v${known.defaultOnSince})`,
@@ -173,7 +176,7 @@ export default defineRule({
       remediation:
         "Do not restore caches in jobs that build or publish releases: remove `cache:` from setup actions, drop `actions/cache`, or use `actions/cache/save` only in trusted workflows and build releases from a clean environment. The quick-fix removes the setup action's cache input.",
       severity:
-        "Which actions restore a cache, through which input and since which version by default (setup-go from v4), is in knowledge/untrusted-input.json (`cachingActions`); an input set to false, or to an expression that is false on tag builds (`${{ !startsWith(github.ref, 'refs/tags/') }}`), keeps the cache off. High for caches restored in the job that publishes when the repository has a lower-trust writer of that cache: a job any GitHub user can start on the default branch's cache scope (pull_request_target, issue_comment, issues, workflow_run, discussion) that runs their code (a pull request's head checked out and then built or run, unless an earlier step refuses forks; or attacker text expanded into a script) and saves a cache of the same ecosystem (`ecosystem` in `cachingActions`; actions/cache matches any); the message names it. Without such a writer it is defence in depth, low (as the independent re-judge found for 12 of 13 sampled findings, docs/precision/rejudge-seed-4242-independent.md); low too when the repository's other workflows cannot be read (a single file). Low in other jobs of a release-triggered workflow (tests, checks), whose caches never reach the release. Low for actions/setup-node's npm cache when the job installs only with `npm ci`: npm's cache is content-addressed and `npm ci` checks every package against the lockfile's integrity hash, so a poisoned entry cannot change what is installed (yarn and pnpm caches are not treated so). Steps with `if: false` do not publish, nor does `gh release create` with a tag and no files.",
+        "Which actions restore a cache, through which input and since which version by default (setup-go from v4; setup-uv from v5 on GitHub-hosted runners, in jobs that run uv to install, build or run (not one that only uploads built files); setup-node from v5 for the package manager the root package.json names, npm only from v6, read through the repository and never assumed when package.json cannot be read; ramsey/composer-install unless `ignore-cache`), is in knowledge/untrusted-input.json (`cachingActions`); an input set to false, or to an expression that is false on tag builds (`${{ !startsWith(github.ref, 'refs/tags/') }}`), keeps the cache off. High for caches restored in the job that publishes when the repository has a lower-trust writer of that cache: a job any GitHub user can start on the default branch's cache scope (pull_request_target, issue_comment, issues, workflow_run, discussion) that runs their code (a pull request's head checked out and then built or run, unless an earlier step refuses forks; or attacker text expanded into a script) and saves a cache of the same ecosystem (`ecosystem` in `cachingActions`; actions/cache matches any); the message names it. Without such a writer it is defence in depth, low (as the independent re-judge found for 12 of 13 sampled findings, docs/precision/rejudge-seed-4242-independent.md); low too when the repository's other workflows cannot be read (a single file). Low in other jobs of a release-triggered workflow (tests, checks), whose caches never reach the release. Low for actions/setup-node's npm cache when the job installs only with `npm ci`: npm's cache is content-addressed and `npm ci` checks every package against the lockfile's integrity hash, so a poisoned entry cannot change what is installed (yarn and pnpm caches are not treated so: `cache: yarn` serves Yarn 1 and Yarn 2+ alike and the workflow does not say which runs, and the pnpm store keeps the hashes it checks files against inside the cached directory, which its documentation places in pnpm's trust domain). Steps with `if: false` do not publish, nor does `gh release create` with a tag and no files.",
       vulnerableExample:
         "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n          cache: npm\n      - run: npm install && npm publish\n",
       safeExample:
@@ -193,8 +196,9 @@ export default defineRule({
     const related = publishes
       ? [{ span: (publishes.uses ?? publishes.run ?? publishes).span, message: 'publishes from this job' }]
       : [];
+    const declared = () => ctx.cached('cache-poisoning/package-manager', () => declaredPackageManager(ctx.readFile));
     for (const step of job.steps) {
-      const cache = cacheOf(step, ctx.text);
+      const cache = cacheOf(step, job, ctx.text, declared);
       if (!cache || !step.uses) continue;
       // A restore skipped on tag builds never reaches what the tags release.
       if (/!\s*startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/'\s*\)/.test(step.if?.text ?? '')) continue;
@@ -218,7 +222,7 @@ export default defineRule({
         );
         continue;
       }
-      if (lockfileVerifiedNpm(step, job)) {
+      if (lockfileVerifiedNpm(step, job, cache.cache)) {
         report(
           `${cache.what}, and this job publishes, but npm's cache is content-addressed and \`npm ci\` checks every package against the lockfile's integrity hash, and this job installs nothing else with npm: a poisoned cache cannot change what is installed. (Low: lockfile-verified cache.)`,
           'low',

@@ -18,7 +18,7 @@ import {
 import { describeReach, gatedReach, type Reach } from '../../analysis/triggers';
 import { passedByVisibleCaller, type CalleeSink, type SinkHit } from '../../analysis/callee-flow';
 import type { Job, Workflow } from '../../model/workflow';
-import { callSiteOf, reportThroughCall } from '../_untrusted-input/through-calls';
+import { callSiteOf, reportThroughCall, type CallSite } from '../_untrusted-input/through-calls';
 import { scriptSinks } from '../../analysis/shell-flow';
 import { stepLanguage } from '../../analysis/shell-words';
 
@@ -69,8 +69,10 @@ export default defineRule({
   },
 
   actionStep(step, action, ctx) {
-    for (const w of writes(step, actionTaint(action, ctx).stepScope(step), ctx.text))
-      if (!passedByVisibleCaller(w.taint)) report(ctx, w, 'action');
+    const scope = actionTaint(action, ctx).stepScope(step);
+    for (const w of writes(step, scope, ctx.text)) if (!passedByVisibleCaller(w.taint)) report(ctx, w, 'action');
+    const site = callSiteOf(undefined, step, scope, 'action');
+    if (site) reportCallSite(ctx, site);
   },
 });
 
@@ -135,11 +137,14 @@ function writes(step: Step, scope: TaintScope, text: string, job?: Job): Write[]
   return out;
 }
 
-/** Text this workflow passes into a local callee that writes it to an environment file: reported at the `with:` entry. */
+/** Text this workflow (or composite action) passes into a local callee that writes it to an environment file: reported at the `with:` entry. */
 function reportCalls(job: Job, step: Step | undefined, wf: Workflow, ctx: AnalysisContext): void {
   const t = workflowTaint(wf, ctx);
   const site = callSiteOf(job, step, step ? t.stepScope(step) : t.jobScope(job), t.reachOf(job, step));
-  if (!site) return;
+  if (site) reportCallSite(ctx, site);
+}
+
+function reportCallSite(ctx: AnalysisContext, site: CallSite): void {
   const sinks = (s: Step, _job: unknown, scope: TaintScope, text: string): SinkHit[] =>
     writes(s, scope, text).map((w) => ({ span: w.span, what: `$${w.file}`, taint: w.taint }));
   reportThroughCall(

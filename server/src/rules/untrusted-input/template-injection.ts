@@ -41,7 +41,7 @@ export default defineRule({
       remediation:
         'Pass the value through an environment variable and reference it quoted: `env: TITLE: ${{ github.event.pull_request.title }}` and `echo "$TITLE"` (bash/sh), `$env:TITLE` (pwsh), `%TITLE%` (cmd), `os.environ["TITLE"]` (python), `process.env.TITLE` (actions/github-script), `$env:TITLE` (Amadevus/pwsh-script). The quick-fix does that, reusing an existing env entry with the same value; an unquoted expansion stays unquoted so the argument count cannot change (see Fix safety). Numbers, SHAs, ids, booleans and statuses are never reported. Other evaluated action inputs (ssh-action scripts, sonarqube-scan-action args before 5.3.1, the lycheeVersion of lychee-action before 2.0.2, tibdex/backport templates...; the list with versions and sources is in knowledge/untrusted-input.json) get the advice for their kind and no fix: pass data the way the action documents (its `envs:`, a template variable). AI agent prompts have no mechanical fix: gate the workflow on the author\'s association and keep untrusted text out of the prompt.',
       severity:
-        "Inputs of a reusable workflow or composite action take their severity from the callers found in this repository: attacker text a caller passes (e.g. a pull_request_target job passing the PR title) is reported at that caller's `with:` entry, as severe as the caller's trigger, with the path into the callee (and through callees that pass the input on, up to three calls deep) as related information; the callee itself reports nothing for it. Callers of callers are followed the same way. Callers passing only constants, matrix values or trusted contexts give no finding. With no visible caller (a published action, a callee called from elsewhere) the finding is low: it depends on what callers pass. `workflow_dispatch` inputs are low (only people with write access dispatch). Text on `pull_request` is low: a fork's run has a read-only token and no secrets, and its author can change the workflow itself.",
+        "Inputs of a reusable workflow or composite action take their severity from the callers found in this repository (workflows, and composite actions anywhere in it calling a local action): attacker text a caller passes (e.g. a pull_request_target job passing the PR title) is reported at that caller's `with:` entry, as severe as the caller's trigger, with the path into the callee (and through callees that pass the input on, up to three calls deep) as related information; the callee itself reports nothing for it. Callers of callers are followed the same way. Callers passing only constants, matrix values or trusted contexts give no finding. With no visible caller (a published action, a callee called from elsewhere) the finding is low: it depends on what callers pass. `workflow_dispatch` inputs are low (only people with write access dispatch). Text on `pull_request` is low: a fork's run has a read-only token and no secrets, and its author can change the workflow itself.",
       vulnerableExample:
         'on: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}"\n',
       safeExample:
@@ -72,6 +72,8 @@ export default defineRule({
   actionStep(step, action, ctx) {
     const scope = actionTaint(action, ctx).stepScope(step);
     for (const { value, sink } of sinksOf(step, undefined)) checkValue(step, value, sink, scope, 'action', ctx, []);
+    const site = callSiteOf(undefined, step, scope, 'action');
+    if (site) reportThroughCall(ctx, site, calleeSinks, rateThroughCall, INJECTION_EFFECT);
   },
 });
 
@@ -257,11 +259,11 @@ function sourcePhrase(t: Taint, reach: Reach | 'action'): string {
       return 'is free text from whoever dispatches the workflow';
     case 'call-input':
       return t.caller
-        ? `is passed by a caller (${t.caller}) that forwards its own input: it depends on what that workflow's callers pass`
+        ? `is passed by a caller (${t.caller}) that forwards its own input: it depends on what ${callerKind(t.caller)} callers pass`
         : 'comes from the calling workflow; no caller is visible in this repository, so it depends on what callers pass';
     case 'action-input':
       return t.caller
-        ? `is passed by a caller (${t.caller}) that forwards its own input: it depends on what that workflow's callers pass`
+        ? `is passed by a caller (${t.caller}) that forwards its own input: it depends on what ${callerKind(t.caller)} callers pass`
         : 'comes from the workflow using this action; no caller is visible in this repository, so it depends on what callers pass';
     default: {
       const who =
@@ -271,6 +273,11 @@ function sourcePhrase(t: Taint, reach: Reach | 'action'): string {
       return who;
     }
   }
+}
+
+/** `path:line` of a caller's `with:` entry: a composite action's metadata file, or a workflow. */
+function callerKind(where: string): string {
+  return /(^|\/)action\.ya?ml:\d+$/.test(where) ? "that action's" : "that workflow's";
 }
 
 function reachPhrase(t: Taint, reach: Reach | 'action'): string {
