@@ -5,7 +5,7 @@
 import type { AnalyzedFile, RepoReader } from './file';
 import type { Job, Step, Workflow } from '../model/workflow';
 import { buildWorkflow } from '../model/workflow';
-import { parseYaml } from '../yaml/parse';
+import { parseYamlShared } from '../yaml/parse';
 import type { ExpressionOccurrence } from '../expressions/parse';
 
 /** Where workflows live; only they can call a local reusable workflow or (with steps) a local action. */
@@ -115,7 +115,7 @@ function callerWorkflow(reader: RepoReader, rel: string, text: string): Workflow
   if (!byPath) parsedCallers.set(reader, (byPath = new Map()));
   const known = byPath.get(rel);
   if (known?.text === text) return known.wf;
-  const parsed = parseYaml(text);
+  const parsed = parseYamlShared(text);
   const wf = parsed.doc ? buildWorkflow(parsed, rel) : undefined;
   byPath.set(rel, { text, wf });
   return wf;
