@@ -116,9 +116,17 @@ function callerWorkflow(reader: RepoReader, rel: string, text: string): Workflow
   const known = byPath.get(rel);
   if (known?.text === text) return known.wf;
   const parsed = parseYamlShared(text);
-  const wf = parsed.doc ? buildWorkflow(parsed, rel) : undefined;
+  const built = parsed.doc ? buildWorkflow(parsed, rel) : undefined;
+  // Only a workflow with a local call is kept: `./` in a script is common, and a kept model holds its whole YAML tree.
+  const wf = built && callsLocally(built) ? built : undefined;
   byPath.set(rel, { text, wf });
   return wf;
+}
+
+function callsLocally(wf: Workflow): boolean {
+  return wf.jobs.some(
+    (job) => job.uses?.kind === 'local-reusable-workflow' || job.steps.some((step) => step.uses?.kind === 'local'),
+  );
 }
 
 function call(

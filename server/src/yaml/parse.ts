@@ -1,15 +1,11 @@
 // Positioned YAML parsing on top of the `yaml` package. Parsing never throws: failures become ParseProblems.
+import * as yaml from 'yaml';
 import {
   CST,
   Lexer,
   parseAllDocuments,
   parseDocument,
   visit,
-  isMap,
-  isSeq,
-  isScalar,
-  isAlias,
-  isPair,
   type Document,
   type Node,
   type Pair,
@@ -18,6 +14,12 @@ import {
 } from 'yaml';
 import type { Span } from '../text/span';
 import { LineIndex } from '../text/lines';
+
+/**
+ * Bound once: bundled, a CommonJS package's exports are reached through a getter on every call, and these guards run
+ * on every node every rule looks at.
+ */
+const { isMap, isSeq, isScalar, isAlias, isPair } = yaml;
 
 export interface ParseProblem {
   message: string;
@@ -101,9 +103,9 @@ export function parseYaml(text: string): ParsedYaml {
  * the text held, least recently used first out.
  */
 const sharedParses = new Map<string, ParsedYaml>();
-const SHARED_PARSE_CHARS = 1024 * 1024;
+const SHARED_PARSE_CHARS = 512 * 1024;
 /** A larger text is parsed each time: its tree (up to 60 bytes a character) would push a repository's worth out. */
-const SHARED_PARSE_MAX_TEXT = 128 * 1024;
+const SHARED_PARSE_MAX_TEXT = 64 * 1024;
 let sharedChars = 0;
 
 export function parseYamlShared(text: string): ParsedYaml {
