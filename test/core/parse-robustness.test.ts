@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/engine/analyze';
-import { parseYaml, MAX_NESTING } from '../../server/src/yaml/parse';
+import { parseYaml, parseYamlShared, MAX_NESTING } from '../../server/src/yaml/parse';
 
 const wf = (text: string) => analyze({ path: '.github/workflows/x.yml', text });
 
@@ -65,4 +65,12 @@ test('a 5 MB workflow is analyzed', () => {
   // Every step is analysed; each rule reports at most 200 findings per file and says that it stopped there.
   assert.equal(r.findings.filter((f) => f.ruleId === 'template-injection').length, 200);
   assert.ok(r.problems.some((p) => /template-injection found more than 200 problems/.test(p.message)));
+});
+
+test('a parse shared between analyses of one text does not carry one analysis problems into the next', () => {
+  const text = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n';
+  assert.equal(parseYamlShared(text), parseYamlShared(text));
+  const stopped = analyze({ path: '.github/workflows/x.yml', text, timeBudgetMs: -1 });
+  assert.ok(stopped.problems.some((p) => p.kind === 'limit'));
+  assert.deepEqual(wf(text).problems, []);
 });

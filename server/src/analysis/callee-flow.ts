@@ -8,7 +8,7 @@ import type { ActionMetadata } from '../model/action';
 import type { Block } from '../model/common';
 import { buildAction } from '../model/action';
 import { buildWorkflow } from '../model/workflow';
-import { parseYaml, type ParsedYaml } from '../yaml/parse';
+import { parseYamlShared } from '../yaml/parse';
 import { actionTaintWithInputs, expressionTaints, workflowTaintWithInputs, type Taint, type TaintScope } from './taint';
 
 /** A sink a rule recognizes in one step of a callee, with the taint that reaches it. */
@@ -44,19 +44,6 @@ export function entersHere(t: Taint): boolean {
   return !t.caller && (t.source === 'event' || t.source === 'dispatch-input');
 }
 
-const parsed = new Map<string, ParsedYaml>();
-const MAX_PARSED = 128;
-
-function parse(text: string): ParsedYaml {
-  let p = parsed.get(text);
-  if (!p) {
-    p = parseYaml(text);
-    if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value!);
-    parsed.set(text, p);
-  }
-  return p;
-}
-
 /** `./a/./b/` -> `a/b`; undefined when `..` leaves the repository. */
 function repoPath(raw: string): string | undefined {
   const out: string[] = [];
@@ -78,7 +65,7 @@ function loadCallee(readFile: RepoReader, kind: 'workflow' | 'action', raw: stri
   for (const path of kind === 'workflow' ? [dir] : [`${dir}/action.yml`, `${dir}/action.yaml`]) {
     const text = readFile(path);
     if (text === undefined) continue;
-    const p = parse(text);
+    const p = parseYamlShared(text);
     if (!p.doc) return undefined;
     if (kind === 'workflow') {
       const model = buildWorkflow(p, path);

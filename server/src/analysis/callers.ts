@@ -8,7 +8,7 @@ import type { ActionMetadata } from '../model/action';
 import type { Block } from '../model/common';
 import { buildAction } from '../model/action';
 import { buildWorkflow } from '../model/workflow';
-import { parseYaml } from '../yaml/parse';
+import { parseYamlShared } from '../yaml/parse';
 import type { ExpressionOccurrence } from '../expressions/parse';
 
 /** Where workflows live; only they can call a local reusable workflow. */
@@ -207,7 +207,7 @@ function callerModel(
   const key = `${kind}:${rel}`;
   const known = byPath.get(key);
   if (known?.text === text) return known.model;
-  const parsed = parseYaml(text);
+  const parsed = parseYamlShared(text);
   const model = parsed.doc ? (kind === 'workflow' ? buildWorkflow(parsed, rel) : buildAction(parsed, rel)) : undefined;
   byPath.set(key, { text, model });
   return model;

@@ -63,7 +63,11 @@ export async function scanInWorkers(
   };
 
   const start = () => {
-    const worker = new Worker(script, { workerData: setup });
+    const worker = new Worker(script, {
+      workerData: setup,
+      // Half V8's default young generation: each worker's peak memory is lower, at a few more (cheap) scavenges.
+      resourceLimits: { maxYoungGenerationSizeMb: 16 },
+    });
     workers.add(worker);
     worker.on('message', (msg: WorkerMessage) => {
       busy.delete(worker);

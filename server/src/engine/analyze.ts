@@ -7,7 +7,7 @@ import { buildAction, type ActionMetadata } from '../model/action';
 import { kindFromContent, kindFromPath, type FileKind } from '../model/detect';
 import { buildWorkflow, type Workflow } from '../model/workflow';
 import { buildPipeline, type GitlabPipeline } from '../model/gitlab/pipeline';
-import { parseYaml, type ParseProblem } from '../yaml/parse';
+import { parseYamlShared, type ParseProblem } from '../yaml/parse';
 import { blockScalarKeyLine } from '../yaml/lines';
 import { DEFAULT_CONFIG, ruleState, type FlowguardConfig } from './config';
 import { AnalysisContext, MAX_FINDINGS_PER_RULE } from './context';
@@ -89,13 +89,14 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
 
 function analyzeUnguarded(input: AnalyzeInput): AnalysisResult {
   const config = input.config ?? DEFAULT_CONFIG;
-  const parsed = parseYaml(input.text);
+  const parsed = parseYamlShared(input.text);
   const kind = input.kind ?? kindFromPath(input.path) ?? kindFromContent(parsed);
   const result: AnalysisResult = {
     path: input.path,
     kind,
     findings: [],
-    problems: parsed.problems,
+    // Copied: the parse is shared with other analyses, and this file's own limits are added below.
+    problems: [...parsed.problems],
     suppressed: 0,
     ruleErrors: [],
   };
@@ -108,7 +109,7 @@ function analyzeUnguarded(input: AnalyzeInput): AnalysisResult {
     kind === 'workflow'
       ? buildWorkflow(parsed, input.path)
       : kind === 'gitlab'
-        ? buildPipeline(parsed, input.path, { readFile: input.readFile, parse: parseYaml })
+        ? buildPipeline(parsed, input.path, { readFile: input.readFile, parse: parseYamlShared })
         : buildAction(parsed, input.path);
   result.model = model;
   const suppressions = findSuppressions(input.text, parsed.lines);

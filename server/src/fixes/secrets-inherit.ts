@@ -3,7 +3,7 @@
 // that cannot be followed (a remote callee, an unreadable file, a secret looked up by a computed name) is listed, so
 // the explicit-list fix is never marked safe on a guess.
 import { buildWorkflow } from '../model/workflow';
-import { parseYaml } from '../yaml/parse';
+import { parseYamlShared } from '../yaml/parse';
 
 export interface InheritedSecrets {
   /** Secret names the chain reads (never GITHUB_TOKEN, which is always passed). */
@@ -34,7 +34,7 @@ function visit(
 ): boolean {
   const text = readFile(path);
   if (text === undefined) return false;
-  const parsed = parseYaml(text);
+  const parsed = parseYamlShared(text);
   const wf = parsed.problems.length ? undefined : buildWorkflow(parsed, path);
   if (!wf?.triggers.some((t) => t.event === 'workflow_call')) return false;
   const add = (n: string) => {

@@ -5,7 +5,7 @@ import type { RepoReader } from '../analysis/file';
 import type { TextEdit } from '../text/span';
 import type { Workflow } from '../model/workflow';
 import { buildWorkflow } from '../model/workflow';
-import { isMap, isScalar, mapGetPair, parseYaml, spanOf, type Node, type Pair } from '../yaml/parse';
+import { isMap, isScalar, mapGetPair, parseYamlShared, spanOf, type Node, type Pair } from '../yaml/parse';
 import { appendToMapping, columnOf, indentUnit, newlineOf } from './edits';
 
 export function isReusableWorkflow(wf: Workflow): boolean {
@@ -89,7 +89,7 @@ export function callersOf(readFile: RepoReader | undefined, path: string): strin
     if (!/\.ya?ml$/.test(rel) || rel === target) continue;
     const text = readFile(rel);
     if (!text || !text.includes(target)) continue;
-    const wf = buildWorkflow(parseYaml(text), rel);
+    const wf = buildWorkflow(parseYamlShared(text), rel);
     if (
       wf?.jobs.some((j) => j.uses?.kind === 'local-reusable-workflow' && j.uses.path?.replace(/^\.\//, '') === target)
     )

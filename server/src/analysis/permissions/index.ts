@@ -13,7 +13,7 @@ import {
 import type { Permissions, ScalarValue } from '../../model/common';
 import { buildAction } from '../../model/action';
 import { buildWorkflow, stepLabel, type Job, type Step, type Workflow } from '../../model/workflow';
-import { parseYaml, type ParsedYaml } from '../../yaml/parse';
+import { parseYamlShared } from '../../yaml/parse';
 import { analyzeGithubScript, analyzeShellScript } from './scripts';
 import {
   levelRank,
@@ -24,23 +24,6 @@ import {
   type ScopeNeedFound,
   type UnknownStep,
 } from './scopes';
-
-/**
- * Local callees parsed once for many callers: a composite action in .github/actions/ is used by most workflows of its
- * repository. Keyed by the text itself (so an edited callee is parsed again); the oldest entries go first.
- */
-const parsedCallees = new Map<string, ParsedYaml>();
-const MAX_PARSED_CALLEES = 256;
-
-function parseCallee(text: string): ParsedYaml {
-  let parsed = parsedCallees.get(text);
-  if (!parsed) {
-    parsed = parseYaml(text);
-    if (parsedCallees.size >= MAX_PARSED_CALLEES) parsedCallees.delete(parsedCallees.keys().next().value!);
-    parsedCallees.set(text, parsed);
-  }
-  return parsed;
-}
 
 export * from './scopes';
 
@@ -428,7 +411,7 @@ function localAction(
   const file = [`${dir}/action.yml`, `${dir}/action.yaml`].find((f) => resolve(f) !== undefined);
   if (!file || outer.visiting.has(file))
     return unknown(file ? `local action ${path} calls itself` : `local action ${path} was not found`);
-  const action = buildAction(parseCallee(resolve(file)!), file);
+  const action = buildAction(parseYamlShared(resolve(file)!), file);
   if (!action) return unknown(`local action ${path} could not be read`);
   if (!spend(outer.options, Math.max(1, action.steps.length)))
     return unknown(`local action ${path} was not analysed: the workflow's callees exceed the analysis budget`);
@@ -501,7 +484,7 @@ function reusableWorkflow(
     return unknown(`reusable workflow ${uses.path} calls itself or is nested too deeply`);
   const text = options.resolve(path);
   if (text === undefined) return unknown(`reusable workflow ${uses.path} was not found`);
-  const callee = buildWorkflow(parseCallee(text), path);
+  const callee = buildWorkflow(parseYamlShared(text), path);
   if (!callee) return unknown(`reusable workflow ${uses.path} could not be read`);
   const calleeSteps = callee.jobs.reduce((n, j) => n + Math.max(1, j.steps.length), 0);
   if (!spend(options, calleeSteps))
