@@ -1,7 +1,7 @@
 // One fuzzing process: `node --import tsx test/fuzz/run.ts RUNS SEED [EDIT_RUNS]`. scripts/fuzz.mjs starts one per core.
 // Prints one JSON line: cases run, failures (with fast-check's counterexample and seed to replay), time.
 import fc from 'fast-check';
-import { checkCase, hostileCase, seedTexts } from './hostile';
+import { checkCase, hostileCase, REPORT_FORMATS, seedTexts } from './hostile';
 import { checkEditSequence, editSequence } from './edits';
 
 const [runs, seed, editRuns] = process.argv.slice(2).map(Number);
@@ -12,9 +12,12 @@ const started = performance.now();
 let cases = 0;
 const failures: string[] = [];
 const files = fc.check(
-  fc.property(hostileCase(seeds), (c) => {
-    if (++cases % 10_000 === 0) process.stderr.write(`fuzz seed ${seed}: ${cases} cases\n`);
-    const problem = checkCase(c, BUDGET_MS);
+  // One report format per case, drawn with it (so a seed replays the same format): every format still sees a third of
+  // the cases, at two thirds of the rendering cost.
+  fc.property(hostileCase(seeds), fc.constantFrom(...REPORT_FORMATS), (c, format) => {
+    if (++cases % 5_000 === 0)
+      process.stderr.write(`${new Date().toISOString()} fuzz seed ${seed}: ${cases}/${runs} cases\n`);
+    const problem = checkCase(c, BUDGET_MS, [format]);
     if (problem) throw new Error(`${c.path} (${c.text.length} chars): ${problem}`);
   }),
   { numRuns: runs, seed, endOnFailure: true },
