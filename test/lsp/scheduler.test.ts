@@ -2,11 +2,12 @@
 // the real worker when dist/ is built). What matters: a superseded, cancelled or closed analysis never hands on a
 // result, and the last version always wins.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config';
+import type { FactRecords } from '../../server/src/analysis/supply-chain/facts';
 import { DocumentStore } from '../../server/src/lsp/documentStore';
 import {
   AnalysisScheduler,
@@ -40,13 +41,18 @@ interface Published {
 }
 
 /** A scheduler over a real document store; `hold` makes target() wait until released (a slow settings answer). */
-function harness(options: { workerScript?: string; fastAnalysisMs?: number } = {}) {
+function harness(options: { workerScript?: string; fastAnalysisMs?: number; target?: () => Target } = {}) {
   const store = new DocumentStore();
   const published: Published[] = [];
   const held: Array<() => void> = [];
   let hold = false;
+  const target = options.target ?? (() => TARGET);
   const scheduler = new AnalysisScheduler({
-    target: () => (hold ? new Promise((resolve) => held.push(() => resolve(TARGET))) : Promise.resolve(TARGET)),
+    // The target is decided when the analysis starts (as the server's, with the online facts known then).
+    target: () => {
+      const decided = target();
+      return hold ? new Promise((resolve) => held.push(() => resolve(decided))) : Promise.resolve(decided);
+    },
     current: (uri) => store.get(uri),
     done: (doc, snapshot, stopped) => published.push({ version: doc.version, snapshot, stopped }),
     workerScript: options.workerScript,
@@ -144,6 +150,28 @@ describe('analysis scheduler', () => {
     await settle();
     assert.deepEqual(h.published, []);
     assert.equal(h.scheduler.lastSnapshot(URI), undefined);
+  });
+
+  test('an offline analysis still in flight when online facts arrive never publishes: the re-analysis does', async () => {
+    const fixture = join(ROOT, 'test', 'fixtures', 'ref-version-mismatch');
+    let facts: FactRecords | undefined;
+    const h = harness({ target: () => ({ ...TARGET, facts }) });
+    h.holdTargets(true);
+    const doc = h.open(readFileSync(join(fixture, 'vulnerable.yml'), 'utf8'));
+    h.scheduler.schedule(doc, 0);
+    await settle(); // the offline analysis has started: it waits for its target
+    // What the server does once the API answered: the same version again, with the facts.
+    facts = JSON.parse(readFileSync(join(fixture, 'facts.json'), 'utf8')) as FactRecords;
+    h.scheduler.schedule(doc, 0);
+    await settle();
+    h.release();
+    await until(() => h.published.length > 0, 'a publication');
+    await settle(); // anything else in flight would arrive now
+    assert.equal(h.published.length, 1, 'one publication');
+    const mismatches = h.published[0].snapshot?.analysis.result.findings.filter(
+      (f) => f.ruleId === 'ref-version-mismatch',
+    );
+    assert.equal(mismatches?.length, 2, 'it is the analysis with the facts');
   });
 
   // Whether an analysis is cheap depends on the machine: the threshold is set here so the policy itself is tested.
