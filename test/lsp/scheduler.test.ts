@@ -47,9 +47,12 @@ function harness(options: { workerScript?: string; fastAnalysisMs?: number; targ
   const held: Array<() => void> = [];
   let hold = false;
   const target = options.target ?? (() => TARGET);
+  /** How many analyses have started (each asks for its target first). */
+  let started = 0;
   const scheduler = new AnalysisScheduler({
     // The target is decided when the analysis starts (as the server's, with the online facts known then).
     target: () => {
+      started++;
       const decided = target();
       return hold ? new Promise((resolve) => held.push(() => resolve(decided))) : Promise.resolve(decided);
     },
@@ -73,6 +76,10 @@ function harness(options: { workerScript?: string; fastAnalysisMs?: number; targ
     },
     holdTargets(on: boolean) {
       hold = on;
+    },
+    /** Waits until `count` analyses have started. */
+    started(count: number) {
+      return until(() => started >= count, `${count} analyses started`);
     },
     /** Answers the waiting target() calls, and later ones at once. */
     release() {
@@ -125,10 +132,10 @@ describe('analysis scheduler', () => {
     const h = harness();
     h.holdTargets(true);
     h.scheduler.schedule(h.open(workflow('github.event.issue.title')), 0);
-    await settle(); // version 1's analysis has started: it waits for its target
+    await h.started(1); // version 1's analysis waits for its target
     h.scheduler.edited(h.replace(workflow('github.head_ref')));
     h.scheduler.edited(h.replace(workflow('github.event.comment.body')));
-    await settle();
+    await h.started(2); // version 3's too (version 2 was superseded before it started)
     h.release();
     await until(() => h.published.length > 0, 'a publication');
     await settle(); // anything else in flight would arrive now
@@ -143,7 +150,7 @@ describe('analysis scheduler', () => {
     const h = harness();
     h.holdTargets(true);
     h.scheduler.schedule(h.open(workflow('github.event.issue.title')), 0);
-    await settle(); // its analysis has started: it waits for its target
+    await h.started(1); // its analysis waits for its target
     h.scheduler.close(URI);
     h.store.close({ textDocument: { uri: URI } });
     h.release();
@@ -159,11 +166,11 @@ describe('analysis scheduler', () => {
     h.holdTargets(true);
     const doc = h.open(readFileSync(join(fixture, 'vulnerable.yml'), 'utf8'));
     h.scheduler.schedule(doc, 0);
-    await settle(); // the offline analysis has started: it waits for its target
+    await h.started(1); // the offline analysis waits for its target
     // What the server does once the API answered: the same version again, with the facts.
     facts = JSON.parse(readFileSync(join(fixture, 'facts.json'), 'utf8')) as FactRecords;
     h.scheduler.schedule(doc, 0);
-    await settle();
+    await h.started(2);
     h.release();
     await until(() => h.published.length > 0, 'a publication');
     await settle(); // anything else in flight would arrive now
@@ -248,7 +255,7 @@ describe('analysis scheduler', () => {
         // Plain filler jobs: the engine reports at most 200 findings per rule, and the late job's must be among them.
         const base = bigWorkflow(WORKER_THRESHOLD + 1000, 'echo hello');
         h.scheduler.schedule(h.open(base), 0);
-        await settle(); // its job is running
+        await h.started(1); // its job is posted once its target is known
         const second = h.replace(base + '# two\n');
         assert.equal(h.scheduler.delayFor(second), 0, 'no analysis finished yet: its cost is unknown');
         h.scheduler.edited(second);
