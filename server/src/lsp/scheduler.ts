@@ -9,8 +9,8 @@ import type { FileKind } from '../model/detect';
 import type { FactRecords } from '../analysis/supply-chain/facts';
 import type { RepoFileReader } from '../io/repo-files';
 import { LineIndex } from '../text/lines';
-import { analyzeText, type DocumentAnalysis } from './analysis';
-import { AnalysisWorker, JobCancelled, type WorkerJob } from './workerJobs';
+import { analyzeText, editorData, type DocumentAnalysis, type EditorData } from './analysis';
+import { AnalysisWorker, JobCancelled, type AnalysisJob } from './workerJobs';
 
 /**
  * Documents of at least this many UTF-16 units are analyzed in a worker thread (measured with bench/run.ts): a 9 KB
@@ -46,6 +46,8 @@ export interface Snapshot {
   text: string;
   lines: LineIndex;
   analysis: DocumentAnalysis;
+  /** Lenses and permissions: computed once per version, off the edit->diagnostics path (on first use, or by the worker after the findings). */
+  editor(): Promise<EditorData>;
 }
 
 interface Entry {
@@ -55,7 +57,7 @@ interface Entry {
   timer?: NodeJS.Timeout;
   /** An analysis about to start, once the messages already received are handled. */
   deferred?: NodeJS.Immediate;
-  job?: WorkerJob<DocumentAnalysis>;
+  job?: AnalysisJob;
   latest?: Snapshot;
   /** What the last analysis cost (CPU ms). */
   lastCostMs?: number;
@@ -198,7 +200,12 @@ export class AnalysisScheduler {
     try {
       const analysis = await job.promise;
       if (this.isStale(uri, generation, version)) return;
-      const snapshot = { version, text, lines: new LineIndex(text), analysis };
+      // A worker's analysis has no model, hence no permissions: hovers explain findings only.
+      const editor: Promise<EditorData> = job.lenses.then(
+        (lenses) => ({ lenses }),
+        () => ({ lenses: [] }),
+      );
+      const snapshot = { version, text, lines: new LineIndex(text), analysis, editor: () => editor };
       this.record(entry, snapshot);
       this.host.done(doc, snapshot);
     } catch (err) {
@@ -216,7 +223,14 @@ export class AnalysisScheduler {
     const text = doc.getText();
     const readFile = target.repoRoot ? this.host.reader?.(target.repoRoot) : undefined;
     const analysis = analyzeText(analysisRequest(target, text), readFile);
-    const snapshot = { version: doc.version, text, lines: new LineIndex(text), analysis };
+    let editor: Promise<EditorData> | undefined;
+    const snapshot: Snapshot = {
+      version: doc.version,
+      text,
+      lines: new LineIndex(text),
+      analysis,
+      editor: () => (editor ??= Promise.resolve(editorData(analysis.result, readFile))),
+    };
     this.record(this.entry(doc.uri), snapshot);
     return snapshot;
   }
