@@ -46,7 +46,10 @@ export interface Snapshot {
   text: string;
   lines: LineIndex;
   analysis: DocumentAnalysis;
-  /** Lenses and permissions: computed once per version, off the edit->diagnostics path (on first use, or by the worker after the findings). */
+  /**
+   * Lenses and permissions: computed once per version, off the edit->diagnostics path (on first use, or by the worker
+   * right after the findings).
+   */
   editor(): Promise<EditorData>;
 }
 
