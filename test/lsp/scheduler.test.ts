@@ -244,6 +244,17 @@ describe('analysis scheduler', () => {
     assert.deepEqual(injected(snapshot), ['${{ github.head_ref }}']);
   });
 
+  test('a version analyzed for a code action right after its edit is published as is, not analyzed again', async () => {
+    const h = harness();
+    h.scheduler.schedule(h.open(workflow('github.event.issue.title')), 0);
+    await until(() => h.published.length === 1, 'version 1');
+    const doc = h.replace(workflow('github.head_ref'));
+    h.scheduler.edited(doc);
+    const forAction = await h.scheduler.snapshot(doc); // before the edit's own analysis starts
+    await until(() => h.published.length === 2, 'version 2');
+    assert.equal(h.published[1].snapshot, forAction);
+  });
+
   test(
     'in the worker: a superseded job is cancelled, a costly one edited while it runs is debounced, the last version wins',
     { skip: !existsSync(SCRIPT) && 'dist/analysisWorker.cjs missing (npm run build)' },

@@ -62,6 +62,8 @@ interface Entry {
   deferred?: NodeJS.Immediate;
   job?: AnalysisJob;
   latest?: Snapshot;
+  /** The generation `latest` was made in: snapshot() may have analyzed the version a pending run is for. */
+  latestGeneration?: number;
   /** What the last analysis cost (CPU ms). */
   lastCostMs?: number;
 }
@@ -193,11 +195,13 @@ export class AnalysisScheduler {
       return;
     }
     const text = doc.getText();
+    const entry = this.entry(uri);
     if (text.length < WORKER_THRESHOLD || !this.worker) {
-      this.host.done(doc, this.analyzeHere(doc, target));
+      // A code action or hover since the edit had this version analyzed already (snapshot()): that one is published.
+      const ready = entry.latestGeneration === generation && entry.latest?.version === version;
+      this.host.done(doc, ready ? entry.latest : this.analyzeHere(doc, target));
       return;
     }
-    const entry = this.entry(uri);
     const job = this.worker.analyze(analysisRequest(target, text));
     entry.job = job;
     try {
@@ -240,6 +244,7 @@ export class AnalysisScheduler {
 
   private record(entry: Entry, snapshot: Snapshot): void {
     entry.latest = snapshot;
+    entry.latestGeneration = entry.generation;
     entry.lastCostMs = snapshot.analysis.cpuMs;
   }
 }
