@@ -66,6 +66,6 @@ for (const f of failures) console.log(`\nFAILURE\n${f}`);
 console.log(
   `fuzz: ${cases} hostile files, ${editCases} edit sequences, ${failures.length} failure(s), ${Math.round((Date.now() - started) / 1000)} s`,
 );
-if (cases < runs || editCases < editRuns)
-  console.log(`fuzz: stopped at the time limit before ${runs} hostile files and ${editRuns} edit sequences`);
+const short = [cases < runs && `${runs} hostile files`, editCases < editRuns && `${editRuns} edit sequences`];
+if (short.some(Boolean)) console.log(`fuzz: stopped at the time limit before ${short.filter(Boolean).join(' and ')}`);
 process.exitCode = failures.length ? 1 : 0;
