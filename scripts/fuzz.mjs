@@ -1,5 +1,7 @@
-// `npm run fuzz [-- --runs N] [-- --seed S]`: the long property-based run over hostile files (default 100,000 cases)
-// and random edit sequences through the language server's scheduler (default 500), split over one process per core.
+// `npm run fuzz [-- --runs N] [-- --seed S] [-- --jobs J] [-- --minutes M]`: the long property-based run over hostile
+// files (default 100,000 cases) and random edit sequences through the language server's scheduler (default 500), split
+// over one process per core (J; process i uses seed S+i). With --minutes, the run stops at that time limit and says how
+// many cases it reached (on a loaded machine a niced run may not reach them all).
 // Replay a failure with the seed it prints: node --import tsx test/fuzz/run.ts RUNS SEED EDIT_RUNS
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -13,10 +15,13 @@ const runs = arg('--runs', 100_000);
 const editRuns = arg('--edit-runs', 500);
 const seed = arg('--seed', Date.now() % 1_000_000);
 const jobs = arg('--jobs', availableParallelism());
+const minutes = arg('--minutes', 0);
 const root = join(import.meta.dirname, '..');
 const started = Date.now();
+const deadline = minutes > 0 ? started + minutes * 60_000 : 0;
 console.log(
-  `fuzz: ${runs} hostile files and ${editRuns} edit sequences over ${jobs} processes, seeds ${seed}..${seed + jobs - 1}`,
+  `fuzz: ${runs} hostile files and ${editRuns} edit sequences over ${jobs} processes, seeds ${seed}..${seed + jobs - 1}` +
+    (deadline ? `, time limit ${minutes} min` : ''),
 );
 
 const results = await Promise.all(
@@ -25,7 +30,15 @@ const results = await Promise.all(
     return new Promise((resolve) => {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', 'test/fuzz/run.ts', String(share(runs)), String(seed + i), String(share(editRuns))],
+        [
+          '--import',
+          'tsx',
+          'test/fuzz/run.ts',
+          String(share(runs)),
+          String(seed + i),
+          String(share(editRuns)),
+          String(deadline),
+        ],
         { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
       );
       let out = '';
@@ -53,4 +66,6 @@ for (const f of failures) console.log(`\nFAILURE\n${f}`);
 console.log(
   `fuzz: ${cases} hostile files, ${editCases} edit sequences, ${failures.length} failure(s), ${Math.round((Date.now() - started) / 1000)} s`,
 );
+const short = [cases < runs && `${runs} hostile files`, editCases < editRuns && `${editRuns} edit sequences`];
+if (short.some(Boolean)) console.log(`fuzz: stopped at the time limit before ${short.filter(Boolean).join(' and ')}`);
 process.exitCode = failures.length ? 1 : 0;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config';
-import { analyzeText } from '../../server/src/lsp/analysis';
+import { analyzeText, editorData } from '../../server/src/lsp/analysis';
 import { AnalysisWorker, JobCancelled } from '../../server/src/lsp/workerJobs';
 import { ROOT } from '../helpers';
 
@@ -31,14 +31,18 @@ const shape = (findings: Array<{ ruleId: string; span: { start: number; end: num
   findings.map((f) => [f.ruleId, f.span.start, f.span.end, f.fixes.length]);
 
 describe('analysis worker', { skip }, () => {
-  test('gives the same findings as the main thread, without the YAML model', async () => {
+  test('gives the same findings as the main thread, without the YAML model, then the same lenses', async () => {
     const worker = new AnalysisWorker(SCRIPT, 60_000);
     try {
-      const viaWorker = await worker.analyze(req(WORKFLOW)).promise;
+      const job = worker.analyze(req(WORKFLOW));
+      const viaWorker = await job.promise;
       const here = analyzeText(req(WORKFLOW));
       assert.deepEqual(shape(viaWorker.result.findings), shape(here.result.findings));
       assert.ok(viaWorker.result.findings.some((f) => f.ruleId === 'template-injection'));
       assert.equal(viaWorker.result.model, undefined);
+      const lenses = await job.lenses;
+      assert.deepEqual(lenses, editorData(here.result).lenses);
+      assert.equal(lenses.length, 1, 'one lens per job');
     } finally {
       worker.dispose();
     }
@@ -51,6 +55,7 @@ describe('analysis worker', { skip }, () => {
       const queued = worker.analyze(req(WORKFLOW));
       queued.cancel('superseded');
       await assert.rejects(queued.promise, (e) => e instanceof JobCancelled && e.message === 'superseded');
+      await assert.rejects(queued.lenses, JobCancelled, 'no lenses either');
       await new Promise((r) => setTimeout(r, 200));
       slow.cancel('superseded');
       await assert.rejects(slow.promise, JobCancelled);

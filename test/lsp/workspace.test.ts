@@ -143,7 +143,13 @@ describe('workspace scan', () => {
     const openPath = join(root, '.github/workflows/open.yml');
     const openText = WORKFLOW.replace('head_ref', 'event.issue.title');
     const analysis = analyzeText({ relPath: '.github/workflows/open.yml', text: openText, config: DEFAULT_CONFIG });
-    const latest: Snapshot = { version: 4, text: openText, lines: new LineIndex(openText), analysis };
+    const latest: Snapshot = {
+      version: 4,
+      text: openText,
+      lines: new LineIndex(openText),
+      analysis,
+      editor: () => Promise.resolve({ lenses: [] }),
+    };
     const progress: number[] = [];
     const running = startWorkspaceScan(
       {

@@ -52,7 +52,7 @@ test('a rule that throws fails the scan: exit 3, SARIF executionSuccessful false
   const diagnostics = analysisDiagnostics(
     'file:///ci.yml',
     parseYaml(text).lines,
-    { result, lenses: [], durationMs: 0, cpuMs: 0 },
+    { result, durationMs: 0, cpuMs: 0 },
     1,
   );
   assert.ok(

@@ -1,6 +1,7 @@
-// One analysis of one document version, with everything the editor features need computed once: findings, lenses
-// and the token permissions (with the same repository reader as the rules, so lens, hover, rule and fix agree).
-// In a form that can cross a worker_threads boundary once withoutModel() dropped the YAML nodes.
+// One analysis of one document version: the findings, and separately what only lenses and hovers need — the token
+// permissions (with the same repository reader as the rules, so lens, hover, rule and fix agree) and the lenses —
+// computed after the diagnostics are out, once per version (see Snapshot.editor in scheduler.ts). In a form that can
+// cross a worker_threads boundary once withoutModel() dropped the YAML nodes.
 import { computeWorkflowPermissions, type WorkflowPermissions } from '../analysis/permissions/index';
 import { analyze, type AnalysisResult } from '../engine/analyze';
 import { factsFromRecords, type FactRecords } from '../analysis/supply-chain/facts';
@@ -22,11 +23,9 @@ export interface AnalyzeRequest {
   facts?: FactRecords;
 }
 
-/** An analysis result; `result.model` and `permissions` are present only when it ran on the server's main thread. */
+/** An analysis result; `result.model` is present only when it ran on the server's main thread. */
 export interface DocumentAnalysis {
   result: AnalysisResult;
-  lenses: Lens[];
-  permissions?: WorkflowPermissions;
   /** Wall time of the analysis (ms). */
   durationMs: number;
   /**
@@ -40,7 +39,7 @@ export interface DocumentAnalysis {
 export function analyzeText(req: AnalyzeRequest, readFile?: RepoFileReader): DocumentAnalysis {
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const reader = readFile ?? (req.repoRoot ? repoFileReader(req.repoRoot) : undefined);
+  const reader = readFile ?? diskReader(req);
   const repository = req.repoRoot ? repositoryAt(req.repoRoot) : undefined;
   const result = analyze({
     path: req.relPath,
@@ -51,21 +50,30 @@ export function analyzeText(req: AnalyzeRequest, readFile?: RepoFileReader): Doc
     repository,
     facts: req.facts && factsFromRecords(req.facts),
   });
-  const permissions =
-    result.model?.kind === 'workflow' ? computeWorkflowPermissions(result.model, { resolve: reader }) : undefined;
-  const lenses = codeLenses(result, permissions);
   const used = process.cpuUsage(cpu);
-  return {
-    result,
-    lenses,
-    permissions,
-    durationMs: performance.now() - started,
-    cpuMs: (used.user + used.system) / 1000,
-  };
+  return { result, durationMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** What lenses and hovers need beyond the findings; `permissions` only while the YAML model is at hand. */
+export interface EditorData {
+  lenses: Lens[];
+  permissions?: WorkflowPermissions;
+}
+
+/** `readFile`: the reader the analysis used, so the permissions follow the same local callees as the rules did. */
+export function editorData(result: AnalysisResult, readFile?: RepoFileReader): EditorData {
+  const permissions =
+    result.model?.kind === 'workflow' ? computeWorkflowPermissions(result.model, { resolve: readFile }) : undefined;
+  return { lenses: codeLenses(result, permissions), permissions };
+}
+
+/** The reader analyzeText() uses by default: the disk under the repository root. */
+export function diskReader(req: AnalyzeRequest): RepoFileReader | undefined {
+  return req.repoRoot ? repoFileReader(req.repoRoot) : undefined;
 }
 
 /** Drops the YAML model and what points into it (not structured-cloneable); everything editors need stays. */
 export function withoutModel(a: DocumentAnalysis): DocumentAnalysis {
   const { model: _model, ...rest } = a.result;
-  return { result: rest, lenses: a.lenses, durationMs: a.durationMs, cpuMs: a.cpuMs };
+  return { result: rest, durationMs: a.durationMs, cpuMs: a.cpuMs };
 }

@@ -4,8 +4,8 @@ import { NARROW_PERMISSIONS_COMMAND, type NarrowPermissionsArgs } from '../proto
 import { spanToRange } from './convert';
 import type { Snapshot } from './scheduler';
 
-export function lenses(uri: string, snapshot: Snapshot): CodeLens[] {
-  return snapshot.analysis.lenses.map((l) => {
+export async function lenses(uri: string, snapshot: Snapshot): Promise<CodeLens[]> {
+  return (await snapshot.editor()).lenses.map((l) => {
     const args: NarrowPermissionsArgs = { uri };
     return {
       range: spanToRange(snapshot.lines, l.span),

@@ -4,11 +4,11 @@ import { hoverInfo } from '../editor/hover';
 import { spanToRange } from './convert';
 import type { Snapshot } from './scheduler';
 
-export function hover(params: HoverParams, snapshot: Snapshot): Hover | null {
+export async function hover(params: HoverParams, snapshot: Snapshot): Promise<Hover | null> {
   const info = hoverInfo(
     snapshot.analysis.result,
     snapshot.lines.offsetAt(params.position),
-    snapshot.analysis.permissions,
+    (await snapshot.editor()).permissions,
   );
   if (!info) return null;
   return { contents: { kind: 'markdown', value: info.markdown }, range: spanToRange(snapshot.lines, info.span) };

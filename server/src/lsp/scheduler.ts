@@ -1,15 +1,16 @@
-// The analysis scheduler: open documents -> analyses. Analyzes a document at once when its previous analysis was fast
-// (or the document has been quiet), debounces only slow documents while they are being edited, runs small documents
-// on the main thread and large ones in a worker, cancels superseded work, and never hands on a result that is not for
-// the document's latest version.
+// The analysis scheduler: open documents -> analyses. Analyzes a document as soon as the messages already received are
+// handled (so a burst of edits that queued up during an analysis costs one more analysis, of its last version),
+// debounces only a slow document whose previous version is still being analyzed, runs small documents on the main
+// thread and large ones in a worker, cancels superseded work, and never hands on a result that is not for the
+// document's latest version.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FlowguardConfig } from '../engine/config';
 import type { FileKind } from '../model/detect';
 import type { FactRecords } from '../analysis/supply-chain/facts';
 import type { RepoFileReader } from '../io/repo-files';
 import { LineIndex } from '../text/lines';
-import { analyzeText, type DocumentAnalysis } from './analysis';
-import { AnalysisWorker, JobCancelled, type WorkerJob } from './workerJobs';
+import { analyzeText, editorData, type DocumentAnalysis, type EditorData } from './analysis';
+import { AnalysisWorker, JobCancelled, type AnalysisJob } from './workerJobs';
 
 /**
  * Documents of at least this many UTF-16 units are analyzed in a worker thread (measured with bench/run.ts): a 9 KB
@@ -23,9 +24,11 @@ export const WORKER_THRESHOLD = 100_000;
 export const WORKER_TIMEOUT_MS = 30_000;
 /** An analysis cheaper than this (CPU ms) is repeated at once on every edit: waiting would cost more than it saves. */
 export const FAST_ANALYSIS_MS = 20;
-/** Quiet time after an edit to a slow document before analyzing: typing bursts cost one analysis. */
-export const EDIT_DEBOUNCE_MS = 75;
-export const LARGE_EDIT_DEBOUNCE_MS = 250;
+/**
+ * Quiet time after an edit to a slow document whose previous version is still being analyzed (in the worker: the
+ * main thread is never busy when an edit is handled): typing bursts cost one analysis.
+ */
+export const EDIT_DEBOUNCE_MS = 250;
 
 /** What the server decided about a document: analyzed as what, with which config. */
 export interface Target {
@@ -43,17 +46,26 @@ export interface Snapshot {
   text: string;
   lines: LineIndex;
   analysis: DocumentAnalysis;
+  /**
+   * Lenses and permissions: computed once per version, off the edit->diagnostics path (on first use, or by the worker
+   * right after the findings).
+   */
+  editor(): Promise<EditorData>;
 }
 
 interface Entry {
   /** Bumped on every schedule/close: any work started under an older generation is stale. */
   generation: number;
+  /** A debounce: the analysis starts when it fires. */
   timer?: NodeJS.Timeout;
-  job?: WorkerJob<DocumentAnalysis>;
+  /** An analysis about to start, once the messages already received are handled. */
+  deferred?: NodeJS.Immediate;
+  job?: AnalysisJob;
   latest?: Snapshot;
-  /** What the last analysis cost (CPU ms) and when it finished (performance.now()). */
+  /** The generation `latest` was made in: snapshot() may have analyzed the version a pending run is for. */
+  latestGeneration?: number;
+  /** What the last analysis cost (CPU ms). */
   lastCostMs?: number;
-  finishedAt?: number;
 }
 
 export interface AnalyzerHost {
@@ -78,21 +90,28 @@ export class AnalysisScheduler {
     if (host.workerScript) this.worker = new AnalysisWorker(host.workerScript, WORKER_TIMEOUT_MS);
   }
 
-  /** Analyzes the document after `delayMs` of quiet; a later call supersedes this one. */
+  /**
+   * Analyzes the document after `delayMs` of quiet (0: at once); a later call supersedes this one. "At once" waits
+   * for the messages already received to be handled: the JSON-RPC connection handles one message per event-loop
+   * turn (setImmediate), so edits that arrived while the main thread was busy supersede this one before it starts.
+   */
   schedule(doc: TextDocument, delayMs: number): void {
     const entry = this.entry(doc.uri);
     const generation = ++entry.generation;
-    clearTimeout(entry.timer);
+    this.clearPending(entry);
     entry.job?.cancel('superseded by a newer version');
     entry.job = undefined;
     const run = () => {
       entry.timer = undefined;
+      entry.deferred = undefined;
+      if (entry.generation !== generation) return;
       void this.run(doc.uri, generation).catch((err) =>
         this.host.log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`),
       );
     };
     if (delayMs > 0) entry.timer = setTimeout(run, delayMs);
-    else run();
+    // Two turns: the connection's next message handler was queued after this one returns, behind a single turn.
+    else entry.deferred = setImmediate(() => (entry.deferred = setImmediate(run)));
   }
 
   /** Analyzes the document's new version: at once, or after a quiet spell when it is slow and being edited. */
@@ -101,21 +120,16 @@ export class AnalysisScheduler {
   }
 
   /**
-   * No wait when the last analysis cost under FAST_ANALYSIS_MS. A costly document is analyzed at once too when
-   * nothing is pending for it — for a main-thread analysis, none finished within the debounce either (it blocked the
-   * server) — so a lone edit is not delayed; while edits keep coming, only the last of a burst is analyzed.
+   * No wait when nothing is pending for the document: a lone edit is not delayed, and edits that queued up while a
+   * main-thread analysis blocked the server are coalesced by schedule(). A document whose analysis is still pending (a
+   * debounce, or a worker job) waits for a quiet spell unless its last analysis cost under FAST_ANALYSIS_MS, so while
+   * edits keep coming only the last of a burst is analyzed.
    */
   delayFor(doc: TextDocument): number {
     const entry = this.entries.get(doc.uri);
+    if (entry?.timer === undefined && entry?.job === undefined) return 0;
     const fast = this.host.fastAnalysisMs ?? FAST_ANALYSIS_MS;
-    if (entry?.lastCostMs === undefined || entry.lastCostMs < fast) return 0;
-    const inWorker = doc.getText().length >= WORKER_THRESHOLD && this.worker !== undefined;
-    const debounce = doc.getText().length >= WORKER_THRESHOLD ? LARGE_EDIT_DEBOUNCE_MS : EDIT_DEBOUNCE_MS;
-    const busy =
-      entry.timer !== undefined ||
-      entry.job !== undefined ||
-      (!inWorker && entry.finishedAt !== undefined && performance.now() - entry.finishedAt < debounce);
-    return busy ? debounce : 0;
+    return entry.lastCostMs !== undefined && entry.lastCostMs >= fast ? EDIT_DEBOUNCE_MS : 0;
   }
 
   /**
@@ -141,7 +155,7 @@ export class AnalysisScheduler {
     const entry = this.entries.get(uri);
     if (!entry) return;
     entry.generation++;
-    clearTimeout(entry.timer);
+    this.clearPending(entry);
     entry.job?.cancel('document closed');
     this.entries.delete(uri);
   }
@@ -155,6 +169,13 @@ export class AnalysisScheduler {
     let e = this.entries.get(uri);
     if (!e) this.entries.set(uri, (e = { generation: 0 }));
     return e;
+  }
+
+  private clearPending(entry: Entry): void {
+    clearTimeout(entry.timer);
+    clearImmediate(entry.deferred);
+    entry.timer = undefined;
+    entry.deferred = undefined;
   }
 
   private isStale(uri: string, generation: number, version: number): boolean {
@@ -174,17 +195,24 @@ export class AnalysisScheduler {
       return;
     }
     const text = doc.getText();
+    const entry = this.entry(uri);
     if (text.length < WORKER_THRESHOLD || !this.worker) {
-      this.host.done(doc, this.analyzeHere(doc, target));
+      // A code action or hover since the edit had this version analyzed already (snapshot()): that one is published.
+      const ready = entry.latestGeneration === generation && entry.latest?.version === version;
+      this.host.done(doc, ready ? entry.latest : this.analyzeHere(doc, target));
       return;
     }
-    const entry = this.entry(uri);
     const job = this.worker.analyze(analysisRequest(target, text));
     entry.job = job;
     try {
       const analysis = await job.promise;
       if (this.isStale(uri, generation, version)) return;
-      const snapshot = { version, text, lines: new LineIndex(text), analysis };
+      // A worker's analysis has no model, hence no permissions: hovers explain findings only.
+      const editor: Promise<EditorData> = job.lenses.then(
+        (lenses) => ({ lenses }),
+        () => ({ lenses: [] }),
+      );
+      const snapshot = { version, text, lines: new LineIndex(text), analysis, editor: () => editor };
       this.record(entry, snapshot);
       this.host.done(doc, snapshot);
     } catch (err) {
@@ -202,15 +230,22 @@ export class AnalysisScheduler {
     const text = doc.getText();
     const readFile = target.repoRoot ? this.host.reader?.(target.repoRoot) : undefined;
     const analysis = analyzeText(analysisRequest(target, text), readFile);
-    const snapshot = { version: doc.version, text, lines: new LineIndex(text), analysis };
+    let editor: Promise<EditorData> | undefined;
+    const snapshot: Snapshot = {
+      version: doc.version,
+      text,
+      lines: new LineIndex(text),
+      analysis,
+      editor: () => (editor ??= Promise.resolve(editorData(analysis.result, readFile))),
+    };
     this.record(this.entry(doc.uri), snapshot);
     return snapshot;
   }
 
   private record(entry: Entry, snapshot: Snapshot): void {
     entry.latest = snapshot;
+    entry.latestGeneration = entry.generation;
     entry.lastCostMs = snapshot.analysis.cpuMs;
-    entry.finishedAt = performance.now();
   }
 }
 

@@ -359,7 +359,10 @@ export function startServer(kind: ServerKind): Connection {
   });
 
   /** The current version's analysis of an open document, with what fixes need; null when it is not analyzed. */
-  async function withSnapshot<T>(uri: string, fn: (snapshot: Snapshot, context: FixContext) => T): Promise<T | null> {
+  async function withSnapshot<T>(
+    uri: string,
+    fn: (snapshot: Snapshot, context: FixContext) => T | Promise<T>,
+  ): Promise<T | null> {
     const doc: TextDocument | undefined = documents.get(uri);
     if (!doc) return null;
     const target: Target | undefined = await analysisTarget(uri, doc.languageId);
