@@ -34,7 +34,7 @@ export default defineRule({
       remediation:
         'Declare `permissions: {}` or `contents: read` at the workflow level, then grant each job only the scopes it uses. Flowguard computes what each job needs from its actions (a knowledge base of popular actions), its scripts (gh, git push, REST calls, github-script, OIDC, registry logins) and its reusable workflows; the "Narrow permissions" quick-fix writes those blocks with a reason per scope and keeps the grants of jobs whose steps it cannot understand.',
       severity:
-        "Medium (high for write-all) only when an outsider has a path to a job holding the excess grant: a trigger any GitHub user can fire (pull_request_target, issue_comment, issues, discussion, workflow_run after a fork's pull request...) reaches it without a membership, login or permission check, something they control runs there (their pull request's code checked out and built, their text expanded into a script, an AI agent acting on it, their artifacts extracted and run, a third-party action on a movable ref) and that code can reach the token (checkout's persisted credentials, env, the step itself, or a later step of the same runner); the message names that path. Otherwise low, as hygiene: an independent re-judge (docs/precision/rejudge-seed-4242-independent.md) found 13 of 13 medium findings without such a path debatable. Scopes a job needs are never reported, including implicit needs the knowledge base records (goreleaser configuration, npm publish lifecycle scripts, actions/stale's state cache). Default confidence is low: 8 of 14 were true in the seed-2026 sample, the rest scopes used implicitly. A workflow-level write scope that reaches no job (every job declares its own block) is low: it grants nothing today.",
+        "`write-all` is always high: no job needs every scope, and it hands them all to every step and every dependency those steps install (the fix is certain). Other excess grants are medium only when an outsider has a path to a job holding them: a trigger any GitHub user can fire (pull_request_target, issue_comment, issues, discussion, workflow_run after a fork's pull request...) reaches it without a membership, login or permission check, something they control runs there (their pull request's code checked out and built, their text expanded into a script, an AI agent acting on it, their artifacts extracted and run, a third-party action on a movable ref) and that code can reach the token (checkout's persisted credentials, env, the step itself, or a later step of the same runner); the message names that path. Otherwise low, as hygiene: an independent re-judge (docs/precision/rejudge-seed-4242-independent.md) found 13 of 13 medium findings without such a path debatable. Scopes a job needs are never reported, including implicit needs the knowledge base records (goreleaser configuration, npm publish lifecycle scripts, actions/stale's state cache). Default confidence is low: 8 of 14 were true in the seed-2026 sample, the rest scopes used implicitly. A workflow-level write scope that reaches no job (every job declares its own block) is low: it grants nothing today.",
       vulnerableExample:
         'on: pull_request_target\npermissions:\n  contents: write\n  pull-requests: write\njobs:\n  preview:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n      - run: gh pr comment "$PR" --body built\n        env:\n          GH_TOKEN: ${{ github.token }}\n          PR: ${{ github.event.pull_request.number }}\n',
       safeExample:
@@ -57,9 +57,9 @@ export default defineRule({
         inheriting.map((j) => j.job),
       );
       ctx.report({
-        message: `permissions: write-all gives every job write access to the whole repository. Grant only the scopes each job uses (start with contents: read).${path.note}`,
+        message: `permissions: write-all gives every job write access to the whole repository. Grant only the scopes each job uses (start with contents: read).${path.exposed ? path.note : WRITE_ALL_NOTE}`,
         span: wf.permissions.valueSpan,
-        severity: path.exposed ? 'high' : 'low',
+        severity: 'high',
         // write-all is written in the file: no inference about unused scopes is involved.
         confidence: 'high',
         fixes: fixesFor(wf, wf.permissions, narrow),
@@ -126,9 +126,9 @@ export default defineRule({
     if (job.permissions.kind === 'write-all') {
       const path = pathTo(ctx, wf, [job]);
       ctx.report({
-        message: `Job '${job.id}' grants permissions: write-all. Grant only the scopes this job uses.${path.note}`,
+        message: `Job '${job.id}' grants permissions: write-all. Grant only the scopes this job uses.${path.exposed ? path.note : WRITE_ALL_NOTE}`,
         span: job.permissions.valueSpan,
-        severity: path.exposed ? 'high' : 'low',
+        severity: 'high',
         confidence: 'high',
         fixes: fixesFor(wf, job.permissions, narrow),
       });
@@ -155,6 +155,13 @@ export default defineRule({
  * Whether an outsider has a path to the token of one of these jobs (the ones holding the excess grant), and the
  * sentence that says so, or that the excess is hygiene.
  */
+/**
+ * write-all stays high without an outsider path: it is never what a job needs, and it hands every scope (contents,
+ * packages, actions, id-token...) to every step and every dependency those steps install.
+ */
+const WRITE_ALL_NOTE =
+  ' Every step, and every package or action it pulls in, holds every scope: one compromised dependency can push code, publish packages and mint OIDC tokens.';
+
 function pathTo(ctx: AnalysisContext, wf: Workflow, jobs: Job[]): { exposed: boolean; note: string } {
   for (const job of jobs) {
     const exposure = tokenExposure(ctx, wf, job);
