@@ -2,12 +2,13 @@
 import type { AnalysisContext } from '../../engine/context';
 import type { Rule } from '../../engine/rule';
 import type { UsesRef } from '../../model/uses';
-import type { Job, Workflow } from '../../model/workflow';
+import type { Job, Step, Workflow } from '../../model/workflow';
 
-/** Where a `uses:` sits: its job and workflow (both undefined in a composite action). */
+/** Where a `uses:` sits: its job and workflow (both undefined in a composite action), and its step (not for a job's `uses:`). */
 export interface UsesSite {
   job?: Job;
   wf?: Workflow;
+  step?: Step;
 }
 
 export function everyUses(
@@ -18,7 +19,7 @@ export function everyUses(
       if (job.uses) check(job.uses, ctx, { job, wf });
     },
     step(step, job, wf, ctx) {
-      if (step.uses) check(step.uses, ctx, { job, wf });
+      if (step.uses) check(step.uses, ctx, { job, wf, step });
     },
     actionStep(step, _action, ctx) {
       if (step.uses) check(step.uses, ctx, {});

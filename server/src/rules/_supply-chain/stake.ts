@@ -1,9 +1,11 @@
 // What a moved tag (of an action or an image) would get in a job: its secrets, a write-scoped token, or an OIDC token
 // the job uses to publish or reach a cloud. Upload-only secrets (coverage, benchmark reports) are no stake.
 import type { AnalysisContext } from '../../engine/context';
-import type { Job, Workflow } from '../../model/workflow';
+import type { Job, Step, Workflow } from '../../model/workflow';
 import { isLowValueWriteScope, isUploadOnlySecret } from '../../knowledge/low-value-secrets';
 import { workflowPermissionsFor } from '../../analysis/permissions';
+import { conditionsCanEverHold } from '../../analysis/conditions';
+import { triggerNames } from '../../analysis/triggers';
 
 /** Names that usually hold a credential, preferred when the message names one secret among several. */
 const CREDENTIAL_NAME = /TOKEN|PAT\b|PASSWORD|PASSPHRASE|SECRET|PRIVATE|CERT|WEBHOOK|CREDENTIAL|_KEY\b|^KEY\b/i;
@@ -11,11 +13,40 @@ const CREDENTIAL_NAME = /TOKEN|PAT\b|PASSWORD|PASSPHRASE|SECRET|PRIVATE|CERT|WEB
 /** Names that usually hold an identifier kept out of logs (tenant, client, account), named only when nothing else is. */
 const IDENTIFIER_NAME = /(?:^|_)(?:ID|USERNAME|USER|REGION|PROJECT|ACCOUNT|PATH)$/i;
 
-/** The most valuable thing the job holds, in words for a message; undefined when it holds nothing worth stealing. */
-export function jobStake(job: Job, wf: Workflow, ctx: AnalysisContext): string | undefined {
+/**
+ * The job's text a step can reach secrets through: the workflow's env, and the job minus the `env:` of earlier `run:`
+ * steps (passed to that one script only) and minus other steps whose if: never holds for the workflow's triggers.
+ * Later steps count (the step can alter the workspace they use, such as git hooks before a push), and so do earlier
+ * `uses:` steps (login and credential actions persist what they are given).
+ */
+function reachableText(job: Job, wf: Workflow, ctx: AnalysisContext, step: Step | undefined): string {
+  const workflowEnv = (wf.env?.entries ?? []).map((e) => e.value?.text ?? '').join('\n');
+  const triggers = triggerNames(wf);
+  const unreachable: Array<[number, number]> = [];
+  for (const other of step ? job.steps.filter((s) => s.index !== step.index) : []) {
+    const envRange = other.env?.pair.value?.range;
+    if (!conditionsCanEverHold(triggers, [job.if?.text, other.if?.text]))
+      unreachable.push([other.span.start, other.span.end]);
+    else if (step && other.index < step.index && other.run && envRange) unreachable.push([envRange[0], envRange[1]]);
+  }
+  let text = '';
+  let from = job.span.start;
+  for (const [start, end] of unreachable) {
+    text += ctx.text.slice(from, start);
+    from = end;
+  }
+  return `${workflowEnv}\n${text}${ctx.text.slice(from, job.span.end)}`;
+}
+
+/**
+ * The most valuable thing the job holds, in words for a message; undefined when it holds nothing worth stealing.
+ * With `step`, only what that step can reach (see reachableText).
+ */
+export function jobStake(job: Job, wf: Workflow, ctx: AnalysisContext, step?: Step): string | undefined {
   const jobText = ctx.text.slice(job.span.start, job.span.end);
   if (job.uses && /^\s*secrets:\s*inherit\b/m.test(jobText)) return "all the repository's secrets (secrets: inherit)";
-  const secrets = [...new Set([...jobText.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))].filter(
+  const reachable = reachableText(job, wf, ctx, step);
+  const secrets = [...new Set([...reachable.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))].filter(
     (name) => name.toUpperCase() !== 'GITHUB_TOKEN' && !isUploadOnlySecret(name),
   );
   const secret =
@@ -40,9 +71,10 @@ export function jobStake(job: Job, wf: Workflow, ctx: AnalysisContext): string |
 }
 
 /** Why the job holds nothing worth stealing, and what a moved tag gets instead (jobStake found nothing). */
-export function whyNoStake(job: Job, wf: Workflow, ctx: AnalysisContext): string {
-  const jobText = ctx.text.slice(job.span.start, job.span.end);
-  const uploadOnly = [...new Set([...jobText.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))].filter(
+export function whyNoStake(job: Job, wf: Workflow, ctx: AnalysisContext, step?: Step): string {
+  const reachable = reachableText(job, wf, ctx, step);
+  const unreachable = step && jobStake(job, wf, ctx) !== undefined;
+  const uploadOnly = [...new Set([...reachable.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))].filter(
     isUploadOnlySecret,
   );
   const permissions = job.permissions ?? wf.permissions;
@@ -51,9 +83,11 @@ export function whyNoStake(job: Job, wf: Workflow, ctx: AnalysisContext): string
   const reporting = writes.filter((s) => isLowValueWriteScope(s.scope)).map((s) => `${s.scope}: write`);
   const beyond = reporting.length ? ` beyond ${reporting.join(', ')}, which only reports CI results` : '';
   return [
-    uploadOnly.length
-      ? `the job's only secrets are upload-only (${uploadOnly.join(', ')}) and it has no write-scoped token${beyond}`
-      : `the job holds no secret or write-scoped token${beyond}`,
+    unreachable
+      ? `the job's secrets are only in earlier run steps' env or in steps that never run, out of this step's reach, and it has no write-scoped token${beyond}`
+      : uploadOnly.length
+        ? `the job's only secrets are upload-only (${uploadOnly.join(', ')}) and it has no write-scoped token${beyond}`
+        : `the job holds no secret or write-scoped token${beyond}`,
     idToken ? 'no step uses its id-token: write' : '',
     uploadOnly.length || reporting.length
       ? 'a moved tag gets the runner and at most a way to post false reports'

@@ -8,9 +8,9 @@ import { mostSpecificTag, parseVersion } from '../../analysis/supply-chain/versi
 import { isFullSha, rewriteRef } from '../../analysis/supply-chain/uses-text';
 import { tagOnlyReason } from '../../knowledge/supply-chain';
 import { jobStake, whyNoStake } from '../_supply-chain/stake';
-
-/** Owners whose actions GitHub itself publishes: a moved tag there is a GitHub compromise, not a third party's. */
-const FIRST_PARTY = new Set(['actions', 'github', 'dependabot']);
+import { vendorOwner } from '../../knowledge/vendor-actions';
+import { conditionsCanEverHold } from '../../analysis/conditions';
+import { triggerNames } from '../../analysis/triggers';
 
 /** Owners the workflow names as its own (`github.repository == 'owner/repo'`, `github.repository_owner == 'owner'`). */
 function ownOwners(text: string): Set<string> {
@@ -40,7 +40,7 @@ export default defineRule({
       remediation:
         'Pin to the full 40-character commit SHA and keep the tag in a comment for readability and update tools: `uses: owner/action@<sha> # v4.2.1`. With `--online` (CLI) or in a trusted workspace (VS Code), the fix resolves the ref through the GitHub API and writes the commit and its most specific tag. `.flowguard.yml` `pinning:` sets the policy per pattern: `hash` (default), `ref` (tags allowed, e.g. `actions/*: ref`) or `any`; `trustedActions` are not checked. References to the repository itself (`./…`, its own reusable workflows) are never reported.',
       severity:
-        "Local actions (`./`), same-repository reusable workflows and `$/` (the self-repository form of GitHub's actions lock file) are never reported. GitHub's own actions (actions/, github/, dependabot/) and actions of the repository's own owner (from the checkout's origin remote, or named in a `github.repository`/`github.repository_owner` condition) are low, and so are actions in jobs that hold nothing worth stealing, and in composite actions (the caller's job decides). Medium needs a stake, named in the message: a secret other than an upload-only one (coverage, benchmark and test-report tokens such as CODECOV_TOKEN, listed with their documented reach in server/src/knowledge/low-value-secrets.json), `secrets: inherit` to a remote reusable workflow, a GITHUB_TOKEN with a write scope (the scopes are named; `checks`/`statuses` alone only report CI results and do not count), or `id-token: write` that a step of the job uses (cloud login, trusted publishing, signing; an unused grant is excessive-permissions' concern). A publisher's documented branch ref is not exempt: pypa/gh-action-pypi-publish@release/v1 is what PyPA recommends, but whoever can move that branch (a compromised maintainer account or workflow) publishes with the job's OIDC token, the same stake as docker/login-action@v4 receiving a registry token, so it stays medium where the job publishes. Builders that must be referenced by a release tag (slsa-framework/slsa-github-generator, whose builders reject a commit ref; bazel-contrib's publish-to-bcr and release_ruleset workflows, whose attestations the Bazel Central Registry verifies against the tag) are not reported at a version tag. Default confidence lowered from high to low: in the judged corpus sample (docs/precision, seed 2026) 7 of 14 medium findings were true; 6 were actions of the repository's own organisation (or its own actions at main), now recognized from the repository's identity when the adapter knows it.",
+        "Local actions (`./`), same-repository reusable workflows and `$/` (the self-repository form of GitHub's actions lock file) are never reported. Low: actions published by the vendor of the service they drive (GitHub's actions/, github/, dependabot/; docker/, aws-actions/, azure/, google-github-actions/, cloudflare/, hashicorp/, anthropics/, pypa/, astral-sh/, rust-lang/, ruby/, gradle/, goreleaser/ and others, each with its reason in server/src/knowledge/vendor-actions.json): moving their tag takes a compromise of a vendor the job already trusts, so pinning is reproducibility and defence in depth. Also low: actions of the repository's own owner (from the checkout's origin remote, or named in a `github.repository`/`github.repository_owner` condition); steps whose `if:` (with their job's) cannot hold for any of the workflow's triggers (a push-only step in a pull_request-only job never runs); steps that can reach nothing worth stealing; composite actions (the caller's job decides). Medium needs a stake the step can reach, named in the message: a secret in the workflow's or job's env, the step's own env or with, an earlier `uses:` step (login and credential actions persist it) or a later step (the action can alter the workspace that step uses, e.g. git hooks before a push), but not the env of an earlier `run:` step, which only that script sees; `secrets: inherit` to a remote reusable workflow; a GITHUB_TOKEN with a write scope (named; `checks`/`statuses` alone only report CI results); or `id-token: write` that a step of the job uses. Upload-only secrets (CODECOV_TOKEN and others in server/src/knowledge/low-value-secrets.json) are no stake. Builders that must be referenced by a release tag (slsa-framework/slsa-github-generator, bazel-contrib's publish-to-bcr and release_ruleset) are not reported at a version tag. In the independent blind re-judge of docs/precision seed 9090 (three reviewers), medium findings were 9 true, 1 false, 20 debatable: the true ones were all actions of individuals or small organisations (andelf/nightly-release@main, softprops/action-gh-release, ilammy/setup-nasm, mad9000/actions-find-and-replace-string...) in jobs with write tokens or release secrets, which stay medium; the debatable ones were vendor actions, and the false one named a secret only an earlier step's env held. Confidence is low: in the seed 2026 sample 7 of 14 medium findings were true, 6 of the rest actions of the repository's own organisation.",
       vulnerableExample: 'steps:\n  - uses: tj-actions/changed-files@v45\n',
       safeExample: 'steps:\n  - uses: tj-actions/changed-files@a284dc1814e3fd07f2e34267fc8f81227ed29fb8 # v45.0.7\n',
       references: [
@@ -58,27 +58,37 @@ function check(uses: UsesRef, ctx: AnalysisContext, site: UsesSite): void {
   // A few builders must be referenced by their release tag: a commit pin would break them, so there is nothing to fix.
   if (uses.ref && uses.repo && parseVersion(uses.ref) && tagOnlyReason(uses.repo)) return;
   const owner = (uses.owner ?? '').toLowerCase();
-  const firstParty = FIRST_PARTY.has(owner);
+  const vendor = vendorOwner(owner) !== undefined;
   const sameOwner =
     owner === ctx.repository?.split('/')[0] ||
     ctx.cached('unpinned-uses/own-owners', () => ownOwners(ctx.text)).has(owner);
-  const stake = site.job && site.wf ? jobStake(site.job, site.wf, ctx) : undefined;
+  const { job, wf, step } = site;
+  // A step (or called workflow) whose if: cannot hold for any of the workflow's triggers never runs as written.
+  const triggers = wf ? triggerNames(wf) : [];
+  const neverRuns = job ? !conditionsCanEverHold(triggers, [job.if?.text, step?.if?.text]) : false;
+  const stake = job && wf && !neverRuns ? jobStake(job, wf, ctx, step) : undefined;
   const what = uses.kind === 'reusable-workflow' ? 'Reusable workflow' : 'Action';
   const fix = uses.ref ? pinFix(uses, uses.ref, ctx) : undefined;
   const base = uses.ref
     ? `${what} ${uses.slug} is pinned to '${uses.ref}', which can be moved. Pin the full commit SHA and keep '${uses.ref}' in a comment.`
     : `${what} ${uses.slug} has no ref at all. Pin the full commit SHA.`;
+  const why = vendor
+    ? `published by ${uses.owner}, the vendor of the service this job already trusts; pin for reproducibility, defence in depth`
+    : sameOwner
+      ? `${uses.owner} is this repository's own owner, so the tag is under the same people's control`
+      : neverRuns
+        ? `its if: cannot hold for this workflow's triggers (${triggers.join(', ')}), so it never runs as written`
+        : !stake
+          ? job && wf
+            ? whyNoStake(job, wf, ctx, step)
+            : "in a composite action the caller's job decides what a moved tag gets"
+          : undefined;
   ctx.report({
-    message:
-      sameOwner && !firstParty
-        ? `${base} (Low: ${uses.owner} is this repository's own owner, so the tag is under the same people's control.)`
-        : firstParty || stake
-          ? `${base}${stake ? ` Whoever moves the tag gets ${stake}.` : ''}`
-          : `${base} (Low: ${site.job && site.wf ? whyNoStake(site.job, site.wf, ctx) : "in a composite action the caller's job decides what a moved tag gets"}.)`,
+    message: why ? `${base} (Low: ${why}.)` : `${base} Whoever moves the tag gets ${stake}.`,
     span: uses.span,
-    // GitHub's own and the repository owner's actions are lower risk: moving their tags takes a compromise of GitHub or
-    // of the owner itself; and a job holding no secret or write token gives a moved tag only the runner.
-    severity: firstParty || sameOwner || !stake ? 'low' : 'medium',
+    // A vendor's or the repository owner's actions are lower risk: moving their tags takes a compromise of a vendor the
+    // job already trusts, or of the owner itself; and a step holding no secret or write token gives only the runner.
+    severity: why ? 'low' : 'medium',
     properties: { action: uses.slug, repo: uses.repo, ref: uses.ref },
     fixes: fix ? [fix] : [],
   });
