@@ -64,9 +64,14 @@ export function jobStake(job: Job, wf: Workflow, ctx: AnalysisContext, step?: St
   // id-token: write mints OIDC tokens: worth stealing only where something (a cloud role, a registry's trusted
   // publishing) accepts this job's tokens, which shows in the job using it; a called workflow is given it to use.
   if (job.uses) return "the job's OIDC token (id-token: write), which the called workflow is given";
+  // Only a step that can run on the workflow's triggers mints a token (a push-only cloud login in a pull_request job never does).
+  const triggers = triggerNames(wf);
+  const running = job.steps.filter((s) => conditionsCanEverHold(triggers, [job.if?.text, s.if?.text]));
   const oidc = workflowPermissionsFor(ctx, wf)
     .jobs.find((j) => j.job === job)
-    ?.needs.find((n) => n.scope === 'id-token');
+    ?.needs.find(
+      (n) => n.scope === 'id-token' && running.some((s) => s.span.start <= n.span.start && n.span.end <= s.span.end),
+    );
   return oidc ? `the job's OIDC token (id-token: write), which it uses: ${oidc.reason}` : undefined;
 }
 
@@ -81,7 +86,9 @@ export function whyNoStake(job: Job, wf: Workflow, ctx: AnalysisContext, step?: 
   const writes = permissions?.kind === 'map' ? permissions.scopes.filter((s) => s.level === 'write') : [];
   const idToken = writes.some((s) => s.scope === 'id-token');
   const reporting = writes.filter((s) => isLowValueWriteScope(s.scope)).map((s) => `${s.scope}: write`);
-  const beyond = reporting.length ? ` beyond ${reporting.join(', ')}, which only reports CI results` : '';
+  const beyond = reporting.length
+    ? ` beyond ${reporting.join(', ')}, which reaches only CI results and issue or pull request conversation`
+    : '';
   return [
     unreachable
       ? `the job's secrets are only in earlier run steps' env or in steps that never run, out of this step's reach, and it has no write-scoped token${beyond}`
@@ -90,7 +97,7 @@ export function whyNoStake(job: Job, wf: Workflow, ctx: AnalysisContext, step?: 
         : `the job holds no secret or write-scoped token${beyond}`,
     idToken ? 'no step uses its id-token: write' : '',
     uploadOnly.length || reporting.length
-      ? 'a moved tag gets the runner and at most a way to post false reports'
+      ? 'a moved tag gets the runner and at most a way to post false reports or comments'
       : 'a moved tag gets only the runner',
   ]
     .filter(Boolean)
