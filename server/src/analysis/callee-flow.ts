@@ -9,6 +9,7 @@ import type { Block } from '../model/common';
 import { buildAction } from '../model/action';
 import { buildWorkflow } from '../model/workflow';
 import { parseYamlShared } from '../yaml/parse';
+import { repoPath } from './callers';
 import { actionTaintWithInputs, expressionTaints, workflowTaintWithInputs, type Taint, type TaintScope } from './taint';
 
 /** A sink a rule recognizes in one step of a callee, with the taint that reaches it. */
@@ -42,19 +43,6 @@ export function passedByVisibleCaller(t: Taint): boolean {
 /** Text that enters at this caller (not forwarded from its own inputs): the caller is where it is reported. */
 export function entersHere(t: Taint): boolean {
   return !t.caller && (t.source === 'event' || t.source === 'dispatch-input');
-}
-
-/** `./a/./b/` -> `a/b`; undefined when `..` leaves the repository. */
-function repoPath(raw: string): string | undefined {
-  const out: string[] = [];
-  for (const seg of raw.trim().replace(/\\/g, '/').split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (!out.length) return undefined;
-      out.pop();
-    } else out.push(seg);
-  }
-  return out.join('/');
 }
 
 type Callee = { path: string; text: string; model: Workflow } | { path: string; text: string; model: ActionMetadata };

@@ -82,9 +82,9 @@ function usesPath(raw: string): string {
 const LOCAL_USES = /\.\/|\$\//;
 
 /** `./a/./b/` or `$/a/b` -> `a/b` inside the repository; undefined when `..` leaves it. */
-function repoPath(raw: string): string | undefined {
+export function repoPath(raw: string): string | undefined {
   const out: string[] = [];
-  for (const seg of normalize(raw.trim().replace(/^\$\//, '')).split('/')) {
+  for (const seg of raw.trim().replace(/^\$\//, '').replace(/\\/g, '/').split('/')) {
     if (seg === '' || seg === '.') continue;
     if (seg === '..') {
       if (!out.length) return undefined;
