@@ -57,7 +57,7 @@ const MANAGER_FIELD = /^\^?(npm|pnpm|yarn)(@.*)?$/;
  * The package manager the repository's root package.json names, as setup-node reads it (`devEngines.packageManager`,
  * an object or a list, before `packageManager`); null when there is none or the file cannot be read (no reader).
  */
-export function declaredPackageManager(readFile: RepoReader | undefined): PackageManager | null {
+function declaredPackageManager(readFile: RepoReader | undefined): PackageManager | null {
   const text = readFile?.('package.json');
   if (!text) return null;
   let pkg: unknown;
@@ -76,6 +76,11 @@ export function declaredPackageManager(readFile: RepoReader | undefined): Packag
   }
   const m = typeof packageManager === 'string' ? MANAGER_FIELD.exec(packageManager) : null;
   return m ? (m[1] as PackageManager) : null;
+}
+
+/** The package manager package.json names, read once per analysed file (the rule and the writer search share it). */
+export function packageManagerOf(ctx: AnalyzedFile): PackageManager | null {
+  return ctx.cached('package-manager', () => declaredPackageManager(ctx.readFile));
 }
 
 /**
@@ -200,7 +205,7 @@ export function lowerTrustCacheWriters(ctx: AnalyzedFile, self: Workflow): Cache
     const isSelf = (path: string) => normalized === path || normalized.endsWith(`/${path}`);
     const selfPath = others.find((o) => isSelf(o.path))?.path ?? ctx.path;
     const workflows = [{ path: selfPath, wf: self }, ...others.filter((o) => !isSelf(o.path))];
-    const declared = () => declaredPackageManager(ctx.readFile);
+    const declared = () => packageManagerOf(ctx);
     return workflows.flatMap(({ path, wf }) => writersIn(wf, path, wf === self, declared));
   });
 }

@@ -25,7 +25,12 @@ export function languageOfShell(shell: string): ScriptLanguage | undefined {
 
 /** The language of a step's `run:`: its shell, else pwsh on a Windows runner and bash elsewhere (GitHub's defaults). */
 export function stepLanguage(step: Step, job: Job | undefined): ScriptLanguage | undefined {
-  return languageOfShell(step.shell ?? (job?.runsOn.some((r) => /windows/i.test(r.text)) ? 'pwsh' : 'bash'));
+  return languageOfShell(stepShell(step, job));
+}
+
+/** The shell a run: step uses: its `shell:`, else the runner's default (pwsh on Windows runners, bash elsewhere). */
+export function stepShell(step: Step, job: Job | undefined): string {
+  return step.shell ?? (job?.runsOn.some((r) => /windows/i.test(r.text)) ? 'pwsh' : 'bash');
 }
 
 export interface Word {

@@ -184,28 +184,18 @@ export interface ArtifactDownload {
 
 const WORKSPACE_PATH = /^\s*(\.\/?|\$\{\{\s*github\.workspace\s*\}\}\/?|\$GITHUB_WORKSPACE\/?)?\s*$/;
 
-function pathInput(step: Step, ...names: string[]): string | undefined {
-  return step.with?.entries.find((e) => names.includes(e.name))?.value?.text;
-}
-
 /** A step that fetches artifacts of another (the triggering) run. */
 export function artifactDownloadOf(step: Step, text: string): ArtifactDownload | undefined {
   const slug = step.uses?.slug;
-  if (slug === 'actions/download-artifact' && step.with?.entries.some((e) => e.name === 'run-id')) {
-    const path = pathInput(step, 'path');
-    return {
-      span: step.uses!.span,
-      what: 'downloads artifacts of the triggering run',
-      overWorkspace: path === undefined || WORKSPACE_PATH.test(path),
-    };
-  }
-  if (slug === 'dawidd6/action-download-artifact') {
-    const path = pathInput(step, 'path');
-    return {
-      span: step.uses!.span,
-      what: 'downloads artifacts of another run',
-      overWorkspace: path === undefined || WORKSPACE_PATH.test(path),
-    };
+  const byAction =
+    slug === 'actions/download-artifact' && step.with?.entries.some((e) => e.name === 'run-id')
+      ? 'downloads artifacts of the triggering run'
+      : slug === 'dawidd6/action-download-artifact'
+        ? 'downloads artifacts of another run'
+        : undefined;
+  if (byAction) {
+    const path = step.with?.entries.find((e) => e.name === 'path')?.value?.text;
+    return { span: step.uses!.span, what: byAction, overWorkspace: path === undefined || WORKSPACE_PATH.test(path) };
   }
   if (slug === 'actions/github-script') {
     const script = step.with?.entries.find((e) => e.name === 'script')?.value;

@@ -14,9 +14,8 @@ import {
 } from '../../analysis/taint';
 import { describeReach, type Reach } from '../../analysis/triggers';
 import { ARGUMENT_TOOLS, type OptionsSeparator } from '../../knowledge/untrusted-input';
-import { languageOfShell } from '../../fixes/script-env';
 import type { ExpressionOccurrence } from '../../expressions/parse';
-import { posixCommands, scriptSource, type Word, commandNameIndex } from '../../analysis/shell-words';
+import { posixCommands, scriptSource, stepLanguage, type Word, commandNameIndex } from '../../analysis/shell-words';
 
 export default defineRule({
   meta: {
@@ -67,8 +66,7 @@ const SHELL_VAR = /^"?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/;
 function check(step: Step, job: Job | undefined, scope: TaintScope, reach: Reach | 'action', ctx: AnalysisContext) {
   const run = step.run;
   if (!run || !/\$/.test(run.text)) return;
-  const shell = step.shell ?? (job?.runsOn.some((r) => /windows/i.test(r.text)) ? 'pwsh' : 'bash');
-  if (languageOfShell(shell) !== 'posix') return;
+  if (stepLanguage(step, job) !== 'posix') return;
   const source = scriptSource(ctx.text, run);
   if (!source) return;
   const exprAt = new Map(run.expressions.map((e) => [e.span.start, e]));

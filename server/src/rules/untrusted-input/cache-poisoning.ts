@@ -6,7 +6,7 @@ import { mapGet, isSeq, isScalar, seqItems } from '../../yaml/parse';
 import type { PackageManager } from '../../knowledge/untrusted-input';
 import {
   cacheStep,
-  declaredPackageManager,
+  packageManagerOf,
   lowerTrustCacheWriters,
   sameCacheEcosystem,
   type CacheStep,
@@ -196,7 +196,7 @@ export default defineRule({
     const related = publishes
       ? [{ span: (publishes.uses ?? publishes.run ?? publishes).span, message: 'publishes from this job' }]
       : [];
-    const declared = () => ctx.cached('cache-poisoning/package-manager', () => declaredPackageManager(ctx.readFile));
+    const declared = () => packageManagerOf(ctx);
     for (const step of job.steps) {
       const cache = cacheOf(step, job, ctx.text, declared);
       if (!cache || !step.uses) continue;

@@ -21,6 +21,7 @@ import { callSiteOf, reportThroughCall } from '../_untrusted-input/through-calls
 import { AI_AGENT_PROMPTS, INPUT_SINKS, type InputSink, type SinkKind } from '../../knowledge/untrusted-input';
 import { inRange, parseVersion } from '../../analysis/supply-chain/versions';
 import { languageOfShell, moveExpressionToEnv, type ScriptLanguage } from '../../fixes/script-env';
+import { stepShell } from '../../analysis/shell-words';
 
 export default defineRule({
   meta: {
@@ -132,7 +133,7 @@ const SINK_ADVICE: Record<SinkKind, string> = {
 function sinksOf(step: Step, job: Job | undefined): Array<{ value: ScalarValue; sink: Sink }> {
   const out: Array<{ value: ScalarValue; sink: Sink }> = [];
   if (step.run) {
-    const shell = step.shell ?? (job?.runsOn.some((r) => /windows/i.test(r.text)) ? 'pwsh' : 'bash');
+    const shell = stepShell(step, job);
     out.push({ value: step.run, sink: { kind: 'script', lang: languageOfShell(shell), what: `the ${shell} script` } });
   }
   const slug = step.uses?.slug;
