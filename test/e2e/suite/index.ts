@@ -698,13 +698,15 @@ test('the checklist totals match the CLI for the same files', async () => {
     return { uri, write: vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text)) };
   });
   await Promise.all(added.map((a) => a.write));
+  await vscode.commands.executeCommand('workbench.action.files.saveAll');
+  await vscode.commands.executeCommand('flowguard.checklist.showWorkspace');
+  // A rescan, not the file watcher, brings the new files in: files written into folders created the same moment can
+  // reach the watcher late under code-server (seen once in five runs), and the watcher is not what this test compares.
+  await vscode.commands.executeCommand('flowguard.rescanWorkspace');
   await until('the added files in the checklist', async () => {
     const files = (await uiState()).files;
     return added.every((a) => files.includes(a.uri.toString()));
   });
-  await vscode.commands.executeCommand('workbench.action.files.saveAll');
-  await vscode.commands.executeCommand('flowguard.checklist.showWorkspace');
-  await vscode.commands.executeCommand('flowguard.rescanWorkspace');
   const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'flowguard');
   assert.ok(extension);
   // The CLI as a user runs it in the repository (so it reads the same .flowguard.yml); the extension host may be
