@@ -14,6 +14,7 @@ import {
   type WorkspaceFindingsResult,
 } from '../../server/src/protocol';
 import type { ChecklistFinding, RuleSummary } from './checklistModel';
+import { mergeScanAnswer } from './scanMerge';
 
 export interface ScanSummary {
   files: number;
@@ -34,6 +35,8 @@ export function excludeGlobs(): string[] {
 
 export class FindingsStore implements vscode.Disposable {
   private readonly files = new Map<string, FileFindings>();
+  /** Files announced since the running scan was asked for, with the announcement's generation (see mergeScanAnswer). */
+  private readonly announcedDuringScan = new Map<string, number>();
   private rulesById = new Map<string, RuleInfo>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -69,6 +72,7 @@ export class FindingsStore implements vscode.Disposable {
   private accept(params: FindingsChangedParams): void {
     const current = this.files.get(params.uri);
     if (current && current.generation > params.generation) return;
+    this.announcedDuringScan.set(params.uri, params.generation);
     if (params.removed) this.files.delete(params.uri);
     else
       this.files.set(params.uri, {
@@ -152,6 +156,7 @@ export class FindingsStore implements vscode.Disposable {
     this.runningScan?.cancel();
     const source = new vscode.CancellationTokenSource();
     this.runningScan = source;
+    this.announcedDuringScan.clear();
     this.scanning = true;
     this.changed.fire();
     const started = Date.now();
@@ -185,12 +190,9 @@ export class FindingsStore implements vscode.Disposable {
           }
           if (source.token.isCancellationRequested) return undefined;
           // A notification that arrived during the scan may be newer than the scan's view of that file.
-          const previous = new Map(this.files);
+          const merged = mergeScanAnswer(result.files, this.files, this.announcedDuringScan);
           this.files.clear();
-          for (const file of result.files) {
-            const known = previous.get(file.uri);
-            this.files.set(file.uri, known && known.generation > file.generation ? known : file);
-          }
+          for (const [uri, file] of merged) this.files.set(uri, file);
           this.lastScan = {
             files: result.files.length,
             scanned: result.scanned,

@@ -495,6 +495,27 @@ describe('language server over stdio', () => {
     assert.equal(progress.at(-1), 'end');
   });
 
+  test('a file the client knows only from a workspace scan leaves it when the watcher reports it deleted', async () => {
+    const rel = '.github/workflows/scanned-only.yml';
+    writeFileSync(join(ws.root, rel), VULNERABLE);
+    const uri = ws.uri(rel);
+    const result = await client.request<WorkspaceFindingsResult>('flowguard/workspaceFindings', {});
+    assert.ok(result.files.some((f) => f.uri === uri));
+    rmSync(join(ws.root, rel));
+    const seen = client.notifications.length;
+    await client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 3 }] });
+    const removal = await client.waitFor(
+      () =>
+        client.notifications
+          .slice(seen)
+          .map((n) => n.params as FindingsChangedParams)
+          .find((p) => p?.uri === uri),
+      10_000,
+      'findingsChanged for the deleted file',
+    );
+    assert.equal(removal.removed, true);
+  });
+
   test(
     'workspace scan is cancellable',
     { skip: !existsSync(CORPUS) && 'corpus absent (../shared/corpus)' },

@@ -104,7 +104,7 @@ describe('workspace configuration', () => {
 });
 
 describe('findings notifier', () => {
-  test('announces changes only, with a generation that only increases; forget() makes the next one go out', () => {
+  test('announces changes only, with a generation that only increases; forgetAll() makes the next one go out', () => {
     const sent: FindingsChangedParams[] = [];
     const notifier = new FindingsNotifier((p) => sent.push(p));
     const uri = 'file:///r/.github/workflows/a.yml';
@@ -113,7 +113,7 @@ describe('findings notifier', () => {
     notifier.notify(uri, findings);
     notifier.notify(uri, { ...findings });
     assert.equal(sent.length, 1, 'the same findings are not announced twice');
-    notifier.forget(uri);
+    notifier.forgetAll();
     notifier.notify(uri, findings);
     notifier.notify(uri, undefined);
     notifier.notify(uri, undefined);
@@ -126,6 +126,27 @@ describe('findings notifier', () => {
       ],
     );
     assert.equal(notifier.generation(uri), 3);
+  });
+
+  test('a removal goes out for a file it never announced, and again after a scan replaced the client store', () => {
+    const sent: FindingsChangedParams[] = [];
+    const notifier = new FindingsNotifier((p) => sent.push(p));
+    const uri = 'file:///r/.github/workflows/scanned-only.yml';
+    notifier.notify(uri, undefined);
+    assert.deepEqual(
+      sent.map((p) => [p.uri, p.generation, p.removed]),
+      [[uri, 1, true]],
+      'the client may hold the file from a workspace scan',
+    );
+    notifier.notify(uri, undefined);
+    assert.equal(sent.length, 1, 'a second removal in a row says nothing new');
+    notifier.forgetAll();
+    notifier.notify(uri, undefined);
+    assert.deepEqual(
+      sent.map((p) => p.generation),
+      [1, 2],
+      'after a scan the file may be back in the client',
+    );
   });
 });
 

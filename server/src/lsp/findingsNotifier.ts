@@ -1,19 +1,24 @@
 // flowguard/findingsChanged bookkeeping: a per-URI generation counter (the client keeps the newest copy of a file's
 // findings) and the last findings announced, so an unchanged result is not announced again.
+// A removal goes out unless the last announcement for that file was already one: the client may hold a file this
+// notifier never announced (a workspace scan's answer fills the client's store directly).
 import type { FileFindings, FindingsChangedParams } from '../protocol';
+
+/** What `announced` holds for a file last announced as removed (a findings signature is never empty). */
+const REMOVED = '';
 
 export class FindingsNotifier {
   private readonly generations = new Map<string, number>();
+  /** The last announcement per file: its findings' signature, or REMOVED. */
   private readonly announced = new Map<string, string>();
 
   constructor(private readonly send: (params: FindingsChangedParams) => void) {}
 
   /** Announces a file's findings (undefined: the file is gone or no longer analyzed) unless they are unchanged. */
   notify(uri: string, findings: FileFindings | undefined): void {
-    const signature = findings ? JSON.stringify([findings.kind, findings.problems, findings.findings]) : '';
-    if ((this.announced.get(uri) ?? '') === signature) return;
-    if (signature) this.announced.set(uri, signature);
-    else this.announced.delete(uri);
+    const signature = findings ? JSON.stringify([findings.kind, findings.problems, findings.findings]) : REMOVED;
+    if (this.announced.get(uri) === signature) return;
+    this.announced.set(uri, signature);
     const generation = this.generation(uri) + 1;
     this.generations.set(uri, generation);
     this.send(findings ? { ...findings, generation } : { uri, generation, findings: [], problems: 0, removed: true });
@@ -28,8 +33,8 @@ export class FindingsNotifier {
     return new Map(this.generations);
   }
 
-  /** The next notify() for `uri` is sent whatever it says (the client replaced its copy from elsewhere). */
-  forget(uri: string): void {
-    this.announced.delete(uri);
+  /** Every next notify() is sent: a workspace scan's answer replaced the client's whole store. */
+  forgetAll(): void {
+    this.announced.clear();
   }
 }

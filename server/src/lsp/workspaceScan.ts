@@ -54,8 +54,9 @@ export function startWorkspaceScan(
         out.files.push(
           summarize(doc.uri, snapshot.text, snapshot.analysis, host.notifier.generation(doc.uri), snapshot.lines),
         );
-      if (snapshot?.version !== doc.version) host.notifier.forget(doc.uri);
     }
+    // The client replaces its store with this answer, so what was announced before no longer tells what it holds.
+    host.notifier.forgetAll();
     return { files: out.files, scanned: out.scanned + open.length, durationMs: Date.now() - started };
   });
   return { promise, cancel: () => job?.cancel() };
