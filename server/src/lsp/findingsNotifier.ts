@@ -11,6 +11,8 @@ export class FindingsNotifier {
   private readonly generations = new Map<string, number>();
   /** The last announcement per file: its findings' signature, or REMOVED. */
   private readonly announced = new Map<string, string>();
+  /** Files the client may hold: announced with findings, or in the last scan answer, and not removed since. */
+  private held = new Set<string>();
 
   constructor(private readonly send: (params: FindingsChangedParams) => void) {}
 
@@ -19,6 +21,8 @@ export class FindingsNotifier {
     const signature = findings ? JSON.stringify([findings.kind, findings.problems, findings.findings]) : REMOVED;
     if (this.announced.get(uri) === signature) return;
     this.announced.set(uri, signature);
+    if (findings) this.held.add(uri);
+    else this.held.delete(uri);
     const generation = this.generation(uri) + 1;
     this.generations.set(uri, generation);
     this.send(findings ? { ...findings, generation } : { uri, generation, findings: [], problems: 0, removed: true });
@@ -33,8 +37,14 @@ export class FindingsNotifier {
     return new Map(this.generations);
   }
 
-  /** Every next notify() is sent: a workspace scan's answer replaced the client's whole store. */
-  forgetAll(): void {
+  /** A workspace scan's answer replaced the client's whole store with these files: every next notify() is sent. */
+  scanAnswered(uris: Iterable<string>): void {
     this.announced.clear();
+    this.held = new Set(uris);
+  }
+
+  /** The files the client may be showing. */
+  heldFiles(): string[] {
+    return [...this.held];
   }
 }

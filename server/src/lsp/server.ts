@@ -81,6 +81,9 @@ import { startWorkspaceScan } from './workspaceScan';
 
 export type ServerKind = 'stdio' | 'node-ipc';
 
+/** Quiet time after the last watched-file event before the deletion sweep (a checkout reports files in bursts). */
+const DELETION_SWEEP_DELAY_MS = 300;
+
 /** What a client may pass in initializationOptions. */
 interface InitOptions {
   /** Settings for clients without workspace/configuration (the `flowguard` section). */
@@ -356,7 +359,21 @@ export function startServer(kind: ServerKind): Connection {
       if (gone) notifier.notify(change.uri, undefined);
       else await notifyFromDisk(change.uri, path);
     }
+    sweepDeletedSoon();
   });
+
+  // A watcher can miss deletions (in a folder created after it started, or past the OS limit of watches): after any
+  // change it does report, the closed files the checklist may show are checked against the disk once.
+  let sweepTimer: NodeJS.Timeout | undefined;
+  function sweepDeletedSoon(): void {
+    clearTimeout(sweepTimer);
+    sweepTimer = setTimeout(() => {
+      for (const uri of notifier.heldFiles()) {
+        const path = uriToPath(uri);
+        if (path && !documents.get(uri) && !existsSync(path)) notifier.notify(uri, undefined);
+      }
+    }, DELETION_SWEEP_DELAY_MS).unref();
+  }
 
   /** The current version's analysis of an open document, with what fixes need; null when it is not analyzed. */
   async function withSnapshot<T>(

@@ -56,7 +56,7 @@ export function startWorkspaceScan(
         );
     }
     // The client replaces its store with this answer, so what was announced before no longer tells what it holds.
-    host.notifier.forgetAll();
+    host.notifier.scanAnswered(out.files.map((f) => f.uri));
     return { files: out.files, scanned: out.scanned + open.length, durationMs: Date.now() - started };
   });
   return { promise, cancel: () => job?.cancel() };
