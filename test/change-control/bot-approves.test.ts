@@ -25,6 +25,22 @@ test('a reusable workflow called only from a workflow_dispatch release merges wi
   assert.match(found[0].message, /called only from workflows that users with write access start/);
 });
 
+test("a caller job that needs a dispatch-only gate does not run on its workflow's pull_request trigger: low", () => {
+  const found = approvals('.github/workflows/publish-versions-gated.yml');
+  assert.deepEqual(
+    found.map((f) => f.severity),
+    ['low'],
+  );
+  assert.match(found[0].message, /called only from workflows that users with write access start/);
+});
+
+test('a caller job of the same workflow that needs only a job running on pull_request stays medium', () => {
+  assert.deepEqual(
+    approvals('.github/workflows/publish-versions-ungated.yml').map((f) => f.severity),
+    ['medium'],
+  );
+});
+
 test('a reusable workflow called from an issue_comment workflow stays medium', () => {
   assert.deepEqual(
     approvals('.github/workflows/approve-on-comment.yml').map((f) => f.severity),

@@ -9,6 +9,7 @@ import { applyEdits } from '../../server/src/fixes/edits';
 import { buildWorkflow } from '../../server/src/model/workflow';
 import { parseYaml } from '../../server/src/yaml/parse';
 import type { Fix } from '../../server/src/engine/types';
+import { checkFileFixes, shellTools } from '../../scripts/fix-safety-check';
 
 const hasBash = !spawnSync('bash', ['--version']).error;
 
@@ -121,3 +122,33 @@ EOF`);
     assert.deepEqual(findings[0].fixes, [], "in <<'EOF' the shell would print $NAME literally: no mechanical fix");
   },
 );
+
+test('moving an expression that a script keeps in a variable to env: leaves the later findings as they were', () => {
+  // Modelled on caddyserver/caddy's release-proposal.yml: the input is trimmed into a variable that becomes a step
+  // output, and later steps expand the output. The analysis follows `${{ inputs.version }}` through the variable as
+  // it follows `$INPUTS_VERSION`, so the fix changes no later finding (it once made three appear).
+  const text = `on:
+  workflow_dispatch:
+    inputs:
+      version:
+        required: true
+permissions:
+  contents: write
+jobs:
+  propose:
+    runs-on: ubuntu-latest
+    steps:
+      - id: inputs
+        run: |
+          VERSION=$(echo "\${{ inputs.version }}" | xargs)
+          echo "version=$VERSION" >> $GITHUB_OUTPUT
+      - run: git tag "\${{ steps.inputs.outputs.version }}"
+`;
+  const verdicts = checkFileFixes({ path: '.github/workflows/release-proposal.yml', text }, shellTools(), {
+    ruleIds: ['template-injection'],
+  });
+  const moved = verdicts.find((v) => v.title.startsWith('Move inputs.version'));
+  assert.ok(moved, 'the expression in the assignment has an env fix');
+  assert.equal(moved.safety, 'safe');
+  assert.deepEqual(moved.problems, []);
+});

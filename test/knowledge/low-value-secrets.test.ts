@@ -6,7 +6,7 @@ import schema from '../../schemas/low-value-secrets.schema.json';
 import {
   LOW_VALUE_SECRETS_KB,
   isLowValueWriteScope,
-  isUploadOnlySecret,
+  isReportOnlySecret,
 } from '../../server/src/knowledge/low-value-secrets';
 
 const validate = new Ajv({ allErrors: true }).compile(schema);
@@ -26,11 +26,33 @@ test('the schema rejects an entry without a documented source or with a lower-ca
 });
 
 test('upload-only names match regardless of case; publishing tokens do not', () => {
-  assert.equal(isUploadOnlySecret('CODECOV_TOKEN'), true);
-  assert.equal(isUploadOnlySecret('codecov_token'), true);
-  assert.equal(isUploadOnlySecret('PYPI_API_TOKEN'), false);
-  assert.equal(isUploadOnlySecret('TURBO_TOKEN'), false);
-  assert.equal(isUploadOnlySecret('constructor'), false);
+  assert.equal(isReportOnlySecret('CODECOV_TOKEN'), true);
+  assert.equal(isReportOnlySecret('codecov_token'), true);
+  assert.equal(isReportOnlySecret('BENCHER_API_TOKEN'), true);
+  assert.equal(isReportOnlySecret('PYPI_API_TOKEN'), false);
+  assert.equal(isReportOnlySecret('TURBO_TOKEN'), false);
+  assert.equal(isReportOnlySecret('constructor'), false);
+});
+
+test('chat incoming webhooks match by name; bot tokens and other webhooks do not', () => {
+  for (const name of [
+    'SLACK_WEBHOOK',
+    'SLACK_NOTIFICATIONS_WEBHOOK_URL',
+    'ci_errors_slack_webhook_url',
+    'DISCORD_CONTRIBUTORS_WEBHOOK',
+    'DISCORD_WEBHOOK_TOKEN',
+    'MS_TEAMS_WEBHOOK_URI',
+    'ARROW_ZULIP_WEBHOOK',
+  ])
+    assert.equal(isReportOnlySecret(name), true, name);
+  for (const name of ['SLACK_BOT_TOKEN', 'SLACK', 'SLACKWEBHOOK_ADMIN_TOKEN', 'DEPLOY_WEBHOOK', 'SERGE_WEBHOOK_SECRET'])
+    assert.equal(isReportOnlySecret(name), false, name);
+});
+
+test('the schema rejects a webhook pattern that does not say WEBHOOK', () => {
+  const kb = structuredClone(LOW_VALUE_SECRETS_KB) as { notifyOnly: Array<Record<string, unknown>> };
+  kb.notifyOnly[0].pattern = '^SLACK_';
+  assert.equal(validate(kb), false);
 });
 
 test('only scopes that report CI results are low-value write scopes', () => {

@@ -3,6 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { conditionsCanEverHold, conditionsCanHold } from '../../server/src/analysis/conditions';
+import { jobEvents } from '../../server/src/analysis/triggers';
+import { buildWorkflow } from '../../server/src/model/workflow';
+import { parseYaml } from '../../server/src/yaml/parse';
 
 const MEMBERS = `contains(fromJSON('["COLLABORATOR", "MEMBER", "OWNER"]'), github.event.comment.author_association) && github.event.issue.pull_request != ''`;
 const LOGINS = `(github.event_name == 'issue_comment') && (('abrown' == github.event.comment.user.login) || ('cfallin' == github.event.comment.user.login))`;
@@ -44,4 +47,45 @@ test("on issue_comment the issue author's login or association is not the commen
   const issueAuthor = `github.event.issue.author_association == 'OWNER' || github.event.issue.user.login == 'alice'`;
   assert.equal(conditionsCanHold([issueAuthor], { event: 'issue_comment', outsider: true }), true);
   assert.equal(conditionsCanHold([issueAuthor], { event: 'issues', outsider: true }), false);
+});
+
+test('status functions parse, and a skipped need makes `needs.<id>.result == success` false', () => {
+  // astral-sh/ruff release.yml: announce runs after a release gate that only workflow_dispatch starts.
+  const announce = `\${{ always() && needs.host.result == 'success' && needs.release-gate.result == 'success' }}`;
+  const skipped = new Set(['release-gate']);
+  assert.equal(conditionsCanHold([announce], { event: 'pull_request', skippedNeeds: skipped }), false);
+  assert.equal(conditionsCanHold([announce], { event: 'workflow_dispatch' }), true);
+  const continues = `\${{ always() && (needs.release-gate.result == 'success' || needs.release-gate.result == 'skipped') }}`;
+  assert.equal(conditionsCanHold([continues], { event: 'pull_request', skippedNeeds: skipped }), true);
+  // Before status functions were known, `always() && github.event_name == 'push'` did not parse and might hold.
+  assert.equal(conditionsCanHold([`always() && github.event_name == 'push'`], { event: 'pull_request' }), false);
+});
+
+test("a job that needs a dispatch-only job does not run on the workflow's other triggers", () => {
+  const text = [
+    'on: [pull_request, workflow_dispatch]',
+    'jobs:',
+    '  gate:',
+    "    if: github.event_name == 'workflow_dispatch'",
+    '    runs-on: ubuntu-latest',
+    '    steps: [{ run: echo }]',
+    '  announce:',
+    '    needs: gate',
+    "    if: always() && needs.gate.result == 'success'",
+    '    runs-on: ubuntu-latest',
+    '    steps: [{ run: echo }]',
+    '  publish:',
+    '    needs: announce',
+    '    runs-on: ubuntu-latest',
+    '    steps: [{ run: echo }]',
+    '  report:',
+    '    needs: publish',
+    '    if: always()',
+    '    runs-on: ubuntu-latest',
+    '    steps: [{ run: echo }]',
+  ].join('\n');
+  const wf = buildWorkflow(parseYaml(text), '.github/workflows/release.yml')!;
+  const job = (id: string) => wf.jobs.find((j) => j.id === id)!;
+  assert.deepEqual(jobEvents(wf, job('publish')), ['workflow_dispatch']);
+  assert.deepEqual(jobEvents(wf, job('report')), ['pull_request', 'workflow_dispatch']);
 });

@@ -6,8 +6,11 @@ import { analyze } from '../../server/src/engine/analyze';
 
 const of = (rule: string, text: string, path = 'wf.yml') => ofRule(analyzeText(text, path), rule);
 
+// The job holds a secret, so running the pull request's code there is worth the full severity.
 const prt = (jobHead: string, steps: string) => `on: pull_request_target
 permissions: {}
+env:
+  NPM_TOKEN: \${{ secrets.NPM_TOKEN }}
 jobs:
   t:
     runs-on: ubuntu-latest
@@ -40,6 +43,38 @@ test('untrusted-checkout: a label gate or an environment lowers to medium and sa
   const env = of('untrusted-checkout', prt('    environment: external\n', `${headCheckout}      - run: npm ci\n`));
   assert.equal(env[0].severity, 'medium');
   assert.match(env[0].message, /protected environment/);
+});
+
+test('untrusted-checkout: severity and message follow what the job holds (secrets, write token, runner)', () => {
+  const bare = (permissions: string, runsOn = 'ubuntu-latest') => `on: pull_request_target
+${permissions}
+jobs:
+  t:
+    runs-on: ${runsOn}
+    steps:
+${headCheckout}      - run: npm ci
+`;
+  const [readOnly] = of('untrusted-checkout', bare('permissions:\n  contents: read'));
+  assert.equal(readOnly.severity, 'medium');
+  assert.match(readOnly.message, /no secret and a read-only token/);
+  assert.doesNotMatch(readOnly.message, /secrets and token/);
+  const [writes] = of('untrusted-checkout', bare('permissions:\n  pull-requests: write'));
+  assert.equal(writes.severity, 'high');
+  assert.match(writes.message, /a GITHUB_TOKEN with pull-requests: write/);
+  // No permissions block: the repository's default token, which may write.
+  assert.equal(of('untrusted-checkout', bare(''))[0].severity, 'high');
+  const [grouped] = of('untrusted-checkout', bare('permissions:\n  contents: read', '\n      group: aws-g4dn-2xlarge'));
+  assert.equal(grouped.severity, 'high');
+  assert.match(grouped.message, /runner 'aws-g4dn-2xlarge', which is not a GitHub-hosted label/);
+  const [labeled] = of(
+    'untrusted-checkout',
+    bare('permissions:\n  contents: read').replace(
+      '    runs-on',
+      "    if: contains(github.event.pull_request.labels.*.name, 'ok')\n    runs-on",
+    ),
+  );
+  assert.equal(labeled.severity, 'low');
+  assert.match(labeled.message, /Low: nothing beyond the runner to steal/);
 });
 
 test('untrusted-checkout: merged pull requests and same-repository-only jobs are not reported', () => {

@@ -17,7 +17,7 @@ import { inRange, parseVersion } from './supply-chain/versions';
 import { repositoryWorkflows } from './callers';
 import { conditionalReach } from './triggers';
 import { classifyContext } from './contexts';
-import { checkoutOfHead, executionAfterCheckout, forksRefusedBefore } from './untrusted-code';
+import { checkoutOfHead, executionAfterCheckout, forksRefusedBefore, memberApprovedHead } from './untrusted-code';
 
 export interface CacheStep {
   slug: string;
@@ -236,13 +236,14 @@ function writersIn(wf: Workflow, path: string, isSelf: boolean, declared: () => 
 
 /**
  * How an outsider's code runs in this job on a trigger they can fire: a pull request's head checked out and then
- * built or run (unless an earlier step refuses forks' pull requests), or attacker text expanded into a script.
+ * built or run (unless an earlier step refuses forks' pull requests, or a member's comment approved exactly that
+ * head), or attacker text expanded into a script.
  */
 function attackerCode(wf: Workflow, job: Job): string | undefined {
   for (const step of job.steps) {
     if (conditionalReach(wf, [job.if?.text, step.if?.text]) !== 'outsider-privileged') continue;
     const checkout = checkoutOfHead(step, wf.text);
-    if (checkout && !forksRefusedBefore(job, step)) {
+    if (checkout && !forksRefusedBefore(job, step) && !memberApprovedHead(job, checkout, wf.jobs)) {
       const execution = executionAfterCheckout(job, checkout, wf.text);
       if (execution) return `${checkout.what} and ${execution.what}`;
     }

@@ -11,9 +11,9 @@ import {
   Binary,
   Unary,
 } from '@actions/expressions/ast';
-import type { Expr } from '@actions/expressions';
+import { Lexer, Parser, type Expr } from '@actions/expressions';
 import { TokenType } from '@actions/expressions/lexer';
-import { parseExpression } from '../expressions/parse';
+import { KNOWN_CONTEXTS } from '../expressions/parse';
 
 export interface RunFacts {
   /** The event that started the run (`github.event_name`). */
@@ -22,6 +22,8 @@ export interface RunFacts {
   outsider?: boolean;
   /** The full ref the run is on (`refs/heads/main`), when reasoning about a particular one. */
   ref?: string;
+  /** Ids (lower case) of needed jobs that cannot run on this event: their `needs.<id>.result` is 'skipped'. */
+  skippedNeeds?: ReadonlySet<string>;
 }
 
 type Tri = boolean | undefined;
@@ -83,6 +85,8 @@ function matches(path: string, value: string, facts: RunFacts): Tri {
   if (path === 'github.event_name') return value.toLowerCase() === facts.event.toLowerCase();
   if (facts.ref !== undefined && path === 'github.ref') return value === facts.ref;
   if (facts.ref !== undefined && path === 'github.ref_name') return value === refName(facts.ref);
+  const need = /^needs\.([^.]+)\.result$/.exec(path);
+  if (need && facts.skippedNeeds?.has(need[1])) return value.toLowerCase() === 'skipped';
   if (facts.outsider && (ACTOR_PATHS.test(path) || namesCauser(path, 'user.login', facts.event))) return false;
   if (facts.outsider && namesCauser(path, 'author_association', facts.event) && MEMBER_ROLES.has(value.toUpperCase()))
     return false;
@@ -147,8 +151,27 @@ function refName(ref: string): string {
   return ref.replace(/^refs\/(heads|tags)\//, '');
 }
 
-function parsed(cond: string) {
-  return parseExpression(cond.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1'), 0).ast;
+/** The status functions of `if:` (not among the expression library's built-ins): they say nothing about the event. */
+const STATUS_FUNCTIONS = ['always', 'success', 'failure', 'cancelled'].map((name) => ({
+  name,
+  minArgs: 0,
+  maxArgs: 0,
+}));
+const parsedConditions = new Map<string, Expr | undefined>();
+
+/** An `if:` as an AST, with the status functions known (the shared parser rejects them, which left such `if:`s unread). */
+function parsed(cond: string): Expr | undefined {
+  const inner = cond.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
+  if (parsedConditions.has(inner)) return parsedConditions.get(inner);
+  let ast: Expr | undefined;
+  try {
+    ast = new Parser(new Lexer(inner).lex().tokens, KNOWN_CONTEXTS, STATUS_FUNCTIONS).parse();
+  } catch {
+    ast = undefined;
+  }
+  if (parsedConditions.size > 20000) parsedConditions.clear();
+  parsedConditions.set(inner, ast);
+  return ast;
 }
 
 /** Refs the conditions name (`github.ref == 'refs/heads/stable'`, `startsWith(github.ref_name, 'release/')`). */

@@ -28,7 +28,7 @@ import type { Job, Step, Workflow } from '../model/workflow';
 import { classifyContext, matchesPattern } from './contexts';
 import { conditionalReach, severityForReach, workflowReach, type Reach } from './triggers';
 import { callersOf, findCallers, type Callers } from './callers';
-import { scriptSinks } from './shell-flow';
+import { scriptSinks, type ShellSink } from './shell-flow';
 import { stepLanguage } from './shell-words';
 
 /** Where tainted text comes from; rules scale severity by it. */
@@ -185,6 +185,47 @@ function valueTaint(exprs: ExpressionOccurrence[] | undefined, scope: TaintScope
   return strongest(exprs.flatMap((e) => expressionTaints(e, scope).map((t) => t.taint)));
 }
 
+/** Environment files a script writes: where an expression's text, kept in a variable, reaches later steps. */
+const WRITES_ENV_FILE = /GITHUB_(?:ENV|OUTPUT|PATH)/;
+
+/**
+ * The sinks of a step's script where the environment files are concerned, with the tainted `${{ }}` expressions it
+ * expands counted as sources as well as its env: `V=$(echo "${{ inputs.v }}" | xargs)` and then
+ * `echo "v=$V" >> $GITHUB_OUTPUT` carries the input just as `V=$(echo "$INPUTS_V" | xargs)` does, and the
+ * template-injection fix turns the one into the other without changing what reaches later steps. Each expression is
+ * read as a variable of the same length (`${_FG0___…}`), so every offset stays the source's.
+ */
+export function envFileSinks(
+  step: Step,
+  job: Job | undefined,
+  scope: TaintScope,
+  text: string,
+): Array<ShellSink<Taint>> {
+  const run = step.run;
+  if (!run) return [];
+  const language = stepLanguage(step, job);
+  const tainted = WRITES_ENV_FILE.test(run.text)
+    ? run.expressions.flatMap((e) => {
+        const t = valueTaint([e], scope);
+        return t ? [{ e, t }] : [];
+      })
+    : [];
+  if (!tainted.length || language !== 'posix') return scriptSinks(run, text, language, scope.env);
+  const env = new Map(scope.env);
+  let patched = '';
+  let from = 0;
+  for (const [i, { e, t }] of tainted.entries()) {
+    const width = e.span.end - e.span.start - 3;
+    const name = `_FG${i}`;
+    if (width < name.length) continue;
+    patched += `${text.slice(from, e.span.start)}\${${name.padEnd(width, '_')}}`;
+    from = e.span.end;
+    env.set(name.padEnd(width, '_').toLowerCase(), t);
+  }
+  patched += text.slice(from);
+  return scriptSinks({ ...run }, patched, language, env);
+}
+
 /** Env entries of a block added to a copy of `env`, tainted where their value is. */
 function extendEnv(env: Map<string, Taint>, block: Block | undefined, scope: TaintScope): Map<string, Taint> {
   if (!block?.entries.length) return env;
@@ -290,7 +331,7 @@ function walkSteps(steps: Step[], base: TaintScope, text: string, stepScopes: Ma
     }
     // What the line reader cannot see: a variable the script derived from tainted text, a heredoc body.
     if (step.run)
-      for (const sink of scriptSinks(step.run, text, stepLanguage(step, job), scope.env)) {
+      for (const sink of envFileSinks(step, job, scope, text)) {
         if (sink.kind !== 'env-file' || sink.file === 'GITHUB_PATH') continue;
         const name = sink.written;
         if (sink.file === 'GITHUB_OUTPUT') {

@@ -21,6 +21,7 @@ import {
   checkoutOfHead,
   executesWorkspace,
   forksRefusedBefore,
+  memberApprovedHead,
   OWN_RUNS_ONLY,
   permissionCheckedBefore,
   executionAfterCheckout,
@@ -77,6 +78,11 @@ export interface TokenExposure {
   span: Span;
   /** How that code gets at the token, e.g. "left in .git/config by actions/checkout@v4". */
   via: string;
+  /**
+   * The outsider only starts the job; what holds the token is a third-party action on a movable ref, so the attacker
+   * is whoever can move that tag, not the outsider.
+   */
+  movedTagOnly: boolean;
 }
 
 /** The first path from an outsider to this job's token, if any (computed once per file). */
@@ -140,7 +146,13 @@ export function runsOutsiderCode(ctx: AnalyzedFile, wf: Workflow, job: Job): boo
   if (tokenExposure(ctx, wf, job)) return true;
   return job.steps.some((step, i) => {
     const checkout = checkoutOfHead(step, ctx.text);
-    if (checkout && !forksRefusedBefore(job, step) && executionAfterCheckout(job, checkout, ctx.text)) return true;
+    if (
+      checkout &&
+      !forksRefusedBefore(job, step) &&
+      !memberApprovedHead(job, checkout, wf.jobs) &&
+      executionAfterCheckout(job, checkout, ctx.text)
+    )
+      return true;
     const download = events.includes('workflow_run') ? artifactDownloadOf(step, ctx.text) : undefined;
     return !!download && job.steps.slice(i + 1).some((s) => executesWorkspace(s, ctx.text));
   });
@@ -159,6 +171,8 @@ interface Influence {
   runsCode: boolean;
   /** The events on which it is the outsider's (a pull request's head, a triggering run's artifacts); all when unset. */
   on?: ReadonlySet<string>;
+  /** A third-party action on a movable ref: nothing the outsider wrote runs, only code its owner can swap in. */
+  movedTag?: boolean;
 }
 
 function exposureOf(ctx: AnalyzedFile, wf: Workflow, job: Job): TokenExposure | undefined {
@@ -167,6 +181,8 @@ function exposureOf(ctx: AnalyzedFile, wf: Workflow, job: Job): TokenExposure | 
   if (OWN_RUNS_ONLY.test(job.if?.text ?? '')) events = events.filter((e) => e !== 'workflow_run');
   if (events.length === 0) return undefined;
   const taint = workflowTaint(wf, ctx);
+  // A path through the outsider's own code or text is preferred over one through a movable action tag.
+  let movedTag: TokenExposure | undefined;
   for (const influence of influences(ctx, wf, job, events, taint)) {
     const conds = [job.if?.text, influence.step.if?.text];
     // Fork checks and event filters in `if:`; membership, login and permission gates before the step.
@@ -176,9 +192,12 @@ function exposureOf(ctx: AnalyzedFile, wf: Workflow, job: Job): TokenExposure | 
     );
     if (!event || permissionCheckedBefore(job, influence.step, wf.jobs)) continue;
     const via = tokenReach(job, wf, influence);
-    if (via) return { event, what: influence.what, span: influence.span, via };
+    if (!via) continue;
+    const exposure = { event, what: influence.what, span: influence.span, via, movedTagOnly: !!influence.movedTag };
+    if (!exposure.movedTagOnly) return exposure;
+    movedTag ??= exposure;
   }
-  return undefined;
+  return movedTag;
 }
 
 function* influences(
@@ -251,6 +270,7 @@ function* influences(
         what: `runs the third-party action ${uses.raw.trim()} (a movable ref, not a commit SHA)`,
         span: uses.span,
         runsCode: false,
+        movedTag: true,
       };
   }
 }

