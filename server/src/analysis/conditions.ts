@@ -13,7 +13,7 @@ import {
 } from '@actions/expressions/ast';
 import type { Expr } from '@actions/expressions';
 import { TokenType } from '@actions/expressions/lexer';
-import { parseExpression } from '../expressions/parse';
+import { parseExpressionAst } from '../expressions/parse';
 
 export interface RunFacts {
   /** The event that started the run (`github.event_name`). */
@@ -135,24 +135,34 @@ function evaluate(e: Expr, facts: RunFacts): Tri {
  * true when they might. A condition that does not parse might hold.
  */
 export function conditionsCanHold(conditions: Array<string | undefined>, facts: RunFacts): boolean {
-  for (const cond of conditions) {
-    if (!cond?.trim()) continue;
-    const ast = parsed(cond);
-    if (ast && evaluate(ast, facts) === false) return false;
-  }
+  return allCanHold(parsedConditions(conditions), facts);
+}
+
+function allCanHold(asts: Expr[], facts: RunFacts): boolean {
+  for (const ast of asts) if (evaluate(ast, facts) === false) return false;
   return true;
+}
+
+/** The conditions that parse (one that does not might hold). */
+function parsedConditions(conditions: Array<string | undefined>): Expr[] {
+  const asts: Expr[] = [];
+  for (const cond of conditions) {
+    const ast = cond?.trim() ? parsed(cond) : undefined;
+    if (ast) asts.push(ast);
+  }
+  return asts;
 }
 
 function refName(ref: string): string {
   return ref.replace(/^refs\/(heads|tags)\//, '');
 }
 
-function parsed(cond: string) {
-  return parseExpression(cond.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1'), 0).ast;
+function parsed(cond: string): Expr | undefined {
+  return parseExpressionAst(cond.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1'));
 }
 
 /** Refs the conditions name (`github.ref == 'refs/heads/stable'`, `startsWith(github.ref_name, 'release/')`). */
-function namedRefs(conditions: Array<string | undefined>): string[] {
+function namedRefs(asts: Expr[]): string[] {
   const refs = new Set<string>();
   const visit = (e: Expr): void => {
     if (e instanceof Grouping) visit(e.group);
@@ -168,10 +178,7 @@ function namedRefs(conditions: Array<string | undefined>): string[] {
       if (path === 'github.ref_name') refs.add(`refs/heads/${value}${prefix}`);
     }
   };
-  for (const cond of conditions) {
-    const ast = cond?.trim() ? parsed(cond) : undefined;
-    if (ast) visit(ast);
-  }
+  for (const ast of asts) visit(ast);
   return [...refs];
 }
 
@@ -182,6 +189,8 @@ function namedRefs(conditions: Array<string | undefined>): string[] {
  */
 export function conditionsCanEverHold(events: string[], conditions: Array<string | undefined>): boolean {
   if (events.length === 0) return true;
-  const refs = [...namedRefs(conditions), 'refs/heads/(a branch no condition names)'];
-  return events.some((event) => refs.some((ref) => conditionsCanHold(conditions, { event, ref })));
+  const asts = parsedConditions(conditions);
+  if (asts.length === 0) return true;
+  const refs = [...namedRefs(asts), 'refs/heads/(a branch no condition names)'];
+  return events.some((event) => refs.some((ref) => allCanHold(asts, { event, ref })));
 }

@@ -39,6 +39,18 @@ const SAME_REPO =
  * same-repository check on the pull request excludes forks. Only conditions joined by `&&` narrow (an `||` may reopen).
  */
 export function conditionalReach(wf: Workflow, conditions: Array<string | undefined>): Reach {
+  // Rules ask for the same job's and step's conditions again and again: answered once per workflow and conditions.
+  let known = REACH_BY_CONDITIONS.get(wf);
+  if (!known) REACH_BY_CONDITIONS.set(wf, (known = new Map()));
+  const key = conditions.map((c) => c ?? '').join('\0');
+  let reach = known.get(key);
+  if (reach === undefined) known.set(key, (reach = computeConditionalReach(wf, conditions)));
+  return reach;
+}
+
+const REACH_BY_CONDITIONS = new WeakMap<Workflow, Map<string, Reach>>();
+
+function computeConditionalReach(wf: Workflow, conditions: Array<string | undefined>): Reach {
   let events = triggerNames(wf);
   for (const cond of conditions) {
     if (!cond) continue;
@@ -82,10 +94,7 @@ function findsPermissionCheck(wf: Workflow, job: Job): boolean {
   const queue = [job];
   while (queue.length) {
     const j = queue.pop()!;
-    for (const step of j.steps) {
-      const script = step.run?.text ?? step.with?.entries.find((e) => e.name === 'script')?.value?.text;
-      if (script && PERMISSION_CHECK.test(script)) return true;
-    }
+    if (stepsCheckPermission(j)) return true;
     for (const need of j.needs) {
       const dep = byId.get(need.text.toLowerCase());
       if (dep && !seen.has(dep)) {
@@ -96,6 +105,21 @@ function findsPermissionCheck(wf: Workflow, job: Job): boolean {
   }
   return false;
 }
+
+/** Whether one of the job's own steps asks for the permission; read once per job (jobs it is needed by ask again). */
+function stepsCheckPermission(job: Job): boolean {
+  let checks = OWN_CHECK.get(job);
+  if (checks === undefined) {
+    checks = job.steps.some((step) => {
+      const script = step.run?.text ?? step.with?.entries.find((e) => e.name === 'script')?.value?.text;
+      return !!script && PERMISSION_CHECK.test(script);
+    });
+    OWN_CHECK.set(job, checks);
+  }
+  return checks;
+}
+
+const OWN_CHECK = new WeakMap<Job, boolean>();
 
 export function outsiderReachable(reach: Reach): boolean {
   return reach === 'outsider-privileged' || reach === 'outsider';

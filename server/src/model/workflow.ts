@@ -122,7 +122,22 @@ export interface Workflow {
   declaredSecrets: string[];
 }
 
+/**
+ * Models built per parse and path: a repository's workflow is read as the file analyzed, as a callee (permissions,
+ * callee flow) and as a caller, from one shared parse (parseYamlShared). Models are read-only.
+ */
+const builtWorkflows = new WeakMap<ParsedYaml, Map<string, Workflow | undefined>>();
+
 export function buildWorkflow(parsed: ParsedYaml, path: string): Workflow | undefined {
+  let byPath = builtWorkflows.get(parsed);
+  if (!byPath) builtWorkflows.set(parsed, (byPath = new Map()));
+  if (byPath.has(path)) return byPath.get(path);
+  const wf = buildWorkflowUncached(parsed, path);
+  byPath.set(path, wf);
+  return wf;
+}
+
+function buildWorkflowUncached(parsed: ParsedYaml, path: string): Workflow | undefined {
   const root = resolveAlias(parsed.doc?.contents);
   if (!root || !isMap(root)) return undefined;
   const text = parsed.text;
