@@ -50,8 +50,29 @@ const COMPILED = PROVIDERS.map((p) => {
 const ANCHORS = [...new Set(COMPILED.flatMap((c) => c.anchors))].sort((a, b) => b.length - a.length);
 const ANCHOR_RE = new RegExp(ANCHORS.map((a) => a.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), 'g');
 
+/**
+ * The whole-text scans of the file analyzed last: the secret collection (rules) and the sightings (masking) both scan
+ * the whole text. Hits are read-only; callers get their own array.
+ */
+const wholeText: { text?: string; providers?: SecretHit[]; embedded?: SecretHit[] } = {};
+
+function forWholeText(text: string): typeof wholeText {
+  if (wholeText.text !== text) {
+    wholeText.text = text;
+    wholeText.providers = undefined;
+    wholeText.embedded = undefined;
+  }
+  return wholeText;
+}
+
 /** Every provider-shaped credential in text[start, end), placeholders and documented examples excluded. */
 export function scanProviders(text: string, start = 0, end = text.length): SecretHit[] {
+  if (start !== 0 || end !== text.length) return scanProvidersIn(text, start, end);
+  const memo = forWholeText(text);
+  return [...(memo.providers ??= scanProvidersIn(text, 0, text.length))];
+}
+
+function scanProvidersIn(text: string, start: number, end: number): SecretHit[] {
   const region = start === 0 && end === text.length ? text : text.slice(start, end);
   const hits: SecretHit[] = [];
   // One pass finds which anchors occur; only their providers' regexes (with look-behinds, costly) run.
@@ -140,10 +161,40 @@ export function scanEmbeddedCredentials(
   end: number,
   localHosts: ReadonlySet<string> = new Set(),
 ): SecretHit[] {
+  if (start !== 0 || end !== text.length || localHosts.size) return scanEmbeddedIn(text, start, end, localHosts);
+  const memo = forWholeText(text);
+  return [...(memo.embedded ??= scanEmbeddedIn(text, 0, text.length, localHosts))];
+}
+
+const URL_CREDENTIAL =
+  /\b([a-z][a-z0-9+.-]{1,20}):\/\/([^\s:/@'"`]{1,100}):([^\s/@'"`]{1,200})@([^\s/:'"`?#]{1,253})/iy;
+/** The longest scheme URL_CREDENTIAL accepts. */
+const MAX_SCHEME = 21;
+
+/**
+ * URL_CREDENTIAL's matches in region, in the order and with the extent a global scan finds them. A match starts at
+ * most MAX_SCHEME characters before its `://` (a scheme holds no `:`), so only those positions are tried: a scan at
+ * every word of the text was the costliest regular expression of a corpus scan.
+ */
+function* urlCredentialMatches(region: string): Generator<RegExpExecArray> {
+  let from = 0;
+  for (let q = region.indexOf('://'); q !== -1; q = region.indexOf('://', Math.max(q + 1, from))) {
+    for (let p = Math.max(from, q - MAX_SCHEME); p <= q - 2; p++) {
+      URL_CREDENTIAL.lastIndex = p;
+      const m = URL_CREDENTIAL.exec(region);
+      if (m) {
+        from = URL_CREDENTIAL.lastIndex;
+        yield m;
+        break;
+      }
+    }
+  }
+}
+
+function scanEmbeddedIn(text: string, start: number, end: number, localHosts: ReadonlySet<string>): SecretHit[] {
   const region = text.slice(start, end);
   const hits: SecretHit[] = [];
-  const url = /\b([a-z][a-z0-9+.-]{1,20}):\/\/([^\s:/@'"`]{1,100}):([^\s/@'"`]{1,200})@([^\s/:'"`?#]{1,253})/gi;
-  for (let m = url.exec(region); m; m = url.exec(region)) {
+  for (const m of urlCredentialMatches(region)) {
     const [, scheme, user, password, host] = m;
     if (isReference(password) || password.includes('$') || isPlaceholder(password) || /^\*+$/.test(password)) continue;
     const offset = start + m.index + scheme.length + 3 + user.length + 1;
@@ -195,6 +246,7 @@ export function scanEmbeddedCredentials(
 
 /** A whole literal under a telling name: a named provider format, else judged by entropy and shape. */
 export function judgeNamedValue(name: string, value: string): Omit<SecretHit, 'span'> | undefined {
+  if (!nameMayHoldCredential(name)) return undefined;
   const v = value.trim();
   if (!v || isReference(v) || isPlaceholder(v)) return undefined;
   for (const np of NAMED_PROVIDERS) {
@@ -227,6 +279,22 @@ export function judgeNamedValue(name: string, value: string): Omit<SecretHit, 's
     throwaway: weak,
   };
 }
+
+/**
+ * Whether a value under this name can be judged a credential at all: a named provider's name or a secret-like name.
+ * Every `key: value` line of every file asks, and keys repeat (`name`, `uses`, `run`): answered once per name.
+ */
+function nameMayHoldCredential(name: string): boolean {
+  let may = NAME_VERDICTS.get(name);
+  if (may === undefined) {
+    may = NAMED_PROVIDERS.some((np) => np.name.test(name)) || isSecretLikeName(name);
+    if (NAME_VERDICTS.size >= 10_000) NAME_VERDICTS.clear();
+    NAME_VERDICTS.set(name, may);
+  }
+  return may;
+}
+
+const NAME_VERDICTS = new Map<string, boolean>();
 
 /**
  * Shell idioms that pass a credential in a script: `Authorization: Bearer X`, `-u user:pass`, `--password X`,
