@@ -189,6 +189,20 @@ function namedRefs(asts: Expr[]): string[] {
  */
 export function conditionsCanEverHold(events: string[], conditions: Array<string | undefined>): boolean {
   if (events.length === 0) return true;
+  // Asked for every step with its job's condition; generated workflows repeat the same conditions step after step.
+  const key = JSON.stringify([events, conditions]);
+  let holds = EVER_HOLDS.get(key);
+  if (holds === undefined) {
+    holds = canEverHold(events, conditions);
+    if (EVER_HOLDS.size >= 10_000) EVER_HOLDS.clear();
+    EVER_HOLDS.set(key, holds);
+  }
+  return holds;
+}
+
+const EVER_HOLDS = new Map<string, boolean>();
+
+function canEverHold(events: string[], conditions: Array<string | undefined>): boolean {
   const asts = parsedConditions(conditions);
   if (asts.length === 0) return true;
   const refs = [...namedRefs(asts), 'refs/heads/(a branch no condition names)'];

@@ -39,16 +39,24 @@ const SAME_REPO =
  * same-repository check on the pull request excludes forks. Only conditions joined by `&&` narrow (an `||` may reopen).
  */
 export function conditionalReach(wf: Workflow, conditions: Array<string | undefined>): Reach {
-  // Rules ask for the same job's and step's conditions again and again: answered once per workflow and conditions.
-  let known = REACH_BY_CONDITIONS.get(wf);
-  if (!known) REACH_BY_CONDITIONS.set(wf, (known = new Map()));
-  const key = conditions.map((c) => c ?? '').join('\0');
-  let reach = known.get(key);
-  if (reach === undefined) known.set(key, (reach = computeConditionalReach(wf, conditions)));
-  return reach;
+  // Rules ask for the same job's and step's conditions again and again: answered once per workflow and conditions,
+  // looked up condition by condition (the texts' hashes are kept; a joined key would be hashed on every call).
+  let node: ReachMemo | undefined = REACH_BY_CONDITIONS.get(wf);
+  if (!node) REACH_BY_CONDITIONS.set(wf, (node = { next: new Map() }));
+  for (const cond of conditions) {
+    let next: ReachMemo | undefined = node.next.get(cond ?? '');
+    if (!next) node.next.set(cond ?? '', (next = { next: new Map() }));
+    node = next;
+  }
+  return (node.reach ??= computeConditionalReach(wf, conditions));
 }
 
-const REACH_BY_CONDITIONS = new WeakMap<Workflow, Map<string, Reach>>();
+interface ReachMemo {
+  reach?: Reach;
+  next: Map<string, ReachMemo>;
+}
+
+const REACH_BY_CONDITIONS = new WeakMap<Workflow, ReachMemo>();
 
 function computeConditionalReach(wf: Workflow, conditions: Array<string | undefined>): Reach {
   let events = triggerNames(wf);
@@ -89,7 +97,7 @@ export function gatedReach(wf: Workflow, job: Job, reach: Reach): Reach {
 }
 
 function findsPermissionCheck(wf: Workflow, job: Job): boolean {
-  const byId = new Map(wf.jobs.map((j) => [j.id.toLowerCase(), j]));
+  const byId = jobsById(wf);
   const seen = new Set<Job>([job]);
   const queue = [job];
   while (queue.length) {
@@ -120,6 +128,15 @@ function stepsCheckPermission(job: Job): boolean {
 }
 
 const OWN_CHECK = new WeakMap<Job, boolean>();
+
+/** Jobs by lower-cased id, once per workflow (asked for each job: a generated workflow has hundreds). */
+function jobsById(wf: Workflow): ReadonlyMap<string, Job> {
+  let byId = JOBS_BY_ID.get(wf);
+  if (!byId) JOBS_BY_ID.set(wf, (byId = new Map(wf.jobs.map((j) => [j.id.toLowerCase(), j]))));
+  return byId;
+}
+
+const JOBS_BY_ID = new WeakMap<Workflow, ReadonlyMap<string, Job>>();
 
 export function outsiderReachable(reach: Reach): boolean {
   return reach === 'outsider-privileged' || reach === 'outsider';
