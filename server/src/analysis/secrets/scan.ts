@@ -80,28 +80,34 @@ function presentAnchors(region: string): Set<string> {
 }
 
 /**
- * The whole-text scans of the file analyzed last: the secret collection (rules) and the sightings (masking) both scan
- * the whole text. Hits are read-only; callers get their own array.
+ * The document scans of the file analyzed last: the secret collection (rules) and the sightings (masking) both scan
+ * the whole document. Hits are read-only; callers get their own array.
  */
-const wholeText: { text?: string; providers?: SecretHit[]; embedded?: SecretHit[] } = {};
+const lastDocument: { text?: string; providers?: SecretHit[]; embedded?: SecretHit[] } = {};
 
-function forWholeText(text: string): typeof wholeText {
-  if (wholeText.text !== text) {
-    wholeText.text = text;
-    wholeText.providers = undefined;
-    wholeText.embedded = undefined;
+function documentMemo(text: string): typeof lastDocument {
+  if (lastDocument.text !== text) {
+    lastDocument.text = text;
+    lastDocument.providers = undefined;
+    lastDocument.embedded = undefined;
   }
-  return wholeText;
+  return lastDocument;
+}
+
+/** scanProviders over a whole document, scanned once however many analyses of that document ask. */
+export function scanDocumentProviders(text: string): SecretHit[] {
+  const memo = documentMemo(text);
+  return [...(memo.providers ??= scanProviders(text))];
+}
+
+/** scanEmbeddedCredentials over a whole document (no local hosts), scanned once however many analyses ask. */
+export function scanDocumentCredentials(text: string): SecretHit[] {
+  const memo = documentMemo(text);
+  return [...(memo.embedded ??= scanEmbeddedCredentials(text, 0, text.length))];
 }
 
 /** Every provider-shaped credential in text[start, end), placeholders and documented examples excluded. */
 export function scanProviders(text: string, start = 0, end = text.length): SecretHit[] {
-  if (start !== 0 || end !== text.length) return scanProvidersIn(text, start, end);
-  const memo = forWholeText(text);
-  return [...(memo.providers ??= scanProvidersIn(text, 0, text.length))];
-}
-
-function scanProvidersIn(text: string, start: number, end: number): SecretHit[] {
   const region = start === 0 && end === text.length ? text : text.slice(start, end);
   const hits: SecretHit[] = [];
   // One pass finds which anchors occur; only their providers' regexes (with look-behinds, costly) run.
@@ -180,18 +186,6 @@ export function dropContained(hits: SecretHit[]): SecretHit[] {
 
 const LOCAL_HOST = /^(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.internal)$/i;
 
-/** The password part of `scheme://user:password@host` and of `...;Password=...;` connection strings in text[start, end). */
-export function scanEmbeddedCredentials(
-  text: string,
-  start: number,
-  end: number,
-  localHosts: ReadonlySet<string> = new Set(),
-): SecretHit[] {
-  if (start !== 0 || end !== text.length || localHosts.size) return scanEmbeddedIn(text, start, end, localHosts);
-  const memo = forWholeText(text);
-  return [...(memo.embedded ??= scanEmbeddedIn(text, 0, text.length, localHosts))];
-}
-
 const URL_CREDENTIAL =
   /\b([a-z][a-z0-9+.-]{1,20}):\/\/([^\s:/@'"`]{1,100}):([^\s/@'"`]{1,200})@([^\s/:'"`?#]{1,253})/iy;
 /** The longest scheme URL_CREDENTIAL accepts. */
@@ -217,7 +211,13 @@ function* urlCredentialMatches(region: string): Generator<RegExpExecArray> {
   }
 }
 
-function scanEmbeddedIn(text: string, start: number, end: number, localHosts: ReadonlySet<string>): SecretHit[] {
+/** The password part of `scheme://user:password@host` and of `...;Password=...;` connection strings in text[start, end). */
+export function scanEmbeddedCredentials(
+  text: string,
+  start: number,
+  end: number,
+  localHosts: ReadonlySet<string> = new Set(),
+): SecretHit[] {
   const region = text.slice(start, end);
   const hits: SecretHit[] = [];
   for (const m of urlCredentialMatches(region)) {
