@@ -32,19 +32,19 @@ export interface ActionMetadata {
   env?: Block;
 }
 
-/** Models built per parse and path (see buildWorkflow). */
-const builtActions = new WeakMap<ParsedYaml, Map<string, ActionMetadata | undefined>>();
+/** Callee and caller models built once per parse and path (see sharedWorkflow). */
+const sharedActions = new WeakMap<ParsedYaml, Map<string, ActionMetadata | undefined>>();
 
-export function buildAction(parsed: ParsedYaml, path: string): ActionMetadata | undefined {
-  let byPath = builtActions.get(parsed);
-  if (!byPath) builtActions.set(parsed, (byPath = new Map()));
+export function sharedAction(parsed: ParsedYaml, path: string): ActionMetadata | undefined {
+  let byPath = sharedActions.get(parsed);
+  if (!byPath) sharedActions.set(parsed, (byPath = new Map()));
   if (byPath.has(path)) return byPath.get(path);
-  const action = buildActionUncached(parsed, path);
+  const action = buildAction(parsed, path);
   byPath.set(path, action);
   return action;
 }
 
-function buildActionUncached(parsed: ParsedYaml, path: string): ActionMetadata | undefined {
+export function buildAction(parsed: ParsedYaml, path: string): ActionMetadata | undefined {
   const root = resolveAlias(parsed.doc?.contents);
   if (!root || !isMap(root)) return undefined;
   const text = parsed.text;

@@ -123,21 +123,22 @@ export interface Workflow {
 }
 
 /**
- * Models built per parse and path: a repository's workflow is read as the file analyzed, as a callee (permissions,
- * callee flow) and as a caller, from one shared parse (parseYamlShared). Models are read-only.
+ * Callee and caller models built once per parse and path: a repository's workflow is read as a callee (permissions,
+ * callee flow) and as a caller from one shared parse (parseYamlShared). Read-only. The analyzed file's own model is
+ * built by buildWorkflow and not kept: holding every file's model made the young-generation collections copy them.
  */
-const builtWorkflows = new WeakMap<ParsedYaml, Map<string, Workflow | undefined>>();
+const sharedWorkflows = new WeakMap<ParsedYaml, Map<string, Workflow | undefined>>();
 
-export function buildWorkflow(parsed: ParsedYaml, path: string): Workflow | undefined {
-  let byPath = builtWorkflows.get(parsed);
-  if (!byPath) builtWorkflows.set(parsed, (byPath = new Map()));
+export function sharedWorkflow(parsed: ParsedYaml, path: string): Workflow | undefined {
+  let byPath = sharedWorkflows.get(parsed);
+  if (!byPath) sharedWorkflows.set(parsed, (byPath = new Map()));
   if (byPath.has(path)) return byPath.get(path);
-  const wf = buildWorkflowUncached(parsed, path);
+  const wf = buildWorkflow(parsed, path);
   byPath.set(path, wf);
   return wf;
 }
 
-function buildWorkflowUncached(parsed: ParsedYaml, path: string): Workflow | undefined {
+export function buildWorkflow(parsed: ParsedYaml, path: string): Workflow | undefined {
   const root = resolveAlias(parsed.doc?.contents);
   if (!root || !isMap(root)) return undefined;
   const text = parsed.text;
