@@ -6,8 +6,8 @@ import type { Span } from '../text/span';
 import type { Job, Step, Workflow } from '../model/workflow';
 import type { ActionMetadata } from '../model/action';
 import type { Block } from '../model/common';
-import { buildAction } from '../model/action';
-import { buildWorkflow } from '../model/workflow';
+import { sharedAction } from '../model/action';
+import { sharedWorkflow } from '../model/workflow';
 import { parseYamlShared } from '../yaml/parse';
 import { repoPath } from './callers';
 import { actionTaintWithInputs, expressionTaints, workflowTaintWithInputs, type Taint, type TaintScope } from './taint';
@@ -56,10 +56,10 @@ function loadCallee(readFile: RepoReader, kind: 'workflow' | 'action', raw: stri
     const p = parseYamlShared(text);
     if (!p.doc) return undefined;
     if (kind === 'workflow') {
-      const model = buildWorkflow(p, path);
+      const model = sharedWorkflow(p, path);
       return model ? { path, text, model } : undefined;
     }
-    const model = buildAction(p, path);
+    const model = sharedAction(p, path);
     return model && model.using?.text === 'composite' ? { path, text, model } : undefined;
   }
   return undefined;

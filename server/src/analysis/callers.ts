@@ -6,8 +6,8 @@ import type { AnalyzedFile, RepoReader } from './file';
 import type { Job, Step, Workflow } from '../model/workflow';
 import type { ActionMetadata } from '../model/action';
 import type { Block } from '../model/common';
-import { buildAction } from '../model/action';
-import { buildWorkflow } from '../model/workflow';
+import { sharedAction } from '../model/action';
+import { sharedWorkflow } from '../model/workflow';
 import { parseYamlShared } from '../yaml/parse';
 import type { ExpressionOccurrence } from '../expressions/parse';
 
@@ -208,7 +208,11 @@ function callerModel(
   const known = byPath.get(key);
   if (known?.text === text) return known.model;
   const parsed = parseYamlShared(text);
-  const model = parsed.doc ? (kind === 'workflow' ? buildWorkflow(parsed, rel) : buildAction(parsed, rel)) : undefined;
+  const model = parsed.doc
+    ? kind === 'workflow'
+      ? sharedWorkflow(parsed, rel)
+      : sharedAction(parsed, rel)
+    : undefined;
   byPath.set(key, { text, model });
   return model;
 }

@@ -139,12 +139,22 @@ function evaluate(e: Expr, facts: RunFacts): Tri {
  * true when they might. A condition that does not parse might hold.
  */
 export function conditionsCanHold(conditions: Array<string | undefined>, facts: RunFacts): boolean {
-  for (const cond of conditions) {
-    if (!cond?.trim()) continue;
-    const ast = parsed(cond);
-    if (ast && evaluate(ast, facts) === false) return false;
-  }
+  return allCanHold(parsedConditions(conditions), facts);
+}
+
+function allCanHold(asts: Expr[], facts: RunFacts): boolean {
+  for (const ast of asts) if (evaluate(ast, facts) === false) return false;
   return true;
+}
+
+/** The conditions that parse (one that does not might hold). */
+function parsedConditions(conditions: Array<string | undefined>): Expr[] {
+  const asts: Expr[] = [];
+  for (const cond of conditions) {
+    const ast = cond?.trim() ? parsed(cond) : undefined;
+    if (ast) asts.push(ast);
+  }
+  return asts;
 }
 
 function refName(ref: string): string {
@@ -157,25 +167,25 @@ const STATUS_FUNCTIONS = ['always', 'success', 'failure', 'cancelled'].map((name
   minArgs: 0,
   maxArgs: 0,
 }));
-const parsedConditions = new Map<string, Expr | undefined>();
+const conditionAsts = new Map<string, Expr | undefined>();
 
 /** An `if:` as an AST, with the status functions known (the shared parser rejects them, which left such `if:`s unread). */
 function parsed(cond: string): Expr | undefined {
   const inner = cond.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
-  if (parsedConditions.has(inner)) return parsedConditions.get(inner);
+  if (conditionAsts.has(inner)) return conditionAsts.get(inner);
   let ast: Expr | undefined;
   try {
     ast = new Parser(new Lexer(inner).lex().tokens, KNOWN_CONTEXTS, STATUS_FUNCTIONS).parse();
   } catch {
     ast = undefined;
   }
-  if (parsedConditions.size > 20000) parsedConditions.clear();
-  parsedConditions.set(inner, ast);
+  if (conditionAsts.size > 20000) conditionAsts.clear();
+  conditionAsts.set(inner, ast);
   return ast;
 }
 
 /** Refs the conditions name (`github.ref == 'refs/heads/stable'`, `startsWith(github.ref_name, 'release/')`). */
-function namedRefs(conditions: Array<string | undefined>): string[] {
+function namedRefs(asts: Expr[]): string[] {
   const refs = new Set<string>();
   const visit = (e: Expr): void => {
     if (e instanceof Grouping) visit(e.group);
@@ -191,10 +201,7 @@ function namedRefs(conditions: Array<string | undefined>): string[] {
       if (path === 'github.ref_name') refs.add(`refs/heads/${value}${prefix}`);
     }
   };
-  for (const cond of conditions) {
-    const ast = cond?.trim() ? parsed(cond) : undefined;
-    if (ast) visit(ast);
-  }
+  for (const ast of asts) visit(ast);
   return [...refs];
 }
 
@@ -205,6 +212,22 @@ function namedRefs(conditions: Array<string | undefined>): string[] {
  */
 export function conditionsCanEverHold(events: string[], conditions: Array<string | undefined>): boolean {
   if (events.length === 0) return true;
-  const refs = [...namedRefs(conditions), 'refs/heads/(a branch no condition names)'];
-  return events.some((event) => refs.some((ref) => conditionsCanHold(conditions, { event, ref })));
+  // Asked for every step with its job's condition; generated workflows repeat the same conditions step after step.
+  const key = JSON.stringify([events, conditions]);
+  let holds = EVER_HOLDS.get(key);
+  if (holds === undefined) {
+    holds = canEverHold(events, conditions);
+    if (EVER_HOLDS.size >= 10_000) EVER_HOLDS.clear();
+    EVER_HOLDS.set(key, holds);
+  }
+  return holds;
+}
+
+const EVER_HOLDS = new Map<string, boolean>();
+
+function canEverHold(events: string[], conditions: Array<string | undefined>): boolean {
+  const asts = parsedConditions(conditions);
+  if (asts.length === 0) return true;
+  const refs = [...namedRefs(asts), 'refs/heads/(a branch no condition names)'];
+  return events.some((event) => refs.some((ref) => allCanHold(asts, { event, ref })));
 }

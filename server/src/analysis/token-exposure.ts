@@ -104,6 +104,14 @@ export function describeExposure(jobId: string, e: TokenExposure): string {
  * Rules that are hygiene when only collaborators can start the job (deploys, static keys) are rated by this.
  */
 export function outsiderReachesJob(ctx: AnalyzedFile, wf: Workflow, job: Job): boolean {
+  // Asked for each job by several rules and again for each of its steps: answered once per job and file.
+  const known = ctx.cached('token-exposure:outsider', () => new Map<Job, boolean>());
+  let reaches = known.get(job);
+  if (reaches === undefined) known.set(job, (reaches = computeOutsiderReachesJob(ctx, wf, job)));
+  return reaches;
+}
+
+function computeOutsiderReachesJob(ctx: AnalyzedFile, wf: Workflow, job: Job): boolean {
   if (wf.triggers.some((t) => t.event === 'workflow_call') && callerReach(ctx)) return true;
   const ownRunsOnly = OWN_RUNS_ONLY.test(job.if?.text ?? '');
   const ungated =

@@ -40,6 +40,26 @@ const SAME_REPO =
  * same-repository check on the pull request excludes forks. Only conditions joined by `&&` narrow (an `||` may reopen).
  */
 export function conditionalReach(wf: Workflow, conditions: Array<string | undefined>): Reach {
+  // Rules ask for the same job's and step's conditions again and again: answered once per workflow and conditions,
+  // looked up condition by condition (the texts' hashes are kept; a joined key would be hashed on every call).
+  let node: ReachMemo | undefined = REACH_BY_CONDITIONS.get(wf);
+  if (!node) REACH_BY_CONDITIONS.set(wf, (node = { next: new Map() }));
+  for (const cond of conditions) {
+    let next: ReachMemo | undefined = node.next.get(cond ?? '');
+    if (!next) node.next.set(cond ?? '', (next = { next: new Map() }));
+    node = next;
+  }
+  return (node.reach ??= computeConditionalReach(wf, conditions));
+}
+
+interface ReachMemo {
+  reach?: Reach;
+  next: Map<string, ReachMemo>;
+}
+
+const REACH_BY_CONDITIONS = new WeakMap<Workflow, ReachMemo>();
+
+function computeConditionalReach(wf: Workflow, conditions: Array<string | undefined>): Reach {
   let events = triggerNames(wf);
   for (const cond of conditions) {
     if (!cond) continue;
@@ -78,15 +98,12 @@ export function gatedReach(wf: Workflow, job: Job, reach: Reach): Reach {
 }
 
 function findsPermissionCheck(wf: Workflow, job: Job): boolean {
-  const byId = new Map(wf.jobs.map((j) => [j.id.toLowerCase(), j]));
+  const byId = jobsById(wf);
   const seen = new Set<Job>([job]);
   const queue = [job];
   while (queue.length) {
     const j = queue.pop()!;
-    for (const step of j.steps) {
-      const script = step.run?.text ?? step.with?.entries.find((e) => e.name === 'script')?.value?.text;
-      if (script && PERMISSION_CHECK.test(script)) return true;
-    }
+    if (stepsCheckPermission(j)) return true;
     for (const need of j.needs) {
       const dep = byId.get(need.text.toLowerCase());
       if (dep && !seen.has(dep)) {
@@ -97,6 +114,30 @@ function findsPermissionCheck(wf: Workflow, job: Job): boolean {
   }
   return false;
 }
+
+/** Whether one of the job's own steps asks for the permission; read once per job (jobs it is needed by ask again). */
+function stepsCheckPermission(job: Job): boolean {
+  let checks = OWN_CHECK.get(job);
+  if (checks === undefined) {
+    checks = job.steps.some((step) => {
+      const script = step.run?.text ?? step.with?.entries.find((e) => e.name === 'script')?.value?.text;
+      return !!script && PERMISSION_CHECK.test(script);
+    });
+    OWN_CHECK.set(job, checks);
+  }
+  return checks;
+}
+
+const OWN_CHECK = new WeakMap<Job, boolean>();
+
+/** Jobs by lower-cased id, once per workflow (asked for each job: a generated workflow has hundreds). */
+function jobsById(wf: Workflow): ReadonlyMap<string, Job> {
+  let byId = JOBS_BY_ID.get(wf);
+  if (!byId) JOBS_BY_ID.set(wf, (byId = new Map(wf.jobs.map((j) => [j.id.toLowerCase(), j]))));
+  return byId;
+}
+
+const JOBS_BY_ID = new WeakMap<Workflow, ReadonlyMap<string, Job>>();
 
 export function outsiderReachable(reach: Reach): boolean {
   return reach === 'outsider-privileged' || reach === 'outsider';

@@ -126,9 +126,12 @@ function analyzeUnguarded(input: AnalyzeInput): AnalysisResult {
   // Per-file time budget: a crafted file that makes the rules slow is reported, not waited for.
   const deadline = performance.now() + (input.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS);
   let overTime = false;
-  const run = (hook: (rule: Rule) => void) => {
+  // Each hook is called only on the rules that have it (in rule order): a step costs its few step hooks, not a call
+  // into every active rule.
+  const having = (hook: keyof Rule): Rule[] => active.filter((a) => a.rule[hook] !== undefined).map((a) => a.rule);
+  const run = (rules: readonly Rule[], hook: (rule: Rule) => void) => {
     if (overTime || (overTime = performance.now() > deadline)) return;
-    for (const { rule } of active) {
+    for (const rule of rules) {
       ctx.currentRule = rule;
       try {
         hook(rule);
@@ -139,26 +142,30 @@ function analyzeUnguarded(input: AnalyzeInput): AnalysisResult {
   };
 
   let steps = 0;
-  const inStep = (hook: (rule: Rule) => void) => {
+  const inStep = (rules: readonly Rule[], hook: (rule: Rule) => void) => {
     ctx.currentStep = steps++;
-    run(hook);
+    run(rules, hook);
     ctx.currentStep = undefined;
   };
   if (model?.kind === 'workflow') {
-    run((r) => r.workflow?.(model, ctx));
+    run(having('workflow'), (r) => r.workflow!(model, ctx));
+    const jobRules = having('job');
+    const stepRules = having('step');
     for (const job of model.jobs) {
-      run((r) => r.job?.(job, model, ctx));
-      for (const step of job.steps) inStep((r) => r.step?.(step, job, model, ctx));
+      run(jobRules, (r) => r.job!(job, model, ctx));
+      for (const step of job.steps) inStep(stepRules, (r) => r.step!(step, job, model, ctx));
     }
   } else if (model?.kind === 'action') {
-    run((r) => r.action?.(model, ctx));
-    for (const step of model.steps) inStep((r) => r.actionStep?.(step, model, ctx));
+    run(having('action'), (r) => r.action!(model, ctx));
+    const stepRules = having('actionStep');
+    for (const step of model.steps) inStep(stepRules, (r) => r.actionStep!(step, model, ctx));
   } else if (model?.kind === 'gitlab') {
-    run((r) => r.pipeline?.(model, ctx));
-    for (const job of model.jobs) inStep((r) => r.gitlabJob?.(job, model, ctx));
+    run(having('pipeline'), (r) => r.pipeline!(model, ctx));
+    const jobRules = having('gitlabJob');
+    for (const job of model.jobs) inStep(jobRules, (r) => r.gitlabJob!(job, model, ctx));
   }
   // Document-level hooks run last: they may look at what other rules found (e.g. unused suppressions).
-  run((r) => r.document?.(ctx));
+  run(having('document'), (r) => r.document!(ctx));
 
   if (overTime)
     result.problems.push({

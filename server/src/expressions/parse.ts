@@ -81,28 +81,52 @@ function findClose(text: string, from: number, limit: number): number {
   return -1;
 }
 
-const parseCache = new Map<string, { ast?: Expr; error?: string }>();
+/** An expression body parsed once, with its context references at offsets relative to the body's first character. */
+interface ParsedBody {
+  ast?: Expr;
+  error?: string;
+  contexts: ContextRef[];
+}
+
+/**
+ * Bodies repeat across steps, jobs and files (`github.event.pull_request.head.sha`, `secrets.GITHUB_TOKEN`): each is
+ * lexed, parsed and walked for its contexts once per thread.
+ */
+const parseCache = new Map<string, ParsedBody>();
+
+function parseBody(inner: string): ParsedBody {
+  let parsed = parseCache.get(inner);
+  if (parsed) return parsed;
+  let ast: Expr | undefined;
+  try {
+    const lexed = new Lexer(inner).lex();
+    ast = new Parser(lexed.tokens, KNOWN_CONTEXTS, []).parse();
+  } catch (err) {
+    parsed = { error: (err as Error).message, contexts: fallbackContexts(inner, 0) };
+  }
+  if (!parsed) {
+    const lineStarts = [0];
+    for (let k = 0; k < inner.length; k++) if (inner.charCodeAt(k) === 10) lineStarts.push(k + 1);
+    const contexts: ContextRef[] = [];
+    collectContexts(ast!, [], contexts, (p) => (lineStarts[p.line] ?? 0) + p.column);
+    parsed = { ast, contexts };
+  }
+  if (parseCache.size > 20000) parseCache.clear();
+  parseCache.set(inner, parsed);
+  return parsed;
+}
 
 /** Parses an expression body; `base` is the offset of its first character in the document. */
 export function parseExpression(inner: string, base: number): { ast?: Expr; error?: string; contexts: ContextRef[] } {
-  let parsed = parseCache.get(inner);
-  if (!parsed) {
-    try {
-      const lexed = new Lexer(inner).lex();
-      parsed = { ast: new Parser(lexed.tokens, KNOWN_CONTEXTS, []).parse() };
-    } catch (err) {
-      parsed = { error: (err as Error).message };
-    }
-    if (parseCache.size > 20000) parseCache.clear();
-    parseCache.set(inner, parsed);
-  }
-  const lineStarts = [0];
-  for (let k = 0; k < inner.length; k++) if (inner[k] === '\n') lineStarts.push(k + 1);
-  const toOffset = (p: { line: number; column: number }) => base + (lineStarts[p.line] ?? 0) + p.column;
-  const contexts: ContextRef[] = [];
-  if (parsed.ast) collectContexts(parsed.ast, [], contexts, toOffset);
-  else contexts.push(...fallbackContexts(inner, base));
-  return { ...parsed, contexts };
+  const parsed = parseBody(inner);
+  // Fresh references (their spans are this occurrence's); path, segments and functions are shared and read-only.
+  const contexts = parsed.contexts.map((c): ContextRef => ({
+    path: c.path,
+    segments: c.segments,
+    span: { start: base + c.span.start, end: base + c.span.end },
+    enclosingFunctions: c.enclosingFunctions,
+  }));
+  return parsed.ast ? { ast: parsed.ast, contexts } : { error: parsed.error, contexts };
 }
 
 type ToOffset = (p: { line: number; column: number }) => number;

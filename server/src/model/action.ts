@@ -32,6 +32,18 @@ export interface ActionMetadata {
   env?: Block;
 }
 
+/** Callee and caller models built once per parse and path (see sharedWorkflow). */
+const sharedActions = new WeakMap<ParsedYaml, Map<string, ActionMetadata | undefined>>();
+
+export function sharedAction(parsed: ParsedYaml, path: string): ActionMetadata | undefined {
+  let byPath = sharedActions.get(parsed);
+  if (!byPath) sharedActions.set(parsed, (byPath = new Map()));
+  if (byPath.has(path)) return byPath.get(path);
+  const action = buildAction(parsed, path);
+  byPath.set(path, action);
+  return action;
+}
+
 export function buildAction(parsed: ParsedYaml, path: string): ActionMetadata | undefined {
   const root = resolveAlias(parsed.doc?.contents);
   if (!root || !isMap(root)) return undefined;

@@ -122,6 +122,22 @@ export interface Workflow {
   declaredSecrets: string[];
 }
 
+/**
+ * Callee and caller models built once per parse and path: a repository's workflow is read as a callee (permissions,
+ * callee flow) and as a caller from one shared parse (parseYamlShared). Read-only. The analyzed file's own model is
+ * built by buildWorkflow and not kept: holding every file's model made the young-generation collections copy them.
+ */
+const sharedWorkflows = new WeakMap<ParsedYaml, Map<string, Workflow | undefined>>();
+
+export function sharedWorkflow(parsed: ParsedYaml, path: string): Workflow | undefined {
+  let byPath = sharedWorkflows.get(parsed);
+  if (!byPath) sharedWorkflows.set(parsed, (byPath = new Map()));
+  if (byPath.has(path)) return byPath.get(path);
+  const wf = buildWorkflow(parsed, path);
+  byPath.set(path, wf);
+  return wf;
+}
+
 export function buildWorkflow(parsed: ParsedYaml, path: string): Workflow | undefined {
   const root = resolveAlias(parsed.doc?.contents);
   if (!root || !isMap(root)) return undefined;

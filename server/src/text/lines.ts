@@ -9,6 +9,12 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     const starts = [0];
+    // Every file is indexed: without a carriage return, searching for line feeds is all there is to do.
+    if (!text.includes('\r')) {
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) starts.push(i + 1);

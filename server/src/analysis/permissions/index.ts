@@ -11,8 +11,8 @@ import {
   type InputCondition,
 } from '../../knowledge/actions-kb';
 import type { Permissions, ScalarValue } from '../../model/common';
-import { buildAction } from '../../model/action';
-import { buildWorkflow, stepLabel, type Job, type Step, type Workflow } from '../../model/workflow';
+import { sharedAction } from '../../model/action';
+import { sharedWorkflow, stepLabel, type Job, type Step, type Workflow } from '../../model/workflow';
 import { parseYamlShared } from '../../yaml/parse';
 import { analyzeGithubScript, analyzeShellScript } from './scripts';
 import {
@@ -411,7 +411,7 @@ function localAction(
   const file = [`${dir}/action.yml`, `${dir}/action.yaml`].find((f) => resolve(f) !== undefined);
   if (!file || outer.visiting.has(file))
     return unknown(file ? `local action ${path} calls itself` : `local action ${path} was not found`);
-  const action = buildAction(parseYamlShared(resolve(file)!), file);
+  const action = sharedAction(parseYamlShared(resolve(file)!), file);
   if (!action) return unknown(`local action ${path} could not be read`);
   if (!spend(outer.options, Math.max(1, action.steps.length)))
     return unknown(`local action ${path} was not analysed: the workflow's callees exceed the analysis budget`);
@@ -484,7 +484,7 @@ function reusableWorkflow(
     return unknown(`reusable workflow ${uses.path} calls itself or is nested too deeply`);
   const text = options.resolve(path);
   if (text === undefined) return unknown(`reusable workflow ${uses.path} was not found`);
-  const callee = buildWorkflow(parseYamlShared(text), path);
+  const callee = sharedWorkflow(parseYamlShared(text), path);
   if (!callee) return unknown(`reusable workflow ${uses.path} could not be read`);
   const calleeSteps = callee.jobs.reduce((n, j) => n + Math.max(1, j.steps.length), 0);
   if (!spend(options, calleeSteps))

@@ -11,8 +11,9 @@ import { actionShortName, isDescriptiveName } from './names';
 import {
   dropContained,
   judgeNamedValue,
+  scanDocumentCredentials,
+  scanDocumentProviders,
   scanEmbeddedCredentials,
-  scanProviders,
   scanScript,
   type SecretHit,
 } from './scan';
@@ -52,7 +53,7 @@ export interface CollectedSecrets {
 }
 
 export function collectSecrets(model: Workflow | ActionMetadata, text: string): CollectedSecrets {
-  const providerHits = scanProviders(text);
+  const providerHits = scanDocumentProviders(text);
   const candidates: SecretCandidate[] = [];
   const covered: Span[] = [];
   const ctx: Ctx = { text, providerHits, candidates, covered };
@@ -121,7 +122,7 @@ export function collectSecrets(model: Workflow | ActionMetadata, text: string): 
   }
   // `user:password@` URLs outside the values examined above: `uses: docker://user:pass@registry/...`, an
   // environment's `url:`, a job name.
-  const urlHits = scanEmbeddedCredentials(text, 0, text.length).filter((h) => h.kind === 'url-credential');
+  const urlHits = scanDocumentCredentials(text).filter((h) => h.kind === 'url-credential');
   const uncovered = (h: SecretHit) => !covered.some((c) => c.start <= h.span.start && h.span.end <= c.end);
   const elsewhere = dropContained([...providerHits.filter(uncovered), ...urlHits.filter(uncovered)]).sort(
     (a, b) => a.span.start - b.span.start,

@@ -6,8 +6,8 @@ import type { ScalarValue } from '../../model/common';
 import {
   dropContained,
   judgeNamedValue,
+  scanDocumentProviders,
   scanEmbeddedCredentials,
-  scanProviders,
   scanScript,
   type SecretHit,
 } from './scan';
@@ -33,7 +33,7 @@ const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 
 export function collectGitlabSecrets(p: GitlabPipeline): GitlabSecrets {
   const text = p.text;
-  const providerHits = scanProviders(text);
+  const providerHits = scanDocumentProviders(text);
   const candidates: GitlabSecretCandidate[] = [];
   const covered: Span[] = [];
   const variable = (v: GitlabVariable, job: GitlabJob | undefined) => {

@@ -48,17 +48,70 @@ const COMPILED = PROVIDERS.map((p) => {
 
 /** All anchors, longest first, so an occurrence of `sk-ant-` also counts for `sk-`. */
 const ANCHORS = [...new Set(COMPILED.flatMap((c) => c.anchors))].sort((a, b) => b.length - a.length);
-const ANCHOR_RE = new RegExp(ANCHORS.map((a) => a.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'), 'g');
+/**
+ * Anchors by their first two characters (every anchor has two or more), longest first. One alternation of all anchors
+ * was tried at every character of every file; a look-up of the two characters there costs far less.
+ */
+const ANCHORS_BY_PAIR = new Map<number, string[]>();
+for (const a of ANCHORS) {
+  const pair = a.charCodeAt(0) * 0x10000 + a.charCodeAt(1);
+  ANCHORS_BY_PAIR.set(pair, [...(ANCHORS_BY_PAIR.get(pair) ?? []), a]);
+}
+const STARTS_ANCHOR = new Uint8Array(0x10000);
+for (const a of ANCHORS) STARTS_ANCHOR[a.charCodeAt(0)] = 1;
+
+/**
+ * The anchors occurring in region, as a left-to-right scan finds them: at each position the longest anchor there
+ * (with every anchor it starts with), then on after it.
+ */
+function presentAnchors(region: string): Set<string> {
+  const present = new Set<string>();
+  const last = region.length - 1;
+  for (let i = 0; i < last; i++) {
+    const c = region.charCodeAt(i);
+    if (!STARTS_ANCHOR[c]) continue;
+    const candidates = ANCHORS_BY_PAIR.get(c * 0x10000 + region.charCodeAt(i + 1));
+    const found = candidates?.find((a) => region.startsWith(a, i));
+    if (!found) continue;
+    for (const a of ANCHORS) if (found.startsWith(a)) present.add(a);
+    i += found.length - 1;
+  }
+  return present;
+}
+
+/**
+ * The document scans of the file analyzed last: the secret collection (rules) and the sightings (masking) both scan
+ * the whole document. Hits are read-only; callers get their own array.
+ */
+const lastDocument: { text?: string; providers?: SecretHit[]; embedded?: SecretHit[] } = {};
+
+function documentMemo(text: string): typeof lastDocument {
+  if (lastDocument.text !== text) {
+    lastDocument.text = text;
+    lastDocument.providers = undefined;
+    lastDocument.embedded = undefined;
+  }
+  return lastDocument;
+}
+
+/** scanProviders over a whole document, scanned once however many analyses of that document ask. */
+export function scanDocumentProviders(text: string): SecretHit[] {
+  const memo = documentMemo(text);
+  return [...(memo.providers ??= scanProviders(text))];
+}
+
+/** scanEmbeddedCredentials over a whole document (no local hosts), scanned once however many analyses ask. */
+export function scanDocumentCredentials(text: string): SecretHit[] {
+  const memo = documentMemo(text);
+  return [...(memo.embedded ??= scanEmbeddedCredentials(text, 0, text.length))];
+}
 
 /** Every provider-shaped credential in text[start, end), placeholders and documented examples excluded. */
 export function scanProviders(text: string, start = 0, end = text.length): SecretHit[] {
   const region = start === 0 && end === text.length ? text : text.slice(start, end);
   const hits: SecretHit[] = [];
   // One pass finds which anchors occur; only their providers' regexes (with look-behinds, costly) run.
-  const present = new Set<string>();
-  ANCHOR_RE.lastIndex = 0;
-  for (let m = ANCHOR_RE.exec(region); m; m = ANCHOR_RE.exec(region))
-    for (const a of ANCHORS) if (m[0].startsWith(a)) present.add(a);
+  const present = presentAnchors(region);
   for (const { p, re, anchors } of COMPILED) {
     if (!anchors.some((a) => present.has(a))) continue;
     re.lastIndex = 0;
@@ -133,6 +186,31 @@ export function dropContained(hits: SecretHit[]): SecretHit[] {
 
 const LOCAL_HOST = /^(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.internal)$/i;
 
+const URL_CREDENTIAL =
+  /\b([a-z][a-z0-9+.-]{1,20}):\/\/([^\s:/@'"`]{1,100}):([^\s/@'"`]{1,200})@([^\s/:'"`?#]{1,253})/iy;
+/** The longest scheme URL_CREDENTIAL accepts. */
+const MAX_SCHEME = 21;
+
+/**
+ * URL_CREDENTIAL's matches in region, in the order and with the extent a global scan finds them. A match starts at
+ * most MAX_SCHEME characters before its `://` (a scheme holds no `:`), so only those positions are tried: a scan at
+ * every word of the text was the costliest regular expression of a corpus scan.
+ */
+function* urlCredentialMatches(region: string): Generator<RegExpExecArray> {
+  let from = 0;
+  for (let q = region.indexOf('://'); q !== -1; q = region.indexOf('://', Math.max(q + 1, from))) {
+    for (let p = Math.max(from, q - MAX_SCHEME); p <= q - 2; p++) {
+      URL_CREDENTIAL.lastIndex = p;
+      const m = URL_CREDENTIAL.exec(region);
+      if (m) {
+        from = URL_CREDENTIAL.lastIndex;
+        yield m;
+        break;
+      }
+    }
+  }
+}
+
 /** The password part of `scheme://user:password@host` and of `...;Password=...;` connection strings in text[start, end). */
 export function scanEmbeddedCredentials(
   text: string,
@@ -142,8 +220,7 @@ export function scanEmbeddedCredentials(
 ): SecretHit[] {
   const region = text.slice(start, end);
   const hits: SecretHit[] = [];
-  const url = /\b([a-z][a-z0-9+.-]{1,20}):\/\/([^\s:/@'"`]{1,100}):([^\s/@'"`]{1,200})@([^\s/:'"`?#]{1,253})/gi;
-  for (let m = url.exec(region); m; m = url.exec(region)) {
+  for (const m of urlCredentialMatches(region)) {
     const [, scheme, user, password, host] = m;
     if (isReference(password) || password.includes('$') || isPlaceholder(password) || /^\*+$/.test(password)) continue;
     const offset = start + m.index + scheme.length + 3 + user.length + 1;
@@ -195,6 +272,7 @@ export function scanEmbeddedCredentials(
 
 /** A whole literal under a telling name: a named provider format, else judged by entropy and shape. */
 export function judgeNamedValue(name: string, value: string): Omit<SecretHit, 'span'> | undefined {
+  if (!nameMayHoldCredential(name)) return undefined;
   const v = value.trim();
   if (!v || isReference(v) || isPlaceholder(v)) return undefined;
   for (const np of NAMED_PROVIDERS) {
@@ -227,6 +305,22 @@ export function judgeNamedValue(name: string, value: string): Omit<SecretHit, 's
     throwaway: weak,
   };
 }
+
+/**
+ * Whether a value under this name can be judged a credential at all: a named provider's name or a secret-like name.
+ * Every `key: value` line of every file asks, and keys repeat (`name`, `uses`, `run`): answered once per name.
+ */
+function nameMayHoldCredential(name: string): boolean {
+  let may = NAME_VERDICTS.get(name);
+  if (may === undefined) {
+    may = NAMED_PROVIDERS.some((np) => np.name.test(name)) || isSecretLikeName(name);
+    if (NAME_VERDICTS.size >= 10_000) NAME_VERDICTS.clear();
+    NAME_VERDICTS.set(name, may);
+  }
+  return may;
+}
+
+const NAME_VERDICTS = new Map<string, boolean>();
 
 /**
  * Shell idioms that pass a credential in a script: `Authorization: Bearer X`, `-u user:pass`, `--password X`,

@@ -4,7 +4,7 @@
 import { maskSecret } from '../mask';
 import type { Span } from '../../text/span';
 import type { CollectedSecrets } from './collect';
-import { judgeNamedValue, scanEmbeddedCredentials, scanProviders, scanScript, type SecretHit } from './scan';
+import { judgeNamedValue, scanDocumentCredentials, scanDocumentProviders, scanScript, type SecretHit } from './scan';
 
 export interface SecretSighting {
   span: Span;
@@ -49,8 +49,8 @@ export function secretSightings(text: string, collected?: CollectedSecrets): Sec
   const hits: SecretHit[] = [
     ...(collected?.candidates.map((c) => c.hit) ?? []),
     ...(collected?.elsewhere ?? []),
-    ...scanProviders(text),
-    ...scanEmbeddedCredentials(text, 0, text.length),
+    ...scanDocumentProviders(text),
+    ...scanDocumentCredentials(text),
     ...scanScript(text, 0, text.length),
     ...keyedValues(text),
   ];
