@@ -5,6 +5,7 @@ import type { Step, Workflow } from '../../model/workflow';
 import { maskSecret } from '../../analysis/mask';
 import { collectSecrets, type SecretCandidate } from '../../analysis/secrets/collect';
 import { uniqueSecretName } from '../../analysis/secrets/names';
+import { throwawayVmPassword } from '../../analysis/secrets/throwaway-vm';
 import { moveToSecretStoreFixes, STORE_TITLES } from '../../fixes/secret-store';
 import { gitlabHardcodedCredentials } from '../_gitlab/hardcoded-credential';
 
@@ -27,7 +28,7 @@ export default defineRule({
       remediation:
         'Store the value in a secret store and reference it: `${{ secrets.NAME }}` for GitHub Actions secrets, or a fetch step for Vault, 1Password, AWS Secrets Manager, GCP Secret Manager or Azure Key Vault (configure `secretStore` in .flowguard.yml). In a run: script, pass the secret through env: and use "$NAME". Then rotate the credential: the committed value stays in history. The quick-fix "Move to secret store" does the replacement and offers to store the value with the Flowguard: Store Secret command.',
       severity:
-        'A literal shared with a service container of the same job (the password of a throwaway test database) is info and has no fix: moving it to a secret while the service keeps the literal would break the tests and protect nothing.',
+        'A literal shared with a service container of the same job (the password of a throwaway test database) is info and has no fix: moving it to a secret while the service keeps the literal would break the tests and protect nothing. A password (not a provider-shaped token) whose every use in the file is the `--admin-password` of an Azure VM or scale set the workflow itself creates (`az vm create`, `az vmss create`), read directly or through its env name (`${{ env.NAME }}`, `$NAME`, `${NAME}`, `$env:NAME`), is low when the file also deletes each such VM (`az group delete` of the same resource group, or `az vm delete`/`az vmss delete` of the same name): no other system trusts it, but it is public, so the VM is open to anyone who can reach it while it exists. Better: generate one per run (`openssl rand -base64 24`) and hide it with `::add-mask::`; moving it to a secret store is still a valid fix and is offered. A VM the file never deletes, or any other use of the value (another command, `process.env.NAME`), keeps the usual severity. PowerShell `New-AzVM -Credential` is not followed (the credential object is built elsewhere).',
       vulnerableExample:
         'jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          curl -H "Authorization: Bearer a7c4e9f1b2d8306e5f4a1c9b7d2e8f36" https://api.example.com/deploy\n',
       safeExample:
@@ -86,31 +87,37 @@ function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
       continue;
     }
     const what = c.hit.kind === 'generic' ? `A credential-like value` : capitalize(c.hit.label);
-    const message = c.hit.throwaway
-      ? c.inService
-        ? `${what} in ${c.where} (${masked}) looks like a throw-away test credential for a service container: harmless only while the service is reachable from this job alone and the value is used nowhere else.`
-        : `${what} in ${c.where} (${masked}) looks like a throw-away test password: fine for a local test setup, never for a reachable system.`
-      : `${what} is written in ${c.where} (${masked}). Anyone who can read the repository has it: move it to ${storeTitle} and rotate it.`;
+    // A password (not a provider's token) whose only use is the admin password of a VM the workflow creates and
+    // deletes: public, so the VM is open while it runs, but nothing else trusts it. Moving it to a secret still helps.
+    const vm = c.hit.kind === 'generic' || c.hit.kind === 'script' ? throwawayVm(c, ctx.text) : undefined;
+    const message = vm
+      ? `${what} in ${c.where} (${masked}) is only the admin password of a VM this workflow creates and deletes (${vm.created}, removed by ${vm.deletedBy}). It is public, so the VM is open to anyone who reaches it while it exists: generate one per run (e.g. with openssl rand) and hide it with ::add-mask::, or move it to ${storeTitle}.`
+      : c.hit.throwaway
+        ? c.inService
+          ? `${what} in ${c.where} (${masked}) looks like a throw-away test credential for a service container: harmless only while the service is reachable from this job alone and the value is used nowhere else.`
+          : `${what} in ${c.where} (${masked}) looks like a throw-away test password: fine for a local test setup, never for a reachable system.`
+        : `${what} is written in ${c.where} (${masked}). Anyone who can read the repository has it: move it to ${storeTitle} and rotate it.`;
     ctx.report({
       message,
       span: c.hit.span,
-      severity: c.hit.severity,
+      severity: vm ? 'low' : c.hit.severity,
       confidence: c.hit.confidence,
-      fixes: c.hit.throwaway
-        ? []
-        : moveToSecretStoreFixes({
-            text: ctx.text,
-            path: ctx.path,
-            store,
-            name,
-            site: c.site,
-            firstUse: 'job' in c.site && c.site.job ? firstUse.get(c.site.job) : undefined,
-            spans: group.map((g) => g.hit.span),
-            valueSpan: c.hit.span,
-            masked,
-            model,
-            readFile: ctx.readFile,
-          }),
+      fixes:
+        c.hit.throwaway && !vm
+          ? []
+          : moveToSecretStoreFixes({
+              text: ctx.text,
+              path: ctx.path,
+              store,
+              name,
+              site: c.site,
+              firstUse: 'job' in c.site && c.site.job ? firstUse.get(c.site.job) : undefined,
+              spans: group.map((g) => g.hit.span),
+              valueSpan: c.hit.span,
+              masked,
+              model,
+              readFile: ctx.readFile,
+            }),
       properties: {
         masked,
         provider: c.hit.providerId,
@@ -118,6 +125,7 @@ function report(model: Workflow | ActionMetadata, ctx: AnalysisContext): void {
         key: c.key,
         secretName: name,
         throwaway: c.hit.throwaway ?? false,
+        ...(vm ? { throwawayVm: vm.created } : {}),
       },
     });
   }
@@ -158,6 +166,13 @@ function serviceLiterals(
     }
     return undefined;
   };
+}
+
+/** The VM a literal is only the admin password of; an env entry's literal is used through its variable name. */
+function throwawayVm(c: SecretCandidate, text: string): ReturnType<typeof throwawayVmPassword> {
+  const envName =
+    c.key !== undefined && (c.site.kind === 'workflow-env' || /\benv of /.test(c.where)) ? c.key : undefined;
+  return throwawayVmPassword(text, c.hit.value, c.hit.span, envName);
 }
 
 /** One name per distinct credential, unique in the file and not already used by an existing `secrets.X` reference. */
