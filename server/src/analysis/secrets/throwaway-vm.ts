@@ -39,6 +39,8 @@ export function throwawayVmPassword(
   envName: string | undefined,
 ): ThrowawayVm | undefined {
   if (value.length === 0) return undefined;
+  const { creates, deletes } = azCommands(text);
+  if (creates.length === 0) return undefined;
   const uses: Span[] = [];
   for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1))
     if (!envName || at !== valueSpan.start) uses.push({ start: at, end: at + value.length });
@@ -56,8 +58,6 @@ export function throwawayVmPassword(
     }
   }
   if (uses.length === 0) return undefined;
-  const creates = commands(text, CREATE);
-  const deletes = commands(text, DELETE);
   let found: ThrowawayVm | undefined;
   for (const use of uses) {
     const create = creates.find((c) => c.start < use.start && use.end <= c.end);
@@ -79,6 +79,13 @@ export function throwawayVmPassword(
     };
   }
   return found;
+}
+
+/** The file's VM creates and deletes, read once per text (a file may hold many password-like candidates). */
+let lastRead: { text: string; creates: AzCommand[]; deletes: AzCommand[] } | undefined;
+function azCommands(text: string): { creates: AzCommand[]; deletes: AzCommand[] } {
+  if (lastRead?.text !== text) lastRead = { text, creates: commands(text, CREATE), deletes: commands(text, DELETE) };
+  return lastRead;
 }
 
 /** The password argument directly follows `--admin-password` in the same command. */
