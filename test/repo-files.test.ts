@@ -266,3 +266,24 @@ for (const [name, options] of [
       assert.ok(first.diagnostics.length > 0);
     },
   );
+
+test('repoFileReader keeps what it read, but not without bound: the least recently read text goes first', (t) => {
+  const dir = tempDir(t);
+  const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+  write('kept.yml', 'first');
+  write('dropped.yml', 'first');
+  const read = repoFileReader(dir);
+  assert.equal(read('dropped.yml'), 'first');
+  assert.equal(read('kept.yml'), 'first');
+  write('kept.yml', 'second');
+  assert.equal(read('kept.yml'), 'first', 'read once per scan: a file is not read again');
+  // Five files of 0.9 MB (each under the 1 MB a callee may have) pass the 4 MB kept.
+  for (let i = 0; i < 5; i++) write(`big${i}.yml`, 'x'.repeat(900 * 1024));
+  write('dropped.yml', 'second');
+  for (let i = 0; i < 5; i++) {
+    assert.equal(read(`big${i}.yml`)?.length, 900 * 1024);
+    if (i === 2) assert.equal(read('kept.yml'), 'first', 'read again recently: kept');
+  }
+  assert.equal(read('dropped.yml'), 'second', 'the least recently read text was let go and is read again');
+  assert.equal(read('kept.yml'), 'first');
+});

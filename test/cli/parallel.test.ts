@@ -2,12 +2,13 @@
 // single-thread run; shards are disjoint and together are the unsharded scan; reports are written as files come.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli as runCliInProcess } from '../../server/src/cli/run';
 import { shardOf } from '../../server/src/cli/scan';
 import { CORPUS, ROOT } from '../helpers';
-import { CLI_RUNS_BUNDLE, EXAMPLES, runCli } from './helpers';
+import { LARGE_FILE_BYTES } from '../../server/src/cli/pool';
+import { CLI_RUNS_BUNDLE, EXAMPLES, runCli, tempDir } from './helpers';
 
 const corpusPresent = existsSync(join(CORPUS, 'MANIFEST.tsv'));
 /** Every 8th corpus repository (about 25): enough files for the workers to interleave, quick to scan. */
@@ -50,6 +51,45 @@ describe('parallel scan', () => {
     },
   );
 });
+
+test(
+  'large files are analyzed one at a time across the workers, and the report is still the single-thread one',
+  {
+    skip: CLI_RUNS_BUNDLE ? false : 'dist/ is missing or older than the sources: run npm run bundle',
+    timeout: 5 * 60_000,
+  },
+  async (t) => {
+    const dir = tempDir(t);
+    const workflows = join(dir, '.github', 'workflows');
+    mkdirSync(workflows, { recursive: true });
+    const head = 'on: pull_request_target\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n';
+    const step = '      - run: echo "${{ github.event.pull_request.title }}"\n';
+    // Large but quick to analyze: one step and a long comment.
+    const large = head + step + '# padding\n'.repeat(Math.ceil(LARGE_FILE_BYTES / 10));
+    // Adjacent large files: without the limit both workers would take one at the start.
+    for (const name of ['a1', 'a2', 'b', 'c1', 'c2', 'c3']) writeFileSync(join(workflows, `${name}.yml`), large);
+    for (let i = 0; i < 6; i++) writeFileSync(join(workflows, `s${i}.yml`), head + step);
+    const scan = (jobs: string) =>
+      runCli(['scan', '.', '--format', 'json', '--jobs', jobs], {
+        cwd: dir,
+        timeoutMs: 4 * 60_000,
+        env: { FLOWGUARD_DEBUG: '1' },
+      });
+    const [one, two] = [await scan('1'), await scan('2')];
+    assert.equal(two.status, one.status);
+    assert.equal(one.status, 1, one.stderr.slice(0, 2000));
+    assert.ok(one.stdout === two.stdout, 'the JSON reports differ');
+    const events = [...two.stderr.matchAll(/^flowguard: large file (started|finished): (.+)$/gm)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    const names = ['a1', 'a2', 'b', 'c1', 'c2', 'c3'];
+    assert.deepEqual(
+      events,
+      names.flatMap((n) => [`started .github/workflows/${n}.yml`, `finished .github/workflows/${n}.yml`]),
+      'each large file finished before the next one started',
+    );
+  },
+);
 
 interface Captured {
   status: number | 'running';

@@ -15,6 +15,13 @@ import type { ExpressionOccurrence } from '../expressions/parse';
 const WORKFLOWS_DIR = '.github/workflows';
 /** Caller files read per callee at most: a repository has tens of workflows. */
 const MAX_CALLER_FILES = 200;
+/**
+ * Caller text parsed per look-up at most, in listing order, and the caller text whose models a reader keeps. A
+ * model takes about ten bytes a character and every scan thread builds its own: 200 callers of up to 1 MB each held
+ * over 150 MB per thread on the hostile set. A real repository's workflows total far less (the corpus's largest,
+ * 0.6 MB).
+ */
+const MAX_CALLER_CHARS = 2 * 1024 * 1024;
 
 export interface CallerArgument {
   /** The caller's repository-relative path and 1-based line of its `with:` entry. */
@@ -117,6 +124,7 @@ export function callersOf(readFile: RepoReader, path: string, kind: 'workflow' |
   // A caller names the callee's file or folder: workflows that do not are not parsed.
   const needle = key.slice(key.lastIndexOf('/') + 1);
   const calls: Call[] = [];
+  let parsedChars = 0;
   const files = list(WORKFLOWS_DIR)
     .filter((n) => /\.ya?ml$/i.test(n))
     .slice(0, MAX_CALLER_FILES);
@@ -125,6 +133,7 @@ export function callersOf(readFile: RepoReader, path: string, kind: 'workflow' |
     if (self.endsWith(`/${rel}`) || self === rel) continue;
     const text = readFile(rel);
     if (!text || !LOCAL_USES.test(text) || !text.includes(needle)) continue;
+    if ((parsedChars += text.length) > MAX_CALLER_CHARS) break;
     const wf = callerModel(readFile, rel, text, 'workflow');
     if (!wf) continue;
     for (const job of wf.jobs) {
@@ -146,12 +155,14 @@ export function callersOf(readFile: RepoReader, path: string, kind: 'workflow' |
 export function repositoryWorkflows(readFile: RepoReader): Array<{ path: string; wf: Workflow }> | undefined {
   if (!readFile.list) return undefined;
   const out: Array<{ path: string; wf: Workflow }> = [];
+  let parsedChars = 0;
   for (const name of readFile
     .list(WORKFLOWS_DIR)
     .filter((n) => /\.ya?ml$/i.test(n))
     .slice(0, MAX_CALLER_FILES)) {
     const path = `${WORKFLOWS_DIR}/${name}`;
     const text = readFile(path);
+    if (text && (parsedChars += text.length) > MAX_CALLER_CHARS) break;
     const wf = text ? callerModel(readFile, path, text, 'workflow') : undefined;
     if (wf) out.push({ path, wf });
   }
@@ -172,10 +183,12 @@ function actionCallers(readFile: RepoReader, self: string): ActionCall[] {
   // A step naming the folder holds its last segment: files that do not are not parsed.
   const needle = dir.slice(dir.lastIndexOf('/') + 1) || './';
   const calls: ActionCall[] = [];
+  let parsedChars = 0;
   for (const rel of files) {
     if (rel === own) continue;
     const text = readFile(rel);
     if (!text || !LOCAL_USES.test(text) || !text.includes(needle)) continue;
+    if ((parsedChars += text.length) > MAX_CALLER_CHARS) break;
     const action = callerModel(readFile, rel, text, 'action');
     if (action?.using?.text !== 'composite') continue;
     for (const step of action.steps)
@@ -189,9 +202,14 @@ function actionCallers(readFile: RepoReader, self: string): ActionCall[] {
  * Caller workflows and actions parsed once per reader (a CLI scan of a repository, a server session) and text: every
  * reusable workflow and local action of a repository looks through the same callers, and parsing them again for each
  * was 44% of a corpus scan. A changed text (an unsaved edit read through the overlay) is parsed again. Models are
- * read-only.
+ * read-only. Bounded by the caller text held (MAX_CALLER_CHARS), least recently used first out.
  */
-const parsedCallers = new WeakMap<RepoReader, Map<string, { text: string; model?: Workflow | ActionMetadata }>>();
+const parsedCallers = new WeakMap<RepoReader, CallerModels>();
+
+interface CallerModels {
+  byKey: Map<string, { text: string; model?: Workflow | ActionMetadata }>;
+  chars: number;
+}
 
 function callerModel(reader: RepoReader, rel: string, text: string, kind: 'workflow'): Workflow | undefined;
 function callerModel(reader: RepoReader, rel: string, text: string, kind: 'action'): ActionMetadata | undefined;
@@ -201,19 +219,34 @@ function callerModel(
   text: string,
   kind: 'workflow' | 'action',
 ): Workflow | ActionMetadata | undefined {
-  let byPath = parsedCallers.get(reader);
-  if (!byPath) parsedCallers.set(reader, (byPath = new Map()));
+  let cached = parsedCallers.get(reader);
+  if (!cached) parsedCallers.set(reader, (cached = { byKey: new Map(), chars: 0 }));
+  const { byKey } = cached;
   // By kind too: `.github/workflows/action.yml` is read as a workflow, and as an action file by the action search.
   const key = `${kind}:${rel}`;
-  const known = byPath.get(key);
-  if (known?.text === text) return known.model;
+  const known = byKey.get(key);
+  if (known) {
+    byKey.delete(key);
+    cached.chars -= known.text.length;
+    if (known.text === text) {
+      byKey.set(key, known);
+      cached.chars += text.length;
+      return known.model;
+    }
+  }
   const parsed = parseYamlShared(text);
   const model = parsed.doc
     ? kind === 'workflow'
       ? sharedWorkflow(parsed, rel)
       : sharedAction(parsed, rel)
     : undefined;
-  byPath.set(key, { text, model });
+  byKey.set(key, { text, model });
+  cached.chars += text.length;
+  for (const [oldest, entry] of byKey) {
+    if (cached.chars <= MAX_CALLER_CHARS) break;
+    byKey.delete(oldest);
+    cached.chars -= entry.text.length;
+  }
   return model;
 }
 

@@ -1,7 +1,8 @@
 // `flowguard scan --jobs N`: files analyzed by N worker threads (dist/scanWorker.cjs), handed back in target order so
 // the report is the same as a single-thread scan's. Work is handed out a little ahead of the file the report waits
-// for, never far: memory stays bounded even when one slow file holds the line.
-import { existsSync } from 'node:fs';
+// for, never far: memory stays bounded even when one slow file holds the line. A large file is in at most one worker
+// at a time: its parse and models take about 60 bytes a character, and two of them at once set the scan's peak memory.
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FileTask, FileOutcome, WorkerSetup } from './scan-file';
@@ -15,9 +16,21 @@ export function scanWorkerScript(): string | undefined {
 
 export type WorkerMessage = { index: number; outcome: FileOutcome };
 
+/** Files from this size on are analyzed one at a time across the pool (the corpus's largest file is 0.4 MB). */
+export const LARGE_FILE_BYTES = 1024 * 1024;
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // The worker reports the unreadable file.
+  }
+}
+
 /**
  * Runs every task on `jobs` workers and calls `emit` once per task, in task order, awaiting each call (the report is
  * written there). A worker that dies fails only its file (reported as an engine failure, exit 3) and is replaced.
+ * `trace` hears when a large file goes to a worker and when its result comes back (FLOWGUARD_DEBUG).
  */
 export async function scanInWorkers(
   script: string,
@@ -25,6 +38,7 @@ export async function scanInWorkers(
   tasks: readonly FileTask[],
   jobs: number,
   emit: (outcome: FileOutcome) => Promise<void>,
+  trace?: (event: string) => void,
 ): Promise<void> {
   const window = jobs * 4;
   const done = new Map<number, FileOutcome>();
@@ -55,11 +69,24 @@ export async function scanInWorkers(
   };
 
   const busy = new Map<Worker, number>();
+  /** The large file in a worker, if any: the next large file waits for it (and the files after it wait in order). */
+  let largeInFlight: number | undefined;
   const feed = (worker: Worker) => {
     if (busy.has(worker) || next >= tasks.length || next >= emitted + window) return;
+    const large = fileSize(tasks[next].file) >= LARGE_FILE_BYTES;
+    if (large) {
+      if (largeInFlight !== undefined) return;
+      largeInFlight = next;
+      trace?.(`large file started: ${tasks[next].path}`);
+    }
     busy.set(worker, next);
     worker.postMessage({ index: next, task: tasks[next] });
     next++;
+  };
+  const settled = (index: number) => {
+    if (index !== largeInFlight) return;
+    largeInFlight = undefined;
+    trace?.(`large file finished: ${tasks[index].path}`);
   };
 
   const start = () => {
@@ -72,15 +99,21 @@ export async function scanInWorkers(
     worker.on('message', (msg: WorkerMessage) => {
       busy.delete(worker);
       done.set(msg.index, msg.outcome);
-      feed(worker);
+      settled(msg.index);
+      // Every idle worker: one may have been waiting for this large file.
+      for (const w of workers) feed(w);
       void drain();
     });
     worker.on('error', (err) => {
       const index = busy.get(worker);
       busy.delete(worker);
       workers.delete(worker);
-      if (index !== undefined) done.set(index, workerFailed(tasks[index], err));
+      if (index !== undefined) {
+        done.set(index, workerFailed(tasks[index], err));
+        settled(index);
+      }
       if (next < tasks.length) feed(start());
+      for (const w of workers) feed(w);
       void drain();
     });
     return worker;

@@ -160,7 +160,8 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
     if (script) {
       if (io.env.FLOWGUARD_DEBUG) io.stderr(`flowguard: ${jobs} worker threads\n`);
       let at = 0;
-      await scanInWorkers(script, setup, tasks, jobs, (outcome) => emit(tasks[at++], outcome));
+      const trace = io.env.FLOWGUARD_DEBUG ? (event: string) => io.stderr(`flowguard: ${event}\n`) : undefined;
+      await scanInWorkers(script, setup, tasks, jobs, (outcome) => emit(tasks[at++], outcome), trace);
     } else {
       const scanner = new FileScanner(setup);
       for (const task of tasks) await emit(task, scanner.scan(task));

@@ -6,6 +6,12 @@ import { SKIPPED_DIRS } from './walk';
 
 /** Callee files beyond this are not read: a reusable workflow or action.yml is a few KB. */
 const MAX_CALLEE_BYTES = 1024 * 1024;
+/**
+ * Text a reader keeps, least recently read first out: a repository's workflows and actions total well under 1 MB
+ * (the corpus's largest, 0.6 MB of workflows); a folder of hundreds of 1 MB files kept whole cost each scan thread
+ * 10-20 MB more (issue 16).
+ */
+const MAX_MEMO_CHARS = 4 * 1024 * 1024;
 
 /**
  * The repository a workflow or action file belongs to: the folder holding `.github/workflows/` for a workflow, else
@@ -75,13 +81,14 @@ function findActionFiles(base: string): string[] {
 
 /**
  * A reader of repository-relative paths under `root`. Disk reads are memoised for the reader's life (a CLI scan; in
- * the language server, until a watched file changes); `overlay`, the editor's unsaved text for an absolute path, is
+ * the language server, until a watched file changes), up to MAX_MEMO_CHARS of text; `overlay`, the editor's unsaved text for an absolute path, is
  * asked first on every read. Paths that leave the root (`..`, absolute paths, symbolic links pointing outside) read
  * as missing: a workflow's text must not make Flowguard open files elsewhere.
  */
 export function repoFileReader(root: string, overlay?: (absolutePath: string) => string | undefined): RepoFileReader {
   const base = resolve(root);
   const memo = new Map<string, string | undefined>();
+  let memoChars = 0;
   let realBase: string | undefined;
   const inside = (path: string, dir: string) => path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
   const listed = new Map<string, string[]>();
@@ -108,7 +115,12 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
     if (!inside(abs, base)) return undefined;
     const unsaved = overlay?.(abs);
     if (unsaved !== undefined) return unsaved;
-    if (memo.has(abs)) return memo.get(abs);
+    if (memo.has(abs)) {
+      const known = memo.get(abs);
+      memo.delete(abs);
+      memo.set(abs, known);
+      return known;
+    }
     let text: string | undefined;
     try {
       realBase ??= realpathSync(base);
@@ -122,6 +134,12 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
       text = undefined;
     }
     memo.set(abs, text);
+    memoChars += text?.length ?? 0;
+    for (const [oldest, kept] of memo) {
+      if (memoChars <= MAX_MEMO_CHARS) break;
+      memo.delete(oldest);
+      memoChars -= kept?.length ?? 0;
+    }
     return text;
   };
   read.list = list;
