@@ -602,16 +602,27 @@ describe('language server: settings without workspace/configuration', () => {
   });
 });
 
+/** A server initialized as VS Code's client does: pulled settings, change annotations, suppression reasons asked. */
+async function startVsCodeLikeClient(root: string, options: { movesSecrets?: boolean }): Promise<LspClient> {
+  const client = LspClient.start();
+  try {
+    await client.initialize(
+      pathToUri(root),
+      { workspace: { configuration: true, workspaceFolders: true, workspaceEdit: { changeAnnotationSupport: {} } } },
+      { suppressWithReason: true, ...options },
+    );
+  } catch (error) {
+    await client.shutdown();
+    throw error;
+  }
+  return client;
+}
+
 describe('language server: a client that asks for reasons and honours change annotations (VS Code)', () => {
   test('suppression runs the reason command (no comment without a reason); unsafe fixes need confirmation', async () => {
     const ws = workspace({});
-    const client = LspClient.start();
+    const client = await startVsCodeLikeClient(ws.root, {});
     try {
-      await client.initialize(
-        pathToUri(ws.root),
-        { workspace: { configuration: true, workspaceFolders: true, workspaceEdit: { changeAnnotationSupport: {} } } },
-        { suppressWithReason: true },
-      );
       const uri = ws.uri('.github/workflows/ci.yml');
       const text = VULNERABLE.replace('permissions:\n  contents: read\n', 'permissions: write-all\n');
       client.open(uri, text);
@@ -651,13 +662,8 @@ describe('language server: a client that moves secrets itself (VS Code)', () => 
 
   async function moveAction(movesSecrets: boolean): Promise<{ uri: string; action: CodeAction }> {
     const ws = workspace({});
-    const client = LspClient.start();
+    const client = await startVsCodeLikeClient(ws.root, { movesSecrets });
     try {
-      await client.initialize(
-        pathToUri(ws.root),
-        { workspace: { configuration: true, workspaceFolders: true, workspaceEdit: { changeAnnotationSupport: {} } } },
-        { suppressWithReason: true, movesSecrets },
-      );
       const uri = ws.uri('.github/workflows/deploy.yml');
       client.open(uri, text);
       const [finding] = ofRule(await client.diagnostics(uri), 'hardcoded-credential');

@@ -2,7 +2,7 @@
 import type { Span } from '../text/span';
 import type { ParsedYaml } from '../yaml/parse';
 import { isMap, keyName, mapGet, mapPairs, resolveAlias, seqItems, spanOf, type Node } from '../yaml/parse';
-import { block, scalarAt, type Block, type ScalarValue } from './common';
+import { block, perParse, scalarAt, type Block, type ScalarValue } from './common';
 import { buildStep, type Step } from './workflow';
 
 export interface ActionInput {
@@ -33,16 +33,7 @@ export interface ActionMetadata {
 }
 
 /** Callee and caller models built once per parse and path (see sharedWorkflow). */
-const sharedActions = new WeakMap<ParsedYaml, Map<string, ActionMetadata | undefined>>();
-
-export function sharedAction(parsed: ParsedYaml, path: string): ActionMetadata | undefined {
-  let byPath = sharedActions.get(parsed);
-  if (!byPath) sharedActions.set(parsed, (byPath = new Map()));
-  if (byPath.has(path)) return byPath.get(path);
-  const action = buildAction(parsed, path);
-  byPath.set(path, action);
-  return action;
-}
+export const sharedAction = perParse((parsed, path) => buildAction(parsed, path));
 
 export function buildAction(parsed: ParsedYaml, path: string): ActionMetadata | undefined {
   const root = resolveAlias(parsed.doc?.contents);

@@ -13,6 +13,7 @@ import {
   pairSpan,
   resolveAlias,
   scalarString,
+  type ParsedYaml,
   seqItems,
   spanOf,
   type Node,
@@ -168,3 +169,17 @@ export function stringList(node: unknown, text: string): ScalarValue[] {
 }
 
 export { mapGet, mapGetPair, mapPairs, keyName, spanOf, isMap, isSeq, isScalar };
+
+/**
+ * `build` memoised per parse and path: callee and caller models are built once from one shared parse
+ * (parseYamlShared), and freed with it. The models are read-only.
+ */
+export function perParse<T>(build: (parsed: ParsedYaml, path: string) => T | undefined) {
+  const byParse = new WeakMap<ParsedYaml, Map<string, T | undefined>>();
+  return (parsed: ParsedYaml, path: string): T | undefined => {
+    let byPath = byParse.get(parsed);
+    if (!byPath) byParse.set(parsed, (byPath = new Map()));
+    if (!byPath.has(path)) byPath.set(path, build(parsed, path));
+    return byPath.get(path);
+  };
+}

@@ -19,6 +19,7 @@ import {
   block,
   keySpanOf,
   permissions,
+  perParse,
   scalarAt,
   scalarValue,
   stringList,
@@ -124,19 +125,10 @@ export interface Workflow {
 
 /**
  * Callee and caller models built once per parse and path: a repository's workflow is read as a callee (permissions,
- * callee flow) and as a caller from one shared parse (parseYamlShared). Read-only. The analyzed file's own model is
- * built by buildWorkflow and not kept: holding every file's model made the young-generation collections copy them.
+ * callee flow) and as a caller from one shared parse. The analyzed file's own model is built by buildWorkflow and not
+ * kept: holding every file's model made the young-generation collections copy them.
  */
-const sharedWorkflows = new WeakMap<ParsedYaml, Map<string, Workflow | undefined>>();
-
-export function sharedWorkflow(parsed: ParsedYaml, path: string): Workflow | undefined {
-  let byPath = sharedWorkflows.get(parsed);
-  if (!byPath) sharedWorkflows.set(parsed, (byPath = new Map()));
-  if (byPath.has(path)) return byPath.get(path);
-  const wf = buildWorkflow(parsed, path);
-  byPath.set(path, wf);
-  return wf;
-}
+export const sharedWorkflow = perParse((parsed, path) => buildWorkflow(parsed, path));
 
 export function buildWorkflow(parsed: ParsedYaml, path: string): Workflow | undefined {
   const root = resolveAlias(parsed.doc?.contents);
