@@ -52,3 +52,8 @@ export function uniqueSecretName(base: string, taken: ReadonlySet<string>): stri
   for (let i = 2; taken.has(name); i++) name = `${start}_${i}`;
   return name;
 }
+
+/** The distinct `secrets.NAME` references in a piece of workflow text, in order of first use. */
+export function referencedSecrets(text: string): string[] {
+  return [...new Set([...text.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))];
+}

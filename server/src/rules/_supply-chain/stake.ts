@@ -4,6 +4,7 @@ import type { AnalysisContext } from '../../engine/context';
 import type { Job, Step, Workflow } from '../../model/workflow';
 import { isLowValueWriteScope, isReportOnlySecret } from '../../knowledge/low-value-secrets';
 import { workflowPermissionsFor } from '../../analysis/permissions';
+import { referencedSecrets } from '../../analysis/secrets/names';
 import { conditionsCanEverHold } from '../../analysis/conditions';
 import { triggerNames } from '../../analysis/triggers';
 
@@ -46,7 +47,7 @@ export function jobStake(job: Job, wf: Workflow, ctx: AnalysisContext, step?: St
   const jobText = ctx.text.slice(job.span.start, job.span.end);
   if (job.uses && /^\s*secrets:\s*inherit\b/m.test(jobText)) return "all the repository's secrets (secrets: inherit)";
   const reachable = reachableText(job, wf, ctx, step);
-  const secrets = [...new Set([...reachable.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))].filter(
+  const secrets = referencedSecrets(reachable).filter(
     (name) => name.toUpperCase() !== 'GITHUB_TOKEN' && !isReportOnlySecret(name),
   );
   const secret =
@@ -79,9 +80,7 @@ export function jobStake(job: Job, wf: Workflow, ctx: AnalysisContext, step?: St
 export function whyNoStake(job: Job, wf: Workflow, ctx: AnalysisContext, step?: Step): string {
   const reachable = reachableText(job, wf, ctx, step);
   const unreachable = step && jobStake(job, wf, ctx) !== undefined;
-  const reportOnly = [...new Set([...reachable.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))].filter(
-    isReportOnlySecret,
-  );
+  const reportOnly = referencedSecrets(reachable).filter(isReportOnlySecret);
   const permissions = job.permissions ?? wf.permissions;
   const writes = permissions?.kind === 'map' ? permissions.scopes.filter((s) => s.level === 'write') : [];
   const idToken = writes.some((s) => s.scope === 'id-token');

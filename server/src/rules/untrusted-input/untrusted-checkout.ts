@@ -1,6 +1,7 @@
 import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
 import type { Job, Workflow } from '../../model/workflow';
+import { referencedSecrets } from '../../analysis/secrets/names';
 import { conditionalReach } from '../../analysis/triggers';
 import { HEAD_CODE_PRIVILEGED_EVENTS } from '../../knowledge/untrusted-input';
 import {
@@ -21,9 +22,7 @@ const GITHUB_HOSTED = /^(?:ubuntu|windows|macos)(?:-[\w.]+)+$/i;
  */
 function stakeOf(job: Job, wf: Workflow, ctx: AnalysisContext): string | undefined {
   const text = `${(wf.env?.entries ?? []).map((e) => e.value?.text ?? '').join('\n')}\n${ctx.text.slice(job.span.start, job.span.end)}`;
-  const secrets = [...new Set([...text.matchAll(/\bsecrets\.(\w+)/g)].map((m) => m[1]))].filter(
-    (name) => name.toUpperCase() !== 'GITHUB_TOKEN',
-  );
+  const secrets = referencedSecrets(text).filter((name) => name.toUpperCase() !== 'GITHUB_TOKEN');
   const permissions = job.permissions ?? wf.permissions;
   const writes =
     permissions?.kind === 'map'
