@@ -15,9 +15,10 @@ import { atLeast } from '../server/src/engine/analyze';
 import type { Finding } from '../server/src/engine/types';
 import { repoFileReader } from '../server/src/io/repo-files';
 import { SecretRedactor } from '../server/src/report/redact';
-import { isSecretFinding } from '../server/src/report/model';
+import { isSecretFinding, problemFindings } from '../server/src/report/model';
 import type { Workflow } from '../server/src/model/workflow';
 import type { ActionMetadata } from '../server/src/model/action';
+import type { GitlabPipeline } from '../server/src/model/gitlab/pipeline';
 import { findCallers } from '../server/src/analysis/callers';
 import { AnalysisContext } from '../server/src/engine/context';
 import { DEFAULT_CONFIG } from '../server/src/engine/config';
@@ -55,8 +56,9 @@ function draw(): void {
     .slice(1)
     .map((l) => l.split('\t'));
   const byRule = new Map<string, Item[]>();
-  for (const [repo, , path, , kind] of rows) {
-    if (kind !== 'workflow' && kind !== 'action') continue;
+  for (const [repo, , path, , manifestKind] of rows) {
+    const kind = manifestKind === 'gitlab-ci' ? 'gitlab' : manifestKind;
+    if (kind !== 'workflow' && kind !== 'action' && kind !== 'gitlab') continue;
     const root = join(corpus, repo.replace('/', '__'));
     const file = join(root, path);
     if (!existsSync(file)) continue;
@@ -65,7 +67,8 @@ function draw(): void {
     // The repository's identity, as the CLI reads it from the origin remote: its own owner's actions are not third-party.
     const result = analyze({ path, text, kind, readFile, repository: repo, rules });
     const redactor = new SecretRedactor(text, result.findings.filter(isSecretFinding));
-    for (const f of result.findings) {
+    // Parse problems are reported as high `parse-error` findings: they are judged like any other.
+    for (const f of [...problemFindings(result), ...result.findings]) {
       if (!atLeast(f.severity, 'medium')) continue;
       const items = byRule.get(f.ruleId) ?? [];
       items.push({
@@ -73,7 +76,7 @@ function draw(): void {
         path,
         text,
         finding: f,
-        model: result.model?.kind === 'gitlab' ? undefined : result.model,
+        model: result.model,
         redactor,
         readFile,
       });
@@ -105,7 +108,7 @@ interface Item {
   path: string;
   text: string;
   finding: Finding;
-  model?: Workflow | ActionMetadata;
+  model?: Workflow | ActionMetadata | GitlabPipeline;
   redactor: SecretRedactor;
   readFile: ReturnType<typeof repoFileReader>;
 }
@@ -139,19 +142,26 @@ function render(item: Item, n: number): string[] {
       );
       const step = job.steps.find((s) => at(s.span));
       if (step) out.push(`- step ${step.index + 1}: ${flat(text.slice(step.span.start, step.span.end)).slice(0, 300)}`);
-      const secrets = [
-        ...new Set([...text.slice(job.span.start, job.span.end).matchAll(/secrets\.(\w+)/g)].map((m) => m[1])),
-      ];
+      // The workflow-level env reaches every job too.
+      const workflowEnv = (model.env?.entries ?? []).map((e) => e.value?.text ?? '').join('\n');
+      const jobText = `${workflowEnv}\n${text.slice(job.span.start, job.span.end)}`;
+      const secrets = [...new Set([...jobText.matchAll(/secrets\.(\w+)/g)].map((m) => m[1]))];
       out.push(`- secrets in job: ${secrets.join(', ') || '(none)'}`);
     }
   } else if (model?.kind === 'action') {
     out.push(`- composite action; inputs: ${model.inputs.map((i) => i.name).join(', ') || '(none)'}`);
+  } else if (model?.kind === 'gitlab') {
+    const job = model.jobs.find((j) => at(j.span));
+    if (job)
+      out.push(`- GitLab job: ${job.name} (lines ${lineOf(text, job.span.start)}-${lineOf(text, job.span.end)})`);
   }
   const callers = callersOf(item);
   if (callers !== undefined) out.push(`- callers in the repository: ${callers || '(none visible)'}`);
-  const from = Math.max(1, line - 3);
+  // A GitLab job's image, variables and script are further apart than a step's lines: a wider frame.
+  const around = model?.kind === 'gitlab' ? 10 : 3;
+  const from = Math.max(1, line - around);
   const lines = text.split('\n');
-  const frameEnd = Math.min(lines.length, line + 3);
+  const frameEnd = Math.min(lines.length, line + around);
   const starts: number[] = [0];
   for (let k = 0; k < text.length; k++) if (text[k] === '\n') starts.push(k + 1);
   const frame: string[] = [];

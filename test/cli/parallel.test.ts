@@ -53,7 +53,7 @@ describe('parallel scan', () => {
 });
 
 test(
-  'large files are analyzed one at a time across the workers, and the report is still the single-thread one',
+  'large files are analyzed one at a time across the workers, each by a worker replaced afterwards, and the report is still the single-thread one',
   {
     skip: CLI_RUNS_BUNDLE ? false : 'dist/ is missing or older than the sources: run npm run bundle',
     timeout: 5 * 60_000,
@@ -88,6 +88,8 @@ test(
       names.flatMap((n) => [`started .github/workflows/${n}.yml`, `finished .github/workflows/${n}.yml`]),
       'each large file finished before the next one started',
     );
+    // The worker that analyzed a large file keeps its heap's high-water mark: each is replaced.
+    assert.equal([...two.stderr.matchAll(/^flowguard: worker replaced after a large file$/gm)].length, names.length);
   },
 );
 

@@ -279,7 +279,7 @@ test('artifacts merge key by key through extends:, default: applies only when no
 
 test('a secret written by an included template is reported once, in the file that writes and uploads it', () => {
   const template =
-    '.build-and-test:\n  script:\n    - printenv > ${CI_PROJECT_DIR}/ci_environment.log\n  artifacts:\n    paths: [ci_environment.log]\n';
+    '.build-and-test:\n  script:\n    - printenv > ${CI_PROJECT_DIR}/ci_environment.log\n    - ./upload.sh "$DEPLOY_TOKEN"\n  artifacts:\n    paths: [ci_environment.log]\n';
   const files: Record<string, string> = { '.gitlab/common.yml': template };
   const pipeline = 'include:\n  local: /.gitlab/common.yml\nbuild:\n  extends: .build-and-test\n';
   const secretFindings = (path: string, text: string) =>
@@ -290,6 +290,10 @@ test('a secret written by an included template is reported once, in the file tha
   assert.deepEqual(secretFindings('.gitlab-ci.yml', pipeline), []);
   // The job adds the upload itself: then it is reported at the job, where the artifacts are.
   const uploadsHere = pipeline + '  artifacts:\n    paths: [.]\n';
-  files['.gitlab/common.yml'] = '.build-and-test:\n  script:\n    - printenv > ci_environment.log\n';
+  files['.gitlab/common.yml'] =
+    '.build-and-test:\n  script:\n    - printenv > ci_environment.log\n    - ./upload.sh "$DEPLOY_TOKEN"\n';
   assert.deepEqual(secretFindings('.gitlab-ci.yml', uploadsHere), ['3 medium']);
+  // A dump in a job whose file shows no secret it receives is low (the project's settings may still hold some).
+  files['.gitlab/common.yml'] = '.build-and-test:\n  script:\n    - printenv > ci_environment.log\n';
+  assert.deepEqual(secretFindings('.gitlab-ci.yml', uploadsHere), ['3 low']);
 });

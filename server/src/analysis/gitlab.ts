@@ -156,6 +156,22 @@ export function deployCommand(job: EffectiveJob): string | undefined {
   return undefined;
 }
 
+/** A condition that selects merge-request pipelines (not one that excludes them). */
+const MERGE_REQUEST_IF =
+  /\$CI_PIPELINE_SOURCE\s*==\s*["']merge_request_event["']|\$CI_MERGE_REQUEST_(?:IID|ID|EVENT_TYPE|LABELS|SOURCE_BRANCH_NAME|TITLE)\b(?!\s*(?:==\s*null|!=|!~))/;
+
+/**
+ * How the job runs in merge-request pipelines (`only: merge_requests`, or the `rules: if:` that selects them), or
+ * undefined. There, a merge request's code runs in this project (a fork's too, once a member runs its pipeline).
+ */
+export function mergeRequestTrigger(e: EffectiveJob): string | undefined {
+  if (e.only.includes('merge_requests')) return 'only: merge_requests';
+  const i = e.ruleIfs.findIndex((c, k) => e.ruleWhens[k] !== 'never' && MERGE_REQUEST_IF.test(c));
+  return i < 0
+    ? undefined
+    : `rules: if: ${e.ruleIfs[i].length > 80 ? `${e.ruleIfs[i].slice(0, 77)}...` : e.ruleIfs[i]}`;
+}
+
 /** A person starts the job (manual), or it only runs for tags (which protected tags can restrict). */
 export function humanGate(job: EffectiveJob): 'manual' | 'tags' | undefined {
   if (

@@ -51,7 +51,7 @@ const COLLABORATOR_TYPES = new Set([
 ]);
 
 /** The trigger's `types:`, when it lists them. */
-function activityTypes(trigger: Trigger): string[] | undefined {
+export function activityTypes(trigger: Trigger): string[] | undefined {
   const types = trigger.config ? mapGet(trigger.config, 'types') : undefined;
   if (!types) return undefined;
   if (isSeq(types)) return types.items.map((i) => String((i as { value?: unknown }).value ?? ''));

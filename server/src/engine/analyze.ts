@@ -95,8 +95,9 @@ function analyzeUnguarded(input: AnalyzeInput): AnalysisResult {
     path: input.path,
     kind,
     findings: [],
-    // Copied: the parse is shared with other analyses, and this file's own limits are added below.
-    problems: [...parsed.problems],
+    // Copied: the parse is shared with other analyses, and this file's own limits are added below. GitLab accepts a
+    // duplicated key (the last one wins), so there it is not a parse problem: gitlab-duplicate-key reports it.
+    problems: kind === 'gitlab' ? parsed.problems.filter((p) => p.code !== 'DUPLICATE_KEY') : [...parsed.problems],
     suppressed: 0,
     ruleErrors: [],
   };
@@ -173,11 +174,17 @@ function analyzeUnguarded(input: AnalyzeInput): AnalysisResult {
       message: `Flowguard stopped analyzing this file after ${Math.max(0, input.timeBudgetMs ?? ANALYSIS_TIME_BUDGET_MS) / 1000} s; it is too large or complex, and its remaining checks did not run.`,
       span: { start: 0, end: 0 },
     });
-  for (const ruleId of ctx.overflowed)
-    result.problems.push({
-      kind: 'limit',
-      message: `Rule ${ruleId} found more than ${MAX_FINDINGS_PER_RULE} problems in this file; only the first ${MAX_FINDINGS_PER_RULE} are reported.`,
+  // Every check ran; only the listing stopped. One finding of the rule counts the rest, at their highest severity (a
+  // `parse-error`, always high, said "could not be analyzed" of files whose dropped findings were all low).
+  for (const [ruleId, { dropped, severity }] of ctx.overflowed)
+    ctx.findings.push({
+      ruleId,
+      message: `${dropped} more ${ruleId} finding${dropped === 1 ? '' : 's'} in this file ${dropped === 1 ? 'is' : 'are'} not listed: a rule lists at most ${MAX_FINDINGS_PER_RULE} per file. The most severe of them is ${severity}.`,
+      severity,
+      confidence: 'high',
       span: { start: 0, end: 0 },
+      fixes: [],
+      properties: { dropped },
     });
 
   const collected =

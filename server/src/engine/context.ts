@@ -7,8 +7,9 @@ import type { LineIndex } from '../text/lines';
 import type { ParsedYaml } from '../yaml/parse';
 import type { Suppression } from './suppressions';
 import type { SupplyChainFacts } from '../analysis/supply-chain/facts';
+import { SEVERITIES, type Severity } from '../analysis/levels';
 
-/** Findings one rule may report in one file; beyond it the file gets a `limit` problem instead. */
+/** Findings one rule may report in one file; beyond it one finding of that rule counts the rest (see `overflowed`). */
 export const MAX_FINDINGS_PER_RULE = 200;
 /** Other occurrences of one collapsed cause listed as related locations; the rest are only counted. */
 export const MAX_RELATED_OCCURRENCES = 20;
@@ -42,8 +43,11 @@ export class AnalysisContext {
     readonly suppressions: Suppression[],
   ) {}
 
-  /** Rules that hit MAX_FINDINGS_PER_RULE in this file (their further findings were dropped). */
-  readonly overflowed = new Set<string>();
+  /**
+   * Rules that hit MAX_FINDINGS_PER_RULE in this file: how many further findings were dropped, and the highest
+   * severity among them (the summary finding carries it, so a gate on severity still sees what was dropped).
+   */
+  readonly overflowed = new Map<string, { dropped: number; severity: Severity }>();
   private readonly counts = new Map<string, number>();
 
   report(input: FindingInput): void {
@@ -66,7 +70,13 @@ export class AnalysisContext {
     const count = (this.counts.get(meta.id) ?? 0) + 1;
     this.counts.set(meta.id, count);
     if (count > MAX_FINDINGS_PER_RULE) {
-      this.overflowed.add(meta.id);
+      const severity = input.severity ?? meta.severity;
+      const known = this.overflowed.get(meta.id);
+      if (!known) this.overflowed.set(meta.id, { dropped: 1, severity });
+      else {
+        known.dropped++;
+        if (SEVERITIES.indexOf(severity) < SEVERITIES.indexOf(known.severity)) known.severity = severity;
+      }
       return;
     }
     const finding: Finding = {

@@ -3,6 +3,7 @@ import type { Rule } from '../engine/rule';
 import deployWithoutEnvironment from './approval/deploy-without-environment';
 import unjustifiedSuppression from './audit/unjustified-suppression';
 import botApprovesPullRequest from './change-control/bot-approves-pull-request';
+import gitlabDuplicateKey from './change-control/gitlab-duplicate-key';
 import excessivePermissions from './least-privilege/excessive-permissions';
 import gitlabDindInMergeRequests from './least-privilege/gitlab-dind-in-merge-requests';
 import missingPermissions from './least-privilege/missing-permissions';
@@ -49,6 +50,7 @@ export const ALL_RULES: readonly Rule[] = [
   deployWithoutEnvironment,
   unjustifiedSuppression,
   botApprovesPullRequest,
+  gitlabDuplicateKey,
   excessivePermissions,
   gitlabDindInMergeRequests,
   missingPermissions,
@@ -97,6 +99,7 @@ export const RULE_FILES: ReadonlyArray<{ category: string; id: string }> = [
   { category: 'approval', id: 'deploy-without-environment' },
   { category: 'audit', id: 'unjustified-suppression' },
   { category: 'change-control', id: 'bot-approves-pull-request' },
+  { category: 'change-control', id: 'gitlab-duplicate-key' },
   { category: 'least-privilege', id: 'excessive-permissions' },
   { category: 'least-privilege', id: 'gitlab-dind-in-merge-requests' },
   { category: 'least-privilege', id: 'missing-permissions' },

@@ -26,6 +26,8 @@ export interface ParseProblem {
   span: Span;
   /** yaml: the YAML itself is invalid; limit: the file is beyond what Flowguard analyzes. */
   kind: 'yaml' | 'limit';
+  /** The `yaml` library's error code (DUPLICATE_KEY...), for a yaml problem. */
+  code?: string;
 }
 
 export interface ParsedYaml {
@@ -90,6 +92,7 @@ export function parseYaml(text: string): ParsedYaml {
   if (MAY_HAVE_ANCHOR.test(text)) linkAliases(doc);
   const problems: ParseProblem[] = doc.errors.map((e) => ({
     kind: 'yaml' as const,
+    code: e.code,
     message: e.message.split('\n')[0],
     span: { start: e.pos[0], end: Math.max(e.pos[1], e.pos[0]) },
   }));
@@ -239,8 +242,10 @@ export function mapPairs(node: unknown): Pair<Node, Node | null>[] {
   return isMap(n) ? (n.items as Pair<Node, Node | null>[]) : [];
 }
 
+/** The pair of `key`; of a duplicated key (invalid YAML that GitLab accepts), the last, which is what GitLab reads. */
 export function mapGetPair(node: unknown, key: string): Pair<Node, Node | null> | undefined {
-  for (const p of mapPairs(node)) if (keyName(p) === key) return p;
+  const pairs = mapPairs(node);
+  for (let i = pairs.length - 1; i >= 0; i--) if (keyName(pairs[i]) === key) return pairs[i];
   return undefined;
 }
 

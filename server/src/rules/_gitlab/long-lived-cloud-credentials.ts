@@ -4,7 +4,14 @@
 import type { AnalysisContext } from '../../engine/context';
 import type { Rule } from '../../engine/rule';
 import type { Span } from '../../text/span';
-import type { GitlabScript, GitlabVariable } from '../../model/gitlab/pipeline';
+import {
+  effective,
+  type GitlabJob,
+  type GitlabPipeline,
+  type GitlabScript,
+  type GitlabVariable,
+} from '../../model/gitlab/pipeline';
+import { mergeRequestTrigger } from '../../analysis/gitlab';
 import { scanProviders } from '../../analysis/secrets/scan';
 import { scriptOffsets } from './scripts';
 
@@ -60,16 +67,59 @@ const FEDERATED = /--federated-token\b|\bARM_USE_OIDC\b/;
 
 export const gitlabLongLivedCredentials: Pick<Rule, 'pipeline' | 'gitlabJob'> = {
   pipeline(p, ctx) {
-    checkVariables(p.variables, [...p.globalScripts, ...p.jobs.flatMap((j) => j.scripts)], ctx);
-    checkScripts(p.globalScripts, ctx);
+    const reach = mergeRequestReach(
+      p.jobs.filter((j) => !j.hidden),
+      p,
+    );
+    checkVariables(p.variables, [...p.globalScripts, ...p.jobs.flatMap((j) => j.scripts)], ctx, reach);
+    checkScripts(p.globalScripts, ctx, reach);
   },
-  gitlabJob(job, _p, ctx) {
-    checkVariables(job.variables, job.scripts, ctx);
-    checkScripts(job.scripts, ctx);
+  gitlabJob(job, p, ctx) {
+    const runs = job.hidden ? extendersOf(job, p) : [job];
+    // A template no visible job extends is used from elsewhere (an including project): its reach is unknown.
+    const reach = runs.length
+      ? mergeRequestReach(runs, p)
+      : 'no job in this file extends this template, so it may run in merge-request pipelines where it is included';
+    checkVariables(job.variables, job.scripts, ctx, reach);
+    checkScripts(job.scripts, ctx, reach);
   },
 };
 
-function checkVariables(variables: GitlabVariable[], scripts: GitlabScript[], ctx: AnalysisContext): void {
+/**
+ * Whether code other than the members' can run with the key: some of these jobs runs in merge-request pipelines,
+ * where a merge request's code runs in this project with its variables (a fork's too, once a member runs it). Branch,
+ * tag, scheduled and manual pipelines run only what members pushed, and a fork's own pipeline gets the fork's
+ * variables. Undefined when none of them does.
+ */
+function mergeRequestReach(jobs: GitlabJob[], p: GitlabPipeline): string | undefined {
+  for (const job of jobs) {
+    const how = mergeRequestTrigger(effective(job, p));
+    if (how)
+      return `job '${job.name}' runs in merge-request pipelines (${how}), where a merge request's code runs with it`;
+  }
+  return undefined;
+}
+
+/** The visible jobs that extend a template, directly or through other templates. */
+function extendersOf(template: GitlabJob, p: GitlabPipeline): GitlabJob[] {
+  const names = new Set([template.name]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const job of p.jobs)
+      if (!names.has(job.name) && job.extends.some((e) => names.has(e))) {
+        names.add(job.name);
+        grew = true;
+      }
+  }
+  return p.jobs.filter((j) => !j.hidden && names.has(j.name) && j !== template);
+}
+
+function checkVariables(
+  variables: GitlabVariable[],
+  scripts: GitlabScript[],
+  ctx: AnalysisContext,
+  reach: string | undefined,
+): void {
   const scriptText = scripts.map((s) => s.line.text).join('\n');
   const names = variables.map((v) => v.name);
   for (const v of variables) {
@@ -82,12 +132,12 @@ function checkVariables(variables: GitlabVariable[], scripts: GitlabScript[], ct
     if (cloud === AZURE && FEDERATED.test(scriptText)) continue;
     // The pair is reported once, on the key id.
     if (v.name === 'AWS_SECRET_ACCESS_KEY' && names.includes('AWS_ACCESS_KEY_ID')) continue;
-    report(ctx, v.keySpan, cloud, `${v.name} holds ${cloud.what}`);
+    report(ctx, v.keySpan, cloud, `${v.name} holds ${cloud.what}`, reach);
   }
 }
 
 /** One finding per cloud for the scripts of one job (a key pair set on two lines is one credential). */
-function checkScripts(scripts: GitlabScript[], ctx: AnalysisContext): void {
+function checkScripts(scripts: GitlabScript[], ctx: AnalysisContext, reach: string | undefined): void {
   const all = scripts.map((s) => s.line.text).join('\n');
   const reported = new Set<Cloud>();
   for (const script of scripts) {
@@ -101,14 +151,15 @@ function checkScripts(scripts: GitlabScript[], ctx: AnalysisContext): void {
       if (!m) continue;
       reported.add(cloud);
       const start = scriptOffsets(ctx, script)(m.index);
-      report(ctx, { start, end: start + m[0].length }, cloud, `The script uses ${cloud.what}`);
+      report(ctx, { start, end: start + m[0].length }, cloud, `The script uses ${cloud.what}`, reach);
     }
   }
 }
 
-function report(ctx: AnalysisContext, span: Span, cloud: Cloud, what: string): void {
+function report(ctx: AnalysisContext, span: Span, cloud: Cloud, what: string, reach: string | undefined): void {
   ctx.report({
-    message: `${what}, which stays valid until revoked. Prefer ${cloud.instead}.`,
+    message: `${what}, which stays valid until revoked. Prefer ${cloud.instead}.${reach ? ` (${reach}.)` : " (Low: no job holding it runs in merge-request pipelines, so only members' code runs with this key; prefer OIDC, defence in depth.)"}`,
+    severity: reach ? undefined : 'low',
     span,
     properties: { alternative: cloud.instead },
   });

@@ -12,6 +12,7 @@ import { isTokenScope } from '../../knowledge/actions-kb';
 import type { Permissions, PermissionScope } from '../../model/common';
 import type { Job, Workflow } from '../../model/workflow';
 import { describeExposure, tokenExposure } from '../../analysis/token-exposure';
+import { eventReach, jobEvents } from '../../analysis/triggers';
 import { isLowValueWriteScope } from '../../knowledge/low-value-secrets';
 import { columnOf, indentUnit, newlineOf } from '../../fixes/edits';
 import { narrowPermissionsFix } from '../../fixes/permissions';
@@ -35,7 +36,7 @@ export default defineRule({
       remediation:
         'Declare `permissions: {}` or `contents: read` at the workflow level, then grant each job only the scopes it uses. Flowguard computes what each job needs from its actions (a knowledge base of popular actions), its scripts (gh, git push, REST calls, github-script, OIDC, registry logins) and its reusable workflows; the "Narrow permissions" quick-fix writes those blocks with a reason per scope and keeps the grants of jobs whose steps it cannot understand.',
       severity:
-        "`write-all` is always high: no job needs every scope, and it hands them all to every step and every dependency those steps install (the fix is certain). Other excess grants are medium only when an outsider has a path to a job holding them: a trigger any GitHub user can fire (pull_request_target, issue_comment, issues, discussion, workflow_run after a fork's pull request...) reaches it without a membership, login or permission check, something they control runs there (their pull request's code checked out and built, their text expanded into a script, an AI agent acting on it, their artifacts extracted and run, a third-party action on a movable ref) and that code can reach the token (checkout's persisted credentials, env, the step itself, or a later step of the same runner); the message names that path. When the only path is a third-party action on a movable ref (nothing the outsider wrote runs; the attacker is whoever moves the tag) and the excess scope is one that reaches only CI results and conversation (`checks`, `statuses`, `issues`, `pull-requests`, `discussions`; knowledge/low-value-secrets.json), it is low: aws-actions/configure-aws-credentials' title check on pull_request_target with an unused pull-requests: write was judged debatable blind (seed 9090). Otherwise low, as hygiene: an independent re-judge (docs/precision/rejudge-seed-4242-independent.md) found 13 of 13 medium findings without such a path debatable. Scopes a job needs are never reported, including implicit needs the knowledge base records (goreleaser configuration, npm publish lifecycle scripts, actions/stale's state cache). Default confidence is low: 8 of 14 were true in the seed-2026 sample, the rest scopes used implicitly. A workflow-level write scope that reaches no job (every job declares its own block) is low: it grants nothing today.",
+        "`write-all` is high: no job needs every scope, and it hands them all to every step and every dependency those steps install (the fix is certain). It is low only where no one else's code can hold the token: only users with write access start the job and every step is an action pinned to a commit (no scripts, local actions, reusable workflows or containers); pulumi's dispatch-only secrets export, two SHA-pinned actions under write-all, was judged debatable by two blind reviewer rounds (seeds 9090 and 31337). Other excess grants are medium only when an outsider has a path to a job holding them: a trigger any GitHub user can fire (pull_request_target, issue_comment, issues, discussion, workflow_run after a fork's pull request...) reaches it without a membership, login or permission check, something they control runs there (their pull request's code checked out and built, their text expanded into a script, an AI agent acting on it, their artifacts extracted and run, a third-party action on a movable ref) and that code can reach the token (checkout's persisted credentials, env, the step itself, or a later step of the same runner); the message names that path. When the only path is a third-party action on a movable ref (nothing the outsider wrote runs; the attacker is whoever moves the tag) and the excess scope is one that reaches only CI results and conversation (`checks`, `statuses`, `issues`, `pull-requests`, `discussions`; knowledge/low-value-secrets.json), it is low: aws-actions/configure-aws-credentials' title check on pull_request_target with an unused pull-requests: write was judged debatable blind (seed 9090). Otherwise low, as hygiene: an independent re-judge (docs/precision/rejudge-seed-4242-independent.md) found 13 of 13 medium findings without such a path debatable. Scopes a job needs are never reported, including implicit needs the knowledge base records (goreleaser configuration, npm publish lifecycle scripts, actions/stale's state cache). Default confidence is low: 8 of 14 were true in the seed-2026 sample, the rest scopes used implicitly. A workflow-level write scope that reaches no job (every job declares its own block) is low: it grants nothing today.",
       vulnerableExample:
         'on: pull_request_target\npermissions:\n  contents: write\n  pull-requests: write\njobs:\n  preview:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm run build\n      - run: gh pr comment "$PR" --body built\n        env:\n          GH_TOKEN: ${{ github.token }}\n          PR: ${{ github.event.pull_request.number }}\n',
       safeExample:
@@ -52,15 +53,13 @@ export default defineRule({
     const narrow = () => narrowPermissionsFix(wf, {}, result);
     const inheriting = result.jobs.filter((j) => !j.job.permissions);
     if (wf.permissions?.kind === 'write-all') {
-      const path = pathTo(
-        ctx,
-        wf,
-        inheriting.map((j) => j.job),
-      );
+      const holders = inheriting.map((j) => j.job);
+      const path = pathTo(ctx, wf, holders);
+      const fixed = path.exposed ? undefined : fixedCodeOnly(wf, holders);
       ctx.report({
-        message: `permissions: write-all gives every job write access to the whole repository. Grant only the scopes each job uses (start with contents: read).${path.exposed ? path.note : WRITE_ALL_NOTE}`,
+        message: `permissions: write-all gives every job write access to the whole repository. Grant only the scopes each job uses (start with contents: read).${path.exposed ? path.note : (fixed ?? WRITE_ALL_NOTE)}`,
         span: wf.permissions.valueSpan,
-        severity: 'high',
+        severity: fixed ? 'low' : 'high',
         // write-all is written in the file: no inference about unused scopes is involved.
         confidence: 'high',
         fixes: fixesFor(wf, wf.permissions, narrow),
@@ -128,10 +127,11 @@ export default defineRule({
     const narrow = () => narrowPermissionsFix(wf, {}, workflowPermissionsFor(ctx, wf));
     if (job.permissions.kind === 'write-all') {
       const path = pathTo(ctx, wf, [job]);
+      const fixed = path.exposed ? undefined : fixedCodeOnly(wf, [job]);
       ctx.report({
-        message: `Job '${job.id}' grants permissions: write-all. Grant only the scopes this job uses.${path.exposed ? path.note : WRITE_ALL_NOTE}`,
+        message: `Job '${job.id}' grants permissions: write-all. Grant only the scopes this job uses.${path.exposed ? path.note : (fixed ?? WRITE_ALL_NOTE)}`,
         span: job.permissions.valueSpan,
-        severity: 'high',
+        severity: fixed ? 'low' : 'high',
         confidence: 'high',
         fixes: fixesFor(wf, job.permissions, narrow),
       });
@@ -155,16 +155,33 @@ export default defineRule({
 });
 
 /**
- * Whether an outsider has a path to the token of one of these jobs (the ones holding the excess grant), and the
- * sentence that says so, or that the excess is hygiene.
- */
-/**
- * write-all stays high without an outsider path: it is never what a job needs, and it hands every scope (contents,
+ * write-all stays high without an outsider path (unless fixedCodeOnly): it is never what a job needs, and it hands every scope (contents,
  * packages, actions, id-token...) to every step and every dependency those steps install.
  */
 const WRITE_ALL_NOTE =
   ' Every step, and every package or action it pulls in, holds every scope: one compromised dependency can push code, publish packages and mint OIDC tokens.';
 
+/**
+ * The low note for write-all, when only users with write access start these jobs and every step is an action pinned to
+ * a commit (no scripts, no local or reusable code, no container): no code anyone else can change holds the token, and
+ * what remains is least-privilege hygiene. pulumi's dispatch-only secrets export (two SHA-pinned actions) was judged
+ * debatable by two blind reviewer rounds (seeds 9090 and 31337).
+ */
+function fixedCodeOnly(wf: Workflow, jobs: Job[]): string | undefined {
+  if (!jobs.length) return undefined;
+  for (const job of jobs) {
+    if (job.uses || job.container || !job.steps.length) return undefined;
+    if (!job.steps.every((s) => !s.run && s.uses?.pinned && (s.uses.kind === 'action' || s.uses.kind === 'docker')))
+      return undefined;
+    if (!jobEvents(wf, job).every((e) => eventReach(e) === 'maintainer')) return undefined;
+  }
+  return ' (Low: only users with write access start it, and every step is an action pinned to a commit, so no code anyone else can change holds the token; still, a job rarely needs more than a few scopes.)';
+}
+
+/**
+ * Whether an outsider has a path to the token of one of these jobs (the ones holding the excess grant), and the
+ * sentence that says so, or that the excess is hygiene.
+ */
 function pathTo(ctx: AnalysisContext, wf: Workflow, jobs: Job[], scope?: string): { exposed: boolean; note: string } {
   let movedTag: string | undefined;
   for (const job of jobs) {

