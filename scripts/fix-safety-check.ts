@@ -47,6 +47,9 @@ export function checkFileFixes(
 ): FixVerdict[] {
   const before = analyze(input);
   if (before.problems.length || !before.model) return [];
+  // A rule that hit its per-file cap lists only its first findings: removing one brings an unlisted one into view, so
+  // before and after cannot be compared finding by finding. Such files (3 in the corpus) are left out.
+  if (before.findings.some((f) => f.properties?.dropped !== undefined)) return [];
   const verdicts: FixVerdict[] = [];
   const perRule = new Map<string, number>();
   const seen = new Set<string>();
