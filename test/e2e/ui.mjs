@@ -35,14 +35,27 @@ async function runCommand(page, title) {
   }
 }
 
+/**
+ * Opens a workspace file through Quick Open. A file the test has just written may not be in Quick Open's file list
+ * yet (code-server indexes it after its watcher reports it): close and ask again until it is.
+ */
 async function openFile(page, name) {
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector(SELECTORS.quickInputBox, { state: 'visible', timeout: TIMEOUT });
-  await page.keyboard.type(name);
-  await page
-    .locator(SELECTORS.quickInputRow, { hasText: name })
-    .first()
-    .waitFor({ state: 'visible', timeout: TIMEOUT });
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector(SELECTORS.quickInputBox, { state: 'visible', timeout: TIMEOUT });
+    await page.keyboard.type(name);
+    try {
+      await page
+        .locator(SELECTORS.quickInputRow, { hasText: name })
+        .first()
+        .waitFor({ state: 'visible', timeout: 3000 });
+      break;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw error;
+    }
+  }
   await page.keyboard.press('Enter');
   await page.waitForSelector(SELECTORS.editor, { timeout: TIMEOUT });
 }
