@@ -3,6 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { runCli as runCliInProcess } from '../../server/src/cli/run';
 import { shardOf } from '../../server/src/cli/scan';
@@ -48,6 +49,24 @@ describe('parallel scan', () => {
         assert.ok(files.length > 0);
         assert.ok(one.stdout === two.stdout, `${format} reports differ`);
       }
+    },
+  );
+
+  test(
+    'without --jobs the scan uses one worker per core but one (the main thread alone on 2 cores)',
+    { skip: CLI_RUNS_BUNDLE ? false : 'dist/ is missing or older than the sources: run npm run bundle' },
+    async () => {
+      const r = await runCli(['scan', 'examples', '--format', 'json'], {
+        cwd: ROOT,
+        timeoutMs: 60_000,
+        env: { FLOWGUARD_DEBUG: '1' },
+      });
+      assert.ok(r.status === 0 || r.status === 1, r.stderr.slice(0, 2000));
+      // No more workers than files.
+      const files = (JSON.parse(r.stdout) as { files: unknown[] }).files.length;
+      const expected = Math.min(Math.max(1, availableParallelism() - 1), files);
+      if (expected === 1) assert.doesNotMatch(r.stderr, /worker threads/);
+      else assert.match(r.stderr, new RegExp(`flowguard: ${expected} worker threads`));
     },
   );
 });

@@ -22,7 +22,7 @@ export interface ScanOptions {
   /** Ask the GitHub API and image registries (pins, tags, advisories, impostor commits, digests); off by default. */
   online: boolean;
   githubApiUrl?: string;
-  /** Worker threads analyzing files in parallel; undefined: one per available core. 1: in the main thread. */
+  /** Worker threads analyzing files in parallel; undefined: one per available core but one (defaultJobs). 1: in the main thread. */
   jobs?: number;
   /** Only the files of shard `index` (1-based) of `count`, by a stable hash of their path. */
   shard?: { index: number; count: number };
@@ -56,8 +56,8 @@ Scan options:
                                  version comments, advisories and impostor commits; nothing is requested without it
       --github-api-url URL       GitHub API for --online (default: $GITHUB_API_URL, else https://api.github.com;
                                  GitHub Enterprise Server: https://HOST/api/v3). Token: GH_TOKEN, GITHUB_TOKEN or gh
-  -j, --jobs N                   analyze files in N worker threads (default: one per available core; 1 = no
-                                 workers). The report is the same, in the same order, whatever N
+  -j, --jobs N                   analyze files in N worker threads (default: one per available core but one;
+                                 1 = no workers). The report is the same, in the same order, whatever N
       --shard I/N                only scan shard I of N (1-based): files are assigned by a stable hash of their
                                  path relative to the working directory, so N runners with the same command and
                                  checkout cover every file exactly once; SARIF gets a distinct run category
