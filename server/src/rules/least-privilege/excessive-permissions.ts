@@ -155,8 +155,8 @@ export default defineRule({
 });
 
 /**
- * write-all stays high without an outsider path (unless fixedCodeOnly): it is never what a job needs, and it hands every scope (contents,
- * packages, actions, id-token...) to every step and every dependency those steps install.
+ * write-all stays high without an outsider path (unless fixedCodeOnly): it is never what a job needs, and it hands
+ * every scope (contents, packages, actions, id-token...) to every step and every dependency those steps install.
  */
 const WRITE_ALL_NOTE =
   ' Every step, and every package or action it pulls in, holds every scope: one compromised dependency can push code, publish packages and mint OIDC tokens.';
