@@ -20,7 +20,7 @@ const LAYERS = {
   editor: ['rules', 'fixes', ...CORE_BELOW_FIXES],
   report: ['rules', 'fixes', ...CORE_BELOW_FIXES],
   'protocol.ts': CORE,
-  io: [],
+  io: ['text'],
   secretstore: ['io', ...CORE],
   // The GitHub API and OCI registry resolver (adapter-side: it does network I/O; the core takes its answers as facts).
   online: ['io', ...CORE],

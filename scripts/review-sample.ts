@@ -16,6 +16,7 @@ import type { Finding } from '../server/src/engine/types';
 import { repoFileReader } from '../server/src/io/repo-files';
 import { SecretRedactor } from '../server/src/report/redact';
 import { isSecretFinding, problemFindings } from '../server/src/report/model';
+import { referencedSecrets } from '../server/src/analysis/secrets/names';
 import type { Workflow } from '../server/src/model/workflow';
 import type { ActionMetadata } from '../server/src/model/action';
 import type { GitlabPipeline } from '../server/src/model/gitlab/pipeline';
@@ -145,7 +146,7 @@ function render(item: Item, n: number): string[] {
       // The workflow-level env reaches every job too.
       const workflowEnv = (model.env?.entries ?? []).map((e) => e.value?.text ?? '').join('\n');
       const jobText = `${workflowEnv}\n${text.slice(job.span.start, job.span.end)}`;
-      const secrets = [...new Set([...jobText.matchAll(/secrets\.(\w+)/g)].map((m) => m[1]))];
+      const secrets = referencedSecrets(jobText);
       out.push(`- secrets in job: ${secrets.join(', ') || '(none)'}`);
     }
   } else if (model?.kind === 'action') {

@@ -9,6 +9,7 @@ import type { Block } from '../model/common';
 import { sharedAction } from '../model/action';
 import { sharedWorkflow } from '../model/workflow';
 import { parseYamlShared } from '../yaml/parse';
+import { SizedLru } from '../text/sized-lru';
 import type { ExpressionOccurrence } from '../expressions/parse';
 
 /** Where workflows live; only they can call a local reusable workflow. */
@@ -204,12 +205,7 @@ function actionCallers(readFile: RepoReader, self: string): ActionCall[] {
  * was 44% of a corpus scan. A changed text (an unsaved edit read through the overlay) is parsed again. Models are
  * read-only. Bounded by the caller text held (MAX_CALLER_CHARS), least recently used first out.
  */
-const parsedCallers = new WeakMap<RepoReader, CallerModels>();
-
-interface CallerModels {
-  byKey: Map<string, { text: string; model?: Workflow | ActionMetadata }>;
-  chars: number;
-}
+const parsedCallers = new WeakMap<RepoReader, SizedLru<string, { text: string; model?: Workflow | ActionMetadata }>>();
 
 function callerModel(reader: RepoReader, rel: string, text: string, kind: 'workflow'): Workflow | undefined;
 function callerModel(reader: RepoReader, rel: string, text: string, kind: 'action'): ActionMetadata | undefined;
@@ -219,34 +215,19 @@ function callerModel(
   text: string,
   kind: 'workflow' | 'action',
 ): Workflow | ActionMetadata | undefined {
-  let cached = parsedCallers.get(reader);
-  if (!cached) parsedCallers.set(reader, (cached = { byKey: new Map(), chars: 0 }));
-  const { byKey } = cached;
+  let models = parsedCallers.get(reader);
+  if (!models) parsedCallers.set(reader, (models = new SizedLru(MAX_CALLER_CHARS)));
   // By kind too: `.github/workflows/action.yml` is read as a workflow, and as an action file by the action search.
   const key = `${kind}:${rel}`;
-  const known = byKey.get(key);
-  if (known) {
-    byKey.delete(key);
-    cached.chars -= known.text.length;
-    if (known.text === text) {
-      byKey.set(key, known);
-      cached.chars += text.length;
-      return known.model;
-    }
-  }
+  const known = models.get(key);
+  if (known?.text === text) return known.model;
   const parsed = parseYamlShared(text);
   const model = parsed.doc
     ? kind === 'workflow'
       ? sharedWorkflow(parsed, rel)
       : sharedAction(parsed, rel)
     : undefined;
-  byKey.set(key, { text, model });
-  cached.chars += text.length;
-  for (const [oldest, entry] of byKey) {
-    if (cached.chars <= MAX_CALLER_CHARS) break;
-    byKey.delete(oldest);
-    cached.chars -= entry.text.length;
-  }
+  models.set(key, { text, model }, text.length);
   return model;
 }
 

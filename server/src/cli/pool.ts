@@ -76,12 +76,18 @@ export async function scanInWorkers(
   };
 
   const busy = new Map<Worker, number>();
+  // Sizes are read once per file: feed() asks again for a large file each time a worker is offered it.
+  const largeByIndex = new Map<number, boolean>();
+  const isLarge = (index: number): boolean => {
+    let known = largeByIndex.get(index);
+    if (known === undefined) largeByIndex.set(index, (known = fileSize(tasks[index].file) >= LARGE_FILE_BYTES));
+    return known;
+  };
   /** The large file in a worker, if any: the next large file waits for it (and the files after it wait in order). */
   let largeInFlight: number | undefined;
   const feed = (worker: Worker) => {
     if (busy.has(worker) || next >= tasks.length || next >= emitted + window) return;
-    const large = fileSize(tasks[next].file) >= LARGE_FILE_BYTES;
-    if (large) {
+    if (isLarge(next)) {
       if (largeInFlight !== undefined) return;
       largeInFlight = next;
       trace?.(`large file started: ${tasks[next].path}`);

@@ -2,6 +2,7 @@
 // The core does no I/O: the CLI and the language server build a reader here and hand it to the engine.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { SizedLru } from '../text/sized-lru';
 import { SKIPPED_DIRS } from './walk';
 
 /** Callee files beyond this are not read: a reusable workflow or action.yml is a few KB. */
@@ -87,8 +88,7 @@ function findActionFiles(base: string): string[] {
  */
 export function repoFileReader(root: string, overlay?: (absolutePath: string) => string | undefined): RepoFileReader {
   const base = resolve(root);
-  const memo = new Map<string, string | undefined>();
-  let memoChars = 0;
+  const memo = new SizedLru<string, string | undefined>(MAX_MEMO_CHARS);
   let realBase: string | undefined;
   const inside = (path: string, dir: string) => path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
   const listed = new Map<string, string[]>();
@@ -115,12 +115,7 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
     if (!inside(abs, base)) return undefined;
     const unsaved = overlay?.(abs);
     if (unsaved !== undefined) return unsaved;
-    if (memo.has(abs)) {
-      const known = memo.get(abs);
-      memo.delete(abs);
-      memo.set(abs, known);
-      return known;
-    }
+    if (memo.has(abs)) return memo.get(abs);
     let text: string | undefined;
     try {
       realBase ??= realpathSync(base);
@@ -133,13 +128,7 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
     } catch {
       text = undefined;
     }
-    memo.set(abs, text);
-    memoChars += text?.length ?? 0;
-    for (const [oldest, kept] of memo) {
-      if (memoChars <= MAX_MEMO_CHARS) break;
-      memo.delete(oldest);
-      memoChars -= kept?.length ?? 0;
-    }
+    memo.set(abs, text, text?.length ?? 0);
     return text;
   };
   read.list = list;

@@ -13,6 +13,7 @@ import {
   type Scalar,
 } from 'yaml';
 import type { Span } from '../text/span';
+import { SizedLru } from '../text/sized-lru';
 import { LineIndex } from '../text/lines';
 
 /**
@@ -105,28 +106,16 @@ export function parseYaml(text: string): ParsedYaml {
  * parsing it again each time made a corpus scan parse 1.5 times the corpus. A ParsedYaml is read-only. Bounded by
  * the text held, least recently used first out.
  */
-const sharedParses = new Map<string, ParsedYaml>();
 const SHARED_PARSE_CHARS = 512 * 1024;
 /** A larger text is parsed each time: its tree (up to 60 bytes a character) would push a repository's worth out. */
 const SHARED_PARSE_MAX_TEXT = 64 * 1024;
-let sharedChars = 0;
+const sharedParses = new SizedLru<string, ParsedYaml>(SHARED_PARSE_CHARS);
 
 export function parseYamlShared(text: string): ParsedYaml {
   const known = sharedParses.get(text);
-  if (known) {
-    sharedParses.delete(text);
-    sharedParses.set(text, known);
-    return known;
-  }
+  if (known) return known;
   const parsed = parseYaml(text);
-  if (text.length > SHARED_PARSE_MAX_TEXT) return parsed;
-  sharedParses.set(text, parsed);
-  sharedChars += text.length;
-  for (const oldest of sharedParses.keys()) {
-    if (sharedChars <= SHARED_PARSE_CHARS) break;
-    sharedParses.delete(oldest);
-    sharedChars -= oldest.length;
-  }
+  if (text.length <= SHARED_PARSE_MAX_TEXT) sharedParses.set(text, parsed, text.length);
   return parsed;
 }
 
@@ -272,6 +261,24 @@ function linkAliases(doc: Document.Parsed): void {
       anchors.set((node as { anchor: string }).anchor, node as Node);
     }
   });
+}
+
+/** Every key after the first of its name in its mapping, in source order (YAML forbids them; GitLab keeps the last). */
+export function duplicateKeys(doc: Document.Parsed | undefined): Array<{ name: string; span: Span }> {
+  const out: Array<{ name: string; span: Span }> = [];
+  if (!doc) return out;
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items as Pair[]) {
+        const name = keyName(pair);
+        const span = spanOf(pair.key as Node | null);
+        if (name !== undefined && span && seen.has(name)) out.push({ name, span });
+        if (name !== undefined) seen.add(name);
+      }
+    },
+  });
+  return out.sort((a, b) => a.span.start - b.span.start);
 }
 
 /** Follows an alias one hop only, so alias bombs cannot make a walk explode. */

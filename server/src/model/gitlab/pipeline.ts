@@ -148,6 +148,8 @@ export interface EffectiveJob {
   services: string[];
   /** Some `extends:` or `!reference` target is defined outside what Flowguard can see (remote or project includes). */
   unresolved: string[];
+  /** The templates its `extends:` chain resolved to, by name. */
+  templates: string[];
 }
 
 export interface GitlabJob {
@@ -578,6 +580,7 @@ export function effective(job: GitlabJob, pipeline: GitlabPipeline): EffectiveJo
       .map(imageName)
       .filter((s): s is string => !!s),
     unresolved,
+    templates: [...visiting],
   };
   return job.effective;
 }

@@ -102,16 +102,7 @@ function mergeRequestReach(jobs: GitlabJob[], p: GitlabPipeline): string | undef
 
 /** The visible jobs that extend a template, directly or through other templates. */
 function extendersOf(template: GitlabJob, p: GitlabPipeline): GitlabJob[] {
-  const names = new Set([template.name]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const job of p.jobs)
-      if (!names.has(job.name) && job.extends.some((e) => names.has(e))) {
-        names.add(job.name);
-        grew = true;
-      }
-  }
-  return p.jobs.filter((j) => !j.hidden && names.has(j.name) && j !== template);
+  return p.jobs.filter((j) => !j.hidden && effective(j, p).templates.includes(template.name));
 }
 
 function checkVariables(

@@ -1,6 +1,5 @@
 import { defineRule } from '../../engine/rule';
-import type { Span } from '../../text/span';
-import { isMap, isSeq, keyName, mapPairs, spanOf, type Node } from '../../yaml/parse';
+import { duplicateKeys } from '../../yaml/parse';
 
 export default defineRule({
   meta: {
@@ -27,30 +26,10 @@ export default defineRule({
   pipeline(_pipeline, ctx) {
     // The parser flags the duplicate, but its position is not always the key's: the keys are found by walking.
     if (!ctx.parsed.problems.some((p) => p.code === 'DUPLICATE_KEY')) return;
-    for (const { name, span } of duplicateKeys(ctx.parsed.doc?.contents))
+    for (const { name, span } of duplicateKeys(ctx.parsed.doc))
       ctx.report({
         message: `'${name}' is given more than once in this mapping: GitLab keeps only the last value and silently drops the others, so text a reviewer reads does not run.`,
         span,
       });
   },
 });
-
-/** Every key after the first of its name in its mapping, anywhere in the tree (iterative: nesting is bounded, not trusted). */
-function duplicateKeys(root: unknown): Array<{ name: string; span: Span }> {
-  const out: Array<{ name: string; span: Span }> = [];
-  const stack: unknown[] = [root];
-  while (stack.length) {
-    const node = stack.pop();
-    if (isSeq(node)) stack.push(...node.items);
-    if (!isMap(node)) continue;
-    const seen = new Set<string>();
-    for (const pair of mapPairs(node)) {
-      const name = keyName(pair);
-      const span = spanOf(pair.key as Node | null);
-      if (name !== undefined && span && seen.has(name)) out.push({ name, span });
-      if (name !== undefined) seen.add(name);
-      stack.push(pair.value);
-    }
-  }
-  return out.sort((a, b) => a.span.start - b.span.start);
-}

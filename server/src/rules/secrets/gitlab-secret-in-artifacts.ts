@@ -8,7 +8,7 @@ import {
   type GitlabJob,
   type GitlabPipeline,
 } from '../../model/gitlab/pipeline';
-import { secretFileWrites, type SecretFileWrite } from '../../analysis/gitlab';
+import { expandedVariables, secretFileWrites, type SecretFileWrite } from '../../analysis/gitlab';
 import { isSecretLikeName } from '../../analysis/secrets/names';
 import { scriptOffsets, type OffsetMap } from '../_gitlab/scripts';
 
@@ -157,9 +157,8 @@ function secretsInReach(
   variables: Map<string, string | undefined>,
   isSecret: (name: string) => boolean,
 ): string[] {
-  const text = [...scripts, ...[...variables.values()].filter((v): v is string => !!v)].join('\n');
-  const names = [...text.matchAll(/\$\{?([A-Za-z_]\w*)\}?/g)].map((m) => m[1]);
-  return [...new Set(names)].filter(isSecret);
+  const values = [...variables.values()].filter((v): v is string => !!v);
+  return [...new Set([...scripts, ...values].flatMap(expandedVariables))].filter(isSecret);
 }
 
 /** The path relative to the project directory ('' for the directory itself), or undefined when it is outside it. */

@@ -17,11 +17,13 @@ import {
 const GITHUB_HOSTED = /^(?:ubuntu|windows|macos)(?:-[\w.]+)+$/i;
 
 /**
- * What code running in the job gets beyond a fresh runner, in words ("with ... and ..., on the runner ..."): its secrets, a token that can write (a job with
- * no permissions block gets the repository's default, which may be write), a runner that is not GitHub-hosted (it may
- * be a persistent machine inside a network). Undefined when it holds none of these.
+ * What code running in the job gets beyond a fresh runner, in words ("with ... and ..., on the runner ..."): its
+ * secrets, a token that can write (a job with no permissions block gets the repository's default, which may be write),
+ * a runner that is not GitHub-hosted (it may be a persistent machine inside a network). `stake` is undefined when it
+ * holds none of these; `forkRunner` then names the pull_request job that already runs fork code on its runner, when
+ * that is why the runner does not count.
  */
-function stakeOf(job: Job, wf: Workflow, ctx: AnalysisContext): string | undefined {
+function stakeOf(job: Job, wf: Workflow, ctx: AnalysisContext): { stake?: string; forkRunner?: string } {
   const text = `${(wf.env?.entries ?? []).map((e) => e.value?.text ?? '').join('\n')}\n${ctx.text.slice(job.span.start, job.span.end)}`;
   const secrets = referencedSecrets(text).filter((name) => name.toUpperCase() !== 'GITHUB_TOKEN');
   const permissions = job.permissions ?? wf.permissions;
@@ -37,8 +39,9 @@ function stakeOf(job: Job, wf: Workflow, ctx: AnalysisContext): string | undefin
         ? `a GITHUB_TOKEN with ${writes.join(', ')}`
         : undefined;
   const hosted = job.runsOn.length > 0 && job.runsOn.every((r) => GITHUB_HOSTED.test(r.text.trim()));
+  const forkRunner = hosted || secrets.length || token ? undefined : forkCodeRunsOn(job, wf, ctx);
   const runner =
-    hosted || (!secrets.length && !token && forkCodeRunsOn(job, wf, ctx))
+    hosted || forkRunner
       ? undefined
       : `the runner '${runnerLabel(job)}', which is not a GitHub-hosted label and may be a persistent self-hosted machine`;
   const holds = [
@@ -47,9 +50,9 @@ function stakeOf(job: Job, wf: Workflow, ctx: AnalysisContext): string | undefin
       : '',
     token ?? '',
   ].filter(Boolean);
-  if (!holds.length && !runner) return undefined;
+  if (!holds.length && !runner) return { forkRunner };
   const held = holds.length ? `with ${holds.join(' and ')}` : '';
-  return [held, runner ? `on ${runner}` : ''].filter(Boolean).join(', ');
+  return { stake: [held, runner ? `on ${runner}` : ''].filter(Boolean).join(', ') };
 }
 
 function runnerLabel(job: Job): string {
@@ -129,7 +132,7 @@ export default defineRule({
       const execution = executionAfterCheckout(job, checkout, ctx.text);
       const gate = gateOf(job, step, wf.jobs);
       const trigger = privileged.join('/');
-      const stake = execution ? stakeOf(job, wf, ctx) : undefined;
+      const { stake, forkRunner } = execution ? stakeOf(job, wf, ctx) : {};
       if (execution && gate && memberApprovedHead(job, checkout, wf.jobs)) {
         ctx.report({
           message: `On ${trigger}, this step ${checkout.what} and a later step ${execution.what}, but only after a check of the commenter's association or permission, and the commit checked out is the head an earlier step read and kept only if it was pushed before the comment: what runs is what a member saw. (Low: no window to push other code after the check.)`,
@@ -150,7 +153,6 @@ export default defineRule({
         // Severity follows what the code gets: one level lower when the job holds no secret, write token or
         // self-hosted runner (a gated run is then low; an ungated one stays medium for the cache scope it can write).
         const severity = gate ? (stake ? 'medium' : 'low') : stake ? 'high' : 'medium';
-        const forkRunner = stake ? undefined : forkCodeRunsOn(job, wf, ctx);
         ctx.report({
           message: `On ${trigger}, this step ${checkout.what} and a later step ${execution.what}: ${stake ? `the pull request author's code runs ${stake}` : `the pull request author's code runs, and ${forkRunner ? noStakeOn(job, forkRunner) : NO_STAKE}`}.${gate ? ` Lowered: ${gate}.` : ''}${severity === 'low' ? ' (Low: nothing beyond the runner to steal.)' : ''}`,
           span: checkout.span,
