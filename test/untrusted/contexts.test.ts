@@ -71,3 +71,18 @@ test('reach levels per event, the widest trigger wins, and conditions narrow it'
   assert.equal(conditionalReach(wf, ["github.event_name == 'push' && github.ref == 'refs/heads/main'"]), 'maintainer');
   assert.equal(conditionalReach(wf, ["github.event_name != 'push'"]), 'outsider-privileged');
 });
+
+test('a classification is the same when asked again (memoized) and for paths too long to memoize', () => {
+  const paths = ['github.event.pull_request.title', 'github.event.issue.nonexistent_field', 'github.sha', 'env.x'];
+  for (const p of paths) assert.deepEqual(classifyContext(seg(p)), classifyContext(seg(p)), p);
+  const long = `github.event.pull_request.title.${'x'.repeat(300)}`;
+  assert.deepEqual(classifyContext(seg(long)), {
+    kind: 'untrusted',
+    confidence: 'high',
+    why: `${long.toLowerCase()} can be set by an outsider`,
+  });
+  // Past the memo's size bound the answers stay right.
+  for (let i = 0; i < 5000; i++) classifyContext(seg(`github.event.issue.field_${i}`));
+  assert.equal(classifyContext(seg('github.event.comment.body')).kind, 'untrusted');
+  assert.equal(classifyContext(seg('github.event.issue.field_1_id')).kind, 'safe');
+});

@@ -16,17 +16,22 @@ export type ContextTrust =
   /** Not on either list and not an event payload field: the caller decides (taint through env, steps, inputs...). */
   | { kind: 'other' };
 
-export function matchesPattern(segments: string[], pattern: string): boolean {
-  const p = pattern.split('.');
+/** Split patterns, by pattern: every caller passes one of the constant lists, so this stays their size. */
+const SPLIT_PATTERNS = new Map<string, string[]>();
+
+export function matchesPattern(segments: readonly string[], pattern: string): boolean {
+  let p = SPLIT_PATTERNS.get(pattern);
+  if (!p) SPLIT_PATTERNS.set(pattern, (p = pattern.split('.')));
   if (p.length !== segments.length) return false;
-  return p.every((s, i) => s === '*' || segments[i] === '*' || s === segments[i]);
+  for (let i = 0; i < p.length; i++) if (p[i] !== '*' && segments[i] !== '*' && p[i] !== segments[i]) return false;
+  return true;
 }
 
 /** A pattern matching `segments` or one of its prefixes (so `github.event.pull_request.title.foo` is still the title). */
 function matchesPrefix(segments: string[], patterns: readonly string[]): boolean {
   for (let n = segments.length; n >= 2; n--) {
     const head = segments.slice(0, n);
-    if (patterns.some((p) => matchesPattern(head, p))) return true;
+    for (const p of patterns) if (matchesPattern(head, p)) return true;
   }
   return false;
 }
@@ -34,9 +39,28 @@ function matchesPrefix(segments: string[], patterns: readonly string[]): boolean
 const UNTRUSTED_EXACT = new Set(UNTRUSTED_CONTEXT_PATTERNS.filter((p) => !p.includes('*')));
 const SAFE_EXACT = new Set(SAFE_CONTEXT_PATTERNS.filter((p) => !p.includes('*')));
 
+/**
+ * Classifications by path: a repository's workflows name the same few dozen contexts over and over, and matching a
+ * path against both pattern lists, prefix by prefix, was a tenth of the taint analysis. Bounded in entries and in
+ * path length (a crafted file's long paths are classified each time); results are read-only.
+ */
+const CLASSIFIED = new Map<string, ContextTrust>();
+const MAX_CLASSIFIED = 4096;
+const MAX_CLASSIFIED_PATH = 256;
+
 /** Classifies a context path (lower-cased segments) by the documented lists. */
-export function classifyContext(segments: string[]): ContextTrust {
+export function classifyContext(segments: string[]): Readonly<ContextTrust> {
   const path = segments.join('.');
+  if (path.length > MAX_CLASSIFIED_PATH) return classifyUncached(segments, path);
+  let trust = CLASSIFIED.get(path);
+  if (!trust) {
+    if (CLASSIFIED.size >= MAX_CLASSIFIED) CLASSIFIED.clear();
+    CLASSIFIED.set(path, (trust = classifyUncached(segments, path)));
+  }
+  return trust;
+}
+
+function classifyUncached(segments: string[], path: string): ContextTrust {
   if (UNTRUSTED_EXACT.has(path) || matchesPrefix(segments, UNTRUSTED_CONTEXT_PATTERNS)) {
     return { kind: 'untrusted', confidence: 'high', why: `${path} can be set by an outsider` };
   }

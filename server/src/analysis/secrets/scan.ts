@@ -71,7 +71,15 @@ function presentAnchors(region: string): Set<string> {
     const c = region.charCodeAt(i);
     if (!STARTS_ANCHOR[c]) continue;
     const candidates = ANCHORS_BY_PAIR.get(c * 0x10000 + region.charCodeAt(i + 1));
-    const found = candidates?.find((a) => region.startsWith(a, i));
+    if (!candidates) continue;
+    // A plain loop: a callback here captured `i`, so every iteration allocated a closure context (40 bytes a
+    // character of every file scanned: 570 MB over the corpus, a tenth of the scan's allocation).
+    let found: string | undefined;
+    for (const a of candidates)
+      if (region.startsWith(a, i)) {
+        found = a;
+        break;
+      }
     if (!found) continue;
     for (const a of ANCHORS) if (found.startsWith(a)) present.add(a);
     i += found.length - 1;
