@@ -72,7 +72,7 @@ test('reach levels per event, the widest trigger wins, and conditions narrow it'
   assert.equal(conditionalReach(wf, ["github.event_name != 'push'"]), 'outsider-privileged');
 });
 
-test('a classification is the same when asked again (memoized) and for paths too long to memoize', () => {
+test('a classification is the same when asked again (memoized), for long paths, and once the memo is full', () => {
   const paths = ['github.event.pull_request.title', 'github.event.issue.nonexistent_field', 'github.sha', 'env.x'];
   for (const p of paths) assert.deepEqual(classifyContext(seg(p)), classifyContext(seg(p)), p);
   const long = `github.event.pull_request.title.${'x'.repeat(300)}`;
@@ -81,8 +81,8 @@ test('a classification is the same when asked again (memoized) and for paths too
     confidence: 'high',
     why: `${long.toLowerCase()} can be set by an outsider`,
   });
-  // Past the memo's size bound the answers stay right.
-  for (let i = 0; i < 5000; i++) classifyContext(seg(`github.event.issue.field_${i}`));
+  // Past the memo's size bound (256 K characters of paths) the answers stay right.
+  for (let i = 0; i < 5000; i++) classifyContext(seg(`github.event.issue.field_${i}_${'y'.repeat(100)}`));
   assert.equal(classifyContext(seg('github.event.comment.body')).kind, 'untrusted');
   assert.equal(classifyContext(seg('github.event.issue.field_1_id')).kind, 'safe');
 });

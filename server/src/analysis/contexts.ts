@@ -5,6 +5,7 @@
 import type { Confidence } from './levels';
 import { SAFE_CONTEXT_PATTERNS, UNTRUSTED_CONTEXT_PATTERNS } from '../knowledge/untrusted-input';
 import { contextCapability } from '../knowledge/event-contexts';
+import { SizedLru } from '../text/sized-lru';
 
 /** Field names that are numbers, SHAs, timestamps, URLs, logins, booleans or enums wherever they appear. */
 const SAFE_LEAF =
@@ -16,22 +17,17 @@ export type ContextTrust =
   /** Not on either list and not an event payload field: the caller decides (taint through env, steps, inputs...). */
   | { kind: 'other' };
 
-/** Split patterns, by pattern: every caller passes one of the constant lists, so this stays their size. */
-const SPLIT_PATTERNS = new Map<string, string[]>();
-
-export function matchesPattern(segments: readonly string[], pattern: string): boolean {
-  let p = SPLIT_PATTERNS.get(pattern);
-  if (!p) SPLIT_PATTERNS.set(pattern, (p = pattern.split('.')));
+export function matchesPattern(segments: string[], pattern: string): boolean {
+  const p = pattern.split('.');
   if (p.length !== segments.length) return false;
-  for (let i = 0; i < p.length; i++) if (p[i] !== '*' && segments[i] !== '*' && p[i] !== segments[i]) return false;
-  return true;
+  return p.every((s, i) => s === '*' || segments[i] === '*' || s === segments[i]);
 }
 
 /** A pattern matching `segments` or one of its prefixes (so `github.event.pull_request.title.foo` is still the title). */
 function matchesPrefix(segments: string[], patterns: readonly string[]): boolean {
   for (let n = segments.length; n >= 2; n--) {
     const head = segments.slice(0, n);
-    for (const p of patterns) if (matchesPattern(head, p)) return true;
+    if (patterns.some((p) => matchesPattern(head, p))) return true;
   }
   return false;
 }
@@ -41,22 +37,16 @@ const SAFE_EXACT = new Set(SAFE_CONTEXT_PATTERNS.filter((p) => !p.includes('*'))
 
 /**
  * Classifications by path: workflows name the same few dozen contexts over and over, and matching each path against
- * both pattern lists, prefix by prefix, took 0.13 s of a 10 s corpus scan. Bounded in entries and in path length (a
- * crafted file's long paths are classified each time); results are read-only.
+ * both pattern lists, prefix by prefix, took 0.13 s of a 10 s corpus scan. Bounded by the characters of the paths held
+ * (a crafted file's long paths push each other out); results are read-only.
  */
-const CLASSIFIED = new Map<string, ContextTrust>();
-const MAX_CLASSIFIED = 4096;
-const MAX_CLASSIFIED_PATH = 256;
+const CLASSIFIED = new SizedLru<string, ContextTrust>(256 * 1024);
 
 /** Classifies a context path (lower-cased segments) by the documented lists. */
 export function classifyContext(segments: string[]): Readonly<ContextTrust> {
   const path = segments.join('.');
-  if (path.length > MAX_CLASSIFIED_PATH) return classifyUncached(segments, path);
   let trust = CLASSIFIED.get(path);
-  if (!trust) {
-    if (CLASSIFIED.size >= MAX_CLASSIFIED) CLASSIFIED.clear();
-    CLASSIFIED.set(path, (trust = classifyUncached(segments, path)));
-  }
+  if (!trust) CLASSIFIED.set(path, (trust = classifyUncached(segments, path)), path.length);
   return trust;
 }
 
