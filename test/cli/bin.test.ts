@@ -1,10 +1,11 @@
 // bin/flowguard.js, the package's `flowguard` command: loads the bundle, or says how to build it.
+import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers';
-import { runNode, tempDir } from './helpers';
+import { cliArgs, runNode, tempDir } from './helpers';
 
 const BIN = join(ROOT, 'bin', 'flowguard.js');
 const built = existsSync(join(ROOT, 'dist', 'cli.cjs'));
@@ -29,4 +30,17 @@ test('without dist/ the launcher says to build, exit 2', async (t) => {
   const r = await runNode([join(dir, 'bin', 'flowguard.js'), '--version']);
   assert.equal(r.status, 2);
   assert.equal(r.stderr, 'flowguard: dist/cli.cjs is missing; run npm run build first.\n');
+});
+
+test('a reader that closes standard output early gets exit 2 and one line, not a stack trace', async () => {
+  const child = spawn(process.execPath, cliArgs(['scan', 'examples/vulnerable', '--format', 'json']), {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.destroy(); // like `| head -0`: nothing reads the report
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(status, 2, stderr);
+  assert.match(stderr, /^flowguard: cannot write to standard output: EPIPE\n$/);
 });

@@ -86,8 +86,13 @@ const CLI_COMMAND: string[] =
 /** Whether runCli runs the bundle (dist/cli.cjs), the only form with worker threads (dist/scanWorker.cjs). */
 export const CLI_RUNS_BUNDLE = CLI_COMMAND[0] === DIST_CLI;
 
+/** Arguments for `node` that run the CLI with `args`. */
+export function cliArgs(args: string[]): string[] {
+  return [...CLI_COMMAND, ...args];
+}
+
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
-  return runNode([...CLI_COMMAND, ...args], options);
+  return runNode(cliArgs(args), options);
 }
 
 export function tempDir(t: { after(fn: () => void): void }): string {

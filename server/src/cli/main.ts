@@ -6,6 +6,14 @@ import { runCli } from './run';
 // and keeps little, so 1.2 times bounds its peak memory (issue 16) at no measurable CPU cost. Applies to the workers too.
 setFlagsFromString('--heap-growing-percent=20');
 
+// A reader that goes away (`flowguard scan | head`) makes the next write fail with EPIPE, which Node raises as an
+// unhandled 'error' event: a stack trace and exit 1, which reads as "findings". The report was not delivered, so this
+// is an I/O error: one line and exit 2. (For `lsp --stdio` it means the editor is gone.)
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  process.stderr.write(`flowguard: cannot write to standard output: ${err.code ?? err.message}\n`);
+  process.exit(2);
+});
+
 // runCli never rejects: every failure becomes exit status 2 with one line on stderr.
 void runCli(process.argv.slice(2), {
   cwd: process.cwd(),

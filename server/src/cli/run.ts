@@ -1,7 +1,6 @@
 // Dispatches a command line. Every failure ends with one clear line on stderr, never a stack trace (FLOWGUARD_DEBUG=1
 // shows it for bug reports): exit 2 for usage, configuration and I/O errors, 3 when Flowguard itself failed.
 import { version } from '../../../package.json';
-import { startServer } from '../lsp/server';
 import { ALL_RULES } from '../rules/index';
 import { CliError, HELP, parseArgs } from './args';
 import { runScan, type CliIO } from './scan';
@@ -27,7 +26,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<CliOut
         io.stdout(rulesTable());
         return 0;
       case 'lsp':
-        startServer(cmd.transport);
+        // Loaded only here: the language server's modules cost every other command ~30 ms of start-up.
+        (await import('../lsp/server')).startServer(cmd.transport);
         return 'running';
       case 'scan':
         return await runScan(cmd, io, VERSION);

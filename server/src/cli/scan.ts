@@ -126,12 +126,20 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
     safeFixesOnly: opts.safeFixesOnly,
     facts: online?.records,
   };
+  // Files of one folder belong to one checkout: looked up once per folder (each lookup climbs to the filesystem root
+  // testing for `.git`, 16 K checks and ~80 ms over the corpus).
+  const repositoryByDir = new Map<string, string | undefined>();
+  const repositoryOfFile = (file: string) => {
+    const dir = dirname(file);
+    if (!repositoryByDir.has(dir)) repositoryByDir.set(dir, repositoryOf(file, io.env));
+    return repositoryByDir.get(dir);
+  };
   const tasks: FileTask[] = targets.map((t) => ({
     file: t.file,
     path: relativePath(io.cwd, t.file),
     uri: artifactUri(io.cwd, t.file),
     explicit: t.explicit,
-    repository: repositoryOf(t.file, io.env),
+    repository: repositoryOfFile(t.file),
   }));
 
   const sink = reportSink(opts, io);

@@ -5,7 +5,6 @@
 // fetches of a partial clone) can execute. Objects that are not on disk are skipped, never fetched.
 import * as fs from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import git from 'isomorphic-git';
 import type { AnalysisResult } from '../engine/analyze';
 import type { Finding } from '../engine/types';
 
@@ -43,6 +42,8 @@ export async function committedVersions(
 ): Promise<Array<{ commit: string; text: string }>> {
   const gitdir = gitDirOf(repoRoot);
   if (!gitdir) return [];
+  // Loaded on first use: few scans find a credential in a checkout, and every other start paid for its set-up.
+  const { default: git } = await import('isomorphic-git');
   const cache = {};
   const refs = ['HEAD'];
   try {

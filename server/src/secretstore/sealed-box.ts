@@ -1,8 +1,8 @@
 // GitHub's secrets API takes values encrypted with the repository's (or environment's) public key as a libsodium
 // sealed box (X25519 + XSalsa20-Poly1305, anonymous sender), base64-encoded.
-import sodium from 'libsodium-wrappers';
-
+// Loaded on first use: only `secret` commands and secret moves seal, and every other start paid for its set-up.
 export async function sealSecret(value: string, publicKeyBase64: string): Promise<string> {
+  const { default: sodium } = await import('libsodium-wrappers');
   await sodium.ready;
   const key = sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL);
   if (key.length !== sodium.crypto_box_PUBLICKEYBYTES)
