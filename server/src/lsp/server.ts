@@ -78,6 +78,7 @@ import { summarize } from './summaries';
 import { JobCancelled, workerScript } from './workerJobs';
 import { WorkspaceConfiguration } from './workspaceConfig';
 import { startWorkspaceScan } from './workspaceScan';
+import { warmUp, WARM_UP_MS } from './warmUp';
 
 export type ServerKind = 'stdio' | 'node-ipc';
 
@@ -96,6 +97,8 @@ interface InitOptions {
   suppressWithReason?: boolean;
   /** The client implements MOVE_SECRET_COMMAND: secret moves carry it, not an edit followed by a store command. */
   movesSecrets?: boolean;
+  /** JIT warm-up before `initialize` is answered, in ms (warmUp.ts): default WARM_UP_MS, 0 for none. */
+  warmUpMs?: number;
 }
 
 /**
@@ -265,7 +268,14 @@ export function startServer(kind: ServerKind): Connection {
       !options.clientWatchesFiles && params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const configDynamically =
       pullsConfiguration && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    const warm = warmUp(typeof options.warmUpMs === 'number' ? options.warmUpMs : WARM_UP_MS);
     connection.onInitialized(() => {
+      if (warm.analyses > 0 || warm.error) {
+        log(
+          `JIT warm-up: ${warm.analyses} analyses of rule examples in ${warm.ms.toFixed(0)} ms` +
+            (warm.error ? `, stopped: ${warm.error}` : ''),
+        );
+      }
       if (configDynamically)
         void connection.client.register(DidChangeConfigurationNotification.type, { section: 'flowguard' });
       if (watchDynamically) {
