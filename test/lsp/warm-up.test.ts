@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { analyzeText } from '../../server/src/lsp/analysis';
 import { pathToUri } from '../../server/src/lsp/paths';
-import { warmUp, warmUpSamples } from '../../server/src/lsp/warmUp';
+import { MAX_WARM_UP_MS, WARM_UP_MS, warmUp, warmUpBudget, warmUpSamples } from '../../server/src/lsp/warmUp';
 import { ALL_RULES } from '../../server/src/rules/index';
 import { LspClient } from './client';
 
@@ -34,6 +34,17 @@ test('warmUp analyzes at least once and never throws; a zero budget does nothing
   assert.equal(warm.error, undefined);
   assert.ok(warm.analyses > 0);
   assert.deepEqual(warmUp(0), { analyses: 0, ms: 0 });
+});
+
+test('a client’s warmUpMs is a budget within 0..MAX_WARM_UP_MS; anything else gets the default', () => {
+  assert.equal(warmUpBudget(undefined), WARM_UP_MS);
+  assert.equal(warmUpBudget('500'), WARM_UP_MS);
+  assert.equal(warmUpBudget(Number.NaN), WARM_UP_MS);
+  assert.equal(warmUpBudget(0), 0);
+  assert.equal(warmUpBudget(-1), 0);
+  assert.equal(warmUpBudget(120), 120);
+  assert.equal(warmUpBudget(1e9), MAX_WARM_UP_MS);
+  assert.equal(warmUpBudget(Number.POSITIVE_INFINITY), MAX_WARM_UP_MS);
 });
 
 test('the server warms up before answering initialize, says so, and still publishes the right diagnostics', async () => {

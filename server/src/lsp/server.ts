@@ -78,7 +78,7 @@ import { summarize } from './summaries';
 import { JobCancelled, workerScript } from './workerJobs';
 import { WorkspaceConfiguration } from './workspaceConfig';
 import { startWorkspaceScan } from './workspaceScan';
-import { warmUp, WARM_UP_MS } from './warmUp';
+import { warmUp, warmUpBudget } from './warmUp';
 
 export type ServerKind = 'stdio' | 'node-ipc';
 
@@ -97,7 +97,7 @@ interface InitOptions {
   suppressWithReason?: boolean;
   /** The client implements MOVE_SECRET_COMMAND: secret moves carry it, not an edit followed by a store command. */
   movesSecrets?: boolean;
-  /** JIT warm-up before `initialize` is answered, in ms (warmUp.ts): default WARM_UP_MS, 0 for none. */
+  /** JIT warm-up before `initialize` is answered, in ms (warmUpBudget in warmUp.ts): 0 for none. */
   warmUpMs?: number;
 }
 
@@ -268,7 +268,7 @@ export function startServer(kind: ServerKind): Connection {
       !options.clientWatchesFiles && params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const configDynamically =
       pullsConfiguration && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
-    const warm = warmUp(typeof options.warmUpMs === 'number' ? options.warmUpMs : WARM_UP_MS);
+    const warm = warmUp(warmUpBudget(options.warmUpMs));
     connection.onInitialized(() => {
       if (warm.analyses > 0 || warm.error) {
         log(

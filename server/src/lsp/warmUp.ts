@@ -13,6 +13,14 @@ import { analyzeText } from './analysis';
 
 /** Default time budget (ms of wall time). */
 export const WARM_UP_MS = 300;
+/** A client's `warmUpMs` is capped here: start-up must not wait on a typo. */
+export const MAX_WARM_UP_MS = 2000;
+
+/** The budget for a client's `warmUpMs` option: WARM_UP_MS when absent or not a number, else within 0..MAX_WARM_UP_MS. */
+export function warmUpBudget(option: unknown): number {
+  if (typeof option !== 'number' || Number.isNaN(option)) return WARM_UP_MS;
+  return Math.min(Math.max(option, 0), MAX_WARM_UP_MS);
+}
 
 export interface WarmUpSample {
   kind: FileKind;
