@@ -70,7 +70,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export interface WarmUpResult {
   analyses: number;
   ms: number;
-  /** Why it stopped early: a sample's analysis threw (the server works the same, only colder). */
+  /** Why it stopped early: building or analyzing the samples threw (the server works the same, only colder). */
   error?: string;
 }
 
