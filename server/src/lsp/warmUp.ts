@@ -1,6 +1,6 @@
 // JIT warm-up at server start. A fresh process runs the analysis as bytecode until V8 has seen it often enough to
-// optimize it: over stdio on the 9 KB ripgrep workflow, the open and the first ~10 edits took 15-60 ms each where a
-// warmed server takes 4-8 ms. Analyzing the rules' own examples for a bounded time before `initialize` is answered
+// optimize it: over stdio on the 9 KB ripgrep workflow, the open took ~60 ms and the first ~10 edits 12-33 ms each,
+// where a warmed server takes 4-8 ms. Analyzing the rules' own examples for a bounded time before `initialize` is answered
 // moves that cost to start-up, when nobody is typing yet. It reads no file and runs nothing: the samples are the rule
 // metadata's example snippets, plus one workflow assembled from their jobs so that the parser and the per-job rules
 // also run on a document of realistic size.
