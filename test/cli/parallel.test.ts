@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runCli as runCliInProcess } from '../../server/src/cli/run';
 import { shardOf } from '../../server/src/cli/scan';
 import { CORPUS, ROOT } from '../helpers';
-import { LARGE_FILE_BYTES } from '../../server/src/cli/pool';
+import { LARGE_FILE_BYTES, MAX_UNIT_FILES, workUnits } from '../../server/src/cli/pool';
 import { CLI_RUNS_BUNDLE, EXAMPLES, runCli, tempDir } from './helpers';
 
 const corpusPresent = existsSync(join(CORPUS, 'MANIFEST.tsv'));
@@ -102,15 +102,42 @@ test(
       (m) => `${m[1]} ${m[2]}`,
     );
     const names = ['a1', 'a2', 'b', 'c1', 'c2', 'c3'];
+    // Workers take units of files, so the large files need not start in path order; each finishes before the next starts.
+    const started = events.filter((_, i) => i % 2 === 0).map((e) => e.replace(/^started /, ''));
     assert.deepEqual(
       events,
-      names.flatMap((n) => [`started .github/workflows/${n}.yml`, `finished .github/workflows/${n}.yml`]),
+      started.flatMap((path) => [`started ${path}`, `finished ${path}`]),
       'each large file finished before the next one started',
+    );
+    assert.deepEqual(
+      [...started].sort(),
+      names.map((n) => `.github/workflows/${n}.yml`),
     );
     // The worker that analyzed a large file keeps its heap's high-water mark: each is replaced.
     assert.equal([...two.stderr.matchAll(/^flowguard: worker replaced after a large file$/gm)].length, names.length);
   },
 );
+
+test("work units: a checkout's consecutive files stay together, up to the unit size, and cover every file once in order", () => {
+  const roots = [...Array(3).fill('/a'), '/b', ...Array(150).fill('/c'), '/a'];
+  const units = workUnits(roots, 1);
+  assert.deepEqual(
+    units.flatMap(([start, end]) => Array.from({ length: end - start }, (_, i) => start + i)),
+    [...roots.keys()],
+  );
+  for (const [start, end] of units) assert.equal(new Set(roots.slice(start, end)).size, 1, `unit ${start}-${end}`);
+  // /a, /b, then /c in units of at most MAX_UNIT_FILES, then /a again (not merged with the first: the order is kept).
+  assert.deepEqual(
+    units.map(([start, end]) => `${roots[start]}:${end - start}`),
+    ['/a:3', '/b:1', `/c:${MAX_UNIT_FILES}`, `/c:${MAX_UNIT_FILES}`, `/c:${150 - 2 * MAX_UNIT_FILES}`, '/a:1'],
+  );
+  // A scan of one checkout is split so that every worker gets a share.
+  assert.deepEqual(
+    workUnits(Array(10).fill('/r'), 2).map(([s, e]) => e - s),
+    [3, 3, 3, 1],
+  );
+  assert.deepEqual(workUnits([], 4), []);
+});
 
 interface Captured {
   status: number | 'running';

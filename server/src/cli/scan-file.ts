@@ -6,7 +6,7 @@ import type { FlowguardConfig } from '../engine/config';
 import { fixAll, type FixAllResult } from '../fixes/apply';
 import type { FileReport } from '../report/index';
 import { factsFromRecords, type FactRecords, type SupplyChainFacts } from '../analysis/supply-chain/facts';
-import { repoFileReader, repoRootOf, splitBom, type RepoFileReader } from '../io/repo-files';
+import { repoFileReader, splitBom, type RepoFileReader } from '../io/repo-files';
 import { maybeGitlabPath } from '../model/detect';
 import { MAX_ANALYZED_BYTES } from '../yaml/parse';
 import { describeIoError } from './files';
@@ -31,6 +31,8 @@ export interface FileTask {
   explicit: boolean;
   /** owner/repo the file belongs to, when known. */
   repository?: string;
+  /** The checkout the file belongs to (repoRootOf): its callers and callees are read from there. */
+  root: string;
 }
 
 export interface FileOutcome {
@@ -64,8 +66,7 @@ export class FileScanner {
     return outcome;
   }
 
-  private reader(file: string): RepoFileReader {
-    const root = repoRootOf(file, this.setup.cwd);
+  private reader(root: string): RepoFileReader {
     let reader = this.readers.get(root);
     if (!reader) {
       this.readers.set(root, (reader = repoFileReader(root)));
@@ -88,7 +89,7 @@ export class FileScanner {
       outcome.errors.push(`cannot read ${path}: ${describeIoError(err)}`);
       return undefined;
     }
-    const input = { path, config, readFile: this.reader(task.file), facts: this.facts, repository: task.repository };
+    const input = { path, config, readFile: this.reader(task.root), facts: this.facts, repository: task.repository };
     const result = analyze({ ...input, text });
     const file: FileReport = { path, uri, text, result };
     // YAML under .gitlab/ found by walking is read to see whether it is CI configuration; other files there are not ours.

@@ -9,7 +9,7 @@ import { renderFixLog, reportWriter, type FileReport } from '../report/index';
 import type { ReportSink } from '../report/model';
 import { printableLine } from '../report/text';
 import { ALL_RULES } from '../rules/index';
-import { gitRootOf } from '../io/repo-files';
+import { gitRootOf, repoRootOf } from '../io/repo-files';
 import { markLeakedSecrets, secretValueFindings } from '../secretstore/git-history';
 import { CliError, type ScanOptions } from './args';
 import { resolveOnline } from './online';
@@ -128,18 +128,20 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
   };
   // Files of one folder belong to one checkout: looked up once per folder (each lookup climbs to the filesystem root
   // testing for `.git`, 16 K checks and ~80 ms over the corpus).
-  const repositoryByDir = new Map<string, string | undefined>();
-  const repositoryOfFile = (file: string) => {
+  const checkoutByDir = new Map<string, { root: string; repository?: string }>();
+  const checkoutOf = (file: string) => {
     const dir = dirname(file);
-    if (!repositoryByDir.has(dir)) repositoryByDir.set(dir, repositoryOf(file, io.env));
-    return repositoryByDir.get(dir);
+    let known = checkoutByDir.get(dir);
+    if (!known)
+      checkoutByDir.set(dir, (known = { root: repoRootOf(file, io.cwd), repository: repositoryOf(file, io.env) }));
+    return known;
   };
   const tasks: FileTask[] = targets.map((t) => ({
     file: t.file,
     path: relativePath(io.cwd, t.file),
     uri: artifactUri(io.cwd, t.file),
     explicit: t.explicit,
-    repository: repositoryOfFile(t.file),
+    ...checkoutOf(t.file),
   }));
 
   const sink = reportSink(opts, io);
