@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../server/src/engine/analyze';
-import { parseYaml, parseYamlShared, MAX_NESTING } from '../../server/src/yaml/parse';
+import { LARGE_PARSE_MAX_TEXT, parseYaml, parseYamlShared, MAX_NESTING } from '../../server/src/yaml/parse';
 
 const wf = (text: string) => analyze({ path: '.github/workflows/x.yml', text });
 
@@ -80,4 +80,25 @@ test('a parse shared between analyses of one text does not carry one analysis pr
   const stopped = analyze({ path: '.github/workflows/x.yml', text, timeBudgetMs: -1 });
   assert.ok(stopped.problems.some((p) => p.kind === 'limit'));
   assert.deepEqual(wf(text).problems, []);
+});
+
+test('the last large text parsed (a reusable workflow of a few hundred KB) is kept for the next analysis; a larger one is not', () => {
+  const job = (i: number) => `  j${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test-${i}\n`;
+  const workflow = (bytes: number, tag: string) => {
+    let text = `# ${tag}\non: workflow_call\njobs:\n`;
+    for (let i = 0; text.length < bytes; i++) text += job(i);
+    return text;
+  };
+  const large = workflow(200 * 1024, 'large');
+  const first = parseYamlShared(large);
+  assert.ok(first.doc && first.problems.length === 0);
+  assert.equal(parseYamlShared(large), first, 'parsed once');
+  // The same text read again from disk (another string) is still a hit.
+  assert.equal(parseYamlShared((' ' + large).slice(1)), first);
+  const tooLarge = workflow(LARGE_PARSE_MAX_TEXT + 1024, 'too large');
+  assert.notEqual(parseYamlShared(tooLarge), parseYamlShared(tooLarge), 'over the bound: parsed each time');
+  assert.equal(parseYamlShared(large), first, 'and it did not take the place of the kept one');
+  // One slot: another large text takes its place.
+  parseYamlShared(workflow(200 * 1024, 'another'));
+  assert.notEqual(parseYamlShared(large), first);
 });

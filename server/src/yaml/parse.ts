@@ -107,15 +107,24 @@ export function parseYaml(text: string): ParsedYaml {
  * the text held, least recently used first out.
  */
 const SHARED_PARSE_CHARS = 512 * 1024;
-/** A larger text is parsed each time: its tree (up to 60 bytes a character) would push a repository's worth out. */
+/** A larger text is not kept with the others: its tree (up to 60 bytes a character) would push a repository's worth out. */
 const SHARED_PARSE_MAX_TEXT = 64 * 1024;
 const sharedParses = new SizedLru<string, ParsedYaml>(SHARED_PARSE_CHARS);
+/**
+ * One larger text is kept on its own, up to this size: a small workflow calling a large reusable workflow parsed
+ * the callee at each analysis, 130 ms a keystroke for open-telemetry's 1 KB ci.yml calling its 361 KB test.yml. At most
+ * one such tree (about 20 MB) is held; a larger text (deno's 415 KB generated workflow) is parsed each time.
+ */
+export const LARGE_PARSE_MAX_TEXT = 384 * 1024;
+let largeParse: ParsedYaml | undefined;
 
 export function parseYamlShared(text: string): ParsedYaml {
+  if (largeParse?.text === text) return largeParse;
   const known = sharedParses.get(text);
   if (known) return known;
   const parsed = parseYaml(text);
   if (text.length <= SHARED_PARSE_MAX_TEXT) sharedParses.set(text, parsed, text.length);
+  else if (text.length <= LARGE_PARSE_MAX_TEXT) largeParse = parsed;
   return parsed;
 }
 
