@@ -82,7 +82,7 @@ test('a parse shared between analyses of one text does not carry one analysis pr
   assert.deepEqual(wf(text).problems, []);
 });
 
-test('the last large text parsed (a reusable workflow of a few hundred KB) is kept for the next analysis; a larger one is not', () => {
+test('the last large text read for another file (a reusable workflow of a few hundred KB) is kept for the next analysis; a larger one is not', () => {
   const job = (i: number) => `  j${i}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test-${i}\n`;
   const workflow = (bytes: number, tag: string) => {
     let text = `# ${tag}\non: workflow_call\njobs:\n`;
@@ -98,6 +98,10 @@ test('the last large text parsed (a reusable workflow of a few hundred KB) is ke
   const tooLarge = workflow(LARGE_PARSE_MAX_TEXT + 1024, 'too large');
   assert.notEqual(parseYamlShared(tooLarge), parseYamlShared(tooLarge), 'over the bound: parsed each time');
   assert.equal(parseYamlShared(large), first, 'and it did not take the place of the kept one');
+  // The file an analysis is about is not kept (it is used when a caller's analysis kept it).
+  const analyzed = workflow(200 * 1024, 'analyzed');
+  assert.notEqual(parseYamlShared(analyzed, { analyzed: true }), parseYamlShared(analyzed, { analyzed: true }));
+  assert.equal(parseYamlShared(large, { analyzed: true }), first);
   // One slot: another large text takes its place.
   parseYamlShared(workflow(200 * 1024, 'another'));
   assert.notEqual(parseYamlShared(large), first);

@@ -89,7 +89,7 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
 
 function analyzeUnguarded(input: AnalyzeInput): AnalysisResult {
   const config = input.config ?? DEFAULT_CONFIG;
-  const parsed = parseYamlShared(input.text);
+  const parsed = parseYamlShared(input.text, { analyzed: true });
   const kind = input.kind ?? kindFromPath(input.path) ?? kindFromContent(parsed);
   const result: AnalysisResult = {
     path: input.path,

@@ -111,20 +111,25 @@ const SHARED_PARSE_CHARS = 512 * 1024;
 const SHARED_PARSE_MAX_TEXT = 64 * 1024;
 const sharedParses = new SizedLru<string, ParsedYaml>(SHARED_PARSE_CHARS);
 /**
- * One larger text is kept on its own, up to this size: a small workflow calling a large reusable workflow parsed
- * the callee at each analysis, 130 ms a keystroke for open-telemetry's 1 KB ci.yml calling its 361 KB test.yml. At most
- * one such tree (about 20 MB) is held; a larger text (deno's 415 KB generated workflow) is parsed each time.
+ * One larger text read for another file's analysis is kept on its own, up to this size: a small workflow calling a
+ * large reusable workflow parsed the callee at each analysis, 130 ms a keystroke for open-telemetry's 1 KB ci.yml
+ * calling its 361 KB test.yml. At most one such tree (about 20 MB) is held; a larger text (deno's 415 KB generated
+ * workflow) is parsed each time.
  */
 export const LARGE_PARSE_MAX_TEXT = 384 * 1024;
 let largeParse: ParsedYaml | undefined;
 
-export function parseYamlShared(text: string): ParsedYaml {
+/**
+ * `analyzed: true` for the file an analysis is about: a large one is not kept (two large trees at once raised the
+ * hostile set's peak memory); it is used when the analysis of a caller kept it.
+ */
+export function parseYamlShared(text: string, { analyzed = false } = {}): ParsedYaml {
   if (largeParse?.text === text) return largeParse;
   const known = sharedParses.get(text);
   if (known) return known;
   const parsed = parseYaml(text);
   if (text.length <= SHARED_PARSE_MAX_TEXT) sharedParses.set(text, parsed, text.length);
-  else if (text.length <= LARGE_PARSE_MAX_TEXT) largeParse = parsed;
+  else if (!analyzed && text.length <= LARGE_PARSE_MAX_TEXT) largeParse = parsed;
   return parsed;
 }
 
