@@ -206,7 +206,7 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
 /**
  * Worker threads when --jobs is not given: one per core but one. A single analysis thread already keeps about 1.4
  * cores busy (V8's garbage collector and compiler run beside it), and a worker costs more CPU per file than the main
- * thread: on 2 cores the corpus took 9.4 s in one thread and 12.3 s with 2 workers. The core left is for those threads
+ * thread: on 2 cores the corpus took 8.4 s in one thread and 10.2 s with 2 workers. The core left is for those threads
  * and the report writer.
  */
 export function defaultJobs(): number {
