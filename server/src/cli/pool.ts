@@ -1,8 +1,8 @@
 // `flowguard scan --jobs N`: files analyzed by N worker threads (dist/scanWorker.cjs), handed back in target order so
 // the report is the same as a single-thread scan's. A worker takes a checkout's files together (a work unit): each
 // thread parses the callers and callees of a file once for all the files of that checkout, and files of one
-// repository spread over the workers made every worker parse them (1.6 times the parses of a one-thread scan of the
-// corpus). Work is handed out ahead of the file the report waits for within a bounded window, so memory stays bounded
+// repository spread over the workers made every worker parse them (at least 1.6 times the parses of a one-thread
+// scan of the corpus). Work is handed out ahead of the file the report waits for within a bounded window, so memory stays bounded
 // even when one slow file holds the line. A large file is in at most one worker at a time: its parse and models take
 // about 60 bytes a character, and two of them at once set the scan's peak memory. The worker that analyzed it is then
 // replaced: V8 keeps a heap's high-water mark, so two workers that had each seen a large file held both peaks.
@@ -25,7 +25,8 @@ export const MAX_UNIT_FILES = 64;
 
 /**
  * The work units of a scan, as [start, end) task ranges: runs of consecutive tasks of one checkout (tasks come sorted
- * by path), split into at most `jobs * 2` parts of a run that is the whole scan, so every worker gets some.
+ * by path). A unit holds at most MAX_UNIT_FILES files and at most a (2 * jobs)th of the scan, so the scan of a single
+ * repository still reaches every worker.
  */
 export function workUnits(roots: readonly string[], jobs: number): Array<[number, number]> {
   const size = Math.max(1, Math.min(MAX_UNIT_FILES, Math.ceil(roots.length / (jobs * 2))));
@@ -111,7 +112,7 @@ export async function scanInWorkers(
     if (known === undefined) largeByIndex.set(index, (known = fileSize(tasks[index].file) >= LARGE_FILE_BYTES));
     return known;
   };
-  /** The large file in a worker, if any: the next large file waits for it (and the files after it wait in order). */
+  /** The large file in a worker, if any: the next large file waits for it (and so does the rest of its unit). */
   let largeInFlight: number | undefined;
   const feed = (worker: Worker) => {
     if (busy.has(worker)) return;
