@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runCli as runCliInProcess } from '../../server/src/cli/run';
 import { shardOf } from '../../server/src/cli/scan';
 import { CORPUS, ROOT } from '../helpers';
-import { LARGE_FILE_BYTES, MAX_UNIT_FILES, workUnits } from '../../server/src/cli/pool';
+import { LARGE_FILE_BYTES } from '../../server/src/cli/work-schedule';
 import { CLI_RUNS_BUNDLE, EXAMPLES, runCli, tempDir } from './helpers';
 
 const corpusPresent = existsSync(join(CORPUS, 'MANIFEST.tsv'));
@@ -117,27 +117,6 @@ test(
     assert.equal([...two.stderr.matchAll(/^flowguard: worker replaced after a large file$/gm)].length, names.length);
   },
 );
-
-test("work units: a checkout's consecutive files stay together, up to the unit size, and cover every file once in order", () => {
-  const roots = [...Array(3).fill('/a'), '/b', ...Array(150).fill('/c'), '/a'];
-  const units = workUnits(roots, 1);
-  assert.deepEqual(
-    units.flatMap(([start, end]) => Array.from({ length: end - start }, (_, i) => start + i)),
-    [...roots.keys()],
-  );
-  for (const [start, end] of units) assert.equal(new Set(roots.slice(start, end)).size, 1, `unit ${start}-${end}`);
-  // /a, /b, then /c in units of at most MAX_UNIT_FILES, then /a again (not merged with the first: the order is kept).
-  assert.deepEqual(
-    units.map(([start, end]) => `${roots[start]}:${end - start}`),
-    ['/a:3', '/b:1', `/c:${MAX_UNIT_FILES}`, `/c:${MAX_UNIT_FILES}`, `/c:${150 - 2 * MAX_UNIT_FILES}`, '/a:1'],
-  );
-  // A scan of one checkout is split so that every worker gets a share.
-  assert.deepEqual(
-    workUnits(Array(10).fill('/r'), 2).map(([s, e]) => e - s),
-    [3, 3, 3, 1],
-  );
-  assert.deepEqual(workUnits([], 4), []);
-});
 
 interface Captured {
   status: number | 'running';
