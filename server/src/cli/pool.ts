@@ -127,7 +127,7 @@ export async function scanInWorkers(
   };
 
   if (tasks.length === 0) return;
-  for (let i = 0; i < schedule.workersFor(jobs); i++) feed(start());
+  for (let i = 0; i < schedule.workersToStart(); i++) feed(start());
   try {
     await finished;
   } finally {
