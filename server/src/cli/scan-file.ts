@@ -13,7 +13,6 @@ import { describeIoError } from './files';
 
 /** What every file of a scan shares (sent once to each worker). */
 export interface WorkerSetup {
-  cwd: string;
   config: FlowguardConfig;
   fix: boolean;
   safeFixesOnly: boolean;

@@ -120,7 +120,6 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
   const online = opts.online ? await resolveOnline(targets, config, io.env, opts.githubApiUrl) : undefined;
   for (const p of online?.problems ?? []) io.stderr(`flowguard: ${p}\n`);
   const setup: WorkerSetup = {
-    cwd: io.cwd,
     config,
     fix: opts.fix,
     safeFixesOnly: opts.safeFixesOnly,
