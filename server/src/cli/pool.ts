@@ -44,7 +44,6 @@ export async function scanInWorkers(
     (index) => fileSize(tasks[index].file),
   );
   const done = new Map<number, FileOutcome>();
-  let emitted = 0;
   let emitting = false;
   let finish!: () => void;
   let fail!: (err: unknown) => void;
@@ -56,10 +55,10 @@ export async function scanInWorkers(
     if (emitting) return;
     emitting = true;
     try {
-      while (done.has(emitted)) {
-        const outcome = done.get(emitted)!;
-        done.delete(emitted);
-        schedule.written(emitted++);
+      for (let next = schedule.nextToWrite; done.has(next); next = schedule.nextToWrite) {
+        const outcome = done.get(next)!;
+        done.delete(next);
+        schedule.written();
         await emit(outcome);
         for (const w of workers) feed(w);
       }
@@ -68,7 +67,7 @@ export async function scanInWorkers(
     } finally {
       emitting = false;
     }
-    if (emitted === tasks.length) finish();
+    if (schedule.nextToWrite === tasks.length) finish();
   };
 
   const feed = (worker: Worker) => {

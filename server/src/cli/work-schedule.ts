@@ -107,10 +107,14 @@ export class WorkSchedule<W> {
     return true;
   }
 
-  /** The report has written the file (in order). */
-  written(index: number): void {
-    this.bytesAhead -= this.size(index);
-    this.emitted = index + 1;
+  /** The file the report waits for: every file before it is written. */
+  get nextToWrite(): number {
+    return this.emitted;
+  }
+
+  /** The report has written the file it waited for. */
+  written(): void {
+    this.bytesAhead -= this.size(this.emitted++);
   }
 
   /**
