@@ -1,6 +1,5 @@
 // The parallel scan's schedule (cli/work-schedule.ts) without threads: which worker takes which file and when. A
-// simulated pool lets workers answer in random orders, fail, and be replaced after large files (cli/pool.ts replaces
-// those a large file left with a big heap).
+// simulated pool lets workers answer in random orders, fail, and be replaced after large files, as cli/pool.ts does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -190,7 +189,7 @@ test('large files wait for one another, and go out ahead of the report only with
   assert.equal(schedule.take('w1'), 0);
   assert.equal(schedule.take('w2'), 1, '6 MB ahead');
   assert.equal(schedule.take('w1'), undefined, 'the next large file waits for the one in flight');
-  assert.equal(schedule.settled(1), true, 'the large one: its worker may be replaced');
+  assert.equal(schedule.settled(1), true, 'the large one: its worker is replaced');
   replace('w2', 'w3');
   assert.equal(schedule.take('w3'), 2, '12 MB ahead');
   assert.equal(schedule.settled(2), true);

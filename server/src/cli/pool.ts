@@ -1,6 +1,6 @@
 // `flowguard scan --jobs N`: files analyzed by N worker threads (dist/scanWorker.cjs), handed back in target order so
 // the report is the same as a single-thread scan's. Which file goes to which worker, and when, is decided by
-// WorkSchedule (work-schedule.ts). A worker whose heap a large file left big is replaced: V8 keeps a heap's high-water
+// WorkSchedule (work-schedule.ts). The worker that analyzed a large file is replaced: V8 keeps a heap's high-water
 // mark, so two workers that had each seen a large file held both peaks.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,15 +15,7 @@ export function scanWorkerScript(): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
-/** `heapBytes`: the worker's V8 heap after the file (garbage not yet collected included). */
-export type WorkerMessage = { index: number; outcome: FileOutcome; heapBytes: number };
-
-/**
- * A worker whose heap is at least this big after a large file is replaced. A fresh worker costs 0.4-1.4 s of CPU (start
- * and cold JIT); the hostile set's 2-worker peak was 284 MB replacing after every large file (46) and after those that
- * left 64 MB or more, 294 MB from 80 MB, 337 MB never replacing. The corpus's 0.42 MB file leaves 54 MB.
- */
-export const REPLACE_HEAP_BYTES = 64 * 1024 * 1024;
+export type WorkerMessage = { index: number; outcome: FileOutcome };
 
 function fileSize(file: string): number {
   try {
@@ -86,11 +78,10 @@ export async function scanInWorkers(
     busy.set(worker, index);
     worker.postMessage({ index, task: tasks[index] });
   };
-  /** Whether the file was the large one in flight. */
-  const settled = (index: number, heapBytes?: number): boolean => {
+  /** Whether the file was the large one in flight (then its worker is replaced). */
+  const settled = (index: number): boolean => {
     if (!schedule.settled(index)) return false;
-    const heap = heapBytes === undefined ? '' : ` (worker heap ${Math.round(heapBytes / 1024 / 1024)} MB)`;
-    trace?.(`large file finished: ${tasks[index].path}${heap}`);
+    trace?.(`large file finished: ${tasks[index].path}`);
     return true;
   };
   /** A fresh worker takes the place of one that is gone, in the middle of its unit. */
@@ -110,8 +101,8 @@ export async function scanInWorkers(
     worker.on('message', (msg: WorkerMessage) => {
       busy.delete(worker);
       done.set(msg.index, msg.outcome);
-      if (settled(msg.index, msg.heapBytes) && msg.heapBytes >= REPLACE_HEAP_BYTES) {
-        // Its heap would stay at the large file's peak: a fresh worker takes its place.
+      if (settled(msg.index)) {
+        // Its heap stays at the large file's peak: a fresh worker takes its place.
         replace(worker);
         void worker.terminate();
         trace?.('worker replaced after a large file');
