@@ -205,7 +205,7 @@ export async function runScan(opts: ScanOptions, io: CliIO, toolVersion: string)
 /**
  * Worker threads when --jobs is not given: one per core but one. A single analysis thread already keeps about 1.3
  * cores busy (V8's garbage collector and compiler run beside it), and each worker compiles the engine again: on 2
- * cores the corpus took 8.7-9.1 s (11 s CPU) in one thread and 8.9-9.4 s (16 s CPU) with 2 workers. The core left is
+ * cores the corpus took 8.2-8.5 s (11 s CPU) in one thread and 8.5-8.7 s (16 s CPU) with 2 workers. The core left is
  * for those threads and the report writer.
  */
 export function defaultJobs(): number {
