@@ -211,7 +211,8 @@ function namedRefs(asts: Expr[]): string[] {
  * cannot both hold).
  */
 export function conditionsCanEverHold(events: string[], conditions: Array<string | undefined>): boolean {
-  if (events.length === 0) return true;
+  // Most steps and jobs have no `if:`: nothing to key or look up.
+  if (events.length === 0 || conditions.every((c) => !c?.trim())) return true;
   // Asked for every step with its job's condition; generated workflows repeat the same conditions step after step.
   const key = JSON.stringify([events, conditions]);
   let holds = EVER_HOLDS.get(key);
