@@ -5,7 +5,7 @@ import { runCli } from './run';
 // V8 lets a busy heap grow to up to 4 times what survives a collection before collecting again; a scan allocates fast
 // and keeps little, so 1.2 times bounds its peak memory (issue 16) at no measurable CPU cost. Applies to the workers too.
 setFlagsFromString('--heap-growing-percent=20');
-// A scan: V8 optimizes a function once it has run about 66 KB of bytecode; the scan's hot functions then meet new
+// Scans only: V8 optimizes a function once it has run about 66 KB of bytecode; the scan's hot functions then meet new
 // object shapes, deoptimize and are compiled again (1,010 TurboFan compilations, 7.5 s of compiler time on the corpus).
 // Waiting four times as long gives the compiler settled type feedback: 476 compilations, 2.9 s, CPU -14 to -17%. Not
 // for the language server, whose bounded warm-up before `initialize` would leave more of the engine unoptimized.
