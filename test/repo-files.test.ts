@@ -287,3 +287,18 @@ test('repoFileReader keeps what it read, but not without bound: the least recent
   assert.equal(read('dropped.yml'), 'second', 'the least recently read text was let go and is read again');
   assert.equal(read('kept.yml'), 'first');
 });
+
+test('repoFileReader: a folder linked from outside the root reads as missing; cached() answers without the disk', (t) => {
+  const outer = tempDir(t);
+  write(outer, { 'elsewhere/w.yml': 'outside\n', 'repo/.github/workflows/a.yml': 'on: push\n' });
+  const root = join(outer, 'repo');
+  symlinkSync(join(outer, 'elsewhere'), join(root, 'linked'));
+  const read = repoFileReader(root);
+  assert.equal(read('linked/w.yml'), undefined, 'a folder link out of the repository is not followed');
+  const a = join(root, '.github', 'workflows', 'a.yml');
+  assert.equal(read.cached!(a), undefined, 'not read yet');
+  assert.equal(read('.github/workflows/a.yml'), 'on: push\n');
+  writeFileSync(a, 'on: pull_request\n');
+  assert.equal(read.cached!(a), 'on: push\n', 'the text read, not the disk');
+  assert.equal(read.cached!(join(root, 'linked', 'w.yml')), undefined, 'a refused path has no text');
+});

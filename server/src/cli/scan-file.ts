@@ -78,17 +78,23 @@ export class FileScanner {
   private scanInto(task: FileTask, outcome: FileOutcome): FileReport | undefined {
     const { path, uri } = task;
     const { config, fix, safeFixesOnly } = this.setup;
+    const reader = this.reader(task.root);
     let text: string;
     let bom: string;
     try {
-      // Checked before reading: a huge file is reported, not loaded into memory.
-      if (statSync(task.file).size > MAX_ANALYZED_BYTES) return { path, uri, text: '', result: tooLarge(path) };
-      ({ bom, text } = splitBom(readFileSync(task.file, 'utf8')));
+      // A sibling's caller look-up may have read this file already (a callee is far below the size limit).
+      let raw = reader.cached?.(task.file);
+      if (raw === undefined) {
+        // Checked before reading: a huge file is reported, not loaded into memory.
+        if (statSync(task.file).size > MAX_ANALYZED_BYTES) return { path, uri, text: '', result: tooLarge(path) };
+        raw = readFileSync(task.file, 'utf8');
+      }
+      ({ bom, text } = splitBom(raw));
     } catch (err) {
       outcome.errors.push(`cannot read ${path}: ${describeIoError(err)}`);
       return undefined;
     }
-    const input = { path, config, readFile: this.reader(task.root), facts: this.facts, repository: task.repository };
+    const input = { path, config, readFile: reader, facts: this.facts, repository: task.repository };
     const result = analyze({ ...input, text });
     const file: FileReport = { path, uri, text, result };
     // YAML under .gitlab/ found by walking is read to see whether it is CI configuration; other files there are not ours.

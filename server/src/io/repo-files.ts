@@ -1,7 +1,7 @@
 // Reading other files of the repository for the analysis (local reusable workflows, local composite actions).
 // The core does no I/O: the CLI and the language server build a reader here and hand it to the engine.
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { SizedLru } from '../text/sized-lru';
 import { SKIPPED_DIRS } from './walk';
 
@@ -46,6 +46,11 @@ export type RepoFileReader = ((repoRelativePath: string) => string | undefined) 
   list?: (repoRelativeDir: string) => string[];
   /** Repository-relative paths of every `action.yml`/`action.yaml` (composite actions calling other local actions). */
   actionFiles?: () => string[];
+  /**
+   * The text this reader already read from disk for an absolute path, without touching the disk: the scan analyzes
+   * the siblings a caller look-up read, and reads them once.
+   */
+  cached?: (absolutePath: string) => string | undefined;
 };
 
 /** A folder is listed up to this many entries: `.github/workflows` holds tens of files. */
@@ -119,19 +124,34 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
     let text: string | undefined;
     try {
       realBase ??= realpathSync(base);
-      const real = realpathSync(abs);
-      const stat = statSync(real);
-      text =
-        inside(real, realBase) && stat.isFile() && stat.size <= MAX_CALLEE_BYTES
-          ? readFileSync(real, 'utf8')
-          : undefined;
+      text = readInside(abs, realBase);
     } catch {
       text = undefined;
     }
     memo.set(abs, text, text?.length ?? 0);
     return text;
   };
+  /**
+   * Resolving every file's path component by component (realpathSync) cost more than reading it: a folder's real
+   * path is resolved once, and a file that is not a link is its folder's real path plus its name (one lstat).
+   */
+  const realDirs = new Map<string, string>();
+  const readInside = (abs: string, realBase: string): string | undefined => {
+    const dir = dirname(abs);
+    let realDir = realDirs.get(dir);
+    if (realDir === undefined) realDirs.set(dir, (realDir = realpathSync(dir)));
+    let stat = lstatSync(abs);
+    let real = join(realDir, basename(abs));
+    if (stat.isSymbolicLink()) {
+      real = realpathSync(abs);
+      stat = statSync(real);
+    }
+    return inside(real, realBase) && stat.isFile() && stat.size <= MAX_CALLEE_BYTES
+      ? readFileSync(real, 'utf8')
+      : undefined;
+  };
   read.list = list;
+  read.cached = (absolutePath) => (memo.has(absolutePath) ? memo.get(absolutePath) : undefined);
   let actions: string[] | undefined;
   read.actionFiles = () => (actions ??= findActionFiles(base));
   return read;
