@@ -140,10 +140,11 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
     const dir = dirname(abs);
     let realDir = realDirs.get(dir);
     if (realDir === undefined) realDirs.set(dir, (realDir = realpathSync(dir)));
-    let stat = lstatSync(abs);
+    // The path checked is the path read: the folder's real path holds no link, so only the name itself can be one.
     let real = join(realDir, basename(abs));
+    let stat = lstatSync(real);
     if (stat.isSymbolicLink()) {
-      real = realpathSync(abs);
+      real = realpathSync(real);
       stat = statSync(real);
     }
     return inside(real, realBase) && stat.isFile() && stat.size <= MAX_CALLEE_BYTES
