@@ -295,6 +295,8 @@ test('repoFileReader: a folder linked from outside the root reads as missing; ca
   symlinkSync(join(outer, 'elsewhere'), join(root, 'linked'));
   const read = repoFileReader(root);
   assert.equal(read('linked/w.yml'), undefined, 'a folder link out of the repository is not followed');
+  symlinkSync(join(root, '.github', 'workflows', 'a.yml'), join(root, 'inner.yml'));
+  assert.equal(read('inner.yml'), 'on: push\n', 'a link that stays inside is followed');
   const a = join(root, '.github', 'workflows', 'a.yml');
   assert.equal(read.cached!(a), undefined, 'not read yet');
   assert.equal(read('.github/workflows/a.yml'), 'on: push\n');
