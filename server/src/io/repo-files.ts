@@ -94,8 +94,28 @@ function findActionFiles(base: string): string[] {
 export function repoFileReader(root: string, overlay?: (absolutePath: string) => string | undefined): RepoFileReader {
   const base = resolve(root);
   const memo = new SizedLru<string, string | undefined>(MAX_MEMO_CHARS);
-  let realBase: string | undefined;
   const inside = (path: string, dir: string) => path.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  // Resolving every file's path component by component (realpathSync) cost more than reading it: each folder's real
+  // path is resolved once, and a file that is not a link is its folder's real path plus its name (one lstat).
+  const realFolders = new Map<string, string>();
+  const realFolder = (dir: string): string => {
+    let real = realFolders.get(dir);
+    if (real === undefined) realFolders.set(dir, (real = realpathSync(dir)));
+    return real;
+  };
+  /** A file's text when its real path is inside the repository and it is callee-sized; throws when it is missing. */
+  const readInside = (abs: string): string | undefined => {
+    // The path checked is the path read: a folder's real path holds no link, so only the name itself can be one.
+    let real = join(realFolder(dirname(abs)), basename(abs));
+    let stat = lstatSync(real);
+    if (stat.isSymbolicLink()) {
+      real = realpathSync(real);
+      stat = statSync(real);
+    }
+    return inside(real, realFolder(base)) && stat.isFile() && stat.size <= MAX_CALLEE_BYTES
+      ? readFileSync(real, 'utf8')
+      : undefined;
+  };
   const listed = new Map<string, string[]>();
   const list = (repoRelativeDir: string): string[] => {
     const rel = repoRelativeDir.replace(/\\/g, '/').replace(/^\.\//, '');
@@ -104,8 +124,7 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
     let names = listed.get(abs);
     if (!names) {
       try {
-        realBase ??= realpathSync(base);
-        names = inside(realpathSync(abs), realBase) ? readdirSync(abs).sort().slice(0, MAX_LISTED) : [];
+        names = inside(realFolder(abs), realFolder(base)) ? readdirSync(abs).sort().slice(0, MAX_LISTED) : [];
       } catch {
         names = [];
       }
@@ -123,33 +142,12 @@ export function repoFileReader(root: string, overlay?: (absolutePath: string) =>
     if (memo.has(abs)) return memo.get(abs);
     let text: string | undefined;
     try {
-      realBase ??= realpathSync(base);
-      text = readInside(abs, realBase);
+      text = readInside(abs);
     } catch {
       text = undefined;
     }
     memo.set(abs, text, text?.length ?? 0);
     return text;
-  };
-  /**
-   * Resolving every file's path component by component (realpathSync) cost more than reading it: a folder's real
-   * path is resolved once, and a file that is not a link is its folder's real path plus its name (one lstat).
-   */
-  const realDirs = new Map<string, string>();
-  const readInside = (abs: string, realBase: string): string | undefined => {
-    const dir = dirname(abs);
-    let realDir = realDirs.get(dir);
-    if (realDir === undefined) realDirs.set(dir, (realDir = realpathSync(dir)));
-    // The path checked is the path read: the folder's real path holds no link, so only the name itself can be one.
-    let real = join(realDir, basename(abs));
-    let stat = lstatSync(real);
-    if (stat.isSymbolicLink()) {
-      real = realpathSync(real);
-      stat = statSync(real);
-    }
-    return inside(real, realBase) && stat.isFile() && stat.size <= MAX_CALLEE_BYTES
-      ? readFileSync(real, 'utf8')
-      : undefined;
   };
   read.list = list;
   read.cached = (absolutePath) => (memo.has(absolutePath) ? memo.get(absolutePath) : undefined);
