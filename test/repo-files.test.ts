@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoFileReader, repoRootOf } from '../server/src/io/repo-files';
 import { pathToUri } from '../server/src/lsp/paths';
@@ -303,4 +303,26 @@ test('repoFileReader: a folder linked from outside the root reads as missing; ca
   writeFileSync(a, 'on: pull_request\n');
   assert.equal(read.cached!(a), 'on: push\n', 'the text read, not the disk');
   assert.equal(read.cached!(join(root, 'linked', 'w.yml')), undefined, 'a refused path has no text');
+});
+
+test('repoFileReader: a folder replaced by a link out of the repository after a first read is refused (long-lived reader)', (t) => {
+  const outer = tempDir(t);
+  write(outer, {
+    'elsewhere/secret.yml': 'outside\n',
+    'repo/.github/actions/tool/action.yml': 'runs: {using: composite, steps: []}\n',
+  });
+  const root = join(outer, 'repo');
+  const tool = join(root, '.github', 'actions', 'tool');
+  const longLived = repoFileReader(root);
+  const scanLived = repoFileReader(root, undefined, { cacheFolderPaths: true });
+  for (const read of [longLived, scanLived]) assert.ok(read('.github/actions/tool/action.yml'));
+  // A pull or checkout while the editor is open swaps the folder for a link.
+  renameSync(tool, join(outer, 'old-tool'));
+  symlinkSync(join(outer, 'elsewhere'), tool);
+  assert.equal(longLived('.github/actions/tool/secret.yml'), undefined, 'the folder is resolved again on each read');
+  assert.equal(
+    repoFileReader(root, undefined, { cacheFolderPaths: true })('.github/actions/tool/secret.yml'),
+    undefined,
+  );
+  assert.equal(scanLived('.github/actions/tool/action.yml'), 'runs: {using: composite, steps: []}\n', 'memoized');
 });

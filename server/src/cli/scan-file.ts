@@ -68,7 +68,7 @@ export class FileScanner {
   private reader(root: string): RepoFileReader {
     let reader = this.readers.get(root);
     if (!reader) {
-      this.readers.set(root, (reader = repoFileReader(root)));
+      this.readers.set(root, (reader = repoFileReader(root, undefined, { cacheFolderPaths: true })));
       // Bounded memory on an organization-sized scan: the oldest repository's texts and parsed callers are let go.
       if (this.readers.size > KEPT_READERS) this.readers.delete(this.readers.keys().next().value!);
     }

@@ -67,7 +67,7 @@ export function scan(
     const text = readDocument(c.path);
     if (text === undefined) return; // deleted, unreadable or too large since the walk
     const repoRoot = repoRootOf(c.path, c.root);
-    if (!readers.has(repoRoot)) readers.set(repoRoot, repoFileReader(repoRoot));
+    if (!readers.has(repoRoot)) readers.set(repoRoot, repoFileReader(repoRoot, undefined, { cacheFolderPaths: true }));
     const analysis = analyzeText({ relPath: c.relPath, text, config: c.config, repoRoot }, readers.get(repoRoot));
     if (!analysis.result.kind) return;
     files.push(summarize(pathToUri(c.path), text, analysis, 0));
