@@ -88,18 +88,18 @@ function findActionFiles(base: string): string[] {
 export interface RepoFileReaderOptions {
   /**
    * Resolve each folder's real path once for the reader's life instead of on every disk read. For a reader that lives
-   * as long as a scan: resolving every file's path component by component cost more than reading it (3,836 real-path
-   * look-ups on the corpus). A long-lived reader (the language server's) leaves it off, so a folder replaced by a
-   * link out of the repository after a first read is refused.
+   * as long as a scan: resolving every file's path component by component cost more than reading it (1,921
+   * `realpathSync` calls over the corpus, 679 with this). A long-lived reader (the language server's) leaves it off,
+   * so a folder replaced by a link out of the repository after a first read is refused.
    */
   cacheFolderPaths?: boolean;
 }
 
 /**
  * A reader of repository-relative paths under `root`. Disk reads are memoised for the reader's life (a CLI scan; in
- * the language server, until a watched file changes), up to MAX_MEMO_CHARS of text; `overlay`, the editor's unsaved text for an absolute path, is
- * asked first on every read. Paths that leave the root (`..`, absolute paths, symbolic links pointing outside) read
- * as missing: a workflow's text must not make Flowguard open files elsewhere.
+ * the language server, until a watched file changes), up to MAX_MEMO_CHARS of text; `overlay`, the editor's unsaved
+ * text for an absolute path, is asked first on every read. Paths that leave the root (`..`, absolute paths, symbolic
+ * links pointing outside) read as missing: a workflow's text must not make Flowguard open files elsewhere.
  */
 export function repoFileReader(
   root: string,
